@@ -1,0 +1,66 @@
+package io.partitrain.shared.contracts;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What a worker saw of a job, on {@link Topics#status()}, keyed {@code runId/partitionId}.
+ * Workers emit one on submission, one per status change, heartbeats while the job is not
+ * terminal, and a final one with the outcome. Duplicates are possible (redelivery, adoption) and
+ * the tracker tolerates them.
+ *
+ * @param schemaVersion message schema version
+ * @param kind a status change, or a heartbeat (which changes no state)
+ * @param runId the run
+ * @param partitionId the partition
+ * @param attempt the attempt the job belongs to; events of other attempts are stale
+ * @param jobName the backend job name
+ * @param workerId which worker saw it
+ * @param phase the job's phase
+ * @param backendStatus the backend's own status word (Azure ML: {@code Running}, ...)
+ * @param failureClass why it failed, for FAILED and CANCELED
+ * @param message a one-line human reason (never a secret)
+ * @param observedAt when the worker saw it
+ * @param startedAt when billable time began (first Provisioning/Preparing/Running), if known
+ * @param finishedAt when the job reached its terminal status, if it has
+ * @param nodes nodes the job holds
+ * @param logPath where the job's log is (local path or URL)
+ * @param studioUrl the backend's page for the job, where it has one
+ * @param metrics numbers the job reported (for example {@code mape})
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobStatusEvent(
+    int schemaVersion,
+    Kind kind,
+    String runId,
+    String partitionId,
+    int attempt,
+    String jobName,
+    String workerId,
+    JobPhase phase,
+    String backendStatus,
+    FailureClass failureClass,
+    String message,
+    Instant observedAt,
+    Instant startedAt,
+    Instant finishedAt,
+    Integer nodes,
+    String logPath,
+    String studioUrl,
+    Map<String, Double> metrics) {
+
+  /** A status change, or a sign of life. */
+  public enum Kind {
+    STATUS,
+    HEARTBEAT
+  }
+
+  public JobStatusEvent {
+    metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+  }
+
+  public String key() {
+    return Topics.partitionKey(runId, partitionId);
+  }
+}

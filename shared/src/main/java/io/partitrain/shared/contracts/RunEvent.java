@@ -1,0 +1,154 @@
+package io.partitrain.shared.contracts;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The orchestrator's record of what it decided, on {@link Topics#runs()}, keyed by run id. The
+ * tracker's state is the fold of these events (replayed on start-up), which is why every decision
+ * is one of them (DESIGN.md, invariant 6). {@link RunSnapshot} is the exception: a published view
+ * for the CLI, ignored on replay.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = RunEvent.RunStarted.class, name = "RunStarted"),
+  @JsonSubTypes.Type(value = RunEvent.PartitionTransitioned.class, name = "PartitionTransitioned"),
+  @JsonSubTypes.Type(value = RunEvent.RetryScheduled.class, name = "RetryScheduled"),
+  @JsonSubTypes.Type(value = RunEvent.RerunAccepted.class, name = "RerunAccepted"),
+  @JsonSubTypes.Type(value = RunEvent.CancelAccepted.class, name = "CancelAccepted"),
+  @JsonSubTypes.Type(value = RunEvent.RunCompleted.class, name = "RunCompleted"),
+  @JsonSubTypes.Type(value = RunEvent.CommandRejected.class, name = "CommandRejected"),
+  @JsonSubTypes.Type(value = RunEvent.RunSnapshot.class, name = "RunSnapshot")
+})
+public sealed interface RunEvent {
+
+  int schemaVersion();
+
+  String runId();
+
+  Instant at();
+
+  /**
+   * A run was accepted and its partitions scheduled.
+   *
+   * @param definition the plan it runs
+   * @param partitionCount how many {@link PartitionScheduled} messages belong to it
+   * @param commandId the {@link RunCommand.StartRun} it answers
+   * @param requestedBy who started it
+   */
+  record RunStarted(
+      int schemaVersion,
+      String runId,
+      RunDefinition definition,
+      int partitionCount,
+      String commandId,
+      String requestedBy,
+      Instant at)
+      implements RunEvent {}
+
+  /**
+   * One move of one partition's state machine.
+   *
+   * @param partitionId the partition
+   * @param from the state before; null when the partition is first scheduled
+   * @param to the state after
+   * @param attempt the attempt the move belongs to (0 before the first admission)
+   * @param reason why, in one line
+   * @param failureClass for FAILED and CANCELED
+   * @param jobName the job of this attempt, from ADMITTED on
+   * @param tags the partition's tags, on the first move only
+   * @param sequence the partition's position in the plan, on the first move only
+   * @param logPath where the attempt's log is, on terminal moves
+   * @param metrics what the job reported, on SUCCEEDED
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record PartitionTransitioned(
+      int schemaVersion,
+      String runId,
+      String partitionId,
+      PartitionState from,
+      PartitionState to,
+      int attempt,
+      String reason,
+      FailureClass failureClass,
+      String jobName,
+      Map<String, String> tags,
+      Integer sequence,
+      String logPath,
+      Map<String, Double> metrics,
+      Instant at)
+      implements RunEvent {}
+
+  /**
+   * A FAILED partition will get another attempt once {@code notBefore} has passed and admission
+   * allows it.
+   *
+   * @param nextAttempt the attempt number it will get
+   * @param notBefore earliest admission time (backoff with jitter; now for a rerun)
+   * @param cause an automatic retry, or an operator's rerun
+   */
+  record RetryScheduled(
+      int schemaVersion,
+      String runId,
+      String partitionId,
+      int nextAttempt,
+      Instant notBefore,
+      Cause cause,
+      Instant at)
+      implements RunEvent {
+
+    /** Who asked for the new attempt. */
+    public enum Cause {
+      RETRY,
+      RERUN
+    }
+  }
+
+  /**
+   * The answer to {@link RunCommand.RerunFailed}.
+   *
+   * @param partitionIds the FAILED partitions that will run again (may be empty)
+   */
+  record RerunAccepted(
+      int schemaVersion,
+      String runId,
+      String commandId,
+      String requestedBy,
+      String reason,
+      List<String> partitionIds,
+      Instant at)
+      implements RunEvent {
+    public RerunAccepted {
+      partitionIds = partitionIds == null ? List.of() : List.copyOf(partitionIds);
+    }
+  }
+
+  /** The answer to {@link RunCommand.CancelRun}. */
+  record CancelAccepted(
+      int schemaVersion,
+      String runId,
+      String commandId,
+      String requestedBy,
+      String reason,
+      Instant at)
+      implements RunEvent {}
+
+  /** Every partition of the run is terminal. A rerun reopens the run; it then completes again. */
+  record RunCompleted(int schemaVersion, String runId, RunSummary summary, Instant at)
+      implements RunEvent {}
+
+  /**
+   * A command the orchestrator refused, with the reason (unknown run, duplicate run id, ...).
+   */
+  record CommandRejected(
+      int schemaVersion, String runId, String commandId, String reason, Instant at)
+      implements RunEvent {}
+
+  /** The run's current summary, published for readers; not a decision, ignored on replay. */
+  record RunSnapshot(int schemaVersion, String runId, RunSummary summary, Instant at)
+      implements RunEvent {}
+}

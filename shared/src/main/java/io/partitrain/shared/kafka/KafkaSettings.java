@@ -1,0 +1,89 @@
+package io.partitrain.shared.kafka;
+
+import io.partitrain.shared.contracts.Topics;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Where Kafka is and how Partitrain's clients talk to it. Immutable; built once at start-up.
+ *
+ * <p>Values travel as bytes and are decoded in the poll loops (not by a Kafka deserializer), so
+ * that one unreadable record goes to the dead-letter topic instead of wedging the consumer.
+ *
+ * @param bootstrapServers {@code host:port,...}
+ * @param topics topic names
+ * @param extra further client properties (security settings for a managed cluster, ...)
+ */
+public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, Object> extra) {
+
+  /** Environment variable naming an external cluster; when unset the embedded broker is used. */
+  public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+
+  /** Large plans travel in one command; zstd keeps them well under the broker's message limit. */
+  public static final int MAX_REQUEST_SIZE = 32 * 1024 * 1024;
+
+  public KafkaSettings {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    if (bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrap.servers must not be empty");
+    }
+    topics = topics == null ? Topics.defaults() : topics;
+    extra = extra == null ? Map.of() : Map.copyOf(extra);
+  }
+
+  public static KafkaSettings of(String bootstrapServers) {
+    return new KafkaSettings(bootstrapServers, Topics.defaults(), Map.of());
+  }
+
+  /** From {@value #BOOTSTRAP_ENV}; null when it is not set. */
+  public static KafkaSettings fromEnvironment() {
+    String servers = System.getenv(BOOTSTRAP_ENV);
+    return servers == null || servers.isBlank() ? null : of(servers);
+  }
+
+  public Map<String, Object> common(String clientId) {
+    Map<String, Object> p = new HashMap<>(extra);
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    return p;
+  }
+
+  /** An idempotent producer ({@code acks=all}); transactional when {@code transactionalId} is set. */
+  public Map<String, Object> producer(String clientId, String transactionalId) {
+    Map<String, Object> p = common(clientId);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_SIZE);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    if (transactionalId != null) {
+      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+      p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    }
+    return p;
+  }
+
+  /** A consumer that commits by hand and sees only committed transactional records. */
+  public Map<String, Object> consumer(String clientId, String groupId) {
+    Map<String, Object> p = common(clientId);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    if (groupId != null) {
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    }
+    return p;
+  }
+}

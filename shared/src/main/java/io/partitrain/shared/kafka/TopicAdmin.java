@@ -1,0 +1,75 @@
+package io.partitrain.shared.kafka;
+
+import io.partitrain.shared.RetriableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates Partitrain's topics if they are missing. Idempotent: every service calls it at start-up,
+ * and a topic that exists (created by another service, or by an administrator with other
+ * settings) is left alone.
+ */
+public final class TopicAdmin {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+  /** Partitions of the work topic: the most worker replicas that can share the load. */
+  public static final int DEFAULT_WORK_PARTITIONS = 12;
+  public static final int DEFAULT_PARTITIONS = 6;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private TopicAdmin() {}
+
+  /**
+   * @param replicationFactor 1 for a single broker; 3 for a production cluster
+   */
+  public static void ensureTopics(KafkaSettings settings, short replicationFactor) {
+    var t = settings.topics();
+    List<NewTopic> wanted = new ArrayList<>();
+    wanted.add(topic(t.partitions(), DEFAULT_PARTITIONS, replicationFactor));
+    wanted.add(topic(t.work(), DEFAULT_WORK_PARTITIONS, replicationFactor));
+    wanted.add(topic(t.status(), DEFAULT_PARTITIONS, replicationFactor));
+    wanted.add(topic(t.finops(), 3, replicationFactor));
+    // Commands are ordered globally: one partition.
+    wanted.add(topic(t.commands(), 1, replicationFactor));
+    wanted.add(topic(t.deadLetters(), 1, replicationFactor));
+    wanted.add(topic(t.runs(), 3, replicationFactor));
+    try (Admin admin = Admin.create(settings.common("partitrain-topic-admin"))) {
+      Set<String> existing = admin.listTopics().names().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      try {
+        admin.createTopics(missing).all().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetriableException("interrupted while creating topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new RetriableException("cannot create topics on " + settings.bootstrapServers()
+          + " (is the broker reachable?): " + e.getMessage(), e);
+    }
+  }
+
+  private static NewTopic topic(String name, int partitions, short rf) {
+    return new NewTopic(name, partitions, rf)
+        .configs(Map.of("max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+  }
+}

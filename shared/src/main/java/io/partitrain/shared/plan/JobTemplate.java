@@ -1,0 +1,350 @@
+package io.partitrain.shared.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.JobSpec.JobInput;
+import io.partitrain.shared.contracts.JobSpec.JobOutput;
+import io.partitrain.shared.contracts.PartitionSpec;
+import io.partitrain.shared.serde.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A job.yml in the Azure ML CLI v2 command-job format, with Partitrain's partition placeholders,
+ * and its rendering into one {@link JobSpec} per partition.
+ *
+ * <p>Loading checks the file once (keys, types, placeholders); {@link #check} renders every
+ * partition so that a missing tag or an unsafe value is refused before a run starts, not when
+ * its partition comes up.
+ */
+public final class JobTemplate {
+
+  /** The job.yml keys Partitrain understands. */
+  public static final Set<String> SUPPORTED_KEYS = Set.of("$schema", "type", "command", "code",
+      "environment", "compute", "inputs", "outputs", "environment_variables", "resources", "limits",
+      "tags", "experiment_name", "display_name", "description", "distribution", "identity",
+      "queue_settings", "services", "properties");
+
+  /** Keys passed to backends unchanged ({@link JobSpec#extensions()}). */
+  public static final Set<String> PASS_THROUGH_KEYS =
+      Set.of("distribution", "identity", "queue_settings", "services", "properties");
+
+  /**
+   * What a partition tag value must look like where it is substituted into {@code command}: the
+   * command reaches a shell, so quotes, spaces, {@code $} and {@code ;} are refused.
+   */
+  public static final String SAFE_COMMAND_VALUE_RULE = "^[A-Za-z0-9._:/@+=,-]*$";
+
+  private static final Pattern SAFE_COMMAND_VALUE = Pattern.compile(SAFE_COMMAND_VALUE_RULE);
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private final ObjectNode tree;
+  private final String source;
+
+  private JobTemplate(ObjectNode tree, String source) {
+    this.tree = tree;
+    this.source = source;
+  }
+
+  /**
+   * Reads and checks a job.yml; local paths ({@code code}, input paths) are made absolute against
+   * the file's folder.
+   *
+   * @throws PlanValidationException listing every broken rule
+   */
+  public static JobTemplate load(Path jobFile) {
+    String name = jobFile.toString();
+    JsonNode root;
+    try {
+      root = YAML.readTree(Files.readString(jobFile));
+    } catch (IOException e) {
+      throw new PlanValidationException(List.of(new PlanViolation(name, "(file)", null,
+          "must be a readable YAML file: " + e.getMessage().lines().findFirst().orElse(""))));
+    }
+    if (root == null || !root.isObject()) {
+      throw new PlanValidationException(
+          List.of(new PlanViolation(name, "(file)", null, "must be a YAML mapping")));
+    }
+    ObjectNode tree = (ObjectNode) root;
+    List<PlanViolation> violations = new ArrayList<>();
+    checkShape(tree, name, violations);
+    if (!violations.isEmpty()) {
+      throw new PlanValidationException(violations);
+    }
+    absolutizeLocalPaths(tree, jobFile.toAbsolutePath().getParent());
+    return new JobTemplate(tree, name);
+  }
+
+  /** A template from a tree already loaded and checked (the orchestrator's copy of a plan). */
+  public static JobTemplate fromTree(JsonNode tree, String source) {
+    if (tree == null || !tree.isObject()) {
+      throw new PartitrainException("job template of " + source + " is not a mapping");
+    }
+    return new JobTemplate((ObjectNode) tree, source);
+  }
+
+  /** The tree, with local paths absolute, placeholders not substituted. */
+  public JsonNode tree() {
+    return tree;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** Adds the violations this partition's rendering would hit. */
+  public void check(String runId, PartitionSpec partition, List<PlanViolation> violations) {
+    for (Map.Entry<String, String> e : textFields(tree, "").entrySet()) {
+      for (String expr : Placeholders.expressions(e.getValue())) {
+        if (expr.startsWith(Placeholders.PARTITION_TAG_PREFIX)) {
+          String tag = expr.substring(Placeholders.PARTITION_TAG_PREFIX.length());
+          String value = partition.tags().get(tag);
+          if (value == null) {
+            violations.add(new PlanViolation(source, e.getKey(), "${{" + expr + "}}",
+                "partition '" + partition.id() + "' has no tag '" + tag + "' (its tags: "
+                    + partition.tags().keySet() + ")"));
+          } else if (e.getKey().equals("command") && !SAFE_COMMAND_VALUE.matcher(value).matches()) {
+            violations.add(new PlanViolation(source, "partitions[" + partition.id() + "].tags." + tag,
+                value, "a tag used in 'command' must match " + SAFE_COMMAND_VALUE_RULE));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Renders the job of one partition: partition placeholders substituted everywhere,
+   * {@code ${{inputs.x}}}/{@code ${{outputs.x}}} left in place.
+   */
+  public JobSpec render(String runId, PartitionSpec partition) {
+    ObjectNode copy = tree.deepCopy();
+    var resolver = Placeholders.partitionResolver(runId, partition.id(), partition.tags());
+    substituteAll(copy, resolver);
+    return toSpec(copy);
+  }
+
+  private static void substituteAll(JsonNode node, java.util.function.Function<String, String> r) {
+    if (node.isObject()) {
+      ObjectNode obj = (ObjectNode) node;
+      Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
+      List<String> keys = new ArrayList<>();
+      it.forEachRemaining(e -> keys.add(e.getKey()));
+      for (String k : keys) {
+        JsonNode child = obj.get(k);
+        if (child.isTextual()) {
+          obj.put(k, Placeholders.substitute(child.asText(), r));
+        } else {
+          substituteAll(child, r);
+        }
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        JsonNode child = node.get(i);
+        if (child.isTextual()) {
+          ((com.fasterxml.jackson.databind.node.ArrayNode) node)
+              .set(i, TextNode.valueOf(Placeholders.substitute(child.asText(), r)));
+        } else {
+          substituteAll(child, r);
+        }
+      }
+    }
+  }
+
+  private static JobSpec toSpec(ObjectNode t) {
+    Map<String, JobInput> inputs = new LinkedHashMap<>();
+    t.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), toInput(e.getValue())));
+    Map<String, JobOutput> outputs = new LinkedHashMap<>();
+    t.path("outputs").fields().forEachRemaining(e -> outputs.put(e.getKey(),
+        new JobOutput(text(e.getValue(), "type", "uri_folder"), text(e.getValue(), "path", null),
+            text(e.getValue(), "mode", null))));
+    Map<String, Object> extensions = new LinkedHashMap<>();
+    for (String k : PASS_THROUGH_KEYS) {
+      if (t.has(k)) {
+        extensions.put(k, Json.mapper().convertValue(t.get(k), Object.class));
+      }
+    }
+    JsonNode timeout = t.path("limits").path("timeout");
+    JsonNode env = t.get("environment");
+    return new JobSpec(
+        t.path("command").asText(),
+        text(t, "code", null),
+        env == null ? null : Json.mapper().convertValue(env, Object.class),
+        text(t, "compute", null),
+        inputs,
+        outputs,
+        stringMap(t.path("environment_variables")),
+        new JobSpec.Resources(t.path("resources").path("instance_count").asInt(1),
+            text(t.path("resources"), "instance_type", null)),
+        new JobSpec.Limits(timeout.isMissingNode() || timeout.isNull()
+            ? null : Duration.ofSeconds(timeout.asLong())),
+        stringMap(t.path("tags")),
+        text(t, "experiment_name", null),
+        text(t, "display_name", null),
+        text(t, "description", null),
+        extensions);
+  }
+
+  private static JobInput toInput(JsonNode v) {
+    if (!v.isObject()) {
+      return JobInput.literal(Json.mapper().convertValue(v, Object.class));
+    }
+    if (!v.has("type") && !v.has("path") && v.has("default")) {
+      return JobInput.literal(Json.mapper().convertValue(v.get("default"), Object.class));
+    }
+    return new JobInput(text(v, "type", "uri_folder"), text(v, "path", null), text(v, "mode", null),
+        null);
+  }
+
+  private static Map<String, String> stringMap(JsonNode node) {
+    Map<String, String> m = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+    return m;
+  }
+
+  private static String text(JsonNode node, String field, String dflt) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? dflt : v.asText();
+  }
+
+  /** Every text value with its dotted path. */
+  private static Map<String, String> textFields(JsonNode node, String prefix) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (node.isTextual()) {
+      out.put(prefix, node.asText());
+    } else if (node.isObject()) {
+      node.fields().forEachRemaining(e -> out.putAll(
+          textFields(e.getValue(), prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey())));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        out.putAll(textFields(node.get(i), prefix + "[" + i + "]"));
+      }
+    }
+    return out;
+  }
+
+  private static void checkShape(ObjectNode t, String file, List<PlanViolation> v) {
+    t.fieldNames().forEachRemaining(k -> {
+      if (!SUPPORTED_KEYS.contains(k)) {
+        v.add(new PlanViolation(file, k, t.get(k).toString(), k.equals("name")
+            ? "Partitrain names each job itself (runId-partitionId-aN); remove 'name'"
+            : "is not a supported command-job key; supported: " + new java.util.TreeSet<>(SUPPORTED_KEYS)));
+      }
+    });
+    JsonNode type = t.get("type");
+    if (type != null && !"command".equals(type.asText())) {
+      v.add(new PlanViolation(file, "type", type.asText(), "only 'command' jobs are supported"));
+    }
+    JsonNode command = t.get("command");
+    if (command == null || !command.isTextual() || command.asText().isBlank()) {
+      v.add(new PlanViolation(file, "command", command == null ? null : command.toString(),
+          "is required and must be a non-empty string"));
+    }
+    checkOptionalText(t, "code", file, v);
+    checkOptionalText(t, "compute", file, v);
+    checkOptionalText(t, "experiment_name", file, v);
+    checkOptionalText(t, "display_name", file, v);
+    checkOptionalText(t, "description", file, v);
+    checkOptionalMapping(t, "inputs", file, v);
+    checkOptionalMapping(t, "outputs", file, v);
+    checkOptionalMapping(t, "environment_variables", file, v);
+    checkOptionalMapping(t, "tags", file, v);
+    checkOptionalMapping(t, "resources", file, v);
+    checkOptionalMapping(t, "limits", file, v);
+    JsonNode count = t.path("resources").get("instance_count");
+    if (count != null && (!count.canConvertToInt() || !count.isIntegralNumber() || count.asInt() < 1)) {
+      v.add(new PlanViolation(file, "resources.instance_count", count.asText(),
+          "must be an integer of at least 1"));
+    }
+    JsonNode timeout = t.path("limits").get("timeout");
+    if (timeout != null && (!timeout.isIntegralNumber() || timeout.asLong() < 1)) {
+      v.add(new PlanViolation(file, "limits.timeout", timeout.asText(),
+          "must be a whole number of seconds, at least 1"));
+    }
+    t.path("outputs").fields().forEachRemaining(e -> {
+      if (!e.getValue().isObject() && !e.getValue().isNull()) {
+        v.add(new PlanViolation(file, "outputs." + e.getKey(), e.getValue().asText(),
+            "must be a mapping (type, path, mode)"));
+      }
+    });
+    for (Map.Entry<String, String> e : textFields(t, "").entrySet()) {
+      for (String expr : Placeholders.expressions(e.getValue())) {
+        checkExpression(t, file, e.getKey(), expr, v);
+      }
+    }
+  }
+
+  private static void checkExpression(
+      ObjectNode t, String file, String field, String expr, List<PlanViolation> v) {
+    if (expr.equals(Placeholders.PARTITION_ID) || expr.equals(Placeholders.RUN_ID)) {
+      return;
+    }
+    if (expr.startsWith(Placeholders.PARTITION_TAG_PREFIX)
+        && expr.length() > Placeholders.PARTITION_TAG_PREFIX.length()) {
+      return;
+    }
+    for (String[] io : new String[][] {{Placeholders.INPUT_PREFIX, "inputs"},
+        {Placeholders.OUTPUT_PREFIX, "outputs"}}) {
+      if (expr.startsWith(io[0])) {
+        String name = expr.substring(io[0].length());
+        if (!field.equals("command")) {
+          v.add(new PlanViolation(file, field, "${{" + expr + "}}",
+              "${{" + io[1] + ".NAME}} may only appear in 'command'"));
+        } else if (!t.path(io[1]).has(name)) {
+          v.add(new PlanViolation(file, field, "${{" + expr + "}}",
+              "refers to " + io[1] + "." + name + ", which the job does not declare"));
+        }
+        return;
+      }
+    }
+    v.add(new PlanViolation(file, field, "${{" + expr + "}}",
+        "unknown placeholder; use ${{partition.id}}, ${{partition.tags.NAME}}, ${{run.id}}, "
+            + "${{inputs.NAME}} or ${{outputs.NAME}}"));
+  }
+
+  private static void checkOptionalText(ObjectNode t, String key, String file, List<PlanViolation> v) {
+    JsonNode n = t.get(key);
+    if (n != null && !n.isTextual()) {
+      v.add(new PlanViolation(file, key, n.toString(), "must be a string"));
+    }
+  }
+
+  private static void checkOptionalMapping(
+      ObjectNode t, String key, String file, List<PlanViolation> v) {
+    JsonNode n = t.get(key);
+    if (n != null && !n.isObject() && !n.isNull()) {
+      v.add(new PlanViolation(file, key, n.toString(), "must be a mapping"));
+    }
+  }
+
+  /** Local paths become absolute; azureml: references and URLs stay as they are. */
+  private static void absolutizeLocalPaths(ObjectNode t, Path base) {
+    JsonNode code = t.get("code");
+    if (code != null && code.isTextual() && isLocalPath(code.asText())) {
+      t.put("code", base.resolve(code.asText()).normalize().toString());
+    }
+    t.path("inputs").fields().forEachRemaining(e -> {
+      JsonNode path = e.getValue().get("path");
+      if (path != null && path.isTextual() && isLocalPath(path.asText())) {
+        ((ObjectNode) e.getValue()).put("path", base.resolve(path.asText()).normalize().toString());
+      }
+    });
+  }
+
+  /** Whether a job.yml path names a local file or folder (not {@code azureml:}, not a URL). */
+  public static boolean isLocalPath(String path) {
+    return !path.startsWith("azureml:") && !path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+  }
+}

@@ -1,0 +1,250 @@
+package io.partitrain.shared.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.partitrain.shared.contracts.PartitionIds;
+import io.partitrain.shared.contracts.PartitionSpec;
+import io.partitrain.shared.contracts.RetryPolicy;
+import io.partitrain.shared.contracts.RunDefinition;
+import io.partitrain.shared.contracts.RunIds;
+import io.partitrain.shared.contracts.RunLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a plan.yml, its job.yml and its partition list, and checks every rule before anything
+ * runs. Problems are collected, not thrown one at a time, so a user fixes a plan in one pass.
+ *
+ * <pre>
+ * name: weekly-demand            # required, [A-Za-z0-9][A-Za-z0-9._-]{0,63}
+ * job: job.yml                   # required, relative to the plan
+ * partitions:
+ *   file: stores.csv             # first column: id; other columns: tags (header = tag names)
+ *   # or
+ *   inline: [store-001, {id: store-002, tags: {region: north}}]
+ * retry:
+ *   maxAttempts: 3
+ *   backoff: {initial: PT10S, multiplier: 2.0, max: PT10M, jitter: 0.2}
+ *   retryTimeouts: false
+ * concurrency:
+ *   maxInFlight: 8
+ * </pre>
+ */
+public final class PlanLoader {
+
+  public static final String NAME_RULE = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+  public static final String TAG_NAME_RULE = "^[A-Za-z_][A-Za-z0-9_]{0,63}$";
+  /** Runs are checked against this id while loading; the real id comes at start. */
+  static final String CHECK_RUN_ID = "check-run";
+
+  private static final Set<String> TOP_KEYS =
+      Set.of("name", "job", "partitions", "retry", "concurrency", "description");
+  private static final Pattern NAME = Pattern.compile(NAME_RULE);
+  private static final Pattern TAG_NAME = Pattern.compile(TAG_NAME_RULE);
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private PlanLoader() {}
+
+  /**
+   * @throws PlanValidationException listing every broken rule, each with file, field, value, rule
+   */
+  public static Plan load(Path planFile) {
+    String file = planFile.toString();
+    JsonNode root = readYaml(planFile);
+    List<PlanViolation> v = new ArrayList<>();
+    root.fieldNames().forEachRemaining(k -> {
+      if (!TOP_KEYS.contains(k)) {
+        v.add(new PlanViolation(file, k, root.get(k).toString(),
+            "is not a plan key; plan keys: " + new java.util.TreeSet<>(TOP_KEYS)));
+      }
+    });
+    String name = root.path("name").asText(null);
+    if (name == null || !NAME.matcher(name).matches()) {
+      v.add(new PlanViolation(file, "name", name, "is required and must match " + NAME_RULE));
+    }
+    RetryPolicy retry = readRetry(root.path("retry"), file, v);
+    RunLimits limits = readLimits(root.path("concurrency"), file, v);
+    Path base = planFile.toAbsolutePath().getParent();
+    List<PartitionSpec> partitions = readPartitions(root.path("partitions"), base, file, v);
+
+    JobTemplate template = null;
+    String job = root.path("job").asText(null);
+    if (job == null || job.isBlank()) {
+      v.add(new PlanViolation(file, "job", null, "is required: the path of a job.yml"));
+    } else if (!Files.isRegularFile(base.resolve(job))) {
+      v.add(new PlanViolation(file, "job", job, "must name an existing job.yml (looked in " + base + ")"));
+    } else {
+      try {
+        template = JobTemplate.load(base.resolve(job).normalize());
+      } catch (PlanValidationException e) {
+        v.addAll(e.violations());
+      }
+    }
+    if (template != null) {
+      for (PartitionSpec p : partitions) {
+        template.check(CHECK_RUN_ID, p, v);
+      }
+    }
+    if (!v.isEmpty()) {
+      throw new PlanValidationException(v);
+    }
+    RunDefinition definition =
+        new RunDefinition(name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits);
+    return new Plan(planFile, definition, partitions, template);
+  }
+
+  /** The run id rule, applied where an id meets a plan (deterministic ids, operator ids). */
+  public static void checkRunId(String runId) {
+    RunIds.requireValid(runId);
+  }
+
+  private static JsonNode readYaml(Path file) {
+    try {
+      JsonNode root = YAML.readTree(Files.readString(file));
+      if (root == null || !root.isObject()) {
+        throw new PlanValidationException(
+            List.of(new PlanViolation(file.toString(), "(file)", null, "must be a YAML mapping")));
+      }
+      return root;
+    } catch (IOException e) {
+      throw new PlanValidationException(List.of(new PlanViolation(file.toString(), "(file)", null,
+          "must be a readable YAML file: " + e.getMessage().lines().findFirst().orElse(""))));
+    }
+  }
+
+  private static RetryPolicy readRetry(JsonNode r, String file, List<PlanViolation> v) {
+    RetryPolicy d = RetryPolicy.defaults();
+    int maxAttempts = intField(r, "maxAttempts", d.maxAttempts(), 1, 100, "retry.maxAttempts", file, v);
+    JsonNode b = r.path("backoff");
+    Duration initial = durationField(b, "initial", d.initialBackoff(), "retry.backoff.initial", file, v);
+    Duration max = durationField(b, "max", d.maxBackoff(), "retry.backoff.max", file, v);
+    double multiplier = doubleField(b, "multiplier", d.multiplier(), 1.0, 100.0,
+        "retry.backoff.multiplier", file, v);
+    double jitter = doubleField(b, "jitter", d.jitter(), 0.0, 1.0, "retry.backoff.jitter", file, v);
+    boolean retryTimeouts = r.path("retryTimeouts").asBoolean(false);
+    if (initial != null && max != null && max.compareTo(initial) < 0) {
+      v.add(new PlanViolation(file, "retry.backoff.max", max.toString(),
+          "must be at least retry.backoff.initial (" + initial + ")"));
+      return d;
+    }
+    if (initial == null || max == null) {
+      return d;
+    }
+    return new RetryPolicy(maxAttempts, initial, multiplier, max, jitter, retryTimeouts);
+  }
+
+  private static RunLimits readLimits(JsonNode c, String file, List<PlanViolation> v) {
+    int maxInFlight = intField(c, "maxInFlight", RunLimits.DEFAULT_MAX_IN_FLIGHT, 1, 100_000,
+        "concurrency.maxInFlight", file, v);
+    return new RunLimits(Math.max(1, maxInFlight));
+  }
+
+  private static List<PartitionSpec> readPartitions(
+      JsonNode p, Path base, String file, List<PlanViolation> v) {
+    List<PartitionSpec> out = new ArrayList<>();
+    boolean hasFile = p.has("file");
+    boolean hasInline = p.has("inline");
+    if (hasFile == hasInline) {
+      v.add(new PlanViolation(file, "partitions", p.isMissingNode() ? null : p.toString(),
+          "must have exactly one of 'file' (a CSV) or 'inline' (a list)"));
+      return out;
+    }
+    if (hasFile) {
+      String csv = p.get("file").asText();
+      out.addAll(PartitionCsv.read(base.resolve(csv).normalize(), csv, v));
+    } else {
+      JsonNode list = p.get("inline");
+      if (!list.isArray() || list.isEmpty()) {
+        v.add(new PlanViolation(file, "partitions.inline", list.toString(), "must be a non-empty list"));
+        return out;
+      }
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode item = list.get(i);
+        String field = "partitions.inline[" + i + "]";
+        String id = item.isObject() ? item.path("id").asText(null) : item.asText(null);
+        Map<String, String> tags = new LinkedHashMap<>();
+        item.path("tags").fields().forEachRemaining(e -> {
+          if (!TAG_NAME.matcher(e.getKey()).matches()) {
+            v.add(new PlanViolation(file, field + ".tags", e.getKey(), "tag names must match " + TAG_NAME_RULE));
+          }
+          tags.put(e.getKey(), e.getValue().asText());
+        });
+        out.add(new PartitionSpec(id, tags));
+      }
+    }
+    checkIds(out, file, v);
+    return out;
+  }
+
+  static void checkIds(List<PartitionSpec> partitions, String file, List<PlanViolation> v) {
+    if (partitions.isEmpty()) {
+      v.add(new PlanViolation(file, "partitions", "(none)", "a plan needs at least one partition"));
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < partitions.size(); i++) {
+      String id = partitions.get(i).id();
+      if (!PartitionIds.isValid(id)) {
+        v.add(new PlanViolation(file, "partitions[" + i + "].id", id,
+            "partition ids must match " + PartitionIds.RULE));
+      } else if (!seen.add(id)) {
+        v.add(new PlanViolation(file, "partitions[" + i + "].id", id, "partition ids must be unique"));
+      }
+    }
+  }
+
+  private static int intField(JsonNode n, String key, int dflt, int min, int max, String field,
+      String file, List<PlanViolation> v) {
+    JsonNode x = n.get(key);
+    if (x == null) {
+      return dflt;
+    }
+    if (!x.isIntegralNumber() || x.asLong() < min || x.asLong() > max) {
+      v.add(new PlanViolation(file, field, x.asText(),
+          "must be a whole number from " + min + " to " + max));
+      return dflt;
+    }
+    return x.asInt();
+  }
+
+  private static double doubleField(JsonNode n, String key, double dflt, double min, double max,
+      String field, String file, List<PlanViolation> v) {
+    JsonNode x = n.get(key);
+    if (x == null) {
+      return dflt;
+    }
+    if (!x.isNumber() || x.asDouble() < min || x.asDouble() > max) {
+      v.add(new PlanViolation(file, field, x.asText(), "must be a number from " + min + " to " + max));
+      return dflt;
+    }
+    return x.asDouble();
+  }
+
+  private static Duration durationField(
+      JsonNode n, String key, Duration dflt, String field, String file, List<PlanViolation> v) {
+    JsonNode x = n.get(key);
+    if (x == null) {
+      return dflt;
+    }
+    try {
+      Duration d = Duration.parse(x.asText());
+      if (d.isNegative()) {
+        v.add(new PlanViolation(file, field, x.asText(), "must not be negative"));
+        return null;
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      v.add(new PlanViolation(file, field, x.asText(), "must be an ISO-8601 duration such as PT30S"));
+      return null;
+    }
+  }
+}

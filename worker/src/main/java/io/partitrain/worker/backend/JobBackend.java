@@ -1,0 +1,63 @@
+package io.partitrain.worker.backend;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where jobs run: a local process, an Azure ML command job, or a simulation. The worker drives
+ * every backend the same way: {@link #submit} (get-or-create by the deterministic job name), then
+ * {@link #observe} until the job is terminal, and {@link #cancel} when asked.
+ *
+ * <p>Implementations must make {@link #submit} idempotent by job name: a second call with the same
+ * name, from this worker or another, finds the job and never starts a second one. That is what
+ * lets Kafka redeliver a work item safely (DESIGN.md, invariant 2). The same contract test suite
+ * runs against every implementation.
+ */
+public interface JobBackend extends AutoCloseable {
+
+  /** The backend's name in configuration: {@code local}, {@code azureml}, {@code simulated}. */
+  String name();
+
+  /**
+   * Creates the job, or finds it if a job of that name exists.
+   *
+   * @return what the backend now knows of the job, and whether this call created it
+   * @throws BackendException when the backend cannot be reached or refuses the job; {@link
+   *     BackendException#isRetriable()} says whether trying again may help
+   */
+  SubmitResult submit(JobRequest request);
+
+  /**
+   * The job's current status.
+   *
+   * @return empty when the backend has no job of that name
+   * @throws BackendException when the backend cannot answer now
+   */
+  Optional<JobObservation> observe(JobRef job);
+
+  /**
+   * The status of several jobs at once. Backends that can list (Azure ML lists a run's jobs by
+   * tag) override this to make one call instead of one per job.
+   *
+   * @return one entry per job the backend knows; missing jobs are left out
+   */
+  default Map<String, JobObservation> observeAll(Collection<JobRef> jobs) {
+    Map<String, JobObservation> out = new LinkedHashMap<>();
+    for (JobRef job : jobs) {
+      observe(job).ifPresent(o -> out.put(job.jobName(), o));
+    }
+    return out;
+  }
+
+  /**
+   * Asks the backend to cancel the job. Returns once the request is accepted; the watcher sees the
+   * job reach CANCELED. Canceling a terminal or unknown job does nothing.
+   */
+  void cancel(JobRef job);
+
+  /** Releases the backend's resources. Jobs keep running where the backend allows it. */
+  @Override
+  void close();
+}
