@@ -1,16 +1,14 @@
 package io.partitrain.deploy.broker;
 
+import io.partitrain.shared.PartitrainException;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The embedded broker could not be configured, formatted, started or stopped. Each factory puts
  * what was attempted, where, and what to try next into the message.
- *
- * <p>Unchecked and local to the embedded broker for now; when the project's root exception exists
- * in {@code shared}, this class should extend it.
  */
-public final class EmbeddedKafkaBrokerException extends RuntimeException {
+public final class EmbeddedKafkaBrokerException extends PartitrainException {
 
   private static final long serialVersionUID = 1L;
 

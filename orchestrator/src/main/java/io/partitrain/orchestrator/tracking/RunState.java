@@ -157,7 +157,7 @@ public final class RunState {
     boolean wasInFlight = p.state.isInFlight();
     count(p.state, -1);
     waiting.remove(p);
-    retries.remove(p);
+    unlistRetry(p);
     p.state = p.state.moveTo(t.to());
     count(p.state, +1);
     switch (t.to()) {
@@ -198,7 +198,7 @@ public final class RunState {
   private void applyRetry(RetryScheduled r) {
     PartitionRecord p = partitions.get(r.partitionId());
     boolean wasSettled = p.isSettled();
-    retries.remove(p);
+    unlistRetry(p);
     p.retryNotBefore = r.notBefore();
     p.nextAttempt = r.nextAttempt();
     retries.add(p);
@@ -218,10 +218,17 @@ public final class RunState {
     canceling = true;
     for (PartitionRecord p : List.copyOf(retries)) {
       boolean wasSettled = p.isSettled();
-      retries.remove(p);
+      unlistRetry(p);
       p.retryNotBefore = null;
       p.rerunPending = false;
       adjust(p, wasSettled, p.state.isInFlight());
+    }
+  }
+
+  /** The retry index is ordered by due time, so an entry must leave it before its time changes. */
+  private void unlistRetry(PartitionRecord p) {
+    if (p.retryNotBefore != null) {
+      retries.remove(p);
     }
   }
 
