@@ -30,7 +30,13 @@ public final class PartitrainCli {
   public static final int EXIT_NOT_FOUND = 3;
   public static final int EXIT_UNREACHABLE = 4;
 
+  /** Log level of the all-in-one runnable; logs go to stderr, results to stdout. */
+  public static final String LOG_LEVEL_ENV = "PARTITRAIN_LOG_LEVEL";
+
   public static void main(String[] args) {
+    // Before any logger exists: the CLI prints results, so its own logs stay at WARN unless asked.
+    String level = System.getenv(LOG_LEVEL_ENV);
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level == null || level.isBlank() ? "warn" : level);
     System.exit(commandLine().execute(args));
   }
 

@@ -5,6 +5,7 @@ import io.partitrain.shared.contracts.RunSummary;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Prints a {@link RunSummary} as tables for people. */
 public final class SummaryView {
@@ -12,6 +13,14 @@ public final class SummaryView {
   private SummaryView() {}
 
   public static void print(RunSummary s, PrintWriter out) {
+    print(s, out, null, null);
+  }
+
+  /**
+   * @param tags the tags to break metrics down by; null for all
+   * @param metrics the metrics to show; null for all
+   */
+  public static void print(RunSummary s, PrintWriter out, Set<String> tags, Set<String> metrics) {
     out.printf("Run %s (plan %s): %s%n", s.runId(), s.planName(), s.complete() ? "complete" : "running");
     out.println();
     out.printf("  %-18s %10s%n", "STATE", "PARTITIONS");
@@ -38,15 +47,18 @@ public final class SummaryView {
       }
     }
     for (var byTag : s.metricsByTag().entrySet()) {
-      out.println();
-      out.printf("  Model metrics by %s (mean over succeeded partitions):%n", byTag.getKey());
-      printMetrics(byTag.getKey(), byTag.getValue(), out);
+      if (tags == null || tags.contains(byTag.getKey())) {
+        out.println();
+        out.printf("  Model metrics by %s (mean over succeeded partitions):%n", byTag.getKey());
+        printMetrics(byTag.getKey(), byTag.getValue(), metrics, out);
+      }
     }
   }
 
   private static void printMetrics(String tag, Map<String, Map<String, RunSummary.MetricStats>> byValue,
-      PrintWriter out) {
-    var metricNames = byValue.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
+      Set<String> only, PrintWriter out) {
+    var metricNames = byValue.values().stream().flatMap(m -> m.keySet().stream()).distinct()
+        .filter(m -> only == null || only.contains(m)).sorted().toList();
     StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "    %-14s %4s", tag.toUpperCase(Locale.ROOT), "N"));
     metricNames.forEach(m -> head.append(String.format(Locale.ROOT, " %10s", m.toUpperCase(Locale.ROOT))));
     out.println(head);

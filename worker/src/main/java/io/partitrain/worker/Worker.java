@@ -76,7 +76,8 @@ public final class Worker implements Runnable, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    registry.gauge("partitrain_worker_jobs_watched", List.of(), watcher, JobWatcher::watching);
+    registry.gauge("partitrain_worker_jobs_watched",
+        List.of(io.micrometer.core.instrument.Tag.of("worker", config.workerId())), watcher, JobWatcher::watching);
   }
 
   public JobWatcher watcher() {

@@ -64,6 +64,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   static final List<String> REGIONS = List.of("north", "south", "east", "west");
   private static final String EXAMPLE = "/examples/weekly-demand/";
+  private static final Set<String> SHOWN_TAGS = Set.of("region");
+  private static final Set<String> SHOWN_METRICS = Set.of("mape", "rmse");
 
   @Spec CommandSpec spec;
 
@@ -95,11 +97,18 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "seed of the data and the injected failures")
   long seed;
 
+  @Option(names = "--run-id", description = "the run id (default: weekly-demand-demo-yyyyMMdd-HHmmss); "
+      + "with the same seed, the same id replays the same injected failures")
+  String runId;
+
   @Option(names = "--timeout", defaultValue = "PT10M", description = "give up after this long (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
   OutputFormat output;
+
+  @Option(names = "--report", description = "also write the JSON summary to this file")
+  Path reportFile;
 
   @Override
   public Integer call() throws IOException {
@@ -129,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
       try (LocalStack stack = LocalStack.start(kafka, workers, backendFactory(dir, simulated),
               WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX).withPollInterval(Duration.ofMillis(200)), Clock.systemUTC());
           RunClient client = new RunClient(kafka, "partitrain-demo")) {
-        String runId = RunCommands.manualRunId("weekly-demand-demo", Instant.now());
+        String runId = this.runId != null ? this.runId : RunCommands.manualRunId("weekly-demand-demo", Instant.now());
         RunEvent started = client.send(RunCommands.startCommand(plan, runId, "demo", Instant.now()), Duration.ofSeconds(60));
         if (started instanceof RunEvent.CommandRejected r) {
           throw new PartitrainException("the orchestrator rejected the demo run: " + r.reason());
@@ -142,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
         progress.done(first);
         if (output == OutputFormat.table) {
           out.println();
-          SummaryView.print(first, out);
+          SummaryView.print(first, out, SHOWN_TAGS, SHOWN_METRICS);
         }
 
         repair(dir, brokenStores, simulated, info);
@@ -262,18 +271,33 @@ public final class DemoCommand implements Callable<Integer> {
         new DemoReport.Pass(first.count(PartitionState.SUCCEEDED), first.count(PartitionState.FAILED),
             first.attempts(), first.jobsSubmitted(), first.failed()),
         new DemoReport.Rerun(last.rerunRequested(), last.rerunResubmitted(), accepted.partitionIds(), ranAgain, onlyFailed),
-        last.failed(), last.metricsByTag().getOrDefault("region", Map.of()),
+        last.failed(), shownMetrics(last.metricsByTag().getOrDefault("region", Map.of())),
         Duration.between(t0, Instant.now()).toMillis() / 1000.0);
   }
 
-  private void print(DemoReport r, RunSummary last, PrintWriter out) {
+  /** The metrics the table shows, so that table and JSON tell the same story. */
+  private static Map<String, Map<String, RunSummary.MetricStats>> shownMetrics(
+      Map<String, Map<String, RunSummary.MetricStats>> byRegion) {
+    Map<String, Map<String, RunSummary.MetricStats>> out = new java.util.TreeMap<>();
+    byRegion.forEach((region, metrics) -> {
+      Map<String, RunSummary.MetricStats> kept = new java.util.TreeMap<>(metrics);
+      kept.keySet().retainAll(SHOWN_METRICS);
+      out.put(region, kept);
+    });
+    return out;
+  }
+
+  private void print(DemoReport r, RunSummary last, PrintWriter out) throws IOException {
+    if (reportFile != null) {
+      Files.writeString(reportFile, Json.toPrettyString(r));
+    }
     if (output == OutputFormat.json) {
       out.println(Json.toPrettyString(r));
       out.flush();
       return;
     }
     out.println();
-    SummaryView.print(last, out);
+    SummaryView.print(last, out, SHOWN_TAGS, SHOWN_METRICS);
     out.println();
     out.printf("Rerun: %d failed partitions asked to run again, %d resubmitted; partitions that ran again: %s%n",
         r.rerun().requested(), r.rerun().resubmitted(),
@@ -302,6 +326,7 @@ public final class DemoCommand implements Callable<Integer> {
     private final boolean inPlace;
     private final Instant start = Instant.now();
     private Instant lastPrinted = Instant.EPOCH;
+    private String lastCounts = "";
 
     Progress(PrintWriter out, boolean inPlace) {
       this.out = out;
@@ -311,11 +336,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public void accept(RunSummary s) {
       Instant now = Instant.now();
-      if (!inPlace && Duration.between(lastPrinted, now).toMillis() < 2000 && !s.complete()) {
+      String counts = counts(s);
+      boolean due = inPlace || Duration.between(lastPrinted, now).toMillis() >= 2000 || s.complete();
+      if (!due || counts.equals(lastCounts)) {
         return;
       }
       lastPrinted = now;
-      String line = line(s, now);
+      lastCounts = counts;
+      String line = line(s, now, counts);
       if (inPlace) {
         out.print("\r" + line + "   ");
       } else {
@@ -331,15 +359,18 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
 
-    private String line(RunSummary s, Instant now) {
+    private static String counts(RunSummary s) {
+      return java.util.Arrays.stream(PartitionState.values())
+          .filter(st -> s.count(st) > 0)
+          .map(st -> st.name().toLowerCase(Locale.ROOT) + " " + s.count(st))
+          .collect(Collectors.joining(" | "));
+    }
+
+    private String line(RunSummary s, Instant now, String counts) {
       int settled = s.count(PartitionState.SUCCEEDED) + s.count(PartitionState.FAILED) + s.count(PartitionState.CANCELED);
       int width = 24;
       int filled = s.total() == 0 ? 0 : settled * width / s.total();
       String bar = "#".repeat(filled) + ".".repeat(width - filled);
-      String counts = java.util.Arrays.stream(PartitionState.values())
-          .filter(st -> s.count(st) > 0)
-          .map(st -> st.name().toLowerCase(Locale.ROOT) + " " + s.count(st))
-          .collect(Collectors.joining(" | "));
       return String.format(Locale.ROOT, "[%5.1fs] [%s] %s", Duration.between(start, now).toMillis() / 1000.0, bar, counts);
     }
   }

@@ -54,6 +54,13 @@ public final class LocalProcessBackend implements JobBackend {
 
   private static final Logger log = LoggerFactory.getLogger(LocalProcessBackend.class);
 
+  /**
+   * How long a job started by another worker may show a dead process and no end before it counts
+   * as lost. The owner records the end within milliseconds of the exit; the grace avoids reading
+   * the state file in between.
+   */
+  static final Duration LOST_GRACE = Duration.ofSeconds(5);
+
   /** How long an injected "node loss" lets the process run before killing it. */
   static final Duration INJECTED_FAILURE_DELAY = Duration.ofMillis(300);
 
@@ -66,6 +73,7 @@ public final class LocalProcessBackend implements JobBackend {
   private final ExecutorService slots;
   private final Map<String, OwnedJob> owned = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
+  private final Map<String, Instant> deadSince = new ConcurrentHashMap<>();
 
   public LocalProcessBackend(LocalBackendConfig config, Clock clock) {
     this.config = config;
@@ -326,8 +334,7 @@ public final class LocalProcessBackend implements JobBackend {
 
   private JobObservation readObservation(String jobName, Path dir) {
     LocalJobState s = readState(dir).orElse(LocalJobState.queued());
-    if (s.phase() == JobPhase.RUNNING && !owned.containsKey(jobName) && s.pid() != null
-        && ProcessHandle.of(s.pid()).map(ph -> !ph.isAlive()).orElse(true)) {
+    if (isOrphaned(jobName, s)) {
       // Started by a worker that is gone: nobody will record how it ended.
       s = s.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
           "the job's process is gone and its worker did not record an end", null, clock.instant(), Map.of());
@@ -335,6 +342,18 @@ public final class LocalProcessBackend implements JobBackend {
     return new JobObservation(jobName, s.phase(), s.backendStatus(), s.failureClass(), s.message(),
         s.startedAt(), s.finishedAt(), dir.resolve(LOG_FILE).toString(), null, dir.toString(),
         s.metrics());
+  }
+
+  /** A running job of another worker whose process has been gone for longer than the grace. */
+  private boolean isOrphaned(String jobName, LocalJobState s) {
+    boolean dead = s.phase() == JobPhase.RUNNING && !owned.containsKey(jobName) && s.pid() != null
+        && ProcessHandle.of(s.pid()).map(ph -> !ph.isAlive()).orElse(true);
+    if (!dead) {
+      deadSince.remove(jobName);
+      return false;
+    }
+    Instant first = deadSince.computeIfAbsent(jobName, k -> clock.instant());
+    return !clock.instant().isBefore(first.plus(LOST_GRACE));
   }
 
   private static Optional<LocalJobState> readState(Path dir) {

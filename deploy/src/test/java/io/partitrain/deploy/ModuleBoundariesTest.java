@@ -1,0 +1,58 @@
+package io.partitrain.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The architecture, checked: {@code shared} imports nothing of ours; {@code worker} and {@code
+ * orchestrator} import {@code shared} only, never each other. Maven's module graph already forbids
+ * most of it; this test also catches fully qualified references and test code.
+ */
+class ModuleBoundariesTest {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  @ParameterizedTest(name = "{0} does not use {1}")
+  @CsvSource({
+    "shared, io.partitrain.orchestrator",
+    "shared, io.partitrain.worker",
+    "shared, io.partitrain.deploy",
+    "shared, io.partitrain.cli",
+    "orchestrator, io.partitrain.worker",
+    "orchestrator, io.partitrain.deploy",
+    "orchestrator, io.partitrain.cli",
+    "worker, io.partitrain.orchestrator",
+    "worker, io.partitrain.deploy",
+    "worker, io.partitrain.cli"
+  })
+  void moduleDoesNotReferenceForbiddenPackage(String module, String forbidden) {
+    Path src = ROOT.resolve(module).resolve("src");
+    assertThat(src).isDirectory();
+    List<String> offenders = new ArrayList<>();
+    int files = 0;
+    try (Stream<Path> paths = Files.walk(src)) {
+      for (Path p : (Iterable<Path>) paths.filter(f -> f.toString().endsWith(".java"))::iterator) {
+        files++;
+        List<String> lines = Files.readAllLines(p);
+        for (int i = 0; i < lines.size(); i++) {
+          if (lines.get(i).contains(forbidden + ".") || lines.get(i).contains(forbidden + ";")) {
+            offenders.add(ROOT.relativize(p) + ":" + (i + 1) + ": " + lines.get(i).strip());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertThat(files).as("java files under " + src).isPositive();
+    assertThat(offenders).as(module + " must not use " + forbidden).isEmpty();
+  }
+}
