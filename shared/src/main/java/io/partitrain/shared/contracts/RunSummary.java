@@ -46,6 +46,12 @@ public record RunSummary(
     metricsByTag = metricsByTag == null ? Map.of() : metricsByTag;
   }
 
+  /** This summary, marked complete at {@code at}. */
+  public RunSummary completedAt(Instant at) {
+    return new RunSummary(runId, planName, true, total, byState, attempts, jobsSubmitted, retried,
+        rerunRequested, rerunResubmitted, failed, metricsByTag, startedAt, at);
+  }
+
   public int count(PartitionState state) {
     return byState.getOrDefault(state, 0);
   }

@@ -27,6 +27,9 @@ public final class DeadLetters {
   private final String topic;
   private final String component;
 
+  /**
+   * @param producer where {@link #send} writes; may be null when only {@link #record} is used
+   */
   public DeadLetters(Producer<String, byte[]> producer, String topic, String component) {
     this.producer = producer;
     this.topic = topic;
@@ -40,15 +43,21 @@ public final class DeadLetters {
    * @param error the exception, if any
    */
   public void send(ConsumerRecord<String, byte[]> record, String reason, Throwable error, Instant at) {
+    producer.send(record(record, reason, error, at));
+  }
+
+  /** The dead-letter record for {@code record}, for callers that write it themselves. */
+  public ProducerRecord<String, byte[]> record(
+      ConsumerRecord<String, byte[]> record, String reason, Throwable error, Instant at) {
     var headers = new RecordHeaders();
     headers.add(HEADER_REASON, bytes(reason));
     headers.add(HEADER_ERROR, bytes(error == null ? "" : error.getClass().getName() + ": " + error.getMessage()));
     headers.add(HEADER_SOURCE, bytes(record.topic() + "/" + record.partition() + "@" + record.offset()));
     headers.add(HEADER_AT, bytes(at.toString()));
     headers.add(HEADER_COMPONENT, bytes(component));
-    producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers));
     log.warn("dead-lettered {}/{}@{} (key={}): {}", record.topic(), record.partition(),
         record.offset(), record.key(), reason);
+    return new ProducerRecord<>(topic, null, record.key(), record.value(), headers);
   }
 
   private static byte[] bytes(String s) {

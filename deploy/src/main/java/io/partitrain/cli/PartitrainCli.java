@@ -1,0 +1,55 @@
+package io.partitrain.cli;
+
+import io.partitrain.cli.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code partitrain}: the command line. Verbs are shaped like {@code az ml job}; every command
+ * that shows something takes {@code -o table|json}.
+ *
+ * <p>Exit codes scripts can trust: 0 done; 1 bad input (a refused plan, a bad option); 2 the
+ * orchestrator rejected the command; 3 not found; 4 Kafka or the orchestrator did not answer.
+ */
+@Command(
+    name = "partitrain",
+    mixinStandardHelpOptions = true,
+    versionProvider = PartitrainCli.Version.class,
+    description = "Partitioned ML training under node and cost caps: one job per data partition.",
+    subcommands = {
+      DemoCommand.class,
+      UpCommand.class,
+      RunCommands.class,
+      CommandLine.HelpCommand.class
+    })
+public final class PartitrainCli {
+
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_BAD_INPUT = 1;
+  public static final int EXIT_REJECTED = 2;
+  public static final int EXIT_NOT_FOUND = 3;
+  public static final int EXIT_UNREACHABLE = 4;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with Partitrain's error handling: a one-line message, not a stack trace. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new PartitrainCli());
+    cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
+      cmd.getErr().println("partitrain: " + ex.getMessage());
+      return ex instanceof io.partitrain.shared.plan.PlanValidationException ? EXIT_BAD_INPUT
+          : ex instanceof io.partitrain.shared.PartitrainException ? EXIT_UNREACHABLE : EXIT_BAD_INPUT;
+    });
+    return cl;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = PartitrainCli.class.getPackage().getImplementationVersion();
+      return new String[] {"partitrain " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.partitrain.cli;
+
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunSummary;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints a {@link RunSummary} as tables for people. */
+public final class SummaryView {
+
+  private SummaryView() {}
+
+  public static void print(RunSummary s, PrintWriter out) {
+    out.printf("Run %s (plan %s): %s%n", s.runId(), s.planName(), s.complete() ? "complete" : "running");
+    out.println();
+    out.printf("  %-18s %10s%n", "STATE", "PARTITIONS");
+    for (PartitionState state : PartitionState.values()) {
+      int n = s.count(state);
+      if (n > 0) {
+        out.printf("  %-18s %10d%n", state, n);
+      }
+    }
+    out.printf("  %-18s %10d%n", "total", s.total());
+    out.println();
+    out.printf("  attempts %d, jobs submitted %d, partitions retried automatically %d%n",
+        s.attempts(), s.jobsSubmitted(), s.retried());
+    if (s.rerunRequested() > 0) {
+      out.printf("  rerun: %d failed partitions requested, %d resubmitted%n", s.rerunRequested(), s.rerunResubmitted());
+    }
+    if (!s.failed().isEmpty()) {
+      out.println();
+      out.println("  Failed partitions:");
+      out.printf("    %-16s %7s %-8s %-44s %s%n", "PARTITION", "ATTEMPT", "CLASS", "REASON", "LOG");
+      for (RunSummary.FailedPartition f : s.failed()) {
+        out.printf("    %-16s %7d %-8s %-44s %s%n", f.partitionId(), f.attempt(), f.failureClass(),
+            clip(f.message(), 44), f.logPath() == null ? "-" : f.logPath());
+      }
+    }
+    for (var byTag : s.metricsByTag().entrySet()) {
+      out.println();
+      out.printf("  Model metrics by %s (mean over succeeded partitions):%n", byTag.getKey());
+      printMetrics(byTag.getKey(), byTag.getValue(), out);
+    }
+  }
+
+  private static void printMetrics(String tag, Map<String, Map<String, RunSummary.MetricStats>> byValue,
+      PrintWriter out) {
+    var metricNames = byValue.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "    %-14s %4s", tag.toUpperCase(Locale.ROOT), "N"));
+    metricNames.forEach(m -> head.append(String.format(Locale.ROOT, " %10s", m.toUpperCase(Locale.ROOT))));
+    out.println(head);
+    byValue.forEach((value, metrics) -> {
+      int n = metrics.values().stream().mapToInt(RunSummary.MetricStats::count).max().orElse(0);
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "    %-14s %4d", value, n));
+      metricNames.forEach(m -> {
+        RunSummary.MetricStats st = metrics.get(m);
+        row.append(st == null ? String.format(Locale.ROOT, " %10s", "-")
+            : String.format(Locale.ROOT, " %10.4f", st.mean()));
+      });
+      out.println(row);
+    });
+  }
+
+  static String clip(String s, int width) {
+    if (s == null) {
+      return "-";
+    }
+    return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+  }
+}

@@ -1,0 +1,205 @@
+package io.partitrain.cli.client;
+
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.UnreadableMessageException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How the CLI talks to the orchestrator: commands go to the commands topic, answers and run state
+ * come back on the runs topic. Nothing here reaches into the orchestrator's process.
+ */
+public final class RunClient implements AutoCloseable {
+
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final KafkaSettings kafka;
+  private final KafkaProducer<String, byte[]> producer;
+  private final String clientId;
+
+  public RunClient(KafkaSettings kafka, String clientId) {
+    this.kafka = kafka;
+    this.clientId = clientId;
+    this.producer = new KafkaProducer<>(kafka.producer(clientId + "-commands", null));
+  }
+
+  /**
+   * Sends a command and waits for the orchestrator's answer (the run event carrying its command
+   * id).
+   *
+   * @throws PartitrainException when no answer comes within {@code timeout}
+   */
+  public RunEvent send(RunCommand command, Duration timeout) {
+    try (KafkaConsumer<String, byte[]> reader = reader()) {
+      List<TopicPartition> parts = runsPartitions(reader);
+      reader.assign(parts);
+      reader.seekToEnd(parts);
+      parts.forEach(reader::position);
+      producer.send(new ProducerRecord<>(kafka.topics().commands(), command.runId(), Json.toBytes(command)))
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Instant deadline = Instant.now().plus(timeout);
+      while (Instant.now().isBefore(deadline)) {
+        for (ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
+          Optional<RunEvent> e = decode(r);
+          if (e.isPresent() && command.commandId().equals(commandIdOf(e.get()))) {
+            return e.get();
+          }
+        }
+      }
+      throw new PartitrainException("no answer from the orchestrator to " + command.getClass().getSimpleName()
+          + " for run " + command.runId() + " within " + timeout.toSeconds()
+          + "s; is an orchestrator running against " + kafka.bootstrapServers() + "?");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PartitrainException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new PartitrainException("cannot send the command to " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The latest published summary of a run, read from the runs topic; empty if none. */
+  public Optional<RunSummary> latest(String runId) {
+    RunSummary[] latest = {null};
+    readAll(e -> {
+      if (e.runId().equals(runId)) {
+        summaryOf(e).ifPresent(s -> latest[0] = s);
+      }
+    });
+    return Optional.ofNullable(latest[0]);
+  }
+
+  /** Partitions of a run admitted (given a new attempt) at or after {@code since}, in order. */
+  public List<String> admittedSince(String runId, Instant since) {
+    List<String> out = new ArrayList<>();
+    readAll(e -> {
+      if (e instanceof RunEvent.PartitionTransitioned t && t.runId().equals(runId)
+          && t.to() == io.partitrain.shared.contracts.PartitionState.ADMITTED && !t.at().isBefore(since)) {
+        out.add(t.partitionId());
+      }
+    });
+    return out;
+  }
+
+  /** The latest summary of every run. */
+  public Map<String, RunSummary> all() {
+    Map<String, RunSummary> out = new java.util.TreeMap<>();
+    readAll(e -> summaryOf(e).ifPresent(s -> out.put(e.runId(), s)));
+    return out;
+  }
+
+  /**
+   * Follows a run's published state until {@code done} holds, calling {@code progress} with every
+   * new summary.
+   */
+  public RunSummary follow(String runId, Predicate<RunSummary> done, Consumer<RunSummary> progress,
+      Duration timeout) {
+    try (KafkaConsumer<String, byte[]> reader = reader()) {
+      List<TopicPartition> parts = runsPartitions(reader);
+      reader.assign(parts);
+      reader.seekToBeginning(parts);
+      Instant deadline = Instant.now().plus(timeout);
+      RunSummary last = null;
+      while (Instant.now().isBefore(deadline)) {
+        for (ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
+          Optional<RunEvent> e = decode(r);
+          if (e.isEmpty() || !runId.equals(e.get().runId())) {
+            continue;
+          }
+          Optional<RunSummary> s = summaryOf(e.get());
+          if (s.isPresent()) {
+            last = s.get();
+            progress.accept(last);
+            if (done.test(last)) {
+              return last;
+            }
+          }
+        }
+      }
+      throw new PartitrainException("run " + runId + " did not reach the awaited state within "
+          + timeout.toSeconds() + "s" + (last == null ? " (no state published)" : "; last: " + last.byState()));
+    }
+  }
+
+  private void readAll(Consumer<RunEvent> sink) {
+    try (KafkaConsumer<String, byte[]> reader = reader()) {
+      List<TopicPartition> parts = runsPartitions(reader);
+      reader.assign(parts);
+      reader.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = reader.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
+          decode(r).ifPresent(sink);
+        }
+      }
+    }
+  }
+
+  private static Optional<RunSummary> summaryOf(RunEvent e) {
+    if (e instanceof RunEvent.RunSnapshot s) {
+      return Optional.of(s.summary());
+    }
+    if (e instanceof RunEvent.RunCompleted c) {
+      return Optional.of(c.summary());
+    }
+    return Optional.empty();
+  }
+
+  private static String commandIdOf(RunEvent e) {
+    if (e instanceof RunEvent.RunStarted s) {
+      return s.commandId();
+    }
+    if (e instanceof RunEvent.RerunAccepted r) {
+      return r.commandId();
+    }
+    if (e instanceof RunEvent.CancelAccepted c) {
+      return c.commandId();
+    }
+    if (e instanceof RunEvent.CommandRejected c) {
+      return c.commandId();
+    }
+    return null;
+  }
+
+  private static Optional<RunEvent> decode(ConsumerRecord<String, byte[]> r) {
+    try {
+      return Optional.of(Json.read(r.value(), RunEvent.class));
+    } catch (UnreadableMessageException e) {
+      return Optional.empty();
+    }
+  }
+
+  private KafkaConsumer<String, byte[]> reader() {
+    return new KafkaConsumer<>(kafka.consumer(clientId + "-reader", null));
+  }
+
+  private List<TopicPartition> runsPartitions(KafkaConsumer<String, byte[]> reader) {
+    List<TopicPartition> parts = new ArrayList<>();
+    reader.partitionsFor(kafka.topics().runs())
+        .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+    return parts;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

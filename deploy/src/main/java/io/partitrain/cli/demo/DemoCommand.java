@@ -1,0 +1,378 @@
+package io.partitrain.cli.demo;
+
+import io.partitrain.cli.OutputFormat;
+import io.partitrain.cli.PartitrainCli;
+import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.SummaryView;
+import io.partitrain.cli.client.RunClient;
+import io.partitrain.deploy.LocalStack;
+import io.partitrain.deploy.broker.KafkaBootstrap;
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunDefinition;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunLimits;
+import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.plan.Plan;
+import io.partitrain.shared.plan.PlanLoader;
+import io.partitrain.shared.serde.Json;
+import io.partitrain.worker.WorkerConfig;
+import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.local.LocalBackendConfig;
+import io.partitrain.worker.backend.local.LocalProcessBackend;
+import io.partitrain.worker.backend.simulated.SimulatedBackend;
+import io.partitrain.worker.backend.simulated.SimulationProfile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code partitrain demo}: everything in one process on a fresh machine. An embedded Kafka broker,
+ * the orchestrator, two workers and the local backend train one weekly demand model per store
+ * (the {@code weekly-demand} example). A few stores have broken data and fail as USER failures;
+ * injected node losses (INFRA) are retried automatically. Then the demo repairs the data, asks for
+ * {@code run rerun --failed}, and shows that only the failed stores ran again.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run the weekly-demand example end to end on an embedded Kafka broker.")
+public final class DemoCommand implements Callable<Integer> {
+
+  static final List<String> REGIONS = List.of("north", "south", "east", "west");
+  private static final String EXAMPLE = "/examples/weekly-demand/";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--stores", defaultValue = "40", description = "number of stores (partitions) (default: ${DEFAULT-VALUE})")
+  int stores;
+
+  @Option(names = "--broken", defaultValue = "3", description = "stores with broken data, which fail as USER (default: ${DEFAULT-VALUE})")
+  int broken;
+
+  @Option(names = "--failure-rate", defaultValue = "0.1",
+      description = "injected INFRA failure rate, retried automatically (default: ${DEFAULT-VALUE})")
+  double failureRate;
+
+  @Option(names = "--backend", defaultValue = "local", description = "local or simulated (default: ${DEFAULT-VALUE})")
+  String backend;
+
+  @Option(names = "--workers", defaultValue = "2", description = "workers (default: ${DEFAULT-VALUE})")
+  int workers;
+
+  @Option(names = "--slots", defaultValue = "2", description = "local job slots per worker (default: ${DEFAULT-VALUE})")
+  int slots;
+
+  @Option(names = "--max-in-flight", description = "the run's concurrency cap (default: workers x slots; 500 for simulated)")
+  Integer maxInFlight;
+
+  @Option(names = "--workdir", defaultValue = ".partitrain/demo", description = "where data, jobs and logs go (default: ${DEFAULT-VALUE})")
+  Path workdir;
+
+  @Option(names = "--seed", defaultValue = "42", description = "seed of the data and the injected failures")
+  long seed;
+
+  @Option(names = "--timeout", defaultValue = "PT10M", description = "give up after this long (default: ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
+  OutputFormat output;
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    Instant t0 = Instant.now();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter info = output == OutputFormat.json ? spec.commandLine().getErr() : out;
+    Path dir = prepareWorkdir();
+    List<String> storeIds = writeStores(dir.resolve("stores.csv"));
+    Set<String> brokenStores = WeeklyDemandData.pickBroken(storeIds, broken, seed);
+    WeeklyDemandData.writeAll(dir.resolve("data"), storeIds, seed, brokenStores);
+    Plan plan = withConcurrency(PlanLoader.load(dir.resolve("plan.yml")));
+
+    info.printf("Partitrain demo: %d stores (%d with broken data), %s backend, injected INFRA failure rate %.2f%n",
+        stores, brokenStores.size(), backend, failureRate);
+    info.printf("  workdir %s%n", dir);
+    info.flush();
+    SimulatedBackend simulated = backend.equals("simulated")
+        ? new SimulatedBackend(Clock.systemUTC(), simulationProfile()) : null;
+    if (simulated != null) {
+      simulated.breakPartitions(brokenStores);
+    }
+    try (KafkaBootstrap kafkaHandle = KafkaBootstrap.resolve()) {
+      info.printf("  Kafka: %s%n", kafkaHandle.description());
+      info.flush();
+      var kafka = new KafkaSettings(kafkaHandle.bootstrapServers(), Topics.defaults(), Map.of());
+      try (LocalStack stack = LocalStack.start(kafka, workers, backendFactory(dir, simulated),
+              WorkerConfig.defaults("w").withPollInterval(Duration.ofMillis(200)), Clock.systemUTC());
+          RunClient client = new RunClient(kafka, "partitrain-demo")) {
+        String runId = RunCommands.manualRunId("weekly-demand-demo", Instant.now());
+        RunEvent started = client.send(RunCommands.startCommand(plan, runId, "demo", Instant.now()), Duration.ofSeconds(60));
+        if (started instanceof RunEvent.CommandRejected r) {
+          throw new PartitrainException("the orchestrator rejected the demo run: " + r.reason());
+        }
+        info.printf("%nRun %s started: %d partitions, concurrency cap %d%n", runId, stores,
+            plan.definition().limits().maxInFlight());
+        info.flush();
+        Progress progress = new Progress(info, System.console() != null && output == OutputFormat.table);
+        RunSummary first = client.follow(runId, RunSummary::complete, progress, timeout);
+        progress.done(first);
+        if (output == OutputFormat.table) {
+          out.println();
+          SummaryView.print(first, out);
+        }
+
+        repair(dir, brokenStores, simulated, info);
+        Instant rerunAt = Instant.now();
+        RunEvent answer = client.send(new RunCommand.RerunFailed(Schema.VERSION, UUID.randomUUID().toString(),
+            runId, "demo", "data repaired", rerunAt), Duration.ofSeconds(60));
+        if (!(answer instanceof RunEvent.RerunAccepted accepted)) {
+          throw new PartitrainException("the orchestrator did not accept the rerun: " + answer);
+        }
+        info.printf("%n`run rerun %s --failed`: %d partitions will run again: %s%n", runId,
+            accepted.partitionIds().size(), String.join(", ", accepted.partitionIds()));
+        info.flush();
+        int wanted = first.rerunRequested() + accepted.partitionIds().size();
+        RunSummary last = client.follow(runId, s -> s.complete() && s.rerunRequested() >= wanted, progress, timeout);
+        progress.done(last);
+        List<String> ranAgain = client.admittedSince(runId, accepted.at());
+        DemoReport report = report(runId, kafkaHandle.description(), dir, first, last, accepted, ranAgain, t0);
+        print(report, last, out);
+        return report.rerun().onlyFailedRanAgain() ? PartitrainCli.EXIT_OK : PartitrainCli.EXIT_REJECTED;
+      }
+    }
+  }
+
+  private void validate() {
+    if (stores < 1 || stores > 100_000) {
+      throw new PartitrainException("--stores must be from 1 to 100000, but was " + stores);
+    }
+    if (broken < 0 || broken > stores) {
+      throw new PartitrainException("--broken must be from 0 to --stores (" + stores + "), but was " + broken);
+    }
+    if (failureRate < 0 || failureRate > 0.9) {
+      throw new PartitrainException("--failure-rate must be from 0 to 0.9, but was " + failureRate);
+    }
+    if (!backend.equals("local") && !backend.equals("simulated")) {
+      throw new PartitrainException("--backend must be local or simulated, but was " + backend);
+    }
+    if (workers < 1 || slots < 1) {
+      throw new PartitrainException("--workers and --slots must be at least 1");
+    }
+  }
+
+  private SimulationProfile simulationProfile() {
+    return new SimulationProfile(Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(300), 0,
+        failureRate, seed);
+  }
+
+  private Function<String, JobBackend> backendFactory(Path dir, SimulatedBackend simulated) {
+    if (simulated != null) {
+      // One shared "cloud" for all workers, as Azure ML would be.
+      return id -> new SharedBackend(simulated);
+    }
+    Path jobs = dir.resolve("jobs");
+    return id -> new LocalProcessBackend(new LocalBackendConfig(jobs, slots, failureRate, seed), Clock.systemUTC());
+  }
+
+  private Plan withConcurrency(Plan plan) {
+    int cap = maxInFlight != null ? maxInFlight : backend.equals("simulated") ? 500 : workers * slots;
+    RunDefinition d = plan.definition();
+    return new Plan(plan.file(), new RunDefinition(d.planName(), d.planSource(), d.jobTemplate(), d.retry(),
+        new RunLimits(cap)), plan.partitions(), plan.template());
+  }
+
+  private Path prepareWorkdir() throws IOException {
+    Path dir = workdir.toAbsolutePath().normalize();
+    if (Files.exists(dir)) {
+      deleteTree(dir);
+    }
+    Files.createDirectories(dir.resolve("src"));
+    copyResource("plan.yml", dir.resolve("plan.yml"));
+    copyResource("job.yml", dir.resolve("job.yml"));
+    copyResource("src/Train.java", dir.resolve("src/Train.java"));
+    return dir;
+  }
+
+  private static void copyResource(String name, Path target) throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(EXAMPLE + name)) {
+      if (in == null) {
+        throw new PartitrainException("the example file " + EXAMPLE + name + " is missing from the jar");
+      }
+      Files.copy(in, target);
+    }
+  }
+
+  private List<String> writeStores(Path csv) throws IOException {
+    List<String> ids = new ArrayList<>();
+    StringBuilder b = new StringBuilder("store_id,region,business_unit\n");
+    for (int i = 1; i <= stores; i++) {
+      String id = String.format(Locale.ROOT, stores < 1000 ? "store-%03d" : "store-%05d", i);
+      ids.add(id);
+      b.append(id).append(',').append(REGIONS.get((i - 1) % REGIONS.size())).append(',')
+          .append(WeeklyDemandData.businessUnitOf(id)).append('\n');
+    }
+    Files.writeString(csv, b.toString(), StandardCharsets.UTF_8);
+    return ids;
+  }
+
+  private void repair(Path dir, Set<String> brokenStores, SimulatedBackend simulated, PrintWriter info) {
+    for (String store : brokenStores) {
+      WeeklyDemandData.repair(dir.resolve("data"), store, seed);
+      if (simulated != null) {
+        simulated.repair(store);
+      }
+    }
+    info.printf("%nRepaired the data of %d stores: %s%n", brokenStores.size(),
+        brokenStores.stream().sorted().collect(Collectors.joining(", ")));
+    info.flush();
+  }
+
+  private DemoReport report(String runId, String broker, Path dir, RunSummary first, RunSummary last,
+      RunEvent.RerunAccepted accepted, List<String> ranAgain, Instant t0) {
+    Set<String> asked = new HashSet<>(accepted.partitionIds());
+    boolean onlyFailed = asked.containsAll(ranAgain);
+    return new DemoReport(runId, backend, broker, dir.toString(),
+        new DemoReport.Partitions(last.total(), last.count(PartitionState.SUCCEEDED),
+            last.count(PartitionState.FAILED), last.count(PartitionState.CANCELED)),
+        last.attempts(), last.retried(), last.jobsSubmitted(),
+        new DemoReport.Pass(first.count(PartitionState.SUCCEEDED), first.count(PartitionState.FAILED),
+            first.attempts(), first.jobsSubmitted(), first.failed()),
+        new DemoReport.Rerun(last.rerunRequested(), last.rerunResubmitted(), accepted.partitionIds(), ranAgain, onlyFailed),
+        last.failed(), last.metricsByTag().getOrDefault("region", Map.of()),
+        Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+  }
+
+  private void print(DemoReport r, RunSummary last, PrintWriter out) {
+    if (output == OutputFormat.json) {
+      out.println(Json.toPrettyString(r));
+      out.flush();
+      return;
+    }
+    out.println();
+    SummaryView.print(last, out);
+    out.println();
+    out.printf("Rerun: %d failed partitions asked to run again, %d resubmitted; partitions that ran again: %s%n",
+        r.rerun().requested(), r.rerun().resubmitted(),
+        r.rerun().ranAgain().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(r.rerun().ranAgain())));
+    out.printf("Only failed partitions ran again: %s (%d succeeded partitions untouched)%n",
+        r.rerun().onlyFailedRanAgain() ? "yes" : "NO", r.firstPass().succeeded());
+    out.printf("Done in %.1f s. Logs and models under %s/jobs%n", r.elapsedSeconds(), r.workdir());
+    out.flush();
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+
+  /** Prints a progress line per published snapshot: counts per state. */
+  static final class Progress implements java.util.function.Consumer<RunSummary> {
+    private final PrintWriter out;
+    private final boolean inPlace;
+    private final Instant start = Instant.now();
+    private Instant lastPrinted = Instant.EPOCH;
+
+    Progress(PrintWriter out, boolean inPlace) {
+      this.out = out;
+      this.inPlace = inPlace;
+    }
+
+    @Override
+    public void accept(RunSummary s) {
+      Instant now = Instant.now();
+      if (!inPlace && Duration.between(lastPrinted, now).toMillis() < 2000 && !s.complete()) {
+        return;
+      }
+      lastPrinted = now;
+      String line = line(s, now);
+      if (inPlace) {
+        out.print("\r" + line + "   ");
+      } else {
+        out.println(line);
+      }
+      out.flush();
+    }
+
+    void done(RunSummary s) {
+      if (inPlace) {
+        out.println();
+        out.flush();
+      }
+    }
+
+    private String line(RunSummary s, Instant now) {
+      int settled = s.count(PartitionState.SUCCEEDED) + s.count(PartitionState.FAILED) + s.count(PartitionState.CANCELED);
+      int width = 24;
+      int filled = s.total() == 0 ? 0 : settled * width / s.total();
+      String bar = "#".repeat(filled) + ".".repeat(width - filled);
+      String counts = java.util.Arrays.stream(PartitionState.values())
+          .filter(st -> s.count(st) > 0)
+          .map(st -> st.name().toLowerCase(Locale.ROOT) + " " + s.count(st))
+          .collect(Collectors.joining(" | "));
+      return String.format(Locale.ROOT, "[%5.1fs] [%s] %s", Duration.between(start, now).toMillis() / 1000.0, bar, counts);
+    }
+  }
+
+  /** Lets several workers share one simulated backend without one worker closing it for all. */
+  private static final class SharedBackend implements JobBackend {
+    private final SimulatedBackend delegate;
+
+    SharedBackend(SimulatedBackend delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public io.partitrain.worker.backend.SubmitResult submit(io.partitrain.worker.backend.JobRequest request) {
+      return delegate.submit(request);
+    }
+
+    @Override
+    public java.util.Optional<io.partitrain.worker.backend.JobObservation> observe(io.partitrain.worker.backend.JobRef job) {
+      return delegate.observe(job);
+    }
+
+    @Override
+    public void cancel(io.partitrain.worker.backend.JobRef job) {
+      delegate.cancel(job);
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,58 @@
+package io.partitrain.cli.demo;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.partitrain.shared.contracts.RunSummary;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code partitrain demo -o json} prints: one object a script can check.
+ *
+ * @param runId the run
+ * @param backend local or simulated
+ * @param broker where Kafka was
+ * @param workdir where the jobs, data and logs are
+ * @param partitions final counts
+ * @param attempts attempts released over the whole run, rerun included
+ * @param retried partitions retried automatically (INFRA failures)
+ * @param jobsSubmitted distinct jobs the workers created
+ * @param firstPass the run before the rerun
+ * @param rerun what the rerun asked for and what actually ran again
+ * @param failedPartitions partitions still FAILED at the end
+ * @param metricsByRegion mean model metrics per region
+ * @param elapsedSeconds wall time of the whole demo
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DemoReport(
+    String runId,
+    String backend,
+    String broker,
+    String workdir,
+    Partitions partitions,
+    int attempts,
+    int retried,
+    int jobsSubmitted,
+    Pass firstPass,
+    Rerun rerun,
+    List<RunSummary.FailedPartition> failedPartitions,
+    Map<String, Map<String, RunSummary.MetricStats>> metricsByRegion,
+    double elapsedSeconds) {
+
+  /** Partition counts. */
+  public record Partitions(int total, int succeeded, int failed, int canceled) {}
+
+  /** The run's state when it first completed. */
+  public record Pass(int succeeded, int failed, int attempts, int jobsSubmitted,
+      List<RunSummary.FailedPartition> failedPartitions) {}
+
+  /**
+   * @param requested partitions the rerun asked for (the first pass's failures)
+   * @param resubmitted of those, the ones admitted again
+   * @param partitions the ids asked for
+   * @param ranAgain every partition that got a new attempt after the rerun request (a retried
+   *     rerun attempt appears more than once); only failed partitions may appear here
+   * @param onlyFailedRanAgain whether {@code ranAgain} is a subset of {@code partitions}
+   */
+  public record Rerun(int requested, int resubmitted, List<String> partitions, List<String> ranAgain,
+      boolean onlyFailedRanAgain) {}
+}

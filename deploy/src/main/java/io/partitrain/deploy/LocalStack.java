@@ -1,0 +1,142 @@
+package io.partitrain.deploy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.orchestrator.Orchestrator;
+import io.partitrain.orchestrator.OrchestratorConfig;
+import io.partitrain.orchestrator.admission.Admission;
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.TopicAdmin;
+import io.partitrain.worker.Worker;
+import io.partitrain.worker.WorkerConfig;
+import io.partitrain.worker.Workers;
+import io.partitrain.worker.backend.JobBackend;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one process: an orchestrator and N workers against one Kafka (embedded or
+ * external). It is what {@code partitrain demo} and {@code partitrain up} run, and what the
+ * integration tests start. In production these are separate processes; here they share nothing
+ * but the broker, exactly as they would there.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaSettings kafka;
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final OrchestratorConfig orchestratorConfig;
+  private final List<Worker> workers = new ArrayList<>();
+  private final List<JobBackend> backends = new ArrayList<>();
+  private Orchestrator orchestrator;
+  private Thread orchestratorThread;
+
+  private LocalStack(KafkaSettings kafka, Clock clock, MeterRegistry registry, OrchestratorConfig config) {
+    this.kafka = kafka;
+    this.clock = clock;
+    this.registry = registry;
+    this.orchestratorConfig = config;
+  }
+
+  /**
+   * Creates the topics, starts the orchestrator and waits until it is ready, then starts {@code
+   * workerCount} workers, each with the backend {@code backends} gives for its id.
+   */
+  public static LocalStack start(KafkaSettings kafka, int workerCount,
+      Function<String, JobBackend> backends, WorkerConfig workerTemplate, Clock clock) {
+    TopicAdmin.ensureTopics(kafka, (short) 1);
+    LocalStack stack = new LocalStack(kafka, clock, new SimpleMeterRegistry(),
+        OrchestratorConfig.defaults("orchestrator-1"));
+    try {
+      stack.startOrchestrator();
+      for (int i = 1; i <= workerCount; i++) {
+        String id = "worker-" + i;
+        JobBackend backend = backends.apply(id);
+        stack.backends.add(backend);
+        WorkerConfig config = new WorkerConfig(id, workerTemplate.groupId(), workerTemplate.pollInterval(),
+            workerTemplate.heartbeatInterval(), workerTemplate.submitAttempts());
+        stack.workers.add(Workers.start(kafka, config, backend, clock, stack.registry));
+      }
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  public KafkaSettings kafka() {
+    return kafka;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public List<Worker> workers() {
+    return List.copyOf(workers);
+  }
+
+  /** Starts an orchestrator (again) and waits until it replayed its state. */
+  public synchronized void startOrchestrator() {
+    if (orchestrator != null) {
+      throw new IllegalStateException("the orchestrator is running already");
+    }
+    orchestrator = new Orchestrator(orchestratorConfig, kafka, clock, Admission.concurrencyCap(), registry);
+    orchestratorThread = new Thread(orchestrator, "orchestrator");
+    orchestratorThread.start();
+    try {
+      if (!orchestrator.awaitReady(Duration.ofSeconds(60))) {
+        throw new PartitrainException("the orchestrator did not become ready within 60s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PartitrainException("interrupted while starting the orchestrator", e);
+    }
+  }
+
+  /** Stops the orchestrator after its current transaction, as on SIGTERM. */
+  public synchronized void stopOrchestrator() {
+    if (orchestrator == null) {
+      return;
+    }
+    orchestrator.close();
+    try {
+      orchestratorThread.join(STOP_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    orchestrator = null;
+    orchestratorThread = null;
+  }
+
+  @Override
+  public void close() {
+    for (Worker w : workers) {
+      w.close();
+    }
+    for (Worker w : workers) {
+      try {
+        w.awaitStopped(STOP_TIMEOUT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    stopOrchestrator();
+    for (JobBackend b : backends) {
+      try {
+        b.close();
+      } catch (RuntimeException e) {
+        log.warn("closing backend {} failed: {}", b.name(), e.getMessage());
+      }
+    }
+  }
+}

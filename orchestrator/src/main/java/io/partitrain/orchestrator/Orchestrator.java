@@ -1,0 +1,231 @@
+package io.partitrain.orchestrator;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.partitrain.orchestrator.admission.Admission;
+import io.partitrain.orchestrator.tracking.Outbox;
+import io.partitrain.orchestrator.tracking.Tracker;
+import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.shared.contracts.PartitionScheduled;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.kafka.DeadLetters;
+import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.UnreadableMessageException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The orchestrator's loop: read-process-write in Kafka transactions around the {@link Tracker}.
+ *
+ * <p>On start it replays the runs topic into a fresh tracker, then consumes commands, scheduled
+ * partitions and status events from its committed offsets. Each round's output (run events, work
+ * items, scheduled partitions, dead letters) and the round's input offsets commit in one
+ * transaction, so a crash at any moment neither loses nor repeats a decision: the next instance
+ * replays exactly what was committed and continues from exactly where it was committed.
+ *
+ * <p>If a transaction fails the in-memory state may be ahead of the log, so the loop throws the
+ * tracker away and rebuilds it. If another instance fenced this one, it stops.
+ */
+public final class Orchestrator implements Runnable, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
+  private static final Duration REBUILD_POLL = Duration.ofMillis(200);
+  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
+
+  private final OrchestratorConfig config;
+  private final KafkaSettings kafka;
+  private final Topics topics;
+  private final Clock clock;
+  private final Admission admission;
+  private final OrchestratorMetrics metrics;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile Consumer<String, byte[]> consumer;
+  private volatile Tracker tracker;
+
+  public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
+      Admission admission, MeterRegistry registry) {
+    this.config = config;
+    this.kafka = kafka;
+    this.topics = kafka.topics();
+    this.clock = clock;
+    this.admission = admission;
+    this.metrics = new OrchestratorMetrics(registry, this::currentTracker);
+  }
+
+  private Tracker currentTracker() {
+    return tracker;
+  }
+
+  /** Waits until the state was rebuilt and the loop consumes input. */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void run() {
+    while (!closed.get()) {
+      try {
+        runOnce();
+      } catch (ProducerFencedException e) {
+        log.error("orchestrator {} was fenced by a newer instance; stopping", config.instanceId());
+        return;
+      } catch (WakeupException e) {
+        if (!closed.get()) {
+          log.warn("unexpected wakeup; rebuilding");
+        }
+      } catch (KafkaException | UnreadableMessageException e) {
+        if (closed.get()) {
+          return;
+        }
+        log.warn("orchestrator round failed ({}); rebuilding state from the runs topic", e.toString());
+        pause(RESTART_BACKOFF);
+      }
+    }
+  }
+
+  private void runOnce() {
+    try (Producer<String, byte[]> producer =
+            new KafkaProducer<>(kafka.producer(config.instanceId() + "-producer", config.transactionalId()));
+        Consumer<String, byte[]> input =
+            new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-input", config.groupId()))) {
+      producer.initTransactions();
+      Tracker fresh = new Tracker(clock, admission, new SplittableRandom(config.seed()), topics,
+          config.snapshotInterval());
+      long events = rebuild(fresh);
+      tracker = fresh;
+      consumer = input;
+      input.assign(partitionsOf(input, List.of(topics.commands(), topics.partitions(), topics.status())));
+      log.info("orchestrator {} ready: replayed {} events, {} runs", config.instanceId(), events, fresh.runs().size());
+      ready.countDown();
+      DeadLetters deadLetters = new DeadLetters(null, topics.deadLetters(), "orchestrator " + config.instanceId());
+      Outbox out = new Outbox();
+      while (!closed.get()) {
+        ConsumerRecords<String, byte[]> records = input.poll(config.tickInterval());
+        out.clear();
+        for (ConsumerRecord<String, byte[]> record : records) {
+          dispatch(fresh, record, out, deadLetters);
+        }
+        fresh.tick(out);
+        if (records.isEmpty() && out.isEmpty()) {
+          continue;
+        }
+        producer.beginTransaction();
+        for (ProducerRecord<String, byte[]> r : out.records()) {
+          producer.send(r);
+        }
+        if (!records.isEmpty()) {
+          producer.sendOffsetsToTransaction(offsets(records), input.groupMetadata());
+        }
+        producer.commitTransaction();
+        metrics.round(records.count(), out.records().size());
+      }
+    }
+  }
+
+  private void dispatch(Tracker t, ConsumerRecord<String, byte[]> record, Outbox out,
+      DeadLetters deadLetters) {
+    try {
+      if (record.topic().equals(topics.status())) {
+        t.onStatus(Json.read(record.value(), JobStatusEvent.class), out);
+      } else if (record.topic().equals(topics.partitions())) {
+        t.onPartitionScheduled(Json.read(record.value(), PartitionScheduled.class), out);
+      } else if (record.topic().equals(topics.commands())) {
+        t.onCommand(Json.read(record.value(), RunCommand.class), out);
+      }
+    } catch (UnreadableMessageException | IllegalArgumentException e) {
+      out.add(deadLetters.record(record, e.getMessage(), e, clock.instant()));
+      metrics.deadLettered();
+    }
+  }
+
+  /** Reads the runs topic from the beginning to its end and replays it into {@code t}. */
+  private long rebuild(Tracker t) {
+    long count = 0;
+    try (Consumer<String, byte[]> reader =
+        new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-replay", null))) {
+      List<TopicPartition> parts = partitionsOf(reader, List.of(topics.runs()));
+      reader.assign(parts);
+      reader.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = reader.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, byte[]> record : reader.poll(REBUILD_POLL)) {
+          RunEvent event;
+          try {
+            event = Json.read(record.value(), RunEvent.class);
+          } catch (UnreadableMessageException e) {
+            log.warn("skipping unreadable run event at {}-{}@{}: {}", record.topic(), record.partition(),
+                record.offset(), e.getMessage());
+            continue;
+          }
+          t.replay(event);
+          count++;
+        }
+        if (closed.get()) {
+          throw new WakeupException();
+        }
+      }
+    }
+    return count;
+  }
+
+  private static List<TopicPartition> partitionsOf(Consumer<?, ?> c, List<String> names) {
+    List<TopicPartition> out = new ArrayList<>();
+    for (String name : names) {
+      c.partitionsFor(name).forEach(p -> out.add(new TopicPartition(p.topic(), p.partition())));
+    }
+    return out;
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> offsets(ConsumerRecords<String, byte[]> records) {
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<String, byte[]>> list = records.records(tp);
+      out.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+    }
+    return out;
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops after the current round; its transaction either commits or is aborted. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      Consumer<String, byte[]> c = consumer;
+      if (c != null) {
+        c.wakeup();
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.partitrain.orchestrator;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the orchestrator. Immutable; validated when built.
+ *
+ * @param instanceId this instance's name in logs
+ * @param transactionalId the producer's transactional id, the same for every instance: a new
+ *     instance's {@code initTransactions} fences the previous one, so a former leader cannot write
+ * @param groupId the consumer group whose committed offsets mark what the tracker has processed
+ * @param tickInterval the longest the loop waits for input before running admission again
+ * @param snapshotInterval how often a changing run's snapshot is published
+ * @param seed seed of the retry jitter
+ */
+public record OrchestratorConfig(
+    String instanceId,
+    String transactionalId,
+    String groupId,
+    Duration tickInterval,
+    Duration snapshotInterval,
+    long seed) {
+
+  public static final String DEFAULT_TRANSACTIONAL_ID = "partitrain-orchestrator";
+  public static final String DEFAULT_GROUP_ID = "partitrain-orchestrator";
+  public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(100);
+  public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMillis(500);
+
+  public OrchestratorConfig {
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(transactionalId, "transactionalId");
+    Objects.requireNonNull(groupId, "groupId");
+    if (tickInterval == null || tickInterval.isZero() || tickInterval.isNegative()) {
+      throw new IllegalArgumentException("orchestrator.tickInterval must be greater than 0, but was " + tickInterval);
+    }
+    if (snapshotInterval == null || snapshotInterval.isNegative()) {
+      throw new IllegalArgumentException("orchestrator.snapshotInterval must not be negative, but was " + snapshotInterval);
+    }
+  }
+
+  public static OrchestratorConfig defaults(String instanceId) {
+    return new OrchestratorConfig(instanceId, DEFAULT_TRANSACTIONAL_ID, DEFAULT_GROUP_ID,
+        DEFAULT_TICK_INTERVAL, DEFAULT_SNAPSHOT_INTERVAL, System.nanoTime());
+  }
+}

@@ -1,0 +1,33 @@
+package io.partitrain.orchestrator.admission;
+
+import io.partitrain.orchestrator.tracking.PartitionRecord;
+import io.partitrain.orchestrator.tracking.RunState;
+
+/**
+ * Decides whether one partition's next attempt may be released now. Admission is central (the
+ * tracker is the single writer), so a cap holds for any number of workers.
+ *
+ * <p>Implementations are asked in plan order and must be pure: the same state gives the same
+ * answer, which keeps replay and live decisions alike. The node cap per compute target and the
+ * cost cap per run compose with this interface ({@link #and}).
+ */
+@FunctionalInterface
+public interface Admission {
+
+  AdmissionDecision decide(RunState run, PartitionRecord partition);
+
+  /** Both must admit; the first refusal wins. */
+  default Admission and(Admission other) {
+    return (run, p) -> {
+      AdmissionDecision first = decide(run, p);
+      return first.admitted() ? other.decide(run, p) : first;
+    };
+  }
+
+  /** The simple cap: at most {@code concurrency.maxInFlight} partitions of a run in flight. */
+  static Admission concurrencyCap() {
+    return (run, p) -> run.inFlight() < run.definition().limits().maxInFlight()
+        ? AdmissionDecision.ADMIT
+        : AdmissionDecision.waitFor("concurrency cap " + run.definition().limits().maxInFlight() + " reached");
+  }
+}

@@ -1,0 +1,61 @@
+package io.partitrain.orchestrator.scheduling;
+
+import io.partitrain.orchestrator.tracking.Outbox;
+import io.partitrain.shared.contracts.PartitionIds;
+import io.partitrain.shared.contracts.PartitionScheduled;
+import io.partitrain.shared.contracts.PartitionSpec;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunIds;
+import io.partitrain.shared.contracts.Topics;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns an accepted run into one {@link PartitionScheduled} message per partition, keyed {@code
+ * runId/partitionId}, in plan order. It re-checks what the CLI checked (ids, uniqueness), because
+ * commands may come from any client.
+ */
+public final class Scheduler {
+
+  private final Topics topics;
+
+  public Scheduler(Topics topics) {
+    this.topics = topics;
+  }
+
+  /** Why this start command cannot be run, if it cannot. */
+  public Optional<String> problemWith(RunCommand.StartRun start) {
+    if (!RunIds.isValid(start.runId())) {
+      return Optional.of("run id '" + start.runId() + "' does not match " + RunIds.RULE);
+    }
+    if (start.definition() == null || start.definition().jobTemplate() == null) {
+      return Optional.of("the command carries no plan definition");
+    }
+    List<PartitionSpec> partitions = start.partitions();
+    if (partitions.isEmpty()) {
+      return Optional.of("the plan has no partitions");
+    }
+    Set<String> seen = new HashSet<>();
+    for (PartitionSpec p : partitions) {
+      if (!PartitionIds.isValid(p.id())) {
+        return Optional.of("partition id '" + p.id() + "' does not match " + PartitionIds.RULE);
+      }
+      if (!seen.add(p.id())) {
+        return Optional.of("partition id '" + p.id() + "' appears twice");
+      }
+    }
+    return Optional.empty();
+  }
+
+  public void schedule(RunCommand.StartRun start, Instant now, Outbox out) {
+    List<PartitionSpec> partitions = start.partitions();
+    for (int i = 0; i < partitions.size(); i++) {
+      PartitionSpec p = partitions.get(i);
+      out.send(topics.partitions(), Topics.partitionKey(start.runId(), p.id()),
+          PartitionScheduled.of(start.runId(), p.id(), p.tags(), i, now));
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.partitrain.orchestrator.tracking;
+
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunDefinition;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunEvent.PartitionTransitioned;
+import io.partitrain.shared.contracts.RunEvent.RetryScheduled;
+import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.plan.JobTemplate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One run as the tracker knows it: its definition, its partitions' state machines, and the
+ * counters the summary needs. Every change goes through {@link #apply}, which is the same on the
+ * live path and on replay; indexes (waiting partitions, due retries, counts per state) are kept
+ * incrementally so that a run of 10,000 partitions costs little per decision.
+ */
+public final class RunState {
+
+  private final String runId;
+  private final RunDefinition definition;
+  private final JobTemplate template;
+  private final int partitionCount;
+  private final Instant startedAt;
+  /** Nodes per job: {@code resources.instance_count} is a number, the same for every partition. */
+  private final int nodesPerJob;
+
+  private final Map<String, PartitionRecord> partitions = new LinkedHashMap<>();
+  private final NavigableSet<PartitionRecord> waiting =
+      new TreeSet<>(Comparator.comparingInt(PartitionRecord::sequence));
+  private final NavigableSet<PartitionRecord> retries = new TreeSet<>(
+      Comparator.comparing(PartitionRecord::retryNotBefore).thenComparingInt(PartitionRecord::sequence));
+  private final Map<PartitionState, Integer> byState = new EnumMap<>(PartitionState.class);
+  private int settled;
+  private int inFlight;
+  private int inFlightNodes;
+  private int attempts;
+  private int jobsSubmitted;
+  private int rerunRequested;
+  private int rerunResubmitted;
+  private boolean complete;
+  private boolean canceling;
+  private Instant completedAt;
+
+  RunState(RunEvent.RunStarted started) {
+    this.runId = started.runId();
+    this.definition = started.definition();
+    this.template = JobTemplate.fromTree(definition.jobTemplate(), definition.planSource());
+    this.partitionCount = started.partitionCount();
+    this.startedAt = started.at();
+    this.nodesPerJob = Math.max(1, definition.jobTemplate().path("resources").path("instance_count").asInt(1));
+  }
+
+  public int nodesPerJob() {
+    return nodesPerJob;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public RunDefinition definition() {
+    return definition;
+  }
+
+  JobTemplate template() {
+    return template;
+  }
+
+  public int partitionCount() {
+    return partitionCount;
+  }
+
+  public int inFlight() {
+    return inFlight;
+  }
+
+  public int inFlightNodes() {
+    return inFlightNodes;
+  }
+
+  public boolean isComplete() {
+    return complete;
+  }
+
+  public boolean isCanceling() {
+    return canceling;
+  }
+
+  public PartitionRecord partition(String partitionId) {
+    return partitions.get(partitionId);
+  }
+
+  public Collection<PartitionRecord> partitions() {
+    return partitions.values();
+  }
+
+  /** Partitions waiting for their first admission, in plan order. */
+  NavigableSet<PartitionRecord> waiting() {
+    return waiting;
+  }
+
+  /** Partitions with a retry pending, earliest first. */
+  NavigableSet<PartitionRecord> retries() {
+    return retries;
+  }
+
+  /** Every partition was scheduled and every one is settled. */
+  boolean allSettled() {
+    return partitions.size() == partitionCount && settled == partitionCount;
+  }
+
+  /** Applies one decision. The live tracker and the replay both come through here. */
+  void apply(RunEvent event) {
+    if (event instanceof PartitionTransitioned t) {
+      applyTransition(t);
+    } else if (event instanceof RetryScheduled r) {
+      applyRetry(r);
+    } else if (event instanceof RunEvent.CancelAccepted) {
+      applyCancel();
+    } else if (event instanceof RunEvent.RunCompleted c) {
+      complete = true;
+      completedAt = c.at();
+    }
+  }
+
+  private void applyTransition(PartitionTransitioned t) {
+    PartitionRecord p = partitions.get(t.partitionId());
+    if (t.from() == null) {
+      if (p != null) {
+        return;
+      }
+      p = new PartitionRecord(t.partitionId(), t.tags() == null ? Map.of() : t.tags(),
+          t.sequence() == null ? partitions.size() : t.sequence());
+      partitions.put(p.partitionId(), p);
+      count(p.state, +1);
+      waiting.add(p);
+      return;
+    }
+    if (p == null || p.state != t.from()) {
+      throw new PartitrainException("run " + runId + " partition " + t.partitionId() + ": event moves "
+          + t.from() + " -> " + t.to() + " but the partition is " + (p == null ? "unknown" : p.state)
+          + "; the runs topic is inconsistent");
+    }
+    boolean wasSettled = p.isSettled();
+    boolean wasInFlight = p.state.isInFlight();
+    count(p.state, -1);
+    waiting.remove(p);
+    unlistRetry(p);
+    p.state = p.state.moveTo(t.to());
+    count(p.state, +1);
+    switch (t.to()) {
+      case ADMITTED -> onAdmitted(p, t);
+      case SUBMITTED -> jobsSubmitted++;
+      case SUCCEEDED -> {
+        p.metrics = t.metrics() == null ? Map.of() : t.metrics();
+        p.logPath = t.logPath();
+      }
+      case FAILED, CANCELED -> {
+        p.lastFailureClass = t.failureClass();
+        p.lastMessage = t.reason();
+        p.logPath = t.logPath();
+        if (t.failureClass() != null && !t.failureClass().countsAsAttempt()) {
+          p.roundAttempts--;
+        }
+      }
+      default -> { }
+    }
+    adjust(p, wasSettled, wasInFlight);
+  }
+
+  private void onAdmitted(PartitionRecord p, PartitionTransitioned t) {
+    p.attempt = t.attempt();
+    p.jobName = t.jobName();
+    p.roundAttempts++;
+    p.retryNotBefore = null;
+    p.lastFailureClass = null;
+    p.lastMessage = null;
+    attempts++;
+    if (p.rerunPending) {
+      p.rerunPending = false;
+      rerunResubmitted++;
+    }
+    complete = false;
+  }
+
+  private void applyRetry(RetryScheduled r) {
+    PartitionRecord p = partitions.get(r.partitionId());
+    boolean wasSettled = p.isSettled();
+    unlistRetry(p);
+    p.retryNotBefore = r.notBefore();
+    p.nextAttempt = r.nextAttempt();
+    retries.add(p);
+    if (r.cause() == RetryScheduled.Cause.RERUN) {
+      p.roundAttempts = 0;
+      p.rerunPending = true;
+      rerunRequested++;
+      complete = false;
+      completedAt = null;
+    } else {
+      p.retried = true;
+    }
+    adjust(p, wasSettled, p.state.isInFlight());
+  }
+
+  private void applyCancel() {
+    canceling = true;
+    for (PartitionRecord p : List.copyOf(retries)) {
+      boolean wasSettled = p.isSettled();
+      unlistRetry(p);
+      p.retryNotBefore = null;
+      p.rerunPending = false;
+      adjust(p, wasSettled, p.state.isInFlight());
+    }
+  }
+
+  /** The retry index is ordered by due time, so an entry must leave it before its time changes. */
+  private void unlistRetry(PartitionRecord p) {
+    if (p.retryNotBefore != null) {
+      retries.remove(p);
+    }
+  }
+
+  private void adjust(PartitionRecord p, boolean wasSettled, boolean wasInFlight) {
+    settled += (p.isSettled() ? 1 : 0) - (wasSettled ? 1 : 0);
+    int nodes = nodesPerJob;
+    if (p.state.isInFlight() != wasInFlight) {
+      inFlight += p.state.isInFlight() ? 1 : -1;
+      inFlightNodes += p.state.isInFlight() ? nodes : -nodes;
+    }
+  }
+
+  private void count(PartitionState s, int delta) {
+    byState.merge(s, delta, Integer::sum);
+  }
+
+  /** The run at a glance. */
+  public RunSummary summary() {
+    List<RunSummary.FailedPartition> failed = new ArrayList<>();
+    int retried = 0;
+    Map<String, Map<String, Map<String, List<Double>>>> values = new TreeMap<>();
+    for (PartitionRecord p : partitions.values()) {
+      if (p.retried) {
+        retried++;
+      }
+      if (p.state == PartitionState.FAILED) {
+        failed.add(new RunSummary.FailedPartition(p.partitionId(), p.attempt, p.lastFailureClass,
+            p.lastMessage, p.logPath));
+      }
+      if (p.state == PartitionState.SUCCEEDED) {
+        for (var tag : p.tags().entrySet()) {
+          for (var m : p.metrics.entrySet()) {
+            values.computeIfAbsent(tag.getKey(), k -> new TreeMap<>())
+                .computeIfAbsent(tag.getValue(), k -> new TreeMap<>())
+                .computeIfAbsent(m.getKey(), k -> new ArrayList<>())
+                .add(m.getValue());
+          }
+        }
+      }
+    }
+    Map<PartitionState, Integer> states = new EnumMap<>(PartitionState.class);
+    byState.forEach((s, n) -> {
+      if (n > 0) {
+        states.put(s, n);
+      }
+    });
+    return new RunSummary(runId, definition.planName(), complete, partitionCount, states, attempts,
+        jobsSubmitted, retried, rerunRequested, rerunResubmitted, failed, stats(values), startedAt,
+        completedAt);
+  }
+
+  private static Map<String, Map<String, Map<String, RunSummary.MetricStats>>> stats(
+      Map<String, Map<String, Map<String, List<Double>>>> values) {
+    Map<String, Map<String, Map<String, RunSummary.MetricStats>>> out = new TreeMap<>();
+    values.forEach((tag, byValue) -> byValue.forEach((value, byMetric) -> byMetric.forEach((metric, xs) -> {
+      double sum = 0;
+      double min = Double.MAX_VALUE;
+      double max = -Double.MAX_VALUE;
+      for (double x : xs) {
+        sum += x;
+        min = Math.min(min, x);
+        max = Math.max(max, x);
+      }
+      out.computeIfAbsent(tag, k -> new TreeMap<>()).computeIfAbsent(value, k -> new TreeMap<>())
+          .put(metric, new RunSummary.MetricStats(xs.size(), sum / xs.size(), min, max));
+    })));
+    return out;
+  }
+}

@@ -1,0 +1,139 @@
+package io.partitrain.orchestrator.tracking;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.partitrain.orchestrator.admission.Admission;
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.shared.contracts.PartitionScheduled;
+import io.partitrain.shared.contracts.PartitionSpec;
+import io.partitrain.shared.contracts.RetryPolicy;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunDefinition;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunLimits;
+import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.contracts.WorkItem;
+import io.partitrain.shared.serde.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Drives a {@link Tracker} the way the orchestrator does, without Kafka: what it writes to the
+ * partitions topic is fed back, what it writes to the runs topic is kept as the log (for replay
+ * tests), and work items are returned to the test.
+ */
+final class TrackerHarness {
+
+  static final Topics TOPICS = Topics.defaults();
+
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T05:00:00Z"));
+  final Tracker tracker;
+  final List<RunEvent> log = new ArrayList<>();
+  final List<RunEvent> answers = new ArrayList<>();
+  final List<WorkItem> work = new ArrayList<>();
+  private final List<PartitionScheduled> scheduled = new ArrayList<>();
+
+  TrackerHarness() {
+    tracker = new Tracker(clock, Admission.concurrencyCap(), new SplittableRandom(7), TOPICS, Duration.ZERO);
+  }
+
+  static RunDefinition definition(int maxInFlight, RetryPolicy retry) {
+    ObjectNode job = JsonNodeFactory.instance.objectNode();
+    job.put("command", "echo ${{partition.id}}");
+    job.putObject("resources").put("instance_count", 1);
+    return new RunDefinition("plan", "/plans/plan.yml", job, retry, new RunLimits(maxInFlight));
+  }
+
+  static RetryPolicy retry(int maxAttempts) {
+    return new RetryPolicy(maxAttempts, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(5), 0.2, false);
+  }
+
+  /** Starts a run of partitions p1..pN and delivers their PartitionScheduled messages. */
+  RunEvent start(String runId, int partitions, int maxInFlight, RetryPolicy retry) {
+    List<PartitionSpec> specs = new ArrayList<>();
+    for (int i = 1; i <= partitions; i++) {
+      specs.add(new PartitionSpec("p" + i, Map.of("region", i % 2 == 0 ? "north" : "south")));
+    }
+    command(new RunCommand.StartRun(Schema.VERSION, UUID.randomUUID().toString(), runId,
+        definition(maxInFlight, retry), specs, "tester", clock.instant()));
+    RunEvent answer = answers.get(answers.size() - 1);
+    deliverScheduled();
+    return answer;
+  }
+
+  void command(RunCommand c) {
+    Outbox out = new Outbox();
+    tracker.onCommand(c, out);
+    route(out);
+  }
+
+  void deliverScheduled() {
+    List<PartitionScheduled> batch = List.copyOf(scheduled);
+    scheduled.clear();
+    Outbox out = new Outbox();
+    batch.forEach(p -> tracker.onPartitionScheduled(p, out));
+    route(out);
+  }
+
+  /** One round: admission, completion, snapshots. Returns the work items it released. */
+  List<WorkItem> tick() {
+    int before = work.size();
+    Outbox out = new Outbox();
+    tracker.tick(out);
+    route(out);
+    return List.copyOf(work.subList(before, work.size()));
+  }
+
+  void status(WorkItem item, JobPhase phase) {
+    status(item, phase, phase == JobPhase.FAILED ? FailureClass.USER : null);
+  }
+
+  void status(WorkItem item, JobPhase phase, FailureClass fc) {
+    Outbox out = new Outbox();
+    tracker.onStatus(new JobStatusEvent(Schema.VERSION, JobStatusEvent.Kind.STATUS, item.runId(),
+        item.partitionId(), item.attempt(), item.jobName(), "w1", phase, phase.name(), fc,
+        fc == null ? null : "failed: " + fc, clock.instant(), null, null, 1, "/logs/" + item.jobName(), null,
+        phase == JobPhase.SUCCEEDED ? Map.of("mape", 0.1) : null), out);
+    route(out);
+  }
+
+  /** Runs an item through submitted, running and the given end. */
+  void finish(WorkItem item, JobPhase end, FailureClass fc) {
+    status(item, JobPhase.SUBMITTED);
+    status(item, JobPhase.RUNNING);
+    status(item, end, fc);
+  }
+
+  RunState run(String runId) {
+    return tracker.run(runId).orElseThrow();
+  }
+
+  private void route(Outbox out) {
+    for (ProducerRecord<String, byte[]> r : out.records()) {
+      if (r.topic().equals(TOPICS.partitions())) {
+        scheduled.add(Json.read(r.value(), PartitionScheduled.class));
+      } else if (r.topic().equals(TOPICS.work())) {
+        work.add(Json.read(r.value(), WorkItem.class));
+      } else if (r.topic().equals(TOPICS.runs())) {
+        RunEvent e = Json.read(r.value(), RunEvent.class);
+        if (e instanceof RunEvent.RunSnapshot) {
+          continue;
+        }
+        log.add(e);
+        if (e instanceof RunEvent.RunStarted || e instanceof RunEvent.CommandRejected
+            || e instanceof RunEvent.RerunAccepted || e instanceof RunEvent.CancelAccepted) {
+          answers.add(e);
+        }
+      }
+    }
+  }
+}

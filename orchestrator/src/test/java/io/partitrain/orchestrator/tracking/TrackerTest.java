@@ -1,0 +1,218 @@
+package io.partitrain.orchestrator.tracking;
+
+import static io.partitrain.orchestrator.tracking.TrackerHarness.retry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobNames;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.WorkItem;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrackerTest {
+
+  private final TrackerHarness h = new TrackerHarness();
+
+  @Test
+  void startingARunSchedulesEveryPartitionAndAdmitsOnlyUpToTheCap() {
+    assertThat(h.start("r1", 5, 2, retry(3))).isInstanceOf(RunEvent.RunStarted.class);
+    assertThat(h.run("r1").partitions()).hasSize(5).allMatch(p -> p.state() == PartitionState.SCHEDULED);
+
+    List<WorkItem> first = h.tick();
+    assertThat(first).extracting(WorkItem::partitionId).containsExactly("p1", "p2");
+    assertThat(first).allSatisfy(w -> {
+      assertThat(w.kind()).isEqualTo(WorkItem.Kind.SUBMIT);
+      assertThat(w.attempt()).isEqualTo(1);
+      assertThat(w.jobName()).isEqualTo(JobNames.of("r1", w.partitionId(), 1));
+      assertThat(w.job().command()).isEqualTo("echo " + w.partitionId());
+    });
+    assertThat(h.tick()).isEmpty();
+
+    h.finish(first.get(0), JobPhase.SUCCEEDED, null);
+    assertThat(h.tick()).extracting(WorkItem::partitionId).containsExactly("p3");
+  }
+
+  @Test
+  void infraFailuresAreRetriedAfterTheirBackoffWithANewJobName() {
+    h.start("r1", 1, 1, retry(3));
+    WorkItem a1 = h.tick().get(0);
+    h.finish(a1, JobPhase.FAILED, FailureClass.INFRA);
+    PartitionRecord p = h.run("r1").partition("p1");
+    assertThat(p.state()).isEqualTo(PartitionState.FAILED);
+    assertThat(p.hasRetryPending()).isTrue();
+    // Backoff 10 s ± 20%: nothing before 8 s, admitted after 12 s.
+    h.clock.advance(Duration.ofSeconds(7));
+    assertThat(h.tick()).isEmpty();
+    h.clock.advance(Duration.ofSeconds(6));
+    WorkItem a2 = h.tick().get(0);
+    assertThat(a2.attempt()).isEqualTo(2);
+    assertThat(a2.jobName()).isEqualTo("r1-p1-a2").isNotEqualTo(a1.jobName());
+    h.finish(a2, JobPhase.SUCCEEDED, null);
+    h.tick();
+    RunSummary s = h.run("r1").summary();
+    assertThat(s.complete()).isTrue();
+    assertThat(s.count(PartitionState.SUCCEEDED)).isEqualTo(1);
+    assertThat(s.attempts()).isEqualTo(2);
+    assertThat(s.retried()).isEqualTo(1);
+  }
+
+  @Test
+  void userFailuresAreLeftForAnOperatorAndTheRunStillCompletes() {
+    h.start("r1", 2, 2, retry(3));
+    List<WorkItem> items = h.tick();
+    h.finish(items.get(0), JobPhase.FAILED, FailureClass.USER);
+    h.finish(items.get(1), JobPhase.SUCCEEDED, null);
+    h.clock.advance(Duration.ofHours(1));
+    assertThat(h.tick()).isEmpty();
+    RunSummary s = h.run("r1").summary();
+    assertThat(s.complete()).isTrue();
+    assertThat(s.failed()).singleElement().satisfies(f -> {
+      assertThat(f.partitionId()).isEqualTo("p1");
+      assertThat(f.failureClass()).isEqualTo(FailureClass.USER);
+      assertThat(f.logPath()).isEqualTo("/logs/r1-p1-a1");
+    });
+    assertThat(h.log).filteredOn(e -> e instanceof RunEvent.RunCompleted).hasSize(1);
+  }
+
+  @Test
+  void infraFailuresStopWhenAttemptsRunOut() {
+    h.start("r1", 1, 1, retry(2));
+    h.finish(h.tick().get(0), JobPhase.FAILED, FailureClass.INFRA);
+    h.clock.advance(Duration.ofMinutes(1));
+    WorkItem a2 = h.tick().get(0);
+    h.finish(a2, JobPhase.FAILED, FailureClass.INFRA);
+    h.clock.advance(Duration.ofHours(1));
+    assertThat(h.tick()).isEmpty();
+    assertThat(h.run("r1").partition("p1").hasRetryPending()).isFalse();
+    assertThat(h.run("r1").isComplete()).isTrue();
+  }
+
+  @Test
+  void throttlingDoesNotUseUpAnAttempt() {
+    h.start("r1", 1, 1, retry(1));
+    h.status(h.tick().get(0), JobPhase.FAILED, FailureClass.THROTTLED);
+    h.clock.advance(Duration.ofMinutes(1));
+    WorkItem a2 = h.tick().get(0);
+    assertThat(a2.attempt()).isEqualTo(2);
+    h.finish(a2, JobPhase.FAILED, FailureClass.INFRA);
+    h.clock.advance(Duration.ofHours(1));
+    assertThat(h.tick()).as("the INFRA failure used the only attempt").isEmpty();
+  }
+
+  @Test
+  void duplicateAndStaleStatusEventsChangeNothing() {
+    h.start("r1", 1, 1, retry(3));
+    WorkItem a1 = h.tick().get(0);
+    h.status(a1, JobPhase.SUBMITTED);
+    h.status(a1, JobPhase.RUNNING);
+    int events = h.log.size();
+    h.status(a1, JobPhase.RUNNING);
+    h.status(a1, JobPhase.QUEUED);
+    h.status(a1, JobPhase.SUBMITTED);
+    assertThat(h.log).hasSize(events);
+    h.status(a1, JobPhase.FAILED, FailureClass.INFRA);
+    h.clock.advance(Duration.ofMinutes(1));
+    WorkItem a2 = h.tick().get(0);
+    h.status(a1, JobPhase.SUCCEEDED);
+    assertThat(h.run("r1").partition("p1").state()).as("a late event of attempt 1").isEqualTo(PartitionState.ADMITTED);
+    h.status(a2, JobPhase.SUCCEEDED);
+    h.status(a2, JobPhase.FAILED, FailureClass.INFRA);
+    assertThat(h.run("r1").partition("p1").state()).isEqualTo(PartitionState.SUCCEEDED);
+  }
+
+  @Test
+  void rerunResubmitsExactlyTheFailedPartitionsAndNeverASucceededOne() {
+    h.start("r1", 4, 4, retry(1));
+    List<WorkItem> items = h.tick();
+    h.finish(items.get(0), JobPhase.SUCCEEDED, null);
+    h.finish(items.get(1), JobPhase.FAILED, FailureClass.USER);
+    h.finish(items.get(2), JobPhase.FAILED, FailureClass.INFRA);
+    h.finish(items.get(3), JobPhase.SUCCEEDED, null);
+    h.tick();
+    assertThat(h.run("r1").isComplete()).isTrue();
+
+    h.command(new RunCommand.RerunFailed(Schema.VERSION, "c2", "r1", "operator", "fixed data", h.clock.instant()));
+    assertThat(h.answers.get(h.answers.size() - 1)).isInstanceOfSatisfying(RunEvent.RerunAccepted.class,
+        a -> assertThat(a.partitionIds()).containsExactly("p2", "p3"));
+    assertThat(h.run("r1").isComplete()).isFalse();
+    List<WorkItem> rerun = h.tick();
+    assertThat(rerun).extracting(WorkItem::partitionId).containsExactly("p2", "p3");
+    assertThat(rerun).extracting(WorkItem::attempt).containsOnly(2);
+    rerun.forEach(w -> h.finish(w, JobPhase.SUCCEEDED, null));
+    h.tick();
+    RunSummary s = h.run("r1").summary();
+    assertThat(s.complete()).isTrue();
+    assertThat(s.count(PartitionState.SUCCEEDED)).isEqualTo(4);
+    assertThat(s.rerunRequested()).isEqualTo(2);
+    assertThat(s.rerunResubmitted()).isEqualTo(2);
+    assertThat(s.attempts()).isEqualTo(6);
+  }
+
+  @Test
+  void aRunIdStartsOneRunOnly() {
+    h.start("r1", 2, 2, retry(1));
+    RunEvent second = h.start("r1", 3, 2, retry(1));
+    assertThat(second).isInstanceOfSatisfying(RunEvent.CommandRejected.class,
+        r -> assertThat(r.reason()).contains("exists already"));
+    assertThat(h.run("r1").partitionCount()).isEqualTo(2);
+  }
+
+  @Test
+  void commandsForUnknownRunsAreRejectedWithTheReason() {
+    h.command(new RunCommand.RerunFailed(Schema.VERSION, "c", "nope", "op", null, h.clock.instant()));
+    assertThat(h.answers).singleElement().isInstanceOfSatisfying(RunEvent.CommandRejected.class,
+        r -> assertThat(r.reason()).isEqualTo("no run nope"));
+  }
+
+  @Test
+  void cancelCancelsWaitingPartitionsAndAsksWorkersToCancelRunningOnes() {
+    h.start("r1", 3, 1, retry(3));
+    WorkItem running = h.tick().get(0);
+    h.status(running, JobPhase.RUNNING);
+    h.command(new RunCommand.CancelRun(Schema.VERSION, "c", "r1", "op", "wrong data", h.clock.instant()));
+    assertThat(h.work).last().satisfies(w -> {
+      assertThat(w.kind()).isEqualTo(WorkItem.Kind.CANCEL);
+      assertThat(w.jobName()).isEqualTo(running.jobName());
+    });
+    assertThat(h.run("r1").partition("p2").state()).isEqualTo(PartitionState.CANCELED);
+    h.status(running, JobPhase.CANCELED, FailureClass.CANCELED);
+    assertThat(h.tick()).isEmpty();
+    assertThat(h.run("r1").summary().count(PartitionState.CANCELED)).isEqualTo(3);
+    assertThat(h.run("r1").isComplete()).isTrue();
+  }
+
+  @Test
+  void replayingTheRunsTopicRebuildsExactlyTheSameState() {
+    h.start("r1", 6, 3, retry(2));
+    List<WorkItem> items = h.tick();
+    h.finish(items.get(0), JobPhase.SUCCEEDED, null);
+    h.finish(items.get(1), JobPhase.FAILED, FailureClass.INFRA);
+    h.status(items.get(2), JobPhase.RUNNING);
+    h.tick();
+
+    TrackerHarness fresh = new TrackerHarness();
+    h.log.forEach(fresh.tracker::replay);
+    RunState a = h.run("r1");
+    RunState b = fresh.run("r1");
+    assertThat(b.summary()).isEqualTo(a.summary());
+    assertThat(b.inFlight()).isEqualTo(a.inFlight());
+    for (PartitionRecord p : a.partitions()) {
+      PartitionRecord q = b.partition(p.partitionId());
+      assertThat(q.state()).as(p.partitionId()).isEqualTo(p.state());
+      assertThat(q.attempt()).isEqualTo(p.attempt());
+      assertThat(q.retryNotBefore()).isEqualTo(p.retryNotBefore());
+    }
+    // The rebuilt tracker decides what the original would: same next admissions.
+    h.clock.advance(Duration.ofMinutes(2));
+    fresh.clock.advance(Duration.ofMinutes(2));
+    fresh.clock.advance(java.time.Duration.between(fresh.clock.instant(), h.clock.instant()));
+    assertThat(fresh.tick()).extracting(WorkItem::jobName).isEqualTo(h.tick().stream().map(WorkItem::jobName).toList());
+  }
+}

@@ -1,0 +1,138 @@
+package io.partitrain.worker;
+
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.worker.backend.BackendException;
+import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.JobObservation;
+import io.partitrain.worker.backend.JobRef;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the jobs a worker submitted or adopted until each is terminal: one backend call per
+ * tick for all of them ({@link JobBackend#observeAll}), a status event for every change, and a
+ * heartbeat per unfinished job every heartbeat interval.
+ *
+ * <p>{@link #tick()} does one round; the worker calls it on a schedule, tests call it directly.
+ */
+public final class JobWatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(JobWatcher.class);
+
+  /** Rounds a job may be missing from the backend before it is reported lost. */
+  static final int MISSING_ROUNDS_BEFORE_LOST = 3;
+
+  private final JobBackend backend;
+  private final Consumer<JobStatusEvent> sink;
+  private final String workerId;
+  private final Duration heartbeatInterval;
+  private final Clock clock;
+  private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+
+  public JobWatcher(JobBackend backend, Consumer<JobStatusEvent> sink, String workerId,
+      Duration heartbeatInterval, Clock clock) {
+    this.backend = backend;
+    this.sink = sink;
+    this.workerId = workerId;
+    this.heartbeatInterval = heartbeatInterval;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts watching a job.
+   *
+   * @param reported the phase already reported for it (SUBMITTED after a submission)
+   */
+  public void watch(JobRef ref, int nodes, JobPhase reported) {
+    watched.putIfAbsent(ref.jobName(), new Watched(ref, nodes, reported, clock.instant()));
+  }
+
+  public int watching() {
+    return watched.size();
+  }
+
+  public boolean isWatching(String jobName) {
+    return watched.containsKey(jobName);
+  }
+
+  /** One round: observe every watched job, report changes and heartbeats. */
+  public void tick() {
+    if (watched.isEmpty()) {
+      return;
+    }
+    List<JobRef> refs = watched.values().stream().map(w -> w.ref).toList();
+    Map<String, JobObservation> seen;
+    try {
+      seen = backend.observeAll(refs);
+    } catch (BackendException e) {
+      log.warn("cannot observe {} jobs on {} backend: {}", refs.size(), backend.name(), e.getMessage());
+      return;
+    }
+    Instant now = clock.instant();
+    for (Watched w : watched.values()) {
+      JobObservation o = seen.get(w.ref.jobName());
+      if (o == null) {
+        onMissing(w, now);
+      } else {
+        w.missing = 0;
+        onObserved(w, o, now);
+      }
+    }
+  }
+
+  private void onObserved(Watched w, JobObservation o, Instant now) {
+    if (o.phase() == JobPhase.UNKNOWN) {
+      if (!w.unknownLogged) {
+        log.info("{} job {} is in backend status '{}'; still watching", w.ref, w.ref.jobName(), o.backendStatus());
+        w.unknownLogged = true;
+      }
+    } else if (o.phase() != w.reported) {
+      sink.accept(StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.STATUS, now));
+      w.reported = o.phase();
+      w.lastSent = now;
+    }
+    if (o.isTerminal()) {
+      watched.remove(w.ref.jobName());
+      return;
+    }
+    if (!now.isBefore(w.lastSent.plus(heartbeatInterval))) {
+      sink.accept(StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.HEARTBEAT, now));
+      w.lastSent = now;
+    }
+  }
+
+  private void onMissing(Watched w, Instant now) {
+    if (++w.missing < MISSING_ROUNDS_BEFORE_LOST) {
+      return;
+    }
+    log.warn("{} job {} is missing from the {} backend; reporting it lost", w.ref, w.ref.jobName(), backend.name());
+    sink.accept(StatusEvents.failedToSubmit(w.ref, workerId, w.nodes, FailureClass.INFRA,
+        "job disappeared from the " + backend.name() + " backend", now));
+    watched.remove(w.ref.jobName());
+  }
+
+  private static final class Watched {
+    final JobRef ref;
+    final int nodes;
+    volatile JobPhase reported;
+    volatile Instant lastSent;
+    int missing;
+    boolean unknownLogged;
+
+    Watched(JobRef ref, int nodes, JobPhase reported, Instant lastSent) {
+      this.ref = ref;
+      this.nodes = nodes;
+      this.reported = reported;
+      this.lastSent = lastSent;
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package io.partitrain.worker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.contracts.WorkItem;
+import io.partitrain.shared.kafka.DeadLetters;
+import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.UnreadableMessageException;
+import io.partitrain.worker.backend.BackendException;
+import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.JobRef;
+import io.partitrain.worker.backend.JobRequest;
+import io.partitrain.worker.backend.SubmitResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stateless executor: consumes {@link WorkItem}s from the work topic (one consumer group for all
+ * workers), submits each job through its {@link JobBackend} (get-or-create by the deterministic
+ * name), reports SUBMITTED, commits, and hands the job to its {@link JobWatcher}.
+ *
+ * <p>The order "create, report, commit" is what makes a crash harmless: a work item redelivered
+ * after a crash finds its job already created and adopts it. A record that cannot be read goes to
+ * the dead-letter topic and the loop goes on.
+ */
+public final class Worker implements Runnable, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  private static final Duration SUBMIT_BACKOFF = Duration.ofMillis(500);
+  private static final int MAX_THROTTLED_TRIES = 100;
+
+  private final WorkerConfig config;
+  private final Topics topics;
+  private final Consumer<String, byte[]> consumer;
+  private final Producer<String, byte[]> producer;
+  private final JobBackend backend;
+  private final Clock clock;
+  private final JobWatcher watcher;
+  private final DeadLetters deadLetters;
+  private final WorkerMetrics metrics;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ScheduledExecutorService ticker;
+
+  public Worker(WorkerConfig config, Topics topics, Consumer<String, byte[]> consumer,
+      Producer<String, byte[]> producer, JobBackend backend, Clock clock, MeterRegistry registry) {
+    this.config = config;
+    this.topics = topics;
+    this.consumer = consumer;
+    this.producer = producer;
+    this.backend = backend;
+    this.clock = clock;
+    this.metrics = new WorkerMetrics(registry, backend.name());
+    this.watcher = new JobWatcher(backend, this::emit, config.workerId(), config.heartbeatInterval(), clock);
+    this.deadLetters = new DeadLetters(producer, topics.deadLetters(), "worker " + config.workerId());
+    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "watcher-" + config.workerId());
+      t.setDaemon(true);
+      return t;
+    });
+    registry.gauge("partitrain_worker_jobs_watched", List.of(), watcher, JobWatcher::watching);
+  }
+
+  public JobWatcher watcher() {
+    return watcher;
+  }
+
+  @Override
+  public void run() {
+    long pollMs = config.pollInterval().toMillis();
+    ticker.scheduleWithFixedDelay(this::safeTick, pollMs, pollMs, TimeUnit.MILLISECONDS);
+    try {
+      consumer.subscribe(List.of(topics.work()));
+      while (!closed.get()) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+        for (ConsumerRecord<String, byte[]> record : records) {
+          handle(record);
+        }
+        if (!records.isEmpty()) {
+          producer.flush();
+          consumer.commitSync();
+        }
+      }
+    } catch (WakeupException e) {
+      if (!closed.get()) {
+        throw e;
+      }
+    } finally {
+      ticker.shutdownNow();
+      consumer.close();
+      stopped.countDown();
+      log.info("worker {} stopped", config.workerId());
+    }
+  }
+
+  private void safeTick() {
+    try {
+      watcher.tick();
+    } catch (RuntimeException e) {
+      log.error("watcher round failed on worker {}; next round continues", config.workerId(), e);
+    }
+  }
+
+  void handle(ConsumerRecord<String, byte[]> record) {
+    WorkItem item;
+    try {
+      item = Json.read(record.value(), WorkItem.class).validate();
+    } catch (UnreadableMessageException | IllegalArgumentException e) {
+      deadLetters.send(record, "unreadable work item: " + e.getMessage(), e, clock.instant());
+      metrics.deadLettered();
+      return;
+    }
+    JobRef ref = JobRef.of(item);
+    try {
+      switch (item.kind()) {
+        case SUBMIT -> submit(item, ref);
+        case ADOPT -> adopt(item, ref);
+        case CANCEL -> backend.cancel(ref);
+      }
+    } catch (RuntimeException e) {
+      // Nothing is lost: the tracker sees an INFRA failure and retries the partition.
+      log.error("{} work item {} failed unexpectedly", ref, item.kind(), e);
+      emit(StatusEvents.failedToSubmit(ref, config.workerId(), item.job().nodes(), FailureClass.INFRA,
+          "worker error: " + e.getClass().getSimpleName(), clock.instant()));
+    }
+  }
+
+  private void submit(WorkItem item, JobRef ref) {
+    if (watcher.isWatching(ref.jobName())) {
+      log.info("{} work item redelivered; job {} is already watched here", ref, ref.jobName());
+      return;
+    }
+    int nodes = item.job().nodes();
+    SubmitResult result;
+    try {
+      result = submitWithRetries(JobRequest.of(item));
+    } catch (BackendException e) {
+      log.warn("{} submission of {} failed: {}", ref, ref.jobName(), e.getMessage());
+      metrics.submitted("failed");
+      emit(StatusEvents.failedToSubmit(ref, config.workerId(), nodes,
+          e.failureClass() == null ? FailureClass.INFRA : e.failureClass(), e.getMessage(), clock.instant()));
+      return;
+    }
+    if (result.created()) {
+      metrics.submitted("created");
+      emit(StatusEvents.submitted(ref, config.workerId(), nodes, result.observation(), clock.instant()));
+      watcher.watch(ref, nodes, JobPhase.SUBMITTED);
+    } else {
+      metrics.submitted("adopted");
+      log.info("{} job {} already existed; watching it, not starting another", ref, ref.jobName());
+      watcher.watch(ref, nodes, null);
+    }
+  }
+
+  private void adopt(WorkItem item, JobRef ref) {
+    log.info("{} adopting job {}", ref, ref.jobName());
+    watcher.watch(ref, item.job().nodes(), null);
+  }
+
+  private SubmitResult submitWithRetries(JobRequest request) {
+    int failures = 0;
+    int throttled = 0;
+    while (true) {
+      try {
+        return backend.submit(request);
+      } catch (BackendException e) {
+        if (!e.isRetriable() || closed.get()) {
+          throw e;
+        }
+        boolean isThrottle = e.failureClass() == FailureClass.THROTTLED;
+        if (isThrottle ? ++throttled >= MAX_THROTTLED_TRIES : ++failures >= config.submitAttempts()) {
+          throw e;
+        }
+        Duration wait = e.retryAfter() != null ? e.retryAfter()
+            : SUBMIT_BACKOFF.multipliedBy(1L << Math.min(failures, 6));
+        log.info("{} backend busy ({}); trying again in {} ms", request.ref(), e.getMessage(), wait.toMillis());
+        pause(wait);
+      }
+    }
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw BackendException.retriable("interrupted while waiting to retry", ie);
+    }
+  }
+
+  private void emit(JobStatusEvent event) {
+    producer.send(new ProducerRecord<>(topics.status(), event.key(), Json.toBytes(event)), (md, ex) -> {
+      if (ex != null) {
+        log.error("cannot send status of job {}: {}", event.jobName(), ex.getMessage());
+      }
+    });
+    metrics.statusSent(event);
+  }
+
+  /** Waits until the loop has ended and its consumer left the group. */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops taking work; running jobs are left to the backend (and to adoption). */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      consumer.wakeup();
+    }
+  }
+}

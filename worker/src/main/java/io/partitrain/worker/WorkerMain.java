@@ -1,0 +1,70 @@
+package io.partitrain.worker;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.shared.config.Env;
+import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.TopicAdmin;
+import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.local.LocalBackendConfig;
+import io.partitrain.worker.backend.local.LocalProcessBackend;
+import io.partitrain.worker.backend.simulated.SimulatedBackend;
+import io.partitrain.worker.backend.simulated.SimulationProfile;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The worker service: {@code java -jar partitrain-worker-VERSION-service.jar}. Configured by
+ * environment variables (see {@link #usage()}); many replicas share the work.
+ */
+public final class WorkerMain {
+
+  public static final String BACKEND = "PARTITRAIN_BACKEND";
+  public static final String WORKER_ID = "PARTITRAIN_WORKER_ID";
+  public static final String TOPIC_PREFIX = "PARTITRAIN_TOPIC_PREFIX";
+  public static final String LOCAL_JOBS_DIR = "PARTITRAIN_LOCAL_JOBS_DIR";
+  public static final String LOCAL_SLOTS = "PARTITRAIN_LOCAL_SLOTS";
+  public static final String INJECTED_INFRA_FAILURE_RATE = "PARTITRAIN_INJECTED_INFRA_FAILURE_RATE";
+  public static final String REPLICATION_FACTOR = "PARTITRAIN_REPLICATION_FACTOR";
+
+  private WorkerMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Env env = Env.system();
+    var kafka = new KafkaSettings(env.required(KafkaSettings.BOOTSTRAP_ENV, "the Kafka cluster (host:port,...)"),
+        new Topics(env.string(TOPIC_PREFIX, Topics.DEFAULT_PREFIX)), Map.of());
+    TopicAdmin.ensureTopics(kafka, (short) env.integer(REPLICATION_FACTOR, 1, 1, 5));
+    String id = env.string(WORKER_ID, "worker-" + ProcessHandle.current().pid());
+    JobBackend backend = backend(env);
+    Worker worker = Workers.start(kafka, WorkerConfig.defaults(id), backend, Clock.systemUTC(), new SimpleMeterRegistry());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      worker.close();
+      try {
+        worker.awaitStopped(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      backend.close();
+    }));
+    worker.awaitStopped(Duration.ofDays(3650));
+  }
+
+  static JobBackend backend(Env env) {
+    String name = env.string(BACKEND, "local");
+    return switch (name) {
+      case "local" -> new LocalProcessBackend(new LocalBackendConfig(
+          Path.of(env.string(LOCAL_JOBS_DIR, System.getProperty("user.home") + "/.partitrain/jobs")),
+          env.integer(LOCAL_SLOTS, LocalBackendConfig.DEFAULT_SLOTS, 1, 1024),
+          env.decimal(INJECTED_INFRA_FAILURE_RATE, 0, 0, 1), 0), Clock.systemUTC());
+      case "simulated" -> new SimulatedBackend(Clock.systemUTC(), SimulationProfile.fast(0));
+      default -> throw new IllegalArgumentException(BACKEND + "='" + name + "' must be one of: local, simulated");
+    };
+  }
+
+  static String usage() {
+    return String.join(", ", KafkaSettings.BOOTSTRAP_ENV, BACKEND, WORKER_ID, TOPIC_PREFIX,
+        LOCAL_JOBS_DIR, LOCAL_SLOTS, INJECTED_INFRA_FAILURE_RATE, REPLICATION_FACTOR);
+  }
+}

@@ -1,0 +1,36 @@
+package io.partitrain.worker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.worker.backend.JobBackend;
+import java.time.Clock;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/** Builds workers on real Kafka clients and starts them on their own threads. */
+public final class Workers {
+
+  /** Work items per poll: small, so one slow submission does not hold many others. */
+  static final int MAX_POLL_RECORDS = 20;
+
+  private Workers() {}
+
+  public static Worker start(KafkaSettings kafka, WorkerConfig config, JobBackend backend, Clock clock,
+      MeterRegistry registry) {
+    var consumerProps = kafka.consumer(config.workerId(), config.groupId());
+    consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+    var consumer = new KafkaConsumer<String, byte[]>(consumerProps);
+    var producer = new KafkaProducer<String, byte[]>(kafka.producer(config.workerId() + "-status", null));
+    Worker worker = new Worker(config, kafka.topics(), consumer, producer, backend, clock, registry);
+    Thread t = new Thread(() -> {
+      try {
+        worker.run();
+      } finally {
+        producer.close();
+      }
+    }, "worker-" + config.workerId());
+    t.start();
+    return worker;
+  }
+}

@@ -1,0 +1,443 @@
+package io.partitrain.worker.backend.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobNames;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.plan.JobTemplate;
+import io.partitrain.shared.plan.Placeholders;
+import io.partitrain.shared.serde.Json;
+import io.partitrain.worker.backend.BackendException;
+import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.JobObservation;
+import io.partitrain.worker.backend.JobRef;
+import io.partitrain.worker.backend.JobRequest;
+import io.partitrain.worker.backend.SubmitResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each job's {@code command} as a real {@code bash} process on this machine, the way Azure ML
+ * runs it on a node: in a folder of its own holding a copy of the {@code code} folder, with
+ * {@code ${{inputs.x}}} and {@code ${{outputs.x}}} replaced by local paths, stdout and stderr in
+ * {@code user_logs/std_log.txt}, and {@code limits.timeout} enforced by a kill.
+ *
+ * <p>The job folder is the job's identity: it is created atomically under the job's name, so a
+ * second submission of the same name (a redelivered work item, another worker) finds it and never
+ * starts a second process. The job's state lives in {@code state.json} beside it, so any worker on
+ * the machine can watch it. The biggest limitation: jobs run only as long as the worker process
+ * that started them; if it dies, its jobs are reported as lost (INFRA) and retried.
+ */
+public final class LocalProcessBackend implements JobBackend {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalProcessBackend.class);
+
+  /** How long an injected "node loss" lets the process run before killing it. */
+  static final Duration INJECTED_FAILURE_DELAY = Duration.ofMillis(300);
+
+  private static final String STATE_FILE = "state.json";
+  private static final String SPEC_FILE = "job.json";
+  private static final String LOG_FILE = "user_logs/std_log.txt";
+
+  private final LocalBackendConfig config;
+  private final Clock clock;
+  private final ExecutorService slots;
+  private final Map<String, OwnedJob> owned = new ConcurrentHashMap<>();
+  private final AtomicInteger running = new AtomicInteger();
+
+  public LocalProcessBackend(LocalBackendConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    AtomicInteger n = new AtomicInteger();
+    this.slots = Executors.newFixedThreadPool(config.slots(), r -> {
+      Thread t = new Thread(r, "local-slot-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Files.createDirectories(config.jobsRoot());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the local jobs folder " + config.jobsRoot(), e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  /** The folder of a job; the name was validated against {@link JobNames#RULE}, so it is safe. */
+  public Path jobDir(String jobName) {
+    if (!JobNames.isValid(jobName)) {
+      throw BackendException.rejected("job name '" + jobName + "' does not match " + JobNames.RULE,
+          FailureClass.INFRA, null);
+    }
+    return config.jobsRoot().resolve(jobName);
+  }
+
+  @Override
+  public SubmitResult submit(JobRequest request) {
+    Path dir = jobDir(request.jobName());
+    try {
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException e) {
+      log.info("{} job {} exists; adopting it", request.ref(), request.jobName());
+      return new SubmitResult(readObservation(request.jobName(), dir), false);
+    } catch (IOException e) {
+      throw BackendException.retriable("cannot create job folder " + dir + ": " + e.getMessage(), e);
+    }
+    OwnedJob job = new OwnedJob(request);
+    owned.put(request.jobName(), job);
+    try {
+      String command = prepare(dir, request);
+      writeState(dir, LocalJobState.queued());
+      slots.submit(() -> run(job, dir, command));
+    } catch (JobSetupException e) {
+      writeState(dir, LocalJobState.queued().ended(JobPhase.FAILED, "Failed", e.failureClass,
+          e.getMessage(), null, clock.instant(), Map.of()));
+      owned.remove(request.jobName());
+    }
+    return new SubmitResult(readObservation(request.jobName(), dir), true);
+  }
+
+  /** Lays out the job folder and returns the command with inputs and outputs resolved. */
+  private String prepare(Path dir, JobRequest request) {
+    JobSpec spec = request.spec();
+    try {
+      Files.createDirectories(dir.resolve("user_logs"));
+      Files.writeString(dir.resolve(SPEC_FILE), Json.toPrettyString(spec));
+      Path codeDir = dir.resolve("code");
+      if (spec.code() != null) {
+        if (!JobTemplate.isLocalPath(spec.code())) {
+          throw new JobSetupException(FailureClass.USER, "code '" + spec.code()
+              + "' is not a local folder; the local backend runs local code only");
+        }
+        Path source = Path.of(spec.code());
+        if (!Files.isDirectory(source)) {
+          throw new JobSetupException(FailureClass.USER, "code folder " + source + " does not exist");
+        }
+        copyTree(source, codeDir);
+      } else {
+        Files.createDirectories(codeDir);
+      }
+      Map<String, String> outputs = new HashMap<>();
+      for (String name : spec.outputs().keySet()) {
+        Path out = dir.resolve("outputs").resolve(name);
+        Files.createDirectories(out);
+        outputs.put(name, out.toString());
+      }
+      return resolveCommand(spec, outputs);
+    } catch (IOException e) {
+      throw new JobSetupException(FailureClass.INFRA, "cannot lay out job folder: " + e.getMessage());
+    }
+  }
+
+  private static String resolveCommand(JobSpec spec, Map<String, String> outputs) {
+    return Placeholders.substitute(spec.command(), expr -> {
+      if (expr.startsWith(Placeholders.INPUT_PREFIX)) {
+        String name = expr.substring(Placeholders.INPUT_PREFIX.length());
+        JobSpec.JobInput in = spec.inputs().get(name);
+        if (in == null) {
+          throw new JobSetupException(FailureClass.USER, "command uses input '" + name
+              + "', which the job does not declare");
+        }
+        if (in.isLiteral()) {
+          return shellQuote(String.valueOf(in.value()));
+        }
+        if (JobTemplate.isLocalPath(in.path()) && !Files.exists(Path.of(in.path()))) {
+          throw new JobSetupException(FailureClass.USER, "input '" + name + "' path " + in.path()
+              + " does not exist");
+        }
+        return shellQuote(in.path());
+      }
+      if (expr.startsWith(Placeholders.OUTPUT_PREFIX)) {
+        String name = expr.substring(Placeholders.OUTPUT_PREFIX.length());
+        String path = outputs.get(name);
+        if (path == null) {
+          throw new JobSetupException(FailureClass.USER, "command uses output '" + name
+              + "', which the job does not declare");
+        }
+        return shellQuote(path);
+      }
+      return null;
+    });
+  }
+
+  /** Single-quotes a value for bash, so paths and literal inputs are never interpreted. */
+  static String shellQuote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  private void run(OwnedJob job, Path dir, String command) {
+    JobRef ref = job.request.ref();
+    if (job.killReason != null) {
+      finish(job, dir, null, null);
+      return;
+    }
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
+        .directory(dir.resolve("code").toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()));
+    Map<String, String> env = pb.environment();
+    env.putAll(job.request.spec().environmentVariables());
+    env.put("PARTITRAIN_RUN_ID", ref.runId());
+    env.put("PARTITRAIN_PARTITION_ID", ref.partitionId());
+    env.put("PARTITRAIN_ATTEMPT", String.valueOf(ref.attempt()));
+    env.put("PARTITRAIN_JOB_NAME", ref.jobName());
+    // The job finds the same JDK as the worker first, so `java Train.java` works anywhere.
+    env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      writeState(dir, LocalJobState.queued().ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
+          "could not launch the job's process: " + e.getMessage(), null, clock.instant(), Map.of()));
+      owned.remove(ref.jobName());
+      return;
+    }
+    job.process = process;
+    running.incrementAndGet();
+    writeState(dir, LocalJobState.queued().running(process.pid(), clock.instant()));
+    log.info("{} started job {} (pid {})", ref, ref.jobName(), process.pid());
+    try {
+      Duration timeout = job.request.spec().limits().timeout();
+      if (injectFailure(ref.jobName())) {
+        Duration wait = timeout == null || INJECTED_FAILURE_DELAY.compareTo(timeout) < 0
+            ? INJECTED_FAILURE_DELAY : timeout;
+        if (!exitsWithin(process, wait)) {
+          job.kill(KillReason.INJECTED);
+        }
+      }
+      if (timeout != null && !exitsWithin(process, timeout)) {
+        job.kill(KillReason.TIMEOUT);
+      }
+      int exit = process.waitFor();
+      finish(job, dir, exit, timeout);
+    } catch (InterruptedException e) {
+      job.kill(KillReason.SHUTDOWN);
+      finish(job, dir, null, null);
+      Thread.currentThread().interrupt();
+    } finally {
+      running.decrementAndGet();
+    }
+  }
+
+  private static boolean exitsWithin(Process p, Duration d) throws InterruptedException {
+    try {
+      p.onExit().get(d.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    }
+  }
+
+  private void finish(OwnedJob job, Path dir, Integer exit, Duration timeout) {
+    LocalJobState before = readState(dir).orElse(LocalJobState.queued());
+    Instant now = clock.instant();
+    KillReason reason = job.killReason;
+    LocalJobState end;
+    if (reason == KillReason.CANCELED) {
+      end = before.ended(JobPhase.CANCELED, "Canceled", FailureClass.CANCELED, "canceled on request", exit, now, Map.of());
+    } else if (reason == KillReason.TIMEOUT) {
+      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.TIMEOUT,
+          "killed after limits.timeout of " + timeout.toSeconds() + "s", exit, now, Map.of());
+    } else if (reason == KillReason.INJECTED) {
+      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
+          "node lost (injected failure, local.injectedInfraFailureRate)", exit, now, Map.of());
+    } else if (reason == KillReason.SHUTDOWN) {
+      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA, "worker shut down while the job ran", exit, now, Map.of());
+    } else if (exit != null && exit == 0) {
+      end = before.ended(JobPhase.SUCCEEDED, "Completed", null, null, 0, now, readMetrics(dir));
+    } else if (exit != null && exit > 128) {
+      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
+          "process killed by signal " + (exit - 128), exit, now, Map.of());
+    } else {
+      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.USER,
+          "the job's command exited with code " + exit, exit, now, Map.of());
+    }
+    writeState(dir, end);
+    owned.remove(job.request.jobName());
+    log.info("{} job {} ended: {}{}", job.request.ref(), job.request.jobName(), end.backendStatus(),
+        end.message() == null ? "" : " (" + end.message() + ")");
+  }
+
+  private boolean injectFailure(String jobName) {
+    if (config.injectedInfraFailureRate() <= 0) {
+      return false;
+    }
+    long h = config.seed() * 0x9E3779B97F4A7C15L ^ jobName.hashCode();
+    double u = (new java.util.SplittableRandom(h).nextDouble());
+    return u < config.injectedInfraFailureRate();
+  }
+
+  private Map<String, Double> readMetrics(Path dir) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    Path outputs = dir.resolve("outputs");
+    if (!Files.isDirectory(outputs)) {
+      return metrics;
+    }
+    try (Stream<Path> files = Files.list(outputs)) {
+      for (Path f : (Iterable<Path>) files.map(o -> o.resolve("metrics.json")).filter(Files::isRegularFile)::iterator) {
+        JsonNode node = Json.mapper().readTree(f.toFile());
+        node.fields().forEachRemaining(e -> {
+          if (e.getValue().isNumber()) {
+            metrics.put(e.getKey(), e.getValue().asDouble());
+          }
+        });
+      }
+    } catch (IOException e) {
+      log.warn("cannot read metrics of {}: {}", dir.getFileName(), e.getMessage());
+    }
+    return metrics;
+  }
+
+  @Override
+  public Optional<JobObservation> observe(JobRef job) {
+    Path dir = jobDir(job.jobName());
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    return Optional.of(readObservation(job.jobName(), dir));
+  }
+
+  private JobObservation readObservation(String jobName, Path dir) {
+    LocalJobState s = readState(dir).orElse(LocalJobState.queued());
+    if (s.phase() == JobPhase.RUNNING && !owned.containsKey(jobName) && s.pid() != null
+        && ProcessHandle.of(s.pid()).map(ph -> !ph.isAlive()).orElse(true)) {
+      // Started by a worker that is gone: nobody will record how it ended.
+      s = s.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
+          "the job's process is gone and its worker did not record an end", null, clock.instant(), Map.of());
+    }
+    return new JobObservation(jobName, s.phase(), s.backendStatus(), s.failureClass(), s.message(),
+        s.startedAt(), s.finishedAt(), dir.resolve(LOG_FILE).toString(), null, dir.toString(),
+        s.metrics());
+  }
+
+  private static Optional<LocalJobState> readState(Path dir) {
+    Path f = dir.resolve(STATE_FILE);
+    if (!Files.isRegularFile(f)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Json.mapper().readValue(f.toFile(), LocalJobState.class));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void writeState(Path dir, LocalJobState state) {
+    Path tmp = dir.resolve(STATE_FILE + ".tmp-" + Thread.currentThread().getId());
+    try {
+      Files.write(tmp, Json.toBytes(state));
+      Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve(STATE_FILE), e);
+    }
+  }
+
+  @Override
+  public void cancel(JobRef ref) {
+    OwnedJob job = owned.get(ref.jobName());
+    if (job != null) {
+      job.kill(KillReason.CANCELED);
+      if (job.process == null) {
+        Path dir = jobDir(ref.jobName());
+        writeState(dir, LocalJobState.queued().ended(JobPhase.CANCELED, "Canceled",
+            FailureClass.CANCELED, "canceled before it started", null, clock.instant(), Map.of()));
+      }
+    }
+  }
+
+  /** Jobs whose process is running now. */
+  public int runningJobs() {
+    return running.get();
+  }
+
+  /** Kills the jobs this backend runs: a local job cannot outlive the process that watches it. */
+  @Override
+  public void close() {
+    owned.values().forEach(j -> j.kill(KillReason.SHUTDOWN));
+    slots.shutdownNow();
+    try {
+      slots.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  private enum KillReason {
+    CANCELED,
+    TIMEOUT,
+    INJECTED,
+    SHUTDOWN
+  }
+
+  private static final class OwnedJob {
+    final JobRequest request;
+    volatile Process process;
+    volatile KillReason killReason;
+
+    OwnedJob(JobRequest request) {
+      this.request = request;
+    }
+
+    synchronized void kill(KillReason reason) {
+      if (killReason == null) {
+        killReason = reason;
+      }
+      Process p = process;
+      if (p != null && p.isAlive()) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  /** A job that cannot even start (missing code folder, undeclared input). */
+  private static final class JobSetupException extends RuntimeException {
+    final FailureClass failureClass;
+
+    JobSetupException(FailureClass failureClass, String message) {
+      super(message);
+      this.failureClass = failureClass;
+    }
+  }
+}

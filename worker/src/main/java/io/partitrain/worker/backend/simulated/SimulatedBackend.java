@@ -1,0 +1,185 @@
+package io.partitrain.worker.backend.simulated;
+
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.JobObservation;
+import io.partitrain.worker.backend.JobRef;
+import io.partitrain.worker.backend.JobRequest;
+import io.partitrain.worker.backend.SubmitResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * In-memory jobs whose progress is read off an injected {@link Clock}: nothing runs, nothing
+ * sleeps. One instance stands for one shared "cloud": give the same instance to several workers
+ * and get-or-create behaves as it does against a real service.
+ *
+ * <p>It also watches the invariant a backend can see: never two unfinished jobs for the same
+ * partition of the same run. Violations are recorded, not thrown, so a test can report them all.
+ */
+public final class SimulatedBackend implements JobBackend {
+
+  private final Clock clock;
+  private final SimulationProfile profile;
+  private final Map<String, SimJob> jobs = new ConcurrentHashMap<>();
+  private final List<String> creations = new CopyOnWriteArrayList<>();
+  private final List<String> violations = new CopyOnWriteArrayList<>();
+  private final AtomicInteger submitCalls = new AtomicInteger();
+  private final Set<String> brokenPartitions = ConcurrentHashMap.newKeySet();
+
+  public SimulatedBackend(Clock clock, SimulationProfile profile) {
+    this.clock = clock;
+    this.profile = profile;
+  }
+
+  @Override
+  public String name() {
+    return "simulated";
+  }
+
+  @Override
+  public SubmitResult submit(JobRequest request) {
+    submitCalls.incrementAndGet();
+    boolean[] created = {false};
+    SimJob job = jobs.computeIfAbsent(request.jobName(), name -> {
+      created[0] = true;
+      checkNoSiblingRunning(request.ref());
+      creations.add(name);
+      return newJob(request);
+    });
+    return new SubmitResult(job.observe(clock.instant()), created[0]);
+  }
+
+  private SimJob newJob(JobRequest request) {
+    SplittableRandom r = new SplittableRandom(profile.seed() ^ request.jobName().hashCode() * 0x9E3779B97F4A7C15L);
+    double u = r.nextDouble();
+    FailureClass failure = brokenPartitions.contains(request.ref().partitionId()) ? FailureClass.USER
+        : u < profile.userFailureRate() ? FailureClass.USER
+        : u < profile.userFailureRate() + profile.infraFailureRate() ? FailureClass.INFRA : null;
+    long span = profile.maxDuration().toMillis() - profile.minDuration().toMillis();
+    Duration duration = profile.minDuration().plusMillis(span == 0 ? 0 : r.nextLong(span + 1));
+    Instant submitted = clock.instant();
+    Instant start = submitted.plus(profile.queueLatency());
+    return new SimJob(request.ref(), request.spec().nodes(), submitted, start, start.plus(duration), failure);
+  }
+
+  private void checkNoSiblingRunning(JobRef ref) {
+    Instant now = clock.instant();
+    for (SimJob other : jobs.values()) {
+      if (other.ref.runId().equals(ref.runId()) && other.ref.partitionId().equals(ref.partitionId())
+          && !other.observe(now).isTerminal()) {
+        violations.add("job " + ref.jobName() + " created while " + other.ref.jobName()
+            + " of the same partition was not finished");
+      }
+    }
+  }
+
+  @Override
+  public Optional<JobObservation> observe(JobRef job) {
+    SimJob j = jobs.get(job.jobName());
+    return j == null ? Optional.empty() : Optional.of(j.observe(clock.instant()));
+  }
+
+  @Override
+  public void cancel(JobRef job) {
+    SimJob j = jobs.get(job.jobName());
+    if (j != null && !j.observe(clock.instant()).isTerminal()) {
+      j.canceledAt = clock.instant();
+    }
+  }
+
+  @Override
+  public void close() {}
+
+  /**
+   * Marks partitions whose data is "broken": their jobs fail as USER until {@link #repair}.
+   * Mirrors the local demo's broken stores.
+   */
+  public void breakPartitions(Set<String> partitionIds) {
+    brokenPartitions.addAll(partitionIds);
+  }
+
+  public void repair(String partitionId) {
+    brokenPartitions.remove(partitionId);
+  }
+
+  /** Names of the jobs created, in creation order. */
+  public List<String> creations() {
+    return List.copyOf(creations);
+  }
+
+  /** Every breach of "one unfinished job per partition" seen so far. */
+  public List<String> violations() {
+    return List.copyOf(violations);
+  }
+
+  public int submitCalls() {
+    return submitCalls.get();
+  }
+
+  /** Nodes held at {@code at} by jobs that are queued or running then. */
+  public int nodesInFlightAt(Instant at) {
+    return jobs.values().stream()
+        .filter(j -> !j.submittedAt.isAfter(at) && !j.observe(at).isTerminal())
+        .mapToInt(j -> j.nodes)
+        .sum();
+  }
+
+  private static final class SimJob {
+    final JobRef ref;
+    final int nodes;
+    final Instant submittedAt;
+    final Instant startAt;
+    final Instant endAt;
+    final FailureClass failure;
+    volatile Instant canceledAt;
+
+    SimJob(JobRef ref, int nodes, Instant submittedAt, Instant startAt, Instant endAt,
+        FailureClass failure) {
+      this.ref = ref;
+      this.nodes = nodes;
+      this.submittedAt = submittedAt;
+      this.startAt = startAt;
+      this.endAt = endAt;
+      this.failure = failure;
+    }
+
+    JobObservation observe(Instant now) {
+      Instant canceled = canceledAt;
+      if (canceled != null && !canceled.isAfter(now) && canceled.isBefore(endAt)) {
+        return obs(JobPhase.CANCELED, "Canceled", FailureClass.CANCELED, "canceled on request",
+            canceled.isAfter(startAt) ? startAt : null, canceled);
+      }
+      if (now.isBefore(startAt)) {
+        return obs(JobPhase.QUEUED, "Queued", null, null, null, null);
+      }
+      if (now.isBefore(endAt)) {
+        return obs(JobPhase.RUNNING, "Running", null, null, startAt, null);
+      }
+      if (failure == null) {
+        return new JobObservation(ref.jobName(), JobPhase.SUCCEEDED, "Completed", null, null,
+            startAt, endAt, "sim://" + ref.jobName() + "/user_logs/std_log.txt", null,
+            "sim:" + ref.jobName(), Map.of("mape", 0.05 + (Math.abs(ref.jobName().hashCode()) % 100) / 1000.0));
+      }
+      String message = failure == FailureClass.USER
+          ? "simulated training error (exit code 1)" : "simulated node preemption";
+      return obs(JobPhase.FAILED, "Failed", failure, message, startAt, endAt);
+    }
+
+    private JobObservation obs(JobPhase phase, String status, FailureClass fc, String message,
+        Instant started, Instant finished) {
+      return new JobObservation(ref.jobName(), phase, status, fc, message, started, finished,
+          "sim://" + ref.jobName() + "/user_logs/std_log.txt", null, "sim:" + ref.jobName(), Map.of());
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.partitrain.worker.backend;
+
+import io.partitrain.shared.testing.WorkItemBuilder;
+import io.partitrain.worker.backend.simulated.SimulatedBackend;
+import io.partitrain.worker.backend.simulated.SimulationProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+class SimulatedBackendContractTest extends JobBackendContract {
+
+  private final io.partitrain.worker.backend.TestClock clock = new TestClock(Instant.parse("2026-11-23T05:00:00Z"));
+  private SimulatedBackend simulated;
+
+  @Override
+  protected JobBackend createBackend() {
+    simulated = new SimulatedBackend(clock, new SimulationProfile(Duration.ofSeconds(5), Duration.ofMinutes(1),
+        Duration.ofMinutes(2), 0, 0, 1));
+    return simulated;
+  }
+
+  private static JobRequest request(JobRef ref) {
+    return new JobRequest(ref, WorkItemBuilder.aWorkItem().spec(), Map.of());
+  }
+
+  @Override
+  protected JobRequest succeeding(JobRef ref) {
+    return request(ref);
+  }
+
+  @Override
+  protected JobRequest failing(JobRef ref) {
+    simulated.breakPartitions(Set.of(ref.partitionId()));
+    return request(ref);
+  }
+
+  @Override
+  protected JobRequest longRunning(JobRef ref) {
+    return request(ref);
+  }
+
+  @Override
+  protected void letTimePass() {
+    clock.advance(Duration.ofSeconds(30));
+  }
+}

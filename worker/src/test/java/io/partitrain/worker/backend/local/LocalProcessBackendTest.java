@@ -1,0 +1,155 @@
+package io.partitrain.worker.backend.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobNames;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.testing.WorkItemBuilder;
+import io.partitrain.worker.backend.JobObservation;
+import io.partitrain.worker.backend.JobRef;
+import io.partitrain.worker.backend.JobRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalProcessBackendTest {
+
+  @TempDir Path jobs;
+  @TempDir Path code;
+  private LocalProcessBackend backend;
+  private int n;
+
+  @AfterEach
+  void close() {
+    if (backend != null) {
+      backend.close();
+    }
+  }
+
+  private LocalProcessBackend backend(double injectedRate) {
+    backend = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, injectedRate, 1), Clock.systemUTC());
+    return backend;
+  }
+
+  private JobRef ref() {
+    String p = "store-" + (++n);
+    return new JobRef("run-1", p, 1, JobNames.of("run-1", p, 1));
+  }
+
+  private JobObservation run(JobSpec spec) {
+    JobRef ref = ref();
+    backend.submit(new JobRequest(ref, spec, Map.of()));
+    JobObservation[] last = new JobObservation[1];
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> (last[0] = backend.observe(ref).orElseThrow()).isTerminal());
+    return last[0];
+  }
+
+  private static JobSpec spec(String command, Map<String, JobSpec.JobInput> inputs, String codeDir, Duration timeout) {
+    return new JobSpec(command, codeDir, null, null, inputs,
+        Map.of("model", new JobSpec.JobOutput("uri_folder", null, null)), Map.of("GREETING", "hello"),
+        null, new JobSpec.Limits(timeout), null, null, null, null, null);
+  }
+
+  @Test
+  void inputsOutputsCodeAndEnvironmentReachTheProcessAndItsOutputIsLogged() throws IOException {
+    backend(0);
+    Files.writeString(code.resolve("train.sh"), "echo \"trained $1 on $(cat \"$2\")\"\n");
+    Path data = Files.writeString(jobs.getParent().resolve("sales it's.csv"), "42");
+    JobObservation end = run(spec(
+        "bash train.sh ${{inputs.label}} ${{inputs.sales}} && echo $GREETING $PARTITRAIN_PARTITION_ID"
+            + " && echo '{\"mape\": 0.125, \"note\": \"x\"}' > ${{outputs.model}}/metrics.json",
+        Map.of("label", JobSpec.JobInput.literal("a b;c"), "sales", new JobSpec.JobInput("uri_file", data.toString(), null, null)),
+        code.toString(), Duration.ofSeconds(30)));
+    assertThat(end.phase()).isEqualTo(JobPhase.SUCCEEDED);
+    assertThat(end.metrics()).containsExactly(Map.entry("mape", 0.125));
+    assertThat(Files.readString(Path.of(end.logPath())))
+        .contains("trained a b;c on 42")
+        .contains("hello store-");
+  }
+
+  @Test
+  void aNonZeroExitIsAUserFailure() {
+    backend(0);
+    JobObservation end = run(spec("exit 2", Map.of(), null, Duration.ofSeconds(30)));
+    assertThat(end.phase()).isEqualTo(JobPhase.FAILED);
+    assertThat(end.failureClass()).isEqualTo(FailureClass.USER);
+    assertThat(end.message()).contains("exited with code 2");
+  }
+
+  @Test
+  void aProcessKilledByASignalIsAnInfraFailure() {
+    backend(0);
+    JobObservation end = run(spec("kill -9 $$", Map.of(), null, Duration.ofSeconds(30)));
+    assertThat(end.failureClass()).isEqualTo(FailureClass.INFRA);
+    assertThat(end.message()).contains("signal 9");
+  }
+
+  @Test
+  void theTimeoutKillsTheJobAsAzureMlDoes() {
+    backend(0);
+    JobObservation end = run(spec("sleep 60", Map.of(), null, Duration.ofSeconds(1)));
+    assertThat(end.phase()).isEqualTo(JobPhase.FAILED);
+    assertThat(end.failureClass()).isEqualTo(FailureClass.TIMEOUT);
+    assertThat(Duration.between(end.startedAt(), end.finishedAt())).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void injectedNodeLossIsAnInfraFailure() {
+    backend(1.0);
+    JobObservation end = run(spec("sleep 60", Map.of(), null, Duration.ofSeconds(60)));
+    assertThat(end.failureClass()).isEqualTo(FailureClass.INFRA);
+    assertThat(end.message()).contains("injected");
+  }
+
+  @Test
+  void aMissingInputOrCodeFolderFailsTheJobAsAUserFailureWithoutRunningIt() {
+    backend(0);
+    JobObservation noInput = run(spec("cat ${{inputs.sales}}",
+        Map.of("sales", new JobSpec.JobInput("uri_file", "/nonexistent/sales.csv", null, null)), null, null));
+    assertThat(noInput.failureClass()).isEqualTo(FailureClass.USER);
+    assertThat(noInput.message()).contains("/nonexistent/sales.csv");
+    JobObservation noCode = run(spec("true", Map.of(), "/nonexistent/src", null));
+    assertThat(noCode.failureClass()).isEqualTo(FailureClass.USER);
+    assertThat(noCode.message()).contains("code folder");
+  }
+
+  @Test
+  void aSecondWorkerOnTheSameFolderAdoptsTheJobInsteadOfStartingAnother() {
+    backend(0);
+    var other = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, 0, 1), Clock.systemUTC());
+    try {
+      JobRef ref = ref();
+      var spec = spec("echo once >> " + jobs.resolve("count.txt") + "; sleep 1", Map.of(), null, null);
+      assertThat(backend.submit(new JobRequest(ref, spec, Map.of())).created()).isTrue();
+      assertThat(other.submit(new JobRequest(ref, spec, Map.of())).created()).isFalse();
+      await().atMost(Duration.ofSeconds(30)).until(() -> other.observe(ref).orElseThrow().isTerminal());
+      assertThat(other.observe(ref).orElseThrow().phase()).isEqualTo(JobPhase.SUCCEEDED);
+      assertThat(jobs.resolve("count.txt")).hasContent("once");
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void shellQuotingKeepsValuesLiteral() {
+    assertThat(LocalProcessBackend.shellQuote("it's $(rm -rf /)")).isEqualTo("'it'\\''s $(rm -rf /)'");
+  }
+
+  @Test
+  void aJobNameThatIsNotValidNeverBecomesAPath() {
+    backend(0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> backend.jobDir("../escape"))
+        .hasMessageContaining(JobNames.RULE);
+    assertThat(WorkItemBuilder.aWorkItem().build().jobName()).matches(JobNames.RULE);
+  }
+}
