@@ -170,7 +170,9 @@ public final class AzureMlBackend implements JobBackend {
       job.canceledByUs = false;
       return new SubmitResult(observation(job, answer.body()), answer.status() == 201);
     }
-    if (answer.status() == 409) {
+    if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 401 && answer.status() != 403) {
+      // 409, or a 400 for a name taken meanwhile (a concurrent submit by another worker): the job
+      // that exists now is adopted if it is ours, never created a second time.
       ArmResponse again = transport.execute(get(ref.jobName()));
       if (again.status() == 200) {
         return new SubmitResult(adopt(ref, again.body()), false);
