@@ -40,7 +40,7 @@ public final class UpCommand implements Callable<Integer> {
     var kafka = new KafkaSettings(kafkaHandle.bootstrapServers(), Topics.defaults(), Map.of());
     LocalStack stack = LocalStack.start(kafka, workers,
         id -> new LocalProcessBackend(new LocalBackendConfig(jobsDir.toAbsolutePath(), slots, 0, 0), Clock.systemUTC()),
-        WorkerConfig.defaults("w"), Clock.systemUTC());
+        WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX), Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stack.close();

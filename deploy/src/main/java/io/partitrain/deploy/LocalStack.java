@@ -49,20 +49,21 @@ public final class LocalStack implements AutoCloseable {
 
   /**
    * Creates the topics, starts the orchestrator and waits until it is ready, then starts {@code
-   * workerCount} workers, each with the backend {@code backends} gives for its id.
+   * workerCount} workers, each with the backend {@code backends} gives for its id. Workers take
+   * their timings from {@code workerTemplate}; ids and group follow the topic prefix.
    */
   public static LocalStack start(KafkaSettings kafka, int workerCount,
       Function<String, JobBackend> backends, WorkerConfig workerTemplate, Clock clock) {
     TopicAdmin.ensureTopics(kafka, (short) 1);
     LocalStack stack = new LocalStack(kafka, clock, new SimpleMeterRegistry(),
-        OrchestratorConfig.defaults("orchestrator-1"));
+        OrchestratorConfig.forInstallation("orchestrator-1", kafka.topics().prefix()));
     try {
       stack.startOrchestrator();
       for (int i = 1; i <= workerCount; i++) {
         String id = "worker-" + i;
         JobBackend backend = backends.apply(id);
         stack.backends.add(backend);
-        WorkerConfig config = new WorkerConfig(id, workerTemplate.groupId(), workerTemplate.pollInterval(),
+        WorkerConfig config = new WorkerConfig(id, kafka.topics().prefix() + "-workers", workerTemplate.pollInterval(),
             workerTemplate.heartbeatInterval(), workerTemplate.submitAttempts());
         stack.workers.add(Workers.start(kafka, config, backend, clock, stack.registry));
       }

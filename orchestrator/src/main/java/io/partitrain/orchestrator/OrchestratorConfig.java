@@ -22,8 +22,6 @@ public record OrchestratorConfig(
     Duration snapshotInterval,
     long seed) {
 
-  public static final String DEFAULT_TRANSACTIONAL_ID = "partitrain-orchestrator";
-  public static final String DEFAULT_GROUP_ID = "partitrain-orchestrator";
   public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(100);
   public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMillis(500);
 
@@ -39,8 +37,12 @@ public record OrchestratorConfig(
     }
   }
 
-  public static OrchestratorConfig defaults(String instanceId) {
-    return new OrchestratorConfig(instanceId, DEFAULT_TRANSACTIONAL_ID, DEFAULT_GROUP_ID,
+  /**
+   * Defaults for an installation whose topics carry {@code topicPrefix}: its transactional id and
+   * group follow the prefix, so installations sharing a cluster never fence each other.
+   */
+  public static OrchestratorConfig forInstallation(String instanceId, String topicPrefix) {
+    return new OrchestratorConfig(instanceId, topicPrefix + "-orchestrator", topicPrefix + "-orchestrator",
         DEFAULT_TICK_INTERVAL, DEFAULT_SNAPSHOT_INTERVAL, System.nanoTime());
   }
 }

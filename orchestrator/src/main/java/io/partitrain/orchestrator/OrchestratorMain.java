@@ -24,7 +24,8 @@ public final class OrchestratorMain {
     var kafka = new KafkaSettings(env.required(KafkaSettings.BOOTSTRAP_ENV, "the Kafka cluster (host:port,...)"),
         new Topics(env.string("PARTITRAIN_TOPIC_PREFIX", Topics.DEFAULT_PREFIX)), Map.of());
     TopicAdmin.ensureTopics(kafka, (short) env.integer("PARTITRAIN_REPLICATION_FACTOR", 1, 1, 5));
-    var config = OrchestratorConfig.defaults(env.string("PARTITRAIN_INSTANCE_ID", "orchestrator-" + ProcessHandle.current().pid()));
+    var config = OrchestratorConfig.forInstallation(
+        env.string("PARTITRAIN_INSTANCE_ID", "orchestrator-" + ProcessHandle.current().pid()), kafka.topics().prefix());
     Orchestrator orchestrator = new Orchestrator(config, kafka, Clock.systemUTC(), Admission.concurrencyCap(),
         new SimpleMeterRegistry());
     Thread loop = new Thread(orchestrator, "orchestrator");

@@ -20,7 +20,6 @@ public record WorkerConfig(
     Duration heartbeatInterval,
     int submitAttempts) {
 
-  public static final String DEFAULT_GROUP_ID = "partitrain-workers";
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
   public static final int DEFAULT_SUBMIT_ATTEMPTS = 5;
@@ -35,8 +34,9 @@ public record WorkerConfig(
     }
   }
 
-  public static WorkerConfig defaults(String workerId) {
-    return new WorkerConfig(workerId, DEFAULT_GROUP_ID, DEFAULT_POLL_INTERVAL,
+  /** Defaults for an installation whose topics carry {@code topicPrefix}: its own consumer group. */
+  public static WorkerConfig forInstallation(String workerId, String topicPrefix) {
+    return new WorkerConfig(workerId, topicPrefix + "-workers", DEFAULT_POLL_INTERVAL,
         DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_SUBMIT_ATTEMPTS);
   }
 

@@ -38,7 +38,7 @@ public final class WorkerMain {
     TopicAdmin.ensureTopics(kafka, (short) env.integer(REPLICATION_FACTOR, 1, 1, 5));
     String id = env.string(WORKER_ID, "worker-" + ProcessHandle.current().pid());
     JobBackend backend = backend(env);
-    Worker worker = Workers.start(kafka, WorkerConfig.defaults(id), backend, Clock.systemUTC(), new SimpleMeterRegistry());
+    Worker worker = Workers.start(kafka, WorkerConfig.forInstallation(id, kafka.topics().prefix()), backend, Clock.systemUTC(), new SimpleMeterRegistry());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       worker.close();
       try {

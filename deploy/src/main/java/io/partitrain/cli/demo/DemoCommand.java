@@ -127,7 +127,7 @@ public final class DemoCommand implements Callable<Integer> {
       info.flush();
       var kafka = new KafkaSettings(kafkaHandle.bootstrapServers(), Topics.defaults(), Map.of());
       try (LocalStack stack = LocalStack.start(kafka, workers, backendFactory(dir, simulated),
-              WorkerConfig.defaults("w").withPollInterval(Duration.ofMillis(200)), Clock.systemUTC());
+              WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX).withPollInterval(Duration.ofMillis(200)), Clock.systemUTC());
           RunClient client = new RunClient(kafka, "partitrain-demo")) {
         String runId = RunCommands.manualRunId("weekly-demand-demo", Instant.now());
         RunEvent started = client.send(RunCommands.startCommand(plan, runId, "demo", Instant.now()), Duration.ofSeconds(60));
@@ -191,8 +191,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   private Function<String, JobBackend> backendFactory(Path dir, SimulatedBackend simulated) {
     if (simulated != null) {
-      // One shared "cloud" for all workers, as Azure ML would be.
-      return id -> new SharedBackend(simulated);
+      // One shared "cloud" for all workers, as Azure ML would be; closing it is a no-op.
+      return id -> simulated;
     }
     Path jobs = dir.resolve("jobs");
     return id -> new LocalProcessBackend(new LocalBackendConfig(jobs, slots, failureRate, seed), Clock.systemUTC());
@@ -342,37 +342,5 @@ public final class DemoCommand implements Callable<Integer> {
           .collect(Collectors.joining(" | "));
       return String.format(Locale.ROOT, "[%5.1fs] [%s] %s", Duration.between(start, now).toMillis() / 1000.0, bar, counts);
     }
-  }
-
-  /** Lets several workers share one simulated backend without one worker closing it for all. */
-  private static final class SharedBackend implements JobBackend {
-    private final SimulatedBackend delegate;
-
-    SharedBackend(SimulatedBackend delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public io.partitrain.worker.backend.SubmitResult submit(io.partitrain.worker.backend.JobRequest request) {
-      return delegate.submit(request);
-    }
-
-    @Override
-    public java.util.Optional<io.partitrain.worker.backend.JobObservation> observe(io.partitrain.worker.backend.JobRef job) {
-      return delegate.observe(job);
-    }
-
-    @Override
-    public void cancel(io.partitrain.worker.backend.JobRef job) {
-      delegate.cancel(job);
-    }
-
-    @Override
-    public void close() {}
   }
 }

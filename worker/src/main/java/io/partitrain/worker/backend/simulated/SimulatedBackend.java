@@ -98,6 +98,7 @@ public final class SimulatedBackend implements JobBackend {
     }
   }
 
+  /** Does nothing: several workers may share one simulated "cloud", as they share Azure ML. */
   @Override
   public void close() {}
 
