@@ -50,7 +50,7 @@ class JobRenderCommandTest {
     assertThat(p.at("/tags/partitrain.attempt").asText()).isEqualTo("2");
     assertThat(p.get("environmentId").asText()).endsWith("/environments/weekly-demand-env/versions/{latest}");
     assertThat(json.get("notes").toString()).contains("@latest is resolved once per run");
-    assertThat(r.out()).doesNotContainIgnoringCase("bearer ");
+    assertThat(r.out()).doesNotContain("\"Authorization\"").doesNotContain("Bearer ");
   }
 
   @Test
