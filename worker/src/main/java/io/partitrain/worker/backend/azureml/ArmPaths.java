@@ -1,0 +1,69 @@
+package io.partitrain.worker.backend.azureml;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The ARM URLs and resource ids of one workspace. One place builds them, so the request renderer
+ * (dry run) and the backend can never disagree about where a call goes.
+ */
+public final class ArmPaths {
+
+  private final AzureMlConfig config;
+  private final String base;
+  private final String apiVersion;
+
+  public ArmPaths(AzureMlConfig config) {
+    this.config = config;
+    this.base = config.armEndpoint() + config.workspaceId();
+    this.apiVersion = "api-version=" + config.apiVersion();
+  }
+
+  public String workspaceId() {
+    return config.workspaceId();
+  }
+
+  public String jobId(String jobName) {
+    return config.workspaceId() + "/jobs/" + jobName;
+  }
+
+  public String jobUrl(String jobName) {
+    return base + "/jobs/" + jobName + "?" + apiVersion;
+  }
+
+  public String cancelUrl(String jobName) {
+    return base + "/jobs/" + jobName + "/cancel?" + apiVersion;
+  }
+
+  /** Jobs having the tag key {@code tagKey} (the list API filters by key only). */
+  public String listByTagUrl(String tagKey) {
+    return base + "/jobs?" + apiVersion + "&tag=" + encode(tagKey);
+  }
+
+  public String computeId(String computeName) {
+    return config.workspaceId() + "/computes/" + computeName;
+  }
+
+  public String assetVersionId(AssetResolver.AssetKind kind, String name, String version) {
+    return config.workspaceId() + "/" + kind.collection() + "/" + name + "/versions/" + version;
+  }
+
+  public String assetVersionUrl(AssetResolver.AssetKind kind, String name, String version) {
+    return base + "/" + kind.collection() + "/" + name + "/versions/" + version + "?" + apiVersion;
+  }
+
+  /** The newest version first, one item: how {@code @latest} is resolved. */
+  public String latestVersionUrl(AssetResolver.AssetKind kind, String name) {
+    return base + "/" + kind.collection() + "/" + name + "/versions?" + apiVersion
+        + "&$orderBy=" + encode("createdtime desc") + "&$top=1";
+  }
+
+  /** Studio's page for a job, when ARM's answer does not carry {@code services.Studio}. */
+  public String studioUrl(String jobName) {
+    return "https://ml.azure.com/runs/" + jobName + "?wsid=" + encode(config.workspaceId());
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,31 @@
+package io.partitrain.worker.backend.azureml;
+
+import io.partitrain.worker.backend.JobRef;
+import java.util.Map;
+
+/**
+ * The tags that tie an Azure ML job to Partitrain. ARM's job list filters by tag <em>key</em> only
+ * ({@code GET .../jobs?tag=KEY}), so besides {@code partitrain.run = RUN} each job carries the key
+ * {@code partitrain.run.RUN}: listing that key returns exactly one run's jobs.
+ */
+public final class JobTags {
+
+  public static final String RUN = "partitrain.run";
+  public static final String PARTITION = "partitrain.partition";
+  public static final String ATTEMPT = "partitrain.attempt";
+  public static final String RUN_KEY_PREFIX = "partitrain.run.";
+
+  private JobTags() {}
+
+  /** The tag key that lists one run's jobs. */
+  public static String runKey(String runId) {
+    return RUN_KEY_PREFIX + runId;
+  }
+
+  /** Whether ARM's tags name this very job: same run, partition and attempt. */
+  public static boolean belongTo(Map<String, String> tags, JobRef ref) {
+    return ref.runId().equals(tags.get(RUN))
+        && ref.partitionId().equals(tags.get(PARTITION))
+        && String.valueOf(ref.attempt()).equals(tags.get(ATTEMPT));
+  }
+}

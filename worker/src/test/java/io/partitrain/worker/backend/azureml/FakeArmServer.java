@@ -1,0 +1,491 @@
+package io.partitrain.worker.backend.azureml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A fake of the ARM Jobs API of one workspace, over HTTPS with a certificate made at test start.
+ *
+ * <p>It serves Jobs PUT/GET/list(tag, nextLink paging)/cancel (202 + Location + Retry-After, then
+ * an operation to poll), {@code @latest} lookups and environment-version PUTs. Every PUT body is
+ * checked against the OpenAPI excerpt and refused with 400 when it breaks a rule; answers have the
+ * shape of the official examples. Jobs move through statuses on a {@link JobScript} in "ARM
+ * seconds"; {@link #timeScale} ARM seconds pass per real second, and ARM's token buckets (429 +
+ * Retry-After, plus {@code x-ms-retry-after-ms} in real milliseconds) run on the same scaled time.
+ * Faults: a 5xx storm, lost answers (applied, then the connection dropped), slow answers.
+ */
+final class FakeArmServer implements AutoCloseable {
+
+  static final String TOKEN = "fake-arm-token-7f3c9a-never-log-me";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String WS_PATH = "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/"
+      + "Microsoft\\.MachineLearningServices/workspaces/([^/]+)";
+  private static final Pattern JOBS = Pattern.compile("^" + WS_PATH + "/jobs$");
+  private static final Pattern JOB = Pattern.compile("^" + WS_PATH + "/jobs/([^/]+)$");
+  private static final Pattern CANCEL = Pattern.compile("^" + WS_PATH + "/jobs/([^/]+)/cancel$");
+  private static final Pattern OPERATION = Pattern.compile("^" + WS_PATH + "/operationResults/cancel-([^/]+)$");
+  private static final Pattern VERSIONS = Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions$");
+  private static final Pattern VERSION = Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions/([^/]+)$");
+  private static final Pattern NAME_RULE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9\\-_]{0,254}$");
+
+  /** Statuses a job goes through, each for some ARM seconds, ending in a terminal one. */
+  record JobScript(List<Step> steps, String last) {
+    record Step(String status, double armSeconds) {}
+
+    static JobScript of(String last, Object... statusAndSeconds) {
+      List<Step> steps = new ArrayList<>();
+      for (int i = 0; i < statusAndSeconds.length; i += 2) {
+        steps.add(new Step((String) statusAndSeconds[i], ((Number) statusAndSeconds[i + 1]).doubleValue()));
+      }
+      return new JobScript(steps, last);
+    }
+
+    static final JobScript COMPLETES = of("Completed", "NotStarted", 1, "Queued", 2, "Preparing", 1,
+        "Running", 5, "Finalizing", 1);
+    static final JobScript FAILS_WHILE_RUNNING = of("Failed", "NotStarted", 1, "Queued", 1, "Running", 3);
+    static final JobScript FAILS_BEFORE_RUNNING = of("Failed", "NotStarted", 1, "Queued", 2);
+    static final JobScript NOT_RESPONDING = of("NotResponding", "NotStarted", 1, "Running", 2);
+    static final JobScript STUCK_UNKNOWN = of("Unknown", "NotStarted", 1);
+    static final JobScript RUNS_LONG = of("Completed", "NotStarted", 1, "Running", 1e9);
+
+    String statusAt(double elapsed) {
+      double t = 0;
+      for (Step s : steps) {
+        t += s.armSeconds();
+        if (elapsed < t) {
+          return s.status();
+        }
+      }
+      return last;
+    }
+  }
+
+  /** ARM's per-subscription token bucket, on scaled time. */
+  final class Bucket {
+    final int burst;
+    final double perArmSecond;
+    double tokens;
+    long last = armNanos();
+
+    Bucket(int burst, double perArmSecond) {
+      this.burst = burst;
+      this.perArmSecond = perArmSecond;
+      this.tokens = burst;
+    }
+
+    /** The wait in ARM nanos, or 0 when a token was taken. */
+    synchronized long take() {
+      long now = armNanos();
+      tokens = Math.min(burst, tokens + (now - last) / 1e9 * perArmSecond);
+      last = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return 0;
+      }
+      return (long) Math.ceil((1 - tokens) / perArmSecond * 1e9);
+    }
+
+    synchronized long remaining() {
+      return (long) Math.floor(tokens);
+    }
+  }
+
+  final class FakeJob {
+    final String name;
+    final ObjectNode properties;
+    final long createdAt = armNanos();
+    final Instant createdInstant = Instant.now();
+    final JobScript script;
+    volatile long cancelAt = -1;
+    volatile String statusAtCancel;
+
+    FakeJob(String name, ObjectNode properties, JobScript script) {
+      this.name = name;
+      this.properties = properties;
+      this.script = script;
+    }
+
+    String status() {
+      long now = armNanos();
+      if (cancelAt >= 0 && !isTerminal(statusAtCancel)) {
+        return (now - cancelAt) / 1e9 < cancelArmSeconds ? "CancelRequested" : "Canceled";
+      }
+      return script.statusAt((now - createdAt) / 1e9);
+    }
+  }
+
+  private final HttpsServer server;
+  private final ExecutorService executor;
+  private final OpenApiValidator openApi = OpenApiValidator.load();
+  private final long origin = System.nanoTime();
+  private final String apiVersion;
+  final double timeScale;
+  final Map<String, FakeJob> jobs = new ConcurrentSkipListMap<>();
+  final Map<String, AtomicInteger> createsByName = new ConcurrentHashMap<>();
+  final AtomicInteger putsOnExisting = new AtomicInteger();
+  final AtomicInteger throttledAnswers = new AtomicInteger();
+  final AtomicInteger faultAnswers = new AtomicInteger();
+  final AtomicInteger lostAnswers = new AtomicInteger();
+  final AtomicLong requests = new AtomicLong();
+  final Map<String, AtomicInteger> requestsByKind = new ConcurrentHashMap<>();
+  final List<String> bodyViolations = Collections.synchronizedList(new ArrayList<>());
+  final List<Instant> createTimes = Collections.synchronizedList(new ArrayList<>());
+  final Map<String, String> environments = new ConcurrentHashMap<>();
+  final Map<String, String> latestVersions = new ConcurrentHashMap<>();
+  final List<String> authorizationHeaders = Collections.synchronizedList(new ArrayList<>());
+  private volatile Bucket writes;
+  private volatile Bucket reads;
+  volatile boolean throttling;
+  volatile int pageSize = 100;
+  volatile double cancelArmSeconds = 2;
+  volatile Function<String, JobScript> scripts = name -> JobScript.COMPLETES;
+  /** While true, every call answers 503. */
+  volatile boolean storm;
+  /** Probability that an applied PUT's answer is lost (connection dropped). */
+  volatile double loseAnswerProbability;
+  /** Probability that any call answers 500 (before doing anything). */
+  volatile double error500Probability;
+  /** Delay added to every answer, in real time. */
+  volatile Duration slowAnswers = Duration.ZERO;
+
+  private FakeArmServer(double timeScale, String apiVersion) throws Exception {
+    this.timeScale = timeScale;
+    this.apiVersion = apiVersion;
+    this.writes = new Bucket(200, 10);
+    this.reads = new Bucket(250, 25);
+    server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+    server.setHttpsConfigurator(new HttpsConfigurator(SelfSignedCertificate.shared().serverContext()));
+    executor = Executors.newFixedThreadPool(48, r -> {
+      Thread t = new Thread(r, "fake-arm");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** A started server; {@code timeScale} ARM seconds pass per real second. */
+  static FakeArmServer start(double timeScale) {
+    try {
+      return new FakeArmServer(timeScale, "2025-12-01");
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the fake ARM server", e);
+    }
+  }
+
+  URI endpoint() {
+    return URI.create("https://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Turns ARM's subscription buckets on (writes and reads, in ARM time). */
+  FakeArmServer throttle(int writeBurst, double writesPerArmSecond, int readBurst, double readsPerArmSecond) {
+    this.writes = new Bucket(writeBurst, writesPerArmSecond);
+    this.reads = new Bucket(readBurst, readsPerArmSecond);
+    this.throttling = true;
+    return this;
+  }
+
+  long armNanos() {
+    return (long) ((System.nanoTime() - origin) * timeScale);
+  }
+
+  int creates() {
+    return createsByName.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  int maxCreatesOfOneName() {
+    return createsByName.values().stream().mapToInt(AtomicInteger::get).max().orElse(0);
+  }
+
+  String statusOf(String name) {
+    FakeJob j = jobs.get(name);
+    return j == null ? null : j.status();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  private void handle(HttpExchange ex) throws IOException {
+    requests.incrementAndGet();
+    try (ex) {
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      if (auth == null || !auth.equals("Bearer " + TOKEN)) {
+        send(ex, 401, error("AuthenticationFailed", "missing or wrong bearer token"));
+        return;
+      }
+      if (authorizationHeaders.size() < 5) {
+        authorizationHeaders.add(auth);
+      }
+      if (!slowAnswers.isZero()) {
+        LockSupport.parkNanos(slowAnswers.toNanos());
+      }
+      Map<String, String> query = query(ex.getRequestURI());
+      if (!apiVersion.equals(query.get("api-version"))) {
+        send(ex, 400, error("InvalidApiVersionParameter", "api-version must be " + apiVersion));
+        return;
+      }
+      String method = ex.getRequestMethod();
+      boolean write = !method.equals("GET");
+      if (storm || ThreadLocalRandom.current().nextDouble() < error500Probability) {
+        faultAnswers.incrementAndGet();
+        send(ex, storm ? 503 : 500, error("ServiceUnavailable", "injected fault"));
+        return;
+      }
+      if (throttling) {
+        Bucket b = write ? writes : reads;
+        long waitArm = b.take();
+        if (waitArm > 0) {
+          throttledAnswers.incrementAndGet();
+          long realMs = (long) Math.ceil(waitArm / timeScale / 1e6);
+          ex.getResponseHeaders().set("Retry-After", String.valueOf((long) Math.ceil(waitArm / 1e9)));
+          ex.getResponseHeaders().set("x-ms-retry-after-ms", String.valueOf(Math.max(1, realMs)));
+          send(ex, 429, error("TooManyRequests", "The request is being throttled."));
+          return;
+        }
+        ex.getResponseHeaders().set(write ? "x-ms-ratelimit-remaining-subscription-writes"
+            : "x-ms-ratelimit-remaining-subscription-reads", String.valueOf(b.remaining()));
+      }
+      route(ex, method, ex.getRequestURI().getPath(), query);
+    } catch (LostAnswer e) {
+      throw new IOException("injected: answer lost after the request was applied");
+    }
+  }
+
+  private static final class LostAnswer extends RuntimeException {
+    LostAnswer() {
+      super(null, null, false, false);
+    }
+  }
+
+  private void route(HttpExchange ex, String method, String path, Map<String, String> query) throws IOException {
+    Matcher m;
+    if ((m = JOB.matcher(path)).matches() && method.equals("PUT")) {
+      count("job.put");
+      putJob(ex, m.group(4));
+    } else if ((m = JOB.matcher(path)).matches() && method.equals("GET")) {
+      count("job.get");
+      FakeJob j = jobs.get(m.group(4));
+      send(ex, j == null ? 404 : 200, j == null ? error("UserError", "job not found") : resource(j));
+    } else if ((m = JOBS.matcher(path)).matches() && method.equals("GET")) {
+      count("job.list");
+      list(ex, query);
+    } else if ((m = CANCEL.matcher(path)).matches() && method.equals("POST")) {
+      count("job.cancel");
+      cancel(ex, m.group(4));
+    } else if ((m = OPERATION.matcher(path)).matches() && method.equals("GET")) {
+      count("operation.get");
+      FakeJob j = jobs.get(m.group(4));
+      if (j != null && !isTerminal(j.status())) {
+        retryAfter(ex, 10);
+        send(ex, 202, null);
+      } else {
+        send(ex, 200, null);
+      }
+    } else if ((m = VERSIONS.matcher(path)).matches() && method.equals("GET")) {
+      count(m.group(4) + ".latest");
+      latest(ex, m.group(4), m.group(5));
+    } else if ((m = VERSION.matcher(path)).matches() && method.equals("PUT")) {
+      count(m.group(4) + ".put");
+      JsonNode body = JSON.readTree(ex.getRequestBody());
+      String key = m.group(5) + ":" + m.group(6);
+      boolean isNew = environments.putIfAbsent(key, body.toString()) == null;
+      ObjectNode out = JSON.createObjectNode();
+      out.put("id", path);
+      out.put("name", m.group(6));
+      out.set("properties", body.get("properties"));
+      send(ex, isNew ? 201 : 200, out);
+    } else {
+      send(ex, 404, error("NotFound", method + " " + path + " is not served by the fake"));
+    }
+  }
+
+  private void count(String kind) {
+    requestsByKind.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  private void putJob(HttpExchange ex, String name) throws IOException {
+    if (!NAME_RULE.matcher(name).matches()) {
+      send(ex, 400, error("UserError", "job name does not match " + NAME_RULE.pattern()));
+      return;
+    }
+    JsonNode body = JSON.readTree(ex.getRequestBody());
+    List<String> violations = openApi.validateRequest("JobBaseResource", body);
+    if (!violations.isEmpty()) {
+      bodyViolations.addAll(violations);
+      send(ex, 400, error("UserError", "invalid job definition: " + violations));
+      return;
+    }
+    FakeJob fresh = new FakeJob(name, (ObjectNode) body.get("properties").deepCopy(), scripts.apply(name));
+    FakeJob existing = jobs.putIfAbsent(name, fresh);
+    if (existing != null) {
+      putsOnExisting.incrementAndGet();
+      // ARM: a PUT on an existing job may only change tags; answer 200 with the job.
+      send(ex, 200, resource(existing));
+      return;
+    }
+    createsByName.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+    createTimes.add(Instant.now());
+    if (ThreadLocalRandom.current().nextDouble() < loseAnswerProbability) {
+      lostAnswers.incrementAndGet();
+      throw new LostAnswer();
+    }
+    send(ex, 201, resource(fresh));
+  }
+
+  private void list(HttpExchange ex, Map<String, String> query) throws IOException {
+    String tag = query.get("tag");
+    int skip = Integer.parseInt(query.getOrDefault("$skipToken", "0"));
+    List<FakeJob> matching = new ArrayList<>();
+    for (FakeJob j : jobs.values()) {
+      if (tag == null || j.properties.path("tags").has(tag)) {
+        matching.add(j);
+      }
+    }
+    ObjectNode page = JSON.createObjectNode();
+    ArrayNode value = page.putArray("value");
+    int end = Math.min(matching.size(), skip + pageSize);
+    for (int i = skip; i < end; i++) {
+      value.add(resource(matching.get(i)));
+    }
+    if (end < matching.size()) {
+      page.put("nextLink", endpoint() + ex.getRequestURI().getPath() + "?api-version=" + apiVersion
+          + (tag == null ? "" : "&tag=" + java.net.URLEncoder.encode(tag, StandardCharsets.UTF_8))
+          + "&$skipToken=" + end);
+    }
+    send(ex, 200, page);
+  }
+
+  private void cancel(HttpExchange ex, String name) throws IOException {
+    FakeJob j = jobs.get(name);
+    if (j == null) {
+      send(ex, 404, error("UserError", "job not found"));
+      return;
+    }
+    synchronized (j) {
+      String now = j.status();
+      if (isTerminal(now) || j.cancelAt >= 0) {
+        send(ex, 200, null);
+        return;
+      }
+      j.statusAtCancel = now;
+      j.cancelAt = armNanos();
+    }
+    String ws = ex.getRequestURI().getPath().replaceAll("/jobs/.*$", "");
+    ex.getResponseHeaders().set("Location", endpoint() + ws + "/operationResults/cancel-" + name
+        + "?api-version=" + apiVersion);
+    retryAfter(ex, 10);
+    send(ex, 202, null);
+  }
+
+  private void latest(HttpExchange ex, String kind, String name) throws IOException {
+    ObjectNode page = JSON.createObjectNode();
+    ArrayNode value = page.putArray("value");
+    String v = latestVersions.getOrDefault(kind + ":" + name, "1");
+    ObjectNode item = value.addObject();
+    item.put("id", ex.getRequestURI().getPath() + "/" + v);
+    item.put("name", v);
+    send(ex, 200, page);
+  }
+
+  private void retryAfter(HttpExchange ex, long armSeconds) {
+    ex.getResponseHeaders().set("Retry-After", String.valueOf(armSeconds));
+    ex.getResponseHeaders().set("x-ms-retry-after-ms", String.valueOf(Math.max(1, (long) (armSeconds * 1000 / timeScale))));
+  }
+
+  /** A job in the shape of the official get.json example. */
+  private ObjectNode resource(FakeJob j) {
+    ObjectNode r = JSON.createObjectNode();
+    String ws = "/subscriptions/" + TestConfigs.SUBSCRIPTION + "/resourceGroups/" + TestConfigs.RESOURCE_GROUP
+        + "/providers/Microsoft.MachineLearningServices/workspaces/" + TestConfigs.WORKSPACE;
+    r.put("id", ws + "/jobs/" + j.name);
+    r.put("name", j.name);
+    r.put("type", "Microsoft.MachineLearningServices/workspaces/jobs");
+    ObjectNode p = j.properties.deepCopy();
+    p.put("status", j.status());
+    ObjectNode services = p.putObject("services");
+    ObjectNode studio = services.putObject("Studio");
+    studio.put("jobServiceType", "Studio");
+    studio.put("endpoint", "https://ml.azure.com/runs/" + j.name + "?wsid=" + ws);
+    r.set("properties", p);
+    ObjectNode sys = r.putObject("systemData");
+    sys.put("createdAt", j.createdInstant.toString());
+    sys.put("createdBy", "partitrain-test");
+    sys.put("createdByType", "Application");
+    return r;
+  }
+
+  static boolean isTerminal(String status) {
+    return status != null && List.of("Completed", "Failed", "Canceled", "NotResponding").contains(status);
+  }
+
+  private static ObjectNode error(String code, String message) {
+    ObjectNode e = JSON.createObjectNode();
+    ObjectNode err = e.putObject("error");
+    err.put("code", code);
+    err.put("message", message);
+    return e;
+  }
+
+  private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+    byte[] bytes = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
+    if (body != null) {
+      ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    }
+    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private static Map<String, String> query(URI uri) {
+    Map<String, String> q = new LinkedHashMap<>();
+    String raw = uri.getRawQuery();
+    if (raw == null) {
+      return q;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      q.put(k, v);
+    }
+    return q;
+  }
+}
