@@ -91,6 +91,7 @@ public final class Worker implements Runnable, AutoCloseable {
     try {
       consumer.subscribe(List.of(topics.work()));
       while (!closed.get()) {
+        pauseWhileBackendRefusesWork();
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
         for (ConsumerRecord<String, byte[]> record : records) {
           handle(record);
@@ -109,6 +110,20 @@ public final class Worker implements Runnable, AutoCloseable {
       consumer.close();
       stopped.countDown();
       log.info("worker {} stopped", config.workerId());
+    }
+  }
+
+  /** Leaves work on the topic while the backend cannot take it, so no attempt is burned. */
+  private void pauseWhileBackendRefusesWork() {
+    boolean accepting = backend.acceptingWork();
+    if (!accepting && consumer.paused().size() < consumer.assignment().size()) {
+      consumer.pause(consumer.assignment());
+      log.warn("worker {}: the {} backend is not accepting work; consumption paused", config.workerId(), backend.name());
+      metrics.paused(true);
+    } else if (accepting && !consumer.paused().isEmpty()) {
+      consumer.resume(consumer.paused());
+      log.info("worker {}: the {} backend accepts work again; consumption resumed", config.workerId(), backend.name());
+      metrics.paused(false);
     }
   }
 

@@ -5,15 +5,22 @@ import io.partitrain.shared.config.Env;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicAdmin;
+import io.partitrain.shared.PartitrainException;
 import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.azureml.AzureMlBackend;
+import io.partitrain.worker.backend.azureml.AzureMlConfig;
 import io.partitrain.worker.backend.local.LocalBackendConfig;
 import io.partitrain.worker.backend.local.LocalProcessBackend;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The worker service: {@code java -jar partitrain-worker-VERSION-service.jar}. Configured by
@@ -28,6 +35,8 @@ public final class WorkerMain {
   public static final String LOCAL_SLOTS = "PARTITRAIN_LOCAL_SLOTS";
   public static final String INJECTED_INFRA_FAILURE_RATE = "PARTITRAIN_INJECTED_INFRA_FAILURE_RATE";
   public static final String REPLICATION_FACTOR = "PARTITRAIN_REPLICATION_FACTOR";
+  /** A properties file with the {@code azureml.*} keys ({@link AzureMlConfig}). */
+  public static final String AZUREML_CONFIG_FILE = "PARTITRAIN_AZUREML_CONFIG";
 
   private WorkerMain() {}
 
@@ -59,12 +68,26 @@ public final class WorkerMain {
           env.integer(LOCAL_SLOTS, LocalBackendConfig.DEFAULT_SLOTS, 1, 1024),
           env.decimal(INJECTED_INFRA_FAILURE_RATE, 0, 0, 1), 0), Clock.systemUTC());
       case "simulated" -> new SimulatedBackend(Clock.systemUTC(), SimulationProfile.fast(0));
-      default -> throw new IllegalArgumentException(BACKEND + "='" + name + "' must be one of: local, simulated");
+      case "azureml" -> AzureMlBackend.builder(azureMlConfig(env)).build();
+      default -> throw new IllegalArgumentException(BACKEND + "='" + name + "' must be one of: local, simulated, azureml");
     };
+  }
+
+  private static AzureMlConfig azureMlConfig(Env env) {
+    Path file = Path.of(env.required(AZUREML_CONFIG_FILE, "a properties file with the azureml.* keys"));
+    Properties props = new Properties();
+    try (var in = Files.newBufferedReader(file)) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new PartitrainException(AZUREML_CONFIG_FILE + "='" + file + "' must be a readable properties file: " + e.getMessage());
+    }
+    Map<String, String> map = new HashMap<>();
+    props.stringPropertyNames().forEach(k -> map.put(k, props.getProperty(k)));
+    return AzureMlConfig.fromProperties(map);
   }
 
   static String usage() {
     return String.join(", ", KafkaSettings.BOOTSTRAP_ENV, BACKEND, WORKER_ID, TOPIC_PREFIX,
-        LOCAL_JOBS_DIR, LOCAL_SLOTS, INJECTED_INFRA_FAILURE_RATE, REPLICATION_FACTOR);
+        LOCAL_JOBS_DIR, LOCAL_SLOTS, INJECTED_INFRA_FAILURE_RATE, REPLICATION_FACTOR, AZUREML_CONFIG_FILE);
   }
 }

@@ -22,6 +22,10 @@ final class WorkerMetrics {
     registry.counter("partitrain_worker_dead_letters_total").increment();
   }
 
+  void paused(boolean paused) {
+    registry.counter("partitrain_worker_consumption_pauses_total", "action", paused ? "pause" : "resume").increment();
+  }
+
   void statusSent(JobStatusEvent e) {
     registry.counter("partitrain_worker_status_events_total", "kind", e.kind().name(),
         "phase", e.phase() == null ? "none" : e.phase().name()).increment();

@@ -57,6 +57,15 @@ public interface JobBackend extends AutoCloseable {
    */
   void cancel(JobRef job);
 
+  /**
+   * Whether the backend can take new jobs now. A backend whose API keeps failing (an open circuit
+   * breaker) answers false, and the worker pauses consumption so that work items wait on the topic
+   * instead of burning their attempts; it resumes when this answers true again.
+   */
+  default boolean acceptingWork() {
+    return true;
+  }
+
   /** Releases the backend's resources. Jobs keep running where the backend allows it. */
   @Override
   void close();

@@ -367,6 +367,7 @@ public final class AzureMlBackend implements JobBackend {
    * Whether the worker should take new work now: false while ARM keeps failing (the circuit
    * breaker is open or half-open), true again once probe calls succeed.
    */
+  @Override
   public boolean acceptingWork() {
     return transport.acceptingWork();
   }
