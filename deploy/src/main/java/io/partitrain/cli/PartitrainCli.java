@@ -1,6 +1,8 @@
 package io.partitrain.cli;
 
 import io.partitrain.cli.demo.DemoCommand;
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.RetriableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,12 +46,25 @@ public final class PartitrainCli {
   /** The command line with Partitrain's error handling: a one-line message, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new PartitrainCli());
+    setInvalidInputExitCode(cl);
     cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
       cmd.getErr().println("partitrain: " + ex.getMessage());
-      return ex instanceof io.partitrain.shared.plan.PlanValidationException ? EXIT_BAD_INPUT
-          : ex instanceof io.partitrain.shared.PartitrainException ? EXIT_UNREACHABLE : EXIT_BAD_INPUT;
+      if (ex instanceof RetriableException || ex instanceof org.apache.kafka.common.KafkaException) {
+        return EXIT_UNREACHABLE;
+      }
+      if (ex instanceof PartitrainException || ex instanceof IllegalArgumentException) {
+        return EXIT_BAD_INPUT;
+      }
+      ex.printStackTrace(cmd.getErr());
+      return EXIT_BAD_INPUT;
     });
     return cl;
+  }
+
+  /** A bad option is bad input (1), not picocli's default 2, which means "rejected" here. */
+  private static void setInvalidInputExitCode(CommandLine cl) {
+    cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_BAD_INPUT);
+    cl.getSubcommands().values().forEach(PartitrainCli::setInvalidInputExitCode);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,6 +1,7 @@
 package io.partitrain.cli.client;
 
 import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.RetriableException;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
@@ -65,14 +66,14 @@ public final class RunClient implements AutoCloseable {
           }
         }
       }
-      throw new PartitrainException("no answer from the orchestrator to " + command.getClass().getSimpleName()
+      throw new RetriableException("no answer from the orchestrator to " + command.getClass().getSimpleName()
           + " for run " + command.runId() + " within " + timeout.toSeconds()
           + "s; is an orchestrator running against " + kafka.bootstrapServers() + "?");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PartitrainException("interrupted", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new PartitrainException("cannot send the command to " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
+      throw new RetriableException("cannot send the command to " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
     }
   }
 
@@ -134,7 +135,7 @@ public final class RunClient implements AutoCloseable {
           }
         }
       }
-      throw new PartitrainException("run " + runId + " did not reach the awaited state within "
+      throw new RetriableException("run " + runId + " did not reach the awaited state within "
           + timeout.toSeconds() + "s" + (last == null ? " (no state published)" : "; last: " + last.byState()));
     }
   }
