@@ -91,7 +91,7 @@ public final class RunClient implements AutoCloseable {
   /** Partitions of a run admitted (given a new attempt) at or after {@code since}, in order. */
   public List<String> admittedSince(String runId, Instant since) {
     List<String> out = new ArrayList<>();
-    readAll(e -> {
+    readAll(since, e -> {
       if (e instanceof RunEvent.PartitionTransitioned t && t.runId().equals(runId)
           && t.to() == io.partitrain.shared.contracts.PartitionState.ADMITTED && !t.at().isBefore(since)) {
         out.add(t.partitionId());
@@ -107,22 +107,28 @@ public final class RunClient implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Follows a run's published state until {@code done} holds, calling {@code progress} with every
-   * new summary.
-   */
+  /** Follows a run's published state, from its start, until {@code done} holds. */
   public RunSummary follow(String runId, Predicate<RunSummary> done, Consumer<RunSummary> progress,
       Duration timeout) {
+    return follow(runId, Instant.EPOCH, done, progress, timeout);
+  }
+
+  /**
+   * Follows a run's published state until {@code done} holds, calling {@code progress} with every
+   * summary published at or after {@code since}.
+   */
+  public RunSummary follow(String runId, Instant since, Predicate<RunSummary> done,
+      Consumer<RunSummary> progress, Duration timeout) {
     try (KafkaConsumer<String, byte[]> reader = reader()) {
       List<TopicPartition> parts = runsPartitions(reader);
       reader.assign(parts);
-      reader.seekToBeginning(parts);
+      seekToTime(reader, parts, since);
       Instant deadline = Instant.now().plus(timeout);
       RunSummary last = null;
       while (Instant.now().isBefore(deadline)) {
         for (ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
           Optional<RunEvent> e = decode(r);
-          if (e.isEmpty() || !runId.equals(e.get().runId())) {
+          if (e.isEmpty() || !runId.equals(e.get().runId()) || e.get().at().isBefore(since)) {
             continue;
           }
           Optional<RunSummary> s = summaryOf(e.get());
@@ -141,16 +147,42 @@ public final class RunClient implements AutoCloseable {
   }
 
   private void readAll(Consumer<RunEvent> sink) {
+    readAll(Instant.EPOCH, sink);
+  }
+
+  /** Reads the runs topic from the first record written at or after {@code since} to its end. */
+  private void readAll(Instant since, Consumer<RunEvent> sink) {
     try (KafkaConsumer<String, byte[]> reader = reader()) {
       List<TopicPartition> parts = runsPartitions(reader);
       reader.assign(parts);
-      reader.seekToBeginning(parts);
+      seekToTime(reader, parts, since);
       Map<TopicPartition, Long> end = reader.endOffsets(parts);
       while (parts.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
         for (ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
           decode(r).ifPresent(sink);
         }
       }
+    }
+  }
+
+  /**
+   * Skips what was written before {@code since} using the broker's time index, so that following
+   * the tail of a long run does not decode its whole history. Record timestamps come from the
+   * orchestrator's clock; a second of margin covers clock skew between it and this process.
+   */
+  private static void seekToTime(KafkaConsumer<String, byte[]> reader, List<TopicPartition> parts, Instant since) {
+    if (since.equals(Instant.EPOCH)) {
+      reader.seekToBeginning(parts);
+      return;
+    }
+    long ts = Math.max(0, since.minusSeconds(1).toEpochMilli());
+    Map<TopicPartition, Long> query = new java.util.HashMap<>();
+    parts.forEach(p -> query.put(p, ts));
+    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> found = reader.offsetsForTimes(query);
+    Map<TopicPartition, Long> end = reader.endOffsets(parts);
+    for (TopicPartition p : parts) {
+      var o = found.get(p);
+      reader.seek(p, o == null ? end.get(p) : o.offset());
     }
   }
 

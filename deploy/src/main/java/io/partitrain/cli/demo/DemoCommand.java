@@ -119,7 +119,10 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir = prepareWorkdir();
     List<String> storeIds = writeStores(dir.resolve("stores.csv"));
     Set<String> brokenStores = WeeklyDemandData.pickBroken(storeIds, broken, seed);
-    WeeklyDemandData.writeAll(dir.resolve("data"), storeIds, seed, brokenStores);
+    if (backend.equals("local")) {
+      // Simulated jobs read no data; 10,000 stores of sales would only cost time and disk.
+      WeeklyDemandData.writeAll(dir.resolve("data"), storeIds, seed, brokenStores);
+    }
     Plan plan = withConcurrency(PlanLoader.load(dir.resolve("plan.yml")));
 
     info.printf("Partitrain demo: %d stores (%d with broken data), %s backend, injected INFRA failure rate %.2f%n",
@@ -165,7 +168,8 @@ public final class DemoCommand implements Callable<Integer> {
             accepted.partitionIds().size(), String.join(", ", accepted.partitionIds()));
         info.flush();
         int wanted = first.rerunRequested() + accepted.partitionIds().size();
-        RunSummary last = client.follow(runId, s -> s.complete() && s.rerunRequested() >= wanted, progress, timeout);
+        RunSummary last = client.follow(runId, rerunAt, s -> s.complete() && s.rerunRequested() >= wanted,
+            progress, timeout);
         progress.done(last);
         List<String> ranAgain = client.admittedSince(runId, accepted.at());
         DemoReport report = report(runId, kafkaHandle.description(), dir, first, last, accepted, ranAgain, t0);
@@ -250,9 +254,10 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void repair(Path dir, Set<String> brokenStores, SimulatedBackend simulated, PrintWriter info) {
     for (String store : brokenStores) {
-      WeeklyDemandData.repair(dir.resolve("data"), store, seed);
       if (simulated != null) {
         simulated.repair(store);
+      } else {
+        WeeklyDemandData.repair(dir.resolve("data"), store, seed);
       }
     }
     info.printf("%nRepaired the data of %d stores: %s%n", brokenStores.size(),

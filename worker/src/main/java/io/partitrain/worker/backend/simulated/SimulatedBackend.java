@@ -32,6 +32,8 @@ public final class SimulatedBackend implements JobBackend {
   private final Clock clock;
   private final SimulationProfile profile;
   private final Map<String, SimJob> jobs = new ConcurrentHashMap<>();
+  /** The latest job of each run/partition, for the one-unfinished-job check in O(1). */
+  private final Map<String, SimJob> latestByPartition = new ConcurrentHashMap<>();
   private final List<String> creations = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicInteger submitCalls = new AtomicInteger();
@@ -53,9 +55,14 @@ public final class SimulatedBackend implements JobBackend {
     boolean[] created = {false};
     SimJob job = jobs.computeIfAbsent(request.jobName(), name -> {
       created[0] = true;
-      checkNoSiblingRunning(request.ref());
+      SimJob fresh = newJob(request);
+      SimJob previous = latestByPartition.put(request.ref().runId() + "/" + request.ref().partitionId(), fresh);
+      if (previous != null && !previous.observe(clock.instant()).isTerminal()) {
+        violations.add("job " + name + " created while " + previous.ref.jobName()
+            + " of the same partition was not finished");
+      }
       creations.add(name);
-      return newJob(request);
+      return fresh;
     });
     return new SubmitResult(job.observe(clock.instant()), created[0]);
   }
@@ -71,17 +78,6 @@ public final class SimulatedBackend implements JobBackend {
     Instant submitted = clock.instant();
     Instant start = submitted.plus(profile.queueLatency());
     return new SimJob(request.ref(), request.spec().nodes(), submitted, start, start.plus(duration), failure);
-  }
-
-  private void checkNoSiblingRunning(JobRef ref) {
-    Instant now = clock.instant();
-    for (SimJob other : jobs.values()) {
-      if (other.ref.runId().equals(ref.runId()) && other.ref.partitionId().equals(ref.partitionId())
-          && !other.observe(now).isTerminal()) {
-        violations.add("job " + ref.jobName() + " created while " + other.ref.jobName()
-            + " of the same partition was not finished");
-      }
-    }
   }
 
   @Override
