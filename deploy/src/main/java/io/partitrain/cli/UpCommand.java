@@ -49,7 +49,7 @@ public final class UpCommand implements Callable<Integer> {
     }));
     out.printf("Partitrain is up: %s, an orchestrator and %d workers (local backend, jobs in %s).%n",
         kafkaHandle.description(), workers, jobsDir.toAbsolutePath());
-    out.printf("In another terminal:%n  export %s=%s%n  java -jar deploy/target/partitrain.jar run start --plan deploy/examples/weekly-demand/plan.yml%n",
+    out.printf("In another terminal:%n  export %s=%s%n  ./partitrain run start --plan PLAN.yml   (after a demo: .partitrain/demo/plan.yml)%n",
         KafkaSettings.BOOTSTRAP_ENV, kafkaHandle.bootstrapServers());
     out.println("Press Ctrl-C to stop.");
     out.flush();

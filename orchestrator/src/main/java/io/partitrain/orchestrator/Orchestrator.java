@@ -104,6 +104,11 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         }
         log.warn("orchestrator round failed ({}); rebuilding state from the runs topic", e.toString());
         pause(RESTART_BACKOFF);
+      } catch (RuntimeException e) {
+        // A bug or an inconsistent runs topic: deciding on a state we cannot trust is worse than
+        // stopping; a standby (or a restart after a fix) replays the same committed log.
+        log.error("orchestrator {} stopped on an unexpected error", config.instanceId(), e);
+        return;
       }
     }
   }
