@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The five CLI v2 examples of ../shared/azureml-spec/cli-examples, translated to ARM bodies and
+ * The five CLI v2 examples of worker/src/test/resources/azureml-spec/cli-examples, translated to ARM bodies and
  * checked against the OpenAPI excerpt. Examples that need an upload (a local code folder, an
  * environment build context) are refused with a message that says how to register the asset;
  * the same example with the asset registered translates to a valid body.

@@ -25,20 +25,22 @@ import java.util.regex.Pattern;
  */
 final class OpenApiValidator {
 
-  /** Where the spec files are: ../shared/azureml-spec from the worktree (the build's parent's sibling). */
+  /**
+   * Where the spec files are: {@code worker/src/test/resources/azureml-spec}, an unchanged copy of
+   * the official examples and OpenAPI excerpt (its README names the sources and commits). Found
+   * from the worker module (its own tests) and from the deploy module (the end-to-end tests).
+   */
   static Path specDir() {
     Path here = Path.of("").toAbsolutePath();
     for (Path p = here; p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/azureml-spec");
-      if (Files.isDirectory(candidate.resolve("2025-12-01"))) {
-        return candidate;
-      }
-      Path sibling = p.resolveSibling("shared").resolve("azureml-spec");
-      if (Files.isDirectory(sibling.resolve("2025-12-01"))) {
-        return sibling;
+      for (Path candidate : new Path[] {p.resolve("src/test/resources/azureml-spec"),
+          p.resolve("worker/src/test/resources/azureml-spec")}) {
+        if (Files.isDirectory(candidate.resolve("2025-12-01"))) {
+          return candidate;
+        }
       }
     }
-    throw new IllegalStateException("shared/azureml-spec not found above " + here);
+    throw new IllegalStateException("worker/src/test/resources/azureml-spec not found above " + here);
   }
 
   private final JsonNode definitions;

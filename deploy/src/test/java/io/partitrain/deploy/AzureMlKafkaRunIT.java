@@ -1,0 +1,95 @@
+package io.partitrain.deploy;
+
+import static io.partitrain.deploy.RunScenario.kafka;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.client.RunClient;
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.WorkItem;
+import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.plan.PlanLoader;
+import io.partitrain.testkit.TestKafka;
+import io.partitrain.worker.WorkerConfig;
+import io.partitrain.worker.backend.azureml.FakeAzureMl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path with the {@code azureml} backend: plan → Kafka → orchestrator → three workers →
+ * the HTTPS fake of the ARM REST API (at ARM's rate limits, in scaled time, losing 5% of its
+ * answers after applying them) → status events → completed run.
+ */
+@Timeout(300)
+class AzureMlKafkaRunIT {
+
+  @RegisterExtension static final TestKafka BROKER = TestKafka.perClass();
+
+  @TempDir Path dir;
+
+  @Test
+  void a450PartitionRunThroughKafkaCompletesWithEveryJobCreatedOnce() throws Exception {
+    KafkaSettings kafka = kafka(BROKER);
+    Files.writeString(dir.resolve("job.yml"), """
+        command: python train.py --store ${{partition.id}} --horizon ${{inputs.horizon}}
+        code: azureml:demand-src:3
+        environment: azureml:demand-env:2
+        compute: azureml:cpu-cluster
+        inputs:
+          horizon: 12
+        resources:
+          instance_count: 1
+          instance_type: Standard_DS3_v2
+        limits:
+          timeout: 1800
+        experiment_name: weekly-demand
+        tags:
+          region: ${{partition.tags.region}}
+        """);
+    StringBuilder csv = new StringBuilder("store,region\n");
+    for (int i = 1; i <= 450; i++) {
+      csv.append(String.format("store-%03d,%s%n", i, i % 3 == 0 ? "north" : "south"));
+    }
+    Files.writeString(dir.resolve("stores.csv"), csv);
+    Files.writeString(dir.resolve("plan.yml"), """
+        name: weekly-demand
+        job: job.yml
+        partitions: {file: stores.csv}
+        retry: {maxAttempts: 3, backoff: {initial: PT0.2S, max: PT1S}}
+        concurrency: {maxInFlight: 150}
+        """);
+    var plan = PlanLoader.load(dir.resolve("plan.yml"));
+
+    try (FakeAzureMl arm = FakeAzureMl.start(20).atArmLimits().losingAnswers(0.05);
+        LocalStack stack = LocalStack.start(kafka, 3, id -> arm.newBackend(),
+            WorkerConfig.forInstallation("w", kafka.topics().prefix()).withPollInterval(Duration.ofMillis(100)),
+            Clock.systemUTC());
+        RunClient client = new RunClient(kafka, "it")) {
+      Instant t0 = Instant.now();
+      assertThat(client.send(RunCommands.startCommand(plan, "weekly-demand-2026-W48", "it", t0), Duration.ofSeconds(60)))
+          .isInstanceOf(RunEvent.RunStarted.class);
+      RunSummary done = client.follow("weekly-demand-2026-W48", RunSummary::complete, s -> { }, Duration.ofMinutes(4));
+      Duration took = Duration.between(t0, Instant.now());
+
+      assertThat(done.count(PartitionState.SUCCEEDED)).isEqualTo(450);
+      assertThat(arm.creates()).as("jobs created on ARM").isEqualTo(450);
+      assertThat(arm.maxCreatesOfOneName()).isEqualTo(1);
+      assertThat(arm.putsOnExistingJobs()).isZero();
+      assertThat(arm.bodyViolations()).as("every body valid against the OpenAPI excerpt").isEmpty();
+      assertThat(arm.lostAnswers()).as("answers were lost after ARM applied them").isPositive();
+      assertThat(RunScenario.workItems(kafka)).filteredOn(w -> w.kind() == WorkItem.Kind.SUBMIT)
+          .as("no attempt was spent on a lost answer or a 429").allMatch(w -> w.attempt() == 1);
+      System.out.printf("azureml via Kafka: 450 partitions in %d ms, %d ARM requests, %d answers lost, %d throttled%n",
+          took.toMillis(), arm.requests(), arm.lostAnswers(), arm.throttledAnswers());
+    }
+  }
+}

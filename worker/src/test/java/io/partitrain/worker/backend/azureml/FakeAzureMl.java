@@ -1,0 +1,79 @@
+package io.partitrain.worker.backend.azureml;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+
+/**
+ * The HTTPS fake of the ARM REST API, for tests outside this package (the end-to-end runs through
+ * Kafka in the deploy module). A thin public face over {@link FakeArmServer} and {@link FakeArm}.
+ */
+public final class FakeAzureMl implements AutoCloseable {
+
+  private final FakeArmServer fake;
+  private final double scale;
+
+  private FakeAzureMl(FakeArmServer fake, double scale) {
+    this.fake = fake;
+    this.scale = scale;
+  }
+
+  /** A fake whose ARM time runs {@code timeScale} times faster than real time. */
+  public static FakeAzureMl start(double timeScale) {
+    return new FakeAzureMl(FakeArmServer.start(timeScale), timeScale);
+  }
+
+  /** ARM's subscription buckets: writes 200 + 10/s, reads 250 + 25/s (in ARM time). */
+  public FakeAzureMl atArmLimits() {
+    fake.throttle(200, 10, 250, 25);
+    return this;
+  }
+
+  /** Applies a share of requests and then drops the connection before answering. */
+  public FakeAzureMl losingAnswers(double probability) {
+    fake.loseAnswerProbability = probability;
+    return this;
+  }
+
+  /**
+   * A backend for one worker: it trusts the fake's certificate only, and its buckets match ARM's
+   * (scaled like the fake's clock).
+   */
+  public AzureMlBackend newBackend() {
+    return FakeArm.backend(fake, FakeArm.fastConfig(fake)
+        .writes(200, 10 * scale).reads(250, 25 * scale).build(), new SimpleMeterRegistry());
+  }
+
+  public int creates() {
+    return fake.creates();
+  }
+
+  public int maxCreatesOfOneName() {
+    return fake.maxCreatesOfOneName();
+  }
+
+  public int putsOnExistingJobs() {
+    return fake.putsOnExisting.get();
+  }
+
+  public int lostAnswers() {
+    return fake.lostAnswers.get();
+  }
+
+  public int throttledAnswers() {
+    return fake.throttledAnswers.get();
+  }
+
+  public long requests() {
+    return fake.requests.get();
+  }
+
+  /** Request bodies that broke the OpenAPI excerpt's rules; empty when every body was valid. */
+  public List<String> bodyViolations() {
+    return List.copyOf(fake.bodyViolations);
+  }
+
+  @Override
+  public void close() {
+    fake.close();
+  }
+}
