@@ -91,7 +91,8 @@ class AzureMlBackendTest {
     assertThat(fake.creates()).isEqualTo(1);
     assertThat(fake.putsOnExisting).as("the retry began with GET, not a second PUT").hasValue(0);
     assertThat(result.created()).isFalse();
-    assertThat(result.observation().phase()).isEqualTo(JobPhase.QUEUED);
+    // The fake's clock runs fast; on a loaded machine the found job may already be running.
+    assertThat(result.observation().phase()).isIn(JobPhase.QUEUED, JobPhase.RUNNING);
   }
 
   @Test
