@@ -66,7 +66,7 @@ public final class CapCommands {
     if (output == OutputFormat.json) {
       out.println(Json.toPrettyString(answer));
     } else if (answer instanceof RunEvent.CostCapChanged c) {
-      out.printf("run %s: cost cap %s -> %s (%s)%n", c.runId(), c.from().toPlainString(), c.to().toPlainString(), c.reason());
+      out.printf("run %s: cost cap %s -> %s (%s)%n", c.runId(), FinOpsCommands.m(c.from()), FinOpsCommands.m(c.to()), c.reason());
     } else if (answer instanceof RunEvent.NodeCapChanged c) {
       out.printf("compute target %s: node cap %s -> %d (%s)%n", c.computeTarget(),
           c.from() == null ? "none" : c.from().toString(), c.to(), c.reason());

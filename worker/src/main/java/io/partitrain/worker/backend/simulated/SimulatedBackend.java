@@ -145,6 +145,14 @@ public final class SimulatedBackend implements JobBackend {
         .sum();
   }
 
+  /**
+   * The most nodes unfinished jobs held at any instant so far. The count only rises when a job is
+   * submitted, so the maximum is reached at some submission instant.
+   */
+  public int maxNodesInFlight() {
+    return jobs.values().stream().mapToInt(j -> nodesInFlightAt(j.submittedAt)).max().orElse(0);
+  }
+
   private static final class SimJob {
     final JobRef ref;
     final int nodes;
