@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       RunCommands.class,
       JobCommands.class,
+      CapCommands.class,
+      FinOpsCommands.class,
       CommandLine.HelpCommand.class
     })
 public final class PartitrainCli {

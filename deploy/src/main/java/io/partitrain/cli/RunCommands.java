@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code partitrain run start|show|list|rerun|cancel}. */
 @Command(name = "run", description = "Start, watch, rerun and cancel runs.", mixinStandardHelpOptions = true,
     subcommands = {RunCommands.Start.class, RunCommands.Show.class, RunCommands.ListRuns.class,
-        RunCommands.Rerun.class, RunCommands.Cancel.class})
+        RunCommands.Rerun.class, RunCommands.Cancel.class, RunPlanCommand.class})
 public final class RunCommands {
 
   static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.orchestrator.Orchestrator;
 import io.partitrain.orchestrator.OrchestratorConfig;
 import io.partitrain.orchestrator.admission.Admission;
+import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicAdmin;
@@ -35,6 +36,7 @@ public final class LocalStack implements AutoCloseable {
   private final Clock clock;
   private final MeterRegistry registry;
   private final OrchestratorConfig orchestratorConfig;
+  private NodeCapConfig nodeCaps = NodeCapConfig.unlimited();
   private final List<Worker> workers = new ArrayList<>();
   private final List<JobBackend> backends = new ArrayList<>();
   private Orchestrator orchestrator;
@@ -54,9 +56,16 @@ public final class LocalStack implements AutoCloseable {
    */
   public static LocalStack start(KafkaSettings kafka, int workerCount,
       Function<String, JobBackend> backends, WorkerConfig workerTemplate, Clock clock) {
+    return start(kafka, workerCount, backends, workerTemplate, clock, NodeCapConfig.unlimited());
+  }
+
+  /** As {@link #start(KafkaSettings, int, Function, WorkerConfig, Clock)}, under these node caps. */
+  public static LocalStack start(KafkaSettings kafka, int workerCount,
+      Function<String, JobBackend> backends, WorkerConfig workerTemplate, Clock clock, NodeCapConfig nodeCaps) {
     TopicAdmin.ensureTopics(kafka, (short) 1);
     LocalStack stack = new LocalStack(kafka, clock, new SimpleMeterRegistry(),
         OrchestratorConfig.forInstallation("orchestrator-1", kafka.topics().prefix()));
+    stack.nodeCaps = nodeCaps;
     try {
       stack.startOrchestrator();
       for (int i = 1; i <= workerCount; i++) {
@@ -91,7 +100,7 @@ public final class LocalStack implements AutoCloseable {
     if (orchestrator != null) {
       throw new IllegalStateException("the orchestrator is running already");
     }
-    orchestrator = new Orchestrator(orchestratorConfig, kafka, clock, Admission.concurrencyCap(), registry);
+    orchestrator = new Orchestrator(orchestratorConfig, kafka, clock, Admission.concurrencyCap(), registry, nodeCaps);
     orchestratorThread = new Thread(orchestrator, "orchestrator");
     orchestratorThread.start();
     try {

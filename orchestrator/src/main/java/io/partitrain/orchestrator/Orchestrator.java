@@ -2,6 +2,7 @@ package io.partitrain.orchestrator;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.partitrain.orchestrator.admission.Admission;
+import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.tracking.Outbox;
 import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.contracts.JobStatusEvent;
@@ -62,6 +63,8 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   private final Clock clock;
   private final Admission admission;
   private final OrchestratorMetrics metrics;
+  private final NodeCapConfig nodeCaps;
+  private final CapMetrics capMetrics;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile Consumer<String, byte[]> consumer;
@@ -69,6 +72,14 @@ public final class Orchestrator implements Runnable, AutoCloseable {
 
   public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
       Admission admission, MeterRegistry registry) {
+    this(config, kafka, clock, admission, registry, NodeCapConfig.unlimited());
+  }
+
+  /** @param nodeCaps the node cap per compute target (operators' changes override it) */
+  public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
+      Admission admission, MeterRegistry registry, NodeCapConfig nodeCaps) {
+    this.nodeCaps = nodeCaps;
+    this.capMetrics = new CapMetrics(registry, this::currentTracker, kafka.topics());
     this.config = config;
     this.kafka = kafka;
     this.topics = kafka.topics();
@@ -120,7 +131,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
             new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-input", config.groupId()))) {
       producer.initTransactions();
       Tracker fresh = new Tracker(clock, admission, new SplittableRandom(config.seed()), topics,
-          config.snapshotInterval());
+          config.snapshotInterval(), nodeCaps);
       long events = rebuild(fresh);
       tracker = fresh;
       consumer = input;
@@ -148,6 +159,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         }
         producer.commitTransaction();
         metrics.round(records.count(), out.records().size());
+        capMetrics.committed(out.records());
       }
     }
   }

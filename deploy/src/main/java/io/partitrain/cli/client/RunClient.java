@@ -100,6 +100,17 @@ public final class RunClient implements AutoCloseable {
     return out;
   }
 
+  /** Every decision recorded for a run, in order (snapshots left out). */
+  public List<RunEvent> events(String runId) {
+    List<RunEvent> out = new ArrayList<>();
+    readAll(e -> {
+      if (e.runId().equals(runId) && !(e instanceof RunEvent.RunSnapshot)) {
+        out.add(e);
+      }
+    });
+    return out;
+  }
+
   /** The latest summary of every run. */
   public Map<String, RunSummary> all() {
     Map<String, RunSummary> out = new java.util.TreeMap<>();
@@ -207,6 +218,12 @@ public final class RunClient implements AutoCloseable {
       return c.commandId();
     }
     if (e instanceof RunEvent.CommandRejected c) {
+      return c.commandId();
+    }
+    if (e instanceof RunEvent.CostCapChanged c) {
+      return c.commandId();
+    }
+    if (e instanceof RunEvent.NodeCapChanged c) {
       return c.commandId();
     }
     return null;

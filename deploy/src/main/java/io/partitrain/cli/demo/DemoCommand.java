@@ -5,7 +5,10 @@ import io.partitrain.cli.PartitrainCli;
 import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.SummaryView;
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.cli.client.FinOpsClient;
 import io.partitrain.deploy.LocalStack;
+import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.deploy.broker.KafkaBootstrap;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.contracts.PartitionState;
@@ -110,6 +113,20 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--report", description = "also write the JSON summary to this file")
   Path reportFile;
 
+  @Option(names = "--cost-cap", description = "the run's cost cap (a budget priced with --price); partitions that "
+      + "do not fit are DEFERRED_BY_COST")
+  java.math.BigDecimal costCap;
+
+  @Option(names = "--price", defaultValue = "2.00", description = "price per node-hour of the demo's compute target "
+      + "(default: ${DEFAULT-VALUE})")
+  java.math.BigDecimal price;
+
+  @Option(names = "--currency", defaultValue = "EUR", description = "currency of --cost-cap and --price (default: ${DEFAULT-VALUE})")
+  String currency;
+
+  @Option(names = "--node-cap", description = "node cap of every compute target (default: none)")
+  Integer nodeCap;
+
   @Override
   public Integer call() throws IOException {
     validate();
@@ -139,7 +156,8 @@ public final class DemoCommand implements Callable<Integer> {
       info.flush();
       var kafka = new KafkaSettings(kafkaHandle.bootstrapServers(), Topics.defaults(), Map.of());
       try (LocalStack stack = LocalStack.start(kafka, workers, backendFactory(dir, simulated),
-              WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX).withPollInterval(Duration.ofMillis(200)), Clock.systemUTC());
+              WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX).withPollInterval(Duration.ofMillis(200)), Clock.systemUTC(),
+              nodeCap == null ? NodeCapConfig.unlimited() : NodeCapConfig.of(nodeCap));
           RunClient client = new RunClient(kafka, "partitrain-demo")) {
         String runId = this.runId != null ? this.runId : RunCommands.manualRunId("weekly-demand-demo", Instant.now());
         RunEvent started = client.send(RunCommands.startCommand(plan, runId, "demo", Instant.now()), Duration.ofSeconds(60));
@@ -172,7 +190,9 @@ public final class DemoCommand implements Callable<Integer> {
             progress, timeout);
         progress.done(last);
         List<String> ranAgain = client.admittedSince(runId, accepted.at());
-        DemoReport report = report(runId, kafkaHandle.description(), dir, first, last, accepted, ranAgain, t0);
+        DemoCaps caps = DemoCaps.of(runId, client.events(runId), FinOpsClient.readAll(kafka, "partitrain-demo"));
+        ranAgain = ranAgain.stream().filter(id -> !caps.everDeferred().contains(id)).toList();
+        DemoReport report = report(runId, kafkaHandle.description(), dir, first, last, accepted, ranAgain, t0, caps);
         print(report, last, out);
         return report.rerun().onlyFailedRanAgain() ? PartitrainCli.EXIT_OK : PartitrainCli.EXIT_REJECTED;
       }
@@ -214,8 +234,10 @@ public final class DemoCommand implements Callable<Integer> {
   private Plan withConcurrency(Plan plan) {
     int cap = maxInFlight != null ? maxInFlight : backend.equals("simulated") ? 500 : workers * slots;
     RunDefinition d = plan.definition();
+    CostBudget budget = costCap == null ? null
+        : new CostBudget(costCap, currency, Map.of(plan.template().render("demo", plan.partitions().get(0)).computeTarget(), price));
     return new Plan(plan.file(), new RunDefinition(d.planName(), d.planSource(), d.jobTemplate(), d.retry(),
-        new RunLimits(cap)), plan.partitions(), plan.template());
+        new RunLimits(cap, budget)), plan.partitions(), plan.template());
   }
 
   private Path prepareWorkdir() throws IOException {
@@ -266,7 +288,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private DemoReport report(String runId, String broker, Path dir, RunSummary first, RunSummary last,
-      RunEvent.RerunAccepted accepted, List<String> ranAgain, Instant t0) {
+      RunEvent.RerunAccepted accepted, List<String> ranAgain, Instant t0, DemoCaps caps) {
     Set<String> asked = new HashSet<>(accepted.partitionIds());
     boolean onlyFailed = asked.containsAll(ranAgain);
     return new DemoReport(runId, backend, broker, dir.toString(),
@@ -277,7 +299,10 @@ public final class DemoCommand implements Callable<Integer> {
             first.attempts(), first.jobsSubmitted(), first.failed()),
         new DemoReport.Rerun(last.rerunRequested(), last.rerunResubmitted(), accepted.partitionIds(), ranAgain, onlyFailed),
         last.failed(), shownMetrics(last.metricsByTag().getOrDefault("region", Map.of())),
-        Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+        Duration.between(t0, Instant.now()).toMillis() / 1000.0,
+        caps.report().cap() == null ? null
+            : new DemoReport.Cost(caps.report().cap(), caps.report().spent(), caps.report().currency()),
+        caps.maxInFlightNodes(), nodeCap, caps.stillDeferred());
   }
 
   /** The metrics the table shows, so that table and JSON tell the same story. */
@@ -309,6 +334,13 @@ public final class DemoCommand implements Callable<Integer> {
         r.rerun().ranAgain().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(r.rerun().ranAgain())));
     out.printf("Only failed partitions ran again: %s (%d succeeded partitions untouched)%n",
         r.rerun().onlyFailedRanAgain() ? "yes" : "NO", r.firstPass().succeeded());
+    if (r.cost() != null) {
+      out.printf("Cost: spent %s of cap %s %s%n", r.cost().spent().setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(),
+          r.cost().cap().toPlainString(), r.cost().currency());
+    }
+    out.printf("Nodes: at most %d in flight at once%s%n", r.maxInFlightNodes(),
+        r.nodeCap() == null ? " (no node cap)" : " (node cap " + r.nodeCap() + ")");
+    out.printf("Deferred by cost: %s%n", r.deferred().isEmpty() ? "none" : r.deferred().size() + ": " + String.join(", ", r.deferred()));
     out.printf("Done in %.1f s. Logs and models under %s/jobs%n", r.elapsedSeconds(), r.workdir());
     out.flush();
   }

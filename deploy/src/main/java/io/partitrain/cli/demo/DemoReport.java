@@ -21,6 +21,11 @@ import java.util.Map;
  * @param failedPartitions partitions still FAILED at the end
  * @param metricsByRegion mean model metrics per region
  * @param elapsedSeconds wall time of the whole demo
+ * @param cost the run's cost cap and spend; null without {@code --cost-cap}
+ * @param maxInFlightNodes the most nodes the tracker held in flight at once (an upper bound of what
+ *     the backend held: the tracker counts from admission until it learns the job ended)
+ * @param nodeCap the node cap of the compute target; null without {@code --node-cap}
+ * @param deferred partitions still DEFERRED_BY_COST at the end
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DemoReport(
@@ -36,7 +41,14 @@ public record DemoReport(
     Rerun rerun,
     List<RunSummary.FailedPartition> failedPartitions,
     Map<String, Map<String, RunSummary.MetricStats>> metricsByRegion,
-    double elapsedSeconds) {
+    double elapsedSeconds,
+    Cost cost,
+    int maxInFlightNodes,
+    Integer nodeCap,
+    List<String> deferred) {
+
+  /** The run's money: its cap, what it spent (the sum of its ledger), in its currency. */
+  public record Cost(java.math.BigDecimal cap, java.math.BigDecimal spent, String currency) {}
 
   /** Partition counts. */
   public record Partitions(int total, int succeeded, int failed, int canceled) {}

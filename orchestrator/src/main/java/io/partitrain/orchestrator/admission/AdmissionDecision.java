@@ -21,6 +21,10 @@ public record AdmissionDecision(Verdict verdict, String reason) {
     return new AdmissionDecision(Verdict.WAIT, reason);
   }
 
+  public static AdmissionDecision defer(String reason) {
+    return new AdmissionDecision(Verdict.DEFER, reason);
+  }
+
   public boolean admitted() {
     return verdict == Verdict.ADMIT;
   }

@@ -31,6 +31,8 @@ public final class PartitionRecord {
   String lastMessage;
   String logPath;
   Map<String, Double> metrics = Map.of();
+  /** The rendered job, kept once rendered; derived from the plan, not persisted. */
+  io.partitrain.shared.contracts.JobSpec job;
   /** Last sign of life of the current attempt's job; not persisted. */
   Instant lastSeen;
 

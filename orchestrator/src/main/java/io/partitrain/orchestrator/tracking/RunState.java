@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,11 @@ public final class RunState {
       new TreeSet<>(Comparator.comparingInt(PartitionRecord::sequence));
   private final NavigableSet<PartitionRecord> retries = new TreeSet<>(
       Comparator.comparing(PartitionRecord::retryNotBefore).thenComparingInt(PartitionRecord::sequence));
+  private final NavigableSet<PartitionRecord> deferred =
+      new TreeSet<>(Comparator.comparingInt(PartitionRecord::sequence));
+  private final Map<String, Integer> inFlightNodesByTarget = new HashMap<>();
+  /** The cost cap and its accounts; null for a run without a budget. */
+  private final RunBudget budget;
   private final Map<PartitionState, Integer> byState = new EnumMap<>(PartitionState.class);
   private int settled;
   private int inFlight;
@@ -60,6 +66,36 @@ public final class RunState {
     this.partitionCount = started.partitionCount();
     this.startedAt = started.at();
     this.nodesPerJob = Math.max(1, definition.jobTemplate().path("resources").path("instance_count").asInt(1));
+    this.budget = definition.limits() == null || definition.limits().budget() == null
+        ? null : new RunBudget(definition.limits().budget());
+  }
+
+  /** The run's cost cap and accounts; null when the plan has no budget. */
+  public RunBudget budget() {
+    return budget;
+  }
+
+  /** Nodes held by this run's jobs in flight on a compute target. */
+  public int inFlightNodes(String computeTarget) {
+    return inFlightNodesByTarget.getOrDefault(computeTarget, 0);
+  }
+
+  /** Compute targets this run holds nodes on now. */
+  public Map<String, Integer> inFlightNodesByTarget() {
+    return inFlightNodesByTarget;
+  }
+
+  /** The partition's rendered job (deterministic; rendered once and kept). */
+  public io.partitrain.shared.contracts.JobSpec jobOf(PartitionRecord p) {
+    if (p.job == null) {
+      p.job = template.render(runId, p.spec());
+    }
+    return p.job;
+  }
+
+  /** Partitions DEFERRED_BY_COST, in plan order. */
+  NavigableSet<PartitionRecord> deferred() {
+    return deferred;
   }
 
   public int nodesPerJob() {
@@ -132,6 +168,9 @@ public final class RunState {
     } else if (event instanceof RunEvent.RunCompleted c) {
       complete = true;
       completedAt = c.at();
+    } else if (budget != null && (event instanceof RunEvent.CostReserved
+        || event instanceof RunEvent.CostCharged || event instanceof RunEvent.CostCapChanged)) {
+      budget.apply(event);
     }
   }
 
@@ -157,12 +196,17 @@ public final class RunState {
     boolean wasInFlight = p.state.isInFlight();
     count(p.state, -1);
     waiting.remove(p);
+    deferred.remove(p);
     unlistRetry(p);
     p.state = p.state.moveTo(t.to());
     count(p.state, +1);
     switch (t.to()) {
       case ADMITTED -> onAdmitted(p, t);
       case SUBMITTED -> jobsSubmitted++;
+      case DEFERRED_BY_COST -> {
+        p.retryNotBefore = null;
+        deferred.add(p);
+      }
       case SUCCEEDED -> {
         p.metrics = t.metrics() == null ? Map.of() : t.metrics();
         p.logPath = t.logPath();
@@ -238,6 +282,7 @@ public final class RunState {
     if (p.state.isInFlight() != wasInFlight) {
       inFlight += p.state.isInFlight() ? 1 : -1;
       inFlightNodes += p.state.isInFlight() ? nodes : -nodes;
+      inFlightNodesByTarget.merge(jobOf(p).computeTarget(), p.state.isInFlight() ? nodes : -nodes, Integer::sum);
     }
   }
 

@@ -2,9 +2,12 @@ package io.partitrain.orchestrator.tracking;
 
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.AdmissionDecision;
+import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.admission.NodeCaps;
 import io.partitrain.orchestrator.scheduling.Scheduler;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
+import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.PartitionState;
@@ -16,6 +19,7 @@ import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,9 +65,22 @@ public final class Tracker {
   private final Map<String, RunState> runs = new HashMap<>();
   private final Set<String> dirty = new LinkedHashSet<>();
   private final Map<String, Instant> lastSnapshot = new HashMap<>();
+  private final NodeCaps nodeCaps;
+  private final FinOpsTrail finops;
 
   public Tracker(Clock clock, Admission admission, RandomGenerator random, Topics topics,
       Duration snapshotInterval) {
+    this(clock, admission, random, topics, snapshotInterval, NodeCapConfig.unlimited());
+  }
+
+  /**
+   * @param nodeCaps the configured node cap per compute target; operators' changes (events)
+   *     override it
+   */
+  public Tracker(Clock clock, Admission admission, RandomGenerator random, Topics topics,
+      Duration snapshotInterval, NodeCapConfig nodeCaps) {
+    this.nodeCaps = new NodeCaps(nodeCaps);
+    this.finops = new FinOpsTrail(topics);
     this.clock = clock;
     this.admission = admission;
     this.random = random;
@@ -85,8 +102,24 @@ public final class Tracker {
     apply(event);
   }
 
+  /** The node caps in force (configuration plus operators' changes). */
+  public NodeCaps nodeCaps() {
+    return nodeCaps;
+  }
+
+  /** Nodes held now on a compute target by all runs' jobs in flight. */
+  public int inFlightNodes(String computeTarget) {
+    int n = 0;
+    for (RunState r : runs.values()) {
+      n += r.inFlightNodes(computeTarget);
+    }
+    return n;
+  }
+
   private void apply(RunEvent event) {
-    if (event instanceof RunEvent.RunStarted started) {
+    if (event instanceof RunEvent.NodeCapChanged changed) {
+      nodeCaps.apply(changed);
+    } else if (event instanceof RunEvent.RunStarted started) {
       runs.putIfAbsent(started.runId(), new RunState(started));
     } else {
       RunState run = runs.get(event.runId());
@@ -112,11 +145,15 @@ public final class Tracker {
       onRerun(rerun, out);
     } else if (command instanceof RunCommand.CancelRun cancel) {
       onCancel(cancel, out);
+    } else if (command instanceof RunCommand.SetCostCap set) {
+      onSetCostCap(set, out);
+    } else if (command instanceof RunCommand.SetNodeCap set) {
+      onSetNodeCap(set, out);
     }
   }
 
   private void onStart(RunCommand.StartRun start, Outbox out) {
-    Optional<String> problem = scheduler.problemWith(start);
+    Optional<String> problem = scheduler.problemWith(start).or(() -> CostCaps.problemWith(start));
     if (problem.isEmpty() && runs.containsKey(start.runId())) {
       problem = Optional.of("run " + start.runId() + " exists already; a run id starts one run only");
     }
@@ -172,6 +209,39 @@ public final class Tracker {
     }
   }
 
+  private void onSetCostCap(RunCommand.SetCostCap set, Outbox out) {
+    RunState run = runs.get(set.runId());
+    String problem = run == null ? "no run " + set.runId()
+        : run.budget() == null ? "run " + set.runId() + " has no cost cap (its plan has no budget)"
+        : set.to() == null || set.to().signum() < 0 ? "the new cap must be at least 0, but was " + set.to()
+        : null;
+    if (problem != null) {
+      reject(set, problem, out);
+      return;
+    }
+    RunEvent.CostCapChanged changed = new RunEvent.CostCapChanged(Schema.VERSION, run.runId(),
+        set.commandId(), set.requestedBy(), set.reason(), run.budget().cap(), set.to(), clock.instant());
+    emit(changed, out);
+    finops.costCapChanged(run, changed, out);
+    log.info("[run={}] cost cap {} -> {} {} by {}: {}", run.runId(), changed.from(), changed.to(),
+        run.budget().currency(), set.requestedBy(), set.reason());
+  }
+
+  private void onSetNodeCap(RunCommand.SetNodeCap set, Outbox out) {
+    if (set.computeTarget() == null || set.computeTarget().isBlank() || set.nodes() < 0) {
+      reject(set, "a node cap needs a compute target and at least 0 nodes, but was "
+          + set.computeTarget() + "=" + set.nodes(), out);
+      return;
+    }
+    RunEvent.NodeCapChanged changed = new RunEvent.NodeCapChanged(Schema.VERSION,
+        RunCommand.SetNodeCap.keyOf(set.computeTarget()), set.commandId(), set.requestedBy(), set.reason(),
+        set.computeTarget(), nodeCaps.explicitCapOf(set.computeTarget()), set.nodes(), clock.instant());
+    emit(changed, out);
+    finops.nodeCapChanged(changed, out);
+    log.info("node cap of compute target {} -> {} by {}: {}", set.computeTarget(), set.nodes(),
+        set.requestedBy(), set.reason());
+  }
+
   private void reject(RunCommand command, String reason, Outbox out) {
     log.warn("[run={}] command {} rejected: {}", command.runId(), command.getClass().getSimpleName(), reason);
     out.send(topics.runs(), command.runId(), new RunEvent.CommandRejected(Schema.VERSION,
@@ -222,6 +292,9 @@ public final class Tracker {
         ? FailureClass.INFRA : event.failureClass();
     emit(transition(run, p, target, event.message() == null ? event.backendStatus() : event.message(),
         fc, event.logPath(), target == PartitionState.SUCCEEDED ? event.metrics() : null, now), out);
+    if (target.isJobTerminal()) {
+      charge(run, p, event, target, fc, now, out);
+    }
     if (target == PartitionState.FAILED) {
       maybeRetry(run, p, fc, now, out);
     }
@@ -258,41 +331,148 @@ public final class Tracker {
     publishSnapshots(now, out);
   }
 
+  /**
+   * Admits due retries, then deferred partitions the budget can take again, then waiting ones,
+   * each in order, until a cap says wait. A partition the budget cannot take now is deferred.
+   */
   private void admit(RunState run, Instant now, Outbox out) {
-    while (true) {
-      PartitionRecord next = nextCandidate(run, now);
-      if (next == null) {
-        return;
-      }
-      AdmissionDecision decision = admission.decide(run, next);
-      if (!decision.admitted()) {
-        return;
-      }
-      int attempt = next.hasRetryPending() ? next.nextAttempt : next.attempt() + 1;
-      emit(new PartitionTransitioned(Schema.VERSION, run.runId(), next.partitionId(), next.state(),
-          PartitionState.ADMITTED, attempt, next.hasRetryPending() ? "new attempt admitted" : "admitted",
-          null, JobNames.of(run.runId(), next.partitionId(), attempt), null, null, null, null, now), out);
-      out.send(topics.work(), Topics.partitionKey(run.runId(), next.partitionId()),
-          workItem(run, next, WorkItem.Kind.SUBMIT, attempt, now));
+    List<String> deferredNow = new ArrayList<>();
+    List<String> readmitted = new ArrayList<>();
+    boolean open = admitQueue(run, now, out, true, deferredNow)
+        && admitDeferred(run, now, out, readmitted)
+        && admitQueue(run, now, out, false, deferredNow);
+    if (!deferredNow.isEmpty()) {
+      finops.capReached(run, deferredNow, now, out);
+      log.info("[run={}] cost cap {} {} reached: {} partitions deferred", run.runId(),
+          run.budget().cap(), run.budget().currency(), deferredNow.size());
+    }
+    if (!readmitted.isEmpty()) {
+      finops.deferredAdmitted(run, readmitted, now, out);
     }
   }
 
-  private static PartitionRecord nextCandidate(RunState run, Instant now) {
+  /** Due retries ({@code retries}) or waiting partitions; false when a cap says wait. */
+  private boolean admitQueue(RunState run, Instant now, Outbox out, boolean retries, List<String> deferredNow) {
+    while (true) {
+      PartitionRecord next = retries ? dueRetry(run, now) : run.waiting().isEmpty() ? null : run.waiting().first();
+      if (next == null) {
+        return true;
+      }
+      AdmissionDecision decision = decide(run, next);
+      switch (decision.verdict()) {
+        case WAIT -> {
+          return false;
+        }
+        case DEFER -> {
+          emit(transition(run, next, PartitionState.DEFERRED_BY_COST, decision.reason(), null, null, null, now), out);
+          deferredNow.add(next.partitionId());
+        }
+        case ADMIT -> admitOne(run, next, now, out);
+      }
+    }
+  }
+
+  private boolean admitDeferred(RunState run, Instant now, Outbox out, List<String> readmitted) {
+    if (run.deferred().isEmpty()) {
+      return true;
+    }
+    // Within one round the budget only shrinks, so whatever needs as much as a refused one waits.
+    BigDecimal refused = null;
+    for (PartitionRecord p : List.copyOf(run.deferred())) {
+      BigDecimal need = run.budget() == null ? BigDecimal.ZERO : run.budget().reservationOf(run.jobOf(p)).amount();
+      if (refused != null && need.compareTo(refused) >= 0) {
+        continue;
+      }
+      AdmissionDecision decision = decide(run, p);
+      if (decision.verdict() == AdmissionDecision.Verdict.WAIT) {
+        return false;
+      }
+      if (decision.verdict() == AdmissionDecision.Verdict.DEFER) {
+        refused = need;
+        continue;
+      }
+      admitOne(run, p, now, out);
+      readmitted.add(p.partitionId());
+    }
+    return true;
+  }
+
+  /** The plan's admission (concurrency), then the node cap of the job's target, then the budget. */
+  private AdmissionDecision decide(RunState run, PartitionRecord p) {
+    AdmissionDecision first = admission.decide(run, p);
+    if (!first.admitted()) {
+      return first;
+    }
+    JobSpec job = run.jobOf(p);
+    AdmissionDecision nodes = nodeCaps.decide(job.computeTarget(), inFlightNodes(job.computeTarget()), job.nodes());
+    if (!nodes.admitted()) {
+      return nodes;
+    }
+    return CostCaps.decide(run.budget(), job);
+  }
+
+  private void admitOne(RunState run, PartitionRecord next, Instant now, Outbox out) {
+    int attempt = next.hasRetryPending() ? next.nextAttempt : next.attempt() + 1;
+    String reason = next.state() == PartitionState.DEFERRED_BY_COST ? "admitted again: the budget has room"
+        : next.hasRetryPending() ? "new attempt admitted" : "admitted";
+    if (run.budget() != null) {
+      JobSpec job = run.jobOf(next);
+      RunBudget.Reservation r = run.budget().reservationOf(job);
+      emit(new RunEvent.CostReserved(Schema.VERSION, run.runId(), next.partitionId(), attempt,
+          job.computeTarget(), job.resources().instanceType(), job.nodes(), r.pricePerNodeHour(), r.timeout(),
+          r.amount(), now), out);
+    }
+    emit(new PartitionTransitioned(Schema.VERSION, run.runId(), next.partitionId(), next.state(),
+        PartitionState.ADMITTED, attempt, reason, null, JobNames.of(run.runId(), next.partitionId(), attempt),
+        null, null, null, null, now), out);
+    out.send(topics.work(), Topics.partitionKey(run.runId(), next.partitionId()),
+        workItem(run, next, WorkItem.Kind.SUBMIT, attempt, now));
+  }
+
+  private static PartitionRecord dueRetry(RunState run, Instant now) {
     if (!run.retries().isEmpty() && !run.retries().first().retryNotBefore().isAfter(now)) {
       return run.retries().first();
     }
-    return run.waiting().isEmpty() ? null : run.waiting().first();
+    return null;
+  }
+
+  /** Turns the attempt's reservation into its actual cost, and writes the ledger entry. */
+  private void charge(RunState run, PartitionRecord p, JobStatusEvent event, PartitionState outcome,
+      FailureClass fc, Instant now, Outbox out) {
+    RunEvent.CostReserved r = run.budget() == null ? null : run.budget().openReservation(p.partitionId(), p.attempt());
+    if (r == null) {
+      return;
+    }
+    Instant finished = event.finishedAt() != null ? event.finishedAt() : event.observedAt();
+    Duration billable = event.startedAt() == null || finished == null ? Duration.ZERO
+        : Duration.between(event.startedAt(), finished);
+    if (billable.isNegative()) {
+      billable = Duration.ZERO;
+    }
+    BigDecimal cost = io.partitrain.shared.contracts.CostBudget.cost(r.nodes(), r.pricePerNodeHour(), billable);
+    if (cost.compareTo(r.amount()) > 0) {
+      log.warn("[run={} partition={} attempt={}] billed {} beyond its reserved timeout {}: the backend did not "
+          + "stop the job at its limit", run.runId(), p.partitionId(), p.attempt(), billable, r.timeout());
+    }
+    RunEvent.CostCharged charged = new RunEvent.CostCharged(Schema.VERSION, run.runId(), p.partitionId(),
+        p.attempt(), r.amount(), cost, billable, event.startedAt(), finished, outcome,
+        outcome == PartitionState.SUCCEEDED ? null : fc, now);
+    emit(charged, out);
+    finops.ledger(run, p, r, charged, out);
   }
 
   private WorkItem workItem(RunState run, PartitionRecord p, WorkItem.Kind kind, int attempt, Instant now) {
     return new WorkItem(Schema.VERSION, kind, run.runId(), p.partitionId(), attempt,
-        JobNames.of(run.runId(), p.partitionId(), attempt), run.template().render(run.runId(), p.spec()),
+        JobNames.of(run.runId(), p.partitionId(), attempt), CostCaps.submitted(run.budget(), run.jobOf(p)),
         p.tags(), now);
   }
 
   private void complete(RunState run, Instant now, Outbox out) {
     RunSummary summary = run.summary().completedAt(now);
     emit(new RunEvent.RunCompleted(Schema.VERSION, run.runId(), summary, now), out);
+    if (run.budget() != null) {
+      finops.settled(run, now, out);
+    }
     log.info("[run={}] complete: {}", run.runId(), summary.byState());
   }
 

@@ -3,7 +3,9 @@ package io.partitrain.orchestrator.tracking;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.orchestrator.admission.Admission;
+import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
@@ -40,10 +42,29 @@ final class TrackerHarness {
   final List<RunEvent> log = new ArrayList<>();
   final List<RunEvent> answers = new ArrayList<>();
   final List<WorkItem> work = new ArrayList<>();
+  final List<FinOpsRecord> finops = new ArrayList<>();
   private final List<PartitionScheduled> scheduled = new ArrayList<>();
 
   TrackerHarness() {
-    tracker = new Tracker(clock, Admission.concurrencyCap(), new SplittableRandom(7), TOPICS, Duration.ZERO);
+    this(NodeCapConfig.unlimited());
+  }
+
+  TrackerHarness(NodeCapConfig nodeCaps) {
+    tracker = new Tracker(clock, Admission.concurrencyCap(), new SplittableRandom(7), TOPICS, Duration.ZERO,
+        nodeCaps);
+  }
+
+  /** Starts a run of a given definition with partitions p1..pN. */
+  RunEvent start(String runId, RunDefinition definition, int partitions) {
+    List<PartitionSpec> specs = new ArrayList<>();
+    for (int i = 1; i <= partitions; i++) {
+      specs.add(new PartitionSpec("p" + i, Map.of("region", i % 2 == 0 ? "north" : "south")));
+    }
+    command(new RunCommand.StartRun(Schema.VERSION, UUID.randomUUID().toString(), runId, definition, specs,
+        "tester", clock.instant()));
+    RunEvent answer = answers.get(answers.size() - 1);
+    deliverScheduled();
+    return answer;
   }
 
   static RunDefinition definition(int maxInFlight, RetryPolicy retry) {
@@ -106,6 +127,16 @@ final class TrackerHarness {
     route(out);
   }
 
+  /** A status with billable times, as a worker reports a job's end. */
+  void status(WorkItem item, JobPhase phase, FailureClass fc, Instant startedAt, Instant finishedAt) {
+    Outbox out = new Outbox();
+    tracker.onStatus(new JobStatusEvent(Schema.VERSION, JobStatusEvent.Kind.STATUS, item.runId(),
+        item.partitionId(), item.attempt(), item.jobName(), "w1", phase, phase.name(), fc,
+        fc == null ? null : "failed: " + fc, clock.instant(), startedAt, finishedAt, item.job().nodes(),
+        "/logs/" + item.jobName(), null, null), out);
+    route(out);
+  }
+
   /** Runs an item through submitted, running and the given end. */
   void finish(WorkItem item, JobPhase end, FailureClass fc) {
     status(item, JobPhase.SUBMITTED);
@@ -123,6 +154,8 @@ final class TrackerHarness {
         scheduled.add(Json.read(r.value(), PartitionScheduled.class));
       } else if (r.topic().equals(TOPICS.work())) {
         work.add(Json.read(r.value(), WorkItem.class));
+      } else if (r.topic().equals(TOPICS.finops())) {
+        finops.add(Json.read(r.value(), FinOpsRecord.class));
       } else if (r.topic().equals(TOPICS.runs())) {
         RunEvent e = Json.read(r.value(), RunEvent.class);
         if (e instanceof RunEvent.RunSnapshot) {
@@ -130,6 +163,7 @@ final class TrackerHarness {
         }
         log.add(e);
         if (e instanceof RunEvent.RunStarted || e instanceof RunEvent.CommandRejected
+            || e instanceof RunEvent.CostCapChanged || e instanceof RunEvent.NodeCapChanged
             || e instanceof RunEvent.RerunAccepted || e instanceof RunEvent.CancelAccepted) {
           answers.add(e);
         }

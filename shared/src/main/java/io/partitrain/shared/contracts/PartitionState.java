@@ -13,6 +13,7 @@ import java.util.Set;
  * SCHEDULED → ADMITTED → SUBMITTED → QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELED
  * FAILED → ADMITTED                      (a retry, or an operator's rerun)
  * SCHEDULED → DEFERRED_BY_COST → ADMITTED (budget freed, or cap raised)
+ * FAILED → DEFERRED_BY_COST              (a retry the budget cannot take now)
  * </pre>
  *
  * <p>Backends may skip intermediate states (a job that finishes between two polls goes from
@@ -41,7 +42,7 @@ public enum PartitionState {
     t.put(QUEUED, EnumSet.of(RUNNING, SUCCEEDED, FAILED, CANCELED));
     t.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELED));
     t.put(SUCCEEDED, EnumSet.noneOf(PartitionState.class));
-    t.put(FAILED, EnumSet.of(ADMITTED));
+    t.put(FAILED, EnumSet.of(ADMITTED, DEFERRED_BY_COST));
     t.put(CANCELED, EnumSet.noneOf(PartitionState.class));
     t.replaceAll((from, to) -> Collections.unmodifiableSet(to));
     return Collections.unmodifiableMap(t);

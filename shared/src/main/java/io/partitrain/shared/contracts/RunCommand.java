@@ -2,6 +2,7 @@ package io.partitrain.shared.contracts;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,7 +15,9 @@ import java.util.List;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = RunCommand.StartRun.class, name = "StartRun"),
   @JsonSubTypes.Type(value = RunCommand.RerunFailed.class, name = "RerunFailed"),
-  @JsonSubTypes.Type(value = RunCommand.CancelRun.class, name = "CancelRun")
+  @JsonSubTypes.Type(value = RunCommand.CancelRun.class, name = "CancelRun"),
+  @JsonSubTypes.Type(value = RunCommand.SetCostCap.class, name = "SetCostCap"),
+  @JsonSubTypes.Type(value = RunCommand.SetNodeCap.class, name = "SetNodeCap")
 })
 public sealed interface RunCommand {
 
@@ -79,4 +82,44 @@ public sealed interface RunCommand {
       String reason,
       Instant requestedAt)
       implements RunCommand {}
+
+  /**
+   * Raise (or lower) a run's cost cap. Deferred partitions that then fit are admitted again.
+   *
+   * @param to the new cap, in the run's currency, at least 0
+   * @param reason why, for the record
+   */
+  record SetCostCap(
+      int schemaVersion,
+      String commandId,
+      String runId,
+      BigDecimal to,
+      String requestedBy,
+      String reason,
+      Instant requestedAt)
+      implements RunCommand {}
+
+  /**
+   * Set a compute target's node cap, for every run on it. Keyed (and answered) by {@link #keyOf}.
+   *
+   * @param computeTarget the target (the compute name without {@code azureml:})
+   * @param nodes the new cap, at least 0
+   * @param reason why, for the record
+   */
+  record SetNodeCap(
+      int schemaVersion,
+      String commandId,
+      String runId,
+      String computeTarget,
+      int nodes,
+      String requestedBy,
+      String reason,
+      Instant requestedAt)
+      implements RunCommand {
+
+    /** The key a node-cap command and its answer travel under: not a run id. */
+    public static String keyOf(String computeTarget) {
+      return "compute/" + computeTarget;
+    }
+  }
 }

@@ -3,6 +3,8 @@ package io.partitrain.shared.contracts;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,11 @@ import java.util.Map;
   @JsonSubTypes.Type(value = RunEvent.CancelAccepted.class, name = "CancelAccepted"),
   @JsonSubTypes.Type(value = RunEvent.RunCompleted.class, name = "RunCompleted"),
   @JsonSubTypes.Type(value = RunEvent.CommandRejected.class, name = "CommandRejected"),
-  @JsonSubTypes.Type(value = RunEvent.RunSnapshot.class, name = "RunSnapshot")
+  @JsonSubTypes.Type(value = RunEvent.RunSnapshot.class, name = "RunSnapshot"),
+  @JsonSubTypes.Type(value = RunEvent.CostReserved.class, name = "CostReserved"),
+  @JsonSubTypes.Type(value = RunEvent.CostCharged.class, name = "CostCharged"),
+  @JsonSubTypes.Type(value = RunEvent.CostCapChanged.class, name = "CostCapChanged"),
+  @JsonSubTypes.Type(value = RunEvent.NodeCapChanged.class, name = "NodeCapChanged")
 })
 public sealed interface RunEvent {
 
@@ -150,5 +156,103 @@ public sealed interface RunEvent {
 
   /** The run's current summary, published for readers; not a decision, ignored on replay. */
   record RunSnapshot(int schemaVersion, String runId, RunSummary summary, Instant at)
+      implements RunEvent {}
+
+  // ---- caps (DESIGN.md, Caps; invariants 3 and 4) -----------------------------------------
+
+  /**
+   * Admission reserved the worst case of one attempt against the run's cost cap; the attempt is
+   * submitted with exactly {@code timeout} as its {@code limits.timeout}. Emitted just before the
+   * partition's move to ADMITTED.
+   *
+   * @param attempt the attempt the money is held for
+   * @param computeTarget where the job runs
+   * @param instanceType its {@code resources.instance_type}, if any
+   * @param nodes {@code resources.instance_count}
+   * @param pricePerNodeHour the price used
+   * @param timeout the timeout reserved for (and submitted with)
+   * @param amount {@code nodes × price × timeout}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record CostReserved(
+      int schemaVersion,
+      String runId,
+      String partitionId,
+      int attempt,
+      String computeTarget,
+      String instanceType,
+      int nodes,
+      BigDecimal pricePerNodeHour,
+      Duration timeout,
+      BigDecimal amount,
+      Instant at)
+      implements RunEvent {}
+
+  /**
+   * An attempt ended: its reservation is released and its actual cost is spent (billable from the
+   * first Provisioning/Preparing/Running status to the terminal one). One per reserved attempt; it
+   * is also the cost ledger entry.
+   *
+   * @param attempt the attempt
+   * @param reserved what {@link CostReserved} held for it
+   * @param cost the actual cost, at most {@code reserved} while the backend enforces the timeout
+   * @param billable billable time
+   * @param startedAt when billable time began; null when the job never started
+   * @param finishedAt when the job ended
+   * @param outcome SUCCEEDED, FAILED or CANCELED
+   * @param failureClass for FAILED and CANCELED
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record CostCharged(
+      int schemaVersion,
+      String runId,
+      String partitionId,
+      int attempt,
+      BigDecimal reserved,
+      BigDecimal cost,
+      Duration billable,
+      Instant startedAt,
+      Instant finishedAt,
+      PartitionState outcome,
+      FailureClass failureClass,
+      Instant at)
+      implements RunEvent {}
+
+  /**
+   * An operator raised or lowered a run's cost cap ({@link RunCommand.SetCostCap}).
+   *
+   * @param from the cap before
+   * @param to the cap now
+   */
+  record CostCapChanged(
+      int schemaVersion,
+      String runId,
+      String commandId,
+      String requestedBy,
+      String reason,
+      BigDecimal from,
+      BigDecimal to,
+      Instant at)
+      implements RunEvent {}
+
+  /**
+   * An operator set a compute target's node cap ({@link RunCommand.SetNodeCap}); it applies to
+   * every run on that target. {@code runId} is {@link RunCommand.SetNodeCap#keyOf} of the target.
+   *
+   * @param computeTarget the target
+   * @param from the cap before (null: the configured default applied)
+   * @param to the cap now
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record NodeCapChanged(
+      int schemaVersion,
+      String runId,
+      String commandId,
+      String requestedBy,
+      String reason,
+      String computeTarget,
+      Integer from,
+      int to,
+      Instant at)
       implements RunEvent {}
 }

@@ -2,6 +2,7 @@ package io.partitrain.shared.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.PartitionIds;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RetryPolicy;
@@ -38,6 +39,10 @@ import java.util.regex.Pattern;
  *   retryTimeouts: false
  * concurrency:
  *   maxInFlight: 8
+ * budget:                        # optional: the run's cost cap (see CostBudget)
+ *   cap: 120.00
+ *   currency: EUR
+ *   prices: {Standard_DS3_v2: 0.27, local: 0.10}   # per node-hour; instance_type, else compute
  * </pre>
  */
 public final class PlanLoader {
@@ -48,7 +53,7 @@ public final class PlanLoader {
   static final String CHECK_RUN_ID = "check-run";
 
   private static final Set<String> TOP_KEYS =
-      Set.of("name", "job", "partitions", "retry", "concurrency", "description");
+      Set.of("name", "job", "partitions", "retry", "concurrency", "description", "budget");
   private static final Pattern NAME = Pattern.compile(NAME_RULE);
   private static final Pattern TAG_NAME = Pattern.compile(TAG_NAME_RULE);
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -95,6 +100,11 @@ public final class PlanLoader {
         template.check(CHECK_RUN_ID, p, v);
       }
     }
+    CostBudget budget = BudgetReader.read(root.path("budget"), file, v);
+    if (budget != null && template != null && v.isEmpty()) {
+      BudgetReader.checkPriced(budget, template, partitions, file, v);
+    }
+    limits = limits.withBudget(budget);
     if (!v.isEmpty()) {
       throw new PlanValidationException(v);
     }

@@ -21,7 +21,22 @@ class SimulatedBackendContractTest extends JobBackendContract {
   }
 
   private static JobRequest request(JobRef ref) {
-    return new JobRequest(ref, WorkItemBuilder.aWorkItem().spec(), Map.of());
+    // Jobs of this profile run 1-2 minutes; a 10-minute limit lets them end on their own.
+    return new JobRequest(ref, WorkItemBuilder.aWorkItem().timeout(Duration.ofMinutes(10)).spec(), Map.of());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aJobLongerThanItsTimeoutIsKilledAtItAsATimeoutAndBilledNoLonger() {
+    createBackend();
+    JobRef ref = new JobRef("r", "p-timeout", 1, "r-p-timeout-a1");
+    simulated.submit(new JobRequest(ref, WorkItemBuilder.aWorkItem().timeout(Duration.ofSeconds(20)).spec(), Map.of()));
+    clock.advance(Duration.ofMinutes(3));
+    var end = simulated.observe(ref).orElseThrow();
+    org.assertj.core.api.Assertions.assertThat(end.phase()).isEqualTo(io.partitrain.shared.contracts.JobPhase.FAILED);
+    org.assertj.core.api.Assertions.assertThat(end.failureClass())
+        .isEqualTo(io.partitrain.shared.contracts.FailureClass.TIMEOUT);
+    org.assertj.core.api.Assertions.assertThat(Duration.between(end.startedAt(), end.finishedAt()))
+        .isEqualTo(Duration.ofSeconds(20));
   }
 
   @Override

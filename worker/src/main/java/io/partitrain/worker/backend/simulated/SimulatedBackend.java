@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sleeps. One instance stands for one shared "cloud": give the same instance to several workers
  * and get-or-create behaves as it does against a real service.
  *
+ * <p>A job runs for a duration drawn from the profile, but never longer than its {@code
+ * limits.timeout}: at the limit it fails as {@link FailureClass#TIMEOUT}.
+ *
  * <p>It also watches the invariant a backend can see: never two unfinished jobs for the same
  * partition of the same run. Violations are recorded, not thrown, so a test can report them all.
  */
@@ -77,6 +80,12 @@ public final class SimulatedBackend implements JobBackend {
     Duration duration = profile.minDuration().plusMillis(span == 0 ? 0 : r.nextLong(span + 1));
     Instant submitted = clock.instant();
     Instant start = submitted.plus(profile.queueLatency());
+    Duration timeout = request.spec().limits().timeout();
+    if (timeout != null && duration.compareTo(timeout) > 0) {
+      // Killed at its limit, as Azure ML and the local backend do: billable time never exceeds it.
+      duration = timeout;
+      failure = FailureClass.TIMEOUT;
+    }
     return new SimJob(request.ref(), request.spec().nodes(), submitted, start, start.plus(duration), failure);
   }
 
@@ -132,6 +141,14 @@ public final class SimulatedBackend implements JobBackend {
         .sum();
   }
 
+  /**
+   * The most nodes unfinished jobs held at any instant so far. The count only rises when a job is
+   * submitted, so the maximum is reached at some submission instant.
+   */
+  public int maxNodesInFlight() {
+    return jobs.values().stream().mapToInt(j -> nodesInFlightAt(j.submittedAt)).max().orElse(0);
+  }
+
   private static final class SimJob {
     final JobRef ref;
     final int nodes;
@@ -168,8 +185,9 @@ public final class SimulatedBackend implements JobBackend {
             startAt, endAt, "sim://" + ref.jobName() + "/user_logs/std_log.txt", null,
             "sim:" + ref.jobName(), Map.of("mape", 0.05 + (Math.abs(ref.jobName().hashCode()) % 100) / 1000.0));
       }
-      String message = failure == FailureClass.USER
-          ? "simulated training error (exit code 1)" : "simulated node preemption";
+      String message = failure == FailureClass.USER ? "simulated training error (exit code 1)"
+          : failure == FailureClass.TIMEOUT ? "simulated job killed at its limits.timeout"
+          : "simulated node preemption";
       return obs(JobPhase.FAILED, "Failed", failure, message, startAt, endAt);
     }
 

@@ -1,0 +1,79 @@
+package io.partitrain.cli;
+
+import io.partitrain.cli.client.RunClient;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.serde.Json;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code partitrain cap raise|set}: operators change a run's cost cap or a target's node cap. */
+@Command(name = "cap", description = "Change a run's cost cap or a compute target's node cap (recorded with who and why).",
+    mixinStandardHelpOptions = true, subcommands = {CapCommands.Raise.class, CapCommands.SetNodes.class})
+public final class CapCommands {
+
+  @Command(name = "raise", mixinStandardHelpOptions = true,
+      description = "Set a run's cost cap (raise, or lower); deferred partitions that then fit run.")
+  static final class Raise implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin KafkaOptions kafka;
+    @Parameters(index = "0", description = "the run id") String runId;
+    @Option(names = "--to", required = true, description = "the new cap, in the run's currency") BigDecimal to;
+    @Option(names = "--reason", required = true, description = "why, for the FinOps record") String reason;
+    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Override
+    public Integer call() {
+      try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
+        var cmd = new RunCommand.SetCostCap(Schema.VERSION, UUID.randomUUID().toString(), runId, to,
+            RunCommands.user(), reason, Instant.now());
+        return print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+      }
+    }
+  }
+
+  @Command(name = "set", mixinStandardHelpOptions = true,
+      description = "Set a compute target's node cap, for every run on it.")
+  static final class SetNodes implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin KafkaOptions kafka;
+    @Parameters(index = "0", description = "the compute target (without azureml:)") String target;
+    @Option(names = "--nodes", required = true, description = "the node cap") int nodes;
+    @Option(names = "--reason", required = true, description = "why, for the record") String reason;
+    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Override
+    public Integer call() {
+      try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
+        var cmd = new RunCommand.SetNodeCap(Schema.VERSION, UUID.randomUUID().toString(),
+            RunCommand.SetNodeCap.keyOf(target), target, nodes, RunCommands.user(), reason, Instant.now());
+        return print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+      }
+    }
+  }
+
+  static int print(CommandSpec spec, RunEvent answer, OutputFormat output) {
+    var out = spec.commandLine().getOut();
+    if (output == OutputFormat.json) {
+      out.println(Json.toPrettyString(answer));
+    } else if (answer instanceof RunEvent.CostCapChanged c) {
+      out.printf("run %s: cost cap %s -> %s (%s)%n", c.runId(), FinOpsCommands.m(c.from()), FinOpsCommands.m(c.to()), c.reason());
+    } else if (answer instanceof RunEvent.NodeCapChanged c) {
+      out.printf("compute target %s: node cap %s -> %d (%s)%n", c.computeTarget(),
+          c.from() == null ? "none" : c.from().toString(), c.to(), c.reason());
+    } else if (answer instanceof RunEvent.CommandRejected r) {
+      spec.commandLine().getErr().println("partitrain: rejected: " + r.reason());
+    }
+    out.flush();
+    return answer instanceof RunEvent.CommandRejected ? PartitrainCli.EXIT_REJECTED : PartitrainCli.EXIT_OK;
+  }
+}

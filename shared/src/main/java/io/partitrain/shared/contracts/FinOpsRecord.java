@@ -1,0 +1,120 @@
+package io.partitrain.shared.contracts;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What FinOps reads on {@link Topics#finops()}, keyed by run id: one cost-cap event per decision
+ * (never one per poll) and one {@link LedgerEntry} per finished attempt. The orchestrator writes
+ * each in the same Kafka transaction as the decision it describes, so the trail has no gaps and no
+ * duplicates. These records are a view for people; the tracker's state is rebuilt from the runs
+ * topic, never from here.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = FinOpsRecord.CostCapReached.class, name = "CostCapReached"),
+  @JsonSubTypes.Type(value = FinOpsRecord.DeferredAdmitted.class, name = "DeferredAdmitted"),
+  @JsonSubTypes.Type(value = FinOpsRecord.CostCapChanged.class, name = "CostCapChanged"),
+  @JsonSubTypes.Type(value = FinOpsRecord.NodeCapChanged.class, name = "NodeCapChanged"),
+  @JsonSubTypes.Type(value = FinOpsRecord.RunCostSettled.class, name = "RunCostSettled"),
+  @JsonSubTypes.Type(value = FinOpsRecord.LedgerEntry.class, name = "LedgerEntry")
+})
+public sealed interface FinOpsRecord {
+
+  int schemaVersion();
+
+  String runId();
+
+  Instant at();
+
+  /** Cost-cap events; {@link LedgerEntry} is the one record that is not. */
+  sealed interface CapEvent extends FinOpsRecord
+      permits CostCapReached, DeferredAdmitted, CostCapChanged, NodeCapChanged, RunCostSettled {}
+
+  /**
+   * The run's budget cannot take the next partitions: they became DEFERRED_BY_COST.
+   *
+   * @param cap the cap
+   * @param spent actual cost of finished attempts
+   * @param reserved worst case held for attempts in flight
+   * @param projected spent + reserved + the worst case of every partition not yet admitted
+   * @param deferred the partitions deferred by this decision
+   */
+  record CostCapReached(int schemaVersion, String runId, String currency, BigDecimal cap,
+      BigDecimal spent, BigDecimal reserved, BigDecimal projected, List<String> deferred, Instant at)
+      implements CapEvent {
+    public CostCapReached {
+      deferred = deferred == null ? List.of() : List.copyOf(deferred);
+    }
+  }
+
+  /**
+   * Budget freed up (an attempt cost less than it reserved) or the cap was raised, and deferred
+   * partitions were admitted again.
+   *
+   * @param admitted the partitions admitted again by this decision
+   * @param stillDeferred how many remain deferred
+   */
+  record DeferredAdmitted(int schemaVersion, String runId, String currency, BigDecimal cap,
+      BigDecimal spent, BigDecimal reserved, List<String> admitted, int stillDeferred, Instant at)
+      implements CapEvent {
+    public DeferredAdmitted {
+      admitted = admitted == null ? List.of() : List.copyOf(admitted);
+    }
+  }
+
+  /** An operator raised or lowered the run's cost cap. */
+  record CostCapChanged(int schemaVersion, String runId, String currency, BigDecimal from,
+      BigDecimal to, String requestedBy, String reason, Instant at) implements CapEvent {
+
+    public boolean raised() {
+      return to.compareTo(from) > 0;
+    }
+  }
+
+  /** An operator set a compute target's node cap; {@code runId} is the target's key. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record NodeCapChanged(int schemaVersion, String runId, String computeTarget, Integer from, int to,
+      String requestedBy, String reason, Instant at) implements CapEvent {}
+
+  /**
+   * The run completed (it completes again after a rerun or after deferred partitions ran).
+   *
+   * @param projected the worst case of one attempt per partition, as projected at the start
+   * @param overProjection whether {@code spent} exceeded {@code projected} (retries cost money)
+   * @param deferred partitions still DEFERRED_BY_COST
+   */
+  record RunCostSettled(int schemaVersion, String runId, String currency, BigDecimal cap,
+      BigDecimal spent, BigDecimal projected, boolean overProjection, List<String> deferred,
+      Instant at) implements CapEvent {
+    public RunCostSettled {
+      deferred = deferred == null ? List.of() : List.copyOf(deferred);
+    }
+  }
+
+  /**
+   * The cost of one finished attempt, with the partition's tags so spend can be grouped the way
+   * FinOps groups it (region, business unit, week).
+   *
+   * @param planName the plan, so that a forecast can find earlier runs of it
+   * @param billableSeconds from the first Provisioning/Preparing/Running status to the end
+   * @param pricePerNodeHour the price used
+   * @param outcome SUCCEEDED, FAILED or CANCELED
+   * @param failureClass why it failed; null on success
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record LedgerEntry(int schemaVersion, String runId, String planName, String partitionId,
+      int attempt, String computeTarget, String instanceType, int nodes, double billableSeconds,
+      BigDecimal pricePerNodeHour, BigDecimal cost, BigDecimal reserved, String currency,
+      PartitionState outcome, FailureClass failureClass, Map<String, String> tags, Instant at)
+      implements FinOpsRecord {
+    public LedgerEntry {
+      tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+  }
+}
