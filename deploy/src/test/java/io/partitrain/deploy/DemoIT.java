@@ -57,6 +57,11 @@ class DemoIT {
     assertThat(json.path("rerun").path("requested").asInt()).isEqualTo(json.path("firstPass").path("failed").asInt());
     assertThat(json.path("rerun").path("resubmitted").asInt()).isEqualTo(json.path("rerun").path("requested").asInt());
     assertThat(json.path("rerun").path("onlyFailedRanAgain").asBoolean()).isTrue();
+    java.util.Set<String> asked = new java.util.TreeSet<>();
+    java.util.Set<String> ranAgain = new java.util.TreeSet<>();
+    json.path("rerun").path("partitions").forEach(p -> asked.add(p.asText()));
+    json.path("rerun").path("ranAgain").forEach(p -> ranAgain.add(p.asText()));
+    assertThat(ranAgain).as("exactly the failed partitions ran again").isEqualTo(asked).isNotEmpty();
     assertThat(json.path("attempts").asInt()).isGreaterThanOrEqualTo(6 + json.path("rerun").path("requested").asInt());
     assertThat(json.path("jobsSubmitted").asInt()).isPositive();
     assertThat(json.path("metricsByRegion").size()).isPositive();

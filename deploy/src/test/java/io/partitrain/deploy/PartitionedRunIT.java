@@ -140,7 +140,10 @@ class PartitionedRunIT {
     RunSummary after = client.follow(done.runId(), s -> s.complete() && s.rerunRequested() == failed.size(),
         s -> { }, RunScenario.RUN_TIMEOUT);
     assertThat(after.rerunResubmitted()).isEqualTo(failed.size());
-    assertThat(new HashSet<>(client.admittedSince(done.runId(), before))).isEqualTo(failed);
+    var evidence = io.partitrain.cli.demo.RerunEvidence.of(client.events(done.runId()),
+        ((RunEvent.RerunAccepted) answer).commandId());
+    assertThat(new HashSet<>(evidence.ranAgain())).isEqualTo(failed);
+    assertThat(evidence.touchedAfterSuccess()).isEmpty();
     assertThat(after.count(PartitionState.SUCCEEDED)).isGreaterThanOrEqualTo(done.count(PartitionState.SUCCEEDED));
     assertNoDuplicateJobs(kafka, cloud);
   }

@@ -88,18 +88,6 @@ public final class RunClient implements AutoCloseable {
     return Optional.ofNullable(latest[0]);
   }
 
-  /** Partitions of a run admitted (given a new attempt) at or after {@code since}, in order. */
-  public List<String> admittedSince(String runId, Instant since) {
-    List<String> out = new ArrayList<>();
-    readAll(since, e -> {
-      if (e instanceof RunEvent.PartitionTransitioned t && t.runId().equals(runId)
-          && t.to() == io.partitrain.shared.contracts.PartitionState.ADMITTED && !t.at().isBefore(since)) {
-        out.add(t.partitionId());
-      }
-    });
-    return out;
-  }
-
   /** Every decision recorded for a run, in order (snapshots left out). */
   public List<RunEvent> events(String runId) {
     List<RunEvent> out = new ArrayList<>();

@@ -189,10 +189,10 @@ public final class DemoCommand implements Callable<Integer> {
         RunSummary last = client.follow(runId, rerunAt, s -> s.complete() && s.rerunRequested() >= wanted,
             progress, timeout);
         progress.done(last);
-        List<String> ranAgain = client.admittedSince(runId, accepted.at());
-        DemoCaps caps = DemoCaps.of(runId, client.events(runId), FinOpsClient.readAll(kafka, "partitrain-demo"));
-        ranAgain = ranAgain.stream().filter(id -> !caps.everDeferred().contains(id)).toList();
-        DemoReport report = report(runId, kafkaHandle.description(), dir, first, last, accepted, ranAgain, t0, caps);
+        List<RunEvent> events = client.events(runId);
+        RerunEvidence evidence = RerunEvidence.of(events, accepted.commandId());
+        DemoCaps caps = DemoCaps.of(runId, events, FinOpsClient.readAll(kafka, "partitrain-demo"));
+        DemoReport report = report(runId, kafkaHandle.description(), dir, first, last, accepted, evidence, t0, caps);
         print(report, last, out);
         return report.rerun().onlyFailedRanAgain() ? PartitrainCli.EXIT_OK : PartitrainCli.EXIT_REJECTED;
       }
@@ -288,16 +288,15 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private DemoReport report(String runId, String broker, Path dir, RunSummary first, RunSummary last,
-      RunEvent.RerunAccepted accepted, List<String> ranAgain, Instant t0, DemoCaps caps) {
-    Set<String> asked = new HashSet<>(accepted.partitionIds());
-    boolean onlyFailed = asked.containsAll(ranAgain);
+      RunEvent.RerunAccepted accepted, RerunEvidence evidence, Instant t0, DemoCaps caps) {
     return new DemoReport(runId, backend, broker, dir.toString(),
         new DemoReport.Partitions(last.total(), last.count(PartitionState.SUCCEEDED),
             last.count(PartitionState.FAILED), last.count(PartitionState.CANCELED)),
         last.attempts(), last.retried(), last.jobsSubmitted(),
         new DemoReport.Pass(first.count(PartitionState.SUCCEEDED), first.count(PartitionState.FAILED),
             first.attempts(), first.jobsSubmitted(), first.failed()),
-        new DemoReport.Rerun(last.rerunRequested(), last.rerunResubmitted(), accepted.partitionIds(), ranAgain, onlyFailed),
+        new DemoReport.Rerun(last.rerunRequested(), last.rerunResubmitted(), accepted.partitionIds(),
+            evidence.ranAgain(), evidence.onlyFailedRanAgain()),
         last.failed(), shownMetrics(last.metricsByTag().getOrDefault("region", Map.of())),
         Duration.between(t0, Instant.now()).toMillis() / 1000.0,
         caps.report().cap() == null ? null

@@ -61,9 +61,9 @@ public record DemoReport(
    * @param requested partitions the rerun asked for (the first pass's failures)
    * @param resubmitted of those, the ones admitted again
    * @param partitions the ids asked for
-   * @param ranAgain every partition that got a new attempt after the rerun request (a retried
-   *     rerun attempt appears more than once); only failed partitions may appear here
-   * @param onlyFailedRanAgain whether {@code ranAgain} is a subset of {@code partitions}
+   * @param ranAgain partitions that were FAILED when the rerun was accepted and were admitted again
+   * @param onlyFailedRanAgain whether no partition that had SUCCEEDED saw any transition after the
+   *     rerun was accepted (read from the recorded decisions)
    */
   public record Rerun(int requested, int resubmitted, List<String> partitions, List<String> ranAgain,
       boolean onlyFailedRanAgain) {}
