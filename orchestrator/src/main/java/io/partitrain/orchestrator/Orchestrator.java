@@ -115,7 +115,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
             new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-input", config.groupId()))) {
       producer.initTransactions();
       Tracker fresh = new Tracker(clock, admission, new SplittableRandom(config.seed()), topics,
-          config.snapshotInterval());
+          config.snapshotInterval(), config.silenceTimeout());
       long events = rebuild(fresh);
       tracker = fresh;
       consumer = input;

@@ -42,8 +42,14 @@ final class TrackerHarness {
   final List<WorkItem> work = new ArrayList<>();
   private final List<PartitionScheduled> scheduled = new ArrayList<>();
 
+  /** Liveness out of the way (a year of silence), so tests may advance the clock freely. */
   TrackerHarness() {
-    tracker = new Tracker(clock, Admission.concurrencyCap(), new SplittableRandom(7), TOPICS, Duration.ZERO);
+    this(Duration.ofDays(365));
+  }
+
+  TrackerHarness(Duration silenceTimeout) {
+    tracker = new Tracker(clock, Admission.concurrencyCap(), new SplittableRandom(7), TOPICS, Duration.ZERO,
+        silenceTimeout);
   }
 
   static RunDefinition definition(int maxInFlight, RetryPolicy retry) {
