@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       UpCommand.class,
       RunCommands.class,
+      ScheduleCommands.class,
       JobCommands.class,
       CommandLine.HelpCommand.class
     })

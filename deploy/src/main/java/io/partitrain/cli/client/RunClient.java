@@ -139,6 +139,11 @@ public final class RunClient implements AutoCloseable {
     }
   }
 
+  /** Every event on the runs topic so far, in order (per partition). */
+  public void forEachEvent(Consumer<RunEvent> sink) {
+    readAll(sink);
+  }
+
   private void readAll(Consumer<RunEvent> sink) {
     try (KafkaConsumer<String, byte[]> reader = reader()) {
       List<TopicPartition> parts = runsPartitions(reader);
@@ -175,6 +180,12 @@ public final class RunClient implements AutoCloseable {
     }
     if (e instanceof RunEvent.CommandRejected c) {
       return c.commandId();
+    }
+    if (e instanceof RunEvent.ScheduleApplied a) {
+      return a.commandId();
+    }
+    if (e instanceof RunEvent.SchedulePauseChanged p) {
+      return p.commandId();
     }
     return null;
   }
