@@ -23,6 +23,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -64,11 +66,24 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   private final OrchestratorMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Consumer<String, byte[]> consumer;
   private volatile Tracker tracker;
+  private final BooleanSupplier lease;
 
   public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
       Admission admission, MeterRegistry registry) {
+    this(config, kafka, clock, admission, registry, () -> true);
+  }
+
+  /**
+   * @param lease whether this instance may still write, asked before every transaction starts (a
+   *     leader that lost its lease stops instead of initializing or writing); the transactional id
+   *     fences it in any case once a successor initialized
+   */
+  public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
+      Admission admission, MeterRegistry registry, BooleanSupplier lease) {
+    this.lease = lease;
     this.config = config;
     this.kafka = kafka;
     this.topics = kafka.topics();
@@ -88,11 +103,22 @@ public final class Orchestrator implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
+    try {
+      loop();
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private void loop() {
     while (!closed.get()) {
       try {
         runOnce();
-      } catch (ProducerFencedException e) {
+      } catch (ProducerFencedException | InvalidProducerEpochException e) {
         log.error("orchestrator {} was fenced by a newer instance; stopping", config.instanceId());
+        return;
+      } catch (LeaseLostException e) {
+        log.warn("orchestrator {} lost its leadership lease; stopping without writing", config.instanceId());
         return;
       } catch (WakeupException e) {
         if (!closed.get()) {
@@ -113,6 +139,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
             new KafkaProducer<>(kafka.producer(config.instanceId() + "-producer", config.transactionalId()));
         Consumer<String, byte[]> input =
             new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-input", config.groupId()))) {
+      requireLease();
       producer.initTransactions();
       Tracker fresh = new Tracker(clock, admission, new SplittableRandom(config.seed()), topics,
           config.snapshotInterval(), config.silenceTimeout());
@@ -134,6 +161,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         if (records.isEmpty() && out.isEmpty()) {
           continue;
         }
+        requireLease();
         producer.beginTransaction();
         for (ProducerRecord<String, byte[]> r : out.records()) {
           producer.send(r);
@@ -145,6 +173,24 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         metrics.round(records.count(), out.records().size());
       }
     }
+  }
+
+  private void requireLease() {
+    if (!lease.getAsBoolean()) {
+      throw new LeaseLostException();
+    }
+  }
+
+  /** This instance may no longer write: another leads, or it cannot tell. */
+  private static final class LeaseLostException extends RuntimeException {
+    LeaseLostException() {
+      super("leadership lease lost", null, false, false);
+    }
+  }
+
+  /** Whether the loop has ended (closed, fenced, or lease lost). */
+  public boolean isStopped() {
+    return stopped.getCount() == 0;
   }
 
   private void dispatch(Tracker t, ConsumerRecord<String, byte[]> record, Outbox out,
