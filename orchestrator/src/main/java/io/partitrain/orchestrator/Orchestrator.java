@@ -58,6 +58,9 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   private static final Duration REBUILD_POLL = Duration.ofMillis(200);
   private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
 
+  /** Header on every record an orchestrator writes: which instance wrote it (for audits and tests). */
+  public static final String INSTANCE_HEADER = "partitrain-instance";
+
   private final OrchestratorConfig config;
   private final KafkaSettings kafka;
   private final Topics topics;
@@ -70,6 +73,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   private volatile Consumer<String, byte[]> consumer;
   private volatile Tracker tracker;
   private final BooleanSupplier lease;
+  private final byte[] instanceId;
 
   public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
       Admission admission, MeterRegistry registry) {
@@ -85,6 +89,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
       Admission admission, MeterRegistry registry, BooleanSupplier lease) {
     this.lease = lease;
     this.config = config;
+    this.instanceId = config.instanceId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     this.kafka = kafka;
     this.topics = kafka.topics();
     this.clock = clock;
@@ -164,6 +169,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         requireLease();
         producer.beginTransaction();
         for (ProducerRecord<String, byte[]> r : out.records()) {
+          r.headers().add(INSTANCE_HEADER, instanceId);
           producer.send(r);
         }
         if (!records.isEmpty()) {

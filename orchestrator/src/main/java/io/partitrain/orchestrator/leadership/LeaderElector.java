@@ -90,9 +90,14 @@ public final class LeaderElector implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
     props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, config.sessionTimeout().toMillis() / 5));
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    // Sticky: a candidate joining (or rejoining after a pause) does not take the partition away from
+    // a healthy leader.
+    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
       consumer = c;
       subscribe(c);
+      log.info("orchestrator {} joined the leader election on {}", instanceId, kafka.topics().control());
       while (!closed.get()) {
         try {
           c.poll(config.pollInterval());
@@ -101,8 +106,12 @@ public final class LeaderElector implements Runnable, AutoCloseable {
         }
         long now = System.nanoTime();
         long gap = now - lastPollNanos;
+        boolean paused = leader && gap >= config.maxPollGap().toNanos();
+        if (paused) {
+          leader = false; // before the poll time is refreshed, so the lease never looks valid again
+        }
         lastPollNanos = now;
-        if (leader && gap >= config.maxPollGap().toNanos()) {
+        if (paused) {
           log.warn("orchestrator {}: {} ms passed between two polls (paused?); stepping down", instanceId,
               TimeUnit.NANOSECONDS.toMillis(gap));
           rejoin(c);
