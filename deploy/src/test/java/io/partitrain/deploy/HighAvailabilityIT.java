@@ -164,8 +164,9 @@ class HighAvailabilityIT {
     try (RunClient client = new RunClient(kafka, "it")) {
       start(client, plan(4), "ha-worker");
       client.follow("ha-worker", s -> count(s, PartitionState.RUNNING) >= 4, s -> { }, RunScenario.RUN_TIMEOUT);
+      ServiceProcess victim = busiest(c[2], c[3]);
       Instant killed = Instant.now();
-      c[2].signal("KILL");
+      victim.signal("KILL");
       RunSummary done = awaitComplete(client, "ha-worker");
       List<RunEvent.AdoptionRequested> adoptions = runEvents(kafka).stream()
           .filter(e -> e instanceof RunEvent.AdoptionRequested).map(e -> (RunEvent.AdoptionRequested) e).toList();
@@ -205,20 +206,32 @@ class HighAvailabilityIT {
   void sigtermHandsOverAtOnceAndLeavesRunningJobsToBeAdopted() throws Exception {
     ServiceProcess[] c = cluster();
     try (RunClient client = new RunClient(kafka, "it")) {
-      start(client, plan(3), "ha-term");
+      start(client, plan(5), "ha-term");
       client.follow("ha-term", s -> count(s, PartitionState.RUNNING) >= 4, s -> { }, RunScenario.RUN_TIMEOUT);
+      ServiceProcess victim = busiest(c[2], c[3]);
+      victim.signal("TERM");
+      Duration workerExit = victim.awaitExit(Duration.ofSeconds(30));
+      figure("SIGTERM of a worker with running jobs: exited in " + workerExit.toMillis() + " ms");
+      assertThat(victim.logText()).contains("running for adoption").doesNotContain("worker shut down while the job ran");
+
       Instant term = Instant.now();
       c[0].signal("TERM");
       Duration leaderExit = c[0].awaitExit(Duration.ofSeconds(30));
       Instant ready = c[1].awaitLog("orchestrator orch-b ready", Duration.ofSeconds(30));
       figure("SIGTERM of the leader: exited in " + leaderExit.toMillis() + " ms; standby ready "
           + Duration.between(term, ready).toMillis() + " ms after the signal");
-      c[2].signal("TERM");
-      Duration workerExit = c[2].awaitExit(Duration.ofSeconds(30));
-      figure("SIGTERM of a worker with running jobs: exited in " + workerExit.toMillis() + " ms");
-      assertThat(c[2].logText()).doesNotContain("worker shut down while the job ran");
       assertEveryPartitionRanOnceAndEndedOnce(awaitComplete(client, "ha-term"), "ha-term");
+      assertThat(runEvents(kafka)).as("its jobs were adopted").anyMatch(e -> e instanceof RunEvent.AdoptionRequested);
     }
+  }
+
+  /** The worker that started the most jobs so far (the other may still have been joining). */
+  private static ServiceProcess busiest(ServiceProcess w1, ServiceProcess w2) {
+    return jobsStarted(w1) >= jobsStarted(w2) ? w1 : w2;
+  }
+
+  private static long jobsStarted(ServiceProcess w) {
+    return w.logText().lines().filter(l -> l.contains("started job")).count();
   }
 
   private static String instance(Header h) {
