@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A schedule on the real broker: applied through the commands topic, fired by the orchestrator at
- * its time (the orchestrators' clock is shifted to just before a minute boundary, so the test does
- * not wait for the real one), and fired by two instances at once without a second run.
+ * its time (the orchestrators' clock is then shifted to just before the fire time, so the test
+ * does not wait for a real minute boundary), and fired by two instances at once without a second
+ * run: the instances share the transactional id, so only one commits its round.
  */
 @Timeout(120)
 class ScheduledRunIT {
@@ -45,19 +45,41 @@ class ScheduledRunIT {
 
   @TempDir Path dir;
 
+  /** The system clock, moved forward by a settable amount. */
+  private static final class ShiftedClock extends Clock {
+    private volatile Duration shift = Duration.ZERO;
+
+    void shift(Duration d) {
+      if (d.compareTo(shift) > 0) {
+        shift = d;
+      }
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(shift);
+    }
+  }
+
   @Test
   void twoOrchestratorInstancesFiringTheSameScheduleCreateOneRun() throws Exception {
     KafkaSettings kafka = kafka(BROKER);
     TopicAdmin.ensureTopics(kafka, (short) 1);
     Plan plan = plan(dir, 2, "echo ${{partition.id}}", 2, 1);
-    // A clock 3 s before the next minute boundary: "* * * * *" fires 3 s from now.
-    Instant now = Instant.now();
-    Instant boundary = now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-    Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(now, boundary.minusSeconds(3)));
+    ShiftedClock clock = new ShiftedClock();
     ScheduleSpec spec = new ScheduleSpec("* * * * *", "Europe/Amsterdam", ScheduleSpec.ConcurrencyPolicy.ALLOW,
         Duration.ofMinutes(5), "{plan}-{year}{month}{day}-{hour}{minute}");
-    String runId = CronSchedule.of(spec).runId(plan.name(),
-        CronSchedule.of(spec).nextAfter(clock.instant()).orElseThrow());
+    String[] runId = {null};
 
     List<Orchestrator> instances = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -75,17 +97,21 @@ class ScheduledRunIT {
               ScheduleSpec.key(plan.name()), spec, plan.definition(), plan.partitions(), "it", clock.instant()),
               Duration.ofSeconds(30));
           assertThat(applied).isInstanceOf(RunEvent.ScheduleApplied.class);
+          // Move the clock to 2 s before the next fire time, so the test need not wait for it.
+          var fire = CronSchedule.of(spec).nextAfter(((RunEvent.ScheduleApplied) applied).at()).orElseThrow();
+          runId[0] = CronSchedule.of(spec).runId(plan.name(), fire);
+          clock.shift(Duration.between(Instant.now(), fire.at().minusSeconds(2)));
         }
       }
       await().atMost(Duration.ofSeconds(60)).until(() -> runEvents(kafka).stream()
-          .anyMatch(e -> e instanceof RunEvent.RunStarted s && s.runId().equals(runId)));
+          .anyMatch(e -> e instanceof RunEvent.RunStarted s && s.runId().equals(runId[0])));
       // Give the other instance time to repeat the trigger: it must not start a second run.
       await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> runEvents(kafka).stream()
-          .filter(e -> e instanceof RunEvent.RunStarted s && s.runId().equals(runId)).count() == 1);
+          .filter(e -> e instanceof RunEvent.RunStarted s && s.runId().equals(runId[0])).count() == 1);
       List<RunEvent> events = runEvents(kafka);
-      assertThat(events).filteredOn(e -> e instanceof RunEvent.ScheduleFired f && f.runId().equals(runId))
+      assertThat(events).filteredOn(e -> e instanceof RunEvent.ScheduleFired f && f.runId().equals(runId[0]))
           .as("the fire time was decided once").hasSize(1);
-      assertThat(events).filteredOn(e -> e instanceof RunEvent.RunStarted s && s.runId().equals(runId))
+      assertThat(events).filteredOn(e -> e instanceof RunEvent.RunStarted s && s.runId().equals(runId[0]))
           .singleElement().satisfies(s -> assertThat(((RunEvent.RunStarted) s).requestedBy())
               .isEqualTo("schedule:" + plan.name()));
     } finally {

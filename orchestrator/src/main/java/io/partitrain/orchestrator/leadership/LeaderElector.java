@@ -51,7 +51,7 @@ public final class LeaderElector implements Runnable, AutoCloseable {
   private volatile boolean leader;
   private Orchestrator term;
   private Thread termThread;
-  private int terms0;
+  private int termCount;
 
   /**
    * @param terms makes the orchestrator of one leadership term, given the lease it must check
@@ -76,7 +76,7 @@ public final class LeaderElector implements Runnable, AutoCloseable {
 
   /** Terms this instance has led so far. */
   public synchronized int termsLed() {
-    return terms0;
+    return termCount;
   }
 
   private boolean leaseValid() {
@@ -171,10 +171,10 @@ public final class LeaderElector implements Runnable, AutoCloseable {
     }
     leader = true;
     lastPollNanos = System.nanoTime();
-    terms0++;
-    log.info("orchestrator {} leads (term {}); rebuilding state from the runs topic", instanceId, terms0);
+    termCount++;
+    log.info("orchestrator {} leads (term {}); rebuilding state from the runs topic", instanceId, termCount);
     term = terms.apply(this::leaseValid);
-    termThread = new Thread(term, "orchestrator-term-" + terms0);
+    termThread = new Thread(term, "orchestrator-term-" + termCount);
     termThread.start();
   }
 
@@ -183,7 +183,7 @@ public final class LeaderElector implements Runnable, AutoCloseable {
     if (term == null) {
       return;
     }
-    log.info("orchestrator {}: ending term {} ({})", instanceId, terms0, why);
+    log.info("orchestrator {}: ending term {} ({})", instanceId, termCount, why);
     term.close();
     try {
       termThread.join(TERM_STOP_TIMEOUT.toMillis());
