@@ -45,6 +45,28 @@ class ScheduledRunIT {
 
   @TempDir Path dir;
 
+  /** {@code schedule pause} is recorded; {@code schedule list} shows it and the last run. */
+  private static void assertOperatorCommandsSeeTheSchedule(KafkaSettings kafka, String plan, String lastRun)
+      throws Exception {
+    String[] where = {"--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", kafka.topics().prefix()};
+    java.io.StringWriter out = new java.io.StringWriter();
+    var cl = io.partitrain.cli.PartitrainCli.commandLine();
+    cl.setOut(new java.io.PrintWriter(out));
+    List<String> pause = new ArrayList<>(List.of("schedule", "pause", plan, "--reason", "it"));
+    pause.addAll(List.of(where));
+    assertThat(cl.execute(pause.toArray(String[]::new))).isZero();
+    out.getBuffer().setLength(0);
+    List<String> list = new ArrayList<>(List.of("schedule", "list", "-o", "json", "--count", "2"));
+    list.addAll(List.of(where));
+    assertThat(cl.execute(list.toArray(String[]::new))).isZero();
+    var views = io.partitrain.shared.serde.Json.mapper().readTree(out.toString());
+    assertThat(views).hasSize(1);
+    assertThat(views.get(0).get("plan").asText()).isEqualTo(plan);
+    assertThat(views.get(0).get("paused").asBoolean()).isTrue();
+    assertThat(views.get(0).get("lastRunId").asText()).isEqualTo(lastRun);
+    assertThat(views.get(0).get("next")).hasSize(2);
+  }
+
   /** The system clock, moved forward by a settable amount. */
   private static final class ShiftedClock extends Clock {
     private volatile Duration shift = Duration.ZERO;
@@ -114,6 +136,7 @@ class ScheduledRunIT {
       assertThat(events).filteredOn(e -> e instanceof RunEvent.RunStarted s && s.runId().equals(runId[0]))
           .singleElement().satisfies(s -> assertThat(((RunEvent.RunStarted) s).requestedBy())
               .isEqualTo("schedule:" + plan.name()));
+      assertOperatorCommandsSeeTheSchedule(kafka, plan.name(), runId[0]);
     } finally {
       instances.forEach(Orchestrator::close);
       for (Thread t : threads) {
