@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       UpCommand.class,
       RunCommands.class,
+      ScheduleCommands.class,
       JobCommands.class,
       CapCommands.class,
       FinOpsCommands.class,

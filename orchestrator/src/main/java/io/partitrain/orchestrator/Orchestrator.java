@@ -24,6 +24,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -57,6 +59,9 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   private static final Duration REBUILD_POLL = Duration.ofMillis(200);
   private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
 
+  /** Header on every record an orchestrator writes: which instance wrote it (for audits and tests). */
+  public static final String INSTANCE_HEADER = "partitrain-instance";
+
   private final OrchestratorConfig config;
   private final KafkaSettings kafka;
   private final Topics topics;
@@ -67,20 +72,36 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   private final CapMetrics capMetrics;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Consumer<String, byte[]> consumer;
   private volatile Tracker tracker;
+  private final BooleanSupplier lease;
+  private final byte[] instanceId;
 
   public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
       Admission admission, MeterRegistry registry) {
-    this(config, kafka, clock, admission, registry, NodeCapConfig.unlimited());
+    this(config, kafka, clock, admission, registry, NodeCapConfig.unlimited(), () -> true);
   }
 
   /** @param nodeCaps the node cap per compute target (operators' changes override it) */
   public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
       Admission admission, MeterRegistry registry, NodeCapConfig nodeCaps) {
+    this(config, kafka, clock, admission, registry, nodeCaps, () -> true);
+  }
+
+  /**
+   * @param nodeCaps the node cap per compute target (operators' changes override it)
+   * @param lease whether this instance may still write, asked before every transaction starts (a
+   *     leader that lost its lease stops instead of initializing or writing); the transactional id
+   *     fences it in any case once a successor initialized
+   */
+  public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
+      Admission admission, MeterRegistry registry, NodeCapConfig nodeCaps, BooleanSupplier lease) {
     this.nodeCaps = nodeCaps;
     this.capMetrics = new CapMetrics(registry, this::currentTracker, kafka.topics());
+    this.lease = lease;
     this.config = config;
+    this.instanceId = config.instanceId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     this.kafka = kafka;
     this.topics = kafka.topics();
     this.clock = clock;
@@ -99,11 +120,22 @@ public final class Orchestrator implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
+    try {
+      loop();
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private void loop() {
     while (!closed.get()) {
       try {
         runOnce();
-      } catch (ProducerFencedException e) {
+      } catch (ProducerFencedException | InvalidProducerEpochException e) {
         log.error("orchestrator {} was fenced by a newer instance; stopping", config.instanceId());
+        return;
+      } catch (LeaseLostException e) {
+        log.warn("orchestrator {} lost its leadership lease; stopping without writing", config.instanceId());
         return;
       } catch (WakeupException e) {
         if (!closed.get()) {
@@ -129,9 +161,10 @@ public final class Orchestrator implements Runnable, AutoCloseable {
             new KafkaProducer<>(kafka.producer(config.instanceId() + "-producer", config.transactionalId()));
         Consumer<String, byte[]> input =
             new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-input", config.groupId()))) {
+      requireLease();
       producer.initTransactions();
       Tracker fresh = new Tracker(clock, admission, new SplittableRandom(config.seed()), topics,
-          config.snapshotInterval(), nodeCaps);
+          config.snapshotInterval(), nodeCaps, config.silenceTimeout());
       long events = rebuild(fresh);
       tracker = fresh;
       consumer = input;
@@ -150,8 +183,10 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         if (records.isEmpty() && out.isEmpty()) {
           continue;
         }
+        requireLease();
         producer.beginTransaction();
         for (ProducerRecord<String, byte[]> r : out.records()) {
+          r.headers().add(INSTANCE_HEADER, instanceId);
           producer.send(r);
         }
         if (!records.isEmpty()) {
@@ -162,6 +197,24 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         capMetrics.committed(out.records());
       }
     }
+  }
+
+  private void requireLease() {
+    if (!lease.getAsBoolean()) {
+      throw new LeaseLostException();
+    }
+  }
+
+  /** This instance may no longer write: another leads, or it cannot tell. */
+  private static final class LeaseLostException extends RuntimeException {
+    LeaseLostException() {
+      super("leadership lease lost", null, false, false);
+    }
+  }
+
+  /** Whether the loop has ended (closed, fenced, or lease lost). */
+  public boolean isStopped() {
+    return stopped.getCount() == 0;
   }
 
   private void dispatch(Tracker t, ConsumerRecord<String, byte[]> record, Outbox out,

@@ -1,5 +1,6 @@
 package io.partitrain.orchestrator;
 
+import io.partitrain.orchestrator.tracking.Liveness;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,6 +14,8 @@ import java.util.Objects;
  * @param tickInterval the longest the loop waits for input before running admission again
  * @param snapshotInterval how often a changing run's snapshot is published
  * @param seed seed of the retry jitter
+ * @param silenceTimeout how long an in-flight job may send no status or heartbeat before any
+ *     worker is asked to adopt it (default {@code Liveness.DEFAULT_SILENCE_TIMEOUT}, 30 s)
  */
 public record OrchestratorConfig(
     String instanceId,
@@ -20,7 +23,8 @@ public record OrchestratorConfig(
     String groupId,
     Duration tickInterval,
     Duration snapshotInterval,
-    long seed) {
+    long seed,
+    Duration silenceTimeout) {
 
   public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(100);
   public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMillis(500);
@@ -35,6 +39,23 @@ public record OrchestratorConfig(
     if (snapshotInterval == null || snapshotInterval.isNegative()) {
       throw new IllegalArgumentException("orchestrator.snapshotInterval must not be negative, but was " + snapshotInterval);
     }
+    silenceTimeout = silenceTimeout == null ? Liveness.DEFAULT_SILENCE_TIMEOUT : silenceTimeout;
+    if (silenceTimeout.isZero() || silenceTimeout.isNegative()) {
+      throw new IllegalArgumentException("orchestrator.silenceTimeout must be greater than 0, but was " + silenceTimeout);
+    }
+  }
+
+  public OrchestratorConfig(String instanceId, String transactionalId, String groupId, Duration tickInterval,
+      Duration snapshotInterval, long seed) {
+    this(instanceId, transactionalId, groupId, tickInterval, snapshotInterval, seed, null);
+  }
+
+  public OrchestratorConfig withSilenceTimeout(Duration d) {
+    return new OrchestratorConfig(instanceId, transactionalId, groupId, tickInterval, snapshotInterval, seed, d);
+  }
+
+  public OrchestratorConfig withInstanceId(String id) {
+    return new OrchestratorConfig(id, transactionalId, groupId, tickInterval, snapshotInterval, seed, silenceTimeout);
   }
 
   /**

@@ -105,11 +105,26 @@ public final class Worker implements Runnable, AutoCloseable {
       if (!closed.get()) {
         throw e;
       }
+      commitOnShutdown();
     } finally {
       ticker.shutdownNow();
       consumer.close();
       stopped.countDown();
       log.info("worker {} stopped", config.workerId());
+    }
+  }
+
+  /**
+   * A wakeup may have cut the round's commit short: what was handled is committed now, so no
+   * other worker redoes it (redoing would be harmless, by get-or-create, but slower).
+   */
+  private void commitOnShutdown() {
+    try {
+      producer.flush();
+      consumer.commitSync(Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      log.warn("worker {}: last commit on shutdown failed ({}); the items will be redelivered", config.workerId(),
+          e.toString());
     }
   }
 

@@ -18,8 +18,18 @@ public final class Workers {
 
   public static Worker start(KafkaSettings kafka, WorkerConfig config, JobBackend backend, Clock clock,
       MeterRegistry registry) {
+    return start(kafka, config, backend, clock, registry, java.util.Map.of());
+  }
+
+  /**
+   * @param consumerOverrides consumer settings to override (for example {@code session.timeout.ms},
+   *     which bounds how long a killed worker's partitions, and the ADOPT items on them, wait)
+   */
+  public static Worker start(KafkaSettings kafka, WorkerConfig config, JobBackend backend, Clock clock,
+      MeterRegistry registry, java.util.Map<String, Object> consumerOverrides) {
     var consumerProps = kafka.consumer(config.workerId(), config.groupId());
     consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+    consumerProps.putAll(consumerOverrides);
     var consumer = new KafkaConsumer<String, byte[]>(consumerProps);
     var producer = new KafkaProducer<String, byte[]>(kafka.producer(config.workerId() + "-status", null));
     Worker worker = new Worker(config, kafka.topics(), consumer, producer, backend, clock, registry);

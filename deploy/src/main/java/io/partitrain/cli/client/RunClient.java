@@ -145,6 +145,11 @@ public final class RunClient implements AutoCloseable {
     }
   }
 
+  /** Every event on the runs topic so far, in order (per partition). */
+  public void forEachEvent(Consumer<RunEvent> sink) {
+    readAll(sink);
+  }
+
   private void readAll(Consumer<RunEvent> sink) {
     readAll(Instant.EPOCH, sink);
   }
@@ -213,6 +218,12 @@ public final class RunClient implements AutoCloseable {
     }
     if (e instanceof RunEvent.NodeCapChanged c) {
       return c.commandId();
+    }
+    if (e instanceof RunEvent.ScheduleApplied a) {
+      return a.commandId();
+    }
+    if (e instanceof RunEvent.SchedulePauseChanged p) {
+      return p.commandId();
     }
     return null;
   }

@@ -5,6 +5,7 @@ import io.partitrain.orchestrator.admission.AdmissionDecision;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.admission.NodeCaps;
 import io.partitrain.orchestrator.scheduling.Scheduler;
+import io.partitrain.orchestrator.scheduling.cron.ScheduleBook;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
@@ -62,6 +63,8 @@ public final class Tracker {
   private final Topics topics;
   private final Duration snapshotInterval;
   private final Scheduler scheduler;
+  private final ScheduleBook schedules;
+  private final Liveness liveness;
   private final Map<String, RunState> runs = new HashMap<>();
   private final Set<String> dirty = new LinkedHashSet<>();
   private final Map<String, Instant> lastSnapshot = new HashMap<>();
@@ -70,7 +73,8 @@ public final class Tracker {
 
   public Tracker(Clock clock, Admission admission, RandomGenerator random, Topics topics,
       Duration snapshotInterval) {
-    this(clock, admission, random, topics, snapshotInterval, NodeCapConfig.unlimited());
+    this(clock, admission, random, topics, snapshotInterval, NodeCapConfig.unlimited(),
+        Liveness.DEFAULT_SILENCE_TIMEOUT);
   }
 
   /**
@@ -79,8 +83,30 @@ public final class Tracker {
    */
   public Tracker(Clock clock, Admission admission, RandomGenerator random, Topics topics,
       Duration snapshotInterval, NodeCapConfig nodeCaps) {
+    this(clock, admission, random, topics, snapshotInterval, nodeCaps, Liveness.DEFAULT_SILENCE_TIMEOUT);
+  }
+
+  /**
+   * @param silenceTimeout how long an in-flight job's watcher may be silent before the job is
+   *     offered for adoption ({@link Liveness})
+   */
+  public Tracker(Clock clock, Admission admission, RandomGenerator random, Topics topics,
+      Duration snapshotInterval, Duration silenceTimeout) {
+    this(clock, admission, random, topics, snapshotInterval, NodeCapConfig.unlimited(), silenceTimeout);
+  }
+
+  /**
+   * @param nodeCaps the configured node cap per compute target; operators' changes (events)
+   *     override it
+   * @param silenceTimeout how long an in-flight job's watcher may be silent before the job is
+   *     offered for adoption ({@link Liveness})
+   */
+  public Tracker(Clock clock, Admission admission, RandomGenerator random, Topics topics,
+      Duration snapshotInterval, NodeCapConfig nodeCaps, Duration silenceTimeout) {
     this.nodeCaps = new NodeCaps(nodeCaps);
     this.finops = new FinOpsTrail(topics);
+    this.schedules = new ScheduleBook(topics);
+    this.liveness = new Liveness(silenceTimeout);
     this.clock = clock;
     this.admission = admission;
     this.random = random;
@@ -100,6 +126,12 @@ public final class Tracker {
   /** Applies one event read back from the runs topic; snapshots and answers are ignored. */
   public void replay(RunEvent event) {
     apply(event);
+    schedules.replay(event);
+  }
+
+  /** The plans' schedules. */
+  public ScheduleBook schedules() {
+    return schedules;
   }
 
   /** The node caps in force (configuration plus operators' changes). */
@@ -149,6 +181,8 @@ public final class Tracker {
       onSetCostCap(set, out);
     } else if (command instanceof RunCommand.SetNodeCap set) {
       onSetNodeCap(set, out);
+    } else if (ScheduleBook.handles(command)) {
+      schedules.onCommand(command, clock.instant(), out);
     }
   }
 
@@ -320,7 +354,9 @@ public final class Tracker {
   /** Admits what the caps allow, completes settled runs, and publishes changed snapshots. */
   public void tick(Outbox out) {
     Instant now = clock.instant();
+    schedules.tick(now, scheduleRuns, out);
     for (RunState run : runs.values()) {
+      adoptSilentJobs(run, now, out);
       if (!run.isCanceling()) {
         admit(run, now, out);
       }
@@ -329,6 +365,30 @@ public final class Tracker {
       }
     }
     publishSnapshots(now, out);
+  }
+
+  private final ScheduleBook.Runs scheduleRuns = new ScheduleBook.Runs() {
+    @Override
+    public Collection<RunState> runs() {
+      return runs.values();
+    }
+
+    @Override
+    public void command(RunCommand command, Outbox out) {
+      onCommand(command, out);
+    }
+  };
+
+  private void adoptSilentJobs(RunState run, Instant now, Outbox out) {
+    for (PartitionRecord p : liveness.silent(run, now)) {
+      emit(new RunEvent.AdoptionRequested(Schema.VERSION, run.runId(), p.partitionId(), p.attempt(), p.jobName(),
+          p.lastSeen, now), out);
+      out.send(topics.work(), Topics.partitionKey(run.runId(), p.partitionId()),
+          workItem(run, p, WorkItem.Kind.ADOPT, p.attempt(), now));
+      p.lastSeen = now;
+      log.warn("[run={} partition={} attempt={}] no sign of job {} for over {}s; asking a worker to adopt it",
+          run.runId(), p.partitionId(), p.attempt(), p.jobName(), liveness.silenceTimeout().toSeconds());
+    }
   }
 
   /**

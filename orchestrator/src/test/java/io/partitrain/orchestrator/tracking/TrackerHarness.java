@@ -45,13 +45,22 @@ final class TrackerHarness {
   final List<FinOpsRecord> finops = new ArrayList<>();
   private final List<PartitionScheduled> scheduled = new ArrayList<>();
 
+  /** Liveness out of the way (a year of silence), so tests may advance the clock freely. */
   TrackerHarness() {
-    this(NodeCapConfig.unlimited());
+    this(NodeCapConfig.unlimited(), Duration.ofDays(365));
   }
 
   TrackerHarness(NodeCapConfig nodeCaps) {
+    this(nodeCaps, Duration.ofDays(365));
+  }
+
+  TrackerHarness(Duration silenceTimeout) {
+    this(NodeCapConfig.unlimited(), silenceTimeout);
+  }
+
+  TrackerHarness(NodeCapConfig nodeCaps, Duration silenceTimeout) {
     tracker = new Tracker(clock, Admission.concurrencyCap(), new SplittableRandom(7), TOPICS, Duration.ZERO,
-        nodeCaps);
+        nodeCaps, silenceTimeout);
   }
 
   /** Starts a run of a given definition with partitions p1..pN. */

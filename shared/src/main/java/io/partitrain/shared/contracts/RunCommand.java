@@ -17,7 +17,9 @@ import java.util.List;
   @JsonSubTypes.Type(value = RunCommand.RerunFailed.class, name = "RerunFailed"),
   @JsonSubTypes.Type(value = RunCommand.CancelRun.class, name = "CancelRun"),
   @JsonSubTypes.Type(value = RunCommand.SetCostCap.class, name = "SetCostCap"),
-  @JsonSubTypes.Type(value = RunCommand.SetNodeCap.class, name = "SetNodeCap")
+  @JsonSubTypes.Type(value = RunCommand.SetNodeCap.class, name = "SetNodeCap"),
+  @JsonSubTypes.Type(value = RunCommand.ApplySchedule.class, name = "ApplySchedule"),
+  @JsonSubTypes.Type(value = RunCommand.SetSchedulePaused.class, name = "SetSchedulePaused")
 })
 public sealed interface RunCommand {
 
@@ -122,4 +124,50 @@ public sealed interface RunCommand {
       return "compute/" + computeTarget;
     }
   }
+
+
+  /**
+   * Register (or update) a plan's schedule. From then on the orchestrator starts a run of the plan
+   * at every fire time; the answer is {@link RunEvent.ScheduleApplied}. An update keeps the
+   * schedule's paused state and the fire times already decided.
+   *
+   * @param runId the schedule's key, {@link ScheduleSpec#key}
+   * @param schedule the plan's schedule section
+   * @param definition the validated plan
+   * @param partitions the partitions, in plan order
+   */
+  record ApplySchedule(
+      int schemaVersion,
+      String commandId,
+      String runId,
+      ScheduleSpec schedule,
+      RunDefinition definition,
+      List<PartitionSpec> partitions,
+      String requestedBy,
+      Instant requestedAt)
+      implements RunCommand {
+    public ApplySchedule {
+      partitions = partitions == null ? List.of() : List.copyOf(partitions);
+    }
+  }
+
+  /**
+   * Pause or resume a plan's schedule (an operator's {@code schedule pause|resume PLAN}). While
+   * paused, each fire time is recorded as skipped; nothing starts.
+   *
+   * @param runId the schedule's key, {@link ScheduleSpec#key}
+   * @param planName the plan
+   * @param paused true to pause, false to resume
+   * @param reason why, for the record
+   */
+  record SetSchedulePaused(
+      int schemaVersion,
+      String commandId,
+      String runId,
+      String planName,
+      boolean paused,
+      String requestedBy,
+      String reason,
+      Instant requestedAt)
+      implements RunCommand {}
 }

@@ -28,7 +28,12 @@ import java.util.Map;
   @JsonSubTypes.Type(value = RunEvent.CostReserved.class, name = "CostReserved"),
   @JsonSubTypes.Type(value = RunEvent.CostCharged.class, name = "CostCharged"),
   @JsonSubTypes.Type(value = RunEvent.CostCapChanged.class, name = "CostCapChanged"),
-  @JsonSubTypes.Type(value = RunEvent.NodeCapChanged.class, name = "NodeCapChanged")
+  @JsonSubTypes.Type(value = RunEvent.NodeCapChanged.class, name = "NodeCapChanged"),
+  @JsonSubTypes.Type(value = RunEvent.ScheduleApplied.class, name = "ScheduleApplied"),
+  @JsonSubTypes.Type(value = RunEvent.SchedulePauseChanged.class, name = "SchedulePauseChanged"),
+  @JsonSubTypes.Type(value = RunEvent.ScheduleFired.class, name = "ScheduleFired"),
+  @JsonSubTypes.Type(value = RunEvent.ScheduleSkipped.class, name = "ScheduleSkipped"),
+  @JsonSubTypes.Type(value = RunEvent.AdoptionRequested.class, name = "AdoptionRequested")
 })
 public sealed interface RunEvent {
 
@@ -253,6 +258,106 @@ public sealed interface RunEvent {
       String computeTarget,
       Integer from,
       int to,
+      Instant at)
+      implements RunEvent {}
+
+
+  // ---- schedules: keyed by ScheduleSpec.key(plan); the schedule book is their fold -----------
+
+  /**
+   * A plan's schedule was registered or updated ({@link RunCommand.ApplySchedule}).
+   *
+   * @param runId the schedule's key, {@link ScheduleSpec#key}
+   */
+  record ScheduleApplied(
+      int schemaVersion,
+      String runId,
+      String planName,
+      ScheduleSpec schedule,
+      RunDefinition definition,
+      List<PartitionSpec> partitions,
+      String commandId,
+      String requestedBy,
+      Instant at)
+      implements RunEvent {
+    public ScheduleApplied {
+      partitions = partitions == null ? List.of() : List.copyOf(partitions);
+    }
+  }
+
+  /**
+   * An operator paused or resumed a schedule.
+   *
+   * @param runId the schedule's key, {@link ScheduleSpec#key}
+   */
+  record SchedulePauseChanged(
+      int schemaVersion,
+      String runId,
+      String planName,
+      boolean paused,
+      String commandId,
+      String requestedBy,
+      String reason,
+      Instant at)
+      implements RunEvent {}
+
+  /**
+   * A fire time started its run (the run's {@link RunStarted} follows in the same transaction, or
+   * a {@link CommandRejected} if the run id exists already).
+   *
+   * @param runId the run it starts, named from the plan and {@code scheduledFor}
+   * @param scheduledFor the fire time
+   */
+  record ScheduleFired(
+      int schemaVersion, String runId, String planName, Instant scheduledFor, Instant at)
+      implements RunEvent {}
+
+  /**
+   * A fire time that started nothing, and why.
+   *
+   * @param runId the run it would have started
+   * @param scheduledFor the fire time
+   * @param reason why nothing started
+   * @param detail one line for humans (the active run, how late it was)
+   */
+  record ScheduleSkipped(
+      int schemaVersion,
+      String runId,
+      String planName,
+      Instant scheduledFor,
+      Reason reason,
+      String detail,
+      Instant at)
+      implements RunEvent {
+
+    /** Why a fire time started nothing. */
+    public enum Reason {
+      /** Found later than the schedule's startingDeadline (the orchestrator was down). */
+      MISSED_DEADLINE,
+      /** concurrencyPolicy Forbid and an earlier run of the plan is active. */
+      PREVIOUS_RUN_ACTIVE,
+      /** The schedule is paused. */
+      PAUSED
+    }
+  }
+
+  // ---- liveness ---------------------------------------------------------------------------
+
+  /**
+   * The watcher of an in-flight job went silent (no status or heartbeat for longer than the
+   * silence timeout), so the tracker asked any worker to adopt the job ({@link WorkItem.Kind#ADOPT}).
+   *
+   * @param attempt the attempt whose job is adopted
+   * @param jobName its job
+   * @param lastSeen the last sign of life the tracker had
+   */
+  record AdoptionRequested(
+      int schemaVersion,
+      String runId,
+      String partitionId,
+      int attempt,
+      String jobName,
+      Instant lastSeen,
       Instant at)
       implements RunEvent {}
 }

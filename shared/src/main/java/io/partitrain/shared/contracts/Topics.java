@@ -64,8 +64,16 @@ public record Topics(String prefix) {
     return prefix + ".runs";
   }
 
+  /**
+   * One partition, no messages: the orchestrators' leader election. The instance of the group
+   * {@code PREFIX-orchestrator-leader} that is assigned its partition is the leader.
+   */
+  public String control() {
+    return prefix + ".control";
+  }
+
   public List<String> all() {
-    return List.of(partitions(), work(), status(), finops(), commands(), deadLetters(), runs());
+    return List.of(partitions(), work(), status(), finops(), commands(), deadLetters(), runs(), control());
   }
 
   /** The record key used on partition-scoped topics. */

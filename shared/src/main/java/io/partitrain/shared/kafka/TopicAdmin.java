@@ -45,6 +45,8 @@ public final class TopicAdmin {
     wanted.add(topic(t.commands(), 1, replicationFactor));
     wanted.add(topic(t.deadLetters(), 1, replicationFactor));
     wanted.add(topic(t.runs(), 3, replicationFactor));
+    // Leader election: whoever is assigned its one partition leads.
+    wanted.add(topic(t.control(), 1, replicationFactor));
     try (Admin admin = Admin.create(settings.common("partitrain-topic-admin"))) {
       Set<String> existing = admin.listTopics().names().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();

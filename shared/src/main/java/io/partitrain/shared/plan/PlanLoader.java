@@ -9,6 +9,7 @@ import io.partitrain.shared.contracts.RetryPolicy;
 import io.partitrain.shared.contracts.RunDefinition;
 import io.partitrain.shared.contracts.RunIds;
 import io.partitrain.shared.contracts.RunLimits;
+import io.partitrain.shared.contracts.ScheduleSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,9 @@ import java.util.regex.Pattern;
  *   cap: 120.00
  *   currency: EUR
  *   prices: {Standard_DS3_v2: 0.27, local: 0.10}   # per node-hour; instance_type, else compute
+ * schedule:                      # optional; see ScheduleSpec
+ *   cron: "0 6 * * MON"
+ *   timeZone: Europe/Amsterdam
  * </pre>
  */
 public final class PlanLoader {
@@ -53,7 +57,7 @@ public final class PlanLoader {
   static final String CHECK_RUN_ID = "check-run";
 
   private static final Set<String> TOP_KEYS =
-      Set.of("name", "job", "partitions", "retry", "concurrency", "description", "budget");
+      Set.of("name", "job", "partitions", "retry", "concurrency", "description", "budget", "schedule");
   private static final Pattern NAME = Pattern.compile(NAME_RULE);
   private static final Pattern TAG_NAME = Pattern.compile(TAG_NAME_RULE);
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -81,6 +85,7 @@ public final class PlanLoader {
     RunLimits limits = readLimits(root.path("concurrency"), file, v);
     Path base = planFile.toAbsolutePath().getParent();
     List<PartitionSpec> partitions = readPartitions(root.path("partitions"), base, file, v);
+    ScheduleSpec schedule = ScheduleReader.read(root.path("schedule"), name, file, v);
 
     JobTemplate template = null;
     String job = root.path("job").asText(null);
@@ -110,7 +115,7 @@ public final class PlanLoader {
     }
     RunDefinition definition =
         new RunDefinition(name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits);
-    return new Plan(planFile, definition, partitions, template);
+    return new Plan(planFile, definition, partitions, template, schedule);
   }
 
   /** The run id rule, applied where an id meets a plan (deterministic ids, operator ids). */

@@ -23,7 +23,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -47,8 +49,14 @@ import org.slf4j.LoggerFactory;
  * <p>The job folder is the job's identity: it is created atomically under the job's name, so a
  * second submission of the same name (a redelivered work item, another worker) finds it and never
  * starts a second process. The job's state lives in {@code state.json} beside it, so any worker on
- * the machine can watch it. The biggest limitation: jobs run only as long as the worker process
- * that started them; if it dies, its jobs are reported as lost (INFRA) and retried.
+ * the machine can watch it.
+ *
+ * <p>Jobs outlive their worker: the command runs under a small wrapper (in a session of its own
+ * where {@code setsid} exists) that writes the exit code to {@code exit_code} in the job folder.
+ * When the worker shuts down ({@link #close()}) or is killed, its jobs keep running; a worker that
+ * adopts one reads the exit code when the process ends and records the end. The biggest
+ * limitation: {@code limits.timeout} is enforced only by the worker that started the job; and a
+ * job whose wrapper was killed too (a reboot) is reported lost (INFRA) and retried.
  */
 public final class LocalProcessBackend implements JobBackend {
 
@@ -67,6 +75,11 @@ public final class LocalProcessBackend implements JobBackend {
   private static final String STATE_FILE = "state.json";
   private static final String SPEC_FILE = "job.json";
   private static final String LOG_FILE = "user_logs/std_log.txt";
+  private static final String EXIT_FILE = "exit_code";
+  /** Runs $1 with bash, then writes its exit code to the file $2 (atomically), and exits with it. */
+  private static final String WRAPPER =
+      "bash -c \"$1\"; code=$?; echo $code > \"$2.tmp\" && mv \"$2.tmp\" \"$2\"; exit $code";
+  private static final boolean HAS_SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
 
   private final LocalBackendConfig config;
   private final Clock clock;
@@ -74,6 +87,7 @@ public final class LocalProcessBackend implements JobBackend {
   private final Map<String, OwnedJob> owned = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
   private final Map<String, Instant> deadSince = new ConcurrentHashMap<>();
+  private volatile boolean closing;
 
   public LocalProcessBackend(LocalBackendConfig config, Clock clock) {
     this.config = config;
@@ -204,7 +218,12 @@ public final class LocalProcessBackend implements JobBackend {
       finish(job, dir, null, null);
       return;
     }
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
+    List<String> argv = new ArrayList<>();
+    if (HAS_SETSID) {
+      argv.add("/usr/bin/setsid");
+    }
+    argv.addAll(List.of("bash", "-c", WRAPPER, "partitrain-job", command, dir.resolve(EXIT_FILE).toString()));
+    ProcessBuilder pb = new ProcessBuilder(argv)
         .directory(dir.resolve("code").toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()));
@@ -244,8 +263,13 @@ public final class LocalProcessBackend implements JobBackend {
       int exit = process.waitFor();
       finish(job, dir, exit, timeout);
     } catch (InterruptedException e) {
-      job.kill(KillReason.SHUTDOWN);
-      finish(job, dir, null, null);
+      if (closing) {
+        // Graceful shutdown: the job keeps running; whoever adopts it records its end.
+        log.info("{} leaving job {} (pid {}) running for adoption", ref, ref.jobName(), process.pid());
+      } else {
+        job.kill(KillReason.SHUTDOWN);
+        finish(job, dir, null, null);
+      }
       Thread.currentThread().interrupt();
     } finally {
       running.decrementAndGet();
@@ -334,7 +358,14 @@ public final class LocalProcessBackend implements JobBackend {
 
   private JobObservation readObservation(String jobName, Path dir) {
     LocalJobState s = readState(dir).orElse(LocalJobState.queued());
-    if (isOrphaned(jobName, s)) {
+    Optional<Integer> exit = s.phase() == JobPhase.RUNNING && !owned.containsKey(jobName)
+        ? readExitCode(dir) : Optional.empty();
+    if (exit.isPresent()) {
+      // Started by a worker that is gone; the wrapper left the exit code: record the end.
+      s = endOf(s, exit.get(), dir);
+      writeState(dir, s);
+      deadSince.remove(jobName);
+    } else if (isOrphaned(jobName, s)) {
       // Started by a worker that is gone: nobody will record how it ended.
       s = s.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
           "the job's process is gone and its worker did not record an end", null, clock.instant(), Map.of());
@@ -342,6 +373,28 @@ public final class LocalProcessBackend implements JobBackend {
     return new JobObservation(jobName, s.phase(), s.backendStatus(), s.failureClass(), s.message(),
         s.startedAt(), s.finishedAt(), dir.resolve(LOG_FILE).toString(), null, dir.toString(),
         s.metrics());
+  }
+
+  private static Optional<Integer> readExitCode(Path dir) {
+    try {
+      Path f = dir.resolve(EXIT_FILE);
+      return Files.isRegularFile(f) ? Optional.of(Integer.parseInt(Files.readString(f).trim())) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private LocalJobState endOf(LocalJobState before, int exit, Path dir) {
+    Instant now = clock.instant();
+    if (exit == 0) {
+      return before.ended(JobPhase.SUCCEEDED, "Completed", null, null, 0, now, readMetrics(dir));
+    }
+    if (exit > 128) {
+      return before.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA, "process killed by signal " + (exit - 128),
+          exit, now, Map.of());
+    }
+    return before.ended(JobPhase.FAILED, "Failed", FailureClass.USER, "the job's command exited with code " + exit,
+        exit, now, Map.of());
   }
 
   /** A running job of another worker whose process has been gone for longer than the grace. */
@@ -397,10 +450,14 @@ public final class LocalProcessBackend implements JobBackend {
     return running.get();
   }
 
-  /** Kills the jobs this backend runs: a local job cannot outlive the process that watches it. */
+  /**
+   * Stops watching: running jobs keep running (another worker adopts them and records their end);
+   * jobs not started yet are recorded as failed (INFRA), so the tracker retries them.
+   */
   @Override
   public void close() {
-    owned.values().forEach(j -> j.kill(KillReason.SHUTDOWN));
+    closing = true;
+    owned.values().stream().filter(j -> j.process == null).forEach(j -> j.kill(KillReason.SHUTDOWN));
     slots.shutdownNow();
     try {
       slots.awaitTermination(10, TimeUnit.SECONDS);

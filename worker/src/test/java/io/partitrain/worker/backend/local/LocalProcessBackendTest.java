@@ -141,6 +141,31 @@ class LocalProcessBackendTest {
   }
 
   @Test
+  void aJobOutlivesItsWorkersShutdownAndTheAdopterRecordsItsExitCode() throws IOException {
+    backend(0);
+    Path go = jobs.resolve("go");
+    JobRef ref = ref();
+    var spec = spec("while [ ! -f " + go + " ]; do sleep 0.05; done; echo done >> " + jobs.resolve("count.txt"),
+        Map.of(), null, null);
+    backend.submit(new JobRequest(ref, spec, Map.of()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> backend.observe(ref).orElseThrow().phase() == JobPhase.RUNNING);
+    backend.close();
+    backend = null;
+
+    var adopter = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, 0, 1), Clock.systemUTC());
+    try {
+      assertThat(adopter.observe(ref).orElseThrow().phase()).as("still running after its worker closed")
+          .isEqualTo(JobPhase.RUNNING);
+      Files.writeString(go, "");
+      await().atMost(Duration.ofSeconds(30)).until(() -> adopter.observe(ref).orElseThrow().isTerminal());
+      assertThat(adopter.observe(ref).orElseThrow().phase()).isEqualTo(JobPhase.SUCCEEDED);
+      assertThat(jobs.resolve("count.txt")).hasContent("done");
+    } finally {
+      adopter.close();
+    }
+  }
+
+  @Test
   void shellQuotingKeepsValuesLiteral() {
     assertThat(LocalProcessBackend.shellQuote("it's $(rm -rf /)")).isEqualTo("'it'\\''s $(rm -rf /)'");
   }

@@ -1,0 +1,116 @@
+package io.partitrain.deploy;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A service jar (orchestrator or worker) running in a JVM of its own, with its log in a file, and
+ * signals sent to it as an operator or a node failure would: SIGTERM, SIGKILL, SIGSTOP, SIGCONT.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  final String name;
+  final Path log;
+  private final Process process;
+
+  private ServiceProcess(String name, Path log, Process process) {
+    this.name = name;
+    this.log = log;
+    this.process = process;
+  }
+
+  static Path serviceJar(String module) {
+    try (Stream<Path> files = Files.list(ROOT.resolve(module).resolve("target"))) {
+      return files.filter(p -> p.getFileName().toString().endsWith("-service.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no " + module + " service jar; run mvn package first"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ServiceProcess start(String module, String name, Path dir, Map<String, String> env) {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+        "-jar", serviceJar(module).toString()));
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env);
+    try {
+      return new ServiceProcess(name, log, pb.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  void signal(String sig) {
+    try {
+      Process p = new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).inheritIO().start();
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  String logText() {
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until the log contains {@code text}; returns when the test saw it. */
+  Instant awaitLog(String text, Duration timeout) {
+    await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+        .alias(name + " logs '" + text + "'").until(() -> logText().contains(text));
+    return Instant.now();
+  }
+
+  /** Waits for the process to exit; returns how long that took. */
+  Duration awaitExit(Duration timeout) throws InterruptedException {
+    long start = System.nanoTime();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(name + " did not exit within " + timeout);
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      signal("CONT");
+      process.destroyForcibly();
+    }
+  }
+}
