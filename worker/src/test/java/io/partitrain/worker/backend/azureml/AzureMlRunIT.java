@@ -97,7 +97,9 @@ class AzureMlRunIT {
         .writes(1000, 1000).reads(10_000, 10_000).build(), meters);
     int n = 140;
 
-    harness = new RunHarness(backend).start(partitions(n), 16, Duration.ofMillis(200));
+    // Four submitting threads: enough to outrun the refill many times over, few enough that no one
+    // request meets 429 more often than azureml.throttle.maxAttempts allows.
+    harness = new RunHarness(backend).start(partitions(n), 4, Duration.ofMillis(200));
     await().atMost(Duration.ofSeconds(60)).until(() -> fake.creates() == n);
 
     List<Instant> times = new ArrayList<>(fake.createTimes);
