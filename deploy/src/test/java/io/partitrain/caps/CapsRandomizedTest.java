@@ -1,5 +1,6 @@
 package io.partitrain.caps;
 
+import io.partitrain.shared.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -33,11 +34,8 @@ import io.partitrain.worker.backend.SubmitResult;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -98,7 +96,7 @@ class CapsRandomizedTest {
   private static final class World {
     final long seed;
     final SplittableRandom rnd;
-    final StepClock clock = new StepClock(Instant.parse("2026-11-23T05:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T05:00:00Z"));
     final SimulatedBackend cloud;
     final Tracker tracker;
     final List<JobWatcher> workers = new ArrayList<>();
@@ -337,31 +335,4 @@ class CapsRandomizedTest {
 
   private record Delayed<T>(T value, Instant at) {}
 
-  /** A clock the test steps. */
-  static final class StepClock extends Clock {
-    private Instant now;
-
-    StepClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

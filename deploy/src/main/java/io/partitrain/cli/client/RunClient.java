@@ -201,32 +201,9 @@ public final class RunClient implements AutoCloseable {
   }
 
   private static String commandIdOf(RunEvent e) {
-    if (e instanceof RunEvent.RunStarted s) {
-      return s.commandId();
-    }
-    if (e instanceof RunEvent.RerunAccepted r) {
-      return r.commandId();
-    }
-    if (e instanceof RunEvent.CancelAccepted c) {
-      return c.commandId();
-    }
-    if (e instanceof RunEvent.CommandRejected c) {
-      return c.commandId();
-    }
-    if (e instanceof RunEvent.CostCapChanged c) {
-      return c.commandId();
-    }
-    if (e instanceof RunEvent.NodeCapChanged c) {
-      return c.commandId();
-    }
-    if (e instanceof RunEvent.ScheduleApplied a) {
-      return a.commandId();
-    }
-    if (e instanceof RunEvent.SchedulePauseChanged p) {
-      return p.commandId();
-    }
-    return null;
+    return e instanceof RunEvent.Answer answer ? answer.commandId() : null;
   }
+
 
   private static Optional<RunEvent> decode(ConsumerRecord<String, byte[]> r) {
     try {

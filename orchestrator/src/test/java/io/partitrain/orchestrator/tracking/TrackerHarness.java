@@ -1,5 +1,6 @@
 package io.partitrain.orchestrator.tracking;
 
+import io.partitrain.shared.testing.MutableClock;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.orchestrator.admission.Admission;
@@ -171,9 +172,7 @@ final class TrackerHarness {
           continue;
         }
         log.add(e);
-        if (e instanceof RunEvent.RunStarted || e instanceof RunEvent.CommandRejected
-            || e instanceof RunEvent.CostCapChanged || e instanceof RunEvent.NodeCapChanged
-            || e instanceof RunEvent.RerunAccepted || e instanceof RunEvent.CancelAccepted) {
+        if (e instanceof RunEvent.Answer) {
           answers.add(e);
         }
       }

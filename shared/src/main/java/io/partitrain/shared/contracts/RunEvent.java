@@ -44,6 +44,14 @@ public sealed interface RunEvent {
   Instant at();
 
   /**
+   * An event that answers an operator's {@link RunCommand}: it carries the command's id, which is
+   * how the CLI finds the answer to what it sent.
+   */
+  non-sealed interface Answer extends RunEvent {
+    String commandId();
+  }
+
+  /**
    * A run was accepted and its partitions scheduled.
    *
    * @param definition the plan it runs
@@ -59,7 +67,7 @@ public sealed interface RunEvent {
       String commandId,
       String requestedBy,
       Instant at)
-      implements RunEvent {}
+      implements Answer {}
 
   /**
    * One move of one partition's state machine.
@@ -132,7 +140,7 @@ public sealed interface RunEvent {
       String reason,
       List<String> partitionIds,
       Instant at)
-      implements RunEvent {
+      implements Answer {
     public RerunAccepted {
       partitionIds = partitionIds == null ? List.of() : List.copyOf(partitionIds);
     }
@@ -146,7 +154,7 @@ public sealed interface RunEvent {
       String requestedBy,
       String reason,
       Instant at)
-      implements RunEvent {}
+      implements Answer {}
 
   /** Every partition of the run is terminal. A rerun reopens the run; it then completes again. */
   record RunCompleted(int schemaVersion, String runId, RunSummary summary, Instant at)
@@ -157,7 +165,7 @@ public sealed interface RunEvent {
    */
   record CommandRejected(
       int schemaVersion, String runId, String commandId, String reason, Instant at)
-      implements RunEvent {}
+      implements Answer {}
 
   /** The run's current summary, published for readers; not a decision, ignored on replay. */
   record RunSnapshot(int schemaVersion, String runId, RunSummary summary, Instant at)
@@ -238,7 +246,7 @@ public sealed interface RunEvent {
       BigDecimal from,
       BigDecimal to,
       Instant at)
-      implements RunEvent {}
+      implements Answer {}
 
   /**
    * An operator set a compute target's node cap ({@link RunCommand.SetNodeCap}); it applies to
@@ -259,7 +267,7 @@ public sealed interface RunEvent {
       Integer from,
       int to,
       Instant at)
-      implements RunEvent {}
+      implements Answer {}
 
 
   // ---- schedules: keyed by ScheduleSpec.key(plan); the schedule book is their fold -----------
@@ -279,7 +287,7 @@ public sealed interface RunEvent {
       String commandId,
       String requestedBy,
       Instant at)
-      implements RunEvent {
+      implements Answer {
     public ScheduleApplied {
       partitions = partitions == null ? List.of() : List.copyOf(partitions);
     }
@@ -299,7 +307,7 @@ public sealed interface RunEvent {
       String requestedBy,
       String reason,
       Instant at)
-      implements RunEvent {}
+      implements Answer {}
 
   /**
    * A fire time started its run (the run's {@link RunStarted} follows in the same transaction, or

@@ -1,5 +1,6 @@
 package io.partitrain.worker.backend;
 
+import io.partitrain.shared.testing.MutableClock;
 import io.partitrain.shared.testing.WorkItemBuilder;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
@@ -10,7 +11,7 @@ import java.util.Set;
 
 class SimulatedBackendContractTest extends JobBackendContract {
 
-  private final io.partitrain.worker.backend.TestClock clock = new TestClock(Instant.parse("2026-11-23T05:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T05:00:00Z"));
   private SimulatedBackend simulated;
 
   @Override

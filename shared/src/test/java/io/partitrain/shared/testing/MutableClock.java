@@ -1,4 +1,4 @@
-package io.partitrain.orchestrator.tracking;
+package io.partitrain.shared.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand, so that nothing in a test waits for real time to pass. */
 public final class MutableClock extends Clock {
 
   private volatile Instant now;
@@ -15,7 +15,7 @@ public final class MutableClock extends Clock {
     this.now = start;
   }
 
-  public void advance(Duration d) {
+  public synchronized void advance(Duration d) {
     now = now.plus(d);
   }
 
