@@ -81,7 +81,9 @@ public record FinOpsReport(
       } else if (e instanceof RunEvent.PartitionTransitioned t) {
         if (t.to() == PartitionState.DEFERRED_BY_COST) {
           deferrals.put(t.partitionId(), new Deferral(t.partitionId(), t.at(), null));
-        } else if (t.from() == PartitionState.DEFERRED_BY_COST && deferrals.containsKey(t.partitionId())) {
+        } else if (t.from() == PartitionState.DEFERRED_BY_COST && t.to() == PartitionState.ADMITTED
+            && deferrals.containsKey(t.partitionId())) {
+          // Only an admission ends a deferral; a canceled deferred partition never ran again.
           Deferral d = deferrals.get(t.partitionId());
           deferrals.put(t.partitionId(), new Deferral(t.partitionId(), d.deferredAt(), t.at()));
         }

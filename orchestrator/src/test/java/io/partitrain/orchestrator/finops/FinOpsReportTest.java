@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** {@link FinOpsReport}: a run's money from its run events and its FinOps records. */
@@ -194,9 +193,6 @@ class FinOpsReportTest {
         new FinOpsReport.Deferral("p4", t(3), null));
   }
 
-  @Disabled("BUG: FinOpsReport.of (FinOpsReport.java:84) treats every move out of DEFERRED_BY_COST as a re-admission;"
-      + " a deferred partition that is canceled (DEFERRED_BY_COST -> CANCELED, allowed by PartitionState) gets"
-      + " readmittedAt = the cancel time, so the report says it was admitted again")
   @Test
   void aDeferredPartitionThatIsCanceledWasNeverAdmittedAgain() {
     List<RunEvent> events = List.of(

@@ -70,8 +70,9 @@ final class BudgetReader {
       }
       if (budget.priceOf(job).isEmpty()) {
         v.add(new PlanViolation(file, "budget.prices", budget.prices().keySet().toString(),
-            "has no price for partition '" + p.id() + "': instance_type '" + job.resources().instanceType()
-                + "' or compute target '" + job.computeTarget() + "'"));
+            "has no price for partition '" + p.id() + "': "
+                + (job.resources().instanceType() == null ? "" : "instance_type '" + job.resources().instanceType() + "' or ")
+                + "compute target '" + job.computeTarget() + "'"));
         return;
       }
     }
