@@ -12,6 +12,7 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.DeadLetters;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
 import java.time.Clock;
@@ -56,7 +57,6 @@ import org.slf4j.LoggerFactory;
 public final class Orchestrator implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
-  private static final Duration REBUILD_POLL = Duration.ofMillis(200);
   private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
 
   /** Header on every record an orchestrator writes: which instance wrote it (for audits and tests). */
@@ -235,32 +235,22 @@ public final class Orchestrator implements Runnable, AutoCloseable {
 
   /** Reads the runs topic from the beginning to its end and replays it into {@code t}. */
   private long rebuild(Tracker t) {
-    long count = 0;
+    long[] count = {0};
     try (Consumer<String, byte[]> reader =
         new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-replay", null))) {
-      List<TopicPartition> parts = partitionsOf(reader, List.of(topics.runs()));
-      reader.assign(parts);
+      List<TopicPartition> parts = TopicReader.assignAll(reader, topics.runs());
       reader.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = reader.endOffsets(parts);
-      while (parts.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> record : reader.poll(REBUILD_POLL)) {
-          RunEvent event;
-          try {
-            event = Json.read(record.value(), RunEvent.class);
-          } catch (UnreadableMessageException e) {
-            log.warn("skipping unreadable run event at {}-{}@{}: {}", record.topic(), record.partition(),
-                record.offset(), e.getMessage());
-            continue;
-          }
-          t.replay(event);
-          count++;
+      TopicReader.readToEnd(reader, parts, record -> {
+        try {
+          t.replay(Json.read(record.value(), RunEvent.class));
+          count[0]++;
+        } catch (UnreadableMessageException e) {
+          log.warn("skipping unreadable run event at {}-{}@{}: {}", record.topic(), record.partition(),
+              record.offset(), e.getMessage());
         }
-        if (closed.get()) {
-          throw new WakeupException();
-        }
-      }
+      }, closed::get);
     }
-    return count;
+    return count[0];
   }
 
   private static List<TopicPartition> partitionsOf(Consumer<?, ?> c, List<String> names) {

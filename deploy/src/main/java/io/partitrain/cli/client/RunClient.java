@@ -6,6 +6,7 @@ import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
 import java.time.Duration;
@@ -51,8 +52,7 @@ public final class RunClient implements AutoCloseable {
    */
   public RunEvent send(RunCommand command, Duration timeout) {
     try (KafkaConsumer<String, byte[]> reader = reader()) {
-      List<TopicPartition> parts = runsPartitions(reader);
-      reader.assign(parts);
+      List<TopicPartition> parts = TopicReader.assignAll(reader, kafka.topics().runs());
       reader.seekToEnd(parts);
       parts.forEach(reader::position);
       producer.send(new ProducerRecord<>(kafka.topics().commands(), command.runId(), Json.toBytes(command)))
@@ -119,8 +119,7 @@ public final class RunClient implements AutoCloseable {
   public RunSummary follow(String runId, Instant since, Predicate<RunSummary> done,
       Consumer<RunSummary> progress, Duration timeout) {
     try (KafkaConsumer<String, byte[]> reader = reader()) {
-      List<TopicPartition> parts = runsPartitions(reader);
-      reader.assign(parts);
+      List<TopicPartition> parts = TopicReader.assignAll(reader, kafka.topics().runs());
       seekToTime(reader, parts, since);
       Instant deadline = Instant.now().plus(timeout);
       RunSummary last = null;
@@ -151,21 +150,8 @@ public final class RunClient implements AutoCloseable {
   }
 
   private void readAll(Consumer<RunEvent> sink) {
-    readAll(Instant.EPOCH, sink);
-  }
-
-  /** Reads the runs topic from the first record written at or after {@code since} to its end. */
-  private void readAll(Instant since, Consumer<RunEvent> sink) {
     try (KafkaConsumer<String, byte[]> reader = reader()) {
-      List<TopicPartition> parts = runsPartitions(reader);
-      reader.assign(parts);
-      seekToTime(reader, parts, since);
-      Map<TopicPartition, Long> end = reader.endOffsets(parts);
-      while (parts.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
-          decode(r).ifPresent(sink);
-        }
-      }
+      TopicReader.readAll(reader, kafka.topics().runs(), r -> decode(r).ifPresent(sink));
     }
   }
 
@@ -215,13 +201,6 @@ public final class RunClient implements AutoCloseable {
 
   private KafkaConsumer<String, byte[]> reader() {
     return new KafkaConsumer<>(kafka.consumer(clientId + "-reader", null));
-  }
-
-  private List<TopicPartition> runsPartitions(KafkaConsumer<String, byte[]> reader) {
-    List<TopicPartition> parts = new ArrayList<>();
-    reader.partitionsFor(kafka.topics().runs())
-        .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
-    return parts;
   }
 
   @Override
