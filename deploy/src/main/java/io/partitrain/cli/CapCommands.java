@@ -2,9 +2,7 @@ package io.partitrain.cli;
 
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.RunCommand;
-import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Schema;
-import io.partitrain.shared.serde.Json;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
@@ -36,7 +34,7 @@ public final class CapCommands {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd = new RunCommand.SetCostCap(Schema.VERSION, UUID.randomUUID().toString(), runId, to,
             RunCommands.user(), reason, Instant.now());
-        return print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
   }
@@ -56,24 +54,8 @@ public final class CapCommands {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd = new RunCommand.SetNodeCap(Schema.VERSION, UUID.randomUUID().toString(),
             RunCommand.SetNodeCap.keyOf(target), target, nodes, RunCommands.user(), reason, Instant.now());
-        return print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
-  }
-
-  static int print(CommandSpec spec, RunEvent answer, OutputFormat output) {
-    var out = spec.commandLine().getOut();
-    if (output == OutputFormat.json) {
-      out.println(Json.toPrettyString(answer));
-    } else if (answer instanceof RunEvent.CostCapChanged c) {
-      out.printf("run %s: cost cap %s -> %s (%s)%n", c.runId(), FinOpsCommands.m(c.from()), FinOpsCommands.m(c.to()), c.reason());
-    } else if (answer instanceof RunEvent.NodeCapChanged c) {
-      out.printf("compute target %s: node cap %s -> %d (%s)%n", c.computeTarget(),
-          c.from() == null ? "none" : c.from().toString(), c.to(), c.reason());
-    } else if (answer instanceof RunEvent.CommandRejected r) {
-      spec.commandLine().getErr().println("partitrain: rejected: " + r.reason());
-    }
-    out.flush();
-    return answer instanceof RunEvent.CommandRejected ? PartitrainCli.EXIT_REJECTED : PartitrainCli.EXIT_OK;
   }
 }

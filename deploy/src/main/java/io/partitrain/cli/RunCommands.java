@@ -161,6 +161,7 @@ public final class RunCommands {
     }
   }
 
+  /** Prints the orchestrator's answer to any command; a rejection goes to stderr and exits 2. */
   static int printAnswer(CommandSpec spec, RunEvent answer, OutputFormat output) {
     var out = spec.commandLine().getOut();
     if (output == OutputFormat.json) {
@@ -172,9 +173,20 @@ public final class RunCommands {
           r.partitionIds().isEmpty() ? "" : ": " + String.join(", ", r.partitionIds()));
     } else if (answer instanceof RunEvent.CancelAccepted c) {
       out.printf("run %s: cancel accepted%n", c.runId());
+    } else if (answer instanceof RunEvent.CostCapChanged c) {
+      out.printf("run %s: cost cap %s -> %s (%s)%n", c.runId(), FinOpsCommands.m(c.from()), FinOpsCommands.m(c.to()), c.reason());
+    } else if (answer instanceof RunEvent.NodeCapChanged c) {
+      out.printf("compute target %s: node cap %s -> %d (%s)%n", c.computeTarget(),
+          c.from() == null ? "none" : c.from().toString(), c.to(), c.reason());
+    } else if (answer instanceof RunEvent.ScheduleApplied a) {
+      out.printf("schedule of %s applied: '%s' in %s, %s%n", a.planName(), a.schedule().cron(),
+          a.schedule().timeZone(), a.schedule().concurrencyPolicy());
+    } else if (answer instanceof RunEvent.SchedulePauseChanged p) {
+      out.printf("schedule of %s %s%n", p.planName(), p.paused() ? "paused" : "resumed");
     } else if (answer instanceof RunEvent.CommandRejected r) {
       spec.commandLine().getErr().println("partitrain: rejected: " + r.reason());
     }
+    out.flush();
     return answer instanceof RunEvent.CommandRejected ? PartitrainCli.EXIT_REJECTED : PartitrainCli.EXIT_OK;
   }
 }

@@ -143,7 +143,7 @@ public final class ScheduleCommands {
           ScheduleSpec.key(plan.name()), plan.schedule(), plan.definition(), plan.partitions(), RunCommands.user(),
           Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
   }
@@ -162,7 +162,7 @@ public final class ScheduleCommands {
       var cmd = new RunCommand.SetSchedulePaused(Schema.VERSION, UUID.randomUUID().toString(),
           ScheduleSpec.key(plan), plan, pause(), RunCommands.user(), reason, Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
   }
@@ -182,20 +182,5 @@ public final class ScheduleCommands {
     boolean pause() {
       return false;
     }
-  }
-
-  static int print(CommandSpec spec, RunEvent answer, OutputFormat output) {
-    var out = spec.commandLine().getOut();
-    if (output == OutputFormat.json) {
-      out.println(Json.toPrettyString(answer));
-    } else if (answer instanceof RunEvent.ScheduleApplied a) {
-      out.printf("schedule of %s applied: '%s' in %s, %s%n", a.planName(), a.schedule().cron(),
-          a.schedule().timeZone(), a.schedule().concurrencyPolicy());
-    } else if (answer instanceof RunEvent.SchedulePauseChanged p) {
-      out.printf("schedule of %s %s%n", p.planName(), p.paused() ? "paused" : "resumed");
-    } else if (answer instanceof RunEvent.CommandRejected r) {
-      spec.commandLine().getErr().println("partitrain: rejected: " + r.reason());
-    }
-    return answer instanceof RunEvent.CommandRejected ? PartitrainCli.EXIT_REJECTED : PartitrainCli.EXIT_OK;
   }
 }

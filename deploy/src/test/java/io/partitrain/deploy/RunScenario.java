@@ -3,7 +3,6 @@ package io.partitrain.deploy;
 import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.JobStatusEvent;
-import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Topics;
@@ -106,7 +105,4 @@ final class RunScenario {
     return out;
   }
 
-  static List<PartitionSpec> noPartitions() {
-    return List.of();
-  }
 }

@@ -24,7 +24,7 @@ import java.util.Properties;
 
 /**
  * The worker service: {@code java -jar partitrain-worker-VERSION-service.jar}. Configured by
- * environment variables (see {@link #usage()}); many replicas share the work.
+ * environment variables (the constants below); many replicas share the work.
  */
 public final class WorkerMain {
 
@@ -114,9 +114,4 @@ public final class WorkerMain {
     return AzureMlConfig.fromProperties(map);
   }
 
-  static String usage() {
-    return String.join(", ", KafkaSettings.BOOTSTRAP_ENV, BACKEND, WORKER_ID, TOPIC_PREFIX,
-        LOCAL_JOBS_DIR, LOCAL_SLOTS, INJECTED_INFRA_FAILURE_RATE, REPLICATION_FACTOR, AZUREML_CONFIG_FILE,
-        HEARTBEAT_INTERVAL, POLL_INTERVAL, SESSION_TIMEOUT, SIMULATED_DURATION);
-  }
 }

@@ -54,8 +54,6 @@ public final class Tracker {
 
   private static final Logger log = LoggerFactory.getLogger(Tracker.class);
 
-  /** How often a run's snapshot is published while it changes. */
-  public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMillis(500);
 
   private final Clock clock;
   private final Admission admission;

@@ -43,12 +43,6 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
     return new KafkaSettings(bootstrapServers, Topics.defaults(), Map.of());
   }
 
-  /** From {@value #BOOTSTRAP_ENV}; null when it is not set. */
-  public static KafkaSettings fromEnvironment() {
-    String servers = System.getenv(BOOTSTRAP_ENV);
-    return servers == null || servers.isBlank() ? null : of(servers);
-  }
-
   public Map<String, Object> common(String clientId) {
     Map<String, Object> p = new HashMap<>(extra);
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

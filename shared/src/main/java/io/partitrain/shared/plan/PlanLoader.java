@@ -7,7 +7,6 @@ import io.partitrain.shared.contracts.PartitionIds;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RetryPolicy;
 import io.partitrain.shared.contracts.RunDefinition;
-import io.partitrain.shared.contracts.RunIds;
 import io.partitrain.shared.contracts.RunLimits;
 import io.partitrain.shared.contracts.ScheduleSpec;
 import java.io.IOException;
@@ -116,11 +115,6 @@ public final class PlanLoader {
     RunDefinition definition =
         new RunDefinition(name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits);
     return new Plan(planFile, definition, partitions, template, schedule);
-  }
-
-  /** The run id rule, applied where an id meets a plan (deterministic ids, operator ids). */
-  public static void checkRunId(String runId) {
-    RunIds.requireValid(runId);
   }
 
   private static JsonNode readYaml(Path file) {

@@ -40,9 +40,4 @@ public record JobObservation(
   public boolean isTerminal() {
     return phase.isTerminal();
   }
-
-  /** Whether a watcher should report {@code next} after having reported this observation. */
-  public boolean differsFrom(JobObservation next) {
-    return next.phase != phase;
-  }
 }

@@ -85,7 +85,6 @@ public final class LocalProcessBackend implements JobBackend {
   private final Clock clock;
   private final ExecutorService slots;
   private final Map<String, OwnedJob> owned = new ConcurrentHashMap<>();
-  private final AtomicInteger running = new AtomicInteger();
   private final Map<String, Instant> deadSince = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
@@ -245,7 +244,6 @@ public final class LocalProcessBackend implements JobBackend {
       return;
     }
     job.process = process;
-    running.incrementAndGet();
     writeState(dir, LocalJobState.queued().running(process.pid(), clock.instant()));
     log.info("{} started job {} (pid {})", ref, ref.jobName(), process.pid());
     try {
@@ -271,8 +269,6 @@ public final class LocalProcessBackend implements JobBackend {
         finish(job, dir, null, null);
       }
       Thread.currentThread().interrupt();
-    } finally {
-      running.decrementAndGet();
     }
   }
 
@@ -443,11 +439,6 @@ public final class LocalProcessBackend implements JobBackend {
             FailureClass.CANCELED, "canceled before it started", null, clock.instant(), Map.of()));
       }
     }
-  }
-
-  /** Jobs whose process is running now. */
-  public int runningJobs() {
-    return running.get();
   }
 
   /**
