@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * {@value #VALIDATION_DAYS} training days, refits on all training days, forecasts the holdout from
  * the end of training, and writes {@code model.json} and {@code metrics.json} to the model folder.
  *
- * <p>The model is exponential smoothing with a weekly season of length 7 (Holt-Winters, additive
- * or multiplicative, whichever validates better). Demand also has a yearly season, which 13 weeks
+ * <p>The model is exponential smoothing with a weekly season of length 7 (Holt-Winters, additive or
+ * multiplicative, whichever validates better). Demand also has a yearly season, which 13 weeks
  * ahead matters more than any trend; two years of data are too few to smooth a 365-day season, so
  * when the series has a year of history before the validation slice, the forecast carries the
  * yearly shape as last year's ratio: the {@value #YEARLY_WINDOW}-day mean around the same day
@@ -41,9 +41,9 @@ import java.util.regex.Pattern;
  * value and rule); 1 anything unexpected. Needs only a JDK 17: the launcher compiles this file.
  *
  * <p>Biggest advantage: a few readable parameters, fitted in milliseconds, that reproduce every
- * forecast from model.json plus the sales file. Biggest limitation: one year of history defines
- * the yearly shape, so a one-off event last year (a promotion, a closure, a moving holiday such
- * as Easter) is forecast to happen again on the same weekday this year.
+ * forecast from model.json plus the sales file. Biggest limitation: one year of history defines the
+ * yearly shape, so a one-off event last year (a promotion, a closure, a moving holiday such as
+ * Easter) is forecast to happen again on the same weekday this year.
  */
 public class Train {
 
@@ -91,37 +91,56 @@ public class Train {
     int validationStart = trainRows - VALIDATION_DAYS;
     series.requireSales(validationStart, trainRows, "validation");
     series.requireSales(trainRows, series.size(), "holdout");
-    say("%s read %d rows %s..%s from %s, mean %.1f units/day", tag, series.size(),
-        series.dateAt(0), series.last(), args.sales(), series.mean());
-    say("%s train %s..%s (%d rows), holdout %s..%s (%d rows)", tag, series.dateAt(0),
-        series.dateAt(trainRows - 1), trainRows, series.dateAt(trainRows), series.last(),
+    say(
+        "%s read %d rows %s..%s from %s, mean %.1f units/day",
+        tag, series.size(), series.dateAt(0), series.last(), args.sales(), series.mean());
+    say(
+        "%s train %s..%s (%d rows), holdout %s..%s (%d rows)",
+        tag,
+        series.dateAt(0),
+        series.dateAt(trainRows - 1),
+        trainRows,
+        series.dateAt(trainRows),
+        series.last(),
         HOLDOUT_DAYS);
 
-    boolean yearly = Yearly.covers(y, validationStart - 1) && Yearly.covers(y, trainRows - 1)
-        && Yearly.covers(y, series.size() - 1);
+    boolean yearly =
+        Yearly.covers(y, validationStart - 1)
+            && Yearly.covers(y, trainRows - 1)
+            && Yearly.covers(y, series.size() - 1);
     Search search = Search.run(y, validationStart, yearly);
     Params best = search.best();
-    say("%s %s; grid search over %d candidates on validation %s..%s: best %s, mape %.4f", tag,
-        yearly ? "weekly season x last year's profile" : "weekly season + damped trend (under a"
-            + " year of history: no yearly profile)", search.candidates(),
-        series.dateAt(validationStart), series.dateAt(trainRows - 1), best, search.bestScore());
+    say(
+        "%s %s; grid search over %d candidates on validation %s..%s: best %s, mape %.4f",
+        tag,
+        yearly
+            ? "weekly season x last year's profile"
+            : "weekly season + damped trend (under a" + " year of history: no yearly profile)",
+        search.candidates(),
+        series.dateAt(validationStart),
+        series.dateAt(trainRows - 1),
+        best,
+        search.bestScore());
 
     HoltWinters model = HoltWinters.init(y, best);
     model.fit(0, trainRows);
     State atTrainEnd = model.state();
     Metrics metrics = Metrics.of(y, trainRows, model.forecast(HOLDOUT_DAYS));
     Metrics naive = Metrics.of(y, trainRows, seasonalNaive(y, trainRows));
-    say("%s holdout: mape %.4f rmse %.2f (seasonal naive: mape %.4f rmse %.2f)", tag,
-        metrics.mape(), metrics.rmse(), naive.mape(), naive.rmse());
+    say(
+        "%s holdout: mape %.4f rmse %.2f (seasonal naive: mape %.4f rmse %.2f)",
+        tag, metrics.mape(), metrics.rmse(), naive.mape(), naive.rmse());
 
     // Same parameters, state carried through the holdout: the model that forecasts next week.
     model.fit(trainRows, series.size());
     Files.createDirectories(args.model());
-    Files.writeString(args.model().resolve("model.json"), Json.model(args.store(), series,
-        trainRows, search, atTrainEnd, model, metrics, naive));
+    Files.writeString(
+        args.model().resolve("model.json"),
+        Json.model(args.store(), series, trainRows, search, atTrainEnd, model, metrics, naive));
     Files.writeString(args.model().resolve("metrics.json"), Json.metrics(metrics, trainRows));
-    say("%s wrote model.json and metrics.json to %s in %d ms", tag, args.model(),
-        (System.nanoTime() - started) / 1_000_000);
+    say(
+        "%s wrote model.json and metrics.json to %s in %d ms",
+        tag, args.model(), (System.nanoTime() - started) / 1_000_000);
   }
 
   /** Last training week repeated: the baseline the model has to beat, logged and saved. */
@@ -163,8 +182,8 @@ public class Train {
           throw new BadInputException("missing argument " + key + "; " + USAGE);
         }
       }
-      return new Args(Path.of(values.get("--sales")), Path.of(values.get("--model")),
-          values.get("--store"));
+      return new Args(
+          Path.of(values.get("--sales")), Path.of(values.get("--model")), values.get("--store"));
     }
   }
 
@@ -179,8 +198,9 @@ public class Train {
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         String header = reader.readLine();
         if (header == null || !header.replace("\uFEFF", "").strip().equalsIgnoreCase(HEADER)) {
-          throw bad(file, "line 1: header " + quote(header) + "; rule: the first line is '"
-              + HEADER + "'");
+          throw bad(
+              file,
+              "line 1: header " + quote(header) + "; rule: the first line is '" + HEADER + "'");
         }
         for (String text = reader.readLine(); text != null; text = reader.readLine()) {
           line++;
@@ -190,8 +210,13 @@ public class Train {
           String at = "row " + (line - 1) + " (line " + line + "): ";
           String[] fields = text.split(",", -1);
           if (fields.length != 2) {
-            throw bad(file, at + quote(text) + " has " + fields.length
-                + " fields; rule: each row is 'date,units'");
+            throw bad(
+                file,
+                at
+                    + quote(text)
+                    + " has "
+                    + fields.length
+                    + " fields; rule: each row is 'date,units'");
           }
           LocalDate date = parseDate(file, at, fields[0].strip());
           if (previous != null) {
@@ -207,9 +232,18 @@ public class Train {
         throw bad(file, "line " + (line + 1) + ": not UTF-8 text");
       }
       if (units.size() < MIN_ROWS) {
-        throw bad(file, units.size() + " data rows; rule: at least " + MIN_ROWS + " ("
-            + HOLDOUT_DAYS + " holdout + " + VALIDATION_DAYS + " validation + " + MIN_FIT_DAYS
-            + " to fit)");
+        throw bad(
+            file,
+            units.size()
+                + " data rows; rule: at least "
+                + MIN_ROWS
+                + " ("
+                + HOLDOUT_DAYS
+                + " holdout + "
+                + VALIDATION_DAYS
+                + " validation + "
+                + MIN_FIT_DAYS
+                + " to fit)");
       }
       return new Series(file, start, units.stream().mapToDouble(Double::doubleValue).toArray());
     }
@@ -220,12 +254,26 @@ public class Train {
         throw bad(file, at + "date " + date + " is duplicated; rule: one row per day");
       }
       if (date.isBefore(previous)) {
-        throw bad(file, at + "date " + date + " is earlier than the previous row's " + previous
-            + "; rule: dates in increasing order");
+        throw bad(
+            file,
+            at
+                + "date "
+                + date
+                + " is earlier than the previous row's "
+                + previous
+                + "; rule: dates in increasing order");
       }
       if (!date.equals(previous.plusDays(1))) {
-        throw bad(file, at + "date " + date + " skips " + (ChronoUnit.DAYS.between(previous, date)
-            - 1) + " day(s) after " + previous + "; rule: a row for every day (closed: units 0)");
+        throw bad(
+            file,
+            at
+                + "date "
+                + date
+                + " skips "
+                + (ChronoUnit.DAYS.between(previous, date) - 1)
+                + " day(s) after "
+                + previous
+                + "; rule: a row for every day (closed: units 0)");
       }
     }
 
@@ -242,8 +290,9 @@ public class Train {
         throw bad(file, at + "units are missing; rule: units are a number >= 0");
       }
       if (!NUMBER.matcher(text).matches()) {
-        throw bad(file, at + "units " + quote(text) + " is not a number; rule: units are a"
-            + " number >= 0");
+        throw bad(
+            file,
+            at + "units " + quote(text) + " is not a number; rule: units are a" + " number >= 0");
       }
       double value = Double.parseDouble(text);
       if (value < 0) {
@@ -269,8 +318,19 @@ public class Train {
           return;
         }
       }
-      throw bad(file, "rows " + (from + 1) + ".." + to + " (the " + slice + " " + dateAt(from)
-          + ".." + dateAt(to - 1) + ") are all 0 units; rule: MAPE needs a day with units > 0");
+      throw bad(
+          file,
+          "rows "
+              + (from + 1)
+              + ".."
+              + to
+              + " (the "
+              + slice
+              + " "
+              + dateAt(from)
+              + ".."
+              + dateAt(to - 1)
+              + ") are all 0 units; rule: MAPE needs a day with units > 0");
     }
 
     int size() {
@@ -295,8 +355,8 @@ public class Train {
   }
 
   /**
-   * Last year's shape: {@code factor(y, origin, h)} is the {@value #YEARLY_WINDOW}-day mean
-   * centred {@value #YEARLY_LAG} days before day {@code origin + h}, over the one centred {@value
+   * Last year's shape: {@code factor(y, origin, h)} is the {@value #YEARLY_WINDOW}-day mean centred
+   * {@value #YEARLY_LAG} days before day {@code origin + h}, over the one centred {@value
    * #YEARLY_LAG} days before {@code origin}. The window is whole weeks, so the weekly pattern
    * cancels; the lag is whole weeks, so weekdays line up.
    */
@@ -324,12 +384,17 @@ public class Train {
   }
 
   /** Smoothing parameters; with {@code yearly} the trend is off (beta 0, phi 1). */
-  record Params(Seasonality seasonality, double alpha, double beta, double gamma, double phi,
+  record Params(
+      Seasonality seasonality,
+      double alpha,
+      double beta,
+      double gamma,
+      double phi,
       boolean yearly) {
     @Override
     public String toString() {
-      String base = seasonality.name().toLowerCase(Locale.ROOT) + " alpha=" + alpha + " gamma="
-          + gamma;
+      String base =
+          seasonality.name().toLowerCase(Locale.ROOT) + " alpha=" + alpha + " gamma=" + gamma;
       return yearly ? base : base + " beta=" + beta + " phi=" + phi;
     }
   }
@@ -372,7 +437,8 @@ public class Train {
           hw.season[d] += (hw.multiplicative ? v / weekMean[w] : v - weekMean[w]) / INIT_WEEKS;
         }
       }
-      hw.trend = p.yearly() ? 0 : (weekMean[INIT_WEEKS - 1] - weekMean[0]) / (SEASON * (INIT_WEEKS - 1));
+      hw.trend =
+          p.yearly() ? 0 : (weekMean[INIT_WEEKS - 1] - weekMean[0]) / (SEASON * (INIT_WEEKS - 1));
       hw.level = weekMean[0] - hw.trend * (SEASON + 1) / 2.0;
       return hw;
     }
@@ -384,14 +450,15 @@ public class Train {
         double s = season[i];
         double previous = level;
         double damped = p.phi() * trend;
-        level = p.alpha() * (multiplicative ? y[t] / s : y[t] - s)
-            + (1 - p.alpha()) * (previous + damped);
+        level =
+            p.alpha() * (multiplicative ? y[t] / s : y[t] - s)
+                + (1 - p.alpha()) * (previous + damped);
         if (multiplicative && !(level > 1e-9)) {
           return false;
         }
         trend = p.beta() * (level - previous) + (1 - p.beta()) * damped;
-        season[i] = p.gamma() * (multiplicative ? y[t] / level : y[t] - level)
-            + (1 - p.gamma()) * s;
+        season[i] =
+            p.gamma() * (multiplicative ? y[t] / level : y[t] - level) + (1 - p.gamma()) * s;
       }
       nextRow = to;
       return Double.isFinite(level) && Double.isFinite(trend);
@@ -400,8 +467,13 @@ public class Train {
     /** {@link #update}, for the chosen parameters: an unusable state here is a bug, not data. */
     void fit(int from, int to) {
       if (!update(from, to)) {
-        throw new IllegalStateException("state became unusable (level <= 0 or not finite) for "
-            + p + " within rows " + (from + 1) + ".." + to);
+        throw new IllegalStateException(
+            "state became unusable (level <= 0 or not finite) for "
+                + p
+                + " within rows "
+                + (from + 1)
+                + ".."
+                + to);
       }
     }
 
@@ -429,8 +501,8 @@ public class Train {
   }
 
   /**
-   * Grid search: every candidate starts from the first weeks, is updated up to the validation
-   * slice and scored by the MAPE of its forecast of that slice: the holdout's horizon and metric.
+   * Grid search: every candidate starts from the first weeks, is updated up to the validation slice
+   * and scored by the MAPE of its forecast of that slice: the holdout's horizon and metric.
    */
   record Search(Params best, double bestScore, int candidates) {
     static Search run(double[] y, int validationStart, boolean yearly) {
@@ -484,28 +556,51 @@ public class Train {
           positive++;
         }
       }
-      return new Metrics(positive > 0 ? ape / positive : Double.NaN, Math.sqrt(se / forecast.length));
+      return new Metrics(
+          positive > 0 ? ape / positive : Double.NaN, Math.sqrt(se / forecast.length));
     }
   }
 
   /** Hand-written JSON: the job needs nothing but the JDK. */
   static final class Json {
     static String metrics(Metrics m, int trainRows) {
-      return "{\"mape\": " + num(m.mape(), 4) + ", \"rmse\": " + num(m.rmse(), 2)
-          + ", \"trainRows\": " + trainRows + ", \"holdoutRows\": " + HOLDOUT_DAYS + "}\n";
+      return "{\"mape\": "
+          + num(m.mape(), 4)
+          + ", \"rmse\": "
+          + num(m.rmse(), 2)
+          + ", \"trainRows\": "
+          + trainRows
+          + ", \"holdoutRows\": "
+          + HOLDOUT_DAYS
+          + "}\n";
     }
 
-    static String model(String store, Series s, int trainRows, Search search, State atTrainEnd,
-        HoltWinters model, Metrics m, Metrics naive) {
+    static String model(
+        String store,
+        Series s,
+        int trainRows,
+        Search search,
+        State atTrainEnd,
+        HoltWinters model,
+        Metrics m,
+        Metrics naive) {
       Params p = search.best();
       double[] next = model.forecast(FORECAST_DAYS);
       StringBuilder forecast = new StringBuilder();
       for (int h = 1; h <= FORECAST_DAYS; h++) {
-        forecast.append(h == 1 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-            "    {\"date\": \"%s\", \"units\": %s, \"yearlyFactor\": %s}",
-            s.dateAt(s.size() - 1 + h), num(next[h - 1], 1), num(model.yearlyFactor(h), 4)));
+        forecast
+            .append(h == 1 ? "\n" : ",\n")
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    "    {\"date\": \"%s\", \"units\": %s, \"yearlyFactor\": %s}",
+                    s.dateAt(s.size() - 1 + h),
+                    num(next[h - 1], 1),
+                    num(model.yearlyFactor(h), 4)));
       }
-      return String.format(Locale.ROOT, """
+      return String.format(
+          Locale.ROOT,
+          """
           {
             "schemaVersion": 1,
             "store": %s,
@@ -525,15 +620,35 @@ public class Train {
             "forecast": [%s
             ]
           }
-          """, string(store), p.seasonality().name().toLowerCase(Locale.ROOT), SEASON,
-          p.yearly() ? "none" : "damped-additive", p.yearly() ? "{\"lagDays\": " + YEARLY_LAG
-              + ", \"windowDays\": " + YEARLY_WINDOW + "}" : "null",
-          p.alpha(), p.beta(), p.gamma(), p.phi(), search.candidates(),
-          s.dateAt(trainRows - VALIDATION_DAYS), s.dateAt(trainRows - 1),
-          num(search.bestScore(), 4), s.dateAt(0), s.dateAt(trainRows - 1), trainRows,
-          s.dateAt(trainRows), s.last(), HOLDOUT_DAYS, num(m.mape(), 4), num(m.rmse(), 2),
-          num(naive.mape(), 4), num(naive.rmse(), 2), state(s, atTrainEnd),
-          state(s, model.state()), forecast);
+          """,
+          string(store),
+          p.seasonality().name().toLowerCase(Locale.ROOT),
+          SEASON,
+          p.yearly() ? "none" : "damped-additive",
+          p.yearly()
+              ? "{\"lagDays\": " + YEARLY_LAG + ", \"windowDays\": " + YEARLY_WINDOW + "}"
+              : "null",
+          p.alpha(),
+          p.beta(),
+          p.gamma(),
+          p.phi(),
+          search.candidates(),
+          s.dateAt(trainRows - VALIDATION_DAYS),
+          s.dateAt(trainRows - 1),
+          num(search.bestScore(), 4),
+          s.dateAt(0),
+          s.dateAt(trainRows - 1),
+          trainRows,
+          s.dateAt(trainRows),
+          s.last(),
+          HOLDOUT_DAYS,
+          num(m.mape(), 4),
+          num(m.rmse(), 2),
+          num(naive.mape(), 4),
+          num(naive.rmse(), 2),
+          state(s, atTrainEnd),
+          state(s, model.state()),
+          forecast);
     }
 
     /** The state after its last row, the season keyed by weekday, Monday first. */
@@ -542,20 +657,32 @@ public class Train {
       int startDay = s.start().getDayOfWeek().getValue();
       for (DayOfWeek day : DayOfWeek.values()) {
         int index = (day.getValue() - startDay + SEASON) % SEASON;
-        season.append(season.length() == 0 ? "" : ", ").append('"').append(day).append("\": ")
+        season
+            .append(season.length() == 0 ? "" : ", ")
+            .append('"')
+            .append(day)
+            .append("\": ")
             .append(num(state.season()[index], 4));
       }
-      return "{\"asOf\": \"" + s.dateAt(state.lastRow()) + "\", \"level\": "
-          + num(state.level(), 4) + ", \"trend\": " + num(state.trend(), 6) + ", \"season\": {"
-          + season + "}}";
+      return "{\"asOf\": \""
+          + s.dateAt(state.lastRow())
+          + "\", \"level\": "
+          + num(state.level(), 4)
+          + ", \"trend\": "
+          + num(state.trend(), 6)
+          + ", \"season\": {"
+          + season
+          + "}}";
     }
 
     static String num(double value, int decimals) {
       if (!Double.isFinite(value)) {
         return "null";
       }
-      return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP)
-          .stripTrailingZeros().toPlainString();
+      return BigDecimal.valueOf(value)
+          .setScale(decimals, RoundingMode.HALF_UP)
+          .stripTrailingZeros()
+          .toPlainString();
     }
 
     static String string(String text) {

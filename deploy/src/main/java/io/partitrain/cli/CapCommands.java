@@ -15,45 +15,89 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code partitrain cap raise|set}: operators change a run's cost cap or a target's node cap. */
-@Command(name = "cap", description = "Change a run's cost cap or a compute target's node cap (recorded with who and why).",
-    mixinStandardHelpOptions = true, subcommands = {CapCommands.Raise.class, CapCommands.SetNodes.class})
+@Command(
+    name = "cap",
+    description =
+        "Change a run's cost cap or a compute target's node cap (recorded with who and why).",
+    mixinStandardHelpOptions = true,
+    subcommands = {CapCommands.Raise.class, CapCommands.SetNodes.class})
 public final class CapCommands {
 
-  @Command(name = "raise", mixinStandardHelpOptions = true,
-      description = "Set a run's cost cap (raise, or lower); deferred partitions that then fit run.")
+  @Command(
+      name = "raise",
+      mixinStandardHelpOptions = true,
+      description =
+          "Set a run's cost cap (raise, or lower); deferred partitions that then fit run.")
   static final class Raise implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Parameters(index = "0", description = "the run id") String runId;
-    @Option(names = "--to", required = true, description = "the new cap, in the run's currency") BigDecimal to;
-    @Option(names = "--reason", required = true, description = "why, for the FinOps record") String reason;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Parameters(index = "0", description = "the run id")
+    String runId;
+
+    @Option(names = "--to", required = true, description = "the new cap, in the run's currency")
+    BigDecimal to;
+
+    @Option(names = "--reason", required = true, description = "why, for the FinOps record")
+    String reason;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        var cmd = new RunCommand.SetCostCap(Schema.VERSION, UUID.randomUUID().toString(), runId, to,
-            RunCommands.user(), reason, Instant.now());
+        var cmd =
+            new RunCommand.SetCostCap(
+                Schema.VERSION,
+                UUID.randomUUID().toString(),
+                runId,
+                to,
+                RunCommands.user(),
+                reason,
+                Instant.now());
         return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
   }
 
-  @Command(name = "set", mixinStandardHelpOptions = true,
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
       description = "Set a compute target's node cap, for every run on it.")
   static final class SetNodes implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Parameters(index = "0", description = "the compute target (without azureml:)") String target;
-    @Option(names = "--nodes", required = true, description = "the node cap") int nodes;
-    @Option(names = "--reason", required = true, description = "why, for the record") String reason;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Parameters(index = "0", description = "the compute target (without azureml:)")
+    String target;
+
+    @Option(names = "--nodes", required = true, description = "the node cap")
+    int nodes;
+
+    @Option(names = "--reason", required = true, description = "why, for the record")
+    String reason;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        var cmd = new RunCommand.SetNodeCap(Schema.VERSION, UUID.randomUUID().toString(),
-            RunCommand.SetNodeCap.keyOf(target), target, nodes, RunCommands.user(), reason, Instant.now());
+        var cmd =
+            new RunCommand.SetNodeCap(
+                Schema.VERSION,
+                UUID.randomUUID().toString(),
+                RunCommand.SetNodeCap.keyOf(target),
+                target,
+                nodes,
+                RunCommands.user(),
+                reason,
+                Instant.now());
         return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }

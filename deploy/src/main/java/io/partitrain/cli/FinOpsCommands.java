@@ -23,8 +23,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code partitrain finops report|events}: spend against caps, and every cap decision. */
-@Command(name = "finops", description = "Spend against cost caps, and the trail of cap decisions.",
-    mixinStandardHelpOptions = true, subcommands = {FinOpsCommands.Report.class, FinOpsCommands.Events.class})
+@Command(
+    name = "finops",
+    description = "Spend against cost caps, and the trail of cap decisions.",
+    mixinStandardHelpOptions = true,
+    subcommands = {FinOpsCommands.Report.class, FinOpsCommands.Events.class})
 public final class FinOpsCommands {
 
   /** How a report prints. */
@@ -34,13 +37,22 @@ public final class FinOpsCommands {
     csv
   }
 
-  @Command(name = "report", mixinStandardHelpOptions = true,
-      description = "A run's cap, spent, reserved, remaining; spend by tag and failure class; deferrals; cap events.")
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description =
+          "A run's cap, spent, reserved, remaining; spend by tag and failure class; deferrals; cap events.")
   static final class Report implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Parameters(index = "0", description = "the run id") String runId;
-    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or csv (the ledger)")
+
+    @Parameters(index = "0", description = "the run id")
+    String runId;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table",
+        description = "table, json or csv (the ledger)")
     ReportFormat output;
 
     @Override
@@ -48,7 +60,9 @@ public final class FinOpsCommands {
       var settings = kafka.settings();
       FinOpsReport report;
       try (RunClient client = new RunClient(settings, "partitrain-cli")) {
-        report = FinOpsReport.of(runId, client.events(runId), FinOpsClient.readAll(settings, "partitrain-cli"));
+        report =
+            FinOpsReport.of(
+                runId, client.events(runId), FinOpsClient.readAll(settings, "partitrain-cli"));
       }
       PrintWriter out = spec.commandLine().getOut();
       if (report.cap() == null) {
@@ -65,29 +79,46 @@ public final class FinOpsCommands {
     }
   }
 
-  @Command(name = "events", mixinStandardHelpOptions = true, description = "Cost-cap events across runs.")
+  @Command(
+      name = "events",
+      mixinStandardHelpOptions = true,
+      description = "Cost-cap events across runs.")
   static final class Events implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Option(names = "--since", description = "an instant (2026-11-23T05:00:00Z) or a duration back from now (P7D, PT2H)")
+
+    @Option(
+        names = "--since",
+        description = "an instant (2026-11-23T05:00:00Z) or a duration back from now (P7D, PT2H)")
     String since;
-    @Option(names = "--run", description = "only this run") String runId;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Option(names = "--run", description = "only this run")
+    String runId;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
       Instant from = parseSince(since, Instant.now());
-      List<FinOpsRecord.CapEvent> events = FinOpsClient.readAll(kafka.settings(), "partitrain-cli").stream()
-          .filter(r -> r instanceof FinOpsRecord.CapEvent)
-          .map(r -> (FinOpsRecord.CapEvent) r)
-          .filter(e -> !e.at().isBefore(from) && (runId == null || runId.equals(e.runId())))
-          .toList();
+      List<FinOpsRecord.CapEvent> events =
+          FinOpsClient.readAll(kafka.settings(), "partitrain-cli").stream()
+              .filter(r -> r instanceof FinOpsRecord.CapEvent)
+              .map(r -> (FinOpsRecord.CapEvent) r)
+              .filter(e -> !e.at().isBefore(from) && (runId == null || runId.equals(e.runId())))
+              .toList();
       PrintWriter out = spec.commandLine().getOut();
       if (output == OutputFormat.json) {
         out.println(Json.toPrettyString(events));
       } else {
         out.printf("%-24s %-36s %-17s %s%n", "AT", "RUN", "EVENT", "DETAIL");
-        events.forEach(e -> out.printf("%-24s %-36s %-17s %s%n", e.at(), e.runId(), e.getClass().getSimpleName(), detail(e)));
+        events.forEach(
+            e ->
+                out.printf(
+                    "%-24s %-36s %-17s %s%n",
+                    e.at(), e.runId(), e.getClass().getSimpleName(), detail(e)));
       }
       out.flush();
       return PartitrainCli.EXIT_OK;
@@ -101,31 +132,68 @@ public final class FinOpsCommands {
     try {
       return since.startsWith("P") ? now.minus(Duration.parse(since)) : Instant.parse(since);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("--since '" + since + "' must be an instant (2026-11-23T05:00:00Z) or an "
-          + "ISO-8601 duration (P7D, PT2H)");
+      throw new IllegalArgumentException(
+          "--since '"
+              + since
+              + "' must be an instant (2026-11-23T05:00:00Z) or an "
+              + "ISO-8601 duration (P7D, PT2H)");
     }
   }
 
   static String detail(FinOpsRecord.CapEvent e) {
     if (e instanceof FinOpsRecord.CostCapReached c) {
-      return String.format(Locale.ROOT, "cap %s %s, spent %s, reserved %s, projected %s; deferred %d: %s",
-          m(c.cap()), c.currency(), m(c.spent()), m(c.reserved()), m(c.projected()), c.deferred().size(), ids(c.deferred()));
+      return String.format(
+          Locale.ROOT,
+          "cap %s %s, spent %s, reserved %s, projected %s; deferred %d: %s",
+          m(c.cap()),
+          c.currency(),
+          m(c.spent()),
+          m(c.reserved()),
+          m(c.projected()),
+          c.deferred().size(),
+          ids(c.deferred()));
     }
     if (e instanceof FinOpsRecord.DeferredAdmitted d) {
-      return String.format(Locale.ROOT, "admitted again %d: %s; still deferred %d (spent %s, reserved %s of %s)",
-          d.admitted().size(), ids(d.admitted()), d.stillDeferred(), m(d.spent()), m(d.reserved()), m(d.cap()));
+      return String.format(
+          Locale.ROOT,
+          "admitted again %d: %s; still deferred %d (spent %s, reserved %s of %s)",
+          d.admitted().size(),
+          ids(d.admitted()),
+          d.stillDeferred(),
+          m(d.spent()),
+          m(d.reserved()),
+          m(d.cap()));
     }
     if (e instanceof FinOpsRecord.CostCapChanged c) {
-      return String.format(Locale.ROOT, "cap %s %s -> %s by %s: %s", c.raised() ? "raised" : "lowered",
-          m(c.from()), m(c.to()), c.requestedBy(), c.reason());
+      return String.format(
+          Locale.ROOT,
+          "cap %s %s -> %s by %s: %s",
+          c.raised() ? "raised" : "lowered",
+          m(c.from()),
+          m(c.to()),
+          c.requestedBy(),
+          c.reason());
     }
     if (e instanceof FinOpsRecord.NodeCapChanged n) {
-      return String.format(Locale.ROOT, "node cap of %s %s -> %d by %s: %s", n.computeTarget(),
-          n.from() == null ? "none" : n.from(), n.to(), n.requestedBy(), n.reason());
+      return String.format(
+          Locale.ROOT,
+          "node cap of %s %s -> %d by %s: %s",
+          n.computeTarget(),
+          n.from() == null ? "none" : n.from(),
+          n.to(),
+          n.requestedBy(),
+          n.reason());
     }
     if (e instanceof FinOpsRecord.RunCostSettled s) {
-      return String.format(Locale.ROOT, "spent %s of cap %s %s, %s its projection %s; deferred %d",
-          m(s.spent()), m(s.cap()), s.currency(), s.overProjection() ? "OVER" : "under", m(s.projected()), s.deferred().size());
+      return String.format(
+          Locale.ROOT,
+          "spent %s of cap %s %s, %s its projection %s; deferred %d",
+          m(s.spent()),
+          m(s.cap()),
+          s.currency(),
+          s.overProjection() ? "OVER" : "under",
+          m(s.projected()),
+          s.deferred().size());
     }
     return "";
   }
@@ -144,37 +212,65 @@ public final class FinOpsCommands {
     out.printf("  %-10s %12s   (%d finished attempts)%n", "spent", m(r.spent()), r.attempts());
     out.printf("  %-10s %12s%n", "reserved", m(r.reserved()));
     out.printf("  %-10s %12s%n", "remaining", m(r.remaining()));
-    r.byTag().forEach((tag, byValue) -> {
-      out.printf("%n  Spend by %s:%n", tag);
-      byValue.forEach((v, cost) -> out.printf("    %-20s %12s%n", v, m(cost)));
-    });
+    r.byTag()
+        .forEach(
+            (tag, byValue) -> {
+              out.printf("%n  Spend by %s:%n", tag);
+              byValue.forEach((v, cost) -> out.printf("    %-20s %12s%n", v, m(cost)));
+            });
     out.printf("%n  Spend by outcome / failure class:%n");
     r.byFailureClass().forEach((c, cost) -> out.printf("    %-20s %12s%n", c, m(cost)));
     if (!r.deferred().isEmpty()) {
       out.printf("%n  Deferred by cost (%d):%n", r.deferred().size());
       out.printf("    %-20s %-26s %s%n", "PARTITION", "DEFERRED AT", "ADMITTED AGAIN AT");
-      r.deferred().forEach(d -> out.printf("    %-20s %-26s %s%n", d.partitionId(), d.deferredAt(),
-          d.readmittedAt() == null ? "still deferred" : d.readmittedAt()));
+      r.deferred()
+          .forEach(
+              d ->
+                  out.printf(
+                      "    %-20s %-26s %s%n",
+                      d.partitionId(),
+                      d.deferredAt(),
+                      d.readmittedAt() == null ? "still deferred" : d.readmittedAt()));
     }
     if (!r.timeline().isEmpty()) {
       out.printf("%n  Cap events:%n");
-      r.timeline().forEach(e -> out.printf("    %-26s %-17s %s%n", e.at(), e.getClass().getSimpleName(), detail(e)));
+      r.timeline()
+          .forEach(
+              e ->
+                  out.printf(
+                      "    %-26s %-17s %s%n", e.at(), e.getClass().getSimpleName(), detail(e)));
     }
   }
 
   static void printCsv(FinOpsReport r, PrintWriter out) {
-    TreeSet<String> tags = r.ledger().stream().flatMap(l -> l.tags().keySet().stream())
-        .collect(Collectors.toCollection(TreeSet::new));
-    out.print("run,plan,partition,attempt,compute_target,instance_type,nodes,billable_seconds,price_per_node_hour,"
-        + "cost,reserved,currency,outcome,failure_class,at");
+    TreeSet<String> tags =
+        r.ledger().stream()
+            .flatMap(l -> l.tags().keySet().stream())
+            .collect(Collectors.toCollection(TreeSet::new));
+    out.print(
+        "run,plan,partition,attempt,compute_target,instance_type,nodes,billable_seconds,price_per_node_hour,"
+            + "cost,reserved,currency,outcome,failure_class,at");
     tags.forEach(t -> out.print(",tag_" + t));
     out.println();
     for (FinOpsRecord.LedgerEntry l : r.ledger()) {
-      out.print(String.join(",", csv(l.runId()), csv(l.planName()), csv(l.partitionId()), String.valueOf(l.attempt()),
-          csv(l.computeTarget()), csv(l.instanceType()), String.valueOf(l.nodes()),
-          String.format(Locale.ROOT, "%.3f", l.billableSeconds()), l.pricePerNodeHour().toPlainString(),
-          l.cost().toPlainString(), l.reserved().toPlainString(), l.currency(), l.outcome().name(),
-          l.failureClass() == null ? "" : l.failureClass().name(), l.at().toString()));
+      out.print(
+          String.join(
+              ",",
+              csv(l.runId()),
+              csv(l.planName()),
+              csv(l.partitionId()),
+              String.valueOf(l.attempt()),
+              csv(l.computeTarget()),
+              csv(l.instanceType()),
+              String.valueOf(l.nodes()),
+              String.format(Locale.ROOT, "%.3f", l.billableSeconds()),
+              l.pricePerNodeHour().toPlainString(),
+              l.cost().toPlainString(),
+              l.reserved().toPlainString(),
+              l.currency(),
+              l.outcome().name(),
+              l.failureClass() == null ? "" : l.failureClass().name(),
+              l.at().toString()));
       tags.forEach(t -> out.print("," + csv(l.tags().get(t))));
       out.println();
     }

@@ -32,8 +32,11 @@ import picocli.CommandLine.Spec;
  * <p>Without {@code --subscription/--resource-group/--workspace} (or their AZUREML_* environment
  * variables) the URL and ARM ids carry placeholder workspace coordinates, and a note says so.
  */
-@Command(name = "render", mixinStandardHelpOptions = true,
-    description = "Print the ARM request the azureml backend would send for one partition (a dry run).")
+@Command(
+    name = "render",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the ARM request the azureml backend would send for one partition (a dry run).")
 public final class JobRenderCommand implements Callable<Integer> {
 
   static final String PLACEHOLDER_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -42,31 +45,49 @@ public final class JobRenderCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--plan", required = true, description = "the plan.yml") Path planFile;
+  @Option(names = "--plan", required = true, description = "the plan.yml")
+  Path planFile;
 
-  @Option(names = "--partition", required = true, description = "the partition id") String partitionId;
+  @Option(names = "--partition", required = true, description = "the partition id")
+  String partitionId;
 
-  @Option(names = "--attempt", defaultValue = "1", description = "the attempt number (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--attempt",
+      defaultValue = "1",
+      description = "the attempt number (default: ${DEFAULT-VALUE})")
   int attempt;
 
-  @Option(names = "--run-id", description = "the run id (default: PLAN-render)") String runId;
+  @Option(names = "--run-id", description = "the run id (default: PLAN-render)")
+  String runId;
 
-  @Option(names = "--subscription", description = "subscription id (default: $AZUREML_SUBSCRIPTION_ID)")
+  @Option(
+      names = "--subscription",
+      description = "subscription id (default: $AZUREML_SUBSCRIPTION_ID)")
   String subscription;
 
-  @Option(names = "--resource-group", description = "resource group (default: $AZUREML_RESOURCE_GROUP)")
+  @Option(
+      names = "--resource-group",
+      description = "resource group (default: $AZUREML_RESOURCE_GROUP)")
   String resourceGroup;
 
-  @Option(names = "--workspace", description = "workspace (default: $AZUREML_WORKSPACE)") String workspace;
+  @Option(names = "--workspace", description = "workspace (default: $AZUREML_WORKSPACE)")
+  String workspace;
 
-  @Option(names = "--api-version", defaultValue = AzureMlConfig.DEFAULT_API_VERSION,
+  @Option(
+      names = "--api-version",
+      defaultValue = AzureMlConfig.DEFAULT_API_VERSION,
       description = "ARM api-version (default: ${DEFAULT-VALUE})")
   String apiVersion;
 
-  @Option(names = "--arm-endpoint", description = "ARM endpoint (default: https://management.azure.com)")
+  @Option(
+      names = "--arm-endpoint",
+      description = "ARM endpoint (default: https://management.azure.com)")
   URI armEndpoint;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "json", description = "json (default) or table")
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "json",
+      description = "json (default) or table")
   OutputFormat output;
 
   public JobRenderCommand() {}
@@ -76,8 +97,8 @@ public final class JobRenderCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Plan plan = PlanLoader.load(planFile);
-    Optional<PartitionSpec> partition = plan.partitions().stream()
-        .filter(p -> p.id().equals(partitionId)).findFirst();
+    Optional<PartitionSpec> partition =
+        plan.partitions().stream().filter(p -> p.id().equals(partitionId)).findFirst();
     if (partition.isEmpty()) {
       err.println("partitrain: plan " + plan.name() + " has no partition '" + partitionId + "'");
       return PartitrainCli.EXIT_NOT_FOUND;
@@ -101,10 +122,17 @@ public final class JobRenderCommand implements Callable<Integer> {
     }
     var json = rendered.toJson();
     if (placeholders) {
-      json.withArray("notes").add("no workspace given: " + PLACEHOLDER_SUBSCRIPTION + "/"
-          + PLACEHOLDER_RESOURCE_GROUP + "/" + PLACEHOLDER_WORKSPACE + " stand in for it; pass "
-          + "--subscription, --resource-group and --workspace (or set AZUREML_SUBSCRIPTION_ID, "
-          + "AZUREML_RESOURCE_GROUP, AZUREML_WORKSPACE)");
+      json.withArray("notes")
+          .add(
+              "no workspace given: "
+                  + PLACEHOLDER_SUBSCRIPTION
+                  + "/"
+                  + PLACEHOLDER_RESOURCE_GROUP
+                  + "/"
+                  + PLACEHOLDER_WORKSPACE
+                  + " stand in for it; pass "
+                  + "--subscription, --resource-group and --workspace (or set AZUREML_SUBSCRIPTION_ID, "
+                  + "AZUREML_RESOURCE_GROUP, AZUREML_WORKSPACE)");
     }
     if (output == OutputFormat.json) {
       out.println(Json.toPrettyString(json));
@@ -123,11 +151,15 @@ public final class JobRenderCommand implements Callable<Integer> {
   }
 
   AzureMlConfig config() {
-    AzureMlConfig.Builder b = AzureMlConfig.builder()
-        .subscriptionId(orDefault(first(subscription, "AZUREML_SUBSCRIPTION_ID"), PLACEHOLDER_SUBSCRIPTION))
-        .resourceGroup(orDefault(first(resourceGroup, "AZUREML_RESOURCE_GROUP"), PLACEHOLDER_RESOURCE_GROUP))
-        .workspace(orDefault(first(workspace, "AZUREML_WORKSPACE"), PLACEHOLDER_WORKSPACE))
-        .apiVersion(apiVersion);
+    AzureMlConfig.Builder b =
+        AzureMlConfig.builder()
+            .subscriptionId(
+                orDefault(first(subscription, "AZUREML_SUBSCRIPTION_ID"), PLACEHOLDER_SUBSCRIPTION))
+            .resourceGroup(
+                orDefault(
+                    first(resourceGroup, "AZUREML_RESOURCE_GROUP"), PLACEHOLDER_RESOURCE_GROUP))
+            .workspace(orDefault(first(workspace, "AZUREML_WORKSPACE"), PLACEHOLDER_WORKSPACE))
+            .apiVersion(apiVersion);
     if (armEndpoint != null) {
       b.armEndpoint(armEndpoint);
     }

@@ -7,8 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code partitrain}: the command line. Verbs are shaped like {@code az ml job}; every command
- * that shows something takes {@code -o table|json}.
+ * {@code partitrain}: the command line. Verbs are shaped like {@code az ml job}; every command that
+ * shows something takes {@code -o table|json}.
  *
  * <p>Exit codes scripts can trust: 0 done; 1 bad input (a refused plan, a bad option); 2 the
  * orchestrator rejected the command; 3 not found; 4 Kafka or the orchestrator did not answer.
@@ -42,7 +42,9 @@ public final class PartitrainCli {
   public static void main(String[] args) {
     // Before any logger exists: the CLI prints results, so its own logs stay at WARN unless asked.
     String level = System.getenv(LOG_LEVEL_ENV);
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level == null || level.isBlank() ? "warn" : level);
+    System.setProperty(
+        "org.slf4j.simpleLogger.defaultLogLevel",
+        level == null || level.isBlank() ? "warn" : level);
     System.exit(commandLine().execute(args));
   }
 
@@ -50,17 +52,19 @@ public final class PartitrainCli {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new PartitrainCli());
     setInvalidInputExitCode(cl);
-    cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
-      cmd.getErr().println("partitrain: " + ex.getMessage());
-      if (ex instanceof RetriableException || ex instanceof org.apache.kafka.common.KafkaException) {
-        return EXIT_UNREACHABLE;
-      }
-      if (ex instanceof PartitrainException || ex instanceof IllegalArgumentException) {
-        return EXIT_BAD_INPUT;
-      }
-      ex.printStackTrace(cmd.getErr());
-      return EXIT_BAD_INPUT;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parse) -> {
+          cmd.getErr().println("partitrain: " + ex.getMessage());
+          if (ex instanceof RetriableException
+              || ex instanceof org.apache.kafka.common.KafkaException) {
+            return EXIT_UNREACHABLE;
+          }
+          if (ex instanceof PartitrainException || ex instanceof IllegalArgumentException) {
+            return EXIT_BAD_INPUT;
+          }
+          ex.printStackTrace(cmd.getErr());
+          return EXIT_BAD_INPUT;
+        });
     return cl;
   }
 

@@ -21,19 +21,29 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code partitrain run start|show|list|rerun|cancel}. */
-@Command(name = "run", description = "Start, watch, rerun and cancel runs.", mixinStandardHelpOptions = true,
-    subcommands = {RunCommands.Start.class, RunCommands.Show.class, RunCommands.ListRuns.class,
-        RunCommands.Rerun.class, RunCommands.Cancel.class, RunPlanCommand.class})
+@Command(
+    name = "run",
+    description = "Start, watch, rerun and cancel runs.",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      RunCommands.Start.class,
+      RunCommands.Show.class,
+      RunCommands.ListRuns.class,
+      RunCommands.Rerun.class,
+      RunCommands.Cancel.class,
+      RunPlanCommand.class
+    })
 public final class RunCommands {
 
   static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   static String user() {
     return System.getProperty("user.name", "unknown");
@@ -45,19 +55,37 @@ public final class RunCommands {
   }
 
   /** The start command for a loaded plan. */
-  public static RunCommand.StartRun startCommand(Plan plan, String runId, String requestedBy, Instant now) {
+  public static RunCommand.StartRun startCommand(
+      Plan plan, String runId, String requestedBy, Instant now) {
     RunIds.requireValid(runId);
-    return new RunCommand.StartRun(Schema.VERSION, UUID.randomUUID().toString(), runId,
-        plan.definition(), plan.partitions(), requestedBy, now);
+    return new RunCommand.StartRun(
+        Schema.VERSION,
+        UUID.randomUUID().toString(),
+        runId,
+        plan.definition(),
+        plan.partitions(),
+        requestedBy,
+        now);
   }
 
-  @Command(name = "start", description = "Check a plan and start a run of it.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "start",
+      description = "Check a plan and start a run of it.",
+      mixinStandardHelpOptions = true)
   static final class Start implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Option(names = "--plan", required = true, description = "the plan.yml") Path planFile;
-    @Option(names = "--run-id", description = "the run id (default: PLAN-yyyyMMdd-HHmmss, UTC)") String runId;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Option(names = "--plan", required = true, description = "the plan.yml")
+    Path planFile;
+
+    @Option(names = "--run-id", description = "the run id (default: PLAN-yyyyMMdd-HHmmss, UTC)")
+    String runId;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
@@ -75,15 +103,23 @@ public final class RunCommands {
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Parameters(index = "0", description = "the run id") String runId;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Parameters(index = "0", description = "the run id")
+    String runId;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         Optional<RunSummary> s = client.latest(runId);
         if (s.isEmpty()) {
-          spec.commandLine().getErr().println("partitrain: no run " + runId + " (or it has published no state yet)");
+          spec.commandLine()
+              .getErr()
+              .println("partitrain: no run " + runId + " (or it has published no state yet)");
           return PartitrainCli.EXIT_NOT_FOUND;
         }
         if (output == OutputFormat.json) {
@@ -97,11 +133,18 @@ public final class RunCommands {
     }
   }
 
-  @Command(name = "list", description = "List runs and their counts.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "list",
+      description = "List runs and their counts.",
+      mixinStandardHelpOptions = true)
   static final class ListRuns implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
@@ -112,50 +155,86 @@ public final class RunCommands {
           out.println(Json.toPrettyString(all.values()));
           return PartitrainCli.EXIT_OK;
         }
-        out.printf("%-40s %-9s %6s %9s %6s %8s%n", "RUN", "STATUS", "TOTAL", "SUCCEEDED", "FAILED", "ATTEMPTS");
-        all.values().forEach(s -> out.printf("%-40s %-9s %6d %9d %6d %8d%n", s.runId(),
-            s.complete() ? "complete" : "running", s.total(),
-            s.count(io.partitrain.shared.contracts.PartitionState.SUCCEEDED),
-            s.count(io.partitrain.shared.contracts.PartitionState.FAILED), s.attempts()));
+        out.printf(
+            "%-40s %-9s %6s %9s %6s %8s%n",
+            "RUN", "STATUS", "TOTAL", "SUCCEEDED", "FAILED", "ATTEMPTS");
+        all.values()
+            .forEach(
+                s ->
+                    out.printf(
+                        "%-40s %-9s %6d %9d %6d %8d%n",
+                        s.runId(),
+                        s.complete() ? "complete" : "running",
+                        s.total(),
+                        s.count(io.partitrain.shared.contracts.PartitionState.SUCCEEDED),
+                        s.count(io.partitrain.shared.contracts.PartitionState.FAILED),
+                        s.attempts()));
         return PartitrainCli.EXIT_OK;
       }
     }
   }
 
-  @Command(name = "rerun", description = "Rerun a run's FAILED partitions (SUCCEEDED ones are never touched).",
+  @Command(
+      name = "rerun",
+      description = "Rerun a run's FAILED partitions (SUCCEEDED ones are never touched).",
       mixinStandardHelpOptions = true)
   static final class Rerun implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Parameters(index = "0", description = "the run id") String runId;
-    @Option(names = "--failed", required = true, description = "rerun the FAILED partitions (the only selection so far)") boolean failed;
-    @Option(names = "--reason", defaultValue = "operator rerun") String reason;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Parameters(index = "0", description = "the run id")
+    String runId;
+
+    @Option(
+        names = "--failed",
+        required = true,
+        description = "rerun the FAILED partitions (the only selection so far)")
+    boolean failed;
+
+    @Option(names = "--reason", defaultValue = "operator rerun")
+    String reason;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        var cmd = new RunCommand.RerunFailed(Schema.VERSION, UUID.randomUUID().toString(), runId, user(),
-            reason, Instant.now());
+        var cmd =
+            new RunCommand.RerunFailed(
+                Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
         return printAnswer(spec, client.send(cmd, ANSWER_TIMEOUT), output);
       }
     }
   }
 
-  @Command(name = "cancel", description = "Cancel a run: nothing new starts, running jobs are canceled.",
+  @Command(
+      name = "cancel",
+      description = "Cancel a run: nothing new starts, running jobs are canceled.",
       mixinStandardHelpOptions = true)
   static final class Cancel implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Parameters(index = "0", description = "the run id") String runId;
-    @Option(names = "--reason", defaultValue = "canceled by operator") String reason;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Parameters(index = "0", description = "the run id")
+    String runId;
+
+    @Option(names = "--reason", defaultValue = "canceled by operator")
+    String reason;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        var cmd = new RunCommand.CancelRun(Schema.VERSION, UUID.randomUUID().toString(), runId, user(),
-            reason, Instant.now());
+        var cmd =
+            new RunCommand.CancelRun(
+                Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
         return printAnswer(spec, client.send(cmd, ANSWER_TIMEOUT), output);
       }
     }
@@ -167,26 +246,40 @@ public final class RunCommands {
     if (output == OutputFormat.json) {
       out.println(Json.toPrettyString(answer));
     } else if (answer instanceof RunEvent.RunStarted s) {
-      out.printf("started run %s: plan %s, %d partitions%n", s.runId(), s.definition().planName(), s.partitionCount());
+      out.printf(
+          "started run %s: plan %s, %d partitions%n",
+          s.runId(), s.definition().planName(), s.partitionCount());
     } else if (answer instanceof RunEvent.RerunAccepted r) {
-      out.printf("run %s: %d failed partitions will run again%s%n", r.runId(), r.partitionIds().size(),
+      out.printf(
+          "run %s: %d failed partitions will run again%s%n",
+          r.runId(),
+          r.partitionIds().size(),
           r.partitionIds().isEmpty() ? "" : ": " + String.join(", ", r.partitionIds()));
     } else if (answer instanceof RunEvent.CancelAccepted c) {
       out.printf("run %s: cancel accepted%n", c.runId());
     } else if (answer instanceof RunEvent.CostCapChanged c) {
-      out.printf("run %s: cost cap %s -> %s (%s)%n", c.runId(), FinOpsCommands.m(c.from()), FinOpsCommands.m(c.to()), c.reason());
+      out.printf(
+          "run %s: cost cap %s -> %s (%s)%n",
+          c.runId(), FinOpsCommands.m(c.from()), FinOpsCommands.m(c.to()), c.reason());
     } else if (answer instanceof RunEvent.NodeCapChanged c) {
-      out.printf("compute target %s: node cap %s -> %d (%s)%n", c.computeTarget(),
-          c.from() == null ? "none" : c.from().toString(), c.to(), c.reason());
+      out.printf(
+          "compute target %s: node cap %s -> %d (%s)%n",
+          c.computeTarget(), c.from() == null ? "none" : c.from().toString(), c.to(), c.reason());
     } else if (answer instanceof RunEvent.ScheduleApplied a) {
-      out.printf("schedule of %s applied: '%s' in %s, %s%n", a.planName(), a.schedule().cron(),
-          a.schedule().timeZone(), a.schedule().concurrencyPolicy());
+      out.printf(
+          "schedule of %s applied: '%s' in %s, %s%n",
+          a.planName(),
+          a.schedule().cron(),
+          a.schedule().timeZone(),
+          a.schedule().concurrencyPolicy());
     } else if (answer instanceof RunEvent.SchedulePauseChanged p) {
       out.printf("schedule of %s %s%n", p.planName(), p.paused() ? "paused" : "resumed");
     } else if (answer instanceof RunEvent.CommandRejected r) {
       spec.commandLine().getErr().println("partitrain: rejected: " + r.reason());
     }
     out.flush();
-    return answer instanceof RunEvent.CommandRejected ? PartitrainCli.EXIT_REJECTED : PartitrainCli.EXIT_OK;
+    return answer instanceof RunEvent.CommandRejected
+        ? PartitrainCli.EXIT_REJECTED
+        : PartitrainCli.EXIT_OK;
   }
 }

@@ -21,15 +21,26 @@ import picocli.CommandLine.Spec;
  * {@code partitrain run plan --plan FILE}: the pre-launch forecast. Emits nothing. With Kafka
  * configured it reads the ledger of earlier runs of the plan for expected costs and durations.
  */
-@Command(name = "plan", mixinStandardHelpOptions = true,
-    description = "Forecast a run's cost (worst case from timeouts; expected from earlier runs) without starting it.")
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    description =
+        "Forecast a run's cost (worst case from timeouts; expected from earlier runs) without starting it.")
 public final class RunPlanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin KafkaOptions kafka;
-  @Option(names = "--plan", required = true, description = "the plan.yml") Path planFile;
-  @Option(names = "--no-history", description = "do not read the ledger of earlier runs") boolean noHistory;
-  @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+  @Option(names = "--plan", required = true, description = "the plan.yml")
+  Path planFile;
+
+  @Option(names = "--no-history", description = "do not read the ledger of earlier runs")
+  boolean noHistory;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table")
+  OutputFormat output;
 
   @Override
   public Integer call() {
@@ -45,8 +56,11 @@ public final class RunPlanCommand implements Callable<Integer> {
         historyNote = "no Kafka configured: worst case only";
       }
       if (settings != null) {
-        history = FinOpsClient.readAll(settings, "partitrain-cli").stream()
-            .filter(r -> r instanceof FinOpsRecord.LedgerEntry).map(r -> (FinOpsRecord.LedgerEntry) r).toList();
+        history =
+            FinOpsClient.readAll(settings, "partitrain-cli").stream()
+                .filter(r -> r instanceof FinOpsRecord.LedgerEntry)
+                .map(r -> (FinOpsRecord.LedgerEntry) r)
+                .toList();
         historyNote = "ledger read from " + settings.bootstrapServers();
       }
     }
@@ -58,19 +72,29 @@ public final class RunPlanCommand implements Callable<Integer> {
     }
     String cur = f.currency() == null ? "" : " " + f.currency();
     out.printf("Plan %s: %d partitions (%s)%n%n", f.planName(), f.partitions().size(), historyNote);
-    out.printf("  %-20s %-16s %5s %12s %12s %10s%n", "PARTITION", "TARGET", "NODES", "WORST CASE", "EXPECTED", "EXP. SECS");
+    out.printf(
+        "  %-20s %-16s %5s %12s %12s %10s%n",
+        "PARTITION", "TARGET", "NODES", "WORST CASE", "EXPECTED", "EXP. SECS");
     for (Forecast.PartitionForecast p : f.partitions()) {
-      out.printf("  %-20s %-16s %5d %12s %12s %10s%n", p.partitionId(), p.computeTarget(), p.nodes(),
-          FinOpsCommands.m(p.worstCase()), p.expected() == null ? "-" : FinOpsCommands.m(p.expected()),
+      out.printf(
+          "  %-20s %-16s %5d %12s %12s %10s%n",
+          p.partitionId(),
+          p.computeTarget(),
+          p.nodes(),
+          FinOpsCommands.m(p.worstCase()),
+          p.expected() == null ? "-" : FinOpsCommands.m(p.expected()),
           p.expectedSeconds() == null ? "-" : String.format("%.0f", p.expectedSeconds()));
     }
     out.println();
-    out.printf("  worst case %s%s (every attempt to its timeout)%n", FinOpsCommands.m(f.worstCase()), cur);
-    out.printf("  expected   %s%s (%d partitions with history from %d earlier runs; worst case for the rest)%n",
+    out.printf(
+        "  worst case %s%s (every attempt to its timeout)%n", FinOpsCommands.m(f.worstCase()), cur);
+    out.printf(
+        "  expected   %s%s (%d partitions with history from %d earlier runs; worst case for the rest)%n",
         FinOpsCommands.m(f.expected()), cur, f.partitionsWithHistory(), f.earlierRuns());
     if (f.cap() != null) {
-      out.printf("  cap        %s%s: deferred at worst case %d, at expected cost %d%n", FinOpsCommands.m(f.cap()), cur,
-          f.deferredWorstCase(), f.deferredExpected());
+      out.printf(
+          "  cap        %s%s: deferred at worst case %d, at expected cost %d%n",
+          FinOpsCommands.m(f.cap()), cur, f.deferredWorstCase(), f.deferredExpected());
     }
     f.warnings().forEach(w -> out.println("  WARNING: " + w));
     out.flush();

@@ -3,8 +3,8 @@ package io.partitrain.cli;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
-import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.ScheduleSpec;
+import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.schedule.CronSchedule;
@@ -27,38 +27,71 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code partitrain schedule list|apply|pause|resume}. */
-@Command(name = "schedule", description = "Plans that run by themselves: list, apply, pause, resume.",
+@Command(
+    name = "schedule",
+    description = "Plans that run by themselves: list, apply, pause, resume.",
     mixinStandardHelpOptions = true,
-    subcommands = {ScheduleCommands.ListSchedules.class, ScheduleCommands.Apply.class,
-        ScheduleCommands.Pause.class, ScheduleCommands.Resume.class})
+    subcommands = {
+      ScheduleCommands.ListSchedules.class,
+      ScheduleCommands.Apply.class,
+      ScheduleCommands.Pause.class,
+      ScheduleCommands.Resume.class
+    })
 public final class ScheduleCommands {
 
   /** One fire time as printed: when, in UTC and in the schedule's zone, and the run it creates. */
   public record FireTimeView(Instant at, String local, String runId) {}
 
   /** One schedule as printed by {@code schedule list}. */
-  public record ScheduleView(String plan, String cron, String timeZone, String concurrencyPolicy,
-      boolean paused, String lastRunId, Instant lastDecided, List<FireTimeView> next) {}
+  public record ScheduleView(
+      String plan,
+      String cron,
+      String timeZone,
+      String concurrencyPolicy,
+      boolean paused,
+      String lastRunId,
+      Instant lastDecided,
+      List<FireTimeView> next) {}
 
   static List<FireTimeView> fireTimes(String plan, ScheduleSpec spec, Instant from, int count) {
     CronSchedule s = CronSchedule.of(spec);
     List<FireTimeView> out = new ArrayList<>();
     for (FireTime f : s.next(from, count)) {
-      out.add(new FireTimeView(f.at(), f.at().atZone(s.zone()).toOffsetDateTime().toString(), s.runId(plan, f)));
+      out.add(
+          new FireTimeView(
+              f.at(), f.at().atZone(s.zone()).toOffsetDateTime().toString(), s.runId(plan, f)));
     }
     return out;
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "With --plan: the plan's next fire times and the run id each creates, offline. "
-          + "Without: every applied schedule, its state, next fire times and last run, from Kafka.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description =
+          "With --plan: the plan's next fire times and the run id each creates, offline. "
+              + "Without: every applied schedule, its state, next fire times and last run, from Kafka.")
   static final class ListSchedules implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Option(names = "--plan", description = "a plan.yml with a schedule section (no Kafka needed)") Path planFile;
-    @Option(names = "--from", description = "list fire times after this instant (ISO-8601, default: now)") Instant from;
-    @Option(names = "--count", defaultValue = "5", description = "how many fire times (default: ${DEFAULT-VALUE})") int count;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Option(names = "--plan", description = "a plan.yml with a schedule section (no Kafka needed)")
+    Path planFile;
+
+    @Option(
+        names = "--from",
+        description = "list fire times after this instant (ISO-8601, default: now)")
+    Instant from;
+
+    @Option(
+        names = "--count",
+        defaultValue = "5",
+        description = "how many fire times (default: ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
@@ -67,7 +100,9 @@ public final class ScheduleCommands {
       if (planFile != null) {
         Plan plan = PlanLoader.load(planFile);
         if (plan.schedule() == null) {
-          spec.commandLine().getErr().println("partitrain: plan " + plan.name() + " has no schedule section");
+          spec.commandLine()
+              .getErr()
+              .println("partitrain: plan " + plan.name() + " has no schedule section");
           return PartitrainCli.EXIT_BAD_INPUT;
         }
         List<FireTimeView> times = fireTimes(plan.name(), plan.schedule(), after, count);
@@ -83,10 +118,18 @@ public final class ScheduleCommands {
         out.println(Json.toPrettyString(views));
         return PartitrainCli.EXIT_OK;
       }
-      out.printf("%-24s %-16s %-18s %-8s %-7s %-28s %s%n", "PLAN", "CRON", "ZONE", "POLICY", "PAUSED", "LAST RUN", "NEXT");
+      out.printf(
+          "%-24s %-16s %-18s %-8s %-7s %-28s %s%n",
+          "PLAN", "CRON", "ZONE", "POLICY", "PAUSED", "LAST RUN", "NEXT");
       for (ScheduleView v : views) {
-        out.printf("%-24s %-16s %-18s %-8s %-7s %-28s %s%n", v.plan(), v.cron(), v.timeZone(), v.concurrencyPolicy(),
-            v.paused() ? "yes" : "no", v.lastRunId() == null ? "-" : v.lastRunId(),
+        out.printf(
+            "%-24s %-16s %-18s %-8s %-7s %-28s %s%n",
+            v.plan(),
+            v.cron(),
+            v.timeZone(),
+            v.concurrencyPolicy(),
+            v.paused() ? "yes" : "no",
+            v.lastRunId() == null ? "-" : v.lastRunId(),
             v.next().isEmpty() ? "-" : v.next().get(0).local() + " " + v.next().get(0).runId());
       }
       return PartitrainCli.EXIT_OK;
@@ -98,23 +141,33 @@ public final class ScheduleCommands {
       Map<String, String> lastRun = new LinkedHashMap<>();
       Map<String, Instant> decided = new LinkedHashMap<>();
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        client.forEachEvent(e -> {
-          if (e instanceof RunEvent.ScheduleApplied a) {
-            applied.put(a.planName(), a);
-          } else if (e instanceof RunEvent.SchedulePauseChanged p) {
-            paused.put(p.planName(), p.paused());
-          } else if (e instanceof RunEvent.ScheduleFired f) {
-            lastRun.put(f.planName(), f.runId());
-            decided.merge(f.planName(), f.scheduledFor(), (x, y) -> x.isAfter(y) ? x : y);
-          } else if (e instanceof RunEvent.ScheduleSkipped s) {
-            decided.merge(s.planName(), s.scheduledFor(), (x, y) -> x.isAfter(y) ? x : y);
-          }
-        });
+        client.forEachEvent(
+            e -> {
+              if (e instanceof RunEvent.ScheduleApplied a) {
+                applied.put(a.planName(), a);
+              } else if (e instanceof RunEvent.SchedulePauseChanged p) {
+                paused.put(p.planName(), p.paused());
+              } else if (e instanceof RunEvent.ScheduleFired f) {
+                lastRun.put(f.planName(), f.runId());
+                decided.merge(f.planName(), f.scheduledFor(), (x, y) -> x.isAfter(y) ? x : y);
+              } else if (e instanceof RunEvent.ScheduleSkipped s) {
+                decided.merge(s.planName(), s.scheduledFor(), (x, y) -> x.isAfter(y) ? x : y);
+              }
+            });
       }
       List<ScheduleView> out = new ArrayList<>();
-      applied.forEach((plan, a) -> out.add(new ScheduleView(plan, a.schedule().cron(), a.schedule().timeZone(),
-          a.schedule().concurrencyPolicy().name(), paused.getOrDefault(plan, false), lastRun.get(plan),
-          decided.get(plan), fireTimes(plan, a.schedule(), after, count))));
+      applied.forEach(
+          (plan, a) ->
+              out.add(
+                  new ScheduleView(
+                      plan,
+                      a.schedule().cron(),
+                      a.schedule().timeZone(),
+                      a.schedule().concurrencyPolicy().name(),
+                      paused.getOrDefault(plan, false),
+                      lastRun.get(plan),
+                      decided.get(plan),
+                      fireTimes(plan, a.schedule(), after, count))));
       return out;
     }
 
@@ -124,24 +177,45 @@ public final class ScheduleCommands {
     }
   }
 
-  @Command(name = "apply", mixinStandardHelpOptions = true,
-      description = "Register (or update) a plan's schedule with the orchestrator; it fires from then on.")
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description =
+          "Register (or update) a plan's schedule with the orchestrator; it fires from then on.")
   static final class Apply implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Option(names = "--plan", required = true, description = "the plan.yml, with a schedule section") Path planFile;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Option(
+        names = "--plan",
+        required = true,
+        description = "the plan.yml, with a schedule section")
+    Path planFile;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     @Override
     public Integer call() {
       Plan plan = PlanLoader.load(planFile);
       if (plan.schedule() == null) {
-        spec.commandLine().getErr().println("partitrain: plan " + plan.name() + " has no schedule section");
+        spec.commandLine()
+            .getErr()
+            .println("partitrain: plan " + plan.name() + " has no schedule section");
         return PartitrainCli.EXIT_BAD_INPUT;
       }
-      var cmd = new RunCommand.ApplySchedule(Schema.VERSION, UUID.randomUUID().toString(),
-          ScheduleSpec.key(plan.name()), plan.schedule(), plan.definition(), plan.partitions(), RunCommands.user(),
-          Instant.now());
+      var cmd =
+          new RunCommand.ApplySchedule(
+              Schema.VERSION,
+              UUID.randomUUID().toString(),
+              ScheduleSpec.key(plan.name()),
+              plan.schedule(),
+              plan.definition(),
+              plan.partitions(),
+              RunCommands.user(),
+              Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
@@ -151,24 +225,43 @@ public final class ScheduleCommands {
   abstract static class PauseOrResume implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
-    @Parameters(index = "0", description = "the plan name") String plan;
-    @Option(names = "--reason", defaultValue = "operator request") String reason;
-    @Option(names = {"-o", "--output"}, defaultValue = "table") OutputFormat output;
+
+    @Parameters(index = "0", description = "the plan name")
+    String plan;
+
+    @Option(names = "--reason", defaultValue = "operator request")
+    String reason;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table")
+    OutputFormat output;
 
     abstract boolean pause();
 
     @Override
     public Integer call() {
-      var cmd = new RunCommand.SetSchedulePaused(Schema.VERSION, UUID.randomUUID().toString(),
-          ScheduleSpec.key(plan), plan, pause(), RunCommands.user(), reason, Instant.now());
+      var cmd =
+          new RunCommand.SetSchedulePaused(
+              Schema.VERSION,
+              UUID.randomUUID().toString(),
+              ScheduleSpec.key(plan),
+              plan,
+              pause(),
+              RunCommands.user(),
+              reason,
+              Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true,
-      description = "Pause a plan's schedule: its fire times are recorded as skipped until resumed.")
+  @Command(
+      name = "pause",
+      mixinStandardHelpOptions = true,
+      description =
+          "Pause a plan's schedule: its fire times are recorded as skipped until resumed.")
   static final class Pause extends PauseOrResume {
     @Override
     boolean pause() {
@@ -176,7 +269,10 @@ public final class ScheduleCommands {
     }
   }
 
-  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused schedule.")
+  @Command(
+      name = "resume",
+      mixinStandardHelpOptions = true,
+      description = "Resume a paused schedule.")
   static final class Resume extends PauseOrResume {
     @Override
     boolean pause() {

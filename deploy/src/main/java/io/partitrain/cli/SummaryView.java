@@ -21,7 +21,8 @@ public final class SummaryView {
    * @param metrics the metrics to show; null for all
    */
   public static void print(RunSummary s, PrintWriter out, Set<String> tags, Set<String> metrics) {
-    out.printf("Run %s (plan %s): %s%n", s.runId(), s.planName(), s.complete() ? "complete" : "running");
+    out.printf(
+        "Run %s (plan %s): %s%n", s.runId(), s.planName(), s.complete() ? "complete" : "running");
     out.println();
     out.printf("  %-18s %10s%n", "STATE", "PARTITIONS");
     for (PartitionState state : PartitionState.values()) {
@@ -32,18 +33,26 @@ public final class SummaryView {
     }
     out.printf("  %-18s %10d%n", "total", s.total());
     out.println();
-    out.printf("  attempts %d, jobs submitted %d, partitions retried automatically %d%n",
+    out.printf(
+        "  attempts %d, jobs submitted %d, partitions retried automatically %d%n",
         s.attempts(), s.jobsSubmitted(), s.retried());
     if (s.rerunRequested() > 0) {
-      out.printf("  rerun: %d failed partitions requested, %d resubmitted%n", s.rerunRequested(), s.rerunResubmitted());
+      out.printf(
+          "  rerun: %d failed partitions requested, %d resubmitted%n",
+          s.rerunRequested(), s.rerunResubmitted());
     }
     if (!s.failed().isEmpty()) {
       out.println();
       out.println("  Failed partitions:");
       out.printf("    %-16s %7s %-8s %-44s %s%n", "PARTITION", "ATTEMPT", "CLASS", "REASON", "LOG");
       for (RunSummary.FailedPartition f : s.failed()) {
-        out.printf("    %-16s %7d %-8s %-44s %s%n", f.partitionId(), f.attempt(), f.failureClass(),
-            clip(f.message(), 44), f.logPath() == null ? "-" : f.logPath());
+        out.printf(
+            "    %-16s %7d %-8s %-44s %s%n",
+            f.partitionId(),
+            f.attempt(),
+            f.failureClass(),
+            clip(f.message(), 44),
+            f.logPath() == null ? "-" : f.logPath());
       }
     }
     for (var byTag : s.metricsByTag().entrySet()) {
@@ -55,23 +64,39 @@ public final class SummaryView {
     }
   }
 
-  private static void printMetrics(String tag, Map<String, Map<String, RunSummary.MetricStats>> byValue,
-      Set<String> only, PrintWriter out) {
-    var metricNames = byValue.values().stream().flatMap(m -> m.keySet().stream()).distinct()
-        .filter(m -> only == null || only.contains(m)).sorted().toList();
-    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "    %-14s %4s", tag.toUpperCase(Locale.ROOT), "N"));
-    metricNames.forEach(m -> head.append(String.format(Locale.ROOT, " %10s", m.toUpperCase(Locale.ROOT))));
+  private static void printMetrics(
+      String tag,
+      Map<String, Map<String, RunSummary.MetricStats>> byValue,
+      Set<String> only,
+      PrintWriter out) {
+    var metricNames =
+        byValue.values().stream()
+            .flatMap(m -> m.keySet().stream())
+            .distinct()
+            .filter(m -> only == null || only.contains(m))
+            .sorted()
+            .toList();
+    StringBuilder head =
+        new StringBuilder(
+            String.format(Locale.ROOT, "    %-14s %4s", tag.toUpperCase(Locale.ROOT), "N"));
+    metricNames.forEach(
+        m -> head.append(String.format(Locale.ROOT, " %10s", m.toUpperCase(Locale.ROOT))));
     out.println(head);
-    byValue.forEach((value, metrics) -> {
-      int n = metrics.values().stream().mapToInt(RunSummary.MetricStats::count).max().orElse(0);
-      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "    %-14s %4d", value, n));
-      metricNames.forEach(m -> {
-        RunSummary.MetricStats st = metrics.get(m);
-        row.append(st == null ? String.format(Locale.ROOT, " %10s", "-")
-            : String.format(Locale.ROOT, " %10.4f", st.mean()));
-      });
-      out.println(row);
-    });
+    byValue.forEach(
+        (value, metrics) -> {
+          int n = metrics.values().stream().mapToInt(RunSummary.MetricStats::count).max().orElse(0);
+          StringBuilder row =
+              new StringBuilder(String.format(Locale.ROOT, "    %-14s %4d", value, n));
+          metricNames.forEach(
+              m -> {
+                RunSummary.MetricStats st = metrics.get(m);
+                row.append(
+                    st == null
+                        ? String.format(Locale.ROOT, " %10s", "-")
+                        : String.format(Locale.ROOT, " %10.4f", st.mean()));
+              });
+          out.println(row);
+        });
   }
 
   static String clip(String s, int width) {

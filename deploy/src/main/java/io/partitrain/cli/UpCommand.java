@@ -13,24 +13,38 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code partitrain up}: the demo's local stack, left running for {@code run start} and friends. */
-@Command(name = "up", mixinStandardHelpOptions = true,
-    description = "Start a local stack (Kafka, orchestrator, workers with the local backend) and keep it running.")
+/**
+ * {@code partitrain up}: the demo's local stack, left running for {@code run start} and friends.
+ */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start a local stack (Kafka, orchestrator, workers with the local backend) and keep it running.")
 public final class UpCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--workers", defaultValue = "2", description = "worker count (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--workers",
+      defaultValue = "2",
+      description = "worker count (default: ${DEFAULT-VALUE})")
   int workers;
 
-  @Option(names = "--slots", defaultValue = "2", description = "local job slots per worker (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--slots",
+      defaultValue = "2",
+      description = "local job slots per worker (default: ${DEFAULT-VALUE})")
   int slots;
 
-  @Option(names = "--jobs-dir", defaultValue = ".partitrain/jobs", description = "where local jobs run (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--jobs-dir",
+      defaultValue = ".partitrain/jobs",
+      description = "where local jobs run (default: ${DEFAULT-VALUE})")
   Path jobsDir;
 
   @Override
@@ -38,18 +52,30 @@ public final class UpCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     KafkaBootstrap kafkaHandle = KafkaBootstrap.resolve();
     var kafka = new KafkaSettings(kafkaHandle.bootstrapServers(), Topics.defaults(), Map.of());
-    LocalStack stack = LocalStack.start(kafka, workers,
-        id -> new LocalProcessBackend(new LocalBackendConfig(jobsDir.toAbsolutePath(), slots, 0, 0), Clock.systemUTC()),
-        WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX), Clock.systemUTC());
+    LocalStack stack =
+        LocalStack.start(
+            kafka,
+            workers,
+            id ->
+                new LocalProcessBackend(
+                    new LocalBackendConfig(jobsDir.toAbsolutePath(), slots, 0, 0),
+                    Clock.systemUTC()),
+            WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX),
+            Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stack.close();
-      kafkaHandle.close();
-      stopped.countDown();
-    }));
-    out.printf("Partitrain is up: %s, an orchestrator and %d workers (local backend, jobs in %s).%n",
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stack.close();
+                  kafkaHandle.close();
+                  stopped.countDown();
+                }));
+    out.printf(
+        "Partitrain is up: %s, an orchestrator and %d workers (local backend, jobs in %s).%n",
         kafkaHandle.description(), workers, jobsDir.toAbsolutePath());
-    out.printf("In another terminal:%n  export %s=%s%n  ./partitrain run start --plan PLAN.yml   (after a demo: .partitrain/demo/plan.yml)%n",
+    out.printf(
+        "In another terminal:%n  export %s=%s%n  ./partitrain run start --plan PLAN.yml   (after a demo: .partitrain/demo/plan.yml)%n",
         KafkaSettings.BOOTSTRAP_ENV, kafkaHandle.bootstrapServers());
     out.println("Press Ctrl-C to stop.");
     out.flush();

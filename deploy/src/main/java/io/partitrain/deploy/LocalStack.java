@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole system in one process: an orchestrator and N workers against one Kafka (embedded or
  * external). It is what {@code partitrain demo} and {@code partitrain up} run, and what the
- * integration tests start. In production these are separate processes; here they share nothing
- * but the broker, exactly as they would there.
+ * integration tests start. In production these are separate processes; here they share nothing but
+ * the broker, exactly as they would there.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -42,7 +42,8 @@ public final class LocalStack implements AutoCloseable {
   private Orchestrator orchestrator;
   private Thread orchestratorThread;
 
-  private LocalStack(KafkaSettings kafka, Clock clock, MeterRegistry registry, OrchestratorConfig config) {
+  private LocalStack(
+      KafkaSettings kafka, Clock clock, MeterRegistry registry, OrchestratorConfig config) {
     this.kafka = kafka;
     this.clock = clock;
     this.registry = registry;
@@ -54,17 +55,32 @@ public final class LocalStack implements AutoCloseable {
    * workerCount} workers, each with the backend {@code backends} gives for its id. Workers take
    * their timings from {@code workerTemplate}; ids and group follow the topic prefix.
    */
-  public static LocalStack start(KafkaSettings kafka, int workerCount,
-      Function<String, JobBackend> backends, WorkerConfig workerTemplate, Clock clock) {
+  public static LocalStack start(
+      KafkaSettings kafka,
+      int workerCount,
+      Function<String, JobBackend> backends,
+      WorkerConfig workerTemplate,
+      Clock clock) {
     return start(kafka, workerCount, backends, workerTemplate, clock, NodeCapConfig.unlimited());
   }
 
-  /** As {@link #start(KafkaSettings, int, Function, WorkerConfig, Clock)}, under these node caps. */
-  public static LocalStack start(KafkaSettings kafka, int workerCount,
-      Function<String, JobBackend> backends, WorkerConfig workerTemplate, Clock clock, NodeCapConfig nodeCaps) {
+  /**
+   * As {@link #start(KafkaSettings, int, Function, WorkerConfig, Clock)}, under these node caps.
+   */
+  public static LocalStack start(
+      KafkaSettings kafka,
+      int workerCount,
+      Function<String, JobBackend> backends,
+      WorkerConfig workerTemplate,
+      Clock clock,
+      NodeCapConfig nodeCaps) {
     TopicAdmin.ensureTopics(kafka, (short) 1);
-    LocalStack stack = new LocalStack(kafka, clock, new SimpleMeterRegistry(),
-        OrchestratorConfig.forInstallation("orchestrator-1", kafka.topics().prefix()));
+    LocalStack stack =
+        new LocalStack(
+            kafka,
+            clock,
+            new SimpleMeterRegistry(),
+            OrchestratorConfig.forInstallation("orchestrator-1", kafka.topics().prefix()));
     stack.nodeCaps = nodeCaps;
     try {
       stack.startOrchestrator();
@@ -72,8 +88,13 @@ public final class LocalStack implements AutoCloseable {
         String id = "worker-" + i;
         JobBackend backend = backends.apply(id);
         stack.backends.add(backend);
-        WorkerConfig config = new WorkerConfig(id, kafka.topics().prefix() + "-workers", workerTemplate.pollInterval(),
-            workerTemplate.heartbeatInterval(), workerTemplate.submitAttempts());
+        WorkerConfig config =
+            new WorkerConfig(
+                id,
+                kafka.topics().prefix() + "-workers",
+                workerTemplate.pollInterval(),
+                workerTemplate.heartbeatInterval(),
+                workerTemplate.submitAttempts());
         stack.workers.add(Workers.start(kafka, config, backend, clock, stack.registry));
       }
       return stack;
@@ -100,7 +121,9 @@ public final class LocalStack implements AutoCloseable {
     if (orchestrator != null) {
       throw new IllegalStateException("the orchestrator is running already");
     }
-    orchestrator = new Orchestrator(orchestratorConfig, kafka, clock, Admission.concurrencyCap(), registry, nodeCaps);
+    orchestrator =
+        new Orchestrator(
+            orchestratorConfig, kafka, clock, Admission.concurrencyCap(), registry, nodeCaps);
     orchestratorThread = new Thread(orchestrator, "orchestrator");
     orchestratorThread.start();
     try {

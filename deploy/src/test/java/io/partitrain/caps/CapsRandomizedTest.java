@@ -1,6 +1,5 @@
 package io.partitrain.caps;
 
-import io.partitrain.shared.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -27,6 +26,7 @@ import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.testing.MutableClock;
 import io.partitrain.worker.JobWatcher;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
@@ -51,8 +51,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Invariants 1, 3 and 4 over many random worlds: several runs sharing one compute target, several
  * workers (job watchers) sharing one simulated cloud, random durations (some beyond the timeout),
- * random failure mixes, random node and cost caps, random delivery lag, operator cap raises. Time is
- * an injected clock stepped by the test; nothing sleeps.
+ * random failure mixes, random node and cost caps, random delivery lag, operator cap raises. Time
+ * is an injected clock stepped by the test; nothing sleeps.
  *
  * <p>At every step: the nodes of the cloud's unfinished jobs never exceed the target's cap; no
  * run's actual spend (from the workers' billable times) exceeds its cap. At the end: every
@@ -82,12 +82,20 @@ class CapsRandomizedTest {
         deferredWorlds += w.deferrals > 0 ? 1 : 0;
         fullWorlds += w.maxHeld == w.configuredNodeCap ? 1 : 0;
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("caps violated for seed " + seed + " (replay: -Dcaps.seed=" + seed + "): "
-            + e.getMessage(), e);
+        throw new AssertionError(
+            "caps violated for seed "
+                + seed
+                + " (replay: -Dcaps.seed="
+                + seed
+                + "): "
+                + e.getMessage(),
+            e);
       }
     }
-    System.out.printf("CapsRandomizedTest: %d worlds, %d steps, caps held at every step; %d worlds deferred "
-        + "partitions by cost, %d filled their node cap%n", worlds, steps, deferredWorlds, fullWorlds);
+    System.out.printf(
+        "CapsRandomizedTest: %d worlds, %d steps, caps held at every step; %d worlds deferred "
+            + "partitions by cost, %d filled their node cap%n",
+        worlds, steps, deferredWorlds, fullWorlds);
     assertThat(deferredWorlds).as("the worlds exercise the cost cap").isPositive();
     assertThat(fullWorlds).as("the worlds exercise the node cap").isPositive();
   }
@@ -116,16 +124,31 @@ class CapsRandomizedTest {
       this.rnd = new SplittableRandom(seed);
       double user = rnd.nextDouble(0, 0.2);
       double infra = rnd.nextDouble(0, 0.3);
-      cloud = new SimulatedBackend(clock, new SimulationProfile(Duration.ofSeconds(rnd.nextInt(0, 90)),
-          Duration.ofMinutes(1), Duration.ofMinutes(rnd.nextInt(2, 45)), user, infra, seed));
+      cloud =
+          new SimulatedBackend(
+              clock,
+              new SimulationProfile(
+                  Duration.ofSeconds(rnd.nextInt(0, 90)),
+                  Duration.ofMinutes(1),
+                  Duration.ofMinutes(rnd.nextInt(2, 45)),
+                  user,
+                  infra,
+                  seed));
       nodeCap = rnd.nextInt(4, 16);
       configuredNodeCap = nodeCap;
-      tracker = new Tracker(clock, Admission.concurrencyCap(), new SplittableRandom(seed), TOPICS, Duration.ZERO,
-          NodeCapConfig.of(100).with(TARGET, nodeCap));
+      tracker =
+          new Tracker(
+              clock,
+              Admission.concurrencyCap(),
+              new SplittableRandom(seed),
+              TOPICS,
+              Duration.ZERO,
+              NodeCapConfig.of(100).with(TARGET, nodeCap));
       int n = rnd.nextInt(1, 5);
       for (int i = 0; i < n; i++) {
         String id = "w" + i;
-        workers.add(new JobWatcher(cloud, e -> statuses.add(later(e)), id, Duration.ofMinutes(5), clock));
+        workers.add(
+            new JobWatcher(cloud, e -> statuses.add(later(e)), id, Duration.ofMinutes(5), clock));
       }
     }
 
@@ -160,38 +183,72 @@ class CapsRandomizedTest {
       int partitions = rnd.nextInt(3, 30);
       Duration timeout = Duration.ofMinutes(30);
       BigDecimal perAttempt = CostBudget.cost(nodes, PRICE, timeout);
-      BigDecimal cap = perAttempt.multiply(BigDecimal.valueOf(partitions)).multiply(BigDecimal.valueOf(rnd.nextDouble(0.1, 1.6)))
-          .setScale(2, java.math.RoundingMode.DOWN);
+      BigDecimal cap =
+          perAttempt
+              .multiply(BigDecimal.valueOf(partitions))
+              .multiply(BigDecimal.valueOf(rnd.nextDouble(0.1, 1.6)))
+              .setScale(2, java.math.RoundingMode.DOWN);
       caps.put(runId, cap);
       ObjectNode job = JsonNodeFactory.instance.objectNode();
       job.put("command", "train ${{partition.id}}");
       job.put("compute", "azureml:" + TARGET);
       job.putObject("resources").put("instance_count", nodes).put("instance_type", "Standard_NC6");
       job.putObject("limits").put("timeout", timeout.toSeconds());
-      RetryPolicy retry = new RetryPolicy(rnd.nextInt(1, 4), Duration.ofSeconds(30), 2.0, Duration.ofMinutes(5), 0.2,
-          rnd.nextBoolean());
-      RunDefinition d = new RunDefinition("plan", "/plan.yml", job, retry,
-          new RunLimits(rnd.nextInt(1, 20), new CostBudget(cap, "EUR", Map.of("Standard_NC6", PRICE))));
+      RetryPolicy retry =
+          new RetryPolicy(
+              rnd.nextInt(1, 4),
+              Duration.ofSeconds(30),
+              2.0,
+              Duration.ofMinutes(5),
+              0.2,
+              rnd.nextBoolean());
+      RunDefinition d =
+          new RunDefinition(
+              "plan",
+              "/plan.yml",
+              job,
+              retry,
+              new RunLimits(
+                  rnd.nextInt(1, 20), new CostBudget(cap, "EUR", Map.of("Standard_NC6", PRICE))));
       List<PartitionSpec> specs = new ArrayList<>();
       for (int i = 0; i < partitions; i++) {
         specs.add(new PartitionSpec("p" + i, Map.of("region", i % 2 == 0 ? "north" : "south")));
       }
-      command(new RunCommand.StartRun(Schema.VERSION, UUID.randomUUID().toString(), runId, d, specs, "t",
-          clock.instant()));
+      command(
+          new RunCommand.StartRun(
+              Schema.VERSION, UUID.randomUUID().toString(), runId, d, specs, "t", clock.instant()));
     }
 
     void maybeOperator() {
       if (rnd.nextInt(400) == 0) {
         String runId = "run-" + rnd.nextInt(2);
-        BigDecimal to = caps.get(runId).multiply(new BigDecimal("1.5")).setScale(2, java.math.RoundingMode.DOWN);
+        BigDecimal to =
+            caps.get(runId)
+                .multiply(new BigDecimal("1.5"))
+                .setScale(2, java.math.RoundingMode.DOWN);
         caps.put(runId, to);
-        command(new RunCommand.SetCostCap(Schema.VERSION, UUID.randomUUID().toString(), runId, to, "ops",
-            "random raise", clock.instant()));
+        command(
+            new RunCommand.SetCostCap(
+                Schema.VERSION,
+                UUID.randomUUID().toString(),
+                runId,
+                to,
+                "ops",
+                "random raise",
+                clock.instant()));
       }
       if (rnd.nextInt(800) == 0) {
         nodeCap += rnd.nextInt(1, 4);
-        command(new RunCommand.SetNodeCap(Schema.VERSION, UUID.randomUUID().toString(),
-            RunCommand.SetNodeCap.keyOf(TARGET), TARGET, nodeCap, "ops", "random raise", clock.instant()));
+        command(
+            new RunCommand.SetNodeCap(
+                Schema.VERSION,
+                UUID.randomUUID().toString(),
+                RunCommand.SetNodeCap.keyOf(TARGET),
+                TARGET,
+                nodeCap,
+                "ops",
+                "random raise",
+                clock.instant()));
       }
     }
 
@@ -224,16 +281,35 @@ class CapsRandomizedTest {
       SubmitResult r = cloud.submit(JobRequest.of(item));
       JobRef ref = JobRef.of(item);
       if (r.created()) {
-        statuses.add(later(new JobStatusEvent(Schema.VERSION, JobStatusEvent.Kind.STATUS, item.runId(),
-            item.partitionId(), item.attempt(), item.jobName(), "w", JobPhase.SUBMITTED, "Queued", null, null,
-            clock.instant(), null, null, item.job().nodes(), null, null, null)));
+        statuses.add(
+            later(
+                new JobStatusEvent(
+                    Schema.VERSION,
+                    JobStatusEvent.Kind.STATUS,
+                    item.runId(),
+                    item.partitionId(),
+                    item.attempt(),
+                    item.jobName(),
+                    "w",
+                    JobPhase.SUBMITTED,
+                    "Queued",
+                    null,
+                    null,
+                    clock.instant(),
+                    null,
+                    null,
+                    item.job().nodes(),
+                    null,
+                    null,
+                    null)));
         w.watch(ref, item.job().nodes(), JobPhase.SUBMITTED);
       }
     }
 
     void report(JobStatusEvent e) {
       if (e.phase() != null && e.phase().isTerminal() && e.startedAt() != null) {
-        BigDecimal cost = CostBudget.cost(e.nodes(), PRICE, Duration.between(e.startedAt(), e.finishedAt()));
+        BigDecimal cost =
+            CostBudget.cost(e.nodes(), PRICE, Duration.between(e.startedAt(), e.finishedAt()));
         spentSeen.merge(e.runId(), cost, BigDecimal::add);
       }
       Outbox out = new Outbox();
@@ -252,7 +328,8 @@ class CapsRandomizedTest {
           if (!(e instanceof RunEvent.RunSnapshot)) {
             log.add(e);
           }
-          if (e instanceof RunEvent.PartitionTransitioned t && t.to() == PartitionState.DEFERRED_BY_COST) {
+          if (e instanceof RunEvent.PartitionTransitioned t
+              && t.to() == PartitionState.DEFERRED_BY_COST) {
             deferrals++;
           }
         }
@@ -265,13 +342,14 @@ class CapsRandomizedTest {
 
     <T> void deliver(List<Delayed<T>> queue, java.util.function.Consumer<T> sink) {
       List<Delayed<T>> due = new ArrayList<>();
-      queue.removeIf(d -> {
-        if (!d.at.isAfter(clock.instant())) {
-          due.add(d);
-          return true;
-        }
-        return false;
-      });
+      queue.removeIf(
+          d -> {
+            if (!d.at.isAfter(clock.instant())) {
+              due.add(d);
+              return true;
+            }
+            return false;
+          });
       due.forEach(d -> sink.accept(d.value));
     }
 
@@ -279,19 +357,36 @@ class CapsRandomizedTest {
       int held = cloud.nodesInFlightAt(clock.instant());
       maxHeld = Math.max(maxHeld, held);
       if (held > nodeCap) {
-        fail("at " + clock.instant() + " the cloud held " + held + " nodes of unfinished jobs; cap " + nodeCap);
+        fail(
+            "at "
+                + clock.instant()
+                + " the cloud held "
+                + held
+                + " nodes of unfinished jobs; cap "
+                + nodeCap);
       }
       for (RunState run : tracker.runs()) {
         BigDecimal cap = caps.get(run.runId());
         BigDecimal seen = spentSeen.getOrDefault(run.runId(), BigDecimal.ZERO);
         if (seen.compareTo(cap) > 0 || run.budget().spent().compareTo(cap) > 0) {
-          fail("run " + run.runId() + " spent " + seen + " (tracker: " + run.budget().spent() + ") over its cap " + cap);
+          fail(
+              "run "
+                  + run.runId()
+                  + " spent "
+                  + seen
+                  + " (tracker: "
+                  + run.budget().spent()
+                  + ") over its cap "
+                  + cap);
         }
       }
     }
 
     boolean settled() {
-      if (!scheduled.isEmpty() || !work.isEmpty() || !statuses.isEmpty() || tracker.runs().isEmpty()) {
+      if (!scheduled.isEmpty()
+          || !work.isEmpty()
+          || !statuses.isEmpty()
+          || tracker.runs().isEmpty()) {
         return false;
       }
       if (workers.stream().anyMatch(w -> w.watching() > 0)) {
@@ -301,22 +396,38 @@ class CapsRandomizedTest {
     }
 
     void checkEnd() {
-      var allowed = EnumSet.of(PartitionState.SUCCEEDED, PartitionState.FAILED, PartitionState.DEFERRED_BY_COST,
-          PartitionState.CANCELED);
-      Tracker replayed = new Tracker(clock, Admission.concurrencyCap(), new SplittableRandom(seed), TOPICS,
-          Duration.ZERO, NodeCapConfig.of(100).with(TARGET, configuredNodeCap));
+      var allowed =
+          EnumSet.of(
+              PartitionState.SUCCEEDED,
+              PartitionState.FAILED,
+              PartitionState.DEFERRED_BY_COST,
+              PartitionState.CANCELED);
+      Tracker replayed =
+          new Tracker(
+              clock,
+              Admission.concurrencyCap(),
+              new SplittableRandom(seed),
+              TOPICS,
+              Duration.ZERO,
+              NodeCapConfig.of(100).with(TARGET, configuredNodeCap));
       log.forEach(replayed::replay);
       for (RunState run : tracker.runs()) {
-        assertThat(run.partitions()).as("partitions of " + run.runId()).hasSize(run.partitionCount())
+        assertThat(run.partitions())
+            .as("partitions of " + run.runId())
+            .hasSize(run.partitionCount())
             .allSatisfy(p -> assertThat(p.state()).isIn(allowed));
         RunBudget b = run.budget();
         assertThat(b.reserved()).as("nothing reserved at the end").isEqualByComparingTo("0");
-        assertThat(b.spent()).as("tracker spend equals the workers' billable times")
+        assertThat(b.spent())
+            .as("tracker spend equals the workers' billable times")
             .isEqualByComparingTo(spentSeen.getOrDefault(run.runId(), BigDecimal.ZERO));
-        boolean anyDeferred = run.partitions().stream().anyMatch(p -> p.state() == PartitionState.DEFERRED_BY_COST);
+        boolean anyDeferred =
+            run.partitions().stream().anyMatch(p -> p.state() == PartitionState.DEFERRED_BY_COST);
         if (anyDeferred) {
           BigDecimal next = b.reservationOf(run.jobOf(run.partitions().iterator().next())).amount();
-          assertThat(b.fits(next)).as("a partition is deferred only when the budget cannot take it").isFalse();
+          assertThat(b.fits(next))
+              .as("a partition is deferred only when the budget cannot take it")
+              .isFalse();
         }
         RunBudget r = replayed.run(run.runId()).orElseThrow().budget();
         assertThat(r.spent()).isEqualByComparingTo(b.spent());
@@ -334,5 +445,4 @@ class CapsRandomizedTest {
   }
 
   private record Delayed<T>(T value, Instant at) {}
-
 }

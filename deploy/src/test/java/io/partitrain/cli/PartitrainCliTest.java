@@ -27,10 +27,20 @@ class PartitrainCliTest {
 
   @Test
   void aRefusedPlanExitsOneAndListsEveryViolationBeforeAnythingIsSent() throws Exception {
-    Files.writeString(dir.resolve("plan.yml"), "name: x\njob: missing.yml\npartitions: {inline: ['bad id']}\n");
-    int code = run("run", "start", "--plan", dir.resolve("plan.yml").toString(), "--bootstrap-servers", "127.0.0.1:1");
+    Files.writeString(
+        dir.resolve("plan.yml"), "name: x\njob: missing.yml\npartitions: {inline: ['bad id']}\n");
+    int code =
+        run(
+            "run",
+            "start",
+            "--plan",
+            dir.resolve("plan.yml").toString(),
+            "--bootstrap-servers",
+            "127.0.0.1:1");
     assertThat(code).isEqualTo(PartitrainCli.EXIT_BAD_INPUT);
-    assertThat(err.toString()).contains("plan.yml: job = 'missing.yml'").contains("'bad id'")
+    assertThat(err.toString())
+        .contains("plan.yml: job = 'missing.yml'")
+        .contains("'bad id'")
         .contains("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
   }
 

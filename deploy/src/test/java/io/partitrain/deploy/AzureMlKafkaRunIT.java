@@ -39,7 +39,9 @@ class AzureMlKafkaRunIT {
   @Test
   void a450PartitionRunThroughKafkaCompletesWithEveryJobCreatedOnce() throws Exception {
     KafkaSettings kafka = kafka(BROKER);
-    Files.writeString(dir.resolve("job.yml"), """
+    Files.writeString(
+        dir.resolve("job.yml"),
+        """
         command: python train.py --store ${{partition.id}} --horizon ${{inputs.horizon}}
         code: azureml:demand-src:3
         environment: azureml:demand-env:2
@@ -60,7 +62,9 @@ class AzureMlKafkaRunIT {
       csv.append(String.format("store-%03d,%s%n", i, i % 3 == 0 ? "north" : "south"));
     }
     Files.writeString(dir.resolve("stores.csv"), csv);
-    Files.writeString(dir.resolve("plan.yml"), """
+    Files.writeString(
+        dir.resolve("plan.yml"),
+        """
         name: weekly-demand
         job: job.yml
         partitions: {file: stores.csv}
@@ -70,14 +74,24 @@ class AzureMlKafkaRunIT {
     var plan = PlanLoader.load(dir.resolve("plan.yml"));
 
     try (FakeAzureMl arm = FakeAzureMl.start(20).atArmLimits().losingAnswers(0.05);
-        LocalStack stack = LocalStack.start(kafka, 3, id -> arm.newBackend(),
-            WorkerConfig.forInstallation("w", kafka.topics().prefix()).withPollInterval(Duration.ofMillis(100)),
-            Clock.systemUTC());
+        LocalStack stack =
+            LocalStack.start(
+                kafka,
+                3,
+                id -> arm.newBackend(),
+                WorkerConfig.forInstallation("w", kafka.topics().prefix())
+                    .withPollInterval(Duration.ofMillis(100)),
+                Clock.systemUTC());
         RunClient client = new RunClient(kafka, "it")) {
       Instant t0 = Instant.now();
-      assertThat(client.send(RunCommands.startCommand(plan, "weekly-demand-2026-W48", "it", t0), Duration.ofSeconds(60)))
+      assertThat(
+              client.send(
+                  RunCommands.startCommand(plan, "weekly-demand-2026-W48", "it", t0),
+                  Duration.ofSeconds(60)))
           .isInstanceOf(RunEvent.RunStarted.class);
-      RunSummary done = client.follow("weekly-demand-2026-W48", RunSummary::complete, s -> { }, Duration.ofMinutes(4));
+      RunSummary done =
+          client.follow(
+              "weekly-demand-2026-W48", RunSummary::complete, s -> {}, Duration.ofMinutes(4));
       Duration took = Duration.between(t0, Instant.now());
 
       assertThat(done.count(PartitionState.SUCCEEDED)).isEqualTo(450);
@@ -86,9 +100,12 @@ class AzureMlKafkaRunIT {
       assertThat(arm.putsOnExistingJobs()).isZero();
       assertThat(arm.bodyViolations()).as("every body valid against the OpenAPI excerpt").isEmpty();
       assertThat(arm.lostAnswers()).as("answers were lost after ARM applied them").isPositive();
-      assertThat(RunScenario.workItems(kafka)).filteredOn(w -> w.kind() == WorkItem.Kind.SUBMIT)
-          .as("no attempt was spent on a lost answer or a 429").allMatch(w -> w.attempt() == 1);
-      System.out.printf("azureml via Kafka: 450 partitions in %d ms, %d ARM requests, %d answers lost, %d throttled%n",
+      assertThat(RunScenario.workItems(kafka))
+          .filteredOn(w -> w.kind() == WorkItem.Kind.SUBMIT)
+          .as("no attempt was spent on a lost answer or a 429")
+          .allMatch(w -> w.attempt() == 1);
+      System.out.printf(
+          "azureml via Kafka: 450 partitions in %d ms, %d ARM requests, %d answers lost, %d throttled%n",
           took.toMillis(), arm.requests(), arm.lostAnswers(), arm.throttledAnswers());
     }
   }

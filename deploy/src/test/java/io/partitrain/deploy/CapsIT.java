@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.cli.PartitrainCli;
-import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.client.FinOpsClient;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
@@ -54,52 +53,82 @@ class CapsIT {
   @Test
   void twoRunsOnOneTargetUseTheNodeCapFullyAndNeverMore() throws IOException {
     KafkaSettings kafka = RunScenario.kafka(BROKER);
-    SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), new SimulationProfile(Duration.ofMillis(10),
-        Duration.ofMillis(600), Duration.ofMillis(1200), 0, 0, 5));
+    SimulatedBackend cloud =
+        new SimulatedBackend(
+            Clock.systemUTC(),
+            new SimulationProfile(
+                Duration.ofMillis(10), Duration.ofMillis(600), Duration.ofMillis(1200), 0, 0, 5));
     Plan a = plan(dir.resolve("a"), "plan-a", 12, 10, null, "60");
     Plan b = plan(dir.resolve("b"), "plan-b", 12, 10, null, "60");
-    try (LocalStack stack = LocalStack.start(kafka, 3, id -> cloud, workers(kafka), Clock.systemUTC(),
-            NodeCapConfig.unlimited().with(TARGET, NODE_CAP));
+    try (LocalStack stack =
+            LocalStack.start(
+                kafka,
+                3,
+                id -> cloud,
+                workers(kafka),
+                Clock.systemUTC(),
+                NodeCapConfig.unlimited().with(TARGET, NODE_CAP));
         RunClient client = new RunClient(kafka, "it")) {
       assertThat(RunScenario.start(client, a, "caps-a")).isInstanceOf(RunEvent.RunStarted.class);
       assertThat(RunScenario.start(client, b, "caps-b")).isInstanceOf(RunEvent.RunStarted.class);
       RunScenario.awaitComplete(client, "caps-a");
       RunScenario.awaitComplete(client, "caps-b");
     }
-    assertThat(cloud.maxNodesInFlight()).as("the most nodes the backend saw at once").isEqualTo(NODE_CAP);
+    assertThat(cloud.maxNodesInFlight())
+        .as("the most nodes the backend saw at once")
+        .isEqualTo(NODE_CAP);
     Utilization u = utilization(runEvents(kafka), 24);
-    System.out.printf("CapsIT node cap: backend max %d nodes (cap %d); tracker max %d; longest gap below the cap "
-        + "while work waited: %d ms%n", cloud.maxNodesInFlight(), NODE_CAP, u.max, u.longestGapMillis);
+    System.out.printf(
+        "CapsIT node cap: backend max %d nodes (cap %d); tracker max %d; longest gap below the cap "
+            + "while work waited: %d ms%n",
+        cloud.maxNodesInFlight(), NODE_CAP, u.max, u.longestGapMillis);
     assertThat(u.max).as("tracker-side in-flight nodes never above the cap").isEqualTo(NODE_CAP);
-    assertThat(u.longestGapMillis).as("while work waited, a freed node was taken in the same round")
+    assertThat(u.longestGapMillis)
+        .as("while work waited, a freed node was taken in the same round")
         .isLessThan(500);
   }
 
   @Test
-  void theCostCapDefersTheRestInOneEventCapRaiseRunsThemAndTheReportEqualsTheLedger() throws IOException {
+  void theCostCapDefersTheRestInOneEventCapRaiseRunsThemAndTheReportEqualsTheLedger()
+      throws IOException {
     KafkaSettings kafka = RunScenario.kafka(BROKER);
-    // Reservation: 1 node x 3600/h x 1 s = 1.00; jobs run 0.80-0.95 s, so two fit under 2.20 and no more.
-    SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), new SimulationProfile(Duration.ofMillis(5),
-        Duration.ofMillis(800), Duration.ofMillis(950), 0, 0, 9));
+    // Reservation: 1 node x 3600/h x 1 s = 1.00; jobs run 0.80-0.95 s, so two fit under 2.20 and no
+    // more.
+    SimulatedBackend cloud =
+        new SimulatedBackend(
+            Clock.systemUTC(),
+            new SimulationProfile(
+                Duration.ofMillis(5), Duration.ofMillis(800), Duration.ofMillis(950), 0, 0, 9));
     Plan plan = plan(dir, "plan-cost", 6, 6, "2.20", "1");
-    try (LocalStack stack = LocalStack.start(kafka, 3, id -> cloud, workers(kafka), Clock.systemUTC());
+    try (LocalStack stack =
+            LocalStack.start(kafka, 3, id -> cloud, workers(kafka), Clock.systemUTC());
         RunClient client = new RunClient(kafka, "it")) {
       RunScenario.start(client, plan, "caps-cost");
       RunSummary first = RunScenario.awaitComplete(client, "caps-cost");
       assertThat(first.count(PartitionState.SUCCEEDED)).isEqualTo(2);
       assertThat(first.count(PartitionState.DEFERRED_BY_COST)).isEqualTo(4);
       List<FinOpsRecord> trail = FinOpsClient.readAll(kafka, "it");
-      assertThat(trail).filteredOn(f -> f instanceof FinOpsRecord.CostCapReached).singleElement()
-          .satisfies(f -> assertThat(((FinOpsRecord.CostCapReached) f).deferred())
-              .containsExactly("p003", "p004", "p005", "p006"));
+      assertThat(trail)
+          .filteredOn(f -> f instanceof FinOpsRecord.CostCapReached)
+          .singleElement()
+          .satisfies(
+              f ->
+                  assertThat(((FinOpsRecord.CostCapReached) f).deferred())
+                      .containsExactly("p003", "p004", "p005", "p006"));
 
-      String answer = cli(kafka, "cap", "raise", "caps-cost", "--to", "10", "--reason", "approved by finops");
+      String answer =
+          cli(kafka, "cap", "raise", "caps-cost", "--to", "10", "--reason", "approved by finops");
       assertThat(answer).contains("cost cap 2.20 -> 10.00");
-      RunSummary done = client.follow("caps-cost", s -> s.complete() && s.count(PartitionState.SUCCEEDED) == 6,
-          s -> { }, RunScenario.RUN_TIMEOUT);
+      RunSummary done =
+          client.follow(
+              "caps-cost",
+              s -> s.complete() && s.count(PartitionState.SUCCEEDED) == 6,
+              s -> {},
+              RunScenario.RUN_TIMEOUT);
       assertThat(done.count(PartitionState.DEFERRED_BY_COST)).isZero();
 
-      JsonNode report = Json.mapper().readTree(cli(kafka, "finops", "report", "caps-cost", "-o", "json"));
+      JsonNode report =
+          Json.mapper().readTree(cli(kafka, "finops", "report", "caps-cost", "-o", "json"));
       BigDecimal ledgerSum = BigDecimal.ZERO;
       for (JsonNode l : report.get("ledger")) {
         ledgerSum = ledgerSum.add(l.get("cost").decimalValue());
@@ -116,24 +145,35 @@ class CapsIT {
       assertThat(byRegion).isEqualByComparingTo(ledgerSum);
       List<String> timeline = new ArrayList<>();
       report.get("timeline").forEach(e -> timeline.add(e.get("type").asText()));
-      assertThat(timeline).containsSubsequence("CostCapReached", "RunCostSettled", "CostCapChanged",
-          "DeferredAdmitted", "RunCostSettled");
+      assertThat(timeline)
+          .containsSubsequence(
+              "CostCapReached",
+              "RunCostSettled",
+              "CostCapChanged",
+              "DeferredAdmitted",
+              "RunCostSettled");
       Set<String> readmitted = new HashSet<>();
-      report.get("deferred").forEach(d -> {
-        assertThat(d.has("readmittedAt")).isTrue();
-        readmitted.add(d.get("partitionId").asText());
-      });
+      report
+          .get("deferred")
+          .forEach(
+              d -> {
+                assertThat(d.has("readmittedAt")).isTrue();
+                readmitted.add(d.get("partitionId").asText());
+              });
       assertThat(readmitted).containsExactlyInAnyOrder("p003", "p004", "p005", "p006");
       BigDecimal spentBeforeRaise = ledgerSum;
-      System.out.printf("CapsIT cost cap: spent %s EUR over 6 attempts (cap 2.20, then 10)%n", spentBeforeRaise);
+      System.out.printf(
+          "CapsIT cost cap: spent %s EUR over 6 attempts (cap 2.20, then 10)%n", spentBeforeRaise);
       String csv = cli(kafka, "finops", "report", "caps-cost", "-o", "csv");
       assertThat(csv.lines()).hasSize(7);
-      assertThat(cli(kafka, "finops", "events", "--run", "caps-cost")).contains("CostCapReached", "CostCapChanged");
+      assertThat(cli(kafka, "finops", "events", "--run", "caps-cost"))
+          .contains("CostCapReached", "CostCapChanged");
     }
   }
 
   private static WorkerConfig workers(KafkaSettings kafka) {
-    return WorkerConfig.forInstallation("w", kafka.topics().prefix()).withPollInterval(Duration.ofMillis(50));
+    return WorkerConfig.forInstallation("w", kafka.topics().prefix())
+        .withPollInterval(Duration.ofMillis(50));
   }
 
   private static String cli(KafkaSettings kafka, String... args) {
@@ -143,9 +183,16 @@ class CapsIT {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", kafka.topics().prefix()));
+    all.addAll(
+        List.of(
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic-prefix",
+            kafka.topics().prefix()));
     int code = cl.execute(all.toArray(String[]::new));
-    assertThat(code).as("exit code of partitrain " + String.join(" ", args) + "; stderr: " + err).isZero();
+    assertThat(code)
+        .as("exit code of partitrain " + String.join(" ", args) + "; stderr: " + err)
+        .isZero();
     return out.toString();
   }
 
@@ -153,7 +200,9 @@ class CapsIT {
   static Plan plan(Path dir, String name, int n, int maxInFlight, String cap, String timeoutSeconds)
       throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("job.yml"), """
+    Files.writeString(
+        dir.resolve("job.yml"),
+        """
         command: echo ${{partition.id}}
         compute: azureml:%s
         resources:
@@ -161,19 +210,26 @@ class CapsIT {
           instance_type: Standard_NC6
         limits:
           timeout: %s
-        """.formatted(TARGET, timeoutSeconds));
+        """
+            .formatted(TARGET, timeoutSeconds));
     StringBuilder csv = new StringBuilder("id,region\n");
     for (int i = 1; i <= n; i++) {
       csv.append(String.format("p%03d,%s%n", i, i % 2 == 0 ? "north" : "south"));
     }
     Files.writeString(dir.resolve("parts.csv"), csv);
-    String budget = cap == null ? "" : """
+    String budget =
+        cap == null
+            ? ""
+            : """
         budget:
           cap: %s
           currency: EUR
           prices: {Standard_NC6: 3600.00}
-        """.formatted(cap);
-    Files.writeString(dir.resolve("plan.yml"), """
+        """
+                .formatted(cap);
+    Files.writeString(
+        dir.resolve("plan.yml"),
+        """
         name: %s
         job: job.yml
         partitions:
@@ -182,7 +238,8 @@ class CapsIT {
           maxAttempts: 1
         concurrency:
           maxInFlight: %d
-        %s""".formatted(name, maxInFlight, budget));
+        %s"""
+            .formatted(name, maxInFlight, budget));
     return PlanLoader.load(dir.resolve("plan.yml"));
   }
 

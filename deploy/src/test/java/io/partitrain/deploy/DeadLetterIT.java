@@ -46,41 +46,68 @@ class DeadLetterIT {
   void poisonMessagesAreDeadLetteredWithTheirReasonAndTheRunStillCompletes() {
     KafkaSettings kafka = kafka(BROKER);
     SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), SimulationProfile.fast(5));
-    try (LocalStack stack = LocalStack.start(kafka, 2, id -> cloud,
-            WorkerConfig.forInstallation("w", kafka.topics().prefix()).withPollInterval(Duration.ofMillis(50)),
-            Clock.systemUTC());
+    try (LocalStack stack =
+            LocalStack.start(
+                kafka,
+                2,
+                id -> cloud,
+                WorkerConfig.forInstallation("w", kafka.topics().prefix())
+                    .withPollInterval(Duration.ofMillis(50)),
+                Clock.systemUTC());
         RunClient client = new RunClient(kafka, "it");
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("poisoner", null))) {
-      Map<String, String> poison = Map.of(
-          kafka.topics().work(), "this is not JSON",
-          kafka.topics().status(), "{\"schemaVersion\":1,\"kind\":\"STATUS\",\"attempt\":\"one\"}",
-          kafka.topics().commands(), "{\"schemaVersion\":1,\"type\":\"Reboot\"}");
-      poison.forEach((topic, value) ->
-          producer.send(new ProducerRecord<>(topic, "poison", value.getBytes(StandardCharsets.UTF_8))));
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(kafka.producer("poisoner", null))) {
+      Map<String, String> poison =
+          Map.of(
+              kafka.topics().work(), "this is not JSON",
+              kafka.topics().status(),
+                  "{\"schemaVersion\":1,\"kind\":\"STATUS\",\"attempt\":\"one\"}",
+              kafka.topics().commands(), "{\"schemaVersion\":1,\"type\":\"Reboot\"}");
+      poison.forEach(
+          (topic, value) ->
+              producer.send(
+                  new ProducerRecord<>(topic, "poison", value.getBytes(StandardCharsets.UTF_8))));
       // A work item whose partition id would be unsafe on a command line.
       String valid = Json.toString(WorkItemBuilder.aWorkItem().build());
-      String evil = valid.replace("\"partitionId\":\"store-001\"", "\"partitionId\":\"x; rm -rf ~\"");
+      String evil =
+          valid.replace("\"partitionId\":\"store-001\"", "\"partitionId\":\"x; rm -rf ~\"");
       assertThat(evil).isNotEqualTo(valid);
-      producer.send(new ProducerRecord<>(kafka.topics().work(), "evil", evil.getBytes(StandardCharsets.UTF_8)));
+      producer.send(
+          new ProducerRecord<>(
+              kafka.topics().work(), "evil", evil.getBytes(StandardCharsets.UTF_8)));
       producer.flush();
 
       start(client, plan(dir, 10, "echo ${{partition.id}}", 5, 2), "run-poison");
       RunSummary done = awaitComplete(client, "run-poison");
       assertThat(done.count(PartitionState.SUCCEEDED)).isEqualTo(10);
 
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(TopicRecords.readAll(kafka, kafka.topics().deadLetters())).hasSize(4));
-      List<ConsumerRecord<String, byte[]>> dead = TopicRecords.readAll(kafka, kafka.topics().deadLetters());
-      Map<String, String> reasonBySource = dead.stream().collect(Collectors.toMap(
-          r -> header(r, DeadLetters.HEADER_SOURCE) + "|" + new String(r.value(), StandardCharsets.UTF_8).length(),
-          r -> header(r, DeadLetters.HEADER_REASON)));
-      assertThat(reasonBySource.values()).anySatisfy(r -> assertThat(r).contains("unreadable work item"))
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(TopicRecords.readAll(kafka, kafka.topics().deadLetters())).hasSize(4));
+      List<ConsumerRecord<String, byte[]>> dead =
+          TopicRecords.readAll(kafka, kafka.topics().deadLetters());
+      Map<String, String> reasonBySource =
+          dead.stream()
+              .collect(
+                  Collectors.toMap(
+                      r ->
+                          header(r, DeadLetters.HEADER_SOURCE)
+                              + "|"
+                              + new String(r.value(), StandardCharsets.UTF_8).length(),
+                      r -> header(r, DeadLetters.HEADER_REASON)));
+      assertThat(reasonBySource.values())
+          .anySatisfy(r -> assertThat(r).contains("unreadable work item"))
           .anySatisfy(r -> assertThat(r).contains("partition id 'x; rm -rf ~' does not match"))
           .anySatisfy(r -> assertThat(r).contains("JobStatusEvent"))
           .anySatisfy(r -> assertThat(r).contains("RunCommand"));
-      assertThat(dead).allSatisfy(r -> assertThat(header(r, DeadLetters.HEADER_COMPONENT)).isNotBlank());
-      assertThat(dead).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
-          .as("the original bytes are kept").contains("this is not JSON");
+      assertThat(dead)
+          .allSatisfy(r -> assertThat(header(r, DeadLetters.HEADER_COMPONENT)).isNotBlank());
+      assertThat(dead)
+          .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+          .as("the original bytes are kept")
+          .contains("this is not JSON");
     }
   }
 

@@ -27,17 +27,46 @@ class DemoCostCapIT {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     // Price 3600/node-hour and a 120 s timeout: each attempt reserves 120.00 and costs its seconds.
-    int code = cl.execute("demo", "--backend", "simulated", "--stores", "12", "--broken", "1", "--failure-rate", "0",
-        "--seed", "7", "--run-id", "demo-cost", "--workdir", dir.resolve("w").toString(), "--cost-cap", "120.80",
-        "--price", "3600", "--node-cap", "2", "-o", "json");
+    int code =
+        cl.execute(
+            "demo",
+            "--backend",
+            "simulated",
+            "--stores",
+            "12",
+            "--broken",
+            "1",
+            "--failure-rate",
+            "0",
+            "--seed",
+            "7",
+            "--run-id",
+            "demo-cost",
+            "--workdir",
+            dir.resolve("w").toString(),
+            "--cost-cap",
+            "120.80",
+            "--price",
+            "3600",
+            "--node-cap",
+            "2",
+            "-o",
+            "json");
     assertThat(code).as("stderr: " + err).isZero();
     JsonNode json = Json.mapper().readTree(out.toString());
     JsonNode cost = json.path("cost");
-    System.out.println("DemoCostCapIT: cost " + cost + ", deferred " + json.path("deferred") + ", maxInFlightNodes "
-        + json.path("maxInFlightNodes"));
+    System.out.println(
+        "DemoCostCapIT: cost "
+            + cost
+            + ", deferred "
+            + json.path("deferred")
+            + ", maxInFlightNodes "
+            + json.path("maxInFlightNodes"));
     assertThat(cost.path("cap").decimalValue()).isEqualByComparingTo("120.80");
     assertThat(cost.path("currency").asText()).isEqualTo("EUR");
-    assertThat(cost.path("spent").decimalValue()).isPositive().isLessThanOrEqualTo(new BigDecimal("120.80"));
+    assertThat(cost.path("spent").decimalValue())
+        .isPositive()
+        .isLessThanOrEqualTo(new BigDecimal("120.80"));
     assertThat(json.path("deferred").size()).as("the cap is below the need").isPositive();
     assertThat(json.path("nodeCap").asInt()).isEqualTo(2);
     assertThat(json.path("maxInFlightNodes").asInt()).isBetween(1, 2);

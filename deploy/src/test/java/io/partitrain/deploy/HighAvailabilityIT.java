@@ -65,8 +65,12 @@ class HighAvailabilityIT {
   }
 
   private Map<String, String> env() {
-    return new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "PARTITRAIN_TOPIC_PREFIX", kafka.topics().prefix()));
+    return new HashMap<>(
+        Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            kafka.bootstrapServers(),
+            "PARTITRAIN_TOPIC_PREFIX",
+            kafka.topics().prefix()));
   }
 
   private ServiceProcess orchestrator(String id) {
@@ -112,35 +116,58 @@ class HighAvailabilityIT {
 
   /** Each job appends its partition id to a file of its own, then runs for {@code seconds}. */
   private Plan plan(int seconds) {
-    return RunScenario.plan(dir, PARTITIONS, "echo ${{partition.id}} >> " + marks + "/${{partition.id}}.txt; sleep "
-        + seconds, 4, 2);
+    return RunScenario.plan(
+        dir,
+        PARTITIONS,
+        "echo ${{partition.id}} >> " + marks + "/${{partition.id}}.txt; sleep " + seconds,
+        4,
+        2);
   }
 
   private static int count(RunSummary s, PartitionState state) {
     return s.count(state);
   }
 
-  private void assertEveryPartitionRanOnceAndEndedOnce(RunSummary done, String runId) throws IOException {
+  private void assertEveryPartitionRanOnceAndEndedOnce(RunSummary done, String runId)
+      throws IOException {
     assertThat(done.complete()).isTrue();
-    assertThat(count(done, PartitionState.SUCCEEDED)).as("every partition succeeded").isEqualTo(PARTITIONS);
+    assertThat(count(done, PartitionState.SUCCEEDED))
+        .as("every partition succeeded")
+        .isEqualTo(PARTITIONS);
     for (int i = 1; i <= PARTITIONS; i++) {
       String p = String.format("p%03d", i);
-      assertThat(Files.readAllLines(marks.resolve(p + ".txt"))).as("job of " + p + " ran once").containsExactly(p);
+      assertThat(Files.readAllLines(marks.resolve(p + ".txt")))
+          .as("job of " + p + " ran once")
+          .containsExactly(p);
     }
     List<RunEvent> events = runEvents(kafka);
     assertThat(events).filteredOn(e -> e instanceof RunEvent.RunStarted).hasSize(1);
-    assertThat(events).filteredOn(e -> e instanceof RunEvent.PartitionTransitioned t && t.runId().equals(runId)
-            && t.to().isJobTerminal())
+    assertThat(events)
+        .filteredOn(
+            e ->
+                e instanceof RunEvent.PartitionTransitioned t
+                    && t.runId().equals(runId)
+                    && t.to().isJobTerminal())
         .extracting(e -> ((RunEvent.PartitionTransitioned) e).partitionId())
-        .as("one final status per partition").hasSize(PARTITIONS).doesNotHaveDuplicates();
-    assertThat(workItems(kafka)).filteredOn(w -> w.kind() == WorkItem.Kind.SUBMIT).extracting(WorkItem::jobName)
-        .as("one job per (run, partition, attempt)").hasSize(PARTITIONS).doesNotHaveDuplicates();
+        .as("one final status per partition")
+        .hasSize(PARTITIONS)
+        .doesNotHaveDuplicates();
+    assertThat(workItems(kafka))
+        .filteredOn(w -> w.kind() == WorkItem.Kind.SUBMIT)
+        .extracting(WorkItem::jobName)
+        .as("one job per (run, partition, attempt)")
+        .hasSize(PARTITIONS)
+        .doesNotHaveDuplicates();
   }
 
   private static void figure(String line) throws IOException {
     System.out.println("[ha-figure] " + line);
-    Files.writeString(Path.of("target", "ha-figures.txt"), line + System.lineSeparator(), StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        Path.of("target", "ha-figures.txt"),
+        line + System.lineSeparator(),
+        StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   @Test
@@ -148,12 +175,20 @@ class HighAvailabilityIT {
     ServiceProcess[] c = cluster();
     try (RunClient client = new RunClient(kafka, "it")) {
       assertThat(start(client, plan(2), "ha-kill")).isInstanceOf(RunEvent.RunStarted.class);
-      client.follow("ha-kill", s -> count(s, PartitionState.SUCCEEDED) >= 2, s -> { }, RunScenario.RUN_TIMEOUT);
+      client.follow(
+          "ha-kill",
+          s -> count(s, PartitionState.SUCCEEDED) >= 2,
+          s -> {},
+          RunScenario.RUN_TIMEOUT);
       Instant killed = Instant.now();
       c[0].signal("KILL");
       Instant ready = c[1].awaitLog("orchestrator orch-b ready", Duration.ofSeconds(60));
-      figure("SIGKILL of the leader -> standby ready (replayed, consuming): "
-          + Duration.between(killed, ready).toMillis() + " ms (leader session timeout " + SESSION.toSeconds() + " s)");
+      figure(
+          "SIGKILL of the leader -> standby ready (replayed, consuming): "
+              + Duration.between(killed, ready).toMillis()
+              + " ms (leader session timeout "
+              + SESSION.toSeconds()
+              + " s)");
       assertEveryPartitionRanOnceAndEndedOnce(awaitComplete(client, "ha-kill"), "ha-kill");
     }
   }
@@ -163,17 +198,29 @@ class HighAvailabilityIT {
     ServiceProcess[] c = cluster();
     try (RunClient client = new RunClient(kafka, "it")) {
       start(client, plan(4), "ha-worker");
-      client.follow("ha-worker", s -> count(s, PartitionState.RUNNING) >= 4, s -> { }, RunScenario.RUN_TIMEOUT);
+      client.follow(
+          "ha-worker",
+          s -> count(s, PartitionState.RUNNING) >= 4,
+          s -> {},
+          RunScenario.RUN_TIMEOUT);
       ServiceProcess victim = busiest(c[2], c[3]);
       Instant killed = Instant.now();
       victim.signal("KILL");
       RunSummary done = awaitComplete(client, "ha-worker");
-      List<RunEvent.AdoptionRequested> adoptions = runEvents(kafka).stream()
-          .filter(e -> e instanceof RunEvent.AdoptionRequested).map(e -> (RunEvent.AdoptionRequested) e).toList();
+      List<RunEvent.AdoptionRequested> adoptions =
+          runEvents(kafka).stream()
+              .filter(e -> e instanceof RunEvent.AdoptionRequested)
+              .map(e -> (RunEvent.AdoptionRequested) e)
+              .toList();
       assertThat(adoptions).as("the killed worker's jobs were offered for adoption").isNotEmpty();
-      figure("SIGKILL of a worker -> first adoption requested: "
-          + Duration.between(killed, adoptions.get(0).at()).toMillis() + " ms (silence timeout " + SILENCE.toSeconds()
-          + " s); run complete " + Duration.between(killed, done.completedAt()).toMillis() + " ms after the kill");
+      figure(
+          "SIGKILL of a worker -> first adoption requested: "
+              + Duration.between(killed, adoptions.get(0).at()).toMillis()
+              + " ms (silence timeout "
+              + SILENCE.toSeconds()
+              + " s); run complete "
+              + Duration.between(killed, done.completedAt()).toMillis()
+              + " ms after the kill");
       assertEveryPartitionRanOnceAndEndedOnce(done, "ha-worker");
     }
   }
@@ -183,20 +230,33 @@ class HighAvailabilityIT {
     ServiceProcess[] c = cluster();
     try (RunClient client = new RunClient(kafka, "it")) {
       start(client, plan(2), "ha-pause");
-      client.follow("ha-pause", s -> count(s, PartitionState.SUCCEEDED) >= 1, s -> { }, RunScenario.RUN_TIMEOUT);
+      client.follow(
+          "ha-pause",
+          s -> count(s, PartitionState.SUCCEEDED) >= 1,
+          s -> {},
+          RunScenario.RUN_TIMEOUT);
       Instant stopped = Instant.now();
       c[0].signal("STOP");
       Instant ready = c[1].awaitLog("orchestrator orch-b ready", Duration.ofSeconds(60));
-      figure("SIGSTOP of the leader -> standby ready: " + Duration.between(stopped, ready).toMillis() + " ms");
+      figure(
+          "SIGSTOP of the leader -> standby ready: "
+              + Duration.between(stopped, ready).toMillis()
+              + " ms");
       c[0].signal("CONT");
       c[0].awaitLog("stepping down", Duration.ofSeconds(30));
       RunSummary done = awaitComplete(client, "ha-pause");
       assertEveryPartitionRanOnceAndEndedOnce(done, "ha-pause");
-      for (String topic : List.of(kafka.topics().runs(), kafka.topics().work(), kafka.topics().partitions())) {
+      for (String topic :
+          List.of(kafka.topics().runs(), kafka.topics().work(), kafka.topics().partitions())) {
         TopicRecords.readAll(kafka, topic).stream()
-            .filter(r -> "orch-a".equals(instance(r.headers().lastHeader(Orchestrator.INSTANCE_HEADER))))
-            .forEach(r -> assertThat(Instant.ofEpochMilli(r.timestamp()))
-                .as("a record the paused leader wrote on " + topic).isBefore(stopped));
+            .filter(
+                r ->
+                    "orch-a".equals(instance(r.headers().lastHeader(Orchestrator.INSTANCE_HEADER))))
+            .forEach(
+                r ->
+                    assertThat(Instant.ofEpochMilli(r.timestamp()))
+                        .as("a record the paused leader wrote on " + topic)
+                        .isBefore(stopped));
       }
       assertThat(c[1].logText()).doesNotContain("fenced");
     }
@@ -207,21 +267,30 @@ class HighAvailabilityIT {
     ServiceProcess[] c = cluster();
     try (RunClient client = new RunClient(kafka, "it")) {
       start(client, plan(5), "ha-term");
-      client.follow("ha-term", s -> count(s, PartitionState.RUNNING) >= 4, s -> { }, RunScenario.RUN_TIMEOUT);
+      client.follow(
+          "ha-term", s -> count(s, PartitionState.RUNNING) >= 4, s -> {}, RunScenario.RUN_TIMEOUT);
       ServiceProcess victim = busiest(c[2], c[3]);
       victim.signal("TERM");
       Duration workerExit = victim.awaitExit(Duration.ofSeconds(30));
       figure("SIGTERM of a worker with running jobs: exited in " + workerExit.toMillis() + " ms");
-      assertThat(victim.logText()).contains("running for adoption").doesNotContain("worker shut down while the job ran");
+      assertThat(victim.logText())
+          .contains("running for adoption")
+          .doesNotContain("worker shut down while the job ran");
 
       Instant term = Instant.now();
       c[0].signal("TERM");
       Duration leaderExit = c[0].awaitExit(Duration.ofSeconds(30));
       Instant ready = c[1].awaitLog("orchestrator orch-b ready", Duration.ofSeconds(30));
-      figure("SIGTERM of the leader: exited in " + leaderExit.toMillis() + " ms; standby ready "
-          + Duration.between(term, ready).toMillis() + " ms after the signal");
+      figure(
+          "SIGTERM of the leader: exited in "
+              + leaderExit.toMillis()
+              + " ms; standby ready "
+              + Duration.between(term, ready).toMillis()
+              + " ms after the signal");
       assertEveryPartitionRanOnceAndEndedOnce(awaitComplete(client, "ha-term"), "ha-term");
-      assertThat(runEvents(kafka)).as("its jobs were adopted").anyMatch(e -> e instanceof RunEvent.AdoptionRequested);
+      assertThat(runEvents(kafka))
+          .as("its jobs were adopted")
+          .anyMatch(e -> e instanceof RunEvent.AdoptionRequested);
     }
   }
 

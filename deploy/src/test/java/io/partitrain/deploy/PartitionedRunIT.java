@@ -55,12 +55,17 @@ class PartitionedRunIT {
   private static final int PARTITIONS = 50;
 
   private static SimulationProfile mixedFailures(long seed) {
-    return new SimulationProfile(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(150), 0.1, 0.2, seed);
+    return new SimulationProfile(
+        Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(150), 0.1, 0.2, seed);
   }
 
   private LocalStack stack(KafkaSettings kafka, SimulatedBackend cloud) {
-    return LocalStack.start(kafka, 3, id -> cloud,
-        WorkerConfig.forInstallation("w", kafka.topics().prefix()).withPollInterval(Duration.ofMillis(50)),
+    return LocalStack.start(
+        kafka,
+        3,
+        id -> cloud,
+        WorkerConfig.forInstallation("w", kafka.topics().prefix())
+            .withPollInterval(Duration.ofMillis(50)),
         Clock.systemUTC());
   }
 
@@ -69,13 +74,16 @@ class PartitionedRunIT {
     KafkaSettings kafka = kafka(BROKER);
     SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), mixedFailures(11));
     Plan plan = plan(dir, PARTITIONS, "echo ${{partition.id}}", 10, 3);
-    try (LocalStack stack = stack(kafka, cloud); RunClient client = new RunClient(kafka, "it")) {
+    try (LocalStack stack = stack(kafka, cloud);
+        RunClient client = new RunClient(kafka, "it")) {
       assertThat(start(client, plan, "run-50")).isInstanceOf(RunEvent.RunStarted.class);
       RunSummary done = awaitComplete(client, "run-50");
       assertEveryPartitionSettled(done);
       assertNoDuplicateJobs(kafka, cloud);
       assertRetriesOnlyAfterRetryableFailures(kafka);
-      assertThat(done.count(PartitionState.FAILED)).as("the seed gives some USER failures").isPositive();
+      assertThat(done.count(PartitionState.FAILED))
+          .as("the seed gives some USER failures")
+          .isPositive();
 
       rerunAndCheckOnlyFailedRanAgain(client, kafka, done, cloud);
     }
@@ -86,9 +94,10 @@ class PartitionedRunIT {
     KafkaSettings kafka = kafka(BROKER);
     SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), mixedFailures(23));
     Plan plan = plan(dir, PARTITIONS, "echo ${{partition.id}}", 5, 3);
-    try (LocalStack stack = stack(kafka, cloud); RunClient client = new RunClient(kafka, "it")) {
+    try (LocalStack stack = stack(kafka, cloud);
+        RunClient client = new RunClient(kafka, "it")) {
       start(client, plan, "run-restart");
-      client.follow("run-restart", s -> settled(s) >= 10, s -> { }, RunScenario.RUN_TIMEOUT);
+      client.follow("run-restart", s -> settled(s) >= 10, s -> {}, RunScenario.RUN_TIMEOUT);
       stack.stopOrchestrator();
       int createdWhileDown = cloud.creations().size();
       stack.startOrchestrator();
@@ -98,9 +107,12 @@ class PartitionedRunIT {
       assertEveryPartitionSettled(done);
       assertNoDuplicateJobs(kafka, cloud);
       List<RunEvent> events = runEvents(kafka);
-      assertThat(events).filteredOn(e -> e instanceof PartitionTransitioned t && t.from() == null)
+      assertThat(events)
+          .filteredOn(e -> e instanceof PartitionTransitioned t && t.from() == null)
           .extracting(e -> ((PartitionTransitioned) e).partitionId())
-          .as("each partition scheduled exactly once").hasSize(PARTITIONS).doesNotHaveDuplicates();
+          .as("each partition scheduled exactly once")
+          .hasSize(PARTITIONS)
+          .doesNotHaveDuplicates();
       assertThat(events).filteredOn(e -> e instanceof RunEvent.RunStarted).hasSize(1);
     }
   }
@@ -110,17 +122,21 @@ class PartitionedRunIT {
     KafkaSettings kafka = kafka(BROKER);
     SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), SimulationProfile.fast(3));
     Plan plan = plan(dir, 3, "echo ${{partition.id}}", 3, 1);
-    try (LocalStack stack = stack(kafka, cloud); RunClient client = new RunClient(kafka, "it")) {
+    try (LocalStack stack = stack(kafka, cloud);
+        RunClient client = new RunClient(kafka, "it")) {
       start(client, plan, "run-redeliver");
       awaitComplete(client, "run-redeliver");
       List<WorkItem> items = workItems(kafka);
       assertThat(items).hasSize(3);
       int created = cloud.creations().size();
       // Redeliver every work item, as Kafka does after a worker crash before its commit.
-      try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(kafka.producer("redeliver", null))) {
+      try (var producer =
+          new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+              kafka.producer("redeliver", null))) {
         for (WorkItem w : items) {
-          producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(kafka.topics().work(), w.key(),
-              io.partitrain.shared.serde.Json.toBytes(w)));
+          producer.send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  kafka.topics().work(), w.key(), io.partitrain.shared.serde.Json.toBytes(w)));
         }
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> cloud.submitCalls() >= created + 3);
@@ -129,22 +145,36 @@ class PartitionedRunIT {
     }
   }
 
-  private void rerunAndCheckOnlyFailedRanAgain(RunClient client, KafkaSettings kafka, RunSummary done,
-      SimulatedBackend cloud) {
-    Set<String> failed = done.failed().stream().map(RunSummary.FailedPartition::partitionId).collect(Collectors.toSet());
+  private void rerunAndCheckOnlyFailedRanAgain(
+      RunClient client, KafkaSettings kafka, RunSummary done, SimulatedBackend cloud) {
+    Set<String> failed =
+        done.failed().stream()
+            .map(RunSummary.FailedPartition::partitionId)
+            .collect(Collectors.toSet());
     Instant before = Instant.now();
-    RunEvent answer = client.send(new RunCommand.RerunFailed(Schema.VERSION, UUID.randomUUID().toString(),
-        done.runId(), "it", "fixed", before), Duration.ofSeconds(30));
-    assertThat(answer).isInstanceOfSatisfying(RunEvent.RerunAccepted.class,
-        a -> assertThat(new HashSet<>(a.partitionIds())).isEqualTo(failed));
-    RunSummary after = client.follow(done.runId(), s -> s.complete() && s.rerunRequested() == failed.size(),
-        s -> { }, RunScenario.RUN_TIMEOUT);
+    RunEvent answer =
+        client.send(
+            new RunCommand.RerunFailed(
+                Schema.VERSION, UUID.randomUUID().toString(), done.runId(), "it", "fixed", before),
+            Duration.ofSeconds(30));
+    assertThat(answer)
+        .isInstanceOfSatisfying(
+            RunEvent.RerunAccepted.class,
+            a -> assertThat(new HashSet<>(a.partitionIds())).isEqualTo(failed));
+    RunSummary after =
+        client.follow(
+            done.runId(),
+            s -> s.complete() && s.rerunRequested() == failed.size(),
+            s -> {},
+            RunScenario.RUN_TIMEOUT);
     assertThat(after.rerunResubmitted()).isEqualTo(failed.size());
-    var evidence = io.partitrain.cli.demo.RerunEvidence.of(client.events(done.runId()),
-        ((RunEvent.RerunAccepted) answer).commandId());
+    var evidence =
+        io.partitrain.cli.demo.RerunEvidence.of(
+            client.events(done.runId()), ((RunEvent.RerunAccepted) answer).commandId());
     assertThat(new HashSet<>(evidence.ranAgain())).isEqualTo(failed);
     assertThat(evidence.touchedAfterSuccess()).isEmpty();
-    assertThat(after.count(PartitionState.SUCCEEDED)).isGreaterThanOrEqualTo(done.count(PartitionState.SUCCEEDED));
+    assertThat(after.count(PartitionState.SUCCEEDED))
+        .isGreaterThanOrEqualTo(done.count(PartitionState.SUCCEEDED));
     assertNoDuplicateJobs(kafka, cloud);
   }
 
@@ -160,10 +190,15 @@ class PartitionedRunIT {
   }
 
   private static void assertNoDuplicateJobs(KafkaSettings kafka, SimulatedBackend cloud) {
-    List<String> submitted = workItems(kafka).stream().filter(w -> w.kind() == WorkItem.Kind.SUBMIT)
-        .map(WorkItem::jobName).toList();
+    List<String> submitted =
+        workItems(kafka).stream()
+            .filter(w -> w.kind() == WorkItem.Kind.SUBMIT)
+            .map(WorkItem::jobName)
+            .toList();
     assertThat(submitted).as("one work item per (run, partition, attempt)").doesNotHaveDuplicates();
-    assertThat(cloud.creations()).as("one backend job per (run, partition, attempt)").doesNotHaveDuplicates();
+    assertThat(cloud.creations())
+        .as("one backend job per (run, partition, attempt)")
+        .doesNotHaveDuplicates();
     assertThat(cloud.violations()).as("never two unfinished jobs of one partition").isEmpty();
   }
 
@@ -175,7 +210,8 @@ class PartitionedRunIT {
         lastFailure.put(t.runId() + "/" + t.partitionId(), t.failureClass());
       } else if (e instanceof RetryScheduled r && r.cause() == RetryScheduled.Cause.RETRY) {
         retries++;
-        assertThat(lastFailure.get(r.runId() + "/" + r.partitionId())).as("failure before retry of " + r.partitionId())
+        assertThat(lastFailure.get(r.runId() + "/" + r.partitionId()))
+            .as("failure before retry of " + r.partitionId())
             .isIn(FailureClass.INFRA, FailureClass.THROTTLED);
       }
     }

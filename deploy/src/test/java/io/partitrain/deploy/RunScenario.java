@@ -31,13 +31,16 @@ final class RunScenario {
   private RunScenario() {}
 
   static KafkaSettings kafka(TestKafka broker) {
-    return new KafkaSettings(broker.bootstrapServers(), new Topics(TestKafka.uniqueName("it")), Map.of());
+    return new KafkaSettings(
+        broker.bootstrapServers(), new Topics(TestKafka.uniqueName("it")), Map.of());
   }
 
   /** A plan of {@code n} partitions p001.. with a job running {@code command}. */
   static Plan plan(Path dir, int n, String command, int maxInFlight, int maxAttempts) {
     try {
-      Files.writeString(dir.resolve("job.yml"), """
+      Files.writeString(
+          dir.resolve("job.yml"),
+          """
           command: %s
           inputs:
             epochs: 3
@@ -50,13 +53,16 @@ final class RunScenario {
             timeout: 60
           tags:
             region: ${{partition.tags.region}}
-          """.formatted(command));
+          """
+              .formatted(command));
       StringBuilder csv = new StringBuilder("id,region\n");
       for (int i = 1; i <= n; i++) {
         csv.append(String.format("p%03d,%s%n", i, i % 2 == 0 ? "north" : "south"));
       }
       Files.writeString(dir.resolve("parts.csv"), csv);
-      Files.writeString(dir.resolve("plan.yml"), """
+      Files.writeString(
+          dir.resolve("plan.yml"),
+          """
           name: it-plan
           job: job.yml
           partitions:
@@ -66,7 +72,8 @@ final class RunScenario {
             backoff: {initial: PT0.1S, multiplier: 2.0, max: PT0.5S, jitter: 0.2}
           concurrency:
             maxInFlight: %d
-          """.formatted(maxAttempts, maxInFlight));
+          """
+              .formatted(maxAttempts, maxInFlight));
       return PlanLoader.load(dir.resolve("plan.yml"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -74,35 +81,39 @@ final class RunScenario {
   }
 
   static RunEvent start(RunClient client, Plan plan, String runId) {
-    return client.send(RunCommands.startCommand(plan, runId, "it", Instant.now()), Duration.ofSeconds(60));
+    return client.send(
+        RunCommands.startCommand(plan, runId, "it", Instant.now()), Duration.ofSeconds(60));
   }
 
   static RunSummary awaitComplete(RunClient client, String runId) {
-    return client.follow(runId, RunSummary::complete, s -> { }, RUN_TIMEOUT);
+    return client.follow(runId, RunSummary::complete, s -> {}, RUN_TIMEOUT);
   }
 
   static List<WorkItem> workItems(KafkaSettings kafka) {
     List<WorkItem> out = new ArrayList<>();
-    TopicRecords.readAll(kafka, kafka.topics().work()).forEach(r -> out.add(Json.read(r.value(), WorkItem.class)));
+    TopicRecords.readAll(kafka, kafka.topics().work())
+        .forEach(r -> out.add(Json.read(r.value(), WorkItem.class)));
     return out;
   }
 
   static List<RunEvent> runEvents(KafkaSettings kafka) {
     List<RunEvent> out = new ArrayList<>();
-    TopicRecords.readAll(kafka, kafka.topics().runs()).forEach(r -> out.add(Json.read(r.value(), RunEvent.class)));
+    TopicRecords.readAll(kafka, kafka.topics().runs())
+        .forEach(r -> out.add(Json.read(r.value(), RunEvent.class)));
     return out;
   }
 
   static List<JobStatusEvent> statusEvents(KafkaSettings kafka) {
     List<JobStatusEvent> out = new ArrayList<>();
-    TopicRecords.readAll(kafka, kafka.topics().status()).forEach(r -> {
-      try {
-        out.add(Json.read(r.value(), JobStatusEvent.class));
-      } catch (RuntimeException poison) {
-        // a poison record a test wrote on purpose
-      }
-    });
+    TopicRecords.readAll(kafka, kafka.topics().status())
+        .forEach(
+            r -> {
+              try {
+                out.add(Json.read(r.value(), JobStatusEvent.class));
+              } catch (RuntimeException poison) {
+                // a poison record a test wrote on purpose
+              }
+            });
     return out;
   }
-
 }

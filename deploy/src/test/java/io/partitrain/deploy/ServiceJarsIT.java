@@ -26,22 +26,30 @@ class ServiceJarsIT {
   void serviceJarIsRunnableAndCarriesNoBroker(String module, String mainClass) throws IOException {
     Path jar;
     try (Stream<Path> files = Files.list(ROOT.resolve(module).resolve("target"))) {
-      jar = files.filter(p -> p.getFileName().toString().endsWith("-service.jar")).findFirst().orElseThrow();
+      jar =
+          files
+              .filter(p -> p.getFileName().toString().endsWith("-service.jar"))
+              .findFirst()
+              .orElseThrow();
     }
     try (JarFile j = new JarFile(jar.toFile())) {
       assertThat(j.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(mainClass);
       assertThat(j.getEntry(mainClass.replace('.', '/') + ".class")).isNotNull();
       assertThat(j.getEntry("org/apache/kafka/clients/producer/KafkaProducer.class")).isNotNull();
       assertThat(j.stream().map(e -> e.getName()))
-          .noneMatch(n -> n.startsWith("kafka/server/") || n.startsWith("scala/")
-              || n.startsWith("org/apache/kafka/controller/"));
+          .noneMatch(
+              n ->
+                  n.startsWith("kafka/server/")
+                      || n.startsWith("scala/")
+                      || n.startsWith("org/apache/kafka/controller/"));
     }
   }
 
   @org.junit.jupiter.api.Test
   void theAllInOneJarCarriesTheBrokerTheCliAndTheExample() throws IOException {
     try (JarFile j = new JarFile(ROOT.resolve("deploy/target/partitrain.jar").toFile())) {
-      assertThat(j.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("io.partitrain.cli.PartitrainCli");
+      assertThat(j.getManifest().getMainAttributes().getValue("Main-Class"))
+          .isEqualTo("io.partitrain.cli.PartitrainCli");
       assertThat(j.getEntry("kafka/server/KafkaRaftServer.class")).isNotNull();
       assertThat(j.getEntry("examples/weekly-demand/src/Train.java")).isNotNull();
       assertThat(j.getEntry("examples/weekly-demand/job.yml")).isNotNull();

@@ -34,24 +34,36 @@ final class ServiceProcess implements AutoCloseable {
 
   static Path serviceJar(String module) {
     try (Stream<Path> files = Files.list(ROOT.resolve(module).resolve("target"))) {
-      return files.filter(p -> p.getFileName().toString().endsWith("-service.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no " + module + " service jar; run mvn package first"));
+      return files
+          .filter(p -> p.getFileName().toString().endsWith("-service.jar"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "no " + module + " service jar; run mvn package first"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   static ServiceProcess start(String module, String name, Path dir, Map<String, String> env) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Dorg.slf4j.simpleLogger.showDateTime=true",
-        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
-        "-jar", serviceJar(module).toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+                "-jar",
+                serviceJar(module).toString()));
     Path log = dir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     try {
       return new ServiceProcess(name, log, pb.start());
@@ -66,7 +78,8 @@ final class ServiceProcess implements AutoCloseable {
 
   void signal(String sig) {
     try {
-      Process p = new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).inheritIO().start();
+      Process p =
+          new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).inheritIO().start();
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed");
       }
@@ -88,8 +101,11 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Waits until the log contains {@code text}; returns when the test saw it. */
   Instant awaitLog(String text, Duration timeout) {
-    await().atMost(timeout).pollInterval(Duration.ofMillis(50))
-        .alias(name + " logs '" + text + "'").until(() -> logText().contains(text));
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .alias(name + " logs '" + text + "'")
+        .until(() -> logText().contains(text));
     return Instant.now();
   }
 

@@ -14,7 +14,8 @@ public final class TopicRecords {
 
   public static List<ConsumerRecord<String, byte[]>> readAll(KafkaSettings kafka, String topic) {
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("topic-reader", null))) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(kafka.consumer("topic-reader", null))) {
       TopicReader.readAll(c, topic, out::add);
     }
     return out;

@@ -36,6 +36,7 @@ final class CapMetrics {
   private final Counter submissions;
   private final Counter retries;
   private final Timer admissionLatency;
+
   /** When each partition's next attempt became eligible (scheduled, or its retry due). */
   private final Map<String, Instant> eligibleSince = new HashMap<>();
 
@@ -43,14 +44,21 @@ final class CapMetrics {
     this.registry = registry;
     this.tracker = tracker;
     this.topics = topics;
-    submissions = Counter.builder("partitrain_submissions_total")
-        .description("attempts released to workers (work items of kind SUBMIT)").register(registry);
-    retries = Counter.builder("partitrain_retries_total")
-        .description("automatic retries and operator reruns scheduled").register(registry);
-    admissionLatency = Timer.builder("partitrain_admission_latency_seconds")
-        .description("from a partition becoming eligible (scheduled, retry due) to its admission; deferral and "
-            + "cap waits included")
-        .publishPercentileHistogram().register(registry);
+    submissions =
+        Counter.builder("partitrain_submissions_total")
+            .description("attempts released to workers (work items of kind SUBMIT)")
+            .register(registry);
+    retries =
+        Counter.builder("partitrain_retries_total")
+            .description("automatic retries and operator reruns scheduled")
+            .register(registry);
+    admissionLatency =
+        Timer.builder("partitrain_admission_latency_seconds")
+            .description(
+                "from a partition becoming eligible (scheduled, retry due) to its admission; deferral and "
+                    + "cap waits included")
+            .publishPercentileHistogram()
+            .register(registry);
   }
 
   /** Counts what one committed round wrote and registers gauges for new targets and runs. */
@@ -59,7 +67,9 @@ final class CapMetrics {
       if (r.topic().equals(topics.finops())) {
         FinOpsRecord f = Json.read(r.value(), FinOpsRecord.class);
         if (f instanceof FinOpsRecord.CapEvent) {
-          registry.counter("partitrain_cap_events_total", "type", f.getClass().getSimpleName()).increment();
+          registry
+              .counter("partitrain_cap_events_total", "type", f.getClass().getSimpleName())
+              .increment();
         }
       } else if (r.topic().equals(topics.runs())) {
         onRunEvent(Json.read(r.value(), RunEvent.class));
@@ -85,7 +95,10 @@ final class CapMetrics {
         submissions.increment();
         Instant since = eligibleSince.remove(key);
         if (since != null) {
-          admissionLatency.record(Duration.between(since, p.at()).isNegative() ? Duration.ZERO : Duration.between(since, p.at()));
+          admissionLatency.record(
+              Duration.between(since, p.at()).isNegative()
+                  ? Duration.ZERO
+                  : Duration.between(since, p.at()));
         }
       }
     } else if (e instanceof RunEvent.RetryScheduled r) {
@@ -100,30 +113,59 @@ final class CapMetrics {
     if (!targets.add(target)) {
       return;
     }
-    Gauge.builder("partitrain_compute_nodes_in_flight", () -> {
-      Tracker t = tracker.get();
-      return t == null ? 0 : t.inFlightNodes(target);
-    }).tag("target", target).description("nodes held by jobs in flight on a compute target, all runs")
+    Gauge.builder(
+            "partitrain_compute_nodes_in_flight",
+            () -> {
+              Tracker t = tracker.get();
+              return t == null ? 0 : t.inFlightNodes(target);
+            })
+        .tag("target", target)
+        .description("nodes held by jobs in flight on a compute target, all runs")
         .register(registry);
-    Gauge.builder("partitrain_compute_node_cap", () -> {
-      Tracker t = tracker.get();
-      int cap = t == null ? 0 : t.nodeCaps().capOf(target);
-      return cap == Integer.MAX_VALUE ? Double.POSITIVE_INFINITY : cap;
-    }).tag("target", target).description("node cap of a compute target (+Inf: none)").register(registry);
+    Gauge.builder(
+            "partitrain_compute_node_cap",
+            () -> {
+              Tracker t = tracker.get();
+              int cap = t == null ? 0 : t.nodeCaps().capOf(target);
+              return cap == Integer.MAX_VALUE ? Double.POSITIVE_INFINITY : cap;
+            })
+        .tag("target", target)
+        .description("node cap of a compute target (+Inf: none)")
+        .register(registry);
   }
 
   private void registerRun(String runId) {
-    money("partitrain_run_cost_spent", runId, "actual cost of the run's finished attempts", b -> b.spent());
-    money("partitrain_run_cost_reserved", runId, "worst case held for the run's attempts in flight", b -> b.reserved());
+    money(
+        "partitrain_run_cost_spent",
+        runId,
+        "actual cost of the run's finished attempts",
+        b -> b.spent());
+    money(
+        "partitrain_run_cost_reserved",
+        runId,
+        "worst case held for the run's attempts in flight",
+        b -> b.reserved());
     money("partitrain_run_cost_cap", runId, "the run's cost cap", b -> b.cap());
   }
 
-  private void money(String name, String runId, String description,
-      java.util.function.Function<io.partitrain.orchestrator.tracking.RunBudget, java.math.BigDecimal> f) {
-    Gauge.builder(name, () -> {
-      Tracker t = tracker.get();
-      var run = t == null ? null : t.run(runId).orElse(null);
-      return run == null || run.budget() == null ? Double.NaN : f.apply(run.budget()).doubleValue();
-    }).tag("run", runId).description(description + ", in the run's currency").register(registry);
+  private void money(
+      String name,
+      String runId,
+      String description,
+      java.util.function.Function<
+              io.partitrain.orchestrator.tracking.RunBudget, java.math.BigDecimal>
+          f) {
+    Gauge.builder(
+            name,
+            () -> {
+              Tracker t = tracker.get();
+              var run = t == null ? null : t.run(runId).orElse(null);
+              return run == null || run.budget() == null
+                  ? Double.NaN
+                  : f.apply(run.budget()).doubleValue();
+            })
+        .tag("run", runId)
+        .description(description + ", in the run's currency")
+        .register(registry);
   }
 }

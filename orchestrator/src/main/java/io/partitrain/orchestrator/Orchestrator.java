@@ -59,7 +59,9 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
   private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
 
-  /** Header on every record an orchestrator writes: which instance wrote it (for audits and tests). */
+  /**
+   * Header on every record an orchestrator writes: which instance wrote it (for audits and tests).
+   */
   public static final String INSTANCE_HEADER = "partitrain-instance";
 
   private final OrchestratorConfig config;
@@ -78,14 +80,25 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   private final BooleanSupplier lease;
   private final byte[] instanceId;
 
-  public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
-      Admission admission, MeterRegistry registry) {
+  public Orchestrator(
+      OrchestratorConfig config,
+      KafkaSettings kafka,
+      Clock clock,
+      Admission admission,
+      MeterRegistry registry) {
     this(config, kafka, clock, admission, registry, NodeCapConfig.unlimited(), () -> true);
   }
 
-  /** @param nodeCaps the node cap per compute target (operators' changes override it) */
-  public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
-      Admission admission, MeterRegistry registry, NodeCapConfig nodeCaps) {
+  /**
+   * @param nodeCaps the node cap per compute target (operators' changes override it)
+   */
+  public Orchestrator(
+      OrchestratorConfig config,
+      KafkaSettings kafka,
+      Clock clock,
+      Admission admission,
+      MeterRegistry registry,
+      NodeCapConfig nodeCaps) {
     this(config, kafka, clock, admission, registry, nodeCaps, () -> true);
   }
 
@@ -95,8 +108,14 @@ public final class Orchestrator implements Runnable, AutoCloseable {
    *     leader that lost its lease stops instead of initializing or writing); the transactional id
    *     fences it in any case once a successor initialized
    */
-  public Orchestrator(OrchestratorConfig config, KafkaSettings kafka, Clock clock,
-      Admission admission, MeterRegistry registry, NodeCapConfig nodeCaps, BooleanSupplier lease) {
+  public Orchestrator(
+      OrchestratorConfig config,
+      KafkaSettings kafka,
+      Clock clock,
+      Admission admission,
+      MeterRegistry registry,
+      NodeCapConfig nodeCaps,
+      BooleanSupplier lease) {
     this.nodeCaps = nodeCaps;
     this.capMetrics = new CapMetrics(registry, this::currentTracker, kafka.topics());
     this.lease = lease;
@@ -135,7 +154,9 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         log.error("orchestrator {} was fenced by a newer instance; stopping", config.instanceId());
         return;
       } catch (LeaseLostException e) {
-        log.warn("orchestrator {} lost its leadership lease; stopping without writing", config.instanceId());
+        log.warn(
+            "orchestrator {} lost its leadership lease; stopping without writing",
+            config.instanceId());
         return;
       } catch (WakeupException e) {
         if (!closed.get()) {
@@ -145,7 +166,8 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         if (closed.get()) {
           return;
         }
-        log.warn("orchestrator round failed ({}); rebuilding state from the runs topic", e.toString());
+        log.warn(
+            "orchestrator round failed ({}); rebuilding state from the runs topic", e.toString());
         pause(RESTART_BACKOFF);
       } catch (RuntimeException e) {
         // A bug or an inconsistent runs topic: deciding on a state we cannot trust is worse than
@@ -158,20 +180,34 @@ public final class Orchestrator implements Runnable, AutoCloseable {
 
   private void runOnce() {
     try (Producer<String, byte[]> producer =
-            new KafkaProducer<>(kafka.producer(config.instanceId() + "-producer", config.transactionalId()));
+            new KafkaProducer<>(
+                kafka.producer(config.instanceId() + "-producer", config.transactionalId()));
         Consumer<String, byte[]> input =
             new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-input", config.groupId()))) {
       requireLease();
       producer.initTransactions();
-      Tracker fresh = new Tracker(clock, admission, new SplittableRandom(config.seed()), topics,
-          config.snapshotInterval(), nodeCaps, config.silenceTimeout());
+      Tracker fresh =
+          new Tracker(
+              clock,
+              admission,
+              new SplittableRandom(config.seed()),
+              topics,
+              config.snapshotInterval(),
+              nodeCaps,
+              config.silenceTimeout());
       long events = rebuild(fresh);
       tracker = fresh;
       consumer = input;
-      input.assign(partitionsOf(input, List.of(topics.commands(), topics.partitions(), topics.status())));
-      log.info("orchestrator {} ready: replayed {} events, {} runs", config.instanceId(), events, fresh.runs().size());
+      input.assign(
+          partitionsOf(input, List.of(topics.commands(), topics.partitions(), topics.status())));
+      log.info(
+          "orchestrator {} ready: replayed {} events, {} runs",
+          config.instanceId(),
+          events,
+          fresh.runs().size());
       ready.countDown();
-      DeadLetters deadLetters = new DeadLetters(null, topics.deadLetters(), "orchestrator " + config.instanceId());
+      DeadLetters deadLetters =
+          new DeadLetters(null, topics.deadLetters(), "orchestrator " + config.instanceId());
       Outbox out = new Outbox();
       while (!closed.get()) {
         ConsumerRecords<String, byte[]> records = input.poll(config.tickInterval());
@@ -217,8 +253,8 @@ public final class Orchestrator implements Runnable, AutoCloseable {
     return stopped.getCount() == 0;
   }
 
-  private void dispatch(Tracker t, ConsumerRecord<String, byte[]> record, Outbox out,
-      DeadLetters deadLetters) {
+  private void dispatch(
+      Tracker t, ConsumerRecord<String, byte[]> record, Outbox out, DeadLetters deadLetters) {
     try {
       if (record.topic().equals(topics.status())) {
         t.onStatus(Json.read(record.value(), JobStatusEvent.class), out);
@@ -240,15 +276,23 @@ public final class Orchestrator implements Runnable, AutoCloseable {
         new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-replay", null))) {
       List<TopicPartition> parts = TopicReader.assignAll(reader, topics.runs());
       reader.seekToBeginning(parts);
-      TopicReader.readToEnd(reader, parts, record -> {
-        try {
-          t.replay(Json.read(record.value(), RunEvent.class));
-          count[0]++;
-        } catch (UnreadableMessageException e) {
-          log.warn("skipping unreadable run event at {}-{}@{}: {}", record.topic(), record.partition(),
-              record.offset(), e.getMessage());
-        }
-      }, closed::get);
+      TopicReader.readToEnd(
+          reader,
+          parts,
+          record -> {
+            try {
+              t.replay(Json.read(record.value(), RunEvent.class));
+              count[0]++;
+            } catch (UnreadableMessageException e) {
+              log.warn(
+                  "skipping unreadable run event at {}-{}@{}: {}",
+                  record.topic(),
+                  record.partition(),
+                  record.offset(),
+                  e.getMessage());
+            }
+          },
+          closed::get);
     }
     return count[0];
   }
@@ -261,7 +305,8 @@ public final class Orchestrator implements Runnable, AutoCloseable {
     return out;
   }
 
-  private static Map<TopicPartition, OffsetAndMetadata> offsets(ConsumerRecords<String, byte[]> records) {
+  private static Map<TopicPartition, OffsetAndMetadata> offsets(
+      ConsumerRecords<String, byte[]> records) {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     for (TopicPartition tp : records.partitions()) {
       List<ConsumerRecord<String, byte[]>> list = records.records(tp);

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param tickInterval the longest the loop waits for input before running admission again
  * @param snapshotInterval how often a changing run's snapshot is published
  * @param seed seed of the retry jitter
- * @param silenceTimeout how long an in-flight job may send no status or heartbeat before any
- *     worker is asked to adopt it (default {@code Liveness.DEFAULT_SILENCE_TIMEOUT}, 30 s)
+ * @param silenceTimeout how long an in-flight job may send no status or heartbeat before any worker
+ *     is asked to adopt it (default {@code Liveness.DEFAULT_SILENCE_TIMEOUT}, 30 s)
  */
 public record OrchestratorConfig(
     String instanceId,
@@ -34,28 +34,38 @@ public record OrchestratorConfig(
     Objects.requireNonNull(transactionalId, "transactionalId");
     Objects.requireNonNull(groupId, "groupId");
     if (tickInterval == null || tickInterval.isZero() || tickInterval.isNegative()) {
-      throw new IllegalArgumentException("orchestrator.tickInterval must be greater than 0, but was " + tickInterval);
+      throw new IllegalArgumentException(
+          "orchestrator.tickInterval must be greater than 0, but was " + tickInterval);
     }
     if (snapshotInterval == null || snapshotInterval.isNegative()) {
-      throw new IllegalArgumentException("orchestrator.snapshotInterval must not be negative, but was " + snapshotInterval);
+      throw new IllegalArgumentException(
+          "orchestrator.snapshotInterval must not be negative, but was " + snapshotInterval);
     }
     silenceTimeout = silenceTimeout == null ? Liveness.DEFAULT_SILENCE_TIMEOUT : silenceTimeout;
     if (silenceTimeout.isZero() || silenceTimeout.isNegative()) {
-      throw new IllegalArgumentException("orchestrator.silenceTimeout must be greater than 0, but was " + silenceTimeout);
+      throw new IllegalArgumentException(
+          "orchestrator.silenceTimeout must be greater than 0, but was " + silenceTimeout);
     }
   }
 
-  public OrchestratorConfig(String instanceId, String transactionalId, String groupId, Duration tickInterval,
-      Duration snapshotInterval, long seed) {
+  public OrchestratorConfig(
+      String instanceId,
+      String transactionalId,
+      String groupId,
+      Duration tickInterval,
+      Duration snapshotInterval,
+      long seed) {
     this(instanceId, transactionalId, groupId, tickInterval, snapshotInterval, seed, null);
   }
 
   public OrchestratorConfig withSilenceTimeout(Duration d) {
-    return new OrchestratorConfig(instanceId, transactionalId, groupId, tickInterval, snapshotInterval, seed, d);
+    return new OrchestratorConfig(
+        instanceId, transactionalId, groupId, tickInterval, snapshotInterval, seed, d);
   }
 
   public OrchestratorConfig withInstanceId(String id) {
-    return new OrchestratorConfig(id, transactionalId, groupId, tickInterval, snapshotInterval, seed, silenceTimeout);
+    return new OrchestratorConfig(
+        id, transactionalId, groupId, tickInterval, snapshotInterval, seed, silenceTimeout);
   }
 
   /**
@@ -63,7 +73,12 @@ public record OrchestratorConfig(
    * group follow the prefix, so installations sharing a cluster never fence each other.
    */
   public static OrchestratorConfig forInstallation(String instanceId, String topicPrefix) {
-    return new OrchestratorConfig(instanceId, topicPrefix + "-orchestrator", topicPrefix + "-orchestrator",
-        DEFAULT_TICK_INTERVAL, DEFAULT_SNAPSHOT_INTERVAL, System.nanoTime());
+    return new OrchestratorConfig(
+        instanceId,
+        topicPrefix + "-orchestrator",
+        topicPrefix + "-orchestrator",
+        DEFAULT_TICK_INTERVAL,
+        DEFAULT_SNAPSHOT_INTERVAL,
+        System.nanoTime());
   }
 }

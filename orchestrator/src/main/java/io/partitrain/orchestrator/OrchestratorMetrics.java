@@ -26,17 +26,22 @@ final class OrchestratorMetrics {
           .description("partitions of all known runs per state")
           .register(registry);
     }
-    Gauge.builder("partitrain_runs_active", () -> {
-      Tracker t = tracker.get();
-      return t == null ? 0 : t.runs().stream().filter(r -> !r.isComplete()).count();
-    }).register(registry);
+    Gauge.builder(
+            "partitrain_runs_active",
+            () -> {
+              Tracker t = tracker.get();
+              return t == null ? 0 : t.runs().stream().filter(r -> !r.isComplete()).count();
+            })
+        .register(registry);
   }
 
   private static double count(Tracker t, PartitionState state) {
     if (t == null) {
       return 0;
     }
-    return t.runs().stream().mapToLong(r -> r.partitions().stream().filter(p -> p.state() == state).count()).sum();
+    return t.runs().stream()
+        .mapToLong(r -> r.partitions().stream().filter(p -> p.state() == state).count())
+        .sum();
   }
 
   void round(int in, int out) {

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the jobs a worker submitted or adopted until each is terminal: one backend call per
- * tick for all of them ({@link JobBackend#observeAll}), a status event for every change, and a
- * heartbeat per unfinished job every heartbeat interval.
+ * Watches the jobs a worker submitted or adopted until each is terminal: one backend call per tick
+ * for all of them ({@link JobBackend#observeAll}), a status event for every change, and a heartbeat
+ * per unfinished job every heartbeat interval.
  *
  * <p>{@link #tick()} does one round; the worker calls it on a schedule, tests call it directly.
  */
@@ -38,8 +38,12 @@ public final class JobWatcher {
   private final Clock clock;
   private final Map<String, Watched> watched = new ConcurrentHashMap<>();
 
-  public JobWatcher(JobBackend backend, Consumer<JobStatusEvent> sink, String workerId,
-      Duration heartbeatInterval, Clock clock) {
+  public JobWatcher(
+      JobBackend backend,
+      Consumer<JobStatusEvent> sink,
+      String workerId,
+      Duration heartbeatInterval,
+      Clock clock) {
     this.backend = backend;
     this.sink = sink;
     this.workerId = workerId;
@@ -74,7 +78,8 @@ public final class JobWatcher {
     try {
       seen = backend.observeAll(refs);
     } catch (BackendException e) {
-      log.warn("cannot observe {} jobs on {} backend: {}", refs.size(), backend.name(), e.getMessage());
+      log.warn(
+          "cannot observe {} jobs on {} backend: {}", refs.size(), backend.name(), e.getMessage());
       return;
     }
     Instant now = clock.instant();
@@ -92,7 +97,11 @@ public final class JobWatcher {
   private void onObserved(Watched w, JobObservation o, Instant now) {
     if (o.phase() == JobPhase.UNKNOWN) {
       if (!w.unknownLogged) {
-        log.info("{} job {} is in backend status '{}'; still watching", w.ref, w.ref.jobName(), o.backendStatus());
+        log.info(
+            "{} job {} is in backend status '{}'; still watching",
+            w.ref,
+            w.ref.jobName(),
+            o.backendStatus());
         w.unknownLogged = true;
       }
     } else if (o.phase() != w.reported) {
@@ -114,9 +123,19 @@ public final class JobWatcher {
     if (++w.missing < MISSING_ROUNDS_BEFORE_LOST) {
       return;
     }
-    log.warn("{} job {} is missing from the {} backend; reporting it lost", w.ref, w.ref.jobName(), backend.name());
-    sink.accept(StatusEvents.failedToSubmit(w.ref, workerId, w.nodes, FailureClass.INFRA,
-        "job disappeared from the " + backend.name() + " backend", now));
+    log.warn(
+        "{} job {} is missing from the {} backend; reporting it lost",
+        w.ref,
+        w.ref.jobName(),
+        backend.name());
+    sink.accept(
+        StatusEvents.failedToSubmit(
+            w.ref,
+            workerId,
+            w.nodes,
+            FailureClass.INFRA,
+            "job disappeared from the " + backend.name() + " backend",
+            now));
     watched.remove(w.ref.jobName());
   }
 

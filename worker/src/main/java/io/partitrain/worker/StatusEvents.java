@@ -13,23 +13,77 @@ final class StatusEvents {
 
   private StatusEvents() {}
 
-  static JobStatusEvent of(JobRef ref, String workerId, int nodes, JobObservation o,
-      JobStatusEvent.Kind kind, Instant at) {
-    return new JobStatusEvent(Schema.VERSION, kind, ref.runId(), ref.partitionId(), ref.attempt(),
-        ref.jobName(), workerId, o.phase(), o.backendStatus(), o.failureClass(), o.message(), at,
-        o.startedAt(), o.finishedAt(), nodes, o.logPath(), o.studioUrl(), o.metrics());
+  static JobStatusEvent of(
+      JobRef ref,
+      String workerId,
+      int nodes,
+      JobObservation o,
+      JobStatusEvent.Kind kind,
+      Instant at) {
+    return new JobStatusEvent(
+        Schema.VERSION,
+        kind,
+        ref.runId(),
+        ref.partitionId(),
+        ref.attempt(),
+        ref.jobName(),
+        workerId,
+        o.phase(),
+        o.backendStatus(),
+        o.failureClass(),
+        o.message(),
+        at,
+        o.startedAt(),
+        o.finishedAt(),
+        nodes,
+        o.logPath(),
+        o.studioUrl(),
+        o.metrics());
   }
 
-  static JobStatusEvent submitted(JobRef ref, String workerId, int nodes, JobObservation o, Instant at) {
-    return new JobStatusEvent(Schema.VERSION, JobStatusEvent.Kind.STATUS, ref.runId(),
-        ref.partitionId(), ref.attempt(), ref.jobName(), workerId, JobPhase.SUBMITTED,
-        o.backendStatus(), null, null, at, null, null, nodes, o.logPath(), o.studioUrl(), null);
+  static JobStatusEvent submitted(
+      JobRef ref, String workerId, int nodes, JobObservation o, Instant at) {
+    return new JobStatusEvent(
+        Schema.VERSION,
+        JobStatusEvent.Kind.STATUS,
+        ref.runId(),
+        ref.partitionId(),
+        ref.attempt(),
+        ref.jobName(),
+        workerId,
+        JobPhase.SUBMITTED,
+        o.backendStatus(),
+        null,
+        null,
+        at,
+        null,
+        null,
+        nodes,
+        o.logPath(),
+        o.studioUrl(),
+        null);
   }
 
-  static JobStatusEvent failedToSubmit(JobRef ref, String workerId, int nodes, FailureClass fc,
-      String message, Instant at) {
-    return new JobStatusEvent(Schema.VERSION, JobStatusEvent.Kind.STATUS, ref.runId(),
-        ref.partitionId(), ref.attempt(), ref.jobName(), workerId, JobPhase.FAILED, null, fc,
-        message, at, null, at, nodes, null, null, null);
+  static JobStatusEvent failedToSubmit(
+      JobRef ref, String workerId, int nodes, FailureClass fc, String message, Instant at) {
+    return new JobStatusEvent(
+        Schema.VERSION,
+        JobStatusEvent.Kind.STATUS,
+        ref.runId(),
+        ref.partitionId(),
+        ref.attempt(),
+        ref.jobName(),
+        workerId,
+        JobPhase.FAILED,
+        null,
+        fc,
+        message,
+        at,
+        null,
+        at,
+        nodes,
+        null,
+        null,
+        null);
   }
 }

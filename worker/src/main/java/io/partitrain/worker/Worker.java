@@ -60,8 +60,14 @@ public final class Worker implements Runnable, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ScheduledExecutorService ticker;
 
-  public Worker(WorkerConfig config, Topics topics, Consumer<String, byte[]> consumer,
-      Producer<String, byte[]> producer, JobBackend backend, Clock clock, MeterRegistry registry) {
+  public Worker(
+      WorkerConfig config,
+      Topics topics,
+      Consumer<String, byte[]> consumer,
+      Producer<String, byte[]> producer,
+      JobBackend backend,
+      Clock clock,
+      MeterRegistry registry) {
     this.config = config;
     this.topics = topics;
     this.consumer = consumer;
@@ -69,15 +75,22 @@ public final class Worker implements Runnable, AutoCloseable {
     this.backend = backend;
     this.clock = clock;
     this.metrics = new WorkerMetrics(registry, backend.name());
-    this.watcher = new JobWatcher(backend, this::emit, config.workerId(), config.heartbeatInterval(), clock);
-    this.deadLetters = new DeadLetters(producer, topics.deadLetters(), "worker " + config.workerId());
-    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "watcher-" + config.workerId());
-      t.setDaemon(true);
-      return t;
-    });
-    registry.gauge("partitrain_worker_jobs_watched",
-        List.of(io.micrometer.core.instrument.Tag.of("worker", config.workerId())), watcher, JobWatcher::watching);
+    this.watcher =
+        new JobWatcher(backend, this::emit, config.workerId(), config.heartbeatInterval(), clock);
+    this.deadLetters =
+        new DeadLetters(producer, topics.deadLetters(), "worker " + config.workerId());
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "watcher-" + config.workerId());
+              t.setDaemon(true);
+              return t;
+            });
+    registry.gauge(
+        "partitrain_worker_jobs_watched",
+        List.of(io.micrometer.core.instrument.Tag.of("worker", config.workerId())),
+        watcher,
+        JobWatcher::watching);
   }
 
   public JobWatcher watcher() {
@@ -115,15 +128,17 @@ public final class Worker implements Runnable, AutoCloseable {
   }
 
   /**
-   * A wakeup may have cut the round's commit short: what was handled is committed now, so no
-   * other worker redoes it (redoing would be harmless, by get-or-create, but slower).
+   * A wakeup may have cut the round's commit short: what was handled is committed now, so no other
+   * worker redoes it (redoing would be harmless, by get-or-create, but slower).
    */
   private void commitOnShutdown() {
     try {
       producer.flush();
       consumer.commitSync(Duration.ofSeconds(10));
     } catch (RuntimeException e) {
-      log.warn("worker {}: last commit on shutdown failed ({}); the items will be redelivered", config.workerId(),
+      log.warn(
+          "worker {}: last commit on shutdown failed ({}); the items will be redelivered",
+          config.workerId(),
           e.toString());
     }
   }
@@ -133,11 +148,17 @@ public final class Worker implements Runnable, AutoCloseable {
     boolean accepting = backend.acceptingWork();
     if (!accepting && consumer.paused().size() < consumer.assignment().size()) {
       consumer.pause(consumer.assignment());
-      log.warn("worker {}: the {} backend is not accepting work; consumption paused", config.workerId(), backend.name());
+      log.warn(
+          "worker {}: the {} backend is not accepting work; consumption paused",
+          config.workerId(),
+          backend.name());
       metrics.paused(true);
     } else if (accepting && !consumer.paused().isEmpty()) {
       consumer.resume(consumer.paused());
-      log.info("worker {}: the {} backend accepts work again; consumption resumed", config.workerId(), backend.name());
+      log.info(
+          "worker {}: the {} backend accepts work again; consumption resumed",
+          config.workerId(),
+          backend.name());
       metrics.paused(false);
     }
   }
@@ -169,8 +190,14 @@ public final class Worker implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       // Nothing is lost: the tracker sees an INFRA failure and retries the partition.
       log.error("{} work item {} failed unexpectedly", ref, item.kind(), e);
-      emit(StatusEvents.failedToSubmit(ref, config.workerId(), item.job().nodes(), FailureClass.INFRA,
-          "worker error: " + e.getClass().getSimpleName(), clock.instant()));
+      emit(
+          StatusEvents.failedToSubmit(
+              ref,
+              config.workerId(),
+              item.job().nodes(),
+              FailureClass.INFRA,
+              "worker error: " + e.getClass().getSimpleName(),
+              clock.instant()));
     }
   }
 
@@ -186,13 +213,21 @@ public final class Worker implements Runnable, AutoCloseable {
     } catch (BackendException e) {
       log.warn("{} submission of {} failed: {}", ref, ref.jobName(), e.getMessage());
       metrics.submitted("failed");
-      emit(StatusEvents.failedToSubmit(ref, config.workerId(), nodes,
-          e.failureClass() == null ? FailureClass.INFRA : e.failureClass(), e.getMessage(), clock.instant()));
+      emit(
+          StatusEvents.failedToSubmit(
+              ref,
+              config.workerId(),
+              nodes,
+              e.failureClass() == null ? FailureClass.INFRA : e.failureClass(),
+              e.getMessage(),
+              clock.instant()));
       return;
     }
     if (result.created()) {
       metrics.submitted("created");
-      emit(StatusEvents.submitted(ref, config.workerId(), nodes, result.observation(), clock.instant()));
+      emit(
+          StatusEvents.submitted(
+              ref, config.workerId(), nodes, result.observation(), clock.instant()));
       watcher.watch(ref, nodes, JobPhase.SUBMITTED);
     } else {
       metrics.submitted("adopted");
@@ -217,12 +252,20 @@ public final class Worker implements Runnable, AutoCloseable {
           throw e;
         }
         boolean isThrottle = e.failureClass() == FailureClass.THROTTLED;
-        if (isThrottle ? ++throttled >= MAX_THROTTLED_TRIES : ++failures >= config.submitAttempts()) {
+        if (isThrottle
+            ? ++throttled >= MAX_THROTTLED_TRIES
+            : ++failures >= config.submitAttempts()) {
           throw e;
         }
-        Duration wait = e.retryAfter() != null ? e.retryAfter()
-            : SUBMIT_BACKOFF.multipliedBy(1L << Math.min(failures, 6));
-        log.info("{} backend busy ({}); trying again in {} ms", request.ref(), e.getMessage(), wait.toMillis());
+        Duration wait =
+            e.retryAfter() != null
+                ? e.retryAfter()
+                : SUBMIT_BACKOFF.multipliedBy(1L << Math.min(failures, 6));
+        log.info(
+            "{} backend busy ({}); trying again in {} ms",
+            request.ref(),
+            e.getMessage(),
+            wait.toMillis());
         pause(wait);
       }
     }
@@ -238,11 +281,13 @@ public final class Worker implements Runnable, AutoCloseable {
   }
 
   private void emit(JobStatusEvent event) {
-    producer.send(new ProducerRecord<>(topics.status(), event.key(), Json.toBytes(event)), (md, ex) -> {
-      if (ex != null) {
-        log.error("cannot send status of job {}: {}", event.jobName(), ex.getMessage());
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topics.status(), event.key(), Json.toBytes(event)),
+        (md, ex) -> {
+          if (ex != null) {
+            log.error("cannot send status of job {}: {}", event.jobName(), ex.getMessage());
+          }
+        });
     metrics.statusSent(event);
   }
 

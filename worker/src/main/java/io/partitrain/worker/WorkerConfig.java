@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param groupId the consumer group all workers share
  * @param pollInterval how often the watcher asks the backend for status
  * @param heartbeatInterval how often a heartbeat is sent per unfinished job
- * @param submitAttempts tries of one backend submit call on retriable errors before the attempt
- *     is reported as an INFRA failure
+ * @param submitAttempts tries of one backend submit call on retriable errors before the attempt is
+ *     reported as an INFRA failure
  */
 public record WorkerConfig(
     String workerId,
@@ -30,14 +30,21 @@ public record WorkerConfig(
     requirePositive("worker.pollInterval", pollInterval);
     requirePositive("worker.heartbeatInterval", heartbeatInterval);
     if (submitAttempts < 1) {
-      throw new IllegalArgumentException("worker.submitAttempts must be at least 1, but was " + submitAttempts);
+      throw new IllegalArgumentException(
+          "worker.submitAttempts must be at least 1, but was " + submitAttempts);
     }
   }
 
-  /** Defaults for an installation whose topics carry {@code topicPrefix}: its own consumer group. */
+  /**
+   * Defaults for an installation whose topics carry {@code topicPrefix}: its own consumer group.
+   */
   public static WorkerConfig forInstallation(String workerId, String topicPrefix) {
-    return new WorkerConfig(workerId, topicPrefix + "-workers", DEFAULT_POLL_INTERVAL,
-        DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_SUBMIT_ATTEMPTS);
+    return new WorkerConfig(
+        workerId,
+        topicPrefix + "-workers",
+        DEFAULT_POLL_INTERVAL,
+        DEFAULT_HEARTBEAT_INTERVAL,
+        DEFAULT_SUBMIT_ATTEMPTS);
   }
 
   public WorkerConfig withPollInterval(Duration d) {

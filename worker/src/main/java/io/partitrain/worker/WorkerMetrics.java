@@ -15,7 +15,9 @@ final class WorkerMetrics {
   }
 
   void submitted(String outcome) {
-    registry.counter("partitrain_worker_submissions_total", "backend", backend, "outcome", outcome).increment();
+    registry
+        .counter("partitrain_worker_submissions_total", "backend", backend, "outcome", outcome)
+        .increment();
   }
 
   void deadLettered() {
@@ -23,11 +25,20 @@ final class WorkerMetrics {
   }
 
   void paused(boolean paused) {
-    registry.counter("partitrain_worker_consumption_pauses_total", "action", paused ? "pause" : "resume").increment();
+    registry
+        .counter(
+            "partitrain_worker_consumption_pauses_total", "action", paused ? "pause" : "resume")
+        .increment();
   }
 
   void statusSent(JobStatusEvent e) {
-    registry.counter("partitrain_worker_status_events_total", "kind", e.kind().name(),
-        "phase", e.phase() == null ? "none" : e.phase().name()).increment();
+    registry
+        .counter(
+            "partitrain_worker_status_events_total",
+            "kind",
+            e.kind().name(),
+            "phase",
+            e.phase() == null ? "none" : e.phase().name())
+        .increment();
   }
 }

@@ -16,7 +16,11 @@ public final class Workers {
 
   private Workers() {}
 
-  public static Worker start(KafkaSettings kafka, WorkerConfig config, JobBackend backend, Clock clock,
+  public static Worker start(
+      KafkaSettings kafka,
+      WorkerConfig config,
+      JobBackend backend,
+      Clock clock,
       MeterRegistry registry) {
     return start(kafka, config, backend, clock, registry, java.util.Map.of());
   }
@@ -25,21 +29,31 @@ public final class Workers {
    * @param consumerOverrides consumer settings to override (for example {@code session.timeout.ms},
    *     which bounds how long a killed worker's partitions, and the ADOPT items on them, wait)
    */
-  public static Worker start(KafkaSettings kafka, WorkerConfig config, JobBackend backend, Clock clock,
-      MeterRegistry registry, java.util.Map<String, Object> consumerOverrides) {
+  public static Worker start(
+      KafkaSettings kafka,
+      WorkerConfig config,
+      JobBackend backend,
+      Clock clock,
+      MeterRegistry registry,
+      java.util.Map<String, Object> consumerOverrides) {
     var consumerProps = kafka.consumer(config.workerId(), config.groupId());
     consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
     consumerProps.putAll(consumerOverrides);
     var consumer = new KafkaConsumer<String, byte[]>(consumerProps);
-    var producer = new KafkaProducer<String, byte[]>(kafka.producer(config.workerId() + "-status", null));
-    Worker worker = new Worker(config, kafka.topics(), consumer, producer, backend, clock, registry);
-    Thread t = new Thread(() -> {
-      try {
-        worker.run();
-      } finally {
-        producer.close();
-      }
-    }, "worker-" + config.workerId());
+    var producer =
+        new KafkaProducer<String, byte[]>(kafka.producer(config.workerId() + "-status", null));
+    Worker worker =
+        new Worker(config, kafka.topics(), consumer, producer, backend, clock, registry);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                worker.run();
+              } finally {
+                producer.close();
+              }
+            },
+            "worker-" + config.workerId());
     t.start();
     return worker;
   }

@@ -17,14 +17,18 @@ public final class FinOpsClient {
   /** Every FinOps record written so far, in topic order per partition. */
   public static List<FinOpsRecord> readAll(KafkaSettings kafka, String clientId) {
     List<FinOpsRecord> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer(clientId + "-finops", null))) {
-      TopicReader.readAll(c, kafka.topics().finops(), r -> {
-        try {
-          out.add(Json.read(r.value(), FinOpsRecord.class));
-        } catch (UnreadableMessageException e) {
-          // not ours to judge here; the report covers what it can read
-        }
-      });
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(kafka.consumer(clientId + "-finops", null))) {
+      TopicReader.readAll(
+          c,
+          kafka.topics().finops(),
+          r -> {
+            try {
+              out.add(Json.read(r.value(), FinOpsRecord.class));
+            } catch (UnreadableMessageException e) {
+              // not ours to judge here; the report covers what it can read
+            }
+          });
     }
     out.sort(java.util.Comparator.comparing(FinOpsRecord::at));
     return out;

@@ -55,7 +55,10 @@ public final class RunClient implements AutoCloseable {
       List<TopicPartition> parts = TopicReader.assignAll(reader, kafka.topics().runs());
       reader.seekToEnd(parts);
       parts.forEach(reader::position);
-      producer.send(new ProducerRecord<>(kafka.topics().commands(), command.runId(), Json.toBytes(command)))
+      producer
+          .send(
+              new ProducerRecord<>(
+                  kafka.topics().commands(), command.runId(), Json.toBytes(command)))
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       Instant deadline = Instant.now().plus(timeout);
       while (Instant.now().isBefore(deadline)) {
@@ -66,36 +69,46 @@ public final class RunClient implements AutoCloseable {
           }
         }
       }
-      throw new RetriableException("no answer from the orchestrator to " + command.getClass().getSimpleName()
-          + " for run " + command.runId() + " within " + timeout.toSeconds()
-          + "s; is an orchestrator running against " + kafka.bootstrapServers() + "?");
+      throw new RetriableException(
+          "no answer from the orchestrator to "
+              + command.getClass().getSimpleName()
+              + " for run "
+              + command.runId()
+              + " within "
+              + timeout.toSeconds()
+              + "s; is an orchestrator running against "
+              + kafka.bootstrapServers()
+              + "?");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PartitrainException("interrupted", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new RetriableException("cannot send the command to " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
+      throw new RetriableException(
+          "cannot send the command to " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
     }
   }
 
   /** The latest published summary of a run, read from the runs topic; empty if none. */
   public Optional<RunSummary> latest(String runId) {
     RunSummary[] latest = {null};
-    readAll(e -> {
-      if (e.runId().equals(runId)) {
-        summaryOf(e).ifPresent(s -> latest[0] = s);
-      }
-    });
+    readAll(
+        e -> {
+          if (e.runId().equals(runId)) {
+            summaryOf(e).ifPresent(s -> latest[0] = s);
+          }
+        });
     return Optional.ofNullable(latest[0]);
   }
 
   /** Every decision recorded for a run, in order (snapshots left out). */
   public List<RunEvent> events(String runId) {
     List<RunEvent> out = new ArrayList<>();
-    readAll(e -> {
-      if (e.runId().equals(runId) && !(e instanceof RunEvent.RunSnapshot)) {
-        out.add(e);
-      }
-    });
+    readAll(
+        e -> {
+          if (e.runId().equals(runId) && !(e instanceof RunEvent.RunSnapshot)) {
+            out.add(e);
+          }
+        });
     return out;
   }
 
@@ -107,8 +120,8 @@ public final class RunClient implements AutoCloseable {
   }
 
   /** Follows a run's published state, from its start, until {@code done} holds. */
-  public RunSummary follow(String runId, Predicate<RunSummary> done, Consumer<RunSummary> progress,
-      Duration timeout) {
+  public RunSummary follow(
+      String runId, Predicate<RunSummary> done, Consumer<RunSummary> progress, Duration timeout) {
     return follow(runId, Instant.EPOCH, done, progress, timeout);
   }
 
@@ -116,8 +129,12 @@ public final class RunClient implements AutoCloseable {
    * Follows a run's published state until {@code done} holds, calling {@code progress} with every
    * summary published at or after {@code since}.
    */
-  public RunSummary follow(String runId, Instant since, Predicate<RunSummary> done,
-      Consumer<RunSummary> progress, Duration timeout) {
+  public RunSummary follow(
+      String runId,
+      Instant since,
+      Predicate<RunSummary> done,
+      Consumer<RunSummary> progress,
+      Duration timeout) {
     try (KafkaConsumer<String, byte[]> reader = reader()) {
       List<TopicPartition> parts = TopicReader.assignAll(reader, kafka.topics().runs());
       seekToTime(reader, parts, since);
@@ -139,8 +156,13 @@ public final class RunClient implements AutoCloseable {
           }
         }
       }
-      throw new RetriableException("run " + runId + " did not reach the awaited state within "
-          + timeout.toSeconds() + "s" + (last == null ? " (no state published)" : "; last: " + last.byState()));
+      throw new RetriableException(
+          "run "
+              + runId
+              + " did not reach the awaited state within "
+              + timeout.toSeconds()
+              + "s"
+              + (last == null ? " (no state published)" : "; last: " + last.byState()));
     }
   }
 
@@ -160,7 +182,8 @@ public final class RunClient implements AutoCloseable {
    * the tail of a long run does not decode its whole history. Record timestamps come from the
    * orchestrator's clock; a second of margin covers clock skew between it and this process.
    */
-  private static void seekToTime(KafkaConsumer<String, byte[]> reader, List<TopicPartition> parts, Instant since) {
+  private static void seekToTime(
+      KafkaConsumer<String, byte[]> reader, List<TopicPartition> parts, Instant since) {
     if (since.equals(Instant.EPOCH)) {
       reader.seekToBeginning(parts);
       return;
@@ -168,7 +191,8 @@ public final class RunClient implements AutoCloseable {
     long ts = Math.max(0, since.minusSeconds(1).toEpochMilli());
     Map<TopicPartition, Long> query = new java.util.HashMap<>();
     parts.forEach(p -> query.put(p, ts));
-    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> found = reader.offsetsForTimes(query);
+    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> found =
+        reader.offsetsForTimes(query);
     Map<TopicPartition, Long> end = reader.endOffsets(parts);
     for (TopicPartition p : parts) {
       var o = found.get(p);
@@ -189,7 +213,6 @@ public final class RunClient implements AutoCloseable {
   private static String commandIdOf(RunEvent e) {
     return e instanceof RunEvent.Answer answer ? answer.commandId() : null;
   }
-
 
   private static Optional<RunEvent> decode(ConsumerRecord<String, byte[]> r) {
     try {

@@ -19,7 +19,11 @@ import java.util.TreeSet;
  * @param everDeferred partitions that were deferred by cost at some point
  * @param stillDeferred partitions DEFERRED_BY_COST at the end, sorted
  */
-record DemoCaps(FinOpsReport report, int maxInFlightNodes, Set<String> everDeferred, List<String> stillDeferred) {
+record DemoCaps(
+    FinOpsReport report,
+    int maxInFlightNodes,
+    Set<String> everDeferred,
+    List<String> stillDeferred) {
 
   static DemoCaps of(String runId, List<RunEvent> events, List<FinOpsRecord> finops) {
     Map<String, Integer> nodes = new HashMap<>();
@@ -44,11 +48,12 @@ record DemoCaps(FinOpsReport report, int maxInFlightNodes, Set<String> everDefer
       }
     }
     TreeSet<String> still = new TreeSet<>();
-    last.forEach((p, s) -> {
-      if (s == PartitionState.DEFERRED_BY_COST) {
-        still.add(p);
-      }
-    });
+    last.forEach(
+        (p, s) -> {
+          if (s == PartitionState.DEFERRED_BY_COST) {
+            still.add(p);
+          }
+        });
     return new DemoCaps(FinOpsReport.of(runId, events, finops), max, ever, List.copyOf(still));
   }
 }

@@ -4,13 +4,13 @@ import io.partitrain.cli.OutputFormat;
 import io.partitrain.cli.PartitrainCli;
 import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.SummaryView;
-import io.partitrain.cli.client.RunClient;
 import io.partitrain.cli.client.FinOpsClient;
+import io.partitrain.cli.client.RunClient;
 import io.partitrain.deploy.LocalStack;
-import io.partitrain.orchestrator.admission.NodeCapConfig;
-import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.deploy.broker.KafkaBootstrap;
+import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunDefinition;
@@ -40,7 +40,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,12 +55,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code partitrain demo}: everything in one process on a fresh machine. An embedded Kafka broker,
- * the orchestrator, two workers and the local backend train one weekly demand model per store
- * (the {@code weekly-demand} example). A few stores have broken data and fail as USER failures;
- * injected node losses (INFRA) are retried automatically. Then the demo repairs the data, asks for
- * {@code run rerun --failed}, and shows that only the failed stores ran again.
+ * the orchestrator, two workers and the local backend train one weekly demand model per store (the
+ * {@code weekly-demand} example). A few stores have broken data and fail as USER failures; injected
+ * node losses (INFRA) are retried automatically. Then the demo repairs the data, asks for {@code
+ * run rerun --failed}, and shows that only the failed stores ran again.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
     description = "Run the weekly-demand example end to end on an embedded Kafka broker.")
 public final class DemoCommand implements Callable<Integer> {
 
@@ -72,56 +73,100 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--stores", defaultValue = "40", description = "number of stores (partitions) (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--stores",
+      defaultValue = "40",
+      description = "number of stores (partitions) (default: ${DEFAULT-VALUE})")
   int stores;
 
-  @Option(names = "--broken", defaultValue = "3", description = "stores with broken data, which fail as USER (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--broken",
+      defaultValue = "3",
+      description = "stores with broken data, which fail as USER (default: ${DEFAULT-VALUE})")
   int broken;
 
-  @Option(names = "--failure-rate", defaultValue = "0.1",
-      description = "injected INFRA failure rate, retried automatically (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--failure-rate",
+      defaultValue = "0.1",
+      description =
+          "injected INFRA failure rate, retried automatically (default: ${DEFAULT-VALUE})")
   double failureRate;
 
-  @Option(names = "--backend", defaultValue = "local", description = "local or simulated (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--backend",
+      defaultValue = "local",
+      description = "local or simulated (default: ${DEFAULT-VALUE})")
   String backend;
 
-  @Option(names = "--workers", defaultValue = "2", description = "workers (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--workers",
+      defaultValue = "2",
+      description = "workers (default: ${DEFAULT-VALUE})")
   int workers;
 
-  @Option(names = "--slots", defaultValue = "2", description = "local job slots per worker (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--slots",
+      defaultValue = "2",
+      description = "local job slots per worker (default: ${DEFAULT-VALUE})")
   int slots;
 
-  @Option(names = "--max-in-flight", description = "the run's concurrency cap (default: workers x slots; 500 for simulated)")
+  @Option(
+      names = "--max-in-flight",
+      description = "the run's concurrency cap (default: workers x slots; 500 for simulated)")
   Integer maxInFlight;
 
-  @Option(names = "--workdir", defaultValue = ".partitrain/demo", description = "where data, jobs and logs go (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--workdir",
+      defaultValue = ".partitrain/demo",
+      description = "where data, jobs and logs go (default: ${DEFAULT-VALUE})")
   Path workdir;
 
-  @Option(names = "--seed", defaultValue = "42", description = "seed of the data and the injected failures")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "seed of the data and the injected failures")
   long seed;
 
-  @Option(names = "--run-id", description = "the run id (default: weekly-demand-demo-yyyyMMdd-HHmmss); "
-      + "with the same seed, the same id replays the same injected failures")
+  @Option(
+      names = "--run-id",
+      description =
+          "the run id (default: weekly-demand-demo-yyyyMMdd-HHmmss); "
+              + "with the same seed, the same id replays the same injected failures")
   String runId;
 
-  @Option(names = "--timeout", defaultValue = "PT10M", description = "give up after this long (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT10M",
+      description = "give up after this long (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table or json")
   OutputFormat output;
 
   @Option(names = "--report", description = "also write the JSON summary to this file")
   Path reportFile;
 
-  @Option(names = "--cost-cap", description = "the run's cost cap (a budget priced with --price); partitions that "
-      + "do not fit are DEFERRED_BY_COST")
+  @Option(
+      names = "--cost-cap",
+      description =
+          "the run's cost cap (a budget priced with --price); partitions that "
+              + "do not fit are DEFERRED_BY_COST")
   java.math.BigDecimal costCap;
 
-  @Option(names = "--price", defaultValue = "2.00", description = "price per node-hour of the demo's compute target "
-      + "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--price",
+      defaultValue = "2.00",
+      description =
+          "price per node-hour of the demo's compute target " + "(default: ${DEFAULT-VALUE})")
   java.math.BigDecimal price;
 
-  @Option(names = "--currency", defaultValue = "EUR", description = "currency of --cost-cap and --price (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--currency",
+      defaultValue = "EUR",
+      description = "currency of --cost-cap and --price (default: ${DEFAULT-VALUE})")
   String currency;
 
   @Option(names = "--node-cap", description = "node cap of every compute target (default: none)")
@@ -142,12 +187,15 @@ public final class DemoCommand implements Callable<Integer> {
     }
     Plan plan = withConcurrency(PlanLoader.load(dir.resolve("plan.yml")));
 
-    info.printf("Partitrain demo: %d stores (%d with broken data), %s backend, injected INFRA failure rate %.2f%n",
+    info.printf(
+        "Partitrain demo: %d stores (%d with broken data), %s backend, injected INFRA failure rate %.2f%n",
         stores, brokenStores.size(), backend, failureRate);
     info.printf("  workdir %s%n", dir);
     info.flush();
-    SimulatedBackend simulated = backend.equals("simulated")
-        ? new SimulatedBackend(Clock.systemUTC(), simulationProfile()) : null;
+    SimulatedBackend simulated =
+        backend.equals("simulated")
+            ? new SimulatedBackend(Clock.systemUTC(), simulationProfile())
+            : null;
     if (simulated != null) {
       simulated.breakPartitions(brokenStores);
     }
@@ -155,19 +203,33 @@ public final class DemoCommand implements Callable<Integer> {
       info.printf("  Kafka: %s%n", kafkaHandle.description());
       info.flush();
       var kafka = new KafkaSettings(kafkaHandle.bootstrapServers(), Topics.defaults(), Map.of());
-      try (LocalStack stack = LocalStack.start(kafka, workers, backendFactory(dir, simulated),
-              WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX).withPollInterval(Duration.ofMillis(200)), Clock.systemUTC(),
-              nodeCap == null ? NodeCapConfig.unlimited() : NodeCapConfig.of(nodeCap));
+      try (LocalStack stack =
+              LocalStack.start(
+                  kafka,
+                  workers,
+                  backendFactory(dir, simulated),
+                  WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX)
+                      .withPollInterval(Duration.ofMillis(200)),
+                  Clock.systemUTC(),
+                  nodeCap == null ? NodeCapConfig.unlimited() : NodeCapConfig.of(nodeCap));
           RunClient client = new RunClient(kafka, "partitrain-demo")) {
-        String runId = this.runId != null ? this.runId : RunCommands.manualRunId("weekly-demand-demo", Instant.now());
-        RunEvent started = client.send(RunCommands.startCommand(plan, runId, "demo", Instant.now()), Duration.ofSeconds(60));
+        String runId =
+            this.runId != null
+                ? this.runId
+                : RunCommands.manualRunId("weekly-demand-demo", Instant.now());
+        RunEvent started =
+            client.send(
+                RunCommands.startCommand(plan, runId, "demo", Instant.now()),
+                Duration.ofSeconds(60));
         if (started instanceof RunEvent.CommandRejected r) {
           throw new PartitrainException("the orchestrator rejected the demo run: " + r.reason());
         }
-        info.printf("%nRun %s started: %d partitions, concurrency cap %d%n", runId, stores,
-            plan.definition().limits().maxInFlight());
+        info.printf(
+            "%nRun %s started: %d partitions, concurrency cap %d%n",
+            runId, stores, plan.definition().limits().maxInFlight());
         info.flush();
-        Progress progress = new Progress(info, System.console() != null && output == OutputFormat.table);
+        Progress progress =
+            new Progress(info, System.console() != null && output == OutputFormat.table);
         RunSummary first = client.follow(runId, RunSummary::complete, progress, timeout);
         progress.done(first);
         if (output == OutputFormat.table) {
@@ -177,24 +239,42 @@ public final class DemoCommand implements Callable<Integer> {
 
         repair(dir, brokenStores, simulated, info);
         Instant rerunAt = Instant.now();
-        RunEvent answer = client.send(new RunCommand.RerunFailed(Schema.VERSION, UUID.randomUUID().toString(),
-            runId, "demo", "data repaired", rerunAt), Duration.ofSeconds(60));
+        RunEvent answer =
+            client.send(
+                new RunCommand.RerunFailed(
+                    Schema.VERSION,
+                    UUID.randomUUID().toString(),
+                    runId,
+                    "demo",
+                    "data repaired",
+                    rerunAt),
+                Duration.ofSeconds(60));
         if (!(answer instanceof RunEvent.RerunAccepted accepted)) {
           throw new PartitrainException("the orchestrator did not accept the rerun: " + answer);
         }
-        info.printf("%n`run rerun %s --failed`: %d partitions will run again: %s%n", runId,
-            accepted.partitionIds().size(), String.join(", ", accepted.partitionIds()));
+        info.printf(
+            "%n`run rerun %s --failed`: %d partitions will run again: %s%n",
+            runId, accepted.partitionIds().size(), String.join(", ", accepted.partitionIds()));
         info.flush();
         int wanted = first.rerunRequested() + accepted.partitionIds().size();
-        RunSummary last = client.follow(runId, rerunAt, s -> s.complete() && s.rerunRequested() >= wanted,
-            progress, timeout);
+        RunSummary last =
+            client.follow(
+                runId,
+                rerunAt,
+                s -> s.complete() && s.rerunRequested() >= wanted,
+                progress,
+                timeout);
         progress.done(last);
         List<RunEvent> events = client.events(runId);
         RerunEvidence evidence = RerunEvidence.of(events, accepted.commandId());
         DemoCaps caps = DemoCaps.of(runId, events, FinOpsClient.readAll(kafka, "partitrain-demo"));
-        DemoReport report = report(runId, kafkaHandle.description(), dir, first, last, accepted, evidence, t0, caps);
+        DemoReport report =
+            report(
+                runId, kafkaHandle.description(), dir, first, last, accepted, evidence, t0, caps);
         print(report, last, out);
-        return report.rerun().onlyFailedRanAgain() ? PartitrainCli.EXIT_OK : PartitrainCli.EXIT_REJECTED;
+        return report.rerun().onlyFailedRanAgain()
+            ? PartitrainCli.EXIT_OK
+            : PartitrainCli.EXIT_REJECTED;
       }
     }
   }
@@ -204,7 +284,8 @@ public final class DemoCommand implements Callable<Integer> {
       throw new PartitrainException("--stores must be from 1 to 100000, but was " + stores);
     }
     if (broken < 0 || broken > stores) {
-      throw new PartitrainException("--broken must be from 0 to --stores (" + stores + "), but was " + broken);
+      throw new PartitrainException(
+          "--broken must be from 0 to --stores (" + stores + "), but was " + broken);
     }
     if (failureRate < 0 || failureRate > 0.9) {
       throw new PartitrainException("--failure-rate must be from 0 to 0.9, but was " + failureRate);
@@ -218,8 +299,8 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private SimulationProfile simulationProfile() {
-    return new SimulationProfile(Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(300), 0,
-        failureRate, seed);
+    return new SimulationProfile(
+        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(300), 0, failureRate, seed);
   }
 
   private Function<String, JobBackend> backendFactory(Path dir, SimulatedBackend simulated) {
@@ -228,16 +309,30 @@ public final class DemoCommand implements Callable<Integer> {
       return id -> simulated;
     }
     Path jobs = dir.resolve("jobs");
-    return id -> new LocalProcessBackend(new LocalBackendConfig(jobs, slots, failureRate, seed), Clock.systemUTC());
+    return id ->
+        new LocalProcessBackend(
+            new LocalBackendConfig(jobs, slots, failureRate, seed), Clock.systemUTC());
   }
 
   private Plan withConcurrency(Plan plan) {
-    int cap = maxInFlight != null ? maxInFlight : backend.equals("simulated") ? 500 : workers * slots;
+    int cap =
+        maxInFlight != null ? maxInFlight : backend.equals("simulated") ? 500 : workers * slots;
     RunDefinition d = plan.definition();
-    CostBudget budget = costCap == null ? null
-        : new CostBudget(costCap, currency, Map.of(plan.template().render("demo", plan.partitions().get(0)).computeTarget(), price));
-    return new Plan(plan.file(), new RunDefinition(d.planName(), d.planSource(), d.jobTemplate(), d.retry(),
-        new RunLimits(cap, budget)), plan.partitions(), plan.template());
+    CostBudget budget =
+        costCap == null
+            ? null
+            : new CostBudget(
+                costCap,
+                currency,
+                Map.of(
+                    plan.template().render("demo", plan.partitions().get(0)).computeTarget(),
+                    price));
+    return new Plan(
+        plan.file(),
+        new RunDefinition(
+            d.planName(), d.planSource(), d.jobTemplate(), d.retry(), new RunLimits(cap, budget)),
+        plan.partitions(),
+        plan.template());
   }
 
   private Path prepareWorkdir() throws IOException {
@@ -255,7 +350,8 @@ public final class DemoCommand implements Callable<Integer> {
   private static void copyResource(String name, Path target) throws IOException {
     try (InputStream in = DemoCommand.class.getResourceAsStream(EXAMPLE + name)) {
       if (in == null) {
-        throw new PartitrainException("the example file " + EXAMPLE + name + " is missing from the jar");
+        throw new PartitrainException(
+            "the example file " + EXAMPLE + name + " is missing from the jar");
       }
       Files.copy(in, target);
     }
@@ -267,14 +363,19 @@ public final class DemoCommand implements Callable<Integer> {
     for (int i = 1; i <= stores; i++) {
       String id = String.format(Locale.ROOT, stores < 1000 ? "store-%03d" : "store-%05d", i);
       ids.add(id);
-      b.append(id).append(',').append(REGIONS.get((i - 1) % REGIONS.size())).append(',')
-          .append(WeeklyDemandData.businessUnitOf(id)).append('\n');
+      b.append(id)
+          .append(',')
+          .append(REGIONS.get((i - 1) % REGIONS.size()))
+          .append(',')
+          .append(WeeklyDemandData.businessUnitOf(id))
+          .append('\n');
     }
     Files.writeString(csv, b.toString(), StandardCharsets.UTF_8);
     return ids;
   }
 
-  private void repair(Path dir, Set<String> brokenStores, SimulatedBackend simulated, PrintWriter info) {
+  private void repair(
+      Path dir, Set<String> brokenStores, SimulatedBackend simulated, PrintWriter info) {
     for (String store : brokenStores) {
       if (simulated != null) {
         simulated.repair(store);
@@ -282,37 +383,69 @@ public final class DemoCommand implements Callable<Integer> {
         WeeklyDemandData.repair(dir.resolve("data"), store, seed);
       }
     }
-    info.printf("%nRepaired the data of %d stores: %s%n", brokenStores.size(),
-        brokenStores.stream().sorted().collect(Collectors.joining(", ")));
+    info.printf(
+        "%nRepaired the data of %d stores: %s%n",
+        brokenStores.size(), brokenStores.stream().sorted().collect(Collectors.joining(", ")));
     info.flush();
   }
 
-  private DemoReport report(String runId, String broker, Path dir, RunSummary first, RunSummary last,
-      RunEvent.RerunAccepted accepted, RerunEvidence evidence, Instant t0, DemoCaps caps) {
-    return new DemoReport(runId, backend, broker, dir.toString(),
-        new DemoReport.Partitions(last.total(), last.count(PartitionState.SUCCEEDED),
-            last.count(PartitionState.FAILED), last.count(PartitionState.CANCELED)),
-        last.attempts(), last.retried(), last.jobsSubmitted(),
-        new DemoReport.Pass(first.count(PartitionState.SUCCEEDED), first.count(PartitionState.FAILED),
-            first.attempts(), first.jobsSubmitted(), first.failed()),
-        new DemoReport.Rerun(last.rerunRequested(), last.rerunResubmitted(), accepted.partitionIds(),
-            evidence.ranAgain(), evidence.onlyFailedRanAgain()),
-        last.failed(), shownMetrics(last.metricsByTag().getOrDefault("region", Map.of())),
+  private DemoReport report(
+      String runId,
+      String broker,
+      Path dir,
+      RunSummary first,
+      RunSummary last,
+      RunEvent.RerunAccepted accepted,
+      RerunEvidence evidence,
+      Instant t0,
+      DemoCaps caps) {
+    return new DemoReport(
+        runId,
+        backend,
+        broker,
+        dir.toString(),
+        new DemoReport.Partitions(
+            last.total(),
+            last.count(PartitionState.SUCCEEDED),
+            last.count(PartitionState.FAILED),
+            last.count(PartitionState.CANCELED)),
+        last.attempts(),
+        last.retried(),
+        last.jobsSubmitted(),
+        new DemoReport.Pass(
+            first.count(PartitionState.SUCCEEDED),
+            first.count(PartitionState.FAILED),
+            first.attempts(),
+            first.jobsSubmitted(),
+            first.failed()),
+        new DemoReport.Rerun(
+            last.rerunRequested(),
+            last.rerunResubmitted(),
+            accepted.partitionIds(),
+            evidence.ranAgain(),
+            evidence.onlyFailedRanAgain()),
+        last.failed(),
+        shownMetrics(last.metricsByTag().getOrDefault("region", Map.of())),
         Duration.between(t0, Instant.now()).toMillis() / 1000.0,
-        caps.report().cap() == null ? null
-            : new DemoReport.Cost(caps.report().cap(), caps.report().spent(), caps.report().currency()),
-        caps.maxInFlightNodes(), nodeCap, caps.stillDeferred());
+        caps.report().cap() == null
+            ? null
+            : new DemoReport.Cost(
+                caps.report().cap(), caps.report().spent(), caps.report().currency()),
+        caps.maxInFlightNodes(),
+        nodeCap,
+        caps.stillDeferred());
   }
 
   /** The metrics the table shows, so that table and JSON tell the same story. */
   private static Map<String, Map<String, RunSummary.MetricStats>> shownMetrics(
       Map<String, Map<String, RunSummary.MetricStats>> byRegion) {
     Map<String, Map<String, RunSummary.MetricStats>> out = new java.util.TreeMap<>();
-    byRegion.forEach((region, metrics) -> {
-      Map<String, RunSummary.MetricStats> kept = new java.util.TreeMap<>(metrics);
-      kept.keySet().retainAll(SHOWN_METRICS);
-      out.put(region, kept);
-    });
+    byRegion.forEach(
+        (region, metrics) -> {
+          Map<String, RunSummary.MetricStats> kept = new java.util.TreeMap<>(metrics);
+          kept.keySet().retainAll(SHOWN_METRICS);
+          out.put(region, kept);
+        });
     return out;
   }
 
@@ -328,31 +461,48 @@ public final class DemoCommand implements Callable<Integer> {
     out.println();
     SummaryView.print(last, out, SHOWN_TAGS, SHOWN_METRICS);
     out.println();
-    out.printf("Rerun: %d failed partitions asked to run again, %d resubmitted; partitions that ran again: %s%n",
-        r.rerun().requested(), r.rerun().resubmitted(),
-        r.rerun().ranAgain().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(r.rerun().ranAgain())));
-    out.printf("Only failed partitions ran again: %s (%d succeeded partitions untouched)%n",
+    out.printf(
+        "Rerun: %d failed partitions asked to run again, %d resubmitted; partitions that ran again: %s%n",
+        r.rerun().requested(),
+        r.rerun().resubmitted(),
+        r.rerun().ranAgain().isEmpty()
+            ? "none"
+            : String.join(", ", new java.util.TreeSet<>(r.rerun().ranAgain())));
+    out.printf(
+        "Only failed partitions ran again: %s (%d succeeded partitions untouched)%n",
         r.rerun().onlyFailedRanAgain() ? "yes" : "NO", r.firstPass().succeeded());
     if (r.cost() != null) {
-      out.printf("Cost: spent %s of cap %s %s%n", r.cost().spent().setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(),
-          r.cost().cap().toPlainString(), r.cost().currency());
+      out.printf(
+          "Cost: spent %s of cap %s %s%n",
+          r.cost().spent().setScale(4, java.math.RoundingMode.HALF_UP).toPlainString(),
+          r.cost().cap().toPlainString(),
+          r.cost().currency());
     }
-    out.printf("Nodes: at most %d in flight at once%s%n", r.maxInFlightNodes(),
+    out.printf(
+        "Nodes: at most %d in flight at once%s%n",
+        r.maxInFlightNodes(),
         r.nodeCap() == null ? " (no node cap)" : " (node cap " + r.nodeCap() + ")");
-    out.printf("Deferred by cost: %s%n", r.deferred().isEmpty() ? "none" : r.deferred().size() + ": " + String.join(", ", r.deferred()));
+    out.printf(
+        "Deferred by cost: %s%n",
+        r.deferred().isEmpty()
+            ? "none"
+            : r.deferred().size() + ": " + String.join(", ", r.deferred()));
     out.printf("Done in %.1f s. Logs and models under %s/jobs%n", r.elapsedSeconds(), r.workdir());
     out.flush();
   }
 
   private static void deleteTree(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 
@@ -373,7 +523,8 @@ public final class DemoCommand implements Callable<Integer> {
     public void accept(RunSummary s) {
       Instant now = Instant.now();
       String counts = counts(s);
-      boolean due = inPlace || Duration.between(lastPrinted, now).toMillis() >= 2000 || s.complete();
+      boolean due =
+          inPlace || Duration.between(lastPrinted, now).toMillis() >= 2000 || s.complete();
       if (!due || counts.equals(lastCounts)) {
         return;
       }
@@ -403,11 +554,19 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private String line(RunSummary s, Instant now, String counts) {
-      int settled = s.count(PartitionState.SUCCEEDED) + s.count(PartitionState.FAILED) + s.count(PartitionState.CANCELED);
+      int settled =
+          s.count(PartitionState.SUCCEEDED)
+              + s.count(PartitionState.FAILED)
+              + s.count(PartitionState.CANCELED);
       int width = 24;
       int filled = s.total() == 0 ? 0 : settled * width / s.total();
       String bar = "#".repeat(filled) + ".".repeat(width - filled);
-      return String.format(Locale.ROOT, "[%5.1fs] [%s] %s", Duration.between(start, now).toMillis() / 1000.0, bar, counts);
+      return String.format(
+          Locale.ROOT,
+          "[%5.1fs] [%s] %s",
+          Duration.between(start, now).toMillis() / 1000.0,
+          bar,
+          counts);
     }
   }
 }

@@ -54,7 +54,11 @@ public record DemoReport(
   public record Partitions(int total, int succeeded, int failed, int canceled) {}
 
   /** The run's state when it first completed. */
-  public record Pass(int succeeded, int failed, int attempts, int jobsSubmitted,
+  public record Pass(
+      int succeeded,
+      int failed,
+      int attempts,
+      int jobsSubmitted,
       List<RunSummary.FailedPartition> failedPartitions) {}
 
   /**
@@ -65,6 +69,10 @@ public record DemoReport(
    * @param onlyFailedRanAgain whether no partition that had SUCCEEDED saw any transition after the
    *     rerun was accepted (read from the recorded decisions)
    */
-  public record Rerun(int requested, int resubmitted, List<String> partitions, List<String> ranAgain,
+  public record Rerun(
+      int requested,
+      int resubmitted,
+      List<String> partitions,
+      List<String> ranAgain,
       boolean onlyFailedRanAgain) {}
 }

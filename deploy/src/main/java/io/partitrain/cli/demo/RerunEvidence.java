@@ -14,8 +14,8 @@ import java.util.TreeSet;
  * RunEvent.RerunAccepted} event, not clock readings.
  *
  * @param ranAgain partitions that were FAILED when the rerun was accepted and were admitted again
- * @param touchedAfterSuccess partitions that had SUCCEEDED by then and still saw a transition
- *     after it; must be empty (DESIGN.md, invariant 5)
+ * @param touchedAfterSuccess partitions that had SUCCEEDED by then and still saw a transition after
+ *     it; must be empty (DESIGN.md, invariant 5)
  */
 public record RerunEvidence(List<String> ranAgain, List<String> touchedAfterSuccess) {
 

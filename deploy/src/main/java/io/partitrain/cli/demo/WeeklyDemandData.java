@@ -19,22 +19,21 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Synthetic daily unit sales for the {@code weekly-demand} example plan: one CSV per store
- * ({@code date,units}, {@value #DAYS} consecutive days ending on {@link #END_DATE}), the input that
- * {@code deploy/examples/weekly-demand/src/Train.java} fits a Holt-Winters model to.
+ * Synthetic daily unit sales for the {@code weekly-demand} example plan: one CSV per store ({@code
+ * date,units}, {@value #DAYS} consecutive days ending on {@link #END_DATE}), the input that {@code
+ * deploy/examples/weekly-demand/src/Train.java} fits a Holt-Winters model to.
  *
  * <p>Each series is level × trend × weekly pattern × yearly season × noise. The weekly pattern
  * follows the store's business unit ({@link #businessUnitOf}): grocery sells most on Friday to
  * Sunday, convenience on weekdays, pharmacy on weekdays with a quiet Sunday. Everything else
- * (level, growth, pattern strength, yearly phase and amplitude, noise) comes from a
- * {@link Random} seeded from {@code (seed, storeId)}, so a store's file is byte-identical across
- * runs and machines ({@link StrictMath} only) and does not depend on which other stores are
- * generated with it.
+ * (level, growth, pattern strength, yearly phase and amplitude, noise) comes from a {@link Random}
+ * seeded from {@code (seed, storeId)}, so a store's file is byte-identical across runs and machines
+ * ({@link StrictMath} only) and does not depend on which other stores are generated with it.
  *
- * <p>A <em>broken</em> store gets the kind of damage real extracts have: a few units of {@code
- * n/a} or empty, a negative return booking, a re-sent (duplicated) day. Train.java rejects such a
- * file with exit code 2, which the demo uses to show a USER failure that is not retried
- * automatically and is fixed by {@link #repair} plus an operator rerun.
+ * <p>A <em>broken</em> store gets the kind of damage real extracts have: a few units of {@code n/a}
+ * or empty, a negative return booking, a re-sent (duplicated) day. Train.java rejects such a file
+ * with exit code 2, which the demo uses to show a USER failure that is not retried automatically
+ * and is fixed by {@link #repair} plus an operator rerun.
  *
  * <p>Biggest advantage: no data set to ship, and every run of the demo sees the same numbers.
  * Biggest limitation: the series are cleaner than real sales (no promotions, holidays, stock-outs
@@ -100,8 +99,8 @@ public final class WeeklyDemandData {
   }
 
   /**
-   * Picks {@code count} stores to corrupt. The choice depends only on the set of ids, the count
-   * and the seed (not on the order of {@code storeIds}); the result iterates in id order.
+   * Picks {@code count} stores to corrupt. The choice depends only on the set of ids, the count and
+   * the seed (not on the order of {@code storeIds}); the result iterates in id order.
    *
    * @throws IllegalArgumentException if {@code count} is negative or exceeds the number of stores
    */
@@ -109,7 +108,9 @@ public final class WeeklyDemandData {
     List<String> sorted = new ArrayList<>(new TreeSet<>(validatedIds(storeIds)));
     if (count < 0 || count > sorted.size()) {
       throw new IllegalArgumentException(
-          "count must be between 0 and the number of stores (" + sorted.size() + "), but was "
+          "count must be between 0 and the number of stores ("
+              + sorted.size()
+              + "), but was "
               + count);
     }
     Collections.shuffle(sorted, new Random(mix(seed, PICK_SALT)));
@@ -149,8 +150,8 @@ public final class WeeklyDemandData {
   }
 
   /**
-   * Damages two to four rows, at least one of them within the first year so a reader that stops
-   * at the first problem finds it early, the way an extract that went wrong usually looks.
+   * Damages two to four rows, at least one of them within the first year so a reader that stops at
+   * the first problem finds it early, the way an extract that went wrong usually looks.
    */
   private static void corrupt(List<String> rows, Random random) {
     int damages = 2 + random.nextInt(3);
@@ -240,15 +241,29 @@ public final class WeeklyDemandData {
       switch (businessUnitOf(storeId)) {
         case "grocery" -> {
           double weekend = 0.20 + 0.20 * random.nextDouble();
-          weekly = normalised(1 - weekend / 3, 1 - weekend / 3, 1 - weekend / 4, 1,
-              1 + weekend / 2, 1 + weekend, 1 + weekend * 0.7);
+          weekly =
+              normalised(
+                  1 - weekend / 3,
+                  1 - weekend / 3,
+                  1 - weekend / 4,
+                  1,
+                  1 + weekend / 2,
+                  1 + weekend,
+                  1 + weekend * 0.7);
           level = 180 + 220 * random.nextDouble();
           yearlyPeakDay = 345 + 15 * random.nextGaussian(); // December
         }
         case "convenience" -> {
           double weekday = 0.15 + 0.15 * random.nextDouble();
-          weekly = normalised(1 + weekday / 2, 1 + weekday / 2, 1 + weekday / 2, 1 + weekday / 2,
-              1 + weekday, 1 - weekday, 1 - weekday * 1.4);
+          weekly =
+              normalised(
+                  1 + weekday / 2,
+                  1 + weekday / 2,
+                  1 + weekday / 2,
+                  1 + weekday / 2,
+                  1 + weekday,
+                  1 - weekday,
+                  1 - weekday * 1.4);
           level = 70 + 80 * random.nextDouble();
           yearlyPeakDay = 200 + 20 * random.nextGaussian(); // July
         }
@@ -283,8 +298,11 @@ public final class WeeklyDemandData {
       for (int day = 0; day < DAYS; day++) {
         LocalDate date = first.plusDays(day);
         double growth = 1 + growthPerYear * day / 365.0;
-        double yearly = 1 + yearlyAmplitude
-            * StrictMath.cos(2 * StrictMath.PI * (date.getDayOfYear() - yearlyPeakDay) / 365.25);
+        double yearly =
+            1
+                + yearlyAmplitude
+                    * StrictMath.cos(
+                        2 * StrictMath.PI * (date.getDayOfYear() - yearlyPeakDay) / 365.25);
         double expected = level * growth * yearly * weekly[date.getDayOfWeek().getValue() - 1];
         units[day] = Math.max(0, StrictMath.round(expected * (1 + noise * random.nextGaussian())));
       }

@@ -15,8 +15,21 @@ class RerunEvidenceTest {
   private static final Instant AT = Instant.parse("2026-11-23T05:00:00Z");
 
   private static RunEvent move(String p, PartitionState from, PartitionState to, int attempt) {
-    return new RunEvent.PartitionTransitioned(Schema.VERSION, "r", p, from, to, attempt, null,
-        to == PartitionState.FAILED ? FailureClass.USER : null, null, null, null, null, null, AT);
+    return new RunEvent.PartitionTransitioned(
+        Schema.VERSION,
+        "r",
+        p,
+        from,
+        to,
+        attempt,
+        null,
+        to == PartitionState.FAILED ? FailureClass.USER : null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        AT);
   }
 
   private static RunEvent rerun(String commandId) {
@@ -25,13 +38,14 @@ class RerunEvidenceTest {
 
   @Test
   void onlyPartitionsThatHadFailedCountAsRanAgain() {
-    var events = List.of(
-        move("a", PartitionState.RUNNING, PartitionState.SUCCEEDED, 1),
-        move("b", PartitionState.RUNNING, PartitionState.FAILED, 1),
-        move("c", PartitionState.SCHEDULED, PartitionState.DEFERRED_BY_COST, 0),
-        rerun("c1"),
-        move("b", PartitionState.FAILED, PartitionState.ADMITTED, 2),
-        move("c", PartitionState.DEFERRED_BY_COST, PartitionState.ADMITTED, 1));
+    var events =
+        List.of(
+            move("a", PartitionState.RUNNING, PartitionState.SUCCEEDED, 1),
+            move("b", PartitionState.RUNNING, PartitionState.FAILED, 1),
+            move("c", PartitionState.SCHEDULED, PartitionState.DEFERRED_BY_COST, 0),
+            rerun("c1"),
+            move("b", PartitionState.FAILED, PartitionState.ADMITTED, 2),
+            move("c", PartitionState.DEFERRED_BY_COST, PartitionState.ADMITTED, 1));
     RerunEvidence e = RerunEvidence.of(events, "c1");
     assertThat(e.ranAgain()).containsExactly("b");
     assertThat(e.onlyFailedRanAgain()).isTrue();
@@ -39,11 +53,12 @@ class RerunEvidenceTest {
 
   @Test
   void aSucceededPartitionTouchedAfterTheRerunIsReported() {
-    var events = List.of(
-        move("a", PartitionState.RUNNING, PartitionState.SUCCEEDED, 1),
-        rerun("other"),
-        rerun("c1"),
-        move("a", PartitionState.SUCCEEDED, PartitionState.ADMITTED, 2));
+    var events =
+        List.of(
+            move("a", PartitionState.RUNNING, PartitionState.SUCCEEDED, 1),
+            rerun("other"),
+            rerun("c1"),
+            move("a", PartitionState.SUCCEEDED, PartitionState.ADMITTED, 2));
     RerunEvidence e = RerunEvidence.of(events, "c1");
     assertThat(e.touchedAfterSuccess()).containsExactly("a");
     assertThat(e.onlyFailedRanAgain()).isFalse();

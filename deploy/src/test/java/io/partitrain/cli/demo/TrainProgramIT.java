@@ -22,14 +22,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Runs the example's real job command (from job.yml) as a process, the way the local backend
- * does: the working directory is a copy of {@code src/}, the placeholders are filled in, and
- * {@code java} is the JDK running this test.
+ * Runs the example's real job command (from job.yml) as a process, the way the local backend does:
+ * the working directory is a copy of {@code src/}, the placeholders are filled in, and {@code java}
+ * is the JDK running this test.
  */
 class TrainProgramIT {
 
   private static final long SEED = 42L;
   private static final String BROKEN = "store-005";
+
   /** One store per business unit (see stores.csv): grocery, convenience, pharmacy. */
   private static final List<String> CLEAN = List.of("store-001", "store-006", "store-007");
 
@@ -49,7 +50,8 @@ class TrainProgramIT {
     WeeklyDemandData.writeAll(data, stores, SEED, Set.of(BROKEN));
 
     Path example = WeeklyDemandExampleTest.EXAMPLE;
-    JsonNode job = new ObjectMapper(new YAMLFactory()).readTree(example.resolve("job.yml").toFile());
+    JsonNode job =
+        new ObjectMapper(new YAMLFactory()).readTree(example.resolve("job.yml").toFile());
     command = job.path("command").asText().strip();
     jobDir = tmp.resolve("job");
     Files.createDirectories(jobDir);
@@ -67,15 +69,18 @@ class TrainProgramIT {
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stderr()).isEmpty();
-    assertThat(run.stdout().lines()).hasSizeGreaterThanOrEqualTo(3)
+    assertThat(run.stdout().lines())
+        .hasSizeGreaterThanOrEqualTo(3)
         .allMatch(line -> line.startsWith("[store=" + store + "] "));
 
     String metrics = Files.readString(run.model().resolve("metrics.json"));
-    assertThat(metrics).matches("\\{\"mape\": 0(\\.\\d{1,4})?, \"rmse\": \\d+(\\.\\d{1,2})?, "
-        + "\"trainRows\": 639, \"holdoutRows\": 91}\n");
+    assertThat(metrics)
+        .matches(
+            "\\{\"mape\": 0(\\.\\d{1,4})?, \"rmse\": \\d+(\\.\\d{1,2})?, "
+                + "\"trainRows\": 639, \"holdoutRows\": 91}\n");
     double mape = JSON.readTree(metrics).path("mape").asDouble();
-    System.out.printf("%s: mape %.4f, %d ms including compilation%n", store, mape,
-        run.elapsed().toMillis());
+    System.out.printf(
+        "%s: mape %.4f, %d ms including compilation%n", store, mape, run.elapsed().toMillis());
     assertThat(mape).isBetween(0.01, 0.15);
 
     JsonNode model = JSON.readTree(run.model().resolve("model.json").toFile());
@@ -89,7 +94,8 @@ class TrainProgramIT {
     assertThat(model.path("state").path("season").size()).isEqualTo(7);
     assertThat(model.path("forecast").size()).isEqualTo(7);
     assertThat(model.path("holdout").path("seasonalNaiveMape").asDouble())
-        .as("the model beats repeating the last week").isGreaterThan(mape);
+        .as("the model beats repeating the last week")
+        .isGreaterThan(mape);
   }
 
   @Test
@@ -99,7 +105,9 @@ class TrainProgramIT {
     Run run = train(BROKEN, sales);
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
-    assertThat(run.stderr().lines()).singleElement().asString()
+    assertThat(run.stderr().lines())
+        .singleElement()
+        .asString()
         .startsWith("Train: bad sales data in " + sales + ": row ")
         .contains("(line ", "; rule: ");
     assertThat(run.model().resolve("metrics.json")).doesNotExist();
@@ -127,8 +135,11 @@ class TrainProgramIT {
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(run.stderr().strip())
-        .isEqualTo("Train: bad sales data in " + sales + ": 200 data rows; rule: at least 238"
-            + " (91 holdout + 91 validation + 56 to fit)");
+        .isEqualTo(
+            "Train: bad sales data in "
+                + sales
+                + ": 200 data rows; rule: at least 238"
+                + " (91 holdout + 91 validation + 56 to fit)");
   }
 
   private static Path lastRows(String store, int rows, String name) throws IOException {
@@ -141,10 +152,11 @@ class TrainProgramIT {
   /** The job.yml command with its placeholders filled in, run in a copy of the job's code. */
   private static Run train(String store, Path sales) throws IOException, InterruptedException {
     Path model = Files.createTempDirectory(tmp, "model-").resolve("model");
-    String filled = command
-        .replace("${{inputs.sales}}", sales.toAbsolutePath().toString())
-        .replace("${{outputs.model}}", model.toAbsolutePath().toString())
-        .replace("${{partition.id}}", store);
+    String filled =
+        command
+            .replace("${{inputs.sales}}", sales.toAbsolutePath().toString())
+            .replace("${{outputs.model}}", model.toAbsolutePath().toString())
+            .replace("${{partition.id}}", store);
     List<String> argv = new ArrayList<>(List.of(filled.split("\\s+")));
     assertThat(argv.get(0)).isEqualTo("java");
     argv.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -152,15 +164,19 @@ class TrainProgramIT {
     Path stderr = model.resolveSibling("stderr.txt");
 
     long started = System.nanoTime();
-    Process process = new ProcessBuilder(argv).directory(jobDir.toFile())
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    Process process =
+        new ProcessBuilder(argv)
+            .directory(jobDir.toFile())
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
     if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       fail("Train.java did not finish within " + TIMEOUT + ": " + argv);
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-    return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr), model,
-        elapsed);
+    return new Run(
+        process.exitValue(), Files.readString(stdout), Files.readString(stderr), model, elapsed);
   }
 
   private record Run(int exitCode, String stdout, String stderr, Path model, Duration elapsed) {}

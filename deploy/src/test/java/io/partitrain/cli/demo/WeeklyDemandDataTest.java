@@ -167,12 +167,17 @@ class WeeklyDemandDataTest {
   private static double[] meanByWeekday(String csv) {
     double[] sum = new double[7];
     int[] count = new int[7];
-    csv.lines().skip(1).forEach(line -> {
-      String[] fields = line.split(",");
-      int day = LocalDate.parse(fields[0]).getDayOfWeek().getValue() - DayOfWeek.MONDAY.getValue();
-      sum[day] += Double.parseDouble(fields[1]);
-      count[day]++;
-    });
+    csv.lines()
+        .skip(1)
+        .forEach(
+            line -> {
+              String[] fields = line.split(",");
+              int day =
+                  LocalDate.parse(fields[0]).getDayOfWeek().getValue()
+                      - DayOfWeek.MONDAY.getValue();
+              sum[day] += Double.parseDouble(fields[1]);
+              count[day]++;
+            });
     double[] mean = new double[7];
     for (int d = 0; d < 7; d++) {
       mean[d] = sum[d] / count[d];

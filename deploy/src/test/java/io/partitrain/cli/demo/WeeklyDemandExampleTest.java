@@ -32,14 +32,15 @@ class WeeklyDemandExampleTest {
     List<String[]> rows = lines.stream().skip(1).map(line -> line.split(",", -1)).toList();
 
     assertThat(rows).hasSize(40);
-    assertThat(rows).extracting(row -> row[0])
+    assertThat(rows)
+        .extracting(row -> row[0])
         .doesNotHaveDuplicates()
         .allMatch(id -> WeeklyDemandData.STORE_ID.matcher(id).matches())
         .startsWith("store-001")
         .endsWith("store-040");
     Map<String, Long> perRegion =
-        rows.stream().collect(Collectors.groupingBy(row -> row[1], TreeMap::new,
-            Collectors.counting()));
+        rows.stream()
+            .collect(Collectors.groupingBy(row -> row[1], TreeMap::new, Collectors.counting()));
     assertThat(perRegion).containsOnlyKeys("east", "north", "south", "west");
     for (String[] row : rows) {
       assertThat(row[2]).as(row[0]).isEqualTo(WeeklyDemandData.businessUnitOf(row[0]));
@@ -74,8 +75,8 @@ class WeeklyDemandExampleTest {
     assertThat(job.path("limits").path("timeout").asInt()).isPositive();
     assertThat(job.path("resources").path("instance_count").asInt()).isEqualTo(1);
 
-    List<String> columns = Arrays.asList(
-        Files.readAllLines(EXAMPLE.resolve("stores.csv")).get(0).split(","));
+    List<String> columns =
+        Arrays.asList(Files.readAllLines(EXAMPLE.resolve("stores.csv")).get(0).split(","));
     Matcher tag = Pattern.compile("\\$\\{\\{partition\\.tags\\.([A-Za-z0-9_]+)}}").matcher(text);
     int tags = 0;
     while (tag.find()) {

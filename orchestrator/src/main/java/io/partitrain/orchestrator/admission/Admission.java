@@ -8,8 +8,8 @@ import io.partitrain.orchestrator.tracking.RunState;
  * tracker is the single writer), so a cap holds for any number of workers.
  *
  * <p>Implementations are asked in plan order and must be pure: the same state gives the same
- * answer, which keeps replay and live decisions alike. The node cap per compute target and the
- * cost cap per run compose with this interface ({@link #and}).
+ * answer, which keeps replay and live decisions alike. The node cap per compute target and the cost
+ * cap per run compose with this interface ({@link #and}).
  */
 @FunctionalInterface
 public interface Admission {
@@ -26,8 +26,10 @@ public interface Admission {
 
   /** The simple cap: at most {@code concurrency.maxInFlight} partitions of a run in flight. */
   static Admission concurrencyCap() {
-    return (run, p) -> run.inFlight() < run.definition().limits().maxInFlight()
-        ? AdmissionDecision.ADMIT
-        : AdmissionDecision.waitFor("concurrency cap " + run.definition().limits().maxInFlight() + " reached");
+    return (run, p) ->
+        run.inFlight() < run.definition().limits().maxInFlight()
+            ? AdmissionDecision.ADMIT
+            : AdmissionDecision.waitFor(
+                "concurrency cap " + run.definition().limits().maxInFlight() + " reached");
   }
 }

@@ -3,8 +3,8 @@ package io.partitrain.orchestrator.admission;
 /**
  * The answer of {@link Admission}.
  *
- * @param verdict admit now, wait (a cap is full now and will free up), or defer (the budget
- *     cannot take it: DEFERRED_BY_COST)
+ * @param verdict admit now, wait (a cap is full now and will free up), or defer (the budget cannot
+ *     take it: DEFERRED_BY_COST)
  * @param reason why not, for logs and events
  */
 public record AdmissionDecision(Verdict verdict, String reason) {

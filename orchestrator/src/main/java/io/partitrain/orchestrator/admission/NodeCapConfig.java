@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Node caps per compute target, as configured at start-up: a default for every target and
- * overrides per target name. Operators change a cap at run time with {@code partitrain cap set};
- * that change is an event and outlives this configuration (see {@link NodeCaps}).
+ * Node caps per compute target, as configured at start-up: a default for every target and overrides
+ * per target name. Operators change a cap at run time with {@code partitrain cap set}; that change
+ * is an event and outlives this configuration (see {@link NodeCaps}).
  *
  * <p>Environment: {@value #DEFAULT_ENV} (default {@link #UNLIMITED}: no cap) and {@value
  * #PER_TARGET_ENV} ({@code cpu-cluster=8,gpu-cluster=2}).
@@ -22,14 +22,17 @@ public record NodeCapConfig(int defaultCap, Map<String, Integer> perTarget) {
 
   public NodeCapConfig {
     if (defaultCap < 0) {
-      throw new IllegalArgumentException("node cap default must be at least 0, but was " + defaultCap);
+      throw new IllegalArgumentException(
+          "node cap default must be at least 0, but was " + defaultCap);
     }
     perTarget = perTarget == null ? Map.of() : Map.copyOf(perTarget);
-    perTarget.forEach((t, n) -> {
-      if (n == null || n < 0) {
-        throw new IllegalArgumentException("node cap of compute target '" + t + "' must be at least 0, but was " + n);
-      }
-    });
+    perTarget.forEach(
+        (t, n) -> {
+          if (n == null || n < 0) {
+            throw new IllegalArgumentException(
+                "node cap of compute target '" + t + "' must be at least 0, but was " + n);
+          }
+        });
   }
 
   public static NodeCapConfig unlimited() {
@@ -67,8 +70,11 @@ public record NodeCapConfig(int defaultCap, Map<String, Integer> perTarget) {
       for (String pair : perTargetValue.split(",")) {
         String[] kv = pair.trim().split("=", 2);
         if (kv.length != 2 || kv[0].isBlank()) {
-          throw new IllegalArgumentException(PER_TARGET_ENV + " entry '" + pair
-              + "' must look like target=nodes (e.g. cpu-cluster=8,gpu-cluster=2)");
+          throw new IllegalArgumentException(
+              PER_TARGET_ENV
+                  + " entry '"
+                  + pair
+                  + "' must look like target=nodes (e.g. cpu-cluster=8,gpu-cluster=2)");
         }
         m.put(kv[0].trim(), parseCount(PER_TARGET_ENV, kv[1].trim()));
       }
@@ -85,6 +91,7 @@ public record NodeCapConfig(int defaultCap, Map<String, Integer> perTarget) {
     } catch (NumberFormatException e) {
       // falls through to the message below
     }
-    throw new IllegalArgumentException(key + " value '" + value + "' must be a whole number of at least 0");
+    throw new IllegalArgumentException(
+        key + " value '" + value + "' must be a whole number of at least 0");
   }
 }

@@ -32,7 +32,8 @@ public final class NodeCaps {
       return o;
     }
     return config.perTarget().containsKey(target) || config.defaultCap() != NodeCapConfig.UNLIMITED
-        ? config.capOf(target) : null;
+        ? config.capOf(target)
+        : null;
   }
 
   public void apply(RunEvent.NodeCapChanged changed) {
@@ -42,8 +43,17 @@ public final class NodeCaps {
   /** Whether {@code nodes} more fit on {@code target} when {@code inFlight} are held already. */
   public AdmissionDecision decide(String target, int inFlight, int nodes) {
     int cap = capOf(target);
-    return (long) inFlight + nodes <= cap ? AdmissionDecision.ADMIT
-        : AdmissionDecision.waitFor("node cap " + cap + " of compute target " + target + " reached ("
-            + inFlight + " in flight, " + nodes + " needed)");
+    return (long) inFlight + nodes <= cap
+        ? AdmissionDecision.ADMIT
+        : AdmissionDecision.waitFor(
+            "node cap "
+                + cap
+                + " of compute target "
+                + target
+                + " reached ("
+                + inFlight
+                + " in flight, "
+                + nodes
+                + " needed)");
   }
 }

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code partitrain finops report RUN}: a run's money, built from its run events (cap, reservations,
- * deferrals) and its FinOps records (ledger, cap events). Totals are sums of the ledger, so the
- * report and the ledger can never disagree.
+ * {@code partitrain finops report RUN}: a run's money, built from its run events (cap,
+ * reservations, deferrals) and its FinOps records (ledger, cap events). Totals are sums of the
+ * ledger, so the report and the ledger can never disagree.
  *
  * @param runId the run
  * @param planName its plan
@@ -67,7 +67,8 @@ public record FinOpsReport(
       if (!runId.equals(e.runId())) {
         continue;
       }
-      if (e instanceof RunEvent.RunStarted s && s.definition().limits() != null
+      if (e instanceof RunEvent.RunStarted s
+          && s.definition().limits() != null
           && s.definition().limits().budget() != null) {
         plan = s.definition().planName();
         cap = s.definition().limits().budget().cap();
@@ -81,7 +82,8 @@ public record FinOpsReport(
       } else if (e instanceof RunEvent.PartitionTransitioned t) {
         if (t.to() == PartitionState.DEFERRED_BY_COST) {
           deferrals.put(t.partitionId(), new Deferral(t.partitionId(), t.at(), null));
-        } else if (t.from() == PartitionState.DEFERRED_BY_COST && t.to() == PartitionState.ADMITTED
+        } else if (t.from() == PartitionState.DEFERRED_BY_COST
+            && t.to() == PartitionState.ADMITTED
             && deferrals.containsKey(t.partitionId())) {
           // Only an admission ends a deferral; a canceled deferred partition never ran again.
           Deferral d = deferrals.get(t.partitionId());
@@ -106,13 +108,30 @@ public record FinOpsReport(
     Map<String, BigDecimal> byClass = new TreeMap<>();
     for (FinOpsRecord.LedgerEntry l : ledger) {
       spent = spent.add(l.cost());
-      l.tags().forEach((k, v) -> byTag.computeIfAbsent(k, x -> new TreeMap<>()).merge(v, l.cost(), BigDecimal::add));
+      l.tags()
+          .forEach(
+              (k, v) ->
+                  byTag
+                      .computeIfAbsent(k, x -> new TreeMap<>())
+                      .merge(v, l.cost(), BigDecimal::add));
       String cls = l.failureClass() != null ? l.failureClass().name() : l.outcome().name();
       byClass.merge(cls, l.cost(), BigDecimal::add);
     }
     BigDecimal reserved = open.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
     BigDecimal remaining = cap == null ? null : cap.subtract(spent).subtract(reserved);
-    return new FinOpsReport(runId, plan, currency, cap, spent, reserved, remaining, ledger.size(), byTag, byClass,
-        List.copyOf(deferrals.values()), timeline, ledger);
+    return new FinOpsReport(
+        runId,
+        plan,
+        currency,
+        cap,
+        spent,
+        reserved,
+        remaining,
+        ledger.size(),
+        byTag,
+        byClass,
+        List.copyOf(deferrals.values()),
+        timeline,
+        ledger);
   }
 }

@@ -57,8 +57,13 @@ public record Forecast(
    * @param expectedSeconds mean billable seconds of its successful attempts; null without history
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record PartitionForecast(String partitionId, String computeTarget, int nodes, BigDecimal worstCase,
-      BigDecimal expected, Double expectedSeconds) {}
+  public record PartitionForecast(
+      String partitionId,
+      String computeTarget,
+      int nodes,
+      BigDecimal worstCase,
+      BigDecimal expected,
+      Double expectedSeconds) {}
 
   public static Forecast of(Plan plan, List<FinOpsRecord.LedgerEntry> history) {
     CostBudget budget = plan.definition().limits().budget();
@@ -70,7 +75,9 @@ public record Forecast(
         continue;
       }
       runs.add(l.runId());
-      costByPartitionRun.computeIfAbsent(l.partitionId(), k -> new HashMap<>()).merge(l.runId(), l.cost(), BigDecimal::add);
+      costByPartitionRun
+          .computeIfAbsent(l.partitionId(), k -> new HashMap<>())
+          .merge(l.runId(), l.cost(), BigDecimal::add);
       if (l.outcome() == PartitionState.SUCCEEDED) {
         double[] s = seconds.computeIfAbsent(l.partitionId(), k -> new double[2]);
         s[0] += l.billableSeconds();
@@ -87,15 +94,34 @@ public record Forecast(
     BigDecimal spentExpected = BigDecimal.ZERO;
     for (PartitionSpec p : plan.partitions()) {
       JobSpec job = plan.template().render("plan-forecast", p);
-      BigDecimal w = budget == null ? BigDecimal.ZERO
-          : CostBudget.cost(job.nodes(), budget.priceOf(job).orElse(BigDecimal.ZERO),
-              job.limits().timeout() == null ? java.time.Duration.ZERO : job.limits().timeout());
+      BigDecimal w =
+          budget == null
+              ? BigDecimal.ZERO
+              : CostBudget.cost(
+                  job.nodes(),
+                  budget.priceOf(job).orElse(BigDecimal.ZERO),
+                  job.limits().timeout() == null
+                      ? java.time.Duration.ZERO
+                      : job.limits().timeout());
       Map<String, BigDecimal> perRun = costByPartitionRun.get(p.id());
-      BigDecimal e = perRun == null ? null : perRun.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add)
-          .divide(BigDecimal.valueOf(perRun.size()), CostBudget.MONEY_SCALE, RoundingMode.HALF_UP);
+      BigDecimal e =
+          perRun == null
+              ? null
+              : perRun.values().stream()
+                  .reduce(BigDecimal.ZERO, BigDecimal::add)
+                  .divide(
+                      BigDecimal.valueOf(perRun.size()),
+                      CostBudget.MONEY_SCALE,
+                      RoundingMode.HALF_UP);
       double[] s = seconds.get(p.id());
-      out.add(new PartitionForecast(p.id(), job.computeTarget(), job.nodes(), w, e,
-          s == null || s[1] == 0 ? null : s[0] / s[1]));
+      out.add(
+          new PartitionForecast(
+              p.id(),
+              job.computeTarget(),
+              job.nodes(),
+              w,
+              e,
+              s == null || s[1] == 0 ? null : s[0] / s[1]));
       withHistory += e == null ? 0 : 1;
       BigDecimal eOrW = e == null ? w : e;
       worst = worst.add(w);
@@ -118,15 +144,41 @@ public record Forecast(
       warnings.add("the plan has no budget: no cost cap, and no prices to forecast with");
     } else {
       if (worst.compareTo(budget.cap()) > 0) {
-        warnings.add("worst case " + worst + " " + budget.currency() + " exceeds the cap " + budget.cap()
-            + ": " + deferredWorst + " partitions would be deferred if every attempt ran to its timeout");
+        warnings.add(
+            "worst case "
+                + worst
+                + " "
+                + budget.currency()
+                + " exceeds the cap "
+                + budget.cap()
+                + ": "
+                + deferredWorst
+                + " partitions would be deferred if every attempt ran to its timeout");
       }
       if (withHistory > 0 && expected.compareTo(budget.cap()) > 0) {
-        warnings.add("expected cost " + expected + " " + budget.currency() + " exceeds the cap " + budget.cap()
-            + ": about " + deferredExpected + " partitions would be deferred");
+        warnings.add(
+            "expected cost "
+                + expected
+                + " "
+                + budget.currency()
+                + " exceeds the cap "
+                + budget.cap()
+                + ": about "
+                + deferredExpected
+                + " partitions would be deferred");
       }
     }
-    return new Forecast(plan.name(), budget == null ? null : budget.currency(), budget == null ? null : budget.cap(),
-        worst, expected, withHistory, runs.size(), deferredWorst, deferredExpected, warnings, out);
+    return new Forecast(
+        plan.name(),
+        budget == null ? null : budget.currency(),
+        budget == null ? null : budget.cap(),
+        worst,
+        expected,
+        withHistory,
+        runs.size(),
+        deferredWorst,
+        deferredExpected,
+        warnings,
+        out);
   }
 }

@@ -24,16 +24,16 @@ import org.slf4j.LoggerFactory;
  * partition leads. It then runs an {@link Orchestrator} term (replay, then the loop); when the
  * partition is revoked or lost it ends the term after the current transaction.
  *
- * <p>Fencing has two layers. The orchestrators share one transactional id, so a new leader's
- * {@code initTransactions} fences its predecessor's producer: whatever the old one commits after
- * that is refused by the broker. And a leader's lease ends as soon as its elector has not polled
- * for half the session timeout (the process was paused, say by SIGSTOP, or starved): it then stops
- * before beginning another transaction, and steps down, rejoining the group as a standby.
+ * <p>Fencing has two layers. The orchestrators share one transactional id, so a new leader's {@code
+ * initTransactions} fences its predecessor's producer: whatever the old one commits after that is
+ * refused by the broker. And a leader's lease ends as soon as its elector has not polled for half
+ * the session timeout (the process was paused, say by SIGSTOP, or starved): it then stops before
+ * beginning another transaction, and steps down, rejoining the group as a standby.
  *
- * <p>Biggest advantage: no store but Kafka, and the takeover time is bounded by the group's
- * session timeout plus a replay of the runs topic. Biggest limitation: a killed leader is only
- * noticed after the session timeout (6 s at the least on default brokers); a leader that shuts
- * down on SIGTERM leaves the group at once, so its standby takes over without that wait.
+ * <p>Biggest advantage: no store but Kafka, and the takeover time is bounded by the group's session
+ * timeout plus a replay of the runs topic. Biggest limitation: a killed leader is only noticed
+ * after the session timeout (6 s at the least on default brokers); a leader that shuts down on
+ * SIGTERM leaves the group at once, so its standby takes over without that wait.
  */
 public final class LeaderElector implements Runnable, AutoCloseable {
 
@@ -56,7 +56,10 @@ public final class LeaderElector implements Runnable, AutoCloseable {
   /**
    * @param terms makes the orchestrator of one leadership term, given the lease it must check
    */
-  public LeaderElector(KafkaSettings kafka, String instanceId, LeadershipConfig config,
+  public LeaderElector(
+      KafkaSettings kafka,
+      String instanceId,
+      LeadershipConfig config,
       Function<BooleanSupplier, Orchestrator> terms) {
     this.kafka = kafka;
     this.instanceId = instanceId;
@@ -80,24 +83,31 @@ public final class LeaderElector implements Runnable, AutoCloseable {
   }
 
   private boolean leaseValid() {
-    return leader && !closed.get()
+    return leader
+        && !closed.get()
         && System.nanoTime() - lastPollNanos < config.maxPollGap().toNanos();
   }
 
   @Override
   public void run() {
-    var props = kafka.consumer(instanceId + "-elector", kafka.topics().prefix() + "-orchestrator-leader");
+    var props =
+        kafka.consumer(instanceId + "-elector", kafka.topics().prefix() + "-orchestrator-leader");
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
-    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, config.sessionTimeout().toMillis() / 5));
+    props.put(
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        (int) Math.max(100, config.sessionTimeout().toMillis() / 5));
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    // Sticky: a candidate joining (or rejoining after a pause) does not take the partition away from
+    // Sticky: a candidate joining (or rejoining after a pause) does not take the partition away
+    // from
     // a healthy leader.
-    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+    props.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
       consumer = c;
       subscribe(c);
-      log.info("orchestrator {} joined the leader election on {}", instanceId, kafka.topics().control());
+      log.info(
+          "orchestrator {} joined the leader election on {}", instanceId, kafka.topics().control());
       while (!closed.get()) {
         try {
           c.poll(config.pollInterval());
@@ -112,7 +122,9 @@ public final class LeaderElector implements Runnable, AutoCloseable {
         }
         lastPollNanos = now;
         if (paused) {
-          log.warn("orchestrator {}: {} ms passed between two polls (paused?); stepping down", instanceId,
+          log.warn(
+              "orchestrator {}: {} ms passed between two polls (paused?); stepping down",
+              instanceId,
               TimeUnit.NANOSECONDS.toMillis(gap));
           rejoin(c);
         } else if (leader && termEnded()) {
@@ -131,28 +143,30 @@ public final class LeaderElector implements Runnable, AutoCloseable {
   }
 
   private void subscribe(KafkaConsumer<String, byte[]> c) {
-    c.subscribe(List.of(kafka.topics().control()), new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-          beginTerm();
-        }
-      }
+    c.subscribe(
+        List.of(kafka.topics().control()),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+              beginTerm();
+            }
+          }
 
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-          endTerm("leadership revoked");
-        }
-      }
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+              endTerm("leadership revoked");
+            }
+          }
 
-      @Override
-      public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-          endTerm("leadership lost");
-        }
-      }
-    });
+          @Override
+          public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+              endTerm("leadership lost");
+            }
+          }
+        });
   }
 
   private void rejoin(KafkaConsumer<String, byte[]> c) {
@@ -172,7 +186,10 @@ public final class LeaderElector implements Runnable, AutoCloseable {
     leader = true;
     lastPollNanos = System.nanoTime();
     termCount++;
-    log.info("orchestrator {} leads (term {}); rebuilding state from the runs topic", instanceId, termCount);
+    log.info(
+        "orchestrator {} leads (term {}); rebuilding state from the runs topic",
+        instanceId,
+        termCount);
     term = terms.apply(this::leaseValid);
     termThread = new Thread(term, "orchestrator-term-" + termCount);
     termThread.start();
@@ -199,7 +216,9 @@ public final class LeaderElector implements Runnable, AutoCloseable {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Ends the current term after its transaction, leaves the group (a standby takes over at once). */
+  /**
+   * Ends the current term after its transaction, leaves the group (a standby takes over at once).
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {

@@ -54,7 +54,9 @@ public final class Scheduler {
     List<PartitionSpec> partitions = start.partitions();
     for (int i = 0; i < partitions.size(); i++) {
       PartitionSpec p = partitions.get(i);
-      out.send(topics.partitions(), Topics.partitionKey(start.runId(), p.id()),
+      out.send(
+          topics.partitions(),
+          Topics.partitionKey(start.runId(), p.id()),
           PartitionScheduled.of(start.runId(), p.id(), p.tags(), i, now));
     }
   }

@@ -19,9 +19,19 @@ final class CostCaps {
       return AdmissionDecision.ADMIT;
     }
     RunBudget.Reservation r = budget.reservationOf(job);
-    return budget.fits(r.amount()) ? AdmissionDecision.ADMIT
-        : AdmissionDecision.defer("cost cap " + budget.cap() + " " + budget.currency() + " reached: spent "
-            + budget.spent() + ", reserved " + budget.reserved() + ", next attempt needs " + r.amount());
+    return budget.fits(r.amount())
+        ? AdmissionDecision.ADMIT
+        : AdmissionDecision.defer(
+            "cost cap "
+                + budget.cap()
+                + " "
+                + budget.currency()
+                + " reached: spent "
+                + budget.spent()
+                + ", reserved "
+                + budget.reserved()
+                + ", next attempt needs "
+                + r.amount());
   }
 
   /** The job as submitted: with exactly the timeout its reservation was computed from. */
@@ -36,16 +46,25 @@ final class CostCaps {
     if (budget == null) {
       return Optional.empty();
     }
-    JobTemplate template = JobTemplate.fromTree(start.definition().jobTemplate(), start.definition().planSource());
+    JobTemplate template =
+        JobTemplate.fromTree(start.definition().jobTemplate(), start.definition().planSource());
     for (PartitionSpec p : start.partitions()) {
       JobSpec job = template.render(start.runId(), p);
       if (job.limits().timeout() == null) {
-        return Optional.of("the plan has a budget but the job of partition " + p.id()
-            + " has no limits.timeout; the reservation is nodes x price x timeout");
+        return Optional.of(
+            "the plan has a budget but the job of partition "
+                + p.id()
+                + " has no limits.timeout; the reservation is nodes x price x timeout");
       }
       if (budget.priceOf(job).isEmpty()) {
-        return Optional.of("the budget has no price for partition " + p.id() + " (instance_type "
-            + job.resources().instanceType() + ", compute target " + job.computeTarget() + ")");
+        return Optional.of(
+            "the budget has no price for partition "
+                + p.id()
+                + " (instance_type "
+                + job.resources().instanceType()
+                + ", compute target "
+                + job.computeTarget()
+                + ")");
       }
     }
     return Optional.empty();

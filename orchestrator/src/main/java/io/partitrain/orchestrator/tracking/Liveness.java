@@ -12,9 +12,9 @@ import java.util.List;
  * asks any worker to adopt the job (an ADOPT work item, recorded as {@code AdoptionRequested}).
  *
  * <p>Signs of life are not persisted: after a restart or a takeover each in-flight job gets a full
- * timeout from the moment the new tracker first looks at it. So the bound on adoption is
- * {@code silenceTimeout + tick interval} after the last sign of life, or after the takeover.
- * Choose the timeout well above the workers' heartbeat interval (default: three heartbeats).
+ * timeout from the moment the new tracker first looks at it. So the bound on adoption is {@code
+ * silenceTimeout + tick interval} after the last sign of life, or after the takeover. Choose the
+ * timeout well above the workers' heartbeat interval (default: three heartbeats).
  */
 public final class Liveness {
 
@@ -25,7 +25,8 @@ public final class Liveness {
 
   public Liveness(Duration silenceTimeout) {
     if (silenceTimeout == null || silenceTimeout.isNegative() || silenceTimeout.isZero()) {
-      throw new IllegalArgumentException("orchestrator.silenceTimeout must be greater than 0, but was " + silenceTimeout);
+      throw new IllegalArgumentException(
+          "orchestrator.silenceTimeout must be greater than 0, but was " + silenceTimeout);
     }
     this.silenceTimeout = silenceTimeout;
   }
@@ -35,9 +36,9 @@ public final class Liveness {
   }
 
   /**
-   * The in-flight partitions of {@code run} silent for longer than the timeout. Starts the clock
-   * of partitions never seen by this tracker, and restarts it for each partition returned (so a
-   * job is adopted again only after another full timeout of silence).
+   * The in-flight partitions of {@code run} silent for longer than the timeout. Starts the clock of
+   * partitions never seen by this tracker, and restarts it for each partition returned (so a job is
+   * adopted again only after another full timeout of silence).
    */
   List<PartitionRecord> silent(RunState run, Instant now) {
     List<PartitionRecord> out = new ArrayList<>();
@@ -59,6 +60,8 @@ public final class Liveness {
 
   /** ADMITTED is not watched yet: its SUBMIT work item is on the topic until a worker takes it. */
   private static boolean watched(PartitionState s) {
-    return s == PartitionState.SUBMITTED || s == PartitionState.QUEUED || s == PartitionState.RUNNING;
+    return s == PartitionState.SUBMITTED
+        || s == PartitionState.QUEUED
+        || s == PartitionState.RUNNING;
   }
 }

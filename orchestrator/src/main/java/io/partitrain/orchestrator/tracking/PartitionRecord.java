@@ -17,13 +17,18 @@ public final class PartitionRecord {
   private final int sequence;
 
   PartitionState state = PartitionState.SCHEDULED;
+
   /** The current attempt; 0 until first admitted. */
   int attempt;
+
   /** Attempts used since the last operator rerun (what {@code retry.maxAttempts} limits). */
   int roundAttempts;
+
   String jobName;
+
   /** When a new attempt may be admitted; null when none is pending. */
   Instant retryNotBefore;
+
   int nextAttempt;
   boolean retried;
   boolean rerunPending;
@@ -31,8 +36,10 @@ public final class PartitionRecord {
   String lastMessage;
   String logPath;
   Map<String, Double> metrics = Map.of();
+
   /** The rendered job, kept once rendered; derived from the plan, not persisted. */
   io.partitrain.shared.contracts.JobSpec job;
+
   /** Last sign of life of the current attempt's job; not persisted. */
   Instant lastSeen;
 

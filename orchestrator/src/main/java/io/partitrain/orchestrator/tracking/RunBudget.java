@@ -14,8 +14,8 @@ import java.util.Map;
  * RunEvent.CostCharged}, {@link RunEvent.CostCapChanged}), so replay rebuilds it to the cent.
  *
  * <p>The admission rule (DESIGN.md, invariant 4): {@code spent + reserved + next ≤ cap}. Since an
- * attempt's cost is at most its reservation while the backend enforces the timeout it was
- * submitted with, {@code spent ≤ cap} holds at every moment.
+ * attempt's cost is at most its reservation while the backend enforces the timeout it was submitted
+ * with, {@code spent ≤ cap} holds at every moment.
  */
 public final class RunBudget {
 

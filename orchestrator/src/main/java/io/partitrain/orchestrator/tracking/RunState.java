@@ -22,10 +22,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One run as the tracker knows it: its definition, its partitions' state machines, and the
- * counters the summary needs. Every change goes through {@link #apply}, which is the same on the
- * live path and on replay; indexes (waiting partitions, due retries, counts per state) are kept
- * incrementally so that a run of 10,000 partitions costs little per decision.
+ * One run as the tracker knows it: its definition, its partitions' state machines, and the counters
+ * the summary needs. Every change goes through {@link #apply}, which is the same on the live path
+ * and on replay; indexes (waiting partitions, due retries, counts per state) are kept incrementally
+ * so that a run of 10,000 partitions costs little per decision.
  */
 public final class RunState {
 
@@ -34,19 +34,24 @@ public final class RunState {
   private final JobTemplate template;
   private final int partitionCount;
   private final Instant startedAt;
+
   /** Nodes per job: {@code resources.instance_count} is a number, the same for every partition. */
   private final int nodesPerJob;
 
   private final Map<String, PartitionRecord> partitions = new LinkedHashMap<>();
   private final NavigableSet<PartitionRecord> waiting =
       new TreeSet<>(Comparator.comparingInt(PartitionRecord::sequence));
-  private final NavigableSet<PartitionRecord> retries = new TreeSet<>(
-      Comparator.comparing(PartitionRecord::retryNotBefore).thenComparingInt(PartitionRecord::sequence));
+  private final NavigableSet<PartitionRecord> retries =
+      new TreeSet<>(
+          Comparator.comparing(PartitionRecord::retryNotBefore)
+              .thenComparingInt(PartitionRecord::sequence));
   private final NavigableSet<PartitionRecord> deferred =
       new TreeSet<>(Comparator.comparingInt(PartitionRecord::sequence));
   private final Map<String, Integer> inFlightNodesByTarget = new HashMap<>();
+
   /** The cost cap and its accounts; null for a run without a budget. */
   private final RunBudget budget;
+
   private final Map<PartitionState, Integer> byState = new EnumMap<>(PartitionState.class);
   private int settled;
   private int inFlight;
@@ -65,9 +70,12 @@ public final class RunState {
     this.template = JobTemplate.fromTree(definition.jobTemplate(), definition.planSource());
     this.partitionCount = started.partitionCount();
     this.startedAt = started.at();
-    this.nodesPerJob = Math.max(1, definition.jobTemplate().path("resources").path("instance_count").asInt(1));
-    this.budget = definition.limits() == null || definition.limits().budget() == null
-        ? null : new RunBudget(definition.limits().budget());
+    this.nodesPerJob =
+        Math.max(1, definition.jobTemplate().path("resources").path("instance_count").asInt(1));
+    this.budget =
+        definition.limits() == null || definition.limits().budget() == null
+            ? null
+            : new RunBudget(definition.limits().budget());
   }
 
   /** The run's cost cap and accounts; null when the plan has no budget. */
@@ -168,8 +176,10 @@ public final class RunState {
     } else if (event instanceof RunEvent.RunCompleted c) {
       complete = true;
       completedAt = c.at();
-    } else if (budget != null && (event instanceof RunEvent.CostReserved
-        || event instanceof RunEvent.CostCharged || event instanceof RunEvent.CostCapChanged)) {
+    } else if (budget != null
+        && (event instanceof RunEvent.CostReserved
+            || event instanceof RunEvent.CostCharged
+            || event instanceof RunEvent.CostCapChanged)) {
       budget.apply(event);
     }
   }
@@ -180,17 +190,29 @@ public final class RunState {
       if (p != null) {
         return;
       }
-      p = new PartitionRecord(t.partitionId(), t.tags() == null ? Map.of() : t.tags(),
-          t.sequence() == null ? partitions.size() : t.sequence());
+      p =
+          new PartitionRecord(
+              t.partitionId(),
+              t.tags() == null ? Map.of() : t.tags(),
+              t.sequence() == null ? partitions.size() : t.sequence());
       partitions.put(p.partitionId(), p);
       count(p.state, +1);
       waiting.add(p);
       return;
     }
     if (p == null || p.state != t.from()) {
-      throw new PartitrainException("run " + runId + " partition " + t.partitionId() + ": event moves "
-          + t.from() + " -> " + t.to() + " but the partition is " + (p == null ? "unknown" : p.state)
-          + "; the runs topic is inconsistent");
+      throw new PartitrainException(
+          "run "
+              + runId
+              + " partition "
+              + t.partitionId()
+              + ": event moves "
+              + t.from()
+              + " -> "
+              + t.to()
+              + " but the partition is "
+              + (p == null ? "unknown" : p.state)
+              + "; the runs topic is inconsistent");
     }
     boolean wasSettled = p.isSettled();
     boolean wasInFlight = p.state.isInFlight();
@@ -219,7 +241,7 @@ public final class RunState {
           p.roundAttempts--;
         }
       }
-      default -> { }
+      default -> {}
     }
     adjust(p, wasSettled, wasInFlight);
   }
@@ -282,7 +304,8 @@ public final class RunState {
     if (p.state.isInFlight() != wasInFlight) {
       inFlight += p.state.isInFlight() ? 1 : -1;
       inFlightNodes += p.state.isInFlight() ? nodes : -nodes;
-      inFlightNodesByTarget.merge(jobOf(p).computeTarget(), p.state.isInFlight() ? nodes : -nodes, Integer::sum);
+      inFlightNodesByTarget.merge(
+          jobOf(p).computeTarget(), p.state.isInFlight() ? nodes : -nodes, Integer::sum);
     }
   }
 
@@ -300,13 +323,15 @@ public final class RunState {
         retried++;
       }
       if (p.state == PartitionState.FAILED) {
-        failed.add(new RunSummary.FailedPartition(p.partitionId(), p.attempt, p.lastFailureClass,
-            p.lastMessage, p.logPath));
+        failed.add(
+            new RunSummary.FailedPartition(
+                p.partitionId(), p.attempt, p.lastFailureClass, p.lastMessage, p.logPath));
       }
       if (p.state == PartitionState.SUCCEEDED) {
         for (var tag : p.tags().entrySet()) {
           for (var m : p.metrics.entrySet()) {
-            values.computeIfAbsent(tag.getKey(), k -> new TreeMap<>())
+            values
+                .computeIfAbsent(tag.getKey(), k -> new TreeMap<>())
                 .computeIfAbsent(tag.getValue(), k -> new TreeMap<>())
                 .computeIfAbsent(m.getKey(), k -> new ArrayList<>())
                 .add(m.getValue());
@@ -315,31 +340,52 @@ public final class RunState {
       }
     }
     Map<PartitionState, Integer> states = new EnumMap<>(PartitionState.class);
-    byState.forEach((s, n) -> {
-      if (n > 0) {
-        states.put(s, n);
-      }
-    });
-    return new RunSummary(runId, definition.planName(), complete, partitionCount, states, attempts,
-        jobsSubmitted, retried, rerunRequested, rerunResubmitted, failed, stats(values), startedAt,
+    byState.forEach(
+        (s, n) -> {
+          if (n > 0) {
+            states.put(s, n);
+          }
+        });
+    return new RunSummary(
+        runId,
+        definition.planName(),
+        complete,
+        partitionCount,
+        states,
+        attempts,
+        jobsSubmitted,
+        retried,
+        rerunRequested,
+        rerunResubmitted,
+        failed,
+        stats(values),
+        startedAt,
         completedAt);
   }
 
   private static Map<String, Map<String, Map<String, RunSummary.MetricStats>>> stats(
       Map<String, Map<String, Map<String, List<Double>>>> values) {
     Map<String, Map<String, Map<String, RunSummary.MetricStats>>> out = new TreeMap<>();
-    values.forEach((tag, byValue) -> byValue.forEach((value, byMetric) -> byMetric.forEach((metric, xs) -> {
-      double sum = 0;
-      double min = Double.MAX_VALUE;
-      double max = -Double.MAX_VALUE;
-      for (double x : xs) {
-        sum += x;
-        min = Math.min(min, x);
-        max = Math.max(max, x);
-      }
-      out.computeIfAbsent(tag, k -> new TreeMap<>()).computeIfAbsent(value, k -> new TreeMap<>())
-          .put(metric, new RunSummary.MetricStats(xs.size(), sum / xs.size(), min, max));
-    })));
+    values.forEach(
+        (tag, byValue) ->
+            byValue.forEach(
+                (value, byMetric) ->
+                    byMetric.forEach(
+                        (metric, xs) -> {
+                          double sum = 0;
+                          double min = Double.MAX_VALUE;
+                          double max = -Double.MAX_VALUE;
+                          for (double x : xs) {
+                            sum += x;
+                            min = Math.min(min, x);
+                            max = Math.max(max, x);
+                          }
+                          out.computeIfAbsent(tag, k -> new TreeMap<>())
+                              .computeIfAbsent(value, k -> new TreeMap<>())
+                              .put(
+                                  metric,
+                                  new RunSummary.MetricStats(xs.size(), sum / xs.size(), min, max));
+                        })));
     return out;
   }
 }

@@ -20,9 +20,27 @@ class LivenessTest {
   private final TrackerHarness h = new TrackerHarness(SILENCE);
 
   private void heartbeat(WorkItem item) {
-    h.tracker.onStatus(new JobStatusEvent(Schema.VERSION, JobStatusEvent.Kind.HEARTBEAT, item.runId(),
-        item.partitionId(), item.attempt(), item.jobName(), "w1", JobPhase.RUNNING, "Running", null, null,
-        h.clock.instant(), null, null, 1, null, null, null), new Outbox());
+    h.tracker.onStatus(
+        new JobStatusEvent(
+            Schema.VERSION,
+            JobStatusEvent.Kind.HEARTBEAT,
+            item.runId(),
+            item.partitionId(),
+            item.attempt(),
+            item.jobName(),
+            "w1",
+            JobPhase.RUNNING,
+            "Running",
+            null,
+            null,
+            h.clock.instant(),
+            null,
+            null,
+            1,
+            null,
+            null,
+            null),
+        new Outbox());
   }
 
   @Test
@@ -37,23 +55,36 @@ class LivenessTest {
 
     h.clock.advance(Duration.ofSeconds(11));
     List<WorkItem> adopt = h.tick();
-    assertThat(adopt).singleElement().satisfies(w -> {
-      assertThat(w.kind()).isEqualTo(WorkItem.Kind.ADOPT);
-      assertThat(w.partitionId()).isEqualTo("p2");
-      assertThat(w.jobName()).isEqualTo(items.get(1).jobName());
-      assertThat(w.job().command()).isEqualTo("echo p2");
-    });
-    assertThat(h.log).filteredOn(e -> e instanceof RunEvent.AdoptionRequested).singleElement()
+    assertThat(adopt)
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.kind()).isEqualTo(WorkItem.Kind.ADOPT);
+              assertThat(w.partitionId()).isEqualTo("p2");
+              assertThat(w.jobName()).isEqualTo(items.get(1).jobName());
+              assertThat(w.job().command()).isEqualTo("echo p2");
+            });
+    assertThat(h.log)
+        .filteredOn(e -> e instanceof RunEvent.AdoptionRequested)
+        .singleElement()
         .satisfies(e -> assertThat(((RunEvent.AdoptionRequested) e).attempt()).isEqualTo(1));
     assertThat(h.tick()).as("not asked twice within one timeout").isEmpty();
 
     // The adopter reports: the final status is recorded once, the partition is not retried.
     h.status(items.get(1), JobPhase.SUCCEEDED);
     h.status(items.get(1), JobPhase.SUCCEEDED);
-    assertThat(h.log).filteredOn(e -> e instanceof RunEvent.PartitionTransitioned t && t.partitionId().equals("p2")
-        && t.to() == PartitionState.SUCCEEDED).hasSize(1);
+    assertThat(h.log)
+        .filteredOn(
+            e ->
+                e instanceof RunEvent.PartitionTransitioned t
+                    && t.partitionId().equals("p2")
+                    && t.to() == PartitionState.SUCCEEDED)
+        .hasSize(1);
     h.clock.advance(Duration.ofSeconds(31));
-    assertThat(h.tick()).extracting(WorkItem::partitionId).as("p1 went silent too now").containsExactly("p1");
+    assertThat(h.tick())
+        .extracting(WorkItem::partitionId)
+        .as("p1 went silent too now")
+        .containsExactly("p1");
   }
 
   @Test

@@ -32,15 +32,19 @@ import org.junit.jupiter.api.Test;
 class TrackerCapsTest {
 
   /** A job of {@code nodes} nodes on {@code compute}, 1 hour timeout, price 1.00/node-hour. */
-  static RunDefinition definition(String compute, int nodes, int maxInFlight, BigDecimal cap, RetryPolicy retry) {
+  static RunDefinition definition(
+      String compute, int nodes, int maxInFlight, BigDecimal cap, RetryPolicy retry) {
     ObjectNode job = JsonNodeFactory.instance.objectNode();
     job.put("command", "echo ${{partition.id}}");
     job.put("compute", "azureml:" + compute);
     job.putObject("resources").put("instance_count", nodes).put("instance_type", "Standard_DS3_v2");
     job.putObject("limits").put("timeout", 3600);
-    CostBudget budget = cap == null ? null
-        : new CostBudget(cap, "EUR", Map.of("Standard_DS3_v2", new BigDecimal("1.00")));
-    return new RunDefinition("plan", "/plans/plan.yml", job, retry, new RunLimits(maxInFlight, budget));
+    CostBudget budget =
+        cap == null
+            ? null
+            : new CostBudget(cap, "EUR", Map.of("Standard_DS3_v2", new BigDecimal("1.00")));
+    return new RunDefinition(
+        "plan", "/plans/plan.yml", job, retry, new RunLimits(maxInFlight, budget));
   }
 
   @Test
@@ -51,7 +55,8 @@ class TrackerCapsTest {
     h.start("c", definition("cpu", 1, 10, null, retry(1)), 4);
     List<WorkItem> first = h.tick();
     // a takes 2+2 of gpu's 5, b gets the last node; c's cpu target is not affected.
-    assertThat(first).extracting(w -> w.runId() + "/" + w.partitionId())
+    assertThat(first)
+        .extracting(w -> w.runId() + "/" + w.partitionId())
         .containsExactlyInAnyOrder("a/p1", "a/p2", "b/p1", "c/p1", "c/p2", "c/p3", "c/p4");
     assertThat(h.tracker.inFlightNodes("gpu")).isEqualTo(5);
     h.finish(first.get(0), JobPhase.SUCCEEDED, null);
@@ -66,12 +71,23 @@ class TrackerCapsTest {
     TrackerHarness h = new TrackerHarness(NodeCapConfig.of(1));
     h.start("a", definition("gpu", 1, 10, null, retry(1)), 5);
     assertThat(h.tick()).hasSize(1);
-    h.command(new RunCommand.SetNodeCap(Schema.VERSION, UUID.randomUUID().toString(),
-        RunCommand.SetNodeCap.keyOf("gpu"), "gpu", 3, "ops", "more quota", h.clock.instant()));
-    assertThat(h.answers.get(h.answers.size() - 1)).isInstanceOfSatisfying(RunEvent.NodeCapChanged.class, c -> {
-      assertThat(c.from()).isEqualTo(1);
-      assertThat(c.to()).isEqualTo(3);
-    });
+    h.command(
+        new RunCommand.SetNodeCap(
+            Schema.VERSION,
+            UUID.randomUUID().toString(),
+            RunCommand.SetNodeCap.keyOf("gpu"),
+            "gpu",
+            3,
+            "ops",
+            "more quota",
+            h.clock.instant()));
+    assertThat(h.answers.get(h.answers.size() - 1))
+        .isInstanceOfSatisfying(
+            RunEvent.NodeCapChanged.class,
+            c -> {
+              assertThat(c.from()).isEqualTo(1);
+              assertThat(c.to()).isEqualTo(3);
+            });
     assertThat(h.tick()).hasSize(2);
     assertThat(h.finops).filteredOn(f -> f instanceof FinOpsRecord.NodeCapChanged).hasSize(1);
 
@@ -87,17 +103,23 @@ class TrackerCapsTest {
     h.start("r", definition("gpu", 2, 10, new BigDecimal("5.00"), retry(1)), 5);
     List<WorkItem> first = h.tick();
     assertThat(first).extracting(WorkItem::partitionId).containsExactly("p1", "p2");
-    assertThat(first).allSatisfy(w -> assertThat(w.job().limits().timeout()).isEqualTo(Duration.ofHours(1)));
+    assertThat(first)
+        .allSatisfy(w -> assertThat(w.job().limits().timeout()).isEqualTo(Duration.ofHours(1)));
     RunState run = h.run("r");
-    assertThat(run.partitions()).filteredOn(p -> p.state() == PartitionState.DEFERRED_BY_COST)
-        .extracting(PartitionRecord::partitionId).containsExactly("p3", "p4", "p5");
-    assertThat(h.finops).filteredOn(f -> f instanceof FinOpsRecord.CostCapReached).singleElement()
-        .satisfies(f -> {
-          var reached = (FinOpsRecord.CostCapReached) f;
-          assertThat(reached.deferred()).containsExactly("p3", "p4", "p5");
-          assertThat(reached.reserved()).isEqualByComparingTo("4.00");
-          assertThat(reached.projected()).isEqualByComparingTo("10.00");
-        });
+    assertThat(run.partitions())
+        .filteredOn(p -> p.state() == PartitionState.DEFERRED_BY_COST)
+        .extracting(PartitionRecord::partitionId)
+        .containsExactly("p3", "p4", "p5");
+    assertThat(h.finops)
+        .filteredOn(f -> f instanceof FinOpsRecord.CostCapReached)
+        .singleElement()
+        .satisfies(
+            f -> {
+              var reached = (FinOpsRecord.CostCapReached) f;
+              assertThat(reached.deferred()).containsExactly("p3", "p4", "p5");
+              assertThat(reached.reserved()).isEqualByComparingTo("4.00");
+              assertThat(reached.projected()).isEqualByComparingTo("10.00");
+            });
     assertThat(h.tick()).isEmpty();
     assertThat(h.finops).filteredOn(f -> f instanceof FinOpsRecord.CostCapReached).hasSize(1);
 
@@ -108,15 +130,22 @@ class TrackerCapsTest {
     assertThat(run.budget().reserved()).isEqualByComparingTo("2.00");
     List<WorkItem> again = h.tick();
     assertThat(again).extracting(WorkItem::partitionId).containsExactly("p3");
-    assertThat(h.finops).filteredOn(f -> f instanceof FinOpsRecord.DeferredAdmitted).singleElement()
-        .satisfies(f -> assertThat(((FinOpsRecord.DeferredAdmitted) f).admitted()).containsExactly("p3"));
-    assertThat(h.finops).filteredOn(f -> f instanceof FinOpsRecord.LedgerEntry).singleElement().satisfies(f -> {
-      var e = (FinOpsRecord.LedgerEntry) f;
-      assertThat(e.cost()).isEqualByComparingTo("0.50");
-      assertThat(e.billableSeconds()).isEqualTo(900.0);
-      assertThat(e.tags()).containsEntry("region", "south");
-      assertThat(e.nodes()).isEqualTo(2);
-    });
+    assertThat(h.finops)
+        .filteredOn(f -> f instanceof FinOpsRecord.DeferredAdmitted)
+        .singleElement()
+        .satisfies(
+            f -> assertThat(((FinOpsRecord.DeferredAdmitted) f).admitted()).containsExactly("p3"));
+    assertThat(h.finops)
+        .filteredOn(f -> f instanceof FinOpsRecord.LedgerEntry)
+        .singleElement()
+        .satisfies(
+            f -> {
+              var e = (FinOpsRecord.LedgerEntry) f;
+              assertThat(e.cost()).isEqualByComparingTo("0.50");
+              assertThat(e.billableSeconds()).isEqualTo(900.0);
+              assertThat(e.tags()).containsEntry("region", "south");
+              assertThat(e.nodes()).isEqualTo(2);
+            });
   }
 
   @Test
@@ -132,11 +161,23 @@ class TrackerCapsTest {
     assertThat(h.tick()).isEmpty();
     RunState run = h.run("r");
     assertThat(run.isComplete()).as("deferred partitions are settled").isTrue();
-    assertThat(h.finops).filteredOn(f -> f instanceof FinOpsRecord.RunCostSettled).singleElement()
-        .satisfies(f -> assertThat(((FinOpsRecord.RunCostSettled) f).deferred()).containsExactly("p3", "p4"));
+    assertThat(h.finops)
+        .filteredOn(f -> f instanceof FinOpsRecord.RunCostSettled)
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(((FinOpsRecord.RunCostSettled) f).deferred())
+                    .containsExactly("p3", "p4"));
 
-    h.command(new RunCommand.SetCostCap(Schema.VERSION, UUID.randomUUID().toString(), "r",
-        new BigDecimal("4.00"), "finops-lead", "quarter-end forecast", h.clock.instant()));
+    h.command(
+        new RunCommand.SetCostCap(
+            Schema.VERSION,
+            UUID.randomUUID().toString(),
+            "r",
+            new BigDecimal("4.00"),
+            "finops-lead",
+            "quarter-end forecast",
+            h.clock.instant()));
     assertThat(h.answers.get(h.answers.size() - 1)).isInstanceOf(RunEvent.CostCapChanged.class);
     List<WorkItem> after = h.tick();
     assertThat(after).extracting(WorkItem::partitionId).containsExactly("p3", "p4");
@@ -147,7 +188,9 @@ class TrackerCapsTest {
     assertThat(run.isComplete()).isTrue();
     assertThat(run.budget().spent()).isEqualByComparingTo("3.00");
     assertThat(run.summary().count(PartitionState.SUCCEEDED)).isEqualTo(4);
-    assertThat(h.finops).filteredOn(f -> f instanceof FinOpsRecord.CostCapChanged).singleElement()
+    assertThat(h.finops)
+        .filteredOn(f -> f instanceof FinOpsRecord.CostCapChanged)
+        .singleElement()
         .satisfies(f -> assertThat(((FinOpsRecord.CostCapChanged) f).raised()).isTrue());
 
     Tracker replayed = replay(h, NodeCapConfig.unlimited());
@@ -169,8 +212,15 @@ class TrackerCapsTest {
     PartitionRecord p = h.run("r").partition("p1");
     assertThat(p.state()).isEqualTo(PartitionState.DEFERRED_BY_COST);
     assertThat(p.isSettled()).isTrue();
-    h.command(new RunCommand.SetCostCap(Schema.VERSION, UUID.randomUUID().toString(), "r",
-        new BigDecimal("2.00"), "ops", "retry", h.clock.instant()));
+    h.command(
+        new RunCommand.SetCostCap(
+            Schema.VERSION,
+            UUID.randomUUID().toString(),
+            "r",
+            new BigDecimal("2.00"),
+            "ops",
+            "retry",
+            h.clock.instant()));
     WorkItem a2 = h.tick().get(0);
     assertThat(a2.attempt()).isEqualTo(2);
   }
@@ -180,13 +230,20 @@ class TrackerCapsTest {
     TrackerHarness h = new TrackerHarness();
     RunDefinition d = definition("gpu", 1, 1, new BigDecimal("1"), retry(1));
     ((ObjectNode) d.jobTemplate()).remove("limits");
-    assertThat(h.start("r", d, 1)).isInstanceOfSatisfying(RunEvent.CommandRejected.class,
-        r -> assertThat(r.reason()).contains("limits.timeout"));
+    assertThat(h.start("r", d, 1))
+        .isInstanceOfSatisfying(
+            RunEvent.CommandRejected.class, r -> assertThat(r.reason()).contains("limits.timeout"));
   }
 
   private static Tracker replay(TrackerHarness h, NodeCapConfig config) {
-    Tracker t = new Tracker(h.clock, Admission.concurrencyCap(), new SplittableRandom(7), TrackerHarness.TOPICS,
-        Duration.ZERO, config);
+    Tracker t =
+        new Tracker(
+            h.clock,
+            Admission.concurrencyCap(),
+            new SplittableRandom(7),
+            TrackerHarness.TOPICS,
+            Duration.ZERO,
+            config);
     h.log.forEach(t::replay);
     return t;
   }

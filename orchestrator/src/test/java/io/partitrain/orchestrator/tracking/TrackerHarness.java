@@ -1,6 +1,5 @@
 package io.partitrain.orchestrator.tracking;
 
-import io.partitrain.shared.testing.MutableClock;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.orchestrator.admission.Admission;
@@ -20,6 +19,7 @@ import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,8 +60,15 @@ final class TrackerHarness {
   }
 
   TrackerHarness(NodeCapConfig nodeCaps, Duration silenceTimeout) {
-    tracker = new Tracker(clock, Admission.concurrencyCap(), new SplittableRandom(7), TOPICS, Duration.ZERO,
-        nodeCaps, silenceTimeout);
+    tracker =
+        new Tracker(
+            clock,
+            Admission.concurrencyCap(),
+            new SplittableRandom(7),
+            TOPICS,
+            Duration.ZERO,
+            nodeCaps,
+            silenceTimeout);
   }
 
   /** Starts a run of a given definition with partitions p1..pN. */
@@ -70,8 +77,15 @@ final class TrackerHarness {
     for (int i = 1; i <= partitions; i++) {
       specs.add(new PartitionSpec("p" + i, Map.of("region", i % 2 == 0 ? "north" : "south")));
     }
-    command(new RunCommand.StartRun(Schema.VERSION, UUID.randomUUID().toString(), runId, definition, specs,
-        "tester", clock.instant()));
+    command(
+        new RunCommand.StartRun(
+            Schema.VERSION,
+            UUID.randomUUID().toString(),
+            runId,
+            definition,
+            specs,
+            "tester",
+            clock.instant()));
     RunEvent answer = answers.get(answers.size() - 1);
     deliverScheduled();
     return answer;
@@ -85,7 +99,8 @@ final class TrackerHarness {
   }
 
   static RetryPolicy retry(int maxAttempts) {
-    return new RetryPolicy(maxAttempts, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(5), 0.2, false);
+    return new RetryPolicy(
+        maxAttempts, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(5), 0.2, false);
   }
 
   /** Starts a run of partitions p1..pN and delivers their PartitionScheduled messages. */
@@ -94,8 +109,15 @@ final class TrackerHarness {
     for (int i = 1; i <= partitions; i++) {
       specs.add(new PartitionSpec("p" + i, Map.of("region", i % 2 == 0 ? "north" : "south")));
     }
-    command(new RunCommand.StartRun(Schema.VERSION, UUID.randomUUID().toString(), runId,
-        definition(maxInFlight, retry), specs, "tester", clock.instant()));
+    command(
+        new RunCommand.StartRun(
+            Schema.VERSION,
+            UUID.randomUUID().toString(),
+            runId,
+            definition(maxInFlight, retry),
+            specs,
+            "tester",
+            clock.instant()));
     RunEvent answer = answers.get(answers.size() - 1);
     deliverScheduled();
     return answer;
@@ -130,20 +152,55 @@ final class TrackerHarness {
 
   void status(WorkItem item, JobPhase phase, FailureClass fc) {
     Outbox out = new Outbox();
-    tracker.onStatus(new JobStatusEvent(Schema.VERSION, JobStatusEvent.Kind.STATUS, item.runId(),
-        item.partitionId(), item.attempt(), item.jobName(), "w1", phase, phase.name(), fc,
-        fc == null ? null : "failed: " + fc, clock.instant(), null, null, 1, "/logs/" + item.jobName(), null,
-        phase == JobPhase.SUCCEEDED ? Map.of("mape", 0.1) : null), out);
+    tracker.onStatus(
+        new JobStatusEvent(
+            Schema.VERSION,
+            JobStatusEvent.Kind.STATUS,
+            item.runId(),
+            item.partitionId(),
+            item.attempt(),
+            item.jobName(),
+            "w1",
+            phase,
+            phase.name(),
+            fc,
+            fc == null ? null : "failed: " + fc,
+            clock.instant(),
+            null,
+            null,
+            1,
+            "/logs/" + item.jobName(),
+            null,
+            phase == JobPhase.SUCCEEDED ? Map.of("mape", 0.1) : null),
+        out);
     route(out);
   }
 
   /** A status with billable times, as a worker reports a job's end. */
-  void status(WorkItem item, JobPhase phase, FailureClass fc, Instant startedAt, Instant finishedAt) {
+  void status(
+      WorkItem item, JobPhase phase, FailureClass fc, Instant startedAt, Instant finishedAt) {
     Outbox out = new Outbox();
-    tracker.onStatus(new JobStatusEvent(Schema.VERSION, JobStatusEvent.Kind.STATUS, item.runId(),
-        item.partitionId(), item.attempt(), item.jobName(), "w1", phase, phase.name(), fc,
-        fc == null ? null : "failed: " + fc, clock.instant(), startedAt, finishedAt, item.job().nodes(),
-        "/logs/" + item.jobName(), null, null), out);
+    tracker.onStatus(
+        new JobStatusEvent(
+            Schema.VERSION,
+            JobStatusEvent.Kind.STATUS,
+            item.runId(),
+            item.partitionId(),
+            item.attempt(),
+            item.jobName(),
+            "w1",
+            phase,
+            phase.name(),
+            fc,
+            fc == null ? null : "failed: " + fc,
+            clock.instant(),
+            startedAt,
+            finishedAt,
+            item.job().nodes(),
+            "/logs/" + item.jobName(),
+            null,
+            null),
+        out);
     route(out);
   }
 

@@ -23,16 +23,20 @@ class TrackerTest {
   @Test
   void startingARunSchedulesEveryPartitionAndAdmitsOnlyUpToTheCap() {
     assertThat(h.start("r1", 5, 2, retry(3))).isInstanceOf(RunEvent.RunStarted.class);
-    assertThat(h.run("r1").partitions()).hasSize(5).allMatch(p -> p.state() == PartitionState.SCHEDULED);
+    assertThat(h.run("r1").partitions())
+        .hasSize(5)
+        .allMatch(p -> p.state() == PartitionState.SCHEDULED);
 
     List<WorkItem> first = h.tick();
     assertThat(first).extracting(WorkItem::partitionId).containsExactly("p1", "p2");
-    assertThat(first).allSatisfy(w -> {
-      assertThat(w.kind()).isEqualTo(WorkItem.Kind.SUBMIT);
-      assertThat(w.attempt()).isEqualTo(1);
-      assertThat(w.jobName()).isEqualTo(JobNames.of("r1", w.partitionId(), 1));
-      assertThat(w.job().command()).isEqualTo("echo " + w.partitionId());
-    });
+    assertThat(first)
+        .allSatisfy(
+            w -> {
+              assertThat(w.kind()).isEqualTo(WorkItem.Kind.SUBMIT);
+              assertThat(w.attempt()).isEqualTo(1);
+              assertThat(w.jobName()).isEqualTo(JobNames.of("r1", w.partitionId(), 1));
+              assertThat(w.job().command()).isEqualTo("echo " + w.partitionId());
+            });
     assertThat(h.tick()).isEmpty();
 
     h.finish(first.get(0), JobPhase.SUCCEEDED, null);
@@ -73,11 +77,14 @@ class TrackerTest {
     assertThat(h.tick()).isEmpty();
     RunSummary s = h.run("r1").summary();
     assertThat(s.complete()).isTrue();
-    assertThat(s.failed()).singleElement().satisfies(f -> {
-      assertThat(f.partitionId()).isEqualTo("p1");
-      assertThat(f.failureClass()).isEqualTo(FailureClass.USER);
-      assertThat(f.logPath()).isEqualTo("/logs/r1-p1-a1");
-    });
+    assertThat(s.failed())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.partitionId()).isEqualTo("p1");
+              assertThat(f.failureClass()).isEqualTo(FailureClass.USER);
+              assertThat(f.logPath()).isEqualTo("/logs/r1-p1-a1");
+            });
     assertThat(h.log).filteredOn(e -> e instanceof RunEvent.RunCompleted).hasSize(1);
   }
 
@@ -121,7 +128,9 @@ class TrackerTest {
     h.clock.advance(Duration.ofMinutes(1));
     WorkItem a2 = h.tick().get(0);
     h.status(a1, JobPhase.SUCCEEDED);
-    assertThat(h.run("r1").partition("p1").state()).as("a late event of attempt 1").isEqualTo(PartitionState.ADMITTED);
+    assertThat(h.run("r1").partition("p1").state())
+        .as("a late event of attempt 1")
+        .isEqualTo(PartitionState.ADMITTED);
     h.status(a2, JobPhase.SUCCEEDED);
     h.status(a2, JobPhase.FAILED, FailureClass.INFRA);
     assertThat(h.run("r1").partition("p1").state()).isEqualTo(PartitionState.SUCCEEDED);
@@ -138,9 +147,13 @@ class TrackerTest {
     h.tick();
     assertThat(h.run("r1").isComplete()).isTrue();
 
-    h.command(new RunCommand.RerunFailed(Schema.VERSION, "c2", "r1", "operator", "fixed data", h.clock.instant()));
-    assertThat(h.answers.get(h.answers.size() - 1)).isInstanceOfSatisfying(RunEvent.RerunAccepted.class,
-        a -> assertThat(a.partitionIds()).containsExactly("p2", "p3"));
+    h.command(
+        new RunCommand.RerunFailed(
+            Schema.VERSION, "c2", "r1", "operator", "fixed data", h.clock.instant()));
+    assertThat(h.answers.get(h.answers.size() - 1))
+        .isInstanceOfSatisfying(
+            RunEvent.RerunAccepted.class,
+            a -> assertThat(a.partitionIds()).containsExactly("p2", "p3"));
     assertThat(h.run("r1").isComplete()).isFalse();
     List<WorkItem> rerun = h.tick();
     assertThat(rerun).extracting(WorkItem::partitionId).containsExactly("p2", "p3");
@@ -159,16 +172,20 @@ class TrackerTest {
   void aRunIdStartsOneRunOnly() {
     h.start("r1", 2, 2, retry(1));
     RunEvent second = h.start("r1", 3, 2, retry(1));
-    assertThat(second).isInstanceOfSatisfying(RunEvent.CommandRejected.class,
-        r -> assertThat(r.reason()).contains("exists already"));
+    assertThat(second)
+        .isInstanceOfSatisfying(
+            RunEvent.CommandRejected.class, r -> assertThat(r.reason()).contains("exists already"));
     assertThat(h.run("r1").partitionCount()).isEqualTo(2);
   }
 
   @Test
   void commandsForUnknownRunsAreRejectedWithTheReason() {
-    h.command(new RunCommand.RerunFailed(Schema.VERSION, "c", "nope", "op", null, h.clock.instant()));
-    assertThat(h.answers).singleElement().isInstanceOfSatisfying(RunEvent.CommandRejected.class,
-        r -> assertThat(r.reason()).isEqualTo("no run nope"));
+    h.command(
+        new RunCommand.RerunFailed(Schema.VERSION, "c", "nope", "op", null, h.clock.instant()));
+    assertThat(h.answers)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            RunEvent.CommandRejected.class, r -> assertThat(r.reason()).isEqualTo("no run nope"));
   }
 
   @Test
@@ -176,11 +193,15 @@ class TrackerTest {
     h.start("r1", 3, 1, retry(3));
     WorkItem running = h.tick().get(0);
     h.status(running, JobPhase.RUNNING);
-    h.command(new RunCommand.CancelRun(Schema.VERSION, "c", "r1", "op", "wrong data", h.clock.instant()));
-    assertThat(h.work).last().satisfies(w -> {
-      assertThat(w.kind()).isEqualTo(WorkItem.Kind.CANCEL);
-      assertThat(w.jobName()).isEqualTo(running.jobName());
-    });
+    h.command(
+        new RunCommand.CancelRun(Schema.VERSION, "c", "r1", "op", "wrong data", h.clock.instant()));
+    assertThat(h.work)
+        .last()
+        .satisfies(
+            w -> {
+              assertThat(w.kind()).isEqualTo(WorkItem.Kind.CANCEL);
+              assertThat(w.jobName()).isEqualTo(running.jobName());
+            });
     assertThat(h.run("r1").partition("p2").state()).isEqualTo(PartitionState.CANCELED);
     h.status(running, JobPhase.CANCELED, FailureClass.CANCELED);
     assertThat(h.tick()).isEmpty();
@@ -213,6 +234,8 @@ class TrackerTest {
     h.clock.advance(Duration.ofMinutes(2));
     fresh.clock.advance(Duration.ofMinutes(2));
     fresh.clock.advance(java.time.Duration.between(fresh.clock.instant(), h.clock.instant()));
-    assertThat(fresh.tick()).extracting(WorkItem::jobName).isEqualTo(h.tick().stream().map(WorkItem::jobName).toList());
+    assertThat(fresh.tick())
+        .extracting(WorkItem::jobName)
+        .isEqualTo(h.tick().stream().map(WorkItem::jobName).toList());
   }
 }

@@ -46,7 +46,8 @@ public final class Env {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new PartitrainException(key + "='" + v + "' must be a whole number from " + min + " to " + max);
+      throw new PartitrainException(
+          key + "='" + v + "' must be a whole number from " + min + " to " + max);
     }
   }
 
@@ -62,7 +63,8 @@ public final class Env {
       }
       return d;
     } catch (NumberFormatException e) {
-      throw new PartitrainException(key + "='" + v + "' must be a number from " + min + " to " + max);
+      throw new PartitrainException(
+          key + "='" + v + "' must be a number from " + min + " to " + max);
     }
   }
 
@@ -74,7 +76,8 @@ public final class Env {
     try {
       return Duration.parse(v);
     } catch (DateTimeParseException e) {
-      throw new PartitrainException(key + "='" + v + "' must be an ISO-8601 duration such as PT0.5S");
+      throw new PartitrainException(
+          key + "='" + v + "' must be an ISO-8601 duration such as PT0.5S");
     }
   }
 }

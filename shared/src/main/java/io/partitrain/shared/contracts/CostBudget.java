@@ -31,7 +31,10 @@ import java.util.TreeMap;
 public record CostBudget(BigDecimal cap, String currency, Map<String, BigDecimal> prices) {
 
   public static final String DEFAULT_CURRENCY = "USD";
-  /** Money is kept to this many decimals; reservations and costs round up, so cost ≤ reservation. */
+
+  /**
+   * Money is kept to this many decimals; reservations and costs round up, so cost ≤ reservation.
+   */
   public static final int MONEY_SCALE = 6;
 
   private static final BigDecimal MILLIS_PER_HOUR = BigDecimal.valueOf(3_600_000L);
@@ -43,11 +46,13 @@ public record CostBudget(BigDecimal cap, String currency, Map<String, BigDecimal
     }
     currency = currency == null || currency.isBlank() ? DEFAULT_CURRENCY : currency;
     prices = prices == null ? Map.of() : Map.copyOf(new TreeMap<>(prices));
-    prices.forEach((k, v) -> {
-      if (v == null || v.signum() < 0) {
-        throw new IllegalArgumentException("budget.prices." + k + " must be at least 0, but was " + v);
-      }
-    });
+    prices.forEach(
+        (k, v) -> {
+          if (v == null || v.signum() < 0) {
+            throw new IllegalArgumentException(
+                "budget.prices." + k + " must be at least 0, but was " + v);
+          }
+        });
   }
 
   /** The same budget with another cap (an operator raised or lowered it). */
@@ -67,7 +72,9 @@ public record CostBudget(BigDecimal cap, String currency, Map<String, BigDecimal
   /** {@code nodes × price/h × duration}, rounded up to {@link #MONEY_SCALE} decimals. */
   public static BigDecimal cost(int nodes, BigDecimal pricePerNodeHour, Duration billable) {
     long millis = Math.max(0, billable.toMillis());
-    return pricePerNodeHour.multiply(BigDecimal.valueOf(nodes)).multiply(BigDecimal.valueOf(millis))
+    return pricePerNodeHour
+        .multiply(BigDecimal.valueOf(nodes))
+        .multiply(BigDecimal.valueOf(millis))
         .divide(MILLIS_PER_HOUR, MONEY_SCALE, RoundingMode.CEILING);
   }
 }

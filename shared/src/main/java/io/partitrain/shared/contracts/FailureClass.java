@@ -3,8 +3,8 @@ package io.partitrain.shared.contracts;
 /**
  * Why an attempt failed, which decides whether the tracker retries it on its own.
  *
- * <p>Backends classify: the local backend maps a non-zero exit to {@link #USER}, a launch error or a
- * kill it did not ask for to {@link #INFRA}, and its own timeout kill to {@link #TIMEOUT}.
+ * <p>Backends classify: the local backend maps a non-zero exit to {@link #USER}, a launch error or
+ * a kill it did not ask for to {@link #INFRA}, and its own timeout kill to {@link #TIMEOUT}.
  */
 public enum FailureClass {
   /** The training code failed. Not retried automatically; an operator reruns after a fix. */

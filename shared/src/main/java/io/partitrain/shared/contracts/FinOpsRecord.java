@@ -45,8 +45,16 @@ public sealed interface FinOpsRecord {
    * @param projected spent + reserved + the worst case of every partition not yet admitted
    * @param deferred the partitions deferred by this decision
    */
-  record CostCapReached(int schemaVersion, String runId, String currency, BigDecimal cap,
-      BigDecimal spent, BigDecimal reserved, BigDecimal projected, List<String> deferred, Instant at)
+  record CostCapReached(
+      int schemaVersion,
+      String runId,
+      String currency,
+      BigDecimal cap,
+      BigDecimal spent,
+      BigDecimal reserved,
+      BigDecimal projected,
+      List<String> deferred,
+      Instant at)
       implements CapEvent {
     public CostCapReached {
       deferred = deferred == null ? List.of() : List.copyOf(deferred);
@@ -60,8 +68,16 @@ public sealed interface FinOpsRecord {
    * @param admitted the partitions admitted again by this decision
    * @param stillDeferred how many remain deferred
    */
-  record DeferredAdmitted(int schemaVersion, String runId, String currency, BigDecimal cap,
-      BigDecimal spent, BigDecimal reserved, List<String> admitted, int stillDeferred, Instant at)
+  record DeferredAdmitted(
+      int schemaVersion,
+      String runId,
+      String currency,
+      BigDecimal cap,
+      BigDecimal spent,
+      BigDecimal reserved,
+      List<String> admitted,
+      int stillDeferred,
+      Instant at)
       implements CapEvent {
     public DeferredAdmitted {
       admitted = admitted == null ? List.of() : List.copyOf(admitted);
@@ -69,8 +85,16 @@ public sealed interface FinOpsRecord {
   }
 
   /** An operator raised or lowered the run's cost cap. */
-  record CostCapChanged(int schemaVersion, String runId, String currency, BigDecimal from,
-      BigDecimal to, String requestedBy, String reason, Instant at) implements CapEvent {
+  record CostCapChanged(
+      int schemaVersion,
+      String runId,
+      String currency,
+      BigDecimal from,
+      BigDecimal to,
+      String requestedBy,
+      String reason,
+      Instant at)
+      implements CapEvent {
 
     public boolean raised() {
       return to.compareTo(from) > 0;
@@ -79,8 +103,16 @@ public sealed interface FinOpsRecord {
 
   /** An operator set a compute target's node cap; {@code runId} is the target's key. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record NodeCapChanged(int schemaVersion, String runId, String computeTarget, Integer from, int to,
-      String requestedBy, String reason, Instant at) implements CapEvent {}
+  record NodeCapChanged(
+      int schemaVersion,
+      String runId,
+      String computeTarget,
+      Integer from,
+      int to,
+      String requestedBy,
+      String reason,
+      Instant at)
+      implements CapEvent {}
 
   /**
    * The run completed (it completes again after a rerun or after deferred partitions ran).
@@ -89,9 +121,17 @@ public sealed interface FinOpsRecord {
    * @param overProjection whether {@code spent} exceeded {@code projected} (retries cost money)
    * @param deferred partitions still DEFERRED_BY_COST
    */
-  record RunCostSettled(int schemaVersion, String runId, String currency, BigDecimal cap,
-      BigDecimal spent, BigDecimal projected, boolean overProjection, List<String> deferred,
-      Instant at) implements CapEvent {
+  record RunCostSettled(
+      int schemaVersion,
+      String runId,
+      String currency,
+      BigDecimal cap,
+      BigDecimal spent,
+      BigDecimal projected,
+      boolean overProjection,
+      List<String> deferred,
+      Instant at)
+      implements CapEvent {
     public RunCostSettled {
       deferred = deferred == null ? List.of() : List.copyOf(deferred);
     }
@@ -108,10 +148,24 @@ public sealed interface FinOpsRecord {
    * @param failureClass why it failed; null on success
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record LedgerEntry(int schemaVersion, String runId, String planName, String partitionId,
-      int attempt, String computeTarget, String instanceType, int nodes, double billableSeconds,
-      BigDecimal pricePerNodeHour, BigDecimal cost, BigDecimal reserved, String currency,
-      PartitionState outcome, FailureClass failureClass, Map<String, String> tags, Instant at)
+  record LedgerEntry(
+      int schemaVersion,
+      String runId,
+      String planName,
+      String partitionId,
+      int attempt,
+      String computeTarget,
+      String instanceType,
+      int nodes,
+      double billableSeconds,
+      BigDecimal pricePerNodeHour,
+      BigDecimal cost,
+      BigDecimal reserved,
+      String currency,
+      PartitionState outcome,
+      FailureClass failureClass,
+      Map<String, String> tags,
+      Instant at)
       implements FinOpsRecord {
     public LedgerEntry {
       tags = tags == null ? Map.of() : Map.copyOf(tags);

@@ -1,9 +1,9 @@
 package io.partitrain.shared.contracts;
 
 /**
- * A backend job's status, in Partitrain's words. Each backend maps its own statuses onto these
- * (for Azure ML, see DESIGN.md); {@link #UNKNOWN} means "keep watching" (Paused, Unknown, or a
- * value not seen before) and is never reported to the tracker as a change.
+ * A backend job's status, in Partitrain's words. Each backend maps its own statuses onto these (for
+ * Azure ML, see DESIGN.md); {@link #UNKNOWN} means "keep watching" (Paused, Unknown, or a value not
+ * seen before) and is never reported to the tracker as a change.
  */
 public enum JobPhase {
   SUBMITTED(PartitionState.SUBMITTED),

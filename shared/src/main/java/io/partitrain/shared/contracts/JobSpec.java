@@ -5,15 +5,15 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One job, rendered for one partition: the Azure ML CLI v2 command-job fields
- * ({@code az ml job create --file job.yml}) with Partitrain's placeholders ({@code
- * ${{partition.id}}}, {@code ${{partition.tags.NAME}}}, {@code ${{run.id}}}) already substituted.
- * {@code ${{inputs.x}}} and {@code ${{outputs.x}}} stay in {@link #command} for the backend.
+ * One job, rendered for one partition: the Azure ML CLI v2 command-job fields ({@code az ml job
+ * create --file job.yml}) with Partitrain's placeholders ({@code ${{partition.id}}}, {@code
+ * ${{partition.tags.NAME}}}, {@code ${{run.id}}}) already substituted. {@code ${{inputs.x}}} and
+ * {@code ${{outputs.x}}} stay in {@link #command} for the backend.
  *
  * @param command the shell command the job runs
  * @param code the code folder: an absolute local path, or {@code azureml:NAME:VERSION}; may be null
- * @param environment {@code azureml:NAME:VERSION}, {@code azureml:NAME@latest}, or an inline
- *     object ({@code image:} / {@code build:}) as in job.yml; ignored by the local backend
+ * @param environment {@code azureml:NAME:VERSION}, {@code azureml:NAME@latest}, or an inline object
+ *     ({@code image:} / {@code build:}) as in job.yml; ignored by the local backend
  * @param compute the compute target ({@code azureml:NAME}); node caps are kept per compute target
  * @param inputs named inputs: literal values or data references
  * @param outputs named outputs
@@ -24,8 +24,8 @@ import java.util.Map;
  * @param experimentName Azure ML experiment name
  * @param displayName name shown in Studio
  * @param description free text
- * @param extensions job.yml keys passed through unchanged to backends that know them
- *     ({@code distribution}, {@code identity}, {@code queue_settings}, {@code services})
+ * @param extensions job.yml keys passed through unchanged to backends that know them ({@code
+ *     distribution}, {@code identity}, {@code queue_settings}, {@code services})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(
@@ -50,7 +50,8 @@ public record JobSpec(
   public JobSpec {
     inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
     outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
-    environmentVariables = environmentVariables == null ? Map.of() : Map.copyOf(environmentVariables);
+    environmentVariables =
+        environmentVariables == null ? Map.of() : Map.copyOf(environmentVariables);
     tags = tags == null ? Map.of() : Map.copyOf(tags);
     extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
     resources = resources == null ? Resources.DEFAULT : resources;
@@ -71,8 +72,21 @@ public record JobSpec(
   }
 
   public JobSpec withTimeout(Duration timeout) {
-    return new JobSpec(command, code, environment, compute, inputs, outputs, environmentVariables,
-        resources, new Limits(timeout), tags, experimentName, displayName, description, extensions);
+    return new JobSpec(
+        command,
+        code,
+        environment,
+        compute,
+        inputs,
+        outputs,
+        environmentVariables,
+        resources,
+        new Limits(timeout),
+        tags,
+        experimentName,
+        displayName,
+        description,
+        extensions);
   }
 
   /**

@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What a worker saw of a job, on {@link Topics#status()}, keyed {@code runId/partitionId}.
- * Workers emit one on submission, one per status change, heartbeats while the job is not
- * terminal, and a final one with the outcome. Duplicates are possible (redelivery, adoption) and
- * the tracker tolerates them.
+ * What a worker saw of a job, on {@link Topics#status()}, keyed {@code runId/partitionId}. Workers
+ * emit one on submission, one per status change, heartbeats while the job is not terminal, and a
+ * final one with the outcome. Duplicates are possible (redelivery, adoption) and the tracker
+ * tolerates them.
  *
  * @param schemaVersion message schema version
  * @param kind a status change, or a heartbeat (which changes no state)

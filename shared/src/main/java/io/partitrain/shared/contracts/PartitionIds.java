@@ -24,8 +24,7 @@ public final class PartitionIds {
    */
   public static String requireValid(String id) {
     if (!isValid(id)) {
-      throw new IllegalArgumentException(
-          "partition id '" + id + "' does not match " + RULE);
+      throw new IllegalArgumentException("partition id '" + id + "' does not match " + RULE);
     }
     return id;
   }

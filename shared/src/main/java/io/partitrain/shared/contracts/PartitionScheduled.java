@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The scheduler's message for one partition of a run, on {@link Topics#partitions()}, keyed
- * {@code runId/partitionId}. The tracker creates the partition's state machine from it.
+ * The scheduler's message for one partition of a run, on {@link Topics#partitions()}, keyed {@code
+ * runId/partitionId}. The tracker creates the partition's state machine from it.
  *
  * @param schemaVersion message schema version ({@link Schema#VERSION} when written)
  * @param runId the run this partition belongs to

@@ -29,7 +29,8 @@ public record RetryPolicy(
 
   public RetryPolicy {
     if (maxAttempts < 1) {
-      throw new IllegalArgumentException("retry.maxAttempts must be at least 1, but was " + maxAttempts);
+      throw new IllegalArgumentException(
+          "retry.maxAttempts must be at least 1, but was " + maxAttempts);
     }
     if (initialBackoff == null || initialBackoff.isNegative()) {
       throw new IllegalArgumentException(
@@ -40,17 +41,26 @@ public record RetryPolicy(
           "retry.backoff.multiplier must be at least 1.0, but was " + multiplier);
     }
     if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("retry.backoff.max must be at least retry.backoff.initial ("
-          + initialBackoff + "), but was " + maxBackoff);
+      throw new IllegalArgumentException(
+          "retry.backoff.max must be at least retry.backoff.initial ("
+              + initialBackoff
+              + "), but was "
+              + maxBackoff);
     }
     if (jitter < 0 || jitter > 1) {
-      throw new IllegalArgumentException("retry.backoff.jitter must be in [0, 1], but was " + jitter);
+      throw new IllegalArgumentException(
+          "retry.backoff.jitter must be in [0, 1], but was " + jitter);
     }
   }
 
   public static RetryPolicy defaults() {
-    return new RetryPolicy(DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF, DEFAULT_MULTIPLIER,
-        DEFAULT_MAX_BACKOFF, DEFAULT_JITTER, false);
+    return new RetryPolicy(
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_INITIAL_BACKOFF,
+        DEFAULT_MULTIPLIER,
+        DEFAULT_MAX_BACKOFF,
+        DEFAULT_JITTER,
+        false);
   }
 
   /** Whether a failure of this class, after {@code attemptsUsed} attempts, gets another one. */
@@ -58,8 +68,8 @@ public record RetryPolicy(
     if (failureClass == null) {
       return false;
     }
-    boolean retryable = failureClass.isRetryable()
-        || (retryTimeouts && failureClass == FailureClass.TIMEOUT);
+    boolean retryable =
+        failureClass.isRetryable() || (retryTimeouts && failureClass == FailureClass.TIMEOUT);
     if (!retryable) {
       return false;
     }

@@ -36,8 +36,8 @@ public sealed interface RunCommand {
   Instant requestedAt();
 
   /**
-   * Start a run of a plan. A run id that already exists is rejected, so a repeated trigger does
-   * not start a second run.
+   * Start a run of a plan. A run id that already exists is rejected, so a repeated trigger does not
+   * start a second run.
    *
    * @param definition the validated plan
    * @param partitions the partitions, in plan order
@@ -57,8 +57,8 @@ public sealed interface RunCommand {
   }
 
   /**
-   * Give every FAILED partition of a run a new attempt (a fresh retry budget). SUCCEEDED
-   * partitions are never touched.
+   * Give every FAILED partition of a run a new attempt (a fresh retry budget). SUCCEEDED partitions
+   * are never touched.
    *
    * @param reason why, for the record
    */
@@ -124,7 +124,6 @@ public sealed interface RunCommand {
       return "compute/" + computeTarget;
     }
   }
-
 
   /**
    * Register (or update) a plan's schedule. From then on the orchestrator starts a run of the plan

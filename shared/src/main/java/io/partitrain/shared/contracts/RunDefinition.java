@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Everything the orchestrator needs to run a plan, except the partition list (which travels as
- * {@link PartitionScheduled} messages). Built and validated from plan.yml and job.yml by the
- * plan loader before anything is emitted.
+ * {@link PartitionScheduled} messages). Built and validated from plan.yml and job.yml by the plan
+ * loader before anything is emitted.
  *
  * @param planName the plan's name
  * @param planSource where the plan was read from, for evidence
@@ -15,4 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param limits the caps
  */
 public record RunDefinition(
-    String planName, String planSource, JsonNode jobTemplate, RetryPolicy retry, RunLimits limits) {}
+    String planName,
+    String planSource,
+    JsonNode jobTemplate,
+    RetryPolicy retry,
+    RunLimits limits) {}

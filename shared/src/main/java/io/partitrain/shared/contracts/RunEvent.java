@@ -160,9 +160,7 @@ public sealed interface RunEvent {
   record RunCompleted(int schemaVersion, String runId, RunSummary summary, Instant at)
       implements RunEvent {}
 
-  /**
-   * A command the orchestrator refused, with the reason (unknown run, duplicate run id, ...).
-   */
+  /** A command the orchestrator refused, with the reason (unknown run, duplicate run id, ...). */
   record CommandRejected(
       int schemaVersion, String runId, String commandId, String reason, Instant at)
       implements Answer {}
@@ -269,7 +267,6 @@ public sealed interface RunEvent {
       Instant at)
       implements Answer {}
 
-
   // ---- schedules: keyed by ScheduleSpec.key(plan); the schedule book is their fold -----------
 
   /**
@@ -310,8 +307,8 @@ public sealed interface RunEvent {
       implements Answer {}
 
   /**
-   * A fire time started its run (the run's {@link RunStarted} follows in the same transaction, or
-   * a {@link CommandRejected} if the run id exists already).
+   * A fire time started its run (the run's {@link RunStarted} follows in the same transaction, or a
+   * {@link CommandRejected} if the run id exists already).
    *
    * @param runId the run it starts, named from the plan and {@code scheduledFor}
    * @param scheduledFor the fire time
@@ -352,8 +349,8 @@ public sealed interface RunEvent {
   // ---- liveness ---------------------------------------------------------------------------
 
   /**
-   * The watcher of an in-flight job went silent (no status or heartbeat for longer than the
-   * silence timeout), so the tracker asked any worker to adopt the job ({@link WorkItem.Kind#ADOPT}).
+   * The watcher of an in-flight job went silent (no status or heartbeat for longer than the silence
+   * timeout), so the tracker asked any worker to adopt the job ({@link WorkItem.Kind#ADOPT}).
    *
    * @param attempt the attempt whose job is adopted
    * @param jobName its job

@@ -48,8 +48,21 @@ public record RunSummary(
 
   /** This summary, marked complete at {@code at}. */
   public RunSummary completedAt(Instant at) {
-    return new RunSummary(runId, planName, true, total, byState, attempts, jobsSubmitted, retried,
-        rerunRequested, rerunResubmitted, failed, metricsByTag, startedAt, at);
+    return new RunSummary(
+        runId,
+        planName,
+        true,
+        total,
+        byState,
+        attempts,
+        jobsSubmitted,
+        retried,
+        rerunRequested,
+        rerunResubmitted,
+        failed,
+        metricsByTag,
+        startedAt,
+        at);
   }
 
   public int count(PartitionState state) {

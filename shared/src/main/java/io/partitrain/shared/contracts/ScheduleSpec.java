@@ -66,7 +66,8 @@ public record ScheduleSpec(
           return p;
         }
       }
-      throw new IllegalArgumentException("concurrencyPolicy '" + s + "' must be one of Forbid, Allow, Replace");
+      throw new IllegalArgumentException(
+          "concurrencyPolicy '" + s + "' must be one of Forbid, Allow, Replace");
     }
   }
 }

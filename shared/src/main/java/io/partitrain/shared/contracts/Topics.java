@@ -57,8 +57,8 @@ public record Topics(String prefix) {
 
   /**
    * {@link RunEvent}: the orchestrator's decisions (run started, every partition transition, retry
-   * scheduled, run completed) and its published run snapshots, keyed by run id. The tracker's
-   * state is the fold of this topic.
+   * scheduled, run completed) and its published run snapshots, keyed by run id. The tracker's state
+   * is the fold of this topic.
    */
   public String runs() {
     return prefix + ".runs";
@@ -73,7 +73,8 @@ public record Topics(String prefix) {
   }
 
   public List<String> all() {
-    return List.of(partitions(), work(), status(), finops(), commands(), deadLetters(), runs(), control());
+    return List.of(
+        partitions(), work(), status(), finops(), commands(), deadLetters(), runs(), control());
   }
 
   /** The record key used on partition-scoped topics. */

@@ -51,13 +51,17 @@ public record WorkItem(
     RunIds.requireValid(runId);
     PartitionIds.requireValid(partitionId);
     if (attempt < 1) {
-      throw new IllegalArgumentException("work item field 'attempt' must be at least 1, but was "
-          + attempt);
+      throw new IllegalArgumentException(
+          "work item field 'attempt' must be at least 1, but was " + attempt);
     }
     String expected = JobNames.of(runId, partitionId, attempt);
     if (!expected.equals(jobName)) {
-      throw new IllegalArgumentException("work item field 'jobName' is '" + jobName
-          + "' but must be the deterministic name '" + expected + "'");
+      throw new IllegalArgumentException(
+          "work item field 'jobName' is '"
+              + jobName
+              + "' but must be the deterministic name '"
+              + expected
+              + "'");
     }
     if (job == null || job.command() == null || job.command().isBlank()) {
       throw new IllegalArgumentException("work item field 'job.command' is missing");

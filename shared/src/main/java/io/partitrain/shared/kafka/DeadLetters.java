@@ -42,7 +42,8 @@ public final class DeadLetters {
    * @param reason what rule the record broke, in one line
    * @param error the exception, if any
    */
-  public void send(ConsumerRecord<String, byte[]> record, String reason, Throwable error, Instant at) {
+  public void send(
+      ConsumerRecord<String, byte[]> record, String reason, Throwable error, Instant at) {
     producer.send(record(record, reason, error, at));
   }
 
@@ -51,12 +52,20 @@ public final class DeadLetters {
       ConsumerRecord<String, byte[]> record, String reason, Throwable error, Instant at) {
     var headers = new RecordHeaders();
     headers.add(HEADER_REASON, bytes(reason));
-    headers.add(HEADER_ERROR, bytes(error == null ? "" : error.getClass().getName() + ": " + error.getMessage()));
-    headers.add(HEADER_SOURCE, bytes(record.topic() + "/" + record.partition() + "@" + record.offset()));
+    headers.add(
+        HEADER_ERROR,
+        bytes(error == null ? "" : error.getClass().getName() + ": " + error.getMessage()));
+    headers.add(
+        HEADER_SOURCE, bytes(record.topic() + "/" + record.partition() + "@" + record.offset()));
     headers.add(HEADER_AT, bytes(at.toString()));
     headers.add(HEADER_COMPONENT, bytes(component));
-    log.warn("dead-lettered {}/{}@{} (key={}): {}", record.topic(), record.partition(),
-        record.offset(), record.key(), reason);
+    log.warn(
+        "dead-lettered {}/{}@{} (key={}): {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.key(),
+        reason);
     return new ProducerRecord<>(topic, null, record.key(), record.value(), headers);
   }
 

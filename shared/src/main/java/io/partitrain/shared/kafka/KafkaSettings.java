@@ -50,7 +50,9 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
     return p;
   }
 
-  /** An idempotent producer ({@code acks=all}); transactional when {@code transactionalId} is set. */
+  /**
+   * An idempotent producer ({@code acks=all}); transactional when {@code transactionalId} is set.
+   */
   public Map<String, Object> producer(String clientId, String transactionalId) {
     Map<String, Object> p = common(clientId);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

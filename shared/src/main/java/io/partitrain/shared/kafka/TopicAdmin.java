@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates Partitrain's topics if they are missing. Idempotent: every service calls it at start-up,
- * and a topic that exists (created by another service, or by an administrator with other
- * settings) is left alone.
+ * and a topic that exists (created by another service, or by an administrator with other settings)
+ * is left alone.
  */
 public final class TopicAdmin {
 
@@ -26,6 +26,7 @@ public final class TopicAdmin {
 
   /** Partitions of the work topic: the most worker replicas that can share the load. */
   public static final int DEFAULT_WORK_PARTITIONS = 12;
+
   public static final int DEFAULT_PARTITIONS = 6;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -48,7 +49,8 @@ public final class TopicAdmin {
     // Leader election: whoever is assigned its one partition leads.
     wanted.add(topic(t.control(), 1, replicationFactor));
     try (Admin admin = Admin.create(settings.common("partitrain-topic-admin"))) {
-      Set<String> existing = admin.listTopics().names().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Set<String> existing =
+          admin.listTopics().names().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
       if (missing.isEmpty()) {
         return;
@@ -65,8 +67,12 @@ public final class TopicAdmin {
       Thread.currentThread().interrupt();
       throw new RetriableException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new RetriableException("cannot create topics on " + settings.bootstrapServers()
-          + " (is the broker reachable?): " + e.getMessage(), e);
+      throw new RetriableException(
+          "cannot create topics on "
+              + settings.bootstrapServers()
+              + " (is the broker reachable?): "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -25,54 +25,102 @@ final class BudgetReader {
     }
     int before = v.size();
     if (!b.isObject()) {
-      v.add(new PlanViolation(file, "budget", b.toString(), "must be a mapping with cap, currency, prices"));
+      v.add(
+          new PlanViolation(
+              file, "budget", b.toString(), "must be a mapping with cap, currency, prices"));
       return null;
     }
-    b.fieldNames().forEachRemaining(k -> {
-      if (!List.of("cap", "currency", "prices").contains(k)) {
-        v.add(new PlanViolation(file, "budget." + k, b.get(k).toString(), "is not a budget key; keys: cap, currency, prices"));
-      }
-    });
+    b.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!List.of("cap", "currency", "prices").contains(k)) {
+                v.add(
+                    new PlanViolation(
+                        file,
+                        "budget." + k,
+                        b.get(k).toString(),
+                        "is not a budget key; keys: cap, currency, prices"));
+              }
+            });
     JsonNode cap = b.get("cap");
     if (cap == null || !cap.isNumber() || cap.decimalValue().signum() < 0) {
-      v.add(new PlanViolation(file, "budget.cap", cap == null ? null : cap.asText(), "is required and must be a number of at least 0"));
+      v.add(
+          new PlanViolation(
+              file,
+              "budget.cap",
+              cap == null ? null : cap.asText(),
+              "is required and must be a number of at least 0"));
     }
     String currency = b.path("currency").asText(CostBudget.DEFAULT_CURRENCY);
     if (!CURRENCY.matcher(currency).matches()) {
-      v.add(new PlanViolation(file, "budget.currency", currency, "must be an ISO 4217 code matching " + CURRENCY_RULE));
+      v.add(
+          new PlanViolation(
+              file,
+              "budget.currency",
+              currency,
+              "must be an ISO 4217 code matching " + CURRENCY_RULE));
     }
     Map<String, BigDecimal> prices = new LinkedHashMap<>();
     JsonNode p = b.path("prices");
     if (!p.isObject() || p.isEmpty()) {
-      v.add(new PlanViolation(file, "budget.prices", p.isMissingNode() ? null : p.toString(),
-          "is required: price per node-hour by instance_type or compute target, e.g. {local: 0.10}"));
+      v.add(
+          new PlanViolation(
+              file,
+              "budget.prices",
+              p.isMissingNode() ? null : p.toString(),
+              "is required: price per node-hour by instance_type or compute target, e.g. {local: 0.10}"));
     } else {
-      p.fields().forEachRemaining(e -> {
-        if (!e.getValue().isNumber() || e.getValue().decimalValue().signum() < 0) {
-          v.add(new PlanViolation(file, "budget.prices." + e.getKey(), e.getValue().asText(), "must be a number of at least 0"));
-        } else {
-          prices.put(e.getKey(), e.getValue().decimalValue());
-        }
-      });
+      p.fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getValue().isNumber() || e.getValue().decimalValue().signum() < 0) {
+                  v.add(
+                      new PlanViolation(
+                          file,
+                          "budget.prices." + e.getKey(),
+                          e.getValue().asText(),
+                          "must be a number of at least 0"));
+                } else {
+                  prices.put(e.getKey(), e.getValue().decimalValue());
+                }
+              });
     }
     return v.size() > before ? null : new CostBudget(cap.decimalValue(), currency, prices);
   }
 
   /** Every partition's job must have a timeout (what bounds its bill) and a price. */
-  static void checkPriced(CostBudget budget, JobTemplate template, List<PartitionSpec> partitions,
-      String file, List<PlanViolation> v) {
+  static void checkPriced(
+      CostBudget budget,
+      JobTemplate template,
+      List<PartitionSpec> partitions,
+      String file,
+      List<PlanViolation> v) {
     for (PartitionSpec p : partitions) {
       JobSpec job = template.render(PlanLoader.CHECK_RUN_ID, p);
       if (job.limits().timeout() == null) {
-        v.add(new PlanViolation(template.source(), "limits.timeout", null,
-            "is required when the plan has a budget: the reservation is nodes x price x timeout"));
+        v.add(
+            new PlanViolation(
+                template.source(),
+                "limits.timeout",
+                null,
+                "is required when the plan has a budget: the reservation is nodes x price x timeout"));
         return;
       }
       if (budget.priceOf(job).isEmpty()) {
-        v.add(new PlanViolation(file, "budget.prices", budget.prices().keySet().toString(),
-            "has no price for partition '" + p.id() + "': "
-                + (job.resources().instanceType() == null ? "" : "instance_type '" + job.resources().instanceType() + "' or ")
-                + "compute target '" + job.computeTarget() + "'"));
+        v.add(
+            new PlanViolation(
+                file,
+                "budget.prices",
+                budget.prices().keySet().toString(),
+                "has no price for partition '"
+                    + p.id()
+                    + "': "
+                    + (job.resources().instanceType() == null
+                        ? ""
+                        : "instance_type '" + job.resources().instanceType() + "' or ")
+                    + "compute target '"
+                    + job.computeTarget()
+                    + "'"));
         return;
       }
     }

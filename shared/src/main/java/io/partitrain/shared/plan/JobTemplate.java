@@ -27,16 +27,34 @@ import java.util.regex.Pattern;
  * and its rendering into one {@link JobSpec} per partition.
  *
  * <p>Loading checks the file once (keys, types, placeholders); {@link #check} renders every
- * partition so that a missing tag or an unsafe value is refused before a run starts, not when
- * its partition comes up.
+ * partition so that a missing tag or an unsafe value is refused before a run starts, not when its
+ * partition comes up.
  */
 public final class JobTemplate {
 
   /** The job.yml keys Partitrain understands. */
-  public static final Set<String> SUPPORTED_KEYS = Set.of("$schema", "type", "command", "code",
-      "environment", "compute", "inputs", "outputs", "environment_variables", "resources", "limits",
-      "tags", "experiment_name", "display_name", "description", "distribution", "identity",
-      "queue_settings", "services", "properties");
+  public static final Set<String> SUPPORTED_KEYS =
+      Set.of(
+          "$schema",
+          "type",
+          "command",
+          "code",
+          "environment",
+          "compute",
+          "inputs",
+          "outputs",
+          "environment_variables",
+          "resources",
+          "limits",
+          "tags",
+          "experiment_name",
+          "display_name",
+          "description",
+          "distribution",
+          "identity",
+          "queue_settings",
+          "services",
+          "properties");
 
   /** Keys passed to backends unchanged ({@link JobSpec#extensions()}). */
   public static final Set<String> PASS_THROUGH_KEYS =
@@ -71,8 +89,14 @@ public final class JobTemplate {
     try {
       root = YAML.readTree(Files.readString(jobFile));
     } catch (IOException e) {
-      throw new PlanValidationException(List.of(new PlanViolation(name, "(file)", null,
-          "must be a readable YAML file: " + e.getMessage().lines().findFirst().orElse(""))));
+      throw new PlanValidationException(
+          List.of(
+              new PlanViolation(
+                  name,
+                  "(file)",
+                  null,
+                  "must be a readable YAML file: "
+                      + e.getMessage().lines().findFirst().orElse(""))));
     }
     if (root == null || !root.isObject()) {
       throw new PlanValidationException(
@@ -113,12 +137,25 @@ public final class JobTemplate {
           String tag = expr.substring(Placeholders.PARTITION_TAG_PREFIX.length());
           String value = partition.tags().get(tag);
           if (value == null) {
-            violations.add(new PlanViolation(source, e.getKey(), "${{" + expr + "}}",
-                "partition '" + partition.id() + "' has no tag '" + tag + "' (its tags: "
-                    + partition.tags().keySet() + ")"));
+            violations.add(
+                new PlanViolation(
+                    source,
+                    e.getKey(),
+                    "${{" + expr + "}}",
+                    "partition '"
+                        + partition.id()
+                        + "' has no tag '"
+                        + tag
+                        + "' (its tags: "
+                        + partition.tags().keySet()
+                        + ")"));
           } else if (e.getKey().equals("command") && !SAFE_COMMAND_VALUE.matcher(value).matches()) {
-            violations.add(new PlanViolation(source, "partitions[" + partition.id() + "].tags." + tag,
-                value, "a tag used in 'command' must match " + SAFE_COMMAND_VALUE_RULE));
+            violations.add(
+                new PlanViolation(
+                    source,
+                    "partitions[" + partition.id() + "].tags." + tag,
+                    value,
+                    "a tag used in 'command' must match " + SAFE_COMMAND_VALUE_RULE));
           }
         }
       }
@@ -126,8 +163,8 @@ public final class JobTemplate {
   }
 
   /**
-   * Renders the job of one partition: partition placeholders substituted everywhere,
-   * {@code ${{inputs.x}}}/{@code ${{outputs.x}}} left in place.
+   * Renders the job of one partition: partition placeholders substituted everywhere, {@code
+   * ${{inputs.x}}}/{@code ${{outputs.x}}} left in place.
    */
   public JobSpec render(String runId, PartitionSpec partition) {
     ObjectNode copy = tree.deepCopy();
@@ -167,9 +204,16 @@ public final class JobTemplate {
     Map<String, JobInput> inputs = new LinkedHashMap<>();
     t.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), toInput(e.getValue())));
     Map<String, JobOutput> outputs = new LinkedHashMap<>();
-    t.path("outputs").fields().forEachRemaining(e -> outputs.put(e.getKey(),
-        new JobOutput(text(e.getValue(), "type", "uri_folder"), text(e.getValue(), "path", null),
-            text(e.getValue(), "mode", null))));
+    t.path("outputs")
+        .fields()
+        .forEachRemaining(
+            e ->
+                outputs.put(
+                    e.getKey(),
+                    new JobOutput(
+                        text(e.getValue(), "type", "uri_folder"),
+                        text(e.getValue(), "path", null),
+                        text(e.getValue(), "mode", null))));
     Map<String, Object> extensions = new LinkedHashMap<>();
     for (String k : PASS_THROUGH_KEYS) {
       if (t.has(k)) {
@@ -186,10 +230,13 @@ public final class JobTemplate {
         inputs,
         outputs,
         stringMap(t.path("environment_variables")),
-        new JobSpec.Resources(t.path("resources").path("instance_count").asInt(1),
+        new JobSpec.Resources(
+            t.path("resources").path("instance_count").asInt(1),
             text(t.path("resources"), "instance_type", null)),
-        new JobSpec.Limits(timeout.isMissingNode() || timeout.isNull()
-            ? null : Duration.ofSeconds(timeout.asLong())),
+        new JobSpec.Limits(
+            timeout.isMissingNode() || timeout.isNull()
+                ? null
+                : Duration.ofSeconds(timeout.asLong())),
         stringMap(t.path("tags")),
         text(t, "experiment_name", null),
         text(t, "display_name", null),
@@ -204,8 +251,8 @@ public final class JobTemplate {
     if (!v.has("type") && !v.has("path") && v.has("default")) {
       return JobInput.literal(Json.mapper().convertValue(v.get("default"), Object.class));
     }
-    return new JobInput(text(v, "type", "uri_folder"), text(v, "path", null), text(v, "mode", null),
-        null);
+    return new JobInput(
+        text(v, "type", "uri_folder"), text(v, "path", null), text(v, "mode", null), null);
   }
 
   private static Map<String, String> stringMap(JsonNode node) {
@@ -225,8 +272,13 @@ public final class JobTemplate {
     if (node.isTextual()) {
       out.put(prefix, node.asText());
     } else if (node.isObject()) {
-      node.fields().forEachRemaining(e -> out.putAll(
-          textFields(e.getValue(), prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey())));
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  out.putAll(
+                      textFields(
+                          e.getValue(),
+                          prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey())));
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         out.putAll(textFields(node.get(i), prefix + "[" + i + "]"));
@@ -236,21 +288,33 @@ public final class JobTemplate {
   }
 
   private static void checkShape(ObjectNode t, String file, List<PlanViolation> v) {
-    t.fieldNames().forEachRemaining(k -> {
-      if (!SUPPORTED_KEYS.contains(k)) {
-        v.add(new PlanViolation(file, k, t.get(k).toString(), k.equals("name")
-            ? "Partitrain names each job itself (runId-partitionId-aN); remove 'name'"
-            : "is not a supported command-job key; supported: " + new java.util.TreeSet<>(SUPPORTED_KEYS)));
-      }
-    });
+    t.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!SUPPORTED_KEYS.contains(k)) {
+                v.add(
+                    new PlanViolation(
+                        file,
+                        k,
+                        t.get(k).toString(),
+                        k.equals("name")
+                            ? "Partitrain names each job itself (runId-partitionId-aN); remove 'name'"
+                            : "is not a supported command-job key; supported: "
+                                + new java.util.TreeSet<>(SUPPORTED_KEYS)));
+              }
+            });
     JsonNode type = t.get("type");
     if (type != null && !"command".equals(type.asText())) {
       v.add(new PlanViolation(file, "type", type.asText(), "only 'command' jobs are supported"));
     }
     JsonNode command = t.get("command");
     if (command == null || !command.isTextual() || command.asText().isBlank()) {
-      v.add(new PlanViolation(file, "command", command == null ? null : command.toString(),
-          "is required and must be a non-empty string"));
+      v.add(
+          new PlanViolation(
+              file,
+              "command",
+              command == null ? null : command.toString(),
+              "is required and must be a non-empty string"));
     }
     checkOptionalText(t, "code", file, v);
     checkOptionalText(t, "compute", file, v);
@@ -264,21 +328,37 @@ public final class JobTemplate {
     checkOptionalMapping(t, "resources", file, v);
     checkOptionalMapping(t, "limits", file, v);
     JsonNode count = t.path("resources").get("instance_count");
-    if (count != null && (!count.canConvertToInt() || !count.isIntegralNumber() || count.asInt() < 1)) {
-      v.add(new PlanViolation(file, "resources.instance_count", count.asText(),
-          "must be an integer of at least 1"));
+    if (count != null
+        && (!count.canConvertToInt() || !count.isIntegralNumber() || count.asInt() < 1)) {
+      v.add(
+          new PlanViolation(
+              file,
+              "resources.instance_count",
+              count.asText(),
+              "must be an integer of at least 1"));
     }
     JsonNode timeout = t.path("limits").get("timeout");
     if (timeout != null && (!timeout.isIntegralNumber() || timeout.asLong() < 1)) {
-      v.add(new PlanViolation(file, "limits.timeout", timeout.asText(),
-          "must be a whole number of seconds, at least 1"));
+      v.add(
+          new PlanViolation(
+              file,
+              "limits.timeout",
+              timeout.asText(),
+              "must be a whole number of seconds, at least 1"));
     }
-    t.path("outputs").fields().forEachRemaining(e -> {
-      if (!e.getValue().isObject() && !e.getValue().isNull()) {
-        v.add(new PlanViolation(file, "outputs." + e.getKey(), e.getValue().asText(),
-            "must be a mapping (type, path, mode)"));
-      }
-    });
+    t.path("outputs")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (!e.getValue().isObject() && !e.getValue().isNull()) {
+                v.add(
+                    new PlanViolation(
+                        file,
+                        "outputs." + e.getKey(),
+                        e.getValue().asText(),
+                        "must be a mapping (type, path, mode)"));
+              }
+            });
     for (Map.Entry<String, String> e : textFields(t, "").entrySet()) {
       for (String expr : Placeholders.expressions(e.getValue())) {
         checkExpression(t, file, e.getKey(), expr, v);
@@ -295,26 +375,41 @@ public final class JobTemplate {
         && expr.length() > Placeholders.PARTITION_TAG_PREFIX.length()) {
       return;
     }
-    for (String[] io : new String[][] {{Placeholders.INPUT_PREFIX, "inputs"},
-        {Placeholders.OUTPUT_PREFIX, "outputs"}}) {
+    for (String[] io :
+        new String[][] {
+          {Placeholders.INPUT_PREFIX, "inputs"}, {Placeholders.OUTPUT_PREFIX, "outputs"}
+        }) {
       if (expr.startsWith(io[0])) {
         String name = expr.substring(io[0].length());
         if (!field.equals("command")) {
-          v.add(new PlanViolation(file, field, "${{" + expr + "}}",
-              "${{" + io[1] + ".NAME}} may only appear in 'command'"));
+          v.add(
+              new PlanViolation(
+                  file,
+                  field,
+                  "${{" + expr + "}}",
+                  "${{" + io[1] + ".NAME}} may only appear in 'command'"));
         } else if (!t.path(io[1]).has(name)) {
-          v.add(new PlanViolation(file, field, "${{" + expr + "}}",
-              "refers to " + io[1] + "." + name + ", which the job does not declare"));
+          v.add(
+              new PlanViolation(
+                  file,
+                  field,
+                  "${{" + expr + "}}",
+                  "refers to " + io[1] + "." + name + ", which the job does not declare"));
         }
         return;
       }
     }
-    v.add(new PlanViolation(file, field, "${{" + expr + "}}",
-        "unknown placeholder; use ${{partition.id}}, ${{partition.tags.NAME}}, ${{run.id}}, "
-            + "${{inputs.NAME}} or ${{outputs.NAME}}"));
+    v.add(
+        new PlanViolation(
+            file,
+            field,
+            "${{" + expr + "}}",
+            "unknown placeholder; use ${{partition.id}}, ${{partition.tags.NAME}}, ${{run.id}}, "
+                + "${{inputs.NAME}} or ${{outputs.NAME}}"));
   }
 
-  private static void checkOptionalText(ObjectNode t, String key, String file, List<PlanViolation> v) {
+  private static void checkOptionalText(
+      ObjectNode t, String key, String file, List<PlanViolation> v) {
     JsonNode n = t.get(key);
     if (n != null && !n.isTextual()) {
       v.add(new PlanViolation(file, key, n.toString(), "must be a string"));
@@ -335,12 +430,16 @@ public final class JobTemplate {
     if (code != null && code.isTextual() && isLocalPath(code.asText())) {
       t.put("code", base.resolve(code.asText()).normalize().toString());
     }
-    t.path("inputs").fields().forEachRemaining(e -> {
-      JsonNode path = e.getValue().get("path");
-      if (path != null && path.isTextual() && isLocalPath(path.asText())) {
-        ((ObjectNode) e.getValue()).put("path", base.resolve(path.asText()).normalize().toString());
-      }
-    });
+    t.path("inputs")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode path = e.getValue().get("path");
+              if (path != null && path.isTextual() && isLocalPath(path.asText())) {
+                ((ObjectNode) e.getValue())
+                    .put("path", base.resolve(path.asText()).normalize().toString());
+              }
+            });
   }
 
   /** Whether a job.yml path names a local file or folder (not {@code azureml:}, not a URL). */

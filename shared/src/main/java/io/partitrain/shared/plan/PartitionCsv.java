@@ -12,9 +12,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A partition list as CSV: a header row, the partition id in the first column, tags in the
- * others (the header names them). Values are plain (no quoted commas): ids and tags are short
- * identifiers.
+ * A partition list as CSV: a header row, the partition id in the first column, tags in the others
+ * (the header names them). Values are plain (no quoted commas): ids and tags are short identifiers.
  */
 final class PartitionCsv {
 
@@ -27,21 +26,33 @@ final class PartitionCsv {
     try {
       lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      v.add(new PlanViolation(shownName, "partitions.file", csv.toString(),
-          "must be a readable CSV file (" + e.getClass().getSimpleName() + ")"));
+      v.add(
+          new PlanViolation(
+              shownName,
+              "partitions.file",
+              csv.toString(),
+              "must be a readable CSV file (" + e.getClass().getSimpleName() + ")"));
       return List.of();
     }
     List<PartitionSpec> out = new ArrayList<>();
     if (lines.isEmpty()) {
-      v.add(new PlanViolation(shownName, "header", "(empty file)",
-          "the first row names the columns: id column first, then tag names"));
+      v.add(
+          new PlanViolation(
+              shownName,
+              "header",
+              "(empty file)",
+              "the first row names the columns: id column first, then tag names"));
       return out;
     }
     String[] header = split(lines.get(0));
     for (int c = 1; c < header.length; c++) {
       if (!TAG_NAME.matcher(header[c]).matches()) {
-        v.add(new PlanViolation(shownName, "header column " + (c + 1), header[c],
-            "tag names must match " + PlanLoader.TAG_NAME_RULE));
+        v.add(
+            new PlanViolation(
+                shownName,
+                "header column " + (c + 1),
+                header[c],
+                "tag names must match " + PlanLoader.TAG_NAME_RULE));
       }
     }
     for (int i = 1; i < lines.size(); i++) {
@@ -51,8 +62,12 @@ final class PartitionCsv {
       }
       String[] cols = split(line);
       if (cols.length != header.length) {
-        v.add(new PlanViolation(shownName, "row " + (i + 1), line,
-            "must have " + header.length + " columns like the header, but has " + cols.length));
+        v.add(
+            new PlanViolation(
+                shownName,
+                "row " + (i + 1),
+                line,
+                "must have " + header.length + " columns like the header, but has " + cols.length));
         continue;
       }
       Map<String, String> tags = new LinkedHashMap<>();

@@ -36,8 +36,8 @@ public final class Placeholders {
   }
 
   /**
-   * Replaces each expression for which {@code resolver} returns a value; leaves the others as
-   * they are.
+   * Replaces each expression for which {@code resolver} returns a value; leaves the others as they
+   * are.
    */
   public static String substitute(String text, Function<String, String> resolver) {
     Matcher m = EXPRESSION.matcher(text);

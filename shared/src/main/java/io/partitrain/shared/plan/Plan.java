@@ -16,7 +16,10 @@ import java.util.List;
  * @param schedule when the plan runs by itself; null for a plan started by hand only
  */
 public record Plan(
-    Path file, RunDefinition definition, List<PartitionSpec> partitions, JobTemplate template,
+    Path file,
+    RunDefinition definition,
+    List<PartitionSpec> partitions,
+    JobTemplate template,
     ScheduleSpec schedule) {
 
   public Plan {
@@ -24,7 +27,8 @@ public record Plan(
   }
 
   /** A plan without a schedule. */
-  public Plan(Path file, RunDefinition definition, List<PartitionSpec> partitions, JobTemplate template) {
+  public Plan(
+      Path file, RunDefinition definition, List<PartitionSpec> partitions, JobTemplate template) {
     this(file, definition, partitions, template, null);
   }
 

@@ -23,8 +23,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads a plan.yml, its job.yml and its partition list, and checks every rule before anything
- * runs. Problems are collected, not thrown one at a time, so a user fixes a plan in one pass.
+ * Reads a plan.yml, its job.yml and its partition list, and checks every rule before anything runs.
+ * Problems are collected, not thrown one at a time, so a user fixes a plan in one pass.
  *
  * <pre>
  * name: weekly-demand            # required, [A-Za-z0-9][A-Za-z0-9._-]{0,63}
@@ -52,11 +52,13 @@ public final class PlanLoader {
 
   public static final String NAME_RULE = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
   public static final String TAG_NAME_RULE = "^[A-Za-z_][A-Za-z0-9_]{0,63}$";
+
   /** Runs are checked against this id while loading; the real id comes at start. */
   static final String CHECK_RUN_ID = "check-run";
 
   private static final Set<String> TOP_KEYS =
-      Set.of("name", "job", "partitions", "retry", "concurrency", "description", "budget", "schedule");
+      Set.of(
+          "name", "job", "partitions", "retry", "concurrency", "description", "budget", "schedule");
   private static final Pattern NAME = Pattern.compile(NAME_RULE);
   private static final Pattern TAG_NAME = Pattern.compile(TAG_NAME_RULE);
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -70,12 +72,18 @@ public final class PlanLoader {
     String file = planFile.toString();
     JsonNode root = readYaml(planFile);
     List<PlanViolation> v = new ArrayList<>();
-    root.fieldNames().forEachRemaining(k -> {
-      if (!TOP_KEYS.contains(k)) {
-        v.add(new PlanViolation(file, k, root.get(k).toString(),
-            "is not a plan key; plan keys: " + new java.util.TreeSet<>(TOP_KEYS)));
-      }
-    });
+    root.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!TOP_KEYS.contains(k)) {
+                v.add(
+                    new PlanViolation(
+                        file,
+                        k,
+                        root.get(k).toString(),
+                        "is not a plan key; plan keys: " + new java.util.TreeSet<>(TOP_KEYS)));
+              }
+            });
     String name = root.path("name").asText(null);
     if (name == null || !NAME.matcher(name).matches()) {
       v.add(new PlanViolation(file, "name", name, "is required and must match " + NAME_RULE));
@@ -91,7 +99,9 @@ public final class PlanLoader {
     if (job == null || job.isBlank()) {
       v.add(new PlanViolation(file, "job", null, "is required: the path of a job.yml"));
     } else if (!Files.isRegularFile(base.resolve(job))) {
-      v.add(new PlanViolation(file, "job", job, "must name an existing job.yml (looked in " + base + ")"));
+      v.add(
+          new PlanViolation(
+              file, "job", job, "must name an existing job.yml (looked in " + base + ")"));
     } else {
       try {
         template = JobTemplate.load(base.resolve(job).normalize());
@@ -113,7 +123,8 @@ public final class PlanLoader {
       throw new PlanValidationException(v);
     }
     RunDefinition definition =
-        new RunDefinition(name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits);
+        new RunDefinition(
+            name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits);
     return new Plan(planFile, definition, partitions, template, schedule);
   }
 
@@ -126,24 +137,37 @@ public final class PlanLoader {
       }
       return root;
     } catch (IOException e) {
-      throw new PlanValidationException(List.of(new PlanViolation(file.toString(), "(file)", null,
-          "must be a readable YAML file: " + e.getMessage().lines().findFirst().orElse(""))));
+      throw new PlanValidationException(
+          List.of(
+              new PlanViolation(
+                  file.toString(),
+                  "(file)",
+                  null,
+                  "must be a readable YAML file: "
+                      + e.getMessage().lines().findFirst().orElse(""))));
     }
   }
 
   private static RetryPolicy readRetry(JsonNode r, String file, List<PlanViolation> v) {
     RetryPolicy d = RetryPolicy.defaults();
-    int maxAttempts = intField(r, "maxAttempts", d.maxAttempts(), 1, 100, "retry.maxAttempts", file, v);
+    int maxAttempts =
+        intField(r, "maxAttempts", d.maxAttempts(), 1, 100, "retry.maxAttempts", file, v);
     JsonNode b = r.path("backoff");
-    Duration initial = durationField(b, "initial", d.initialBackoff(), "retry.backoff.initial", file, v);
+    Duration initial =
+        durationField(b, "initial", d.initialBackoff(), "retry.backoff.initial", file, v);
     Duration max = durationField(b, "max", d.maxBackoff(), "retry.backoff.max", file, v);
-    double multiplier = doubleField(b, "multiplier", d.multiplier(), 1.0, 100.0,
-        "retry.backoff.multiplier", file, v);
+    double multiplier =
+        doubleField(
+            b, "multiplier", d.multiplier(), 1.0, 100.0, "retry.backoff.multiplier", file, v);
     double jitter = doubleField(b, "jitter", d.jitter(), 0.0, 1.0, "retry.backoff.jitter", file, v);
     boolean retryTimeouts = r.path("retryTimeouts").asBoolean(false);
     if (initial != null && max != null && max.compareTo(initial) < 0) {
-      v.add(new PlanViolation(file, "retry.backoff.max", max.toString(),
-          "must be at least retry.backoff.initial (" + initial + ")"));
+      v.add(
+          new PlanViolation(
+              file,
+              "retry.backoff.max",
+              max.toString(),
+              "must be at least retry.backoff.initial (" + initial + ")"));
       return d;
     }
     if (initial == null || max == null) {
@@ -153,8 +177,16 @@ public final class PlanLoader {
   }
 
   private static RunLimits readLimits(JsonNode c, String file, List<PlanViolation> v) {
-    int maxInFlight = intField(c, "maxInFlight", RunLimits.DEFAULT_MAX_IN_FLIGHT, 1, 100_000,
-        "concurrency.maxInFlight", file, v);
+    int maxInFlight =
+        intField(
+            c,
+            "maxInFlight",
+            RunLimits.DEFAULT_MAX_IN_FLIGHT,
+            1,
+            100_000,
+            "concurrency.maxInFlight",
+            file,
+            v);
     return new RunLimits(Math.max(1, maxInFlight));
   }
 
@@ -164,8 +196,12 @@ public final class PlanLoader {
     boolean hasFile = p.has("file");
     boolean hasInline = p.has("inline");
     if (hasFile == hasInline) {
-      v.add(new PlanViolation(file, "partitions", p.isMissingNode() ? null : p.toString(),
-          "must have exactly one of 'file' (a CSV) or 'inline' (a list)"));
+      v.add(
+          new PlanViolation(
+              file,
+              "partitions",
+              p.isMissingNode() ? null : p.toString(),
+              "must have exactly one of 'file' (a CSV) or 'inline' (a list)"));
       return out;
     }
     if (hasFile) {
@@ -174,7 +210,9 @@ public final class PlanLoader {
     } else {
       JsonNode list = p.get("inline");
       if (!list.isArray() || list.isEmpty()) {
-        v.add(new PlanViolation(file, "partitions.inline", list.toString(), "must be a non-empty list"));
+        v.add(
+            new PlanViolation(
+                file, "partitions.inline", list.toString(), "must be a non-empty list"));
         return out;
       }
       for (int i = 0; i < list.size(); i++) {
@@ -182,12 +220,20 @@ public final class PlanLoader {
         String field = "partitions.inline[" + i + "]";
         String id = item.isObject() ? item.path("id").asText(null) : item.asText(null);
         Map<String, String> tags = new LinkedHashMap<>();
-        item.path("tags").fields().forEachRemaining(e -> {
-          if (!TAG_NAME.matcher(e.getKey()).matches()) {
-            v.add(new PlanViolation(file, field + ".tags", e.getKey(), "tag names must match " + TAG_NAME_RULE));
-          }
-          tags.put(e.getKey(), e.getValue().asText());
-        });
+        item.path("tags")
+            .fields()
+            .forEachRemaining(
+                e -> {
+                  if (!TAG_NAME.matcher(e.getKey()).matches()) {
+                    v.add(
+                        new PlanViolation(
+                            file,
+                            field + ".tags",
+                            e.getKey(),
+                            "tag names must match " + TAG_NAME_RULE));
+                  }
+                  tags.put(e.getKey(), e.getValue().asText());
+                });
         out.add(new PartitionSpec(id, tags));
       }
     }
@@ -203,36 +249,59 @@ public final class PlanLoader {
     for (int i = 0; i < partitions.size(); i++) {
       String id = partitions.get(i).id();
       if (!PartitionIds.isValid(id)) {
-        v.add(new PlanViolation(file, "partitions[" + i + "].id", id,
-            "partition ids must match " + PartitionIds.RULE));
+        v.add(
+            new PlanViolation(
+                file,
+                "partitions[" + i + "].id",
+                id,
+                "partition ids must match " + PartitionIds.RULE));
       } else if (!seen.add(id)) {
-        v.add(new PlanViolation(file, "partitions[" + i + "].id", id, "partition ids must be unique"));
+        v.add(
+            new PlanViolation(
+                file, "partitions[" + i + "].id", id, "partition ids must be unique"));
       }
     }
   }
 
-  private static int intField(JsonNode n, String key, int dflt, int min, int max, String field,
-      String file, List<PlanViolation> v) {
+  private static int intField(
+      JsonNode n,
+      String key,
+      int dflt,
+      int min,
+      int max,
+      String field,
+      String file,
+      List<PlanViolation> v) {
     JsonNode x = n.get(key);
     if (x == null) {
       return dflt;
     }
     if (!x.isIntegralNumber() || x.asLong() < min || x.asLong() > max) {
-      v.add(new PlanViolation(file, field, x.asText(),
-          "must be a whole number from " + min + " to " + max));
+      v.add(
+          new PlanViolation(
+              file, field, x.asText(), "must be a whole number from " + min + " to " + max));
       return dflt;
     }
     return x.asInt();
   }
 
-  private static double doubleField(JsonNode n, String key, double dflt, double min, double max,
-      String field, String file, List<PlanViolation> v) {
+  private static double doubleField(
+      JsonNode n,
+      String key,
+      double dflt,
+      double min,
+      double max,
+      String field,
+      String file,
+      List<PlanViolation> v) {
     JsonNode x = n.get(key);
     if (x == null) {
       return dflt;
     }
     if (!x.isNumber() || x.asDouble() < min || x.asDouble() > max) {
-      v.add(new PlanViolation(file, field, x.asText(), "must be a number from " + min + " to " + max));
+      v.add(
+          new PlanViolation(
+              file, field, x.asText(), "must be a number from " + min + " to " + max));
       return dflt;
     }
     return x.asDouble();
@@ -252,7 +321,8 @@ public final class PlanLoader {
       }
       return d;
     } catch (DateTimeParseException e) {
-      v.add(new PlanViolation(file, field, x.asText(), "must be an ISO-8601 duration such as PT30S"));
+      v.add(
+          new PlanViolation(file, field, x.asText(), "must be an ISO-8601 duration such as PT30S"));
       return null;
     }
   }

@@ -18,6 +18,7 @@ final class ScheduleReader {
 
   private static final Set<String> KEYS =
       Set.of("cron", "timeZone", "concurrencyPolicy", "startingDeadline", "runId");
+
   /** Fire times checked for distinct run ids: two years of a weekly schedule. */
   private static final int DISTINCT_CHECK = 104;
 
@@ -29,31 +30,50 @@ final class ScheduleReader {
       return null;
     }
     if (!s.isObject()) {
-      v.add(new PlanViolation(file, "schedule", s.toString(), "must be a mapping with cron and timeZone"));
+      v.add(
+          new PlanViolation(
+              file, "schedule", s.toString(), "must be a mapping with cron and timeZone"));
       return null;
     }
     int before = v.size();
-    s.fieldNames().forEachRemaining(k -> {
-      if (!KEYS.contains(k)) {
-        v.add(new PlanViolation(file, "schedule." + k, s.get(k).toString(),
-            "is not a schedule key; schedule keys: " + new java.util.TreeSet<>(KEYS)));
-      }
-    });
+    s.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!KEYS.contains(k)) {
+                v.add(
+                    new PlanViolation(
+                        file,
+                        "schedule." + k,
+                        s.get(k).toString(),
+                        "is not a schedule key; schedule keys: " + new java.util.TreeSet<>(KEYS)));
+              }
+            });
     String cron = s.path("cron").asText(null);
     String zone = s.path("timeZone").asText(null);
     if (cron == null) {
-      v.add(new PlanViolation(file, "schedule.cron", null, "is required: a 5-field cron such as \"0 6 * * MON\""));
+      v.add(
+          new PlanViolation(
+              file, "schedule.cron", null, "is required: a 5-field cron such as \"0 6 * * MON\""));
     }
     if (zone == null) {
-      v.add(new PlanViolation(file, "schedule.timeZone", null, "is required: an IANA zone id such as Europe/Amsterdam"));
+      v.add(
+          new PlanViolation(
+              file,
+              "schedule.timeZone",
+              null,
+              "is required: an IANA zone id such as Europe/Amsterdam"));
     }
     ScheduleSpec.ConcurrencyPolicy policy = null;
     if (s.has("concurrencyPolicy")) {
       try {
         policy = ScheduleSpec.ConcurrencyPolicy.parse(s.get("concurrencyPolicy").asText());
       } catch (IllegalArgumentException e) {
-        v.add(new PlanViolation(file, "schedule.concurrencyPolicy", s.get("concurrencyPolicy").asText(),
-            "must be one of Forbid, Allow, Replace"));
+        v.add(
+            new PlanViolation(
+                file,
+                "schedule.concurrencyPolicy",
+                s.get("concurrencyPolicy").asText(),
+                "must be one of Forbid, Allow, Replace"));
       }
     }
     Duration deadline = null;
@@ -61,26 +81,41 @@ final class ScheduleReader {
       try {
         deadline = Duration.parse(s.get("startingDeadline").asText());
         if (deadline.isNegative() || deadline.isZero()) {
-          v.add(new PlanViolation(file, "schedule.startingDeadline", s.get("startingDeadline").asText(),
-              "must be greater than 0"));
+          v.add(
+              new PlanViolation(
+                  file,
+                  "schedule.startingDeadline",
+                  s.get("startingDeadline").asText(),
+                  "must be greater than 0"));
         }
       } catch (DateTimeParseException e) {
-        v.add(new PlanViolation(file, "schedule.startingDeadline", s.get("startingDeadline").asText(),
-            "must be an ISO-8601 duration such as PT1H"));
+        v.add(
+            new PlanViolation(
+                file,
+                "schedule.startingDeadline",
+                s.get("startingDeadline").asText(),
+                "must be an ISO-8601 duration such as PT1H"));
       }
     }
     if (v.size() > before) {
       return null;
     }
-    ScheduleSpec spec = new ScheduleSpec(cron, zone, policy, deadline, s.path("runId").asText(null));
+    ScheduleSpec spec =
+        new ScheduleSpec(cron, zone, policy, deadline, s.path("runId").asText(null));
     CronSchedule schedule;
     try {
       schedule = CronSchedule.of(spec);
     } catch (IllegalArgumentException e) {
-      String field = e.getMessage().startsWith("schedule.timeZone") ? "schedule.timeZone"
-          : e.getMessage().startsWith("schedule.runId") ? "schedule.runId" : "schedule.cron";
-      v.add(new PlanViolation(file, field, field.endsWith("cron") ? cron : field.endsWith("Zone") ? zone
-          : spec.runIdPattern(), e.getMessage()));
+      String field =
+          e.getMessage().startsWith("schedule.timeZone")
+              ? "schedule.timeZone"
+              : e.getMessage().startsWith("schedule.runId") ? "schedule.runId" : "schedule.cron";
+      v.add(
+          new PlanViolation(
+              file,
+              field,
+              field.endsWith("cron") ? cron : field.endsWith("Zone") ? zone : spec.runIdPattern(),
+              e.getMessage()));
       return null;
     }
     checkRunIds(schedule, planName, file, v);
@@ -88,20 +123,34 @@ final class ScheduleReader {
   }
 
   /** Every fire time must name a valid run id of its own, or a trigger would be refused. */
-  private static void checkRunIds(CronSchedule schedule, String planName, String file, List<PlanViolation> v) {
+  private static void checkRunIds(
+      CronSchedule schedule, String planName, String file, List<PlanViolation> v) {
     Map<String, FireTime> seen = new HashMap<>();
     for (FireTime f : schedule.next(Instant.parse("2026-01-01T00:00:00Z"), DISTINCT_CHECK)) {
       String id = schedule.runId(planName == null ? "plan" : planName, f);
       if (!RunIds.isValid(id)) {
-        v.add(new PlanViolation(file, "schedule.runId", schedule.spec().runIdPattern(),
-            "gives run id '" + id + "', which does not match " + RunIds.RULE));
+        v.add(
+            new PlanViolation(
+                file,
+                "schedule.runId",
+                schedule.spec().runIdPattern(),
+                "gives run id '" + id + "', which does not match " + RunIds.RULE));
         return;
       }
       FireTime other = seen.putIfAbsent(id, f);
       if (other != null) {
-        v.add(new PlanViolation(file, "schedule.runId", schedule.spec().runIdPattern(),
-            "gives the same run id '" + id + "' to two fire times (" + other.nominal() + " and " + f.nominal()
-                + "), so the second would be refused; add {day}, {hour} or {minute}"));
+        v.add(
+            new PlanViolation(
+                file,
+                "schedule.runId",
+                schedule.spec().runIdPattern(),
+                "gives the same run id '"
+                    + id
+                    + "' to two fire times ("
+                    + other.nominal()
+                    + " and "
+                    + f.nominal()
+                    + "), so the second would be refused; add {day}, {hour} or {minute}"));
         return;
       }
     }

@@ -45,15 +45,16 @@ public final class CronSchedule {
   }
 
   /**
-   * @throws IllegalArgumentException naming the field and the rule, for a bad cron, zone or
-   *     pattern
+   * @throws IllegalArgumentException naming the field and the rule, for a bad cron, zone or pattern
    */
   public static CronSchedule of(ScheduleSpec spec) {
     try {
       ZoneId.of(spec.timeZone());
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("schedule.timeZone '" + spec.timeZone()
-          + "' must be an IANA time zone id such as Europe/Amsterdam");
+      throw new IllegalArgumentException(
+          "schedule.timeZone '"
+              + spec.timeZone()
+              + "' must be an IANA time zone id such as Europe/Amsterdam");
     }
     try {
       return new CronSchedule(spec);
@@ -61,8 +62,11 @@ public final class CronSchedule {
       if (e.getMessage() != null && e.getMessage().startsWith("schedule.")) {
         throw e;
       }
-      throw new IllegalArgumentException("schedule.cron '" + spec.cron()
-          + "' must be a standard 5-field cron (minute hour day-of-month month day-of-week): " + e.getMessage());
+      throw new IllegalArgumentException(
+          "schedule.cron '"
+              + spec.cron()
+              + "' must be a standard 5-field cron (minute hour day-of-month month day-of-week): "
+              + e.getMessage());
     }
   }
 

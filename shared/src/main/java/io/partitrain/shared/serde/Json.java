@@ -19,15 +19,16 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Json {
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .build();
 
   private static final ObjectMapper PRETTY =
       MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,7 +43,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw new PartitrainException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new PartitrainException(
+          "cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -54,7 +56,8 @@ public final class Json {
     try {
       return PRETTY.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new PartitrainException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new PartitrainException(
+          "cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -78,8 +81,14 @@ public final class Json {
         throw new UnreadableMessageException(type, "field 'schemaVersion' is missing", null);
       }
       if (version.asInt() > Schema.VERSION) {
-        throw new UnreadableMessageException(type, "schemaVersion " + version.asInt()
-            + " is newer than this reader understands (" + Schema.VERSION + "); upgrade Partitrain", null);
+        throw new UnreadableMessageException(
+            type,
+            "schemaVersion "
+                + version.asInt()
+                + " is newer than this reader understands ("
+                + Schema.VERSION
+                + "); upgrade Partitrain",
+            null);
       }
       return MAPPER.treeToValue(tree, type);
     } catch (IOException e) {

@@ -2,7 +2,9 @@ package io.partitrain.shared.serde;
 
 import io.partitrain.shared.PartitrainException;
 
-/** A record whose value cannot be read as the expected message. It goes to the dead-letter topic. */
+/**
+ * A record whose value cannot be read as the expected message. It goes to the dead-letter topic.
+ */
 public class UnreadableMessageException extends PartitrainException {
 
   public UnreadableMessageException(Class<?> type, String reason, Throwable cause) {

@@ -9,7 +9,8 @@ class JobNamesTest {
 
   @Test
   void plainIdsKeepTheirReadableShape() {
-    assertThat(JobNames.of("weekly-demand-2026-W48", "store-017", 2)).isEqualTo("weekly-demand-2026-W48-store-017-a2");
+    assertThat(JobNames.of("weekly-demand-2026-W48", "store-017", 2))
+        .isEqualTo("weekly-demand-2026-W48-store-017-a2");
   }
 
   @Test
@@ -54,10 +55,14 @@ class JobNamesTest {
   void partitionIdRuleRejectsShellAndPathCharacters() {
     assertThat(PartitionIds.isValid("store-001")).isTrue();
     assertThat(PartitionIds.isValid("a.b_c-D9")).isTrue();
-    for (String bad : new String[] {"", "-lead", ".hidden", "a b", "a;rm -rf", "$(x)", "../etc", "a/b", "x".repeat(129)}) {
+    for (String bad :
+        new String[] {
+          "", "-lead", ".hidden", "a b", "a;rm -rf", "$(x)", "../etc", "a/b", "x".repeat(129)
+        }) {
       assertThat(PartitionIds.isValid(bad)).as(bad).isFalse();
     }
     assertThatThrownBy(() -> PartitionIds.requireValid("a b"))
-        .hasMessageContaining("'a b'").hasMessageContaining(PartitionIds.RULE);
+        .hasMessageContaining("'a b'")
+        .hasMessageContaining(PartitionIds.RULE);
   }
 }

@@ -39,14 +39,16 @@ class RetryPolicyTest {
     assertThat(policy.backoff(3, 0.5)).isEqualTo(Duration.ofSeconds(4));
     assertThat(policy.backoff(10, 0.5)).isEqualTo(Duration.ofSeconds(5));
     assertThat(policy.backoff(2, 0.0)).isEqualTo(Duration.ofMillis(1600));
-    assertThat(policy.backoff(2, 0.999999)).isBetween(Duration.ofMillis(2399), Duration.ofMillis(2400));
+    assertThat(policy.backoff(2, 0.999999))
+        .isBetween(Duration.ofMillis(2399), Duration.ofMillis(2400));
   }
 
   @Test
   void badValuesAreRefusedWithTheKeyAndTheValue() {
     assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, 1, Duration.ZERO, 0, false))
         .hasMessageContaining("retry.maxAttempts must be at least 1, but was 0");
-    assertThatThrownBy(() -> new RetryPolicy(1, Duration.ofSeconds(2), 1, Duration.ofSeconds(1), 0, false))
+    assertThatThrownBy(
+            () -> new RetryPolicy(1, Duration.ofSeconds(2), 1, Duration.ofSeconds(1), 0, false))
         .hasMessageContaining("retry.backoff.max");
     assertThatThrownBy(() -> new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO, 1.5, false))
         .hasMessageContaining("retry.backoff.jitter must be in [0, 1], but was 1.5");

@@ -1,7 +1,6 @@
 package io.partitrain.shared.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.PartitionSpec;
@@ -18,7 +17,8 @@ class PlanLoaderTest {
 
   @TempDir Path dir;
 
-  static final String JOB = """
+  static final String JOB =
+      """
       $schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json
       type: command
       command: java Train.java --sales ${{inputs.sales}} --model ${{outputs.model}} --store ${{partition.id}} --region ${{partition.tags.region}}
@@ -49,7 +49,8 @@ class PlanLoaderTest {
         process_count_per_instance: 1
       """;
 
-  static final String PLAN = """
+  static final String PLAN =
+      """
       name: weekly-demand
       job: job.yml
       partitions:
@@ -61,7 +62,8 @@ class PlanLoaderTest {
         maxInFlight: 6
       """;
 
-  static final String CSV = "store_id,region,business_unit\nstore-001,north,grocery\nstore-002,south,convenience\n";
+  static final String CSV =
+      "store_id,region,business_unit\nstore-001,north,grocery\nstore-002,south,convenience\n";
 
   @BeforeEach
   void writeValidPlan() throws IOException {
@@ -75,30 +77,36 @@ class PlanLoaderTest {
   }
 
   private PlanValidationException refused() {
-    return org.junit.jupiter.api.Assertions.assertThrows(PlanValidationException.class,
-        () -> PlanLoader.load(dir.resolve("plan.yml")));
+    return org.junit.jupiter.api.Assertions.assertThrows(
+        PlanValidationException.class, () -> PlanLoader.load(dir.resolve("plan.yml")));
   }
 
   @Test
   void aValidPlanLoadsWithPartitionsTagsPoliciesAndAbsolutePaths() {
     Plan plan = PlanLoader.load(dir.resolve("plan.yml"));
     assertThat(plan.name()).isEqualTo("weekly-demand");
-    assertThat(plan.partitions()).containsExactly(
-        new PartitionSpec("store-001", Map.of("region", "north", "business_unit", "grocery")),
-        new PartitionSpec("store-002", Map.of("region", "south", "business_unit", "convenience")));
+    assertThat(plan.partitions())
+        .containsExactly(
+            new PartitionSpec("store-001", Map.of("region", "north", "business_unit", "grocery")),
+            new PartitionSpec(
+                "store-002", Map.of("region", "south", "business_unit", "convenience")));
     assertThat(plan.definition().retry().maxAttempts()).isEqualTo(4);
     assertThat(plan.definition().retry().initialBackoff()).isEqualTo(Duration.ofSeconds(2));
     assertThat(plan.definition().limits().maxInFlight()).isEqualTo(6);
-    assertThat(plan.definition().jobTemplate().path("code").asText()).isEqualTo(dir.resolve("src").toString());
+    assertThat(plan.definition().jobTemplate().path("code").asText())
+        .isEqualTo(dir.resolve("src").toString());
   }
 
   @Test
   void renderingSubstitutesPartitionPlaceholdersAndLeavesInputsAndOutputsForTheBackend() {
     Plan plan = PlanLoader.load(dir.resolve("plan.yml"));
     JobSpec spec = plan.template().render("weekly-demand-2026-W48", plan.partitions().get(1));
-    assertThat(spec.command()).isEqualTo("java Train.java --sales ${{inputs.sales}} --model ${{outputs.model}}"
-        + " --store store-002 --region south");
-    assertThat(spec.inputs().get("sales").path()).isEqualTo(dir.resolve("data/store-002.csv").toString());
+    assertThat(spec.command())
+        .isEqualTo(
+            "java Train.java --sales ${{inputs.sales}} --model ${{outputs.model}}"
+                + " --store store-002 --region south");
+    assertThat(spec.inputs().get("sales").path())
+        .isEqualTo(dir.resolve("data/store-002.csv").toString());
     assertThat(spec.inputs().get("epochs").value()).isEqualTo(3);
     assertThat(spec.environmentVariables()).containsEntry("RUN", "weekly-demand-2026-W48");
     assertThat(spec.displayName()).isEqualTo("weekly-demand-2026-W48-store-002");
@@ -113,12 +121,15 @@ class PlanLoaderTest {
   void anInvalidPartitionIdIsRefusedNamingFileFieldValueAndRule() throws IOException {
     write("stores.csv", "store_id,region,business_unit\nstore 1,north,grocery\n");
     PlanValidationException e = refused();
-    assertThat(e.violations()).singleElement().satisfies(v -> {
-      assertThat(v.file()).endsWith("plan.yml");
-      assertThat(v.field()).isEqualTo("partitions[0].id");
-      assertThat(v.value()).isEqualTo("store 1");
-      assertThat(v.rule()).contains("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
-    });
+    assertThat(e.violations())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.file()).endsWith("plan.yml");
+              assertThat(v.field()).isEqualTo("partitions[0].id");
+              assertThat(v.value()).isEqualTo("store 1");
+              assertThat(v.rule()).contains("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+            });
   }
 
   @Test
@@ -130,7 +141,8 @@ class PlanLoaderTest {
   @Test
   void aCsvRowWithTheWrongColumnCountIsRefusedWithItsRowNumber() throws IOException {
     write("stores.csv", CSV + "store-003,east\n");
-    assertThat(refused().violations()).singleElement()
+    assertThat(refused().violations())
+        .singleElement()
         .satisfies(v -> assertThat(v.field()).isEqualTo("row 4"));
   }
 
@@ -144,23 +156,36 @@ class PlanLoaderTest {
   @Test
   void aTagValueThatWouldReachTheShellUnsafelyIsRefused() throws IOException {
     write("stores.csv", "store_id,region,business_unit\nstore-001,north;rm -rf ~,grocery\n");
-    assertThat(refused().getMessage()).contains("north;rm -rf ~").contains(JobTemplate.SAFE_COMMAND_VALUE_RULE);
+    assertThat(refused().getMessage())
+        .contains("north;rm -rf ~")
+        .contains(JobTemplate.SAFE_COMMAND_VALUE_RULE);
   }
 
   @Test
   void unknownPlaceholdersAndUndeclaredInputsAreRefused() throws IOException {
-    write("job.yml", JOB.replace("--store ${{partition.id}}", "--store ${{partition.name}} --x ${{inputs.nope}}"));
+    write(
+        "job.yml",
+        JOB.replace(
+            "--store ${{partition.id}}", "--store ${{partition.name}} --x ${{inputs.nope}}"));
     PlanValidationException e = refused();
-    assertThat(e.getMessage()).contains("${{partition.name}}").contains("unknown placeholder")
-        .contains("${{inputs.nope}}").contains("does not declare");
+    assertThat(e.getMessage())
+        .contains("${{partition.name}}")
+        .contains("unknown placeholder")
+        .contains("${{inputs.nope}}")
+        .contains("does not declare");
   }
 
   @Test
   void badJobFieldsAreRefusedEachWithItsRule() throws IOException {
-    write("job.yml", JOB.replace("instance_count: 2", "instance_count: 0").replace("timeout: 120", "timeout: soon")
-        .replace("type: command", "type: sweep") + "name: fixed\n");
+    write(
+        "job.yml",
+        JOB.replace("instance_count: 2", "instance_count: 0")
+                .replace("timeout: 120", "timeout: soon")
+                .replace("type: command", "type: sweep")
+            + "name: fixed\n");
     PlanValidationException e = refused();
-    assertThat(e.violations()).extracting(PlanViolation::field)
+    assertThat(e.violations())
+        .extracting(PlanViolation::field)
         .contains("resources.instance_count", "limits.timeout", "type", "name");
   }
 
@@ -172,7 +197,9 @@ class PlanLoaderTest {
 
   @Test
   void badPlanKeysAndValuesAreAllReportedTogether() throws IOException {
-    write("plan.yml", """
+    write(
+        "plan.yml",
+        """
         name: "bad name!"
         job: missing.yml
         partitions:
@@ -185,8 +212,16 @@ class PlanLoaderTest {
         colour: blue
         """);
     PlanValidationException e = refused();
-    assertThat(e.violations()).extracting(PlanViolation::field).contains("name", "job", "retry.maxAttempts",
-        "retry.backoff.initial", "retry.backoff.jitter", "concurrency.maxInFlight", "colour");
+    assertThat(e.violations())
+        .extracting(PlanViolation::field)
+        .contains(
+            "name",
+            "job",
+            "retry.maxAttempts",
+            "retry.backoff.initial",
+            "retry.backoff.jitter",
+            "concurrency.maxInFlight",
+            "colour");
     assertThat(e.getMessage()).contains("'bad name!'").contains("PT30S");
   }
 
@@ -198,7 +233,11 @@ class PlanLoaderTest {
 
   @Test
   void inlinePartitionsWithTagsWork() throws IOException {
-    write("plan.yml", PLAN.replace("file: stores.csv", "inline:\n    - {id: s1, tags: {region: north}}\n    - {id: s2, tags: {region: west}}"));
+    write(
+        "plan.yml",
+        PLAN.replace(
+            "file: stores.csv",
+            "inline:\n    - {id: s1, tags: {region: north}}\n    - {id: s2, tags: {region: west}}"));
     Plan plan = PlanLoader.load(dir.resolve("plan.yml"));
     assertThat(plan.partitions()).extracting(PartitionSpec::id).containsExactly("s1", "s2");
   }
@@ -206,13 +245,17 @@ class PlanLoaderTest {
   @Test
   void unreadableYamlIsRefusedNotThrownAsAParserError() throws IOException {
     write("plan.yml", "name: [unclosed\n");
-    assertThat(refused().violations()).singleElement().satisfies(v -> assertThat(v.field()).isEqualTo("(file)"));
+    assertThat(refused().violations())
+        .singleElement()
+        .satisfies(v -> assertThat(v.field()).isEqualTo("(file)"));
   }
 
   @Test
   void placeholdersSubstituteOnlyWhatTheResolverKnows() {
-    String out = Placeholders.substitute("a ${{partition.id}} b ${{ run.id }} c ${{inputs.x}}",
-        Placeholders.partitionResolver("R", "P", Map.of()));
+    String out =
+        Placeholders.substitute(
+            "a ${{partition.id}} b ${{ run.id }} c ${{inputs.x}}",
+            Placeholders.partitionResolver("R", "P", Map.of()));
     assertThat(out).isEqualTo("a P b R c ${{inputs.x}}");
     assertThat(Placeholders.expressions("${{partition.tags.region}}/${{outputs.m}}"))
         .containsExactly("partition.tags.region", "outputs.m");

@@ -17,50 +17,77 @@ class ScheduleSectionTest {
 
   private Path plan(String schedule) throws IOException {
     Files.writeString(dir.resolve("job.yml"), "command: echo ${{partition.id}}\n");
-    Files.writeString(dir.resolve("plan.yml"), """
+    Files.writeString(
+        dir.resolve("plan.yml"),
+        """
         name: weekly-demand
         job: job.yml
         partitions:
           inline: [store-001, store-002]
-        """ + schedule);
+        """
+            + schedule);
     return dir.resolve("plan.yml");
   }
 
   @Test
   void aScheduleSectionIsReadWithItsDefaults() throws IOException {
-    Plan p = PlanLoader.load(plan("""
+    Plan p =
+        PlanLoader.load(
+            plan(
+                """
         schedule:
           cron: "0 6 * * MON"
           timeZone: Europe/Amsterdam
         """));
-    assertThat(p.schedule()).isEqualTo(new ScheduleSpec("0 6 * * MON", "Europe/Amsterdam",
-        ScheduleSpec.ConcurrencyPolicy.FORBID, Duration.ofHours(1), "{plan}-{weekYear}-W{week}"));
+    assertThat(p.schedule())
+        .isEqualTo(
+            new ScheduleSpec(
+                "0 6 * * MON",
+                "Europe/Amsterdam",
+                ScheduleSpec.ConcurrencyPolicy.FORBID,
+                Duration.ofHours(1),
+                "{plan}-{weekYear}-W{week}"));
     assertThat(PlanLoader.load(plan("")).schedule()).isNull();
   }
 
   @Test
   void everyBrokenScheduleRuleIsReportedWithItsField() throws IOException {
-    assertThatThrownBy(() -> PlanLoader.load(plan("""
+    assertThatThrownBy(
+            () ->
+                PlanLoader.load(
+                    plan(
+                        """
         schedule:
           cron: "0 6 * * MON"
           timeZone: Europe/Amsterdam
           concurrencyPolicy: Sometimes
           startingDeadline: 1h
           every: week
-        """))).isInstanceOf(PlanValidationException.class)
-        .hasMessageContaining("schedule.concurrencyPolicy").hasMessageContaining("schedule.startingDeadline")
+        """)))
+        .isInstanceOf(PlanValidationException.class)
+        .hasMessageContaining("schedule.concurrencyPolicy")
+        .hasMessageContaining("schedule.startingDeadline")
         .hasMessageContaining("schedule.every");
   }
 
   @Test
   void aRunIdPatternThatNamesTwoFireTimesAlikeIsRefused() throws IOException {
-    assertThatThrownBy(() -> PlanLoader.load(plan("""
+    assertThatThrownBy(
+            () ->
+                PlanLoader.load(
+                    plan(
+                        """
         schedule:
           cron: "0 6 * * *"
           timeZone: Europe/Amsterdam
-        """))).isInstanceOf(PlanValidationException.class)
-        .hasMessageContaining("schedule.runId").hasMessageContaining("gives the same run id 'weekly-demand-2026-W01'");
-    Plan daily = PlanLoader.load(plan("""
+        """)))
+        .isInstanceOf(PlanValidationException.class)
+        .hasMessageContaining("schedule.runId")
+        .hasMessageContaining("gives the same run id 'weekly-demand-2026-W01'");
+    Plan daily =
+        PlanLoader.load(
+            plan(
+                """
         schedule:
           cron: "0 6 * * *"
           timeZone: Europe/Amsterdam
@@ -68,6 +95,7 @@ class ScheduleSectionTest {
           startingDeadline: PT10M
           runId: "{plan}-{year}-{month}-{day}"
         """));
-    assertThat(daily.schedule().concurrencyPolicy()).isEqualTo(ScheduleSpec.ConcurrencyPolicy.REPLACE);
+    assertThat(daily.schedule().concurrencyPolicy())
+        .isEqualTo(ScheduleSpec.ConcurrencyPolicy.REPLACE);
   }
 }

@@ -37,9 +37,26 @@ class JsonTest {
 
   @Test
   void statusEventRoundTrips() {
-    var e = new JobStatusEvent(Schema.VERSION, JobStatusEvent.Kind.STATUS, "r", "p", 1, "r-p-a1", "w1",
-        JobPhase.FAILED, "Failed", FailureClass.USER, "exit code 2", AT, AT, AT.plusSeconds(3), 2,
-        "/tmp/log", null, Map.of("mape", 0.1));
+    var e =
+        new JobStatusEvent(
+            Schema.VERSION,
+            JobStatusEvent.Kind.STATUS,
+            "r",
+            "p",
+            1,
+            "r-p-a1",
+            "w1",
+            JobPhase.FAILED,
+            "Failed",
+            FailureClass.USER,
+            "exit code 2",
+            AT,
+            AT,
+            AT.plusSeconds(3),
+            2,
+            "/tmp/log",
+            null,
+            Map.of("mape", 0.1));
     assertThat(Json.read(Json.toBytes(e), JobStatusEvent.class)).isEqualTo(e);
   }
 
@@ -51,62 +68,137 @@ class JsonTest {
 
   @Test
   void polymorphicCommandsAndEventsRoundTripWithTheirType() {
-    var def = new RunDefinition("plan", "/p/plan.yml", JsonNodeFactory.instance.objectNode().put("command", "echo"),
-        RetryPolicy.defaults(), new RunLimits(4));
-    RunCommand start = new RunCommand.StartRun(Schema.VERSION, "c1", "r", def,
-        List.of(new PartitionSpec("a", Map.of("region", "x"))), "me", AT);
+    var def =
+        new RunDefinition(
+            "plan",
+            "/p/plan.yml",
+            JsonNodeFactory.instance.objectNode().put("command", "echo"),
+            RetryPolicy.defaults(),
+            new RunLimits(4));
+    RunCommand start =
+        new RunCommand.StartRun(
+            Schema.VERSION,
+            "c1",
+            "r",
+            def,
+            List.of(new PartitionSpec("a", Map.of("region", "x"))),
+            "me",
+            AT);
     assertThat(Json.read(Json.toBytes(start), RunCommand.class)).isEqualTo(start);
     assertThat(Json.toString(start)).contains("\"type\":\"StartRun\"");
 
-    RunEvent t = new RunEvent.PartitionTransitioned(Schema.VERSION, "r", "a", PartitionState.RUNNING,
-        PartitionState.FAILED, 1, "exit 2", FailureClass.USER, "r-a-a1", null, null, "/log", null, AT);
+    RunEvent t =
+        new RunEvent.PartitionTransitioned(
+            Schema.VERSION,
+            "r",
+            "a",
+            PartitionState.RUNNING,
+            PartitionState.FAILED,
+            1,
+            "exit 2",
+            FailureClass.USER,
+            "r-a-a1",
+            null,
+            null,
+            "/log",
+            null,
+            AT);
     assertThat(Json.read(Json.toBytes(t), RunEvent.class)).isEqualTo(t);
 
-    var summary = new RunSummary("r", "plan", true, 2, Map.of(PartitionState.SUCCEEDED, 2), 3, 3, 1, 0, 0,
-        List.of(), Map.of("region", Map.of("x", Map.of("mape", new RunSummary.MetricStats(2, 0.1, 0.05, 0.15)))),
-        AT, AT.plusSeconds(9));
+    var summary =
+        new RunSummary(
+            "r",
+            "plan",
+            true,
+            2,
+            Map.of(PartitionState.SUCCEEDED, 2),
+            3,
+            3,
+            1,
+            0,
+            0,
+            List.of(),
+            Map.of(
+                "region",
+                Map.of("x", Map.of("mape", new RunSummary.MetricStats(2, 0.1, 0.05, 0.15)))),
+            AT,
+            AT.plusSeconds(9));
     RunEvent done = new RunEvent.RunCompleted(Schema.VERSION, "r", summary, AT);
     assertThat(Json.read(Json.toBytes(done), RunEvent.class)).isEqualTo(done);
   }
 
   @Test
   void unknownFieldsAreIgnoredSoOlderReadersSurviveNewerWriters() {
-    String json = Json.toString(PartitionScheduled.of("r", "p", Map.of(), 0, AT))
-        .replaceFirst("\\{", "{\"addedInVersion2\":{\"x\":1},");
-    assertThat(Json.read(json.getBytes(StandardCharsets.UTF_8), PartitionScheduled.class).partitionId()).isEqualTo("p");
+    String json =
+        Json.toString(PartitionScheduled.of("r", "p", Map.of(), 0, AT))
+            .replaceFirst("\\{", "{\"addedInVersion2\":{\"x\":1},");
+    assertThat(
+            Json.read(json.getBytes(StandardCharsets.UTF_8), PartitionScheduled.class)
+                .partitionId())
+        .isEqualTo("p");
   }
 
   @Test
   void aMissingSchemaVersionIsUnreadable() {
-    assertThatThrownBy(() -> Json.read("{\"runId\":\"r\"}".getBytes(StandardCharsets.UTF_8), PartitionScheduled.class))
+    assertThatThrownBy(
+            () ->
+                Json.read(
+                    "{\"runId\":\"r\"}".getBytes(StandardCharsets.UTF_8), PartitionScheduled.class))
         .isInstanceOf(UnreadableMessageException.class)
         .hasMessageContaining("schemaVersion");
   }
 
   @Test
   void aNewerSchemaVersionIsRefusedWithAnUpgradeHint() {
-    assertThatThrownBy(() -> Json.read("{\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8), WorkItem.class))
+    assertThatThrownBy(
+            () ->
+                Json.read(
+                    "{\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8), WorkItem.class))
         .isInstanceOf(UnreadableMessageException.class)
-        .hasMessageContaining("99").hasMessageContaining("upgrade");
+        .hasMessageContaining("99")
+        .hasMessageContaining("upgrade");
   }
 
   @Test
   void garbageIsUnreadableNotACrash() {
-    for (String bad : new String[] {"not json", "[1,2]", "{\"schemaVersion\":1,\"attempt\":\"two\"}", ""}) {
+    for (String bad :
+        new String[] {"not json", "[1,2]", "{\"schemaVersion\":1,\"attempt\":\"two\"}", ""}) {
       assertThatThrownBy(() -> Json.read(bad.getBytes(StandardCharsets.UTF_8), WorkItem.class))
-          .as(bad).isInstanceOf(UnreadableMessageException.class);
+          .as(bad)
+          .isInstanceOf(UnreadableMessageException.class);
     }
-    assertThatThrownBy(() -> Json.read(null, WorkItem.class)).isInstanceOf(UnreadableMessageException.class);
+    assertThatThrownBy(() -> Json.read(null, WorkItem.class))
+        .isInstanceOf(UnreadableMessageException.class);
   }
 
   @Test
   void aWorkItemWhoseJobNameIsNotTheDeterministicOneIsRefused() {
     WorkItem item = aWorkItem().build();
-    WorkItem forged = new WorkItem(item.schemaVersion(), item.kind(), item.runId(), item.partitionId(),
-        item.attempt(), "something-else", item.job(), item.partitionTags(), item.issuedAt());
-    assertThatThrownBy(forged::validate).hasMessageContaining("jobName").hasMessageContaining("something-else");
-    WorkItem badPartition = new WorkItem(item.schemaVersion(), item.kind(), item.runId(), "a;rm -rf /",
-        item.attempt(), item.jobName(), item.job(), item.partitionTags(), item.issuedAt());
+    WorkItem forged =
+        new WorkItem(
+            item.schemaVersion(),
+            item.kind(),
+            item.runId(),
+            item.partitionId(),
+            item.attempt(),
+            "something-else",
+            item.job(),
+            item.partitionTags(),
+            item.issuedAt());
+    assertThatThrownBy(forged::validate)
+        .hasMessageContaining("jobName")
+        .hasMessageContaining("something-else");
+    WorkItem badPartition =
+        new WorkItem(
+            item.schemaVersion(),
+            item.kind(),
+            item.runId(),
+            "a;rm -rf /",
+            item.attempt(),
+            item.jobName(),
+            item.job(),
+            item.partitionTags(),
+            item.issuedAt());
     assertThatThrownBy(badPartition::validate).hasMessageContaining("partition id");
   }
 }

@@ -66,14 +66,33 @@ public final class WorkItemBuilder {
   }
 
   public JobSpec spec() {
-    return new JobSpec(command, null, "azureml:partitrain-jdk17@latest", "azureml:cpu-cluster",
-        Map.of("epochs", JobSpec.JobInput.literal(3)), Map.of("model", new JobSpec.JobOutput("uri_folder", null, null)),
-        Map.of("MODE", "test"), new JobSpec.Resources(nodes, "Standard_DS3_v2"), new JobSpec.Limits(timeout),
-        Map.of("team", "forecasting"), "weekly-demand", runId + "-" + partitionId, null, Map.of());
+    return new JobSpec(
+        command,
+        null,
+        "azureml:partitrain-jdk17@latest",
+        "azureml:cpu-cluster",
+        Map.of("epochs", JobSpec.JobInput.literal(3)),
+        Map.of("model", new JobSpec.JobOutput("uri_folder", null, null)),
+        Map.of("MODE", "test"),
+        new JobSpec.Resources(nodes, "Standard_DS3_v2"),
+        new JobSpec.Limits(timeout),
+        Map.of("team", "forecasting"),
+        "weekly-demand",
+        runId + "-" + partitionId,
+        null,
+        Map.of());
   }
 
   public WorkItem build() {
-    return new WorkItem(Schema.VERSION, kind, runId, partitionId, attempt,
-        JobNames.of(runId, partitionId, attempt), spec(), tags, issuedAt);
+    return new WorkItem(
+        Schema.VERSION,
+        kind,
+        runId,
+        partitionId,
+        attempt,
+        JobNames.of(runId, partitionId, attempt),
+        spec(),
+        tags,
+        issuedAt);
   }
 }

@@ -5,9 +5,9 @@ import io.partitrain.shared.contracts.FailureClass;
 import java.time.Duration;
 
 /**
- * A backend call that failed. {@link #isRetriable()} tells the worker whether to try the same
- * call again (a 5xx, a timeout, a 429 after {@link #retryAfter()}) or to report the job as failed
- * with {@link #failureClass()}.
+ * A backend call that failed. {@link #isRetriable()} tells the worker whether to try the same call
+ * again (a 5xx, a timeout, a 429 after {@link #retryAfter()}) or to report the job as failed with
+ * {@link #failureClass()}.
  */
 public class BackendException extends PartitrainException {
 
@@ -15,8 +15,12 @@ public class BackendException extends PartitrainException {
   private final FailureClass failureClass;
   private final Duration retryAfter;
 
-  public BackendException(String message, boolean retriable, FailureClass failureClass,
-      Duration retryAfter, Throwable cause) {
+  public BackendException(
+      String message,
+      boolean retriable,
+      FailureClass failureClass,
+      Duration retryAfter,
+      Throwable cause) {
     super(message, cause);
     this.retriable = retriable;
     this.failureClass = failureClass;
@@ -34,7 +38,8 @@ public class BackendException extends PartitrainException {
   }
 
   /** The backend refused the job for good (a bad spec, a missing permission). */
-  public static BackendException rejected(String message, FailureClass failureClass, Throwable cause) {
+  public static BackendException rejected(
+      String message, FailureClass failureClass, Throwable cause) {
     return new BackendException(message, false, failureClass, null, cause);
   }
 

@@ -11,9 +11,9 @@ import java.util.Optional;
  * {@link #observe} until the job is terminal, and {@link #cancel} when asked.
  *
  * <p>Implementations must make {@link #submit} idempotent by job name: a second call with the same
- * name, from this worker or another, finds the job and never starts a second one. That is what
- * lets Kafka redeliver a work item safely (DESIGN.md, invariant 2). The same contract test suite
- * runs against every implementation.
+ * name, from this worker or another, finds the job and never starts a second one. That is what lets
+ * Kafka redeliver a work item safely (DESIGN.md, invariant 2). The same contract test suite runs
+ * against every implementation.
  */
 public interface JobBackend extends AutoCloseable {
 
@@ -38,8 +38,8 @@ public interface JobBackend extends AutoCloseable {
   Optional<JobObservation> observe(JobRef job);
 
   /**
-   * The status of several jobs at once. Backends that can list (Azure ML lists a run's jobs by
-   * tag) override this to make one call instead of one per job.
+   * The status of several jobs at once. Backends that can list (Azure ML lists a run's jobs by tag)
+   * override this to make one call instead of one per job.
    *
    * @return one entry per job the backend knows; missing jobs are left out
    */

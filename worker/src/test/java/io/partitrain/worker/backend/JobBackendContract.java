@@ -67,11 +67,15 @@ public abstract class JobBackendContract {
 
   protected JobObservation awaitTerminal(JobRef ref) {
     JobObservation[] last = new JobObservation[1];
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
-      letTimePass();
-      last[0] = backend.observe(ref).orElseThrow();
-      return last[0].isTerminal();
-    });
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              letTimePass();
+              last[0] = backend.observe(ref).orElseThrow();
+              return last[0].isTerminal();
+            });
     return last[0];
   }
 
@@ -94,10 +98,11 @@ public abstract class JobBackendContract {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<SubmitResult>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        Callable<SubmitResult> c = () -> {
-          go.await();
-          return backend.submit(longRunning(ref));
-        };
+        Callable<SubmitResult> c =
+            () -> {
+              go.await();
+              return backend.submit(longRunning(ref));
+            };
         results.add(pool.submit(c));
       }
       go.countDown();

@@ -16,24 +16,31 @@ class SimulatedBackendContractTest extends JobBackendContract {
 
   @Override
   protected JobBackend createBackend() {
-    simulated = new SimulatedBackend(clock, new SimulationProfile(Duration.ofSeconds(5), Duration.ofMinutes(1),
-        Duration.ofMinutes(2), 0, 0, 1));
+    simulated =
+        new SimulatedBackend(
+            clock,
+            new SimulationProfile(
+                Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(2), 0, 0, 1));
     return simulated;
   }
 
   private static JobRequest request(JobRef ref) {
     // Jobs of this profile run 1-2 minutes; a 10-minute limit lets them end on their own.
-    return new JobRequest(ref, WorkItemBuilder.aWorkItem().timeout(Duration.ofMinutes(10)).spec(), Map.of());
+    return new JobRequest(
+        ref, WorkItemBuilder.aWorkItem().timeout(Duration.ofMinutes(10)).spec(), Map.of());
   }
 
   @org.junit.jupiter.api.Test
   void aJobLongerThanItsTimeoutIsKilledAtItAsATimeoutAndBilledNoLonger() {
     createBackend();
     JobRef ref = new JobRef("r", "p-timeout", 1, "r-p-timeout-a1");
-    simulated.submit(new JobRequest(ref, WorkItemBuilder.aWorkItem().timeout(Duration.ofSeconds(20)).spec(), Map.of()));
+    simulated.submit(
+        new JobRequest(
+            ref, WorkItemBuilder.aWorkItem().timeout(Duration.ofSeconds(20)).spec(), Map.of()));
     clock.advance(Duration.ofMinutes(3));
     var end = simulated.observe(ref).orElseThrow();
-    org.assertj.core.api.Assertions.assertThat(end.phase()).isEqualTo(io.partitrain.shared.contracts.JobPhase.FAILED);
+    org.assertj.core.api.Assertions.assertThat(end.phase())
+        .isEqualTo(io.partitrain.shared.contracts.JobPhase.FAILED);
     org.assertj.core.api.Assertions.assertThat(end.failureClass())
         .isEqualTo(io.partitrain.shared.contracts.FailureClass.TIMEOUT);
     org.assertj.core.api.Assertions.assertThat(Duration.between(end.startedAt(), end.finishedAt()))

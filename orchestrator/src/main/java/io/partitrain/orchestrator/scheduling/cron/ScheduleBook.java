@@ -5,9 +5,9 @@ import io.partitrain.orchestrator.tracking.RunState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunEvent.ScheduleSkipped.Reason;
-import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.ScheduleSpec;
 import io.partitrain.shared.contracts.ScheduleSpec.ConcurrencyPolicy;
+import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.schedule.CronSchedule;
 import io.partitrain.shared.schedule.FireTime;
@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * starting deadline, paused, an earlier run active under Forbid). A fired time starts its run
  * through the same {@link RunCommand.StartRun} path as an operator, with the deterministic run id
  * of {@link CronSchedule#runId}, in the same transaction as the decision. The biggest advantage: a
- * trigger repeated by any means (a replay gap, a second instance, an operator who used the same
- * id) meets an existing run id and is refused, so a fire time starts at most one run. The biggest
+ * trigger repeated by any means (a replay gap, a second instance, an operator who used the same id)
+ * meets an existing run id and is refused, so a fire time starts at most one run. The biggest
  * limitation: fire times are checked once per tracker round, so a run starts up to one tick
  * interval after its time.
  */
@@ -41,7 +41,9 @@ public final class ScheduleBook {
 
   private static final Logger log = LoggerFactory.getLogger(ScheduleBook.class);
 
-  /** Decisions per schedule per round, so that a long outage of a fast cron cannot stall a round. */
+  /**
+   * Decisions per schedule per round, so that a long outage of a fast cron cannot stall a round.
+   */
   static final int MAX_DECISIONS_PER_ROUND = 100;
 
   private final Topics topics;
@@ -59,12 +61,26 @@ public final class ScheduleBook {
   }
 
   /** A schedule as the book knows it. */
-  public record View(String planName, ScheduleSpec spec, boolean paused, Instant decidedUpTo,
-      String lastRunId, Optional<FireTime> next) {}
+  public record View(
+      String planName,
+      ScheduleSpec spec,
+      boolean paused,
+      Instant decidedUpTo,
+      String lastRunId,
+      Optional<FireTime> next) {}
 
   public List<View> views() {
-    return byPlan.values().stream().map(e -> new View(e.applied.planName(), e.applied.schedule(), e.paused,
-        e.cursor, e.lastRunId, e.cron.nextAfter(e.cursor))).toList();
+    return byPlan.values().stream()
+        .map(
+            e ->
+                new View(
+                    e.applied.planName(),
+                    e.applied.schedule(),
+                    e.paused,
+                    e.cursor,
+                    e.lastRunId,
+                    e.cron.nextAfter(e.cursor)))
+        .toList();
   }
 
   /** Applies an event read back from the runs topic; events of other kinds are ignored. */
@@ -80,7 +96,8 @@ public final class ScheduleBook {
       if (e.cursor == null) {
         e.cursor = a.at();
       }
-    } else if (event instanceof RunEvent.SchedulePauseChanged p && byPlan.containsKey(p.planName())) {
+    } else if (event instanceof RunEvent.SchedulePauseChanged p
+        && byPlan.containsKey(p.planName())) {
       byPlan.get(p.planName()).paused = p.paused();
     } else if (event instanceof RunEvent.ScheduleFired f && byPlan.containsKey(f.planName())) {
       Entry e = byPlan.get(f.planName());
@@ -111,7 +128,8 @@ public final class ScheduleBook {
 
   /** Whether this book handles the command (schedule commands). */
   public static boolean handles(RunCommand command) {
-    return command instanceof RunCommand.ApplySchedule || command instanceof RunCommand.SetSchedulePaused;
+    return command instanceof RunCommand.ApplySchedule
+        || command instanceof RunCommand.SetSchedulePaused;
   }
 
   public void onCommand(RunCommand command, Instant now, Outbox out) {
@@ -119,12 +137,32 @@ public final class ScheduleBook {
       onApply(a, now, out);
     } else if (command instanceof RunCommand.SetSchedulePaused p) {
       if (!byPlan.containsKey(p.planName())) {
-        reject(p, "no schedule for plan " + p.planName() + "; apply one with `partitrain schedule apply --plan FILE`", now, out);
+        reject(
+            p,
+            "no schedule for plan "
+                + p.planName()
+                + "; apply one with `partitrain schedule apply --plan FILE`",
+            now,
+            out);
         return;
       }
-      emit(new RunEvent.SchedulePauseChanged(Schema.VERSION, ScheduleSpec.key(p.planName()), p.planName(),
-          p.paused(), p.commandId(), p.requestedBy(), p.reason(), now), out);
-      log.info("[schedule={}] {} by {}: {}", p.planName(), p.paused() ? "paused" : "resumed", p.requestedBy(), p.reason());
+      emit(
+          new RunEvent.SchedulePauseChanged(
+              Schema.VERSION,
+              ScheduleSpec.key(p.planName()),
+              p.planName(),
+              p.paused(),
+              p.commandId(),
+              p.requestedBy(),
+              p.reason(),
+              now),
+          out);
+      log.info(
+          "[schedule={}] {} by {}: {}",
+          p.planName(),
+          p.paused() ? "paused" : "resumed",
+          p.requestedBy(),
+          p.reason());
     }
   }
 
@@ -146,16 +184,34 @@ public final class ScheduleBook {
       reject(a, problem, now, out);
       return;
     }
-    emit(new RunEvent.ScheduleApplied(Schema.VERSION, ScheduleSpec.key(plan), plan, a.schedule(),
-        a.definition(), a.partitions(), a.commandId(), a.requestedBy(), now), out);
-    log.info("[schedule={}] applied by {}: cron '{}' in {}, {}", plan, a.requestedBy(), a.schedule().cron(),
-        a.schedule().timeZone(), a.schedule().concurrencyPolicy());
+    emit(
+        new RunEvent.ScheduleApplied(
+            Schema.VERSION,
+            ScheduleSpec.key(plan),
+            plan,
+            a.schedule(),
+            a.definition(),
+            a.partitions(),
+            a.commandId(),
+            a.requestedBy(),
+            now),
+        out);
+    log.info(
+        "[schedule={}] applied by {}: cron '{}' in {}, {}",
+        plan,
+        a.requestedBy(),
+        a.schedule().cron(),
+        a.schedule().timeZone(),
+        a.schedule().concurrencyPolicy());
   }
 
   private void reject(RunCommand c, String reason, Instant now, Outbox out) {
-    log.warn("[schedule {}] command {} rejected: {}", c.runId(), c.getClass().getSimpleName(), reason);
-    out.send(topics.runs(), c.runId(), new RunEvent.CommandRejected(Schema.VERSION, c.runId(), c.commandId(),
-        reason, now));
+    log.warn(
+        "[schedule {}] command {} rejected: {}", c.runId(), c.getClass().getSimpleName(), reason);
+    out.send(
+        topics.runs(),
+        c.runId(),
+        new RunEvent.CommandRejected(Schema.VERSION, c.runId(), c.commandId(), reason, now));
   }
 
   /** Decides every fire time that is due at {@code now} and not decided yet. */
@@ -177,47 +233,101 @@ public final class ScheduleBook {
     String runId = e.cron.runId(plan, fire);
     Duration late = Duration.between(fire.at(), now);
     if (late.compareTo(spec.startingDeadline()) > 0) {
-      skip(e, runId, fire, Reason.MISSED_DEADLINE, "found " + late.toSeconds() + "s after its time; startingDeadline is "
-          + spec.startingDeadline(), now, out);
+      skip(
+          e,
+          runId,
+          fire,
+          Reason.MISSED_DEADLINE,
+          "found "
+              + late.toSeconds()
+              + "s after its time; startingDeadline is "
+              + spec.startingDeadline(),
+          now,
+          out);
       return;
     }
     if (e.paused) {
       skip(e, runId, fire, Reason.PAUSED, "the schedule is paused", now, out);
       return;
     }
-    List<String> active = runs.runs().stream()
-        .filter(r -> plan.equals(r.definition().planName()) && !r.isComplete() && !r.runId().equals(runId))
-        .map(RunState::runId).sorted().toList();
+    List<String> active =
+        runs.runs().stream()
+            .filter(
+                r ->
+                    plan.equals(r.definition().planName())
+                        && !r.isComplete()
+                        && !r.runId().equals(runId))
+            .map(RunState::runId)
+            .sorted()
+            .toList();
     if (!active.isEmpty() && spec.concurrencyPolicy() == ConcurrencyPolicy.FORBID) {
-      skip(e, runId, fire, Reason.PREVIOUS_RUN_ACTIVE, "concurrencyPolicy Forbid and run(s) " + active
-          + " still active", now, out);
+      skip(
+          e,
+          runId,
+          fire,
+          Reason.PREVIOUS_RUN_ACTIVE,
+          "concurrencyPolicy Forbid and run(s) " + active + " still active",
+          now,
+          out);
       return;
     }
     String by = "schedule:" + plan;
     if (spec.concurrencyPolicy() == ConcurrencyPolicy.REPLACE) {
       for (String old : active) {
-        runs.command(new RunCommand.CancelRun(Schema.VERSION, by + ":cancel:" + old + ":" + fire.at(), old, by,
-            "replaced by scheduled run " + runId + " (concurrencyPolicy Replace)", now), out);
+        runs.command(
+            new RunCommand.CancelRun(
+                Schema.VERSION,
+                by + ":cancel:" + old + ":" + fire.at(),
+                old,
+                by,
+                "replaced by scheduled run " + runId + " (concurrencyPolicy Replace)",
+                now),
+            out);
       }
     }
     emit(new RunEvent.ScheduleFired(Schema.VERSION, runId, plan, fire.at(), now), out);
-    log.info("[schedule={} run={}] fired for {} ({} in {})", plan, runId, fire.at(), fire.nominal(), spec.timeZone());
-    runs.command(new RunCommand.StartRun(Schema.VERSION, by + ":" + fire.at(), runId, e.applied.definition(),
-        e.applied.partitions(), by, now), out);
+    log.info(
+        "[schedule={} run={}] fired for {} ({} in {})",
+        plan,
+        runId,
+        fire.at(),
+        fire.nominal(),
+        spec.timeZone());
+    runs.command(
+        new RunCommand.StartRun(
+            Schema.VERSION,
+            by + ":" + fire.at(),
+            runId,
+            e.applied.definition(),
+            e.applied.partitions(),
+            by,
+            now),
+        out);
   }
 
-  private void skip(Entry e, String runId, FireTime fire, Reason reason, String detail, Instant now, Outbox out) {
+  private void skip(
+      Entry e, String runId, FireTime fire, Reason reason, String detail, Instant now, Outbox out) {
     String plan = e.applied.planName();
-    emit(new RunEvent.ScheduleSkipped(Schema.VERSION, runId, plan, fire.at(), reason, detail, now), out);
-    log.warn("[schedule={} run={}] fire time {} skipped ({}): {}", plan, runId, fire.at(), reason, detail);
+    emit(
+        new RunEvent.ScheduleSkipped(Schema.VERSION, runId, plan, fire.at(), reason, detail, now),
+        out);
+    log.warn(
+        "[schedule={} run={}] fire time {} skipped ({}): {}",
+        plan,
+        runId,
+        fire.at(),
+        reason,
+        detail);
   }
 
   private static final class Entry {
     RunEvent.ScheduleApplied applied;
     CronSchedule cron;
     boolean paused;
+
     /** The latest fire time decided (or the time the schedule was first applied). */
     Instant cursor;
+
     String lastRunId;
 
     void advance(Instant decided) {
@@ -226,5 +336,4 @@ public final class ScheduleBook {
       }
     }
   }
-
 }

@@ -54,8 +54,16 @@ public final class ArmPaths {
 
   /** The newest version first, one item: how {@code @latest} is resolved. */
   public String latestVersionUrl(AssetResolver.AssetKind kind, String name) {
-    return base + "/" + kind.collection() + "/" + name + "/versions?" + apiVersion
-        + "&$orderBy=" + encode("createdtime desc") + "&$top=1";
+    return base
+        + "/"
+        + kind.collection()
+        + "/"
+        + name
+        + "/versions?"
+        + apiVersion
+        + "&$orderBy="
+        + encode("createdtime desc")
+        + "&$top=1";
   }
 
   /** Studio's page for a job, when ARM's answer does not carry {@code services.Studio}. */

@@ -1,8 +1,8 @@
 package io.partitrain.worker.backend.azureml;
 
 /**
- * Finds the newest version of a workspace asset, for {@code azureml:NAME@latest} references.
- * The backend's implementation asks ARM once per run and asset and remembers the answer, so all
+ * Finds the newest version of a workspace asset, for {@code azureml:NAME@latest} references. The
+ * backend's implementation asks ARM once per run and asset and remembers the answer, so all
  * partitions of a run use the same version even if someone registers a newer one mid-run.
  */
 public interface AssetResolver {

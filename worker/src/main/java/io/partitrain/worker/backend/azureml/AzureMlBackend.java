@@ -11,9 +11,9 @@ import com.azure.core.http.policy.UserAgentPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,14 +47,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production backend: each partition attempt is an Azure Machine Learning command job,
- * created, watched and canceled through the Azure Resource Manager REST API (api-version in
- * {@link AzureMlConfig}), with azure-core's HttpPipeline and an azure-identity credential.
+ * The production backend: each partition attempt is an Azure Machine Learning command job, created,
+ * watched and canceled through the Azure Resource Manager REST API (api-version in {@link
+ * AzureMlConfig}), with azure-core's HttpPipeline and an azure-identity credential.
  *
  * <ul>
  *   <li><b>submit</b> is get-or-create by the deterministic name: GET, PUT on 404; a 409 or an
@@ -63,15 +62,15 @@ import org.slf4j.LoggerFactory;
  *       the GET finds the job ARM did create.
  *   <li><b>observeAll</b> lists a run's jobs by tag (one paged list per run per poll, following
  *       {@code nextLink}) instead of one GET per job; jobs the list misses get a GET.
- *   <li><b>cancel</b> is ARM's long-running POST (202 + Location); {@link #cancelAndWait} polls
- *       the Location honoring Retry-After.
+ *   <li><b>cancel</b> is ARM's long-running POST (202 + Location); {@link #cancelAndWait} polls the
+ *       Location honoring Retry-After.
  * </ul>
  *
- * <p>Biggest advantage: everything ARM rate-limits goes through one token bucket per ARM bucket
- * and one circuit breaker, and the breaker state is visible ({@link #acceptingWork()}), so a
- * worker stops taking partitions while ARM is down instead of burning their attempts. Biggest
- * limitation: "canceled by us" and the status history live in this process; a job adopted after a
- * restart, or canceled by another replica, is classified from what this process saw.
+ * <p>Biggest advantage: everything ARM rate-limits goes through one token bucket per ARM bucket and
+ * one circuit breaker, and the breaker state is visible ({@link #acceptingWork()}), so a worker
+ * stops taking partitions while ARM is down instead of burning their attempts. Biggest limitation:
+ * "canceled by us" and the status history live in this process; a job adopted after a restart, or
+ * canceled by another replica, is classified from what this process saw.
  */
 public final class AzureMlBackend implements JobBackend {
 
@@ -100,22 +99,40 @@ public final class AzureMlBackend implements JobBackend {
     this.transport = new ArmTransport(pipeline, config, b.meters, b.nanoTime);
     this.translator = new JobBodyTranslator(paths, new ArmAssetResolver(transport, paths));
     this.renderer = new AzureMlRequestRenderer(config);
-    this.getOrCreateRetry = Retry.of("azureml-get-or-create", RetryConfig.custom()
-        .maxAttempts(config.transientMaxAttempts())
-        .retryOnException(e -> e instanceof ArmCallException a && a.kind() == ArmCallException.Kind.TRANSIENT)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-            config.transientInitialBackoff(), 2.0, 0.5, config.transientMaxBackoff()))
-        .build());
-    this.prober = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "azureml-breaker-probe");
-      t.setDaemon(true);
-      return t;
-    });
-    this.created = Counter.builder("partitrain.azureml.submissions").tag("result", "created")
-        .description("Jobs created by submit").register(b.meters);
-    this.adopted = Counter.builder("partitrain.azureml.submissions").tag("result", "adopted")
-        .description("Jobs submit found existing and adopted").register(b.meters);
-    transport.breaker().getEventPublisher().onStateTransition(e -> onBreakerTransition(e.getStateTransition()));
+    this.getOrCreateRetry =
+        Retry.of(
+            "azureml-get-or-create",
+            RetryConfig.custom()
+                .maxAttempts(config.transientMaxAttempts())
+                .retryOnException(
+                    e ->
+                        e instanceof ArmCallException a
+                            && a.kind() == ArmCallException.Kind.TRANSIENT)
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        config.transientInitialBackoff(), 2.0, 0.5, config.transientMaxBackoff()))
+                .build());
+    this.prober =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "azureml-breaker-probe");
+              t.setDaemon(true);
+              return t;
+            });
+    this.created =
+        Counter.builder("partitrain.azureml.submissions")
+            .tag("result", "created")
+            .description("Jobs created by submit")
+            .register(b.meters);
+    this.adopted =
+        Counter.builder("partitrain.azureml.submissions")
+            .tag("result", "adopted")
+            .description("Jobs submit found existing and adopted")
+            .register(b.meters);
+    transport
+        .breaker()
+        .getEventPublisher()
+        .onStateTransition(e -> onBreakerTransition(e.getStateTransition()));
   }
 
   /** A builder for the backend of one workspace. */
@@ -138,9 +155,14 @@ public final class AzureMlBackend implements JobBackend {
   public SubmitResult submit(JobRequest request) {
     JobRef ref = request.ref();
     try {
-      SubmitResult result = Retry.decorateSupplier(getOrCreateRetry, () -> getOrCreateOnce(request)).get();
+      SubmitResult result =
+          Retry.decorateSupplier(getOrCreateRetry, () -> getOrCreateOnce(request)).get();
       (result.created() ? created : adopted).increment();
-      LOG.info("{} job {} {} ({})", ref, ref.jobName(), result.created() ? "created" : "adopted",
+      LOG.info(
+          "{} job {} {} ({})",
+          ref,
+          ref.jobName(),
+          result.created() ? "created" : "adopted",
           result.observation().backendStatus());
       return result;
     } catch (AzureMlTranslationException e) {
@@ -170,7 +192,10 @@ public final class AzureMlBackend implements JobBackend {
       job.canceledByUs = false;
       return new SubmitResult(observation(job, answer.body()), answer.status() == 201);
     }
-    if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 401 && answer.status() != 403) {
+    if (answer.status() >= 400
+        && answer.status() < 500
+        && answer.status() != 401
+        && answer.status() != 403) {
       // 409, or a 400 for a name taken meanwhile (a concurrent submit by another worker): the job
       // that exists now is adopted if it is ours, never created a second time.
       ArmResponse again = transport.execute(get(ref.jobName()));
@@ -184,10 +209,25 @@ public final class AzureMlBackend implements JobBackend {
   private JobObservation adopt(JobRef ref, JsonNode job) {
     Map<String, String> tags = tags(job);
     if (!JobTags.belongTo(tags, ref)) {
-      throw new ArmCallException(ArmCallException.Kind.REFUSED, 409, "a job named " + ref.jobName()
-          + " exists in workspace " + config.workspace() + " but is not tagged as this run, partition"
-          + " and attempt (its tags: " + JobTags.RUN + "=" + tags.get(JobTags.RUN) + ", "
-          + JobTags.PARTITION + "=" + tags.get(JobTags.PARTITION) + "); refusing to adopt it", null, null);
+      throw new ArmCallException(
+          ArmCallException.Kind.REFUSED,
+          409,
+          "a job named "
+              + ref.jobName()
+              + " exists in workspace "
+              + config.workspace()
+              + " but is not tagged as this run, partition"
+              + " and attempt (its tags: "
+              + JobTags.RUN
+              + "="
+              + tags.get(JobTags.RUN)
+              + ", "
+              + JobTags.PARTITION
+              + "="
+              + tags.get(JobTags.PARTITION)
+              + "); refusing to adopt it",
+          null,
+          null);
     }
     return observation(track(ref), job);
   }
@@ -237,7 +277,9 @@ public final class AzureMlBackend implements JobBackend {
       try {
         listed = listRun(run.getKey());
       } catch (RuntimeException e) {
-        LOG.warn("[run={}] listing jobs failed ({}); falling back to one GET per job", run.getKey(),
+        LOG.warn(
+            "[run={}] listing jobs failed ({}); falling back to one GET per job",
+            run.getKey(),
             e.getMessage());
         listed = Map.of();
       }
@@ -261,9 +303,17 @@ public final class AzureMlBackend implements JobBackend {
     while (url != null) {
       ArmResponse page = transport.execute(new ArmRequest("job.list", "GET", url, null));
       if (page.status() != 200) {
-        throw new ArmCallException(ArmCallException.Kind.REFUSED, page.status(),
-            "[run=" + runId + "] listing jobs answered " + page.status() + " " + ArmTransport.armError(page.body()),
-            null, null);
+        throw new ArmCallException(
+            ArmCallException.Kind.REFUSED,
+            page.status(),
+            "[run="
+                + runId
+                + "] listing jobs answered "
+                + page.status()
+                + " "
+                + ArmTransport.armError(page.body()),
+            null,
+            null);
       }
       for (JsonNode job : page.body().path("value")) {
         if (runId.equals(tags(job).get(JobTags.RUN))) {
@@ -273,8 +323,12 @@ public final class AzureMlBackend implements JobBackend {
       JsonNode next = page.body().get("nextLink");
       url = next == null || next.isNull() || next.asText().isBlank() ? null : next.asText();
       if (++pages > 10_000) {
-        throw new ArmCallException(ArmCallException.Kind.REFUSED, 0,
-            "[run=" + runId + "] listing jobs did not end after 10000 pages", null, null);
+        throw new ArmCallException(
+            ArmCallException.Kind.REFUSED,
+            0,
+            "[run=" + runId + "] listing jobs did not end after 10000 pages",
+            null,
+            null);
       }
     }
     return byName;
@@ -296,14 +350,17 @@ public final class AzureMlBackend implements JobBackend {
     Instant deadline = clock.instant().plus(maxWait);
     try {
       while (clock.instant().isBefore(deadline)) {
-        ArmResponse poll = transport.execute(new ArmRequest("job.cancel.poll", "GET", location, null));
+        ArmResponse poll =
+            transport.execute(new ArmRequest("job.cancel.poll", "GET", location, null));
         if (poll.status() != 202) {
           return;
         }
         Duration wait = retryAfterOf(poll);
-        LockSupport.parkNanos(Math.min(wait.toNanos(), Duration.between(clock.instant(), deadline).toNanos()));
+        LockSupport.parkNanos(
+            Math.min(wait.toNanos(), Duration.between(clock.instant(), deadline).toNanos()));
       }
-      throw BackendException.retriable(job + " cancel of " + job.jobName() + " did not finish within " + maxWait, null);
+      throw BackendException.retriable(
+          job + " cancel of " + job.jobName() + " did not finish within " + maxWait, null);
     } catch (BackendException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -325,7 +382,9 @@ public final class AzureMlBackend implements JobBackend {
       throw toBackendException(new JobRef(runId, "*", 1, "*"), "cancel run", e);
     }
     for (Map.Entry<String, JsonNode> e : jobs.entrySet()) {
-      if (AzureMlStatus.parse(e.getValue().at("/properties/status").asText(null)).phase().isTerminal()) {
+      if (AzureMlStatus.parse(e.getValue().at("/properties/status").asText(null))
+          .phase()
+          .isTerminal()) {
         continue;
       }
       Map<String, String> tags = tags(e.getValue());
@@ -341,7 +400,9 @@ public final class AzureMlBackend implements JobBackend {
     Tracked t = track(job);
     t.canceledByUs = true;
     try {
-      ArmResponse r = transport.execute(new ArmRequest("job.cancel", "POST", paths.cancelUrl(job.jobName()), null));
+      ArmResponse r =
+          transport.execute(
+              new ArmRequest("job.cancel", "POST", paths.cancelUrl(job.jobName()), null));
       if (r.status() == 202 || r.status() == 200) {
         LOG.info("{} cancel of {} accepted ({})", job, job.jobName(), r.status());
         String location = r.header("location");
@@ -351,7 +412,11 @@ public final class AzureMlBackend implements JobBackend {
         return r.status() == 202 ? location : null;
       }
       if (r.status() == 404 || r.status() == 409 || r.status() == 400) {
-        LOG.info("{} cancel of {}: nothing to cancel ({} {})", job, job.jobName(), r.status(),
+        LOG.info(
+            "{} cancel of {}: nothing to cancel ({} {})",
+            job,
+            job.jobName(),
+            r.status(),
             ArmTransport.armError(r.body()));
         return null;
       }
@@ -364,8 +429,8 @@ public final class AzureMlBackend implements JobBackend {
   // ---------------------------------------------------------------- circuit breaker
 
   /**
-   * Whether the worker should take new work now: false while ARM keeps failing (the circuit
-   * breaker is open or half-open), true again once probe calls succeed.
+   * Whether the worker should take new work now: false while ARM keeps failing (the circuit breaker
+   * is open or half-open), true again once probe calls succeed.
    */
   @Override
   public boolean acceptingWork() {
@@ -399,7 +464,8 @@ public final class AzureMlBackend implements JobBackend {
         return;
       }
       try {
-        transport.executeOnce(new ArmRequest("probe", "GET", paths.listByTagUrl("partitrain.probe"), null));
+        transport.executeOnce(
+            new ArmRequest("probe", "GET", paths.listByTagUrl("partitrain.probe"), null));
       } catch (RuntimeException e) {
         LOG.debug("ARM probe failed: {}", e.getMessage());
       }
@@ -453,36 +519,57 @@ public final class AzureMlBackend implements JobBackend {
         t.startedAt = now;
       }
       if (status.phase() == JobPhase.UNKNOWN && t.loggedUnknown.add(String.valueOf(wire))) {
-        LOG.info("{} job {} shows status '{}' ({}); watching on", t.ref, t.ref.jobName(), wire,
-            status == AzureMlStatus.UNRECOGNIZED ? "a value this version does not know" : "no change");
+        LOG.info(
+            "{} job {} shows status '{}' ({}); watching on",
+            t.ref,
+            t.ref.jobName(),
+            wire,
+            status == AzureMlStatus.UNRECOGNIZED
+                ? "a value this version does not know"
+                : "no change");
       }
       if (status.phase().isTerminal() && t.finishedAt == null) {
         t.finishedAt = now;
       }
       FailureClass fc = failureClass(t, status);
-      String message = status.phase().isTerminal() && status != AzureMlStatus.COMPLETED
-          ? "Azure ML status " + wire + (fc == null ? "" : " (" + fc + ")") : null;
-      return new JobObservation(t.ref.jobName(), status.phase(), wire, fc, message,
-          t.startedAt, status.phase().isTerminal() ? t.finishedAt : null, null, t.studioUrl, t.armId, Map.of());
+      String message =
+          status.phase().isTerminal() && status != AzureMlStatus.COMPLETED
+              ? "Azure ML status " + wire + (fc == null ? "" : " (" + fc + ")")
+              : null;
+      return new JobObservation(
+          t.ref.jobName(),
+          status.phase(),
+          wire,
+          fc,
+          message,
+          t.startedAt,
+          status.phase().isTerminal() ? t.finishedAt : null,
+          null,
+          t.studioUrl,
+          t.armId,
+          Map.of());
     }
   }
 
   /**
-   * INFRA for a job that failed before it ever ran, went NotResponding, or was canceled without
-   * our asking; USER for a job that failed while running; CANCELED when we asked.
+   * INFRA for a job that failed before it ever ran, went NotResponding, or was canceled without our
+   * asking; USER for a job that failed while running; CANCELED when we asked.
    */
   static FailureClass failureClass(Tracked t, AzureMlStatus status) {
     return switch (status) {
       case FAILED -> t.ran ? FailureClass.USER : FailureClass.INFRA;
       case NOT_RESPONDING -> FailureClass.INFRA;
-      case CANCELED, CANCEL_REQUESTED -> t.canceledByUs ? FailureClass.CANCELED : FailureClass.INFRA;
+      case CANCELED, CANCEL_REQUESTED ->
+          t.canceledByUs ? FailureClass.CANCELED : FailureClass.INFRA;
       default -> null;
     };
   }
 
   private static Map<String, String> tags(JsonNode job) {
     Map<String, String> tags = new LinkedHashMap<>();
-    job.at("/properties/tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+    job.at("/properties/tags")
+        .fields()
+        .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
     return tags;
   }
 
@@ -499,8 +586,20 @@ public final class AzureMlBackend implements JobBackend {
   }
 
   private ArmCallException refused(JobRef ref, String what, ArmResponse r) {
-    return new ArmCallException(ArmCallException.Kind.REFUSED, r.status(), ref + " ARM " + what + " "
-        + ref.jobName() + " answered " + r.status() + " " + ArmTransport.armError(r.body()), null, null);
+    return new ArmCallException(
+        ArmCallException.Kind.REFUSED,
+        r.status(),
+        ref
+            + " ARM "
+            + what
+            + " "
+            + ref.jobName()
+            + " answered "
+            + r.status()
+            + " "
+            + ArmTransport.armError(r.body()),
+        null,
+        null);
   }
 
   private BackendException toBackendException(JobRef ref, String what, RuntimeException e) {
@@ -508,8 +607,13 @@ public final class AzureMlBackend implements JobBackend {
       return b;
     }
     if (e instanceof CallNotPermittedException) {
-      return BackendException.retriable(ref + " " + what + " not tried: the ARM circuit breaker is open "
-          + "(ARM kept failing); work pauses until a probe succeeds", e);
+      return BackendException.retriable(
+          ref
+              + " "
+              + what
+              + " not tried: the ARM circuit breaker is open "
+              + "(ARM kept failing); work pauses until a probe succeeds",
+          e);
     }
     if (e instanceof AzureMlTranslationException t) {
       return BackendException.rejected(ref + " " + t.getMessage(), FailureClass.USER, t);
@@ -519,11 +623,15 @@ public final class AzureMlBackend implements JobBackend {
       return switch (a.kind()) {
         case THROTTLED -> BackendException.throttled(msg, a.retryAfter());
         case TRANSIENT -> BackendException.retriable(msg, a);
-        case REFUSED -> BackendException.rejected(msg, a.status() == 400 || a.status() == 409
-            ? FailureClass.USER : FailureClass.INFRA, a);
+        case REFUSED ->
+            BackendException.rejected(
+                msg,
+                a.status() == 400 || a.status() == 409 ? FailureClass.USER : FailureClass.INFRA,
+                a);
       };
     }
-    return BackendException.retriable(ref + " " + what + " failed: " + e.getClass().getSimpleName(), e);
+    return BackendException.retriable(
+        ref + " " + what + " failed: " + e.getClass().getSimpleName(), e);
   }
 
   /** What this process knows of one job beyond ARM's answer. */
@@ -558,27 +666,47 @@ public final class AzureMlBackend implements JobBackend {
     }
 
     /** Defaults to {@link AzureMlCredentials#create}. */
-    public Builder credential(TokenCredential v) { credential = v; return this; }
+    public Builder credential(TokenCredential v) {
+      credential = v;
+      return this;
+    }
 
     /** Defaults to a Netty client with the configured response timeout. */
-    public Builder httpClient(HttpClient v) { httpClient = v; return this; }
+    public Builder httpClient(HttpClient v) {
+      httpClient = v;
+      return this;
+    }
 
-    public Builder meterRegistry(MeterRegistry v) { meters = Objects.requireNonNull(v); return this; }
+    public Builder meterRegistry(MeterRegistry v) {
+      meters = Objects.requireNonNull(v);
+      return this;
+    }
 
-    public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
+    public Builder clock(Clock v) {
+      clock = Objects.requireNonNull(v);
+      return this;
+    }
 
     /** The time source of the rate limiters. */
-    public Builder nanoTime(LongSupplier v) { nanoTime = Objects.requireNonNull(v); return this; }
+    public Builder nanoTime(LongSupplier v) {
+      nanoTime = Objects.requireNonNull(v);
+      return this;
+    }
 
     public AzureMlBackend build() {
       TokenCredential cred = credential != null ? credential : AzureMlCredentials.create(config);
-      HttpClient http = httpClient != null ? httpClient
-          : new NettyAsyncHttpClientBuilder().responseTimeout(config.responseTimeout()).build();
-      HttpPipeline pipeline = new HttpPipelineBuilder()
-          .httpClient(http)
-          .policies(new UserAgentPolicy("partitrain-azureml"), new RequestIdPolicy(),
-              new BearerTokenAuthenticationPolicy(cred, config.tokenScope()))
-          .build();
+      HttpClient http =
+          httpClient != null
+              ? httpClient
+              : new NettyAsyncHttpClientBuilder().responseTimeout(config.responseTimeout()).build();
+      HttpPipeline pipeline =
+          new HttpPipelineBuilder()
+              .httpClient(http)
+              .policies(
+                  new UserAgentPolicy("partitrain-azureml"),
+                  new RequestIdPolicy(),
+                  new BearerTokenAuthenticationPolicy(cred, config.tokenScope()))
+              .build();
       return new AzureMlBackend(this, pipeline);
     }
   }

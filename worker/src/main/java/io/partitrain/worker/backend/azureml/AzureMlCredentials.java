@@ -9,8 +9,8 @@ import com.azure.identity.WorkloadIdentityCredentialBuilder;
 /**
  * The Entra ID credential the backend uses, chosen by {@link AzureMlConfig#credential()}. The
  * default, DefaultAzureCredential, finds a workload identity or managed identity in a cluster and
- * the Azure CLI login on a laptop, so the same configuration works in both places. Sovereign
- * clouds also set {@code AZURE_AUTHORITY_HOST}, which azure-identity reads.
+ * the Azure CLI login on a laptop, so the same configuration works in both places. Sovereign clouds
+ * also set {@code AZURE_AUTHORITY_HOST}, which azure-identity reads.
  */
 public final class AzureMlCredentials {
 

@@ -10,12 +10,12 @@ import java.util.List;
 
 /**
  * The exact ARM calls the {@code azureml} backend would make to create one job, without making
- * them: the dry run behind {@code partitrain job render}. Users review a job before a run, and
- * diff the body against {@code az ml job create --file job.yml --debug}.
+ * them: the dry run behind {@code partitrain job render}. Users review a job before a run, and diff
+ * the body against {@code az ml job create --file job.yml --debug}.
  *
- * <p>The only thing a dry run cannot know is which version {@code @latest} names; it shows
- * {@value #LATEST_PLACEHOLDER} in its place and says so in {@link Rendered#notes()}. The backend
- * itself uses the same translator, so there is no second copy of the mapping to drift.
+ * <p>The only thing a dry run cannot know is which version {@code @latest} names; it shows {@value
+ * #LATEST_PLACEHOLDER} in its place and says so in {@link Rendered#notes()}. The backend itself
+ * uses the same translator, so there is no second copy of the mapping to drift.
  */
 public final class AzureMlRequestRenderer {
 
@@ -68,16 +68,26 @@ public final class AzureMlRequestRenderer {
    */
   public Rendered render(JobRequest request) {
     List<String> notes = Collections.synchronizedList(new ArrayList<>());
-    AssetResolver dryRun = (runId, kind, name) -> {
-      notes.add(kind.collection() + "/" + name + "@latest is resolved once per run at submission ("
-          + "GET " + paths.latestVersionUrl(kind, name) + "); shown as " + LATEST_PLACEHOLDER);
-      return LATEST_PLACEHOLDER;
-    };
+    AssetResolver dryRun =
+        (runId, kind, name) -> {
+          notes.add(
+              kind.collection()
+                  + "/"
+                  + name
+                  + "@latest is resolved once per run at submission ("
+                  + "GET "
+                  + paths.latestVersionUrl(kind, name)
+                  + "); shown as "
+                  + LATEST_PLACEHOLDER);
+          return LATEST_PLACEHOLDER;
+        };
     JobBodyTranslator.Translation t = new JobBodyTranslator(paths, dryRun).translate(request);
     List<ArmRequest> requests = new ArrayList<>(t.prerequisites());
     requests.add(jobPut(request.jobName(), t));
-    notes.add("the Authorization header (a bearer token for " + config.tokenScope()
-        + ") is added at send time and never printed");
+    notes.add(
+        "the Authorization header (a bearer token for "
+            + config.tokenScope()
+            + ") is added at send time and never printed");
     return new Rendered(requests, notes);
   }
 

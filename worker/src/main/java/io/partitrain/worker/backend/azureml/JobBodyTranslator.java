@@ -25,15 +25,15 @@ import java.util.TreeMap;
 /**
  * Turns a rendered job.yml ({@link JobSpec}, CLI v2 command-job keys) into the ARM {@code
  * JobBaseResource} body of {@code PUT .../jobs/{name}}, the way {@code az ml job create} does:
- * short {@code azureml:} references become ARM ids, CLI mode words become REST enum values,
- * {@code limits.timeout} seconds become an ISO-8601 duration, and Partitrain's tags are added.
+ * short {@code azureml:} references become ARM ids, CLI mode words become REST enum values, {@code
+ * limits.timeout} seconds become an ISO-8601 duration, and Partitrain's tags are added.
  *
  * <p>Biggest advantage: the translation is pure (no calls) except for {@code @latest}, which goes
  * through an {@link AssetResolver}, so the dry run prints exactly what the backend sends. Biggest
  * limitation: nothing is uploaded. A local {@code code} folder, a local input path or an
  * environment {@code build:} context is refused with the command that registers it; an inline
- * {@code image:} environment is registered as an anonymous environment version (one idempotent
- * PUT, returned as a prerequisite), as the CLI does.
+ * {@code image:} environment is registered as an anonymous environment version (one idempotent PUT,
+ * returned as a prerequisite), as the CLI does.
  */
 public final class JobBodyTranslator {
 
@@ -41,15 +41,36 @@ public final class JobBodyTranslator {
   public static final String ANONYMOUS_ENVIRONMENT = "CliV2AnonymousEnvironment";
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final Map<String, String> INPUT_MODES = Map.of(
-      "ro_mount", "ReadOnlyMount", "rw_mount", "ReadWriteMount", "download", "Download",
-      "direct", "Direct", "eval_mount", "EvalMount", "eval_download", "EvalDownload");
+  private static final Map<String, String> INPUT_MODES =
+      Map.of(
+          "ro_mount",
+          "ReadOnlyMount",
+          "rw_mount",
+          "ReadWriteMount",
+          "download",
+          "Download",
+          "direct",
+          "Direct",
+          "eval_mount",
+          "EvalMount",
+          "eval_download",
+          "EvalDownload");
   private static final Map<String, String> OUTPUT_MODES =
       Map.of("rw_mount", "ReadWriteMount", "upload", "Upload", "direct", "Direct");
-  private static final Set<String> DATA_TYPES = Set.of("uri_file", "uri_folder", "mltable",
-      "custom_model", "mlflow_model", "triton_model");
-  private static final Map<String, String> JOB_TIERS = Map.of("null", "Null", "spot", "Spot",
-      "basic", "Basic", "standard", "Standard", "premium", "Premium");
+  private static final Set<String> DATA_TYPES =
+      Set.of("uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model");
+  private static final Map<String, String> JOB_TIERS =
+      Map.of(
+          "null",
+          "Null",
+          "spot",
+          "Spot",
+          "basic",
+          "Basic",
+          "standard",
+          "Standard",
+          "premium",
+          "Premium");
 
   private final ArmPaths paths;
   private final AssetResolver resolver;
@@ -69,7 +90,9 @@ public final class JobBodyTranslator {
     }
   }
 
-  /** @throws AzureMlTranslationException naming the job.yml key, the value and the fix */
+  /**
+   * @throws AzureMlTranslationException naming the job.yml key, the value and the fix
+   */
   public Translation translate(JobRequest request) {
     String name = request.jobName();
     if (!JobNames.isValid(name)) {
@@ -91,7 +114,9 @@ public final class JobBodyTranslator {
     putIfPresent(p, "experimentName", spec.experimentName());
     putIfPresent(p, "description", spec.description());
     if (!spec.environmentVariables().isEmpty()) {
-      p.set("environmentVariables", Json.mapper().valueToTree(new TreeMap<>(spec.environmentVariables())));
+      p.set(
+          "environmentVariables",
+          Json.mapper().valueToTree(new TreeMap<>(spec.environmentVariables())));
     }
     if (!spec.inputs().isEmpty()) {
       ObjectNode inputs = p.putObject("inputs");
@@ -135,7 +160,9 @@ public final class JobBodyTranslator {
 
   private String environmentId(String runId, Object env, List<ArmRequest> prerequisites) {
     if (env == null) {
-      throw new AzureMlTranslationException("environment", null,
+      throw new AzureMlTranslationException(
+          "environment",
+          null,
           "is required by Azure ML: use azureml:NAME:VERSION, azureml:NAME@latest or {image: IMAGE}");
     }
     if (env instanceof String s) {
@@ -145,31 +172,42 @@ public final class JobBodyTranslator {
       throw new AzureMlTranslationException("environment", env, "must be a string or a mapping");
     }
     if (m.containsKey("build")) {
-      throw new AzureMlTranslationException("environment.build", m.get("build"),
+      throw new AzureMlTranslationException(
+          "environment.build",
+          m.get("build"),
           "the azureml backend cannot upload a Docker build context yet; build and register the "
               + "environment once (az ml environment create --name NAME --build PATH) and use "
               + "environment: azureml:NAME:VERSION");
     }
     for (Object key : m.keySet()) {
       if (!Set.of("image", "os_type", "description").contains(String.valueOf(key))) {
-        throw new AzureMlTranslationException("environment." + key, m.get(key),
+        throw new AzureMlTranslationException(
+            "environment." + key,
+            m.get(key),
             "is not supported inline; register the environment (az ml environment create "
                 + "--file env.yml) and use environment: azureml:NAME:VERSION");
       }
     }
     Object image = m.get("image");
     if (!(image instanceof String img) || img.isBlank()) {
-      throw new AzureMlTranslationException("environment.image", image, "must be a container image name");
+      throw new AzureMlTranslationException(
+          "environment.image", image, "must be a container image name");
     }
     ObjectNode props = F.objectNode();
     props.put("image", img);
     props.put("isAnonymous", true);
-    props.put("osType", "windows".equalsIgnoreCase(String.valueOf(m.get("os_type"))) ? "Windows" : "Linux");
+    props.put(
+        "osType",
+        "windows".equalsIgnoreCase(String.valueOf(m.get("os_type"))) ? "Windows" : "Linux");
     String version = md5(props.toString());
     ObjectNode envBody = F.objectNode();
     envBody.set("properties", props);
-    prerequisites.add(new ArmRequest("environment.put", "PUT",
-        paths.assetVersionUrl(AssetKind.ENVIRONMENT, ANONYMOUS_ENVIRONMENT, version), envBody));
+    prerequisites.add(
+        new ArmRequest(
+            "environment.put",
+            "PUT",
+            paths.assetVersionUrl(AssetKind.ENVIRONMENT, ANONYMOUS_ENVIRONMENT, version),
+            envBody));
     return paths.assetVersionId(AssetKind.ENVIRONMENT, ANONYMOUS_ENVIRONMENT, version);
   }
 
@@ -178,9 +216,13 @@ public final class JobBodyTranslator {
       return null;
     }
     if (JobTemplate.isLocalPath(code)) {
-      throw new AzureMlTranslationException("code", code,
+      throw new AzureMlTranslationException(
+          "code",
+          code,
           "is a local folder, and the azureml backend cannot upload code yet; register it once "
-              + "with 'az ml code create --name NAME --version 1 --path " + code + "' (or let "
+              + "with 'az ml code create --name NAME --version 1 --path "
+              + code
+              + "' (or let "
               + "'az ml job create' upload it once and reuse its code asset) and set "
               + "code: azureml:NAME:1");
     }
@@ -199,12 +241,15 @@ public final class JobBodyTranslator {
     }
     String name = compute.startsWith("azureml:") ? compute.substring("azureml:".length()) : compute;
     if (name.equals(JobSpec.DEFAULT_COMPUTE)) {
-      throw new AzureMlTranslationException("compute", compute,
+      throw new AzureMlTranslationException(
+          "compute",
+          compute,
           "'local' runs on the local backend only; name an AmlCompute cluster (azureml:NAME), "
               + "or leave compute out for serverless compute");
     }
     if (!name.matches("^[a-zA-Z][a-zA-Z0-9-]{1,31}$")) {
-      throw new AzureMlTranslationException("compute", compute, "must be azureml:NAME of a compute target");
+      throw new AzureMlTranslationException(
+          "compute", compute, "must be azureml:NAME of a compute target");
     }
     return paths.computeId(name);
   }
@@ -224,8 +269,8 @@ public final class JobBodyTranslator {
       return ref;
     }
     if (!ref.startsWith("azureml:")) {
-      throw new AzureMlTranslationException(field, ref,
-          "must be azureml:NAME:VERSION or azureml:NAME@latest");
+      throw new AzureMlTranslationException(
+          field, ref, "must be azureml:NAME:VERSION or azureml:NAME@latest");
     }
     String rest = ref.substring("azureml:".length());
     int at = rest.lastIndexOf('@');
@@ -239,8 +284,8 @@ public final class JobBodyTranslator {
     }
     int colon = rest.lastIndexOf(':');
     if (colon <= 0 || colon == rest.length() - 1) {
-      throw new AzureMlTranslationException(field, ref,
-          "needs a version: azureml:NAME:VERSION or azureml:NAME@latest");
+      throw new AzureMlTranslationException(
+          field, ref, "needs a version: azureml:NAME:VERSION or azureml:NAME@latest");
     }
     return paths.assetVersionId(kind, rest.substring(0, colon), rest.substring(colon + 1));
   }
@@ -250,8 +295,8 @@ public final class JobBodyTranslator {
     if (in.isLiteral()) {
       String value = in.value() == null ? "" : String.valueOf(in.value());
       if (value.isEmpty()) {
-        throw new AzureMlTranslationException("inputs." + name, value,
-            "a literal input must not be empty (ARM requires a value)");
+        throw new AzureMlTranslationException(
+            "inputs." + name, value, "a literal input must not be empty (ARM requires a value)");
       }
       n.put("jobInputType", "literal");
       n.put("value", value);
@@ -259,7 +304,10 @@ public final class JobBodyTranslator {
     }
     String type = in.type() == null ? "uri_folder" : in.type();
     if (!DATA_TYPES.contains(type)) {
-      throw new AzureMlTranslationException("inputs." + name + ".type", type, "must be one of " + new java.util.TreeSet<>(DATA_TYPES));
+      throw new AzureMlTranslationException(
+          "inputs." + name + ".type",
+          type,
+          "must be one of " + new java.util.TreeSet<>(DATA_TYPES));
     }
     n.put("jobInputType", type);
     n.put("uri", dataUri(runId, "inputs." + name + ".path", in.path()));
@@ -273,12 +321,17 @@ public final class JobBodyTranslator {
     ObjectNode n = F.objectNode();
     String type = out.type() == null ? "uri_folder" : out.type();
     if (!DATA_TYPES.contains(type)) {
-      throw new AzureMlTranslationException("outputs." + name + ".type", type, "must be one of " + new java.util.TreeSet<>(DATA_TYPES));
+      throw new AzureMlTranslationException(
+          "outputs." + name + ".type",
+          type,
+          "must be one of " + new java.util.TreeSet<>(DATA_TYPES));
     }
     n.put("jobOutputType", type);
     if (out.path() != null) {
       if (JobTemplate.isLocalPath(out.path())) {
-        throw new AzureMlTranslationException("outputs." + name + ".path", out.path(),
+        throw new AzureMlTranslationException(
+            "outputs." + name + ".path",
+            out.path(),
             "must be a datastore URI (azureml://datastores/NAME/paths/...), not a local path");
       }
       n.put("uri", out.path());
@@ -297,9 +350,13 @@ public final class JobBodyTranslator {
       return "azureml:" + reference(field, runId, AssetKind.DATA, path);
     }
     if (JobTemplate.isLocalPath(path)) {
-      throw new AzureMlTranslationException(field, path,
+      throw new AzureMlTranslationException(
+          field,
+          path,
           "is a local path, and the azureml backend cannot upload data yet; register it once "
-              + "(az ml data create --name NAME --version 1 --path " + path + " --type uri_folder) "
+              + "(az ml data create --name NAME --version 1 --path "
+              + path
+              + " --type uri_folder) "
               + "and use azureml:NAME:1, or give a datastore or https URI");
     }
     return path;
@@ -313,7 +370,8 @@ public final class JobBodyTranslator {
     if (modes.containsValue(cli)) {
       return cli;
     }
-    throw new AzureMlTranslationException(field, cli, "must be one of " + new java.util.TreeSet<>(modes.keySet()));
+    throw new AzureMlTranslationException(
+        field, cli, "must be one of " + new java.util.TreeSet<>(modes.keySet()));
   }
 
   private void extensions(Map<String, Object> ext, ObjectNode p) {
@@ -323,9 +381,11 @@ public final class JobBodyTranslator {
         case "distribution" -> p.set("distribution", distribution(v));
         case "identity" -> p.set("identity", identity(v));
         case "queue_settings" -> p.set("queueSettings", queueSettings(v));
-        case "properties" -> p.set("properties", Json.mapper().valueToTree(stringMap("properties", v)));
-        default -> throw new AzureMlTranslationException(e.getKey(), v,
-            "is not supported by the azureml backend yet");
+        case "properties" ->
+            p.set("properties", Json.mapper().valueToTree(stringMap("properties", v)));
+        default ->
+            throw new AzureMlTranslationException(
+                e.getKey(), v, "is not supported by the azureml backend yet");
       }
     }
   }
@@ -350,8 +410,11 @@ public final class JobBodyTranslator {
         copyInt(v, "parameter_server_count", n, "parameterServerCount", "distribution");
         onlyKeys(v, "distribution", "type", "worker_count", "parameter_server_count");
       }
-      default -> throw new AzureMlTranslationException("distribution.type", v.path("type").asText(null),
-          "must be pytorch, tensorflow or mpi");
+      default ->
+          throw new AzureMlTranslationException(
+              "distribution.type",
+              v.path("type").asText(null),
+              "must be pytorch, tensorflow or mpi");
     }
     return n;
   }
@@ -364,15 +427,20 @@ public final class JobBodyTranslator {
       case "aml_token" -> n.put("identityType", "AMLToken");
       case "managed", "managed_identity" -> {
         n.put("identityType", "Managed");
-        for (String[] k : new String[][] {{"client_id", "clientId"}, {"object_id", "objectId"},
-            {"resource_id", "resourceId"}}) {
+        for (String[] k :
+            new String[][] {
+              {"client_id", "clientId"}, {"object_id", "objectId"}, {"resource_id", "resourceId"}
+            }) {
           if (v.hasNonNull(k[0])) {
             n.put(k[1], v.get(k[0]).asText());
           }
         }
       }
-      default -> throw new AzureMlTranslationException("identity.type", v.path("type").asText(null),
-          "must be user_identity, managed or aml_token");
+      default ->
+          throw new AzureMlTranslationException(
+              "identity.type",
+              v.path("type").asText(null),
+              "must be user_identity, managed or aml_token");
     }
     return n;
   }
@@ -382,7 +450,9 @@ public final class JobBodyTranslator {
     if (v.hasNonNull("job_tier")) {
       String tier = JOB_TIERS.get(v.get("job_tier").asText().toLowerCase(java.util.Locale.ROOT));
       if (tier == null) {
-        throw new AzureMlTranslationException("queue_settings.job_tier", v.get("job_tier").asText(),
+        throw new AzureMlTranslationException(
+            "queue_settings.job_tier",
+            v.get("job_tier").asText(),
             "must be one of " + new java.util.TreeSet<>(JOB_TIERS.keySet()));
       }
       n.put("jobTier", tier);
@@ -397,18 +467,22 @@ public final class JobBodyTranslator {
       return;
     }
     if (!x.canConvertToInt() || !x.isIntegralNumber() || x.asInt() < 0) {
-      throw new AzureMlTranslationException(field + "." + from, x.asText(), "must be a whole number");
+      throw new AzureMlTranslationException(
+          field + "." + from, x.asText(), "must be a whole number");
     }
     n.put(to, x.asInt());
   }
 
   private static void onlyKeys(JsonNode v, String field, String... allowed) {
     Set<String> ok = Set.of(allowed);
-    v.fieldNames().forEachRemaining(k -> {
-      if (!ok.contains(k)) {
-        throw new AzureMlTranslationException(field + "." + k, v.get(k), "is not supported; supported: " + ok);
-      }
-    });
+    v.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!ok.contains(k)) {
+                throw new AzureMlTranslationException(
+                    field + "." + k, v.get(k), "is not supported; supported: " + ok);
+              }
+            });
   }
 
   private static Map<String, String> stringMap(String field, JsonNode v) {
@@ -428,8 +502,8 @@ public final class JobBodyTranslator {
 
   private static String md5(String s) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("MD5 is required by the Java platform", e);
     }

@@ -9,10 +9,11 @@ import java.util.List;
  * @param jobName the deterministic job name
  * @param armId the job's ARM resource id
  * @param studioUrl the job's page in Azure ML Studio ({@code services.Studio.endpoint})
- * @param history every status this process saw, with the time it first saw it (ARM keeps no
- *     history in the job resource, so a job adopted after a restart has a shorter history)
+ * @param history every status this process saw, with the time it first saw it (ARM keeps no history
+ *     in the job resource, so a job adopted after a restart has a shorter history)
  */
-public record JobEvidence(String jobName, String armId, String studioUrl, List<StatusChange> history) {
+public record JobEvidence(
+    String jobName, String armId, String studioUrl, List<StatusChange> history) {
 
   public JobEvidence {
     history = List.copyOf(history);

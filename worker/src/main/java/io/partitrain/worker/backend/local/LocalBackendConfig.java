@@ -13,7 +13,8 @@ import java.util.Objects;
  *     tests; chosen deterministically from the job name and {@code seed}
  * @param seed the seed of the injected failures
  */
-public record LocalBackendConfig(Path jobsRoot, int slots, double injectedInfraFailureRate, long seed) {
+public record LocalBackendConfig(
+    Path jobsRoot, int slots, double injectedInfraFailureRate, long seed) {
 
   public static final int DEFAULT_SLOTS = 2;
 

@@ -32,15 +32,23 @@ record LocalJobState(
     Map<String, Double> metrics) {
 
   static LocalJobState queued() {
-    return new LocalJobState(JobPhase.QUEUED, "Queued", null, null, null, null, null, null, Map.of());
+    return new LocalJobState(
+        JobPhase.QUEUED, "Queued", null, null, null, null, null, null, Map.of());
   }
 
   LocalJobState running(long pid, Instant at) {
-    return new LocalJobState(JobPhase.RUNNING, "Running", null, null, pid, null, at, null, Map.of());
+    return new LocalJobState(
+        JobPhase.RUNNING, "Running", null, null, pid, null, at, null, Map.of());
   }
 
-  LocalJobState ended(JobPhase phase, String status, FailureClass fc, String message,
-      Integer exitCode, Instant at, Map<String, Double> metrics) {
+  LocalJobState ended(
+      JobPhase phase,
+      String status,
+      FailureClass fc,
+      String message,
+      Integer exitCode,
+      Instant at,
+      Map<String, Double> metrics) {
     return new LocalJobState(phase, status, fc, message, pid, exitCode, startedAt, at, metrics);
   }
 }

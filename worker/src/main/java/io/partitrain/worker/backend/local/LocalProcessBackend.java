@@ -25,8 +25,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each job's {@code command} as a real {@code bash} process on this machine, the way Azure ML
- * runs it on a node: in a folder of its own holding a copy of the {@code code} folder, with
- * {@code ${{inputs.x}}} and {@code ${{outputs.x}}} replaced by local paths, stdout and stderr in
- * {@code user_logs/std_log.txt}, and {@code limits.timeout} enforced by a kill.
+ * runs it on a node: in a folder of its own holding a copy of the {@code code} folder, with {@code
+ * ${{inputs.x}}} and {@code ${{outputs.x}}} replaced by local paths, stdout and stderr in {@code
+ * user_logs/std_log.txt}, and {@code limits.timeout} enforced by a kill.
  *
  * <p>The job folder is the job's identity: it is created atomically under the job's name, so a
  * second submission of the same name (a redelivered work item, another worker) finds it and never
@@ -54,18 +54,18 @@ import org.slf4j.LoggerFactory;
  * <p>Jobs outlive their worker: the command runs under a small wrapper (in a session of its own
  * where {@code setsid} exists) that writes the exit code to {@code exit_code} in the job folder.
  * When the worker shuts down ({@link #close()}) or is killed, its jobs keep running; a worker that
- * adopts one reads the exit code when the process ends and records the end. The biggest
- * limitation: {@code limits.timeout} is enforced only by the worker that started the job; and a
- * job whose wrapper was killed too (a reboot) is reported lost (INFRA) and retried.
+ * adopts one reads the exit code when the process ends and records the end. The biggest limitation:
+ * {@code limits.timeout} is enforced only by the worker that started the job; and a job whose
+ * wrapper was killed too (a reboot) is reported lost (INFRA) and retried.
  */
 public final class LocalProcessBackend implements JobBackend {
 
   private static final Logger log = LoggerFactory.getLogger(LocalProcessBackend.class);
 
   /**
-   * How long a job started by another worker may show a dead process and no end before it counts
-   * as lost. The owner records the end within milliseconds of the exit; the grace avoids reading
-   * the state file in between.
+   * How long a job started by another worker may show a dead process and no end before it counts as
+   * lost. The owner records the end within milliseconds of the exit; the grace avoids reading the
+   * state file in between.
    */
   static final Duration LOST_GRACE = Duration.ofSeconds(5);
 
@@ -76,9 +76,13 @@ public final class LocalProcessBackend implements JobBackend {
   private static final String SPEC_FILE = "job.json";
   private static final String LOG_FILE = "user_logs/std_log.txt";
   private static final String EXIT_FILE = "exit_code";
-  /** Runs $1 with bash, then writes its exit code to the file $2 (atomically), and exits with it. */
+
+  /**
+   * Runs $1 with bash, then writes its exit code to the file $2 (atomically), and exits with it.
+   */
   private static final String WRAPPER =
       "bash -c \"$1\"; code=$?; echo $code > \"$2.tmp\" && mv \"$2.tmp\" \"$2\"; exit $code";
+
   private static final boolean HAS_SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
 
   private final LocalBackendConfig config;
@@ -92,11 +96,14 @@ public final class LocalProcessBackend implements JobBackend {
     this.config = config;
     this.clock = clock;
     AtomicInteger n = new AtomicInteger();
-    this.slots = Executors.newFixedThreadPool(config.slots(), r -> {
-      Thread t = new Thread(r, "local-slot-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.slots =
+        Executors.newFixedThreadPool(
+            config.slots(),
+            r -> {
+              Thread t = new Thread(r, "local-slot-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     try {
       Files.createDirectories(config.jobsRoot());
     } catch (IOException e) {
@@ -112,8 +119,8 @@ public final class LocalProcessBackend implements JobBackend {
   /** The folder of a job; the name was validated against {@link JobNames#RULE}, so it is safe. */
   public Path jobDir(String jobName) {
     if (!JobNames.isValid(jobName)) {
-      throw BackendException.rejected("job name '" + jobName + "' does not match " + JobNames.RULE,
-          FailureClass.INFRA, null);
+      throw BackendException.rejected(
+          "job name '" + jobName + "' does not match " + JobNames.RULE, FailureClass.INFRA, null);
     }
     return config.jobsRoot().resolve(jobName);
   }
@@ -127,7 +134,8 @@ public final class LocalProcessBackend implements JobBackend {
       log.info("{} job {} exists; adopting it", request.ref(), request.jobName());
       return new SubmitResult(readObservation(request.jobName(), dir), false);
     } catch (IOException e) {
-      throw BackendException.retriable("cannot create job folder " + dir + ": " + e.getMessage(), e);
+      throw BackendException.retriable(
+          "cannot create job folder " + dir + ": " + e.getMessage(), e);
     }
     OwnedJob job = new OwnedJob(request);
     owned.put(request.jobName(), job);
@@ -136,8 +144,17 @@ public final class LocalProcessBackend implements JobBackend {
       writeState(dir, LocalJobState.queued());
       slots.submit(() -> run(job, dir, command));
     } catch (JobSetupException e) {
-      writeState(dir, LocalJobState.queued().ended(JobPhase.FAILED, "Failed", e.failureClass,
-          e.getMessage(), null, clock.instant(), Map.of()));
+      writeState(
+          dir,
+          LocalJobState.queued()
+              .ended(
+                  JobPhase.FAILED,
+                  "Failed",
+                  e.failureClass,
+                  e.getMessage(),
+                  null,
+                  clock.instant(),
+                  Map.of()));
       owned.remove(request.jobName());
     }
     return new SubmitResult(readObservation(request.jobName(), dir), true);
@@ -152,12 +169,16 @@ public final class LocalProcessBackend implements JobBackend {
       Path codeDir = dir.resolve("code");
       if (spec.code() != null) {
         if (!JobTemplate.isLocalPath(spec.code())) {
-          throw new JobSetupException(FailureClass.USER, "code '" + spec.code()
-              + "' is not a local folder; the local backend runs local code only");
+          throw new JobSetupException(
+              FailureClass.USER,
+              "code '"
+                  + spec.code()
+                  + "' is not a local folder; the local backend runs local code only");
         }
         Path source = Path.of(spec.code());
         if (!Files.isDirectory(source)) {
-          throw new JobSetupException(FailureClass.USER, "code folder " + source + " does not exist");
+          throw new JobSetupException(
+              FailureClass.USER, "code folder " + source + " does not exist");
         }
         copyTree(source, codeDir);
       } else {
@@ -171,39 +192,44 @@ public final class LocalProcessBackend implements JobBackend {
       }
       return resolveCommand(spec, outputs);
     } catch (IOException e) {
-      throw new JobSetupException(FailureClass.INFRA, "cannot lay out job folder: " + e.getMessage());
+      throw new JobSetupException(
+          FailureClass.INFRA, "cannot lay out job folder: " + e.getMessage());
     }
   }
 
   private static String resolveCommand(JobSpec spec, Map<String, String> outputs) {
-    return Placeholders.substitute(spec.command(), expr -> {
-      if (expr.startsWith(Placeholders.INPUT_PREFIX)) {
-        String name = expr.substring(Placeholders.INPUT_PREFIX.length());
-        JobSpec.JobInput in = spec.inputs().get(name);
-        if (in == null) {
-          throw new JobSetupException(FailureClass.USER, "command uses input '" + name
-              + "', which the job does not declare");
-        }
-        if (in.isLiteral()) {
-          return shellQuote(String.valueOf(in.value()));
-        }
-        if (JobTemplate.isLocalPath(in.path()) && !Files.exists(Path.of(in.path()))) {
-          throw new JobSetupException(FailureClass.USER, "input '" + name + "' path " + in.path()
-              + " does not exist");
-        }
-        return shellQuote(in.path());
-      }
-      if (expr.startsWith(Placeholders.OUTPUT_PREFIX)) {
-        String name = expr.substring(Placeholders.OUTPUT_PREFIX.length());
-        String path = outputs.get(name);
-        if (path == null) {
-          throw new JobSetupException(FailureClass.USER, "command uses output '" + name
-              + "', which the job does not declare");
-        }
-        return shellQuote(path);
-      }
-      return null;
-    });
+    return Placeholders.substitute(
+        spec.command(),
+        expr -> {
+          if (expr.startsWith(Placeholders.INPUT_PREFIX)) {
+            String name = expr.substring(Placeholders.INPUT_PREFIX.length());
+            JobSpec.JobInput in = spec.inputs().get(name);
+            if (in == null) {
+              throw new JobSetupException(
+                  FailureClass.USER,
+                  "command uses input '" + name + "', which the job does not declare");
+            }
+            if (in.isLiteral()) {
+              return shellQuote(String.valueOf(in.value()));
+            }
+            if (JobTemplate.isLocalPath(in.path()) && !Files.exists(Path.of(in.path()))) {
+              throw new JobSetupException(
+                  FailureClass.USER, "input '" + name + "' path " + in.path() + " does not exist");
+            }
+            return shellQuote(in.path());
+          }
+          if (expr.startsWith(Placeholders.OUTPUT_PREFIX)) {
+            String name = expr.substring(Placeholders.OUTPUT_PREFIX.length());
+            String path = outputs.get(name);
+            if (path == null) {
+              throw new JobSetupException(
+                  FailureClass.USER,
+                  "command uses output '" + name + "', which the job does not declare");
+            }
+            return shellQuote(path);
+          }
+          return null;
+        });
   }
 
   /** Single-quotes a value for bash, so paths and literal inputs are never interpreted. */
@@ -221,11 +247,14 @@ public final class LocalProcessBackend implements JobBackend {
     if (HAS_SETSID) {
       argv.add("/usr/bin/setsid");
     }
-    argv.addAll(List.of("bash", "-c", WRAPPER, "partitrain-job", command, dir.resolve(EXIT_FILE).toString()));
-    ProcessBuilder pb = new ProcessBuilder(argv)
-        .directory(dir.resolve("code").toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()));
+    argv.addAll(
+        List.of(
+            "bash", "-c", WRAPPER, "partitrain-job", command, dir.resolve(EXIT_FILE).toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(argv)
+            .directory(dir.resolve("code").toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()));
     Map<String, String> env = pb.environment();
     env.putAll(job.request.spec().environmentVariables());
     env.put("PARTITRAIN_RUN_ID", ref.runId());
@@ -233,13 +262,26 @@ public final class LocalProcessBackend implements JobBackend {
     env.put("PARTITRAIN_ATTEMPT", String.valueOf(ref.attempt()));
     env.put("PARTITRAIN_JOB_NAME", ref.jobName());
     // The job finds the same JDK as the worker first, so `java Train.java` works anywhere.
-    env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+    env.put(
+        "PATH",
+        Path.of(System.getProperty("java.home"), "bin")
+            + ":"
+            + env.getOrDefault("PATH", "/usr/bin:/bin"));
     Process process;
     try {
       process = pb.start();
     } catch (IOException e) {
-      writeState(dir, LocalJobState.queued().ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
-          "could not launch the job's process: " + e.getMessage(), null, clock.instant(), Map.of()));
+      writeState(
+          dir,
+          LocalJobState.queued()
+              .ended(
+                  JobPhase.FAILED,
+                  "Failed",
+                  FailureClass.INFRA,
+                  "could not launch the job's process: " + e.getMessage(),
+                  null,
+                  clock.instant(),
+                  Map.of()));
       owned.remove(ref.jobName());
       return;
     }
@@ -249,8 +291,10 @@ public final class LocalProcessBackend implements JobBackend {
     try {
       Duration timeout = job.request.spec().limits().timeout();
       if (injectFailure(ref.jobName())) {
-        Duration wait = timeout == null || INJECTED_FAILURE_DELAY.compareTo(timeout) < 0
-            ? INJECTED_FAILURE_DELAY : timeout;
+        Duration wait =
+            timeout == null || INJECTED_FAILURE_DELAY.compareTo(timeout) < 0
+                ? INJECTED_FAILURE_DELAY
+                : timeout;
         if (!exitsWithin(process, wait)) {
           job.kill(KillReason.INJECTED);
         }
@@ -263,7 +307,8 @@ public final class LocalProcessBackend implements JobBackend {
     } catch (InterruptedException e) {
       if (closing) {
         // Graceful shutdown: the job keeps running; whoever adopts it records its end.
-        log.info("{} leaving job {} (pid {}) running for adoption", ref, ref.jobName(), process.pid());
+        log.info(
+            "{} leaving job {} (pid {}) running for adoption", ref, ref.jobName(), process.pid());
       } else {
         job.kill(KillReason.SHUTDOWN);
         finish(job, dir, null, null);
@@ -289,27 +334,75 @@ public final class LocalProcessBackend implements JobBackend {
     KillReason reason = job.killReason;
     LocalJobState end;
     if (reason == KillReason.CANCELED) {
-      end = before.ended(JobPhase.CANCELED, "Canceled", FailureClass.CANCELED, "canceled on request", exit, now, Map.of());
+      end =
+          before.ended(
+              JobPhase.CANCELED,
+              "Canceled",
+              FailureClass.CANCELED,
+              "canceled on request",
+              exit,
+              now,
+              Map.of());
     } else if (reason == KillReason.TIMEOUT) {
-      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.TIMEOUT,
-          "killed after limits.timeout of " + timeout.toSeconds() + "s", exit, now, Map.of());
+      end =
+          before.ended(
+              JobPhase.FAILED,
+              "Failed",
+              FailureClass.TIMEOUT,
+              "killed after limits.timeout of " + timeout.toSeconds() + "s",
+              exit,
+              now,
+              Map.of());
     } else if (reason == KillReason.INJECTED) {
-      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
-          "node lost (injected failure, local.injectedInfraFailureRate)", exit, now, Map.of());
+      end =
+          before.ended(
+              JobPhase.FAILED,
+              "Failed",
+              FailureClass.INFRA,
+              "node lost (injected failure, local.injectedInfraFailureRate)",
+              exit,
+              now,
+              Map.of());
     } else if (reason == KillReason.SHUTDOWN) {
-      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA, "worker shut down while the job ran", exit, now, Map.of());
+      end =
+          before.ended(
+              JobPhase.FAILED,
+              "Failed",
+              FailureClass.INFRA,
+              "worker shut down while the job ran",
+              exit,
+              now,
+              Map.of());
     } else if (exit != null && exit == 0) {
       end = before.ended(JobPhase.SUCCEEDED, "Completed", null, null, 0, now, readMetrics(dir));
     } else if (exit != null && exit > 128) {
-      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
-          "process killed by signal " + (exit - 128), exit, now, Map.of());
+      end =
+          before.ended(
+              JobPhase.FAILED,
+              "Failed",
+              FailureClass.INFRA,
+              "process killed by signal " + (exit - 128),
+              exit,
+              now,
+              Map.of());
     } else {
-      end = before.ended(JobPhase.FAILED, "Failed", FailureClass.USER,
-          "the job's command exited with code " + exit, exit, now, Map.of());
+      end =
+          before.ended(
+              JobPhase.FAILED,
+              "Failed",
+              FailureClass.USER,
+              "the job's command exited with code " + exit,
+              exit,
+              now,
+              Map.of());
     }
     writeState(dir, end);
     owned.remove(job.request.jobName());
-    log.info("{} job {} ended: {}{}", job.request.ref(), job.request.jobName(), end.backendStatus(),
+    log.info(
+        "{} job {} ended: {}{}",
+        job.request.ref(),
+        job.request.jobName(),
+        end.backendStatus(),
         end.message() == null ? "" : " (" + end.message() + ")");
   }
 
@@ -329,13 +422,17 @@ public final class LocalProcessBackend implements JobBackend {
       return metrics;
     }
     try (Stream<Path> files = Files.list(outputs)) {
-      for (Path f : (Iterable<Path>) files.map(o -> o.resolve("metrics.json")).filter(Files::isRegularFile)::iterator) {
+      for (Path f :
+          (Iterable<Path>)
+              files.map(o -> o.resolve("metrics.json")).filter(Files::isRegularFile)::iterator) {
         JsonNode node = Json.mapper().readTree(f.toFile());
-        node.fields().forEachRemaining(e -> {
-          if (e.getValue().isNumber()) {
-            metrics.put(e.getKey(), e.getValue().asDouble());
-          }
-        });
+        node.fields()
+            .forEachRemaining(
+                e -> {
+                  if (e.getValue().isNumber()) {
+                    metrics.put(e.getKey(), e.getValue().asDouble());
+                  }
+                });
       }
     } catch (IOException e) {
       log.warn("cannot read metrics of {}: {}", dir.getFileName(), e.getMessage());
@@ -354,8 +451,10 @@ public final class LocalProcessBackend implements JobBackend {
 
   private JobObservation readObservation(String jobName, Path dir) {
     LocalJobState s = readState(dir).orElse(LocalJobState.queued());
-    Optional<Integer> exit = s.phase() == JobPhase.RUNNING && !owned.containsKey(jobName)
-        ? readExitCode(dir) : Optional.empty();
+    Optional<Integer> exit =
+        s.phase() == JobPhase.RUNNING && !owned.containsKey(jobName)
+            ? readExitCode(dir)
+            : Optional.empty();
     if (exit.isPresent()) {
       // Started by a worker that is gone; the wrapper left the exit code: record the end.
       s = endOf(s, exit.get(), dir);
@@ -363,18 +462,36 @@ public final class LocalProcessBackend implements JobBackend {
       deadSince.remove(jobName);
     } else if (isOrphaned(jobName, s)) {
       // Started by a worker that is gone: nobody will record how it ended.
-      s = s.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA,
-          "the job's process is gone and its worker did not record an end", null, clock.instant(), Map.of());
+      s =
+          s.ended(
+              JobPhase.FAILED,
+              "Failed",
+              FailureClass.INFRA,
+              "the job's process is gone and its worker did not record an end",
+              null,
+              clock.instant(),
+              Map.of());
     }
-    return new JobObservation(jobName, s.phase(), s.backendStatus(), s.failureClass(), s.message(),
-        s.startedAt(), s.finishedAt(), dir.resolve(LOG_FILE).toString(), null, dir.toString(),
+    return new JobObservation(
+        jobName,
+        s.phase(),
+        s.backendStatus(),
+        s.failureClass(),
+        s.message(),
+        s.startedAt(),
+        s.finishedAt(),
+        dir.resolve(LOG_FILE).toString(),
+        null,
+        dir.toString(),
         s.metrics());
   }
 
   private static Optional<Integer> readExitCode(Path dir) {
     try {
       Path f = dir.resolve(EXIT_FILE);
-      return Files.isRegularFile(f) ? Optional.of(Integer.parseInt(Files.readString(f).trim())) : Optional.empty();
+      return Files.isRegularFile(f)
+          ? Optional.of(Integer.parseInt(Files.readString(f).trim()))
+          : Optional.empty();
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -386,17 +503,32 @@ public final class LocalProcessBackend implements JobBackend {
       return before.ended(JobPhase.SUCCEEDED, "Completed", null, null, 0, now, readMetrics(dir));
     }
     if (exit > 128) {
-      return before.ended(JobPhase.FAILED, "Failed", FailureClass.INFRA, "process killed by signal " + (exit - 128),
-          exit, now, Map.of());
+      return before.ended(
+          JobPhase.FAILED,
+          "Failed",
+          FailureClass.INFRA,
+          "process killed by signal " + (exit - 128),
+          exit,
+          now,
+          Map.of());
     }
-    return before.ended(JobPhase.FAILED, "Failed", FailureClass.USER, "the job's command exited with code " + exit,
-        exit, now, Map.of());
+    return before.ended(
+        JobPhase.FAILED,
+        "Failed",
+        FailureClass.USER,
+        "the job's command exited with code " + exit,
+        exit,
+        now,
+        Map.of());
   }
 
   /** A running job of another worker whose process has been gone for longer than the grace. */
   private boolean isOrphaned(String jobName, LocalJobState s) {
-    boolean dead = s.phase() == JobPhase.RUNNING && !owned.containsKey(jobName) && s.pid() != null
-        && ProcessHandle.of(s.pid()).map(ph -> !ph.isAlive()).orElse(true);
+    boolean dead =
+        s.phase() == JobPhase.RUNNING
+            && !owned.containsKey(jobName)
+            && s.pid() != null
+            && ProcessHandle.of(s.pid()).map(ph -> !ph.isAlive()).orElse(true);
     if (!dead) {
       deadSince.remove(jobName);
       return false;
@@ -421,7 +553,10 @@ public final class LocalProcessBackend implements JobBackend {
     Path tmp = dir.resolve(STATE_FILE + ".tmp-" + Thread.currentThread().getId());
     try {
       Files.write(tmp, Json.toBytes(state));
-      Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE,
+      Files.move(
+          tmp,
+          dir.resolve(STATE_FILE),
+          StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(STATE_FILE), e);
@@ -435,8 +570,17 @@ public final class LocalProcessBackend implements JobBackend {
       job.kill(KillReason.CANCELED);
       if (job.process == null) {
         Path dir = jobDir(ref.jobName());
-        writeState(dir, LocalJobState.queued().ended(JobPhase.CANCELED, "Canceled",
-            FailureClass.CANCELED, "canceled before it started", null, clock.instant(), Map.of()));
+        writeState(
+            dir,
+            LocalJobState.queued()
+                .ended(
+                    JobPhase.CANCELED,
+                    "Canceled",
+                    FailureClass.CANCELED,
+                    "canceled before it started",
+                    null,
+                    clock.instant(),
+                    Map.of()));
       }
     }
   }
@@ -448,7 +592,9 @@ public final class LocalProcessBackend implements JobBackend {
   @Override
   public void close() {
     closing = true;
-    owned.values().stream().filter(j -> j.process == null).forEach(j -> j.kill(KillReason.SHUTDOWN));
+    owned.values().stream()
+        .filter(j -> j.process == null)
+        .forEach(j -> j.kill(KillReason.SHUTDOWN));
     slots.shutdownNow();
     try {
       slots.awaitTermination(10, TimeUnit.SECONDS);

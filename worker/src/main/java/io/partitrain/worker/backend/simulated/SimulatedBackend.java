@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * In-memory jobs whose progress is read off an injected {@link Clock}: nothing runs, nothing
- * sleeps. One instance stands for one shared "cloud": give the same instance to several workers
- * and get-or-create behaves as it does against a real service.
+ * sleeps. One instance stands for one shared "cloud": give the same instance to several workers and
+ * get-or-create behaves as it does against a real service.
  *
  * <p>A job runs for a duration drawn from the profile, but never longer than its {@code
  * limits.timeout}: at the limit it fails as {@link FailureClass#TIMEOUT}.
@@ -35,8 +35,10 @@ public final class SimulatedBackend implements JobBackend {
   private final Clock clock;
   private final SimulationProfile profile;
   private final Map<String, SimJob> jobs = new ConcurrentHashMap<>();
+
   /** The latest job of each run/partition, for the one-unfinished-job check in O(1). */
   private final Map<String, SimJob> latestByPartition = new ConcurrentHashMap<>();
+
   private final List<String> creations = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicInteger submitCalls = new AtomicInteger();
@@ -56,26 +58,41 @@ public final class SimulatedBackend implements JobBackend {
   public SubmitResult submit(JobRequest request) {
     submitCalls.incrementAndGet();
     boolean[] created = {false};
-    SimJob job = jobs.computeIfAbsent(request.jobName(), name -> {
-      created[0] = true;
-      SimJob fresh = newJob(request);
-      SimJob previous = latestByPartition.put(request.ref().runId() + "/" + request.ref().partitionId(), fresh);
-      if (previous != null && !previous.observe(clock.instant()).isTerminal()) {
-        violations.add("job " + name + " created while " + previous.ref.jobName()
-            + " of the same partition was not finished");
-      }
-      creations.add(name);
-      return fresh;
-    });
+    SimJob job =
+        jobs.computeIfAbsent(
+            request.jobName(),
+            name -> {
+              created[0] = true;
+              SimJob fresh = newJob(request);
+              SimJob previous =
+                  latestByPartition.put(
+                      request.ref().runId() + "/" + request.ref().partitionId(), fresh);
+              if (previous != null && !previous.observe(clock.instant()).isTerminal()) {
+                violations.add(
+                    "job "
+                        + name
+                        + " created while "
+                        + previous.ref.jobName()
+                        + " of the same partition was not finished");
+              }
+              creations.add(name);
+              return fresh;
+            });
     return new SubmitResult(job.observe(clock.instant()), created[0]);
   }
 
   private SimJob newJob(JobRequest request) {
-    SplittableRandom r = new SplittableRandom(profile.seed() ^ request.jobName().hashCode() * 0x9E3779B97F4A7C15L);
+    SplittableRandom r =
+        new SplittableRandom(profile.seed() ^ request.jobName().hashCode() * 0x9E3779B97F4A7C15L);
     double u = r.nextDouble();
-    FailureClass failure = brokenPartitions.contains(request.ref().partitionId()) ? FailureClass.USER
-        : u < profile.userFailureRate() ? FailureClass.USER
-        : u < profile.userFailureRate() + profile.infraFailureRate() ? FailureClass.INFRA : null;
+    FailureClass failure =
+        brokenPartitions.contains(request.ref().partitionId())
+            ? FailureClass.USER
+            : u < profile.userFailureRate()
+                ? FailureClass.USER
+                : u < profile.userFailureRate() + profile.infraFailureRate()
+                    ? FailureClass.INFRA
+                    : null;
     long span = profile.maxDuration().toMillis() - profile.minDuration().toMillis();
     Duration duration = profile.minDuration().plusMillis(span == 0 ? 0 : r.nextLong(span + 1));
     Instant submitted = clock.instant();
@@ -86,7 +103,8 @@ public final class SimulatedBackend implements JobBackend {
       duration = timeout;
       failure = FailureClass.TIMEOUT;
     }
-    return new SimJob(request.ref(), request.spec().nodes(), submitted, start, start.plus(duration), failure);
+    return new SimJob(
+        request.ref(), request.spec().nodes(), submitted, start, start.plus(duration), failure);
   }
 
   @Override
@@ -108,8 +126,8 @@ public final class SimulatedBackend implements JobBackend {
   public void close() {}
 
   /**
-   * Marks partitions whose data is "broken": their jobs fail as USER until {@link #repair}.
-   * Mirrors the local demo's broken stores.
+   * Marks partitions whose data is "broken": their jobs fail as USER until {@link #repair}. Mirrors
+   * the local demo's broken stores.
    */
   public void breakPartitions(Set<String> partitionIds) {
     brokenPartitions.addAll(partitionIds);
@@ -158,7 +176,12 @@ public final class SimulatedBackend implements JobBackend {
     final FailureClass failure;
     volatile Instant canceledAt;
 
-    SimJob(JobRef ref, int nodes, Instant submittedAt, Instant startAt, Instant endAt,
+    SimJob(
+        JobRef ref,
+        int nodes,
+        Instant submittedAt,
+        Instant startAt,
+        Instant endAt,
         FailureClass failure) {
       this.ref = ref;
       this.nodes = nodes;
@@ -171,8 +194,13 @@ public final class SimulatedBackend implements JobBackend {
     JobObservation observe(Instant now) {
       Instant canceled = canceledAt;
       if (canceled != null && !canceled.isAfter(now) && canceled.isBefore(endAt)) {
-        return obs(JobPhase.CANCELED, "Canceled", FailureClass.CANCELED, "canceled on request",
-            canceled.isAfter(startAt) ? startAt : null, canceled);
+        return obs(
+            JobPhase.CANCELED,
+            "Canceled",
+            FailureClass.CANCELED,
+            "canceled on request",
+            canceled.isAfter(startAt) ? startAt : null,
+            canceled);
       }
       if (now.isBefore(startAt)) {
         return obs(JobPhase.QUEUED, "Queued", null, null, null, null);
@@ -181,20 +209,47 @@ public final class SimulatedBackend implements JobBackend {
         return obs(JobPhase.RUNNING, "Running", null, null, startAt, null);
       }
       if (failure == null) {
-        return new JobObservation(ref.jobName(), JobPhase.SUCCEEDED, "Completed", null, null,
-            startAt, endAt, "sim://" + ref.jobName() + "/user_logs/std_log.txt", null,
-            "sim:" + ref.jobName(), Map.of("mape", 0.05 + (Math.abs(ref.jobName().hashCode()) % 100) / 1000.0));
+        return new JobObservation(
+            ref.jobName(),
+            JobPhase.SUCCEEDED,
+            "Completed",
+            null,
+            null,
+            startAt,
+            endAt,
+            "sim://" + ref.jobName() + "/user_logs/std_log.txt",
+            null,
+            "sim:" + ref.jobName(),
+            Map.of("mape", 0.05 + (Math.abs(ref.jobName().hashCode()) % 100) / 1000.0));
       }
-      String message = failure == FailureClass.USER ? "simulated training error (exit code 1)"
-          : failure == FailureClass.TIMEOUT ? "simulated job killed at its limits.timeout"
-          : "simulated node preemption";
+      String message =
+          failure == FailureClass.USER
+              ? "simulated training error (exit code 1)"
+              : failure == FailureClass.TIMEOUT
+                  ? "simulated job killed at its limits.timeout"
+                  : "simulated node preemption";
       return obs(JobPhase.FAILED, "Failed", failure, message, startAt, endAt);
     }
 
-    private JobObservation obs(JobPhase phase, String status, FailureClass fc, String message,
-        Instant started, Instant finished) {
-      return new JobObservation(ref.jobName(), phase, status, fc, message, started, finished,
-          "sim://" + ref.jobName() + "/user_logs/std_log.txt", null, "sim:" + ref.jobName(), Map.of());
+    private JobObservation obs(
+        JobPhase phase,
+        String status,
+        FailureClass fc,
+        String message,
+        Instant started,
+        Instant finished) {
+      return new JobObservation(
+          ref.jobName(),
+          phase,
+          status,
+          fc,
+          message,
+          started,
+          finished,
+          "sim://" + ref.jobName() + "/user_logs/std_log.txt",
+          null,
+          "sim:" + ref.jobName(),
+          Map.of());
     }
   }
 }

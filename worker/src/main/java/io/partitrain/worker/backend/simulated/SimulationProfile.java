@@ -23,22 +23,29 @@ public record SimulationProfile(
 
   public SimulationProfile {
     if (queueLatency.isNegative()) {
-      throw new IllegalArgumentException("queueLatency must not be negative, but was " + queueLatency);
+      throw new IllegalArgumentException(
+          "queueLatency must not be negative, but was " + queueLatency);
     }
     if (minDuration.isNegative() || maxDuration.compareTo(minDuration) < 0) {
-      throw new IllegalArgumentException("durations must satisfy 0 <= min <= max, but were "
-          + minDuration + " and " + maxDuration);
+      throw new IllegalArgumentException(
+          "durations must satisfy 0 <= min <= max, but were "
+              + minDuration
+              + " and "
+              + maxDuration);
     }
     if (userFailureRate < 0 || infraFailureRate < 0 || userFailureRate + infraFailureRate > 1) {
-      throw new IllegalArgumentException("failure rates must be >= 0 and sum to at most 1, but were "
-          + userFailureRate + " and " + infraFailureRate);
+      throw new IllegalArgumentException(
+          "failure rates must be >= 0 and sum to at most 1, but were "
+              + userFailureRate
+              + " and "
+              + infraFailureRate);
     }
   }
 
   /** Short jobs, no failures. */
   public static SimulationProfile fast(long seed) {
-    return new SimulationProfile(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(80),
-        0, 0, seed);
+    return new SimulationProfile(
+        Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(80), 0, 0, seed);
   }
 
   public SimulationProfile withFailures(double user, double infra) {

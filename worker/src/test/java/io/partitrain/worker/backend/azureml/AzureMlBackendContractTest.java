@@ -16,7 +16,8 @@ import org.junit.jupiter.api.AfterEach;
  */
 class AzureMlBackendContractTest extends JobBackendContract {
 
-  private static final JobScript FAILS_AFTER_RUNNING = JobScript.of("Failed", "NotStarted", 1, "Running", 20);
+  private static final JobScript FAILS_AFTER_RUNNING =
+      JobScript.of("Failed", "NotStarted", 1, "Running", 20);
 
   private FakeArmServer fake;
   private final Map<String, JobScript> scripts = new ConcurrentHashMap<>();

@@ -52,11 +52,16 @@ class AzureMlBackendTest {
 
   JobObservation awaitPhase(JobRef ref, JobPhase phase) {
     List<JobObservation> seen = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
-      JobObservation o = backend.observe(ref).orElseThrow();
-      seen.add(o);
-      return o.phase() == phase;
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              JobObservation o = backend.observe(ref).orElseThrow();
+              seen.add(o);
+              return o.phase() == phase;
+            });
     return seen.get(seen.size() - 1);
   }
 
@@ -71,14 +76,18 @@ class AzureMlBackendTest {
     assertThat(second.created()).isFalse();
     assertThat(first.observation().phase()).isEqualTo(JobPhase.QUEUED);
     assertThat(first.observation().backendStatus()).isEqualTo("NotStarted");
-    assertThat(first.observation().backendId()).endsWith("/workspaces/my-aml-workspace/jobs/" + r.jobName());
-    assertThat(first.observation().studioUrl()).startsWith("https://ml.azure.com/runs/" + r.jobName());
+    assertThat(first.observation().backendId())
+        .endsWith("/workspaces/my-aml-workspace/jobs/" + r.jobName());
+    assertThat(first.observation().studioUrl())
+        .startsWith("https://ml.azure.com/runs/" + r.jobName());
     assertThat(fake.creates()).isEqualTo(1);
     assertThat(fake.putsOnExisting).hasValue(0);
     assertThat(fake.bodyViolations).isEmpty();
     assertThat(fake.authorizationHeaders).allMatch(h -> h.equals("Bearer " + FakeArmServer.TOKEN));
-    assertThat(meters.counter("partitrain.azureml.submissions", "result", "created").count()).isEqualTo(1);
-    assertThat(meters.counter("partitrain.azureml.submissions", "result", "adopted").count()).isEqualTo(1);
+    assertThat(meters.counter("partitrain.azureml.submissions", "result", "created").count())
+        .isEqualTo(1);
+    assertThat(meters.counter("partitrain.azureml.submissions", "result", "adopted").count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -98,7 +107,8 @@ class AzureMlBackendTest {
   @Test
   void aJobOfTheSameNameWithOtherTagsIsNotAdopted() {
     JobRequest mine = FakeArm.request(RUN, "store-003");
-    backend.submit(new JobRequest(new JobRef("other-run", "x", 1, mine.jobName()), mine.spec(), Map.of()));
+    backend.submit(
+        new JobRequest(new JobRef("other-run", "x", 1, mine.jobName()), mine.spec(), Map.of()));
 
     assertThatThrownBy(() -> backend.submit(mine))
         .isInstanceOf(BackendException.class)
@@ -109,14 +119,32 @@ class AzureMlBackendTest {
   @Test
   void aSpecTheBackendCannotTranslateIsRejectedAsUserFailure() {
     JobRequest r = FakeArm.request(RUN, "store-004");
-    var local = new JobRequest(r.ref(), new io.partitrain.shared.contracts.JobSpec(r.spec().command(),
-        "/home/me/src", "azureml:env:1", null, null, null, null, null, null, null, null, null, null, null),
-        Map.of());
+    var local =
+        new JobRequest(
+            r.ref(),
+            new io.partitrain.shared.contracts.JobSpec(
+                r.spec().command(),
+                "/home/me/src",
+                "azureml:env:1",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null),
+            Map.of());
 
-    assertThatThrownBy(() -> backend.submit(local)).isInstanceOf(BackendException.class)
+    assertThatThrownBy(() -> backend.submit(local))
+        .isInstanceOf(BackendException.class)
         .hasMessageContaining("[run=" + RUN + " partition=store-004 attempt=1]")
         .hasMessageContaining("az ml code create")
-        .satisfies(e -> assertThat(((BackendException) e).failureClass()).isEqualTo(FailureClass.USER));
+        .satisfies(
+            e -> assertThat(((BackendException) e).failureClass()).isEqualTo(FailureClass.USER));
     assertThat(fake.creates()).isZero();
   }
 
@@ -125,8 +153,10 @@ class AzureMlBackendTest {
     fake.pageSize = 7;
     List<JobRef> refs = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      refs.add(backend.submit(FakeArm.request(RUN, "store-" + i)).observation() == null ? null
-          : FakeArm.request(RUN, "store-" + i).ref());
+      refs.add(
+          backend.submit(FakeArm.request(RUN, "store-" + i)).observation() == null
+              ? null
+              : FakeArm.request(RUN, "store-" + i).ref());
     }
     backend.submit(FakeArm.request("another-run", "store-0"));
     JobRef missing = FakeArm.request(RUN, "never-submitted").ref();
@@ -142,8 +172,10 @@ class AzureMlBackendTest {
 
   @Test
   void aJobMovesThroughStatusesAndKeepsEvidenceWithTimestamps() {
-    JobRef ref = backend.submit(FakeArm.request(RUN, "store-010")).observation() != null
-        ? FakeArm.request(RUN, "store-010").ref() : null;
+    JobRef ref =
+        backend.submit(FakeArm.request(RUN, "store-010")).observation() != null
+            ? FakeArm.request(RUN, "store-010").ref()
+            : null;
 
     JobObservation done = awaitPhase(ref, JobPhase.SUCCEEDED);
 
@@ -162,10 +194,13 @@ class AzureMlBackendTest {
   @Test
   void failureClassesFollowWhetherTheJobRanAndWhoCanceledIt() {
     JobScript failsAfterLongRun = JobScript.of("Failed", "NotStarted", 1, "Running", 20);
-    fake.scripts = name -> name.contains("user") ? failsAfterLongRun
-        : name.contains("infra") ? JobScript.FAILS_BEFORE_RUNNING
-        : name.contains("silent") ? JobScript.NOT_RESPONDING
-        : JobScript.RUNS_LONG;
+    fake.scripts =
+        name ->
+            name.contains("user")
+                ? failsAfterLongRun
+                : name.contains("infra")
+                    ? JobScript.FAILS_BEFORE_RUNNING
+                    : name.contains("silent") ? JobScript.NOT_RESPONDING : JobScript.RUNS_LONG;
     JobRef user = submit("user-bug");
     JobRef infra = submit("infra-pull");
     JobRef silent = submit("silent-node");
@@ -188,7 +223,11 @@ class AzureMlBackendTest {
 
   @Test
   void unknownAndNeverSeenStatusesKeepWatchingWithoutFailing() {
-    fake.scripts = name -> name.contains("stuck") ? JobScript.STUCK_UNKNOWN : JobScript.of("Archiving", "NotStarted", 1);
+    fake.scripts =
+        name ->
+            name.contains("stuck")
+                ? JobScript.STUCK_UNKNOWN
+                : JobScript.of("Archiving", "NotStarted", 1);
     JobRef stuck = submit("stuck");
     JobRef novel = submit("novel");
 
@@ -219,12 +258,38 @@ class AzureMlBackendTest {
   void latestIsLookedUpOncePerRunAndAnInlineImageIsRegisteredOnce() {
     fake.latestVersions.put("environments:demand-env", "9");
     JobRequest base = FakeArm.request(RUN, "p");
-    var spec = new io.partitrain.shared.contracts.JobSpec(base.spec().command(), null,
-        "azureml:demand-env@latest", "azureml:cpu-cluster", null, null, null, null, null, null,
-        null, null, null, null);
-    var image = new io.partitrain.shared.contracts.JobSpec("echo hi", null,
-        Map.of("image", "library/python:latest"), null, null, null, null, null, null, null,
-        null, null, null, null);
+    var spec =
+        new io.partitrain.shared.contracts.JobSpec(
+            base.spec().command(),
+            null,
+            "azureml:demand-env@latest",
+            "azureml:cpu-cluster",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    var image =
+        new io.partitrain.shared.contracts.JobSpec(
+            "echo hi",
+            null,
+            Map.of("image", "library/python:latest"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     for (int i = 0; i < 3; i++) {
       JobRequest r = FakeArm.request(RUN, "latest-" + i);
       backend.submit(new JobRequest(r.ref(), spec, Map.of()));
@@ -234,7 +299,12 @@ class AzureMlBackendTest {
 
     assertThat(served("environments.latest")).isEqualTo(1);
     assertThat(served("environments.put")).isEqualTo(1);
-    assertThat(fake.jobs.get(FakeArm.request(RUN, "latest-2").jobName()).properties.get("environmentId").asText())
+    assertThat(
+            fake.jobs
+                .get(FakeArm.request(RUN, "latest-2").jobName())
+                .properties
+                .get("environmentId")
+                .asText())
         .endsWith("/environments/demand-env/versions/9");
     assertThat(fake.bodyViolations).isEmpty();
   }
@@ -242,21 +312,29 @@ class AzureMlBackendTest {
   @Test
   void onlyHttpsIsAcceptedAndTheTokenNeverAppearsInErrors() {
     assertThatThrownBy(() -> TestConfigs.against(URI.create("http://127.0.0.1:1")).build())
-        .hasMessageContaining("azureml.armEndpoint").hasMessageContaining("https://");
+        .hasMessageContaining("azureml.armEndpoint")
+        .hasMessageContaining("https://");
 
-    AzureMlBackend wrongToken = AzureMlBackend.builder(FakeArm.fastConfig(fake).build())
-        .credential(r -> reactor.core.publisher.Mono.just(
-            new com.azure.core.credential.AccessToken("wrong-secret-token", java.time.OffsetDateTime.now().plusHours(1))))
-        .httpClient(FakeArm.trustingClient(Duration.ofSeconds(5))).build();
+    AzureMlBackend wrongToken =
+        AzureMlBackend.builder(FakeArm.fastConfig(fake).build())
+            .credential(
+                r ->
+                    reactor.core.publisher.Mono.just(
+                        new com.azure.core.credential.AccessToken(
+                            "wrong-secret-token", java.time.OffsetDateTime.now().plusHours(1))))
+            .httpClient(FakeArm.trustingClient(Duration.ofSeconds(5)))
+            .build();
     assertThatThrownBy(() -> wrongToken.submit(FakeArm.request(RUN, "s")))
         .isInstanceOf(BackendException.class)
         .hasMessageContaining("401")
-        .satisfies(e -> {
-          for (Throwable t = e; t != null; t = t.getCause()) {
-            assertThat(String.valueOf(t.getMessage())).doesNotContain("wrong-secret-token")
-                .doesNotContain(FakeArmServer.TOKEN);
-          }
-        });
+        .satisfies(
+            e -> {
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage()))
+                    .doesNotContain("wrong-secret-token")
+                    .doesNotContain(FakeArmServer.TOKEN);
+              }
+            });
     wrongToken.close();
   }
 

@@ -58,8 +58,11 @@ class AzureMlRunIT {
   /** ARM's buckets (writes 200 + 10/s, reads 250 + 25/s), in scaled time, on both sides. */
   void startAtArmLimits() {
     fake = FakeArmServer.start(SCALE).throttle(200, 10, 250, 25);
-    backend = FakeArm.backend(fake, FakeArm.fastConfig(fake)
-        .writes(200, 10 * SCALE).reads(250, 25 * SCALE).build(), meters);
+    backend =
+        FakeArm.backend(
+            fake,
+            FakeArm.fastConfig(fake).writes(200, 10 * SCALE).reads(250, 25 * SCALE).build(),
+            meters);
   }
 
   @Test
@@ -81,7 +84,8 @@ class AzureMlRunIT {
     assertThat(fake.lostAnswers.get()).isPositive();
     assertThat(fake.bodyViolations).isEmpty();
     assertThat(harness.throttledFailures).as("no 429 reached the worker").hasValue(0);
-    System.out.printf("450-partition run: %d ms, %d ARM calls, %d answers lost, %d throttled answers%n",
+    System.out.printf(
+        "450-partition run: %d ms, %d ARM calls, %d answers lost, %d throttled answers%n",
         took.toMillis(), fake.requests.get(), fake.lostAnswers.get(), fake.throttledAnswers.get());
   }
 
@@ -93,8 +97,11 @@ class AzureMlRunIT {
     // loaded 2-core machine, so ARM's 429s (not the machine) must do the pacing.
     fake = FakeArmServer.start(2).throttle(burst, refillPerArmSecond, 10_000, 10_000);
     // The client believes it may go 50x faster than ARM lets it.
-    backend = FakeArm.backend(fake, FakeArm.fastConfig(fake)
-        .writes(1000, 1000).reads(10_000, 10_000).build(), meters);
+    backend =
+        FakeArm.backend(
+            fake,
+            FakeArm.fastConfig(fake).writes(1000, 1000).reads(10_000, 10_000).build(),
+            meters);
     int n = 140;
 
     // Four submitting threads: enough to outrun the refill many times over, few enough that no one
@@ -107,7 +114,8 @@ class AzureMlRunIT {
     double seconds = Duration.between(times.get(burst), times.get(n - 1)).toNanos() / 1e9;
     double achieved = (n - 1 - burst) / seconds;
     double refill = refillPerArmSecond * fake.timeScale;
-    System.out.printf("throttled run: %.1f creates/s after the burst, bucket refill %.1f/s (%.0f%%), %d 429s%n",
+    System.out.printf(
+        "throttled run: %.1f creates/s after the burst, bucket refill %.1f/s (%.0f%%), %d 429s%n",
         achieved, refill, 100 * achieved / refill, fake.throttledAnswers.get());
     assertThat(fake.throttledAnswers.get()).as("ARM did throttle").isPositive();
     assertThat(achieved).isGreaterThanOrEqualTo(0.9 * refill);
@@ -115,13 +123,16 @@ class AzureMlRunIT {
     assertThat(harness.fatal).isEmpty();
     assertThat(fake.maxCreatesOfOneName()).isEqualTo(1);
     assertThat(fake.jobs.keySet()).allMatch(name -> name.endsWith("-a1"));
-    assertThat(meters.counter("partitrain.azureml.throttled").count()).isEqualTo(fake.throttledAnswers.get());
+    assertThat(meters.counter("partitrain.azureml.throttled").count())
+        .isEqualTo(fake.throttledAnswers.get());
   }
 
   @Test
   void a5xxStormOpensTheBreakerPausesConsumptionAndTheRunFinishesAfterItCloses() {
     fake = FakeArmServer.start(SCALE);
-    backend = FakeArm.backend(fake, FakeArm.fastConfig(fake).breakerOpenWait(Duration.ofMillis(300)).build(), meters);
+    backend =
+        FakeArm.backend(
+            fake, FakeArm.fastConfig(fake).breakerOpenWait(Duration.ofMillis(300)).build(), meters);
     fake.scripts = name -> JobScript.COMPLETES;
     int n = 120;
 
@@ -142,8 +153,13 @@ class AzureMlRunIT {
     assertThat(harness.observed.values()).allMatch(o -> o.phase() == JobPhase.SUCCEEDED);
     assertThat(fake.maxCreatesOfOneName()).isEqualTo(1);
     assertThat(fake.jobs.keySet()).as("no attempt burned").allMatch(name -> name.endsWith("-a1"));
-    assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", "arm", "state", "closed")
-        .gauge().value()).isEqualTo(1.0);
+    assertThat(
+            meters
+                .get("resilience4j.circuitbreaker.state")
+                .tags("name", "arm", "state", "closed")
+                .gauge()
+                .value())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -153,17 +169,24 @@ class AzureMlRunIT {
     fake.scripts = name -> JobScript.RUNS_LONG;
     int n = 30;
     harness = new RunHarness(backend).start(partitions(n), 8, Duration.ofMillis(100));
-    await().atMost(Duration.ofSeconds(30)).until(() -> harness.observed.size() == n
-        && harness.observed.values().stream().allMatch(o -> o.phase() == JobPhase.RUNNING));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                harness.observed.size() == n
+                    && harness.observed.values().stream()
+                        .allMatch(o -> o.phase() == JobPhase.RUNNING));
 
     List<String> canceled = backend.cancelRun(RUN);
 
     assertThat(canceled).hasSize(n);
     await().atMost(Duration.ofSeconds(30)).until(harness::allTerminal);
-    assertThat(harness.observed.values()).allSatisfy(o -> {
-      assertThat(o.phase()).isEqualTo(JobPhase.CANCELED);
-      assertThat(o.failureClass()).isEqualTo(FailureClass.CANCELED);
-    });
+    assertThat(harness.observed.values())
+        .allSatisfy(
+            o -> {
+              assertThat(o.phase()).isEqualTo(JobPhase.CANCELED);
+              assertThat(o.failureClass()).isEqualTo(FailureClass.CANCELED);
+            });
     assertThat(backend.cancelRun(RUN)).as("nothing left in flight").isEmpty();
   }
 

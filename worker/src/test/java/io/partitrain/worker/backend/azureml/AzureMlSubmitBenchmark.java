@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * java -cp "worker/target/test-classes:worker/target/classes:$(cat cp.txt)" \
  *   io.partitrain.worker.backend.azureml.AzureMlSubmitBenchmark 1000 10 32
  * </pre>
+ *
  * (cp.txt from {@code mvn -q -pl worker dependency:build-classpath -Dmdep.outputFile=cp.txt}).
  */
 public final class AzureMlSubmitBenchmark {
@@ -31,12 +32,19 @@ public final class AzureMlSubmitBenchmark {
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 32;
     int burst = AzureMlConfig.DEFAULT_WRITE_BURST;
     double perSecond = AzureMlConfig.DEFAULT_WRITES_PER_SECOND;
-    try (FakeArmServer fake = FakeArmServer.start(scale)
-        .throttle(burst, perSecond, AzureMlConfig.DEFAULT_READ_BURST, AzureMlConfig.DEFAULT_READS_PER_SECOND)) {
-      AzureMlConfig config = FakeArm.fastConfig(fake)
-          .writes(burst, perSecond * scale)
-          .reads(AzureMlConfig.DEFAULT_READ_BURST, AzureMlConfig.DEFAULT_READS_PER_SECOND * scale)
-          .build();
+    try (FakeArmServer fake =
+        FakeArmServer.start(scale)
+            .throttle(
+                burst,
+                perSecond,
+                AzureMlConfig.DEFAULT_READ_BURST,
+                AzureMlConfig.DEFAULT_READS_PER_SECOND)) {
+      AzureMlConfig config =
+          FakeArm.fastConfig(fake)
+              .writes(burst, perSecond * scale)
+              .reads(
+                  AzureMlConfig.DEFAULT_READ_BURST, AzureMlConfig.DEFAULT_READS_PER_SECOND * scale)
+              .build();
       try (AzureMlBackend backend = FakeArm.backend(fake, config, new SimpleMeterRegistry())) {
         List<JobRequest> requests = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -54,15 +62,26 @@ public final class AzureMlSubmitBenchmark {
         times.sort(null);
         // Steady state: the second half of the creations, long after the burst was spent.
         int from = times.size() / 2;
-        double sustained = times.size() > 2
-            ? (times.size() - 1 - from) / (Duration.between(times.get(from), times.get(times.size() - 1)).toNanos() / 1e9)
-            : Double.NaN;
-        System.out.printf("partitions              %d (threads %d, time scale %.0fx)%n", n, threads, scale);
-        System.out.printf("configured ARM limit    %d burst + %.1f writes/s (scaled: %.1f/s)%n", burst, perSecond, perSecond * scale);
-        System.out.printf("jobs created            %d in %.2f s (%.1f/s overall)%n", fake.creates(), seconds, fake.creates() / seconds);
-        System.out.printf("steady state (2nd half) %.1f/s scaled = %.2f/s in ARM time = %.0f%% of the limit%n",
+        double sustained =
+            times.size() > 2
+                ? (times.size() - 1 - from)
+                    / (Duration.between(times.get(from), times.get(times.size() - 1)).toNanos()
+                        / 1e9)
+                : Double.NaN;
+        System.out.printf(
+            "partitions              %d (threads %d, time scale %.0fx)%n", n, threads, scale);
+        System.out.printf(
+            "configured ARM limit    %d burst + %.1f writes/s (scaled: %.1f/s)%n",
+            burst, perSecond, perSecond * scale);
+        System.out.printf(
+            "jobs created            %d in %.2f s (%.1f/s overall)%n",
+            fake.creates(), seconds, fake.creates() / seconds);
+        System.out.printf(
+            "steady state (2nd half) %.1f/s scaled = %.2f/s in ARM time = %.0f%% of the limit%n",
             sustained, sustained / scale, 100 * sustained / (perSecond * scale));
-        System.out.printf("429 answers             %d; ARM calls %d%n", fake.throttledAnswers.get(), fake.requests.get());
+        System.out.printf(
+            "429 answers             %d; ARM calls %d%n",
+            fake.throttledAnswers.get(), fake.requests.get());
       }
     }
   }

@@ -21,19 +21,25 @@ import reactor.netty.resources.ConnectionProvider;
 /** Test fixtures: a backend wired to a {@link FakeArmServer}, and job requests to send it. */
 final class FakeArm {
 
-  static final TokenCredential TOKEN = request ->
-      Mono.just(new AccessToken(FakeArmServer.TOKEN, OffsetDateTime.now().plusHours(1)));
+  static final TokenCredential TOKEN =
+      request -> Mono.just(new AccessToken(FakeArmServer.TOKEN, OffsetDateTime.now().plusHours(1)));
 
   private FakeArm() {}
 
   /** A client that trusts the fake's certificate and nothing else. */
   static HttpClient trustingClient(Duration responseTimeout) {
     try {
-      SslContext ssl = SslContextBuilder.forClient()
-          .trustManager(SelfSignedCertificate.shared().trustManagers()).build();
-      reactor.netty.http.client.HttpClient base = reactor.netty.http.client.HttpClient.create(
-              ConnectionProvider.builder("fake-arm").maxConnections(64).pendingAcquireMaxCount(-1).build())
-          .secure(spec -> spec.sslContext(ssl));
+      SslContext ssl =
+          SslContextBuilder.forClient()
+              .trustManager(SelfSignedCertificate.shared().trustManagers())
+              .build();
+      reactor.netty.http.client.HttpClient base =
+          reactor.netty.http.client.HttpClient.create(
+                  ConnectionProvider.builder("fake-arm")
+                      .maxConnections(64)
+                      .pendingAcquireMaxCount(-1)
+                      .build())
+              .secure(spec -> spec.sslContext(ssl));
       return new NettyAsyncHttpClientBuilder(base).responseTimeout(responseTimeout).build();
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -43,7 +49,8 @@ final class FakeArm {
   /** Fast settings for tests: short backoffs, a breaker that reopens quickly. */
   static AzureMlConfig.Builder fastConfig(FakeArmServer fake) {
     return TestConfigs.against(fake.endpoint())
-        .writes(10_000, 10_000).reads(10_000, 10_000)
+        .writes(10_000, 10_000)
+        .reads(10_000, 10_000)
         .transientInitialBackoff(Duration.ofMillis(5))
         .transientMaxBackoff(Duration.ofMillis(50))
         .breakerOpenWait(Duration.ofMillis(200))
@@ -51,7 +58,8 @@ final class FakeArm {
         .pollInterval(Duration.ofMillis(50));
   }
 
-  static AzureMlBackend backend(FakeArmServer fake, AzureMlConfig config, SimpleMeterRegistry meters) {
+  static AzureMlBackend backend(
+      FakeArmServer fake, AzureMlConfig config, SimpleMeterRegistry meters) {
     return AzureMlBackend.builder(config)
         .credential(TOKEN)
         .httpClient(trustingClient(config.responseTimeout()))
@@ -65,16 +73,27 @@ final class FakeArm {
 
   /** A small valid job: a registered environment, a cluster, a literal input. */
   static JobSpec spec() {
-    return new JobSpec("python train.py --store ${{inputs.store}}", "azureml:demand-src:3",
-        "azureml:demand-env:2", "azureml:cpu-cluster",
-        Map.of("store", JobSpec.JobInput.literal("s")), Map.of(), Map.of("MODE", "train"),
-        new JobSpec.Resources(1, "Standard_DS3_v2"), new JobSpec.Limits(Duration.ofMinutes(30)),
-        Map.of("team", "forecasting"), "weekly-demand", null, null, Map.of());
+    return new JobSpec(
+        "python train.py --store ${{inputs.store}}",
+        "azureml:demand-src:3",
+        "azureml:demand-env:2",
+        "azureml:cpu-cluster",
+        Map.of("store", JobSpec.JobInput.literal("s")),
+        Map.of(),
+        Map.of("MODE", "train"),
+        new JobSpec.Resources(1, "Standard_DS3_v2"),
+        new JobSpec.Limits(Duration.ofMinutes(30)),
+        Map.of("team", "forecasting"),
+        "weekly-demand",
+        null,
+        null,
+        Map.of());
   }
 
   static JobRequest request(String runId, String partitionId, int attempt) {
     JobRef ref = new JobRef(runId, partitionId, attempt, JobNames.of(runId, partitionId, attempt));
-    return new JobRequest(ref, spec(), new PartitionSpec(partitionId, Map.of("region", "north")).tags());
+    return new JobRequest(
+        ref, spec(), new PartitionSpec(partitionId, Map.of("region", "north")).tags());
   }
 
   static JobRequest request(String runId, String partitionId) {

@@ -47,14 +47,18 @@ final class FakeArmServer implements AutoCloseable {
 
   static final String TOKEN = "fake-arm-token-7f3c9a-never-log-me";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String WS_PATH = "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/"
-      + "Microsoft\\.MachineLearningServices/workspaces/([^/]+)";
+  private static final String WS_PATH =
+      "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/"
+          + "Microsoft\\.MachineLearningServices/workspaces/([^/]+)";
   private static final Pattern JOBS = Pattern.compile("^" + WS_PATH + "/jobs$");
   private static final Pattern JOB = Pattern.compile("^" + WS_PATH + "/jobs/([^/]+)$");
   private static final Pattern CANCEL = Pattern.compile("^" + WS_PATH + "/jobs/([^/]+)/cancel$");
-  private static final Pattern OPERATION = Pattern.compile("^" + WS_PATH + "/operationResults/cancel-([^/]+)$");
-  private static final Pattern VERSIONS = Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions$");
-  private static final Pattern VERSION = Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions/([^/]+)$");
+  private static final Pattern OPERATION =
+      Pattern.compile("^" + WS_PATH + "/operationResults/cancel-([^/]+)$");
+  private static final Pattern VERSIONS =
+      Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions$");
+  private static final Pattern VERSION =
+      Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions/([^/]+)$");
   private static final Pattern NAME_RULE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9\\-_]{0,254}$");
 
   /** Statuses a job goes through, each for some ARM seconds, ending in a terminal one. */
@@ -64,14 +68,28 @@ final class FakeArmServer implements AutoCloseable {
     static JobScript of(String last, Object... statusAndSeconds) {
       List<Step> steps = new ArrayList<>();
       for (int i = 0; i < statusAndSeconds.length; i += 2) {
-        steps.add(new Step((String) statusAndSeconds[i], ((Number) statusAndSeconds[i + 1]).doubleValue()));
+        steps.add(
+            new Step(
+                (String) statusAndSeconds[i], ((Number) statusAndSeconds[i + 1]).doubleValue()));
       }
       return new JobScript(steps, last);
     }
 
-    static final JobScript COMPLETES = of("Completed", "NotStarted", 1, "Queued", 2, "Preparing", 1,
-        "Running", 5, "Finalizing", 1);
-    static final JobScript FAILS_WHILE_RUNNING = of("Failed", "NotStarted", 1, "Queued", 1, "Running", 3);
+    static final JobScript COMPLETES =
+        of(
+            "Completed",
+            "NotStarted",
+            1,
+            "Queued",
+            2,
+            "Preparing",
+            1,
+            "Running",
+            5,
+            "Finalizing",
+            1);
+    static final JobScript FAILS_WHILE_RUNNING =
+        of("Failed", "NotStarted", 1, "Queued", 1, "Running", 3);
     static final JobScript FAILS_BEFORE_RUNNING = of("Failed", "NotStarted", 1, "Queued", 2);
     static final JobScript NOT_RESPONDING = of("NotResponding", "NotStarted", 1, "Running", 2);
     static final JobScript STUCK_UNKNOWN = of("Unknown", "NotStarted", 1);
@@ -168,12 +186,16 @@ final class FakeArmServer implements AutoCloseable {
   volatile int pageSize = 100;
   volatile double cancelArmSeconds = 2;
   volatile Function<String, JobScript> scripts = name -> JobScript.COMPLETES;
+
   /** While true, every call answers 503. */
   volatile boolean storm;
+
   /** Probability that an applied PUT's answer is lost (connection dropped). */
   volatile double loseAnswerProbability;
+
   /** Probability that any call answers 500 (before doing anything). */
   volatile double error500Probability;
+
   /** Delay added to every answer, in real time. */
   volatile Duration slowAnswers = Duration.ZERO;
 
@@ -183,12 +205,16 @@ final class FakeArmServer implements AutoCloseable {
     this.writes = new Bucket(200, 10);
     this.reads = new Bucket(250, 25);
     server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-    server.setHttpsConfigurator(new HttpsConfigurator(SelfSignedCertificate.shared().serverContext()));
-    executor = Executors.newFixedThreadPool(48, r -> {
-      Thread t = new Thread(r, "fake-arm");
-      t.setDaemon(true);
-      return t;
-    });
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(SelfSignedCertificate.shared().serverContext()));
+    executor =
+        Executors.newFixedThreadPool(
+            48,
+            r -> {
+              Thread t = new Thread(r, "fake-arm");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -208,7 +234,8 @@ final class FakeArmServer implements AutoCloseable {
   }
 
   /** Turns ARM's subscription buckets on (writes and reads, in ARM time). */
-  FakeArmServer throttle(int writeBurst, double writesPerArmSecond, int readBurst, double readsPerArmSecond) {
+  FakeArmServer throttle(
+      int writeBurst, double writesPerArmSecond, int readBurst, double readsPerArmSecond) {
     this.writes = new Bucket(writeBurst, writesPerArmSecond);
     this.reads = new Bucket(readBurst, readsPerArmSecond);
     this.throttling = true;
@@ -272,13 +299,18 @@ final class FakeArmServer implements AutoCloseable {
         if (waitArm > 0) {
           throttledAnswers.incrementAndGet();
           long realMs = (long) Math.ceil(waitArm / timeScale / 1e6);
-          ex.getResponseHeaders().set("Retry-After", String.valueOf((long) Math.ceil(waitArm / 1e9)));
+          ex.getResponseHeaders()
+              .set("Retry-After", String.valueOf((long) Math.ceil(waitArm / 1e9)));
           ex.getResponseHeaders().set("x-ms-retry-after-ms", String.valueOf(Math.max(1, realMs)));
           send(ex, 429, error("TooManyRequests", "The request is being throttled."));
           return;
         }
-        ex.getResponseHeaders().set(write ? "x-ms-ratelimit-remaining-subscription-writes"
-            : "x-ms-ratelimit-remaining-subscription-reads", String.valueOf(b.remaining()));
+        ex.getResponseHeaders()
+            .set(
+                write
+                    ? "x-ms-ratelimit-remaining-subscription-writes"
+                    : "x-ms-ratelimit-remaining-subscription-reads",
+                String.valueOf(b.remaining()));
       }
       route(ex, method, ex.getRequestURI().getPath(), query);
     } catch (LostAnswer e) {
@@ -292,7 +324,8 @@ final class FakeArmServer implements AutoCloseable {
     }
   }
 
-  private void route(HttpExchange ex, String method, String path, Map<String, String> query) throws IOException {
+  private void route(HttpExchange ex, String method, String path, Map<String, String> query)
+      throws IOException {
     Matcher m;
     if ((m = JOB.matcher(path)).matches() && method.equals("PUT")) {
       count("job.put");
@@ -300,7 +333,8 @@ final class FakeArmServer implements AutoCloseable {
     } else if ((m = JOB.matcher(path)).matches() && method.equals("GET")) {
       count("job.get");
       FakeJob j = jobs.get(m.group(4));
-      send(ex, j == null ? 404 : 200, j == null ? error("UserError", "job not found") : resource(j));
+      send(
+          ex, j == null ? 404 : 200, j == null ? error("UserError", "job not found") : resource(j));
     } else if ((m = JOBS.matcher(path)).matches() && method.equals("GET")) {
       count("job.list");
       list(ex, query);
@@ -350,7 +384,8 @@ final class FakeArmServer implements AutoCloseable {
       send(ex, 400, error("UserError", "invalid job definition: " + violations));
       return;
     }
-    FakeJob fresh = new FakeJob(name, (ObjectNode) body.get("properties").deepCopy(), scripts.apply(name));
+    FakeJob fresh =
+        new FakeJob(name, (ObjectNode) body.get("properties").deepCopy(), scripts.apply(name));
     FakeJob existing = jobs.putIfAbsent(name, fresh);
     if (existing != null) {
       putsOnExisting.incrementAndGet();
@@ -383,9 +418,17 @@ final class FakeArmServer implements AutoCloseable {
       value.add(resource(matching.get(i)));
     }
     if (end < matching.size()) {
-      page.put("nextLink", endpoint() + ex.getRequestURI().getPath() + "?api-version=" + apiVersion
-          + (tag == null ? "" : "&tag=" + java.net.URLEncoder.encode(tag, StandardCharsets.UTF_8))
-          + "&$skipToken=" + end);
+      page.put(
+          "nextLink",
+          endpoint()
+              + ex.getRequestURI().getPath()
+              + "?api-version="
+              + apiVersion
+              + (tag == null
+                  ? ""
+                  : "&tag=" + java.net.URLEncoder.encode(tag, StandardCharsets.UTF_8))
+              + "&$skipToken="
+              + end);
     }
     send(ex, 200, page);
   }
@@ -406,8 +449,10 @@ final class FakeArmServer implements AutoCloseable {
       j.cancelAt = armNanos();
     }
     String ws = ex.getRequestURI().getPath().replaceAll("/jobs/.*$", "");
-    ex.getResponseHeaders().set("Location", endpoint() + ws + "/operationResults/cancel-" + name
-        + "?api-version=" + apiVersion);
+    ex.getResponseHeaders()
+        .set(
+            "Location",
+            endpoint() + ws + "/operationResults/cancel-" + name + "?api-version=" + apiVersion);
     retryAfter(ex, 10);
     send(ex, 202, null);
   }
@@ -424,14 +469,22 @@ final class FakeArmServer implements AutoCloseable {
 
   private void retryAfter(HttpExchange ex, long armSeconds) {
     ex.getResponseHeaders().set("Retry-After", String.valueOf(armSeconds));
-    ex.getResponseHeaders().set("x-ms-retry-after-ms", String.valueOf(Math.max(1, (long) (armSeconds * 1000 / timeScale))));
+    ex.getResponseHeaders()
+        .set(
+            "x-ms-retry-after-ms",
+            String.valueOf(Math.max(1, (long) (armSeconds * 1000 / timeScale))));
   }
 
   /** A job in the shape of the official get.json example. */
   private ObjectNode resource(FakeJob j) {
     ObjectNode r = JSON.createObjectNode();
-    String ws = "/subscriptions/" + TestConfigs.SUBSCRIPTION + "/resourceGroups/" + TestConfigs.RESOURCE_GROUP
-        + "/providers/Microsoft.MachineLearningServices/workspaces/" + TestConfigs.WORKSPACE;
+    String ws =
+        "/subscriptions/"
+            + TestConfigs.SUBSCRIPTION
+            + "/resourceGroups/"
+            + TestConfigs.RESOURCE_GROUP
+            + "/providers/Microsoft.MachineLearningServices/workspaces/"
+            + TestConfigs.WORKSPACE;
     r.put("id", ws + "/jobs/" + j.name);
     r.put("name", j.name);
     r.put("type", "Microsoft.MachineLearningServices/workspaces/jobs");
@@ -450,7 +503,8 @@ final class FakeArmServer implements AutoCloseable {
   }
 
   static boolean isTerminal(String status) {
-    return status != null && List.of("Completed", "Failed", "Canceled", "NotResponding").contains(status);
+    return status != null
+        && List.of("Completed", "Failed", "Canceled", "NotResponding").contains(status);
   }
 
   private static ObjectNode error(String code, String message) {

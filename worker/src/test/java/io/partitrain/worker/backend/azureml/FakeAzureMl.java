@@ -39,8 +39,10 @@ public final class FakeAzureMl implements AutoCloseable {
    * (scaled like the fake's clock).
    */
   public AzureMlBackend newBackend() {
-    return FakeArm.backend(fake, FakeArm.fastConfig(fake)
-        .writes(200, 10 * scale).reads(250, 25 * scale).build(), new SimpleMeterRegistry());
+    return FakeArm.backend(
+        fake,
+        FakeArm.fastConfig(fake).writes(200, 10 * scale).reads(250, 25 * scale).build(),
+        new SimpleMeterRegistry());
   }
 
   public int creates() {

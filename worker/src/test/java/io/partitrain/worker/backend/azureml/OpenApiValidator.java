@@ -33,14 +33,18 @@ final class OpenApiValidator {
   static Path specDir() {
     Path here = Path.of("").toAbsolutePath();
     for (Path p = here; p != null; p = p.getParent()) {
-      for (Path candidate : new Path[] {p.resolve("src/test/resources/azureml-spec"),
-          p.resolve("worker/src/test/resources/azureml-spec")}) {
+      for (Path candidate :
+          new Path[] {
+            p.resolve("src/test/resources/azureml-spec"),
+            p.resolve("worker/src/test/resources/azureml-spec")
+          }) {
         if (Files.isDirectory(candidate.resolve("2025-12-01"))) {
           return candidate;
         }
       }
     }
-    throw new IllegalStateException("worker/src/test/resources/azureml-spec not found above " + here);
+    throw new IllegalStateException(
+        "worker/src/test/resources/azureml-spec not found above " + here);
   }
 
   private final JsonNode definitions;
@@ -51,8 +55,9 @@ final class OpenApiValidator {
 
   static OpenApiValidator load() {
     try {
-      JsonNode root = new ObjectMapper().readTree(
-          Files.readString(specDir().resolve("2025-12-01/mfe.jobs-excerpt.json")));
+      JsonNode root =
+          new ObjectMapper()
+              .readTree(Files.readString(specDir().resolve("2025-12-01/mfe.jobs-excerpt.json")));
       return new OpenApiValidator(root.get("definitions"));
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the OpenAPI excerpt", e);
@@ -73,7 +78,8 @@ final class OpenApiValidator {
     return out;
   }
 
-  private void validate(JsonNode schema, JsonNode doc, String path, boolean request, List<String> out) {
+  private void validate(
+      JsonNode schema, JsonNode doc, String path, boolean request, List<String> out) {
     schema = resolve(schema);
     if (schema == null) {
       return; // a $ref outside the excerpt
@@ -113,7 +119,8 @@ final class OpenApiValidator {
     }
   }
 
-  private void checkObject(JsonNode schema, JsonNode doc, String path, boolean request, List<String> out) {
+  private void checkObject(
+      JsonNode schema, JsonNode doc, String path, boolean request, List<String> out) {
     Map<String, JsonNode> props = new java.util.LinkedHashMap<>();
     Set<String> required = new HashSet<>();
     boolean closed = collect(schema, props, required, new HashSet<>());
@@ -142,17 +149,21 @@ final class OpenApiValidator {
   }
 
   /** Properties and required names of a schema and its allOf parents; true when closed. */
-  private boolean collect(JsonNode schema, Map<String, JsonNode> props, Set<String> required,
-      Set<JsonNode> seen) {
+  private boolean collect(
+      JsonNode schema, Map<String, JsonNode> props, Set<String> required, Set<JsonNode> seen) {
     schema = resolve(schema);
     if (schema == null || !seen.add(schema)) {
       return false;
     }
-    boolean closed = schema.has("additionalProperties")
-        && schema.get("additionalProperties").isBoolean()
-        && !schema.get("additionalProperties").asBoolean();
+    boolean closed =
+        schema.has("additionalProperties")
+            && schema.get("additionalProperties").isBoolean()
+            && !schema.get("additionalProperties").asBoolean();
     if (schema.has("properties")) {
-      schema.get("properties").fields().forEachRemaining(e -> props.putIfAbsent(e.getKey(), e.getValue()));
+      schema
+          .get("properties")
+          .fields()
+          .forEachRemaining(e -> props.putIfAbsent(e.getKey(), e.getValue()));
     }
     if (schema.has("required")) {
       schema.get("required").forEach(r -> required.add(r.asText()));
@@ -180,7 +191,8 @@ final class OpenApiValidator {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode d = e.getValue();
-      if (value.asText().equals(d.path("x-ms-discriminator-value").asText(null)) && extendsBase(d, baseName)) {
+      if (value.asText().equals(d.path("x-ms-discriminator-value").asText(null))
+          && extendsBase(d, baseName)) {
         return d;
       }
     }
@@ -217,7 +229,8 @@ final class OpenApiValidator {
     if (schema.has("minLength") && s.length() < schema.get("minLength").asInt()) {
       out.add(path + ": shorter than minLength " + schema.get("minLength").asInt());
     }
-    if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
+    if (schema.has("pattern")
+        && !Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
       out.add(path + ": '" + s + "' does not match " + schema.get("pattern").asText());
     }
     String format = schema.path("format").asText("");

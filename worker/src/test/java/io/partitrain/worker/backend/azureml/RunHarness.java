@@ -22,8 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Stands in for the worker loop until the lead's worker lands: N threads take job requests from a
  * queue and submit them, pausing while {@link AzureMlBackend#acceptingWork()} is false and putting
  * back (same attempt) whatever failed retriably; one watcher calls {@code observeAll} each poll
- * interval until every job is terminal. No sleeping: threads block on the queue, on a condition
- * the breaker listener signals, and on a scheduler.
+ * interval until every job is terminal. No sleeping: threads block on the queue, on a condition the
+ * breaker listener signals, and on a scheduler.
  */
 final class RunHarness implements AutoCloseable {
 
@@ -48,16 +48,17 @@ final class RunHarness implements AutoCloseable {
   RunHarness(AzureMlBackend backend) {
     this.backend = backend;
     this.accepting = backend.acceptingWork();
-    backend.onAcceptingWorkChanged(now -> {
-      gateChanges.add(now);
-      lock.lock();
-      try {
-        accepting = now;
-        open.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    });
+    backend.onAcceptingWorkChanged(
+        now -> {
+          gateChanges.add(now);
+          lock.lock();
+          try {
+            accepting = now;
+            open.signalAll();
+          } finally {
+            lock.unlock();
+          }
+        });
   }
 
   RunHarness start(List<JobRequest> requests, int threads, Duration pollInterval) {
@@ -69,8 +70,8 @@ final class RunHarness implements AutoCloseable {
       workers.add(t);
       t.start();
     }
-    watcher.scheduleWithFixedDelay(this::watch, pollInterval.toMillis(), pollInterval.toMillis(),
-        TimeUnit.MILLISECONDS);
+    watcher.scheduleWithFixedDelay(
+        this::watch, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -97,7 +98,9 @@ final class RunHarness implements AutoCloseable {
       } catch (BackendException e) {
         if (e.isRetriable()) {
           (e.failureClass() == io.partitrain.shared.contracts.FailureClass.THROTTLED
-              ? throttledFailures : retriableFailures).incrementAndGet();
+                  ? throttledFailures
+                  : retriableFailures)
+              .incrementAndGet();
           queue.add(r);
         } else {
           fatal.add(e);

@@ -11,9 +11,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A certificate for {@code localhost}/127.0.0.1 made at test start with the JDK's keytool (no
- * extra dependency), valid for a day, trusted by the test client only: nothing is added to the
- * JVM's or the machine's trust store.
+ * A certificate for {@code localhost}/127.0.0.1 made at test start with the JDK's keytool (no extra
+ * dependency), valid for a day, trusted by the test client only: nothing is added to the JVM's or
+ * the machine's trust store.
  */
 final class SelfSignedCertificate {
 
@@ -43,12 +43,33 @@ final class SelfSignedCertificate {
       Path dir = Files.createTempDirectory("fake-arm-cert");
       Path store = dir.resolve("fake-arm.p12");
       Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-      Process p = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "fake-arm",
-          "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "1", "-dname", "CN=localhost",
-          "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-          "-keystore", store.toString(), "-storepass", new String(PASSWORD),
-          "-keypass", new String(PASSWORD)))
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  List.of(
+                      keytool.toString(),
+                      "-genkeypair",
+                      "-alias",
+                      "fake-arm",
+                      "-keyalg",
+                      "EC",
+                      "-groupname",
+                      "secp256r1",
+                      "-validity",
+                      "1",
+                      "-dname",
+                      "CN=localhost",
+                      "-ext",
+                      "SAN=dns:localhost,ip:127.0.0.1",
+                      "-storetype",
+                      "PKCS12",
+                      "-keystore",
+                      store.toString(),
+                      "-storepass",
+                      new String(PASSWORD),
+                      "-keypass",
+                      new String(PASSWORD)))
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes());
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException("keytool failed: " + out);
@@ -78,7 +99,8 @@ final class SelfSignedCertificate {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("fake-arm", keyStore.getCertificate("fake-arm"));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     return tmf;
   }

@@ -36,7 +36,9 @@ class LocalProcessBackendTest {
   }
 
   private LocalProcessBackend backend(double injectedRate) {
-    backend = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, injectedRate, 1), Clock.systemUTC());
+    backend =
+        new LocalProcessBackend(
+            new LocalBackendConfig(jobs, 2, injectedRate, 1), Clock.systemUTC());
     return backend;
   }
 
@@ -49,15 +51,30 @@ class LocalProcessBackendTest {
     JobRef ref = ref();
     backend.submit(new JobRequest(ref, spec, Map.of()));
     JobObservation[] last = new JobObservation[1];
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
         .until(() -> (last[0] = backend.observe(ref).orElseThrow()).isTerminal());
     return last[0];
   }
 
-  private static JobSpec spec(String command, Map<String, JobSpec.JobInput> inputs, String codeDir, Duration timeout) {
-    return new JobSpec(command, codeDir, null, null, inputs,
-        Map.of("model", new JobSpec.JobOutput("uri_folder", null, null)), Map.of("GREETING", "hello"),
-        null, new JobSpec.Limits(timeout), null, null, null, null, null);
+  private static JobSpec spec(
+      String command, Map<String, JobSpec.JobInput> inputs, String codeDir, Duration timeout) {
+    return new JobSpec(
+        command,
+        codeDir,
+        null,
+        null,
+        inputs,
+        Map.of("model", new JobSpec.JobOutput("uri_folder", null, null)),
+        Map.of("GREETING", "hello"),
+        null,
+        new JobSpec.Limits(timeout),
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test
@@ -65,11 +82,18 @@ class LocalProcessBackendTest {
     backend(0);
     Files.writeString(code.resolve("train.sh"), "echo \"trained $1 on $(cat \"$2\")\"\n");
     Path data = Files.writeString(jobs.getParent().resolve("sales it's.csv"), "42");
-    JobObservation end = run(spec(
-        "bash train.sh ${{inputs.label}} ${{inputs.sales}} && echo $GREETING $PARTITRAIN_PARTITION_ID"
-            + " && echo '{\"mape\": 0.125, \"note\": \"x\"}' > ${{outputs.model}}/metrics.json",
-        Map.of("label", JobSpec.JobInput.literal("a b;c"), "sales", new JobSpec.JobInput("uri_file", data.toString(), null, null)),
-        code.toString(), Duration.ofSeconds(30)));
+    JobObservation end =
+        run(
+            spec(
+                "bash train.sh ${{inputs.label}} ${{inputs.sales}} && echo $GREETING $PARTITRAIN_PARTITION_ID"
+                    + " && echo '{\"mape\": 0.125, \"note\": \"x\"}' > ${{outputs.model}}/metrics.json",
+                Map.of(
+                    "label",
+                    JobSpec.JobInput.literal("a b;c"),
+                    "sales",
+                    new JobSpec.JobInput("uri_file", data.toString(), null, null)),
+                code.toString(),
+                Duration.ofSeconds(30)));
     assertThat(end.phase()).isEqualTo(JobPhase.SUCCEEDED);
     assertThat(end.metrics()).containsExactly(Map.entry("mape", 0.125));
     assertThat(Files.readString(Path.of(end.logPath())))
@@ -100,7 +124,8 @@ class LocalProcessBackendTest {
     JobObservation end = run(spec("sleep 60", Map.of(), null, Duration.ofSeconds(1)));
     assertThat(end.phase()).isEqualTo(JobPhase.FAILED);
     assertThat(end.failureClass()).isEqualTo(FailureClass.TIMEOUT);
-    assertThat(Duration.between(end.startedAt(), end.finishedAt())).isLessThan(Duration.ofSeconds(30));
+    assertThat(Duration.between(end.startedAt(), end.finishedAt()))
+        .isLessThan(Duration.ofSeconds(30));
   }
 
   @Test
@@ -114,8 +139,15 @@ class LocalProcessBackendTest {
   @Test
   void aMissingInputOrCodeFolderFailsTheJobAsAUserFailureWithoutRunningIt() {
     backend(0);
-    JobObservation noInput = run(spec("cat ${{inputs.sales}}",
-        Map.of("sales", new JobSpec.JobInput("uri_file", "/nonexistent/sales.csv", null, null)), null, null));
+    JobObservation noInput =
+        run(
+            spec(
+                "cat ${{inputs.sales}}",
+                Map.of(
+                    "sales",
+                    new JobSpec.JobInput("uri_file", "/nonexistent/sales.csv", null, null)),
+                null,
+                null));
     assertThat(noInput.failureClass()).isEqualTo(FailureClass.USER);
     assertThat(noInput.message()).contains("/nonexistent/sales.csv");
     JobObservation noCode = run(spec("true", Map.of(), "/nonexistent/src", null));
@@ -129,10 +161,13 @@ class LocalProcessBackendTest {
     var other = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, 0, 1), Clock.systemUTC());
     try {
       JobRef ref = ref();
-      var spec = spec("echo once >> " + jobs.resolve("count.txt") + "; sleep 1", Map.of(), null, null);
+      var spec =
+          spec("echo once >> " + jobs.resolve("count.txt") + "; sleep 1", Map.of(), null, null);
       assertThat(backend.submit(new JobRequest(ref, spec, Map.of())).created()).isTrue();
       assertThat(other.submit(new JobRequest(ref, spec, Map.of())).created()).isFalse();
-      await().atMost(Duration.ofSeconds(30)).until(() -> other.observe(ref).orElseThrow().isTerminal());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> other.observe(ref).orElseThrow().isTerminal());
       assertThat(other.observe(ref).orElseThrow().phase()).isEqualTo(JobPhase.SUCCEEDED);
       assertThat(jobs.resolve("count.txt")).hasContent("once");
     } finally {
@@ -145,19 +180,31 @@ class LocalProcessBackendTest {
     backend(0);
     Path go = jobs.resolve("go");
     JobRef ref = ref();
-    var spec = spec("while [ ! -f " + go + " ]; do sleep 0.05; done; echo done >> " + jobs.resolve("count.txt"),
-        Map.of(), null, null);
+    var spec =
+        spec(
+            "while [ ! -f "
+                + go
+                + " ]; do sleep 0.05; done; echo done >> "
+                + jobs.resolve("count.txt"),
+            Map.of(),
+            null,
+            null);
     backend.submit(new JobRequest(ref, spec, Map.of()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> backend.observe(ref).orElseThrow().phase() == JobPhase.RUNNING);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> backend.observe(ref).orElseThrow().phase() == JobPhase.RUNNING);
     backend.close();
     backend = null;
 
     var adopter = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, 0, 1), Clock.systemUTC());
     try {
-      assertThat(adopter.observe(ref).orElseThrow().phase()).as("still running after its worker closed")
+      assertThat(adopter.observe(ref).orElseThrow().phase())
+          .as("still running after its worker closed")
           .isEqualTo(JobPhase.RUNNING);
       Files.writeString(go, "");
-      await().atMost(Duration.ofSeconds(30)).until(() -> adopter.observe(ref).orElseThrow().isTerminal());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> adopter.observe(ref).orElseThrow().isTerminal());
       assertThat(adopter.observe(ref).orElseThrow().phase()).isEqualTo(JobPhase.SUCCEEDED);
       assertThat(jobs.resolve("count.txt")).hasContent("done");
     } finally {
@@ -167,7 +214,8 @@ class LocalProcessBackendTest {
 
   @Test
   void shellQuotingKeepsValuesLiteral() {
-    assertThat(LocalProcessBackend.shellQuote("it's $(rm -rf /)")).isEqualTo("'it'\\''s $(rm -rf /)'");
+    assertThat(LocalProcessBackend.shellQuote("it's $(rm -rf /)"))
+        .isEqualTo("'it'\\''s $(rm -rf /)'");
   }
 
   @Test

@@ -29,13 +29,22 @@ public final class ArmAssetResolver implements AssetResolver {
   }
 
   private String lookUp(AssetKind kind, String name) {
-    ArmResponse r = transport.execute(new ArmRequest(kind.collection() + ".latest", "GET",
-        paths.latestVersionUrl(kind, name), null));
+    ArmResponse r =
+        transport.execute(
+            new ArmRequest(
+                kind.collection() + ".latest", "GET", paths.latestVersionUrl(kind, name), null));
     JsonNode first = r.body() == null ? null : r.body().path("value").path(0);
     if (r.status() == 404 || first == null || first.isMissingNode() || !first.hasNonNull("name")) {
-      throw new AzureMlTranslationException(kind.name().toLowerCase(java.util.Locale.ROOT), "azureml:" + name + "@latest",
-          "no version of " + kind.collection() + "/" + name + " was found in the workspace (ARM answered "
-              + r.status() + ")");
+      throw new AzureMlTranslationException(
+          kind.name().toLowerCase(java.util.Locale.ROOT),
+          "azureml:" + name + "@latest",
+          "no version of "
+              + kind.collection()
+              + "/"
+              + name
+              + " was found in the workspace (ARM answered "
+              + r.status()
+              + ")");
     }
     return first.get("name").asText();
   }

@@ -24,7 +24,8 @@ public final class ArmCallException extends RuntimeException {
   private final int status;
   private final Duration retryAfter;
 
-  public ArmCallException(Kind kind, int status, String message, Duration retryAfter, Throwable cause) {
+  public ArmCallException(
+      Kind kind, int status, String message, Duration retryAfter, Throwable cause) {
     super(message, cause, false, cause != null);
     this.kind = kind;
     this.status = status;

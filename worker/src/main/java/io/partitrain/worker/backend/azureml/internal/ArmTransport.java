@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * and protected by resilience4j, outermost first:
  *
  * <ol>
- *   <li>a throttle {@link Retry}: on 429, wait what ARM said ({@code x-ms-retry-after-ms},
- *       {@code retry-after-ms} or {@code Retry-After}) and try again; this never surfaces as a
- *       failed job, so no attempt of the partition is spent;
+ *   <li>a throttle {@link Retry}: on 429, wait what ARM said ({@code x-ms-retry-after-ms}, {@code
+ *       retry-after-ms} or {@code Retry-After}) and try again; this never surfaces as a failed job,
+ *       so no attempt of the partition is spent;
  *   <li>a transient {@link Retry}: 5xx, timeouts and resets, exponential backoff with jitter;
  *   <li>a {@link CircuitBreaker} counting only transient failures; when it opens, calls fail fast
  *       and {@link #acceptingWork()} turns false so the worker stops taking new work;
@@ -63,8 +63,15 @@ public final class ArmTransport {
   private static final Logger LOG = LoggerFactory.getLogger(ArmTransport.class);
   static final String REMAINING_WRITES = "x-ms-ratelimit-remaining-subscription-writes";
   static final String REMAINING_READS = "x-ms-ratelimit-remaining-subscription-reads";
-  private static final String[] KEPT_HEADERS = {"location", "retry-after", "azure-asyncoperation",
-      REMAINING_WRITES, REMAINING_READS, "x-ms-request-id", "x-ms-correlation-request-id"};
+  private static final String[] KEPT_HEADERS = {
+    "location",
+    "retry-after",
+    "azure-asyncoperation",
+    REMAINING_WRITES,
+    REMAINING_READS,
+    "x-ms-request-id",
+    "x-ms-correlation-request-id"
+  };
 
   private final HttpPipeline pipeline;
   private final AzureMlConfig config;
@@ -77,55 +84,101 @@ public final class ArmTransport {
   private final MeterRegistry meters;
   private final Counter throttled;
 
-  public ArmTransport(HttpPipeline pipeline, AzureMlConfig config, MeterRegistry meters,
-      LongSupplier nanoTime) {
+  public ArmTransport(
+      HttpPipeline pipeline, AzureMlConfig config, MeterRegistry meters, LongSupplier nanoTime) {
     this.pipeline = pipeline;
     this.config = config;
     this.meters = meters;
     this.armHost = config.armEndpoint().getHost() + ":" + effectivePort(config.armEndpoint());
-    this.writes = new TokenBucketRateLimiter("arm-writes", config.writes().burst(),
-        config.writes().perSecond(), config.rateLimiterTimeout(), nanoTime);
-    this.reads = new TokenBucketRateLimiter("arm-reads", config.reads().burst(),
-        config.reads().perSecond(), config.rateLimiterTimeout(), nanoTime);
+    this.writes =
+        new TokenBucketRateLimiter(
+            "arm-writes",
+            config.writes().burst(),
+            config.writes().perSecond(),
+            config.rateLimiterTimeout(),
+            nanoTime);
+    this.reads =
+        new TokenBucketRateLimiter(
+            "arm-reads",
+            config.reads().burst(),
+            config.reads().perSecond(),
+            config.rateLimiterTimeout(),
+            nanoTime);
     RetryRegistry retries = RetryRegistry.ofDefaults();
-    this.throttleRetry = retries.retry("arm-throttle", RetryConfig.custom()
-        .maxAttempts(config.throttleMaxAttempts())
-        .retryOnException(e -> e instanceof ArmCallException a && a.kind() == ArmCallException.Kind.THROTTLED)
-        .intervalBiFunction(retryAfterInterval(config))
-        .build());
-    this.transientRetry = retries.retry("arm-transient", RetryConfig.custom()
-        .maxAttempts(config.transientMaxAttempts())
-        .retryOnException(e -> e instanceof ArmCallException a && a.kind() == ArmCallException.Kind.TRANSIENT)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-            config.transientInitialBackoff(), 2.0, 0.5, config.transientMaxBackoff()))
-        .build());
+    this.throttleRetry =
+        retries.retry(
+            "arm-throttle",
+            RetryConfig.custom()
+                .maxAttempts(config.throttleMaxAttempts())
+                .retryOnException(
+                    e ->
+                        e instanceof ArmCallException a
+                            && a.kind() == ArmCallException.Kind.THROTTLED)
+                .intervalBiFunction(retryAfterInterval(config))
+                .build());
+    this.transientRetry =
+        retries.retry(
+            "arm-transient",
+            RetryConfig.custom()
+                .maxAttempts(config.transientMaxAttempts())
+                .retryOnException(
+                    e ->
+                        e instanceof ArmCallException a
+                            && a.kind() == ArmCallException.Kind.TRANSIENT)
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        config.transientInitialBackoff(), 2.0, 0.5, config.transientMaxBackoff()))
+                .build());
     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
-    this.breaker = breakers.circuitBreaker("arm", CircuitBreakerConfig.custom()
-        .failureRateThreshold(config.breakerFailureRateThreshold())
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(config.breakerSlidingWindowSize())
-        .minimumNumberOfCalls(config.breakerMinimumCalls())
-        .waitDurationInOpenState(config.breakerOpenWait())
-        .permittedNumberOfCallsInHalfOpenState(config.breakerHalfOpenCalls())
-        .automaticTransitionFromOpenToHalfOpenEnabled(true)
-        .recordException(e -> e instanceof ArmCallException a && a.kind() == ArmCallException.Kind.TRANSIENT)
-        .ignoreException(e -> e instanceof ArmCallException a && a.kind() != ArmCallException.Kind.TRANSIENT)
-        .build());
+    this.breaker =
+        breakers.circuitBreaker(
+            "arm",
+            CircuitBreakerConfig.custom()
+                .failureRateThreshold(config.breakerFailureRateThreshold())
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(config.breakerSlidingWindowSize())
+                .minimumNumberOfCalls(config.breakerMinimumCalls())
+                .waitDurationInOpenState(config.breakerOpenWait())
+                .permittedNumberOfCallsInHalfOpenState(config.breakerHalfOpenCalls())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordException(
+                    e ->
+                        e instanceof ArmCallException a
+                            && a.kind() == ArmCallException.Kind.TRANSIENT)
+                .ignoreException(
+                    e ->
+                        e instanceof ArmCallException a
+                            && a.kind() != ArmCallException.Kind.TRANSIENT)
+                .build());
     TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
     for (TokenBucketRateLimiter l : new TokenBucketRateLimiter[] {writes, reads}) {
-      Gauge.builder("partitrain.azureml.ratelimiter.available", l, x -> x.getMetrics().getAvailablePermissions())
-          .tag("name", l.getName()).description("Permits left in the local token bucket").register(meters);
-      Gauge.builder("partitrain.azureml.ratelimiter.waiting", l, x -> x.getMetrics().getNumberOfWaitingThreads())
-          .tag("name", l.getName()).description("Calls waiting for a permit").register(meters);
+      Gauge.builder(
+              "partitrain.azureml.ratelimiter.available",
+              l,
+              x -> x.getMetrics().getAvailablePermissions())
+          .tag("name", l.getName())
+          .description("Permits left in the local token bucket")
+          .register(meters);
+      Gauge.builder(
+              "partitrain.azureml.ratelimiter.waiting",
+              l,
+              x -> x.getMetrics().getNumberOfWaitingThreads())
+          .tag("name", l.getName())
+          .description("Calls waiting for a permit")
+          .register(meters);
     }
-    this.throttled = Counter.builder("partitrain.azureml.throttled")
-        .description("ARM calls answered 429 (retried after Retry-After)").register(meters);
+    this.throttled =
+        Counter.builder("partitrain.azureml.throttled")
+            .description("ARM calls answered 429 (retried after Retry-After)")
+            .register(meters);
   }
 
   private static IntervalBiFunction<Object> retryAfterInterval(AzureMlConfig config) {
     return (attempt, either) -> {
-      if (either.isLeft() && either.getLeft() instanceof ArmCallException a && a.retryAfter() != null) {
+      if (either.isLeft()
+          && either.getLeft() instanceof ArmCallException a
+          && a.retryAfter() != null) {
         return Math.max(1, a.retryAfter().toMillis());
       }
       return config.transientInitialBackoff().toMillis();
@@ -157,17 +210,19 @@ public final class ArmTransport {
    * @throws CallNotPermittedException while the breaker is open
    */
   public ArmResponse execute(ArmRequest request) {
-    Supplier<ArmResponse> guarded = CircuitBreaker.decorateSupplier(breaker, () -> sendOnce(request));
+    Supplier<ArmResponse> guarded =
+        CircuitBreaker.decorateSupplier(breaker, () -> sendOnce(request));
     Supplier<ArmResponse> transientRetried = Retry.decorateSupplier(transientRetry, guarded);
     return Retry.decorateSupplier(throttleRetry, transientRetried).get();
   }
 
   /**
-   * For calls that must not be re-sent blindly (a job PUT whose answer may have been lost after
-   * ARM applied it): throttling is retried (a 429 was not applied), transient failures are not.
+   * For calls that must not be re-sent blindly (a job PUT whose answer may have been lost after ARM
+   * applied it): throttling is retried (a 429 was not applied), transient failures are not.
    */
   public ArmResponse executeWithoutTransientRetry(ArmRequest request) {
-    Supplier<ArmResponse> guarded = CircuitBreaker.decorateSupplier(breaker, () -> sendOnce(request));
+    Supplier<ArmResponse> guarded =
+        CircuitBreaker.decorateSupplier(breaker, () -> sendOnce(request));
     return Retry.decorateSupplier(throttleRetry, guarded).get();
   }
 
@@ -181,10 +236,18 @@ public final class ArmTransport {
     requireArmUrl(request.url());
     TokenBucketRateLimiter limiter = request.isWrite() ? writes : reads;
     if (!limiter.acquirePermission(1)) {
-      throw new ArmCallException(ArmCallException.Kind.THROTTLED, 0, describe(request)
-          + ": no permit from the local '" + limiter.getName() + "' bucket within "
-          + config.rateLimiterTimeout() + "; consider raising " + AzureMlConfig.RATE_LIMITER_TIMEOUT_CONFIG,
-          config.transientInitialBackoff(), null);
+      throw new ArmCallException(
+          ArmCallException.Kind.THROTTLED,
+          0,
+          describe(request)
+              + ": no permit from the local '"
+              + limiter.getName()
+              + "' bucket within "
+              + config.rateLimiterTimeout()
+              + "; consider raising "
+              + AzureMlConfig.RATE_LIMITER_TIMEOUT_CONFIG,
+          config.transientInitialBackoff(),
+          null);
     }
     Timer.Sample sample = Timer.start(meters);
     String outcome = "io_error";
@@ -210,24 +273,36 @@ public final class ArmTransport {
     } catch (RuntimeException e) {
       throw transientFailure(request, e);
     } finally {
-      sample.stop(Timer.builder("partitrain.azureml.requests")
-          .description("ARM calls, one per HTTP exchange (retries included)")
-          .tag("operation", request.operation()).tag("status", outcome).register(meters));
+      sample.stop(
+          Timer.builder("partitrain.azureml.requests")
+              .description("ARM calls, one per HTTP exchange (retries included)")
+              .tag("operation", request.operation())
+              .tag("status", outcome)
+              .register(meters));
     }
   }
 
-  private ArmResponse classify(ArmRequest request, int status, Map<String, String> headers, byte[] bytes) {
+  private ArmResponse classify(
+      ArmRequest request, int status, Map<String, String> headers, byte[] bytes) {
     JsonNode body = parse(bytes);
     if (status == 429) {
       throttled.increment();
       Duration wait = retryAfter(headers, config.throttleMaxWait());
       LOG.debug("{} throttled by ARM; retrying after {}", describe(request), wait);
-      throw new ArmCallException(ArmCallException.Kind.THROTTLED, status,
-          describe(request) + " answered 429 " + armError(body), wait, null);
+      throw new ArmCallException(
+          ArmCallException.Kind.THROTTLED,
+          status,
+          describe(request) + " answered 429 " + armError(body),
+          wait,
+          null);
     }
     if (status >= 500) {
-      throw new ArmCallException(ArmCallException.Kind.TRANSIENT, status,
-          describe(request) + " answered " + status + " " + armError(body), null, null);
+      throw new ArmCallException(
+          ArmCallException.Kind.TRANSIENT,
+          status,
+          describe(request) + " answered " + status + " " + armError(body),
+          null,
+          null);
     }
     return new ArmResponse(status, headers, body);
   }
@@ -237,10 +312,18 @@ public final class ArmTransport {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String what = root instanceof TimeoutException || root.getClass().getSimpleName().contains("Timeout")
-        ? "timed out" : "failed: " + root.getClass().getSimpleName();
-    return new ArmCallException(ArmCallException.Kind.TRANSIENT, 0, describe(request) + " " + what,
-        null, e instanceof UncheckedIOException ? e.getCause() : root instanceof IOException ? root : null);
+    String what =
+        root instanceof TimeoutException || root.getClass().getSimpleName().contains("Timeout")
+            ? "timed out"
+            : "failed: " + root.getClass().getSimpleName();
+    return new ArmCallException(
+        ArmCallException.Kind.TRANSIENT,
+        0,
+        describe(request) + " " + what,
+        null,
+        e instanceof UncheckedIOException
+            ? e.getCause()
+            : root instanceof IOException ? root : null);
   }
 
   private void observeRemaining(ArmRequest request, Map<String, String> headers) {
@@ -279,8 +362,10 @@ public final class ArmTransport {
         d = Duration.ofSeconds(Long.parseLong(ra.trim()));
       } catch (NumberFormatException notSeconds) {
         try {
-          d = Duration.between(ZonedDateTime.now(),
-              ZonedDateTime.parse(ra.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+          d =
+              Duration.between(
+                  ZonedDateTime.now(),
+                  ZonedDateTime.parse(ra.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
         } catch (RuntimeException ignored) {
           // unreadable: fall back below
         }
@@ -315,15 +400,27 @@ public final class ArmTransport {
     try {
       u = URI.create(url);
     } catch (IllegalArgumentException e) {
-      throw new ArmCallException(ArmCallException.Kind.REFUSED, 0, "refusing to call a malformed URL", null, null);
+      throw new ArmCallException(
+          ArmCallException.Kind.REFUSED, 0, "refusing to call a malformed URL", null, null);
     }
     if (!"https".equalsIgnoreCase(u.getScheme())) {
-      throw new ArmCallException(ArmCallException.Kind.REFUSED, 0,
-          "refusing to call " + u.getScheme() + "://" + u.getHost() + ": only https is allowed", null, null);
+      throw new ArmCallException(
+          ArmCallException.Kind.REFUSED,
+          0,
+          "refusing to call " + u.getScheme() + "://" + u.getHost() + ": only https is allowed",
+          null,
+          null);
     }
     if (!armHost.equalsIgnoreCase(u.getHost() + ":" + effectivePort(u))) {
-      throw new ArmCallException(ArmCallException.Kind.REFUSED, 0, "refusing to call " + u.getHost()
-          + ": ARM links must stay on " + config.armEndpoint().getHost(), null, null);
+      throw new ArmCallException(
+          ArmCallException.Kind.REFUSED,
+          0,
+          "refusing to call "
+              + u.getHost()
+              + ": ARM links must stay on "
+              + config.armEndpoint().getHost(),
+          null,
+          null);
     }
   }
 
@@ -338,8 +435,9 @@ public final class ArmTransport {
     try {
       return Json.mapper().readTree(bytes);
     } catch (IOException e) {
-      return Json.mapper().getNodeFactory().textNode(
-          new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8));
+      return Json.mapper()
+          .getNodeFactory()
+          .textNode(new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8));
     }
   }
 
@@ -359,7 +457,8 @@ public final class ArmTransport {
     int q = url.indexOf('?');
     int end = q < 0 ? url.length() : q;
     int slash = ws < 0 ? -1 : url.indexOf('/', ws + "/workspaces/".length());
-    String path = ws < 0 ? url.substring(0, end) : slash < 0 || slash > end ? "/" : url.substring(slash, end);
+    String path =
+        ws < 0 ? url.substring(0, end) : slash < 0 || slash > end ? "/" : url.substring(slash, end);
     return "ARM " + request.method() + " " + path;
   }
 }

@@ -18,10 +18,10 @@ import java.util.function.LongSupplier;
  * so they cannot express "200 now, then 10 per second" without letting through two windows' worth
  * at a boundary, which ARM answers with 429s.
  *
- * <p>Reservations may take the bucket below zero (a queue of waiters, each told how long to
- * park), as resilience4j's AtomicRateLimiter does. {@link #lowerTo} lets the caller align the
- * bucket with what ARM reports as remaining, since other clients share the subscription's bucket.
- * Time comes from an injected nano clock.
+ * <p>Reservations may take the bucket below zero (a queue of waiters, each told how long to park),
+ * as resilience4j's AtomicRateLimiter does. {@link #lowerTo} lets the caller align the bucket with
+ * what ARM reports as remaining, since other clients share the subscription's bucket. Time comes
+ * from an injected nano clock.
  */
 public final class TokenBucketRateLimiter implements RateLimiter {
 
@@ -35,8 +35,8 @@ public final class TokenBucketRateLimiter implements RateLimiter {
   private double tokens;
   private long lastRefill;
 
-  public TokenBucketRateLimiter(String name, int burst, double perSecond, Duration timeout,
-      LongSupplier nanoTime) {
+  public TokenBucketRateLimiter(
+      String name, int burst, double perSecond, Duration timeout, LongSupplier nanoTime) {
     if (burst < 1) {
       throw new IllegalArgumentException("burst must be greater than 0, but was " + burst);
     }
@@ -69,8 +69,8 @@ public final class TokenBucketRateLimiter implements RateLimiter {
   }
 
   /**
-   * Aligns the bucket with ARM's count of remaining calls: when ARM has fewer left than we
-   * think, we believe ARM (other clients spend the same subscription's bucket).
+   * Aligns the bucket with ARM's count of remaining calls: when ARM has fewer left than we think,
+   * we believe ARM (other clients spend the same subscription's bucket).
    */
   public synchronized void lowerTo(long remaining) {
     refill(nanoTime.getAsLong());
