@@ -35,6 +35,11 @@ class ArchitectureTest {
   }
 
   @Test
+  void noConstructorOrFactoryTakesMoreThanSevenParameters() {
+    ArchitectureRules.noLongParameterLists().check(ArchitectureRules.mainClasses("io.partitrain"));
+  }
+
+  @Test
   void nothingUsesAnotherPackagesInternals() {
     ArchitectureRules.noForeignInternals().check(ArchitectureRules.mainClasses("io.partitrain"));
   }

@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -117,6 +118,37 @@ public final class ArchitectureRules {
                     events.add(SimpleConditionEvent.violated(d, d.getDescription()));
                   }
                 }
+              }
+            })
+        .allowEmptyShould(true);
+  }
+
+  /** The most parameters a constructor or static factory may take, wire-contract records aside. */
+  public static final int MAX_PARAMETERS = 7;
+
+  /**
+   * No constructor or static factory takes more than {@link #MAX_PARAMETERS} parameters: more is a
+   * builder's job. Records of the wire contract ({@code ..contracts..}) are exempt: their fields
+   * are the published message.
+   */
+  public static ArchRule noLongParameterLists() {
+    return classes()
+        .should(
+            new ArchCondition<JavaClass>(
+                "take at most " + MAX_PARAMETERS + " constructor or factory parameters") {
+              @Override
+              public void check(JavaClass c, ConditionEvents events) {
+                if (c.isRecord() && c.getPackageName().contains(".contracts")) {
+                  return;
+                }
+                c.getConstructors().stream()
+                    .filter(k -> k.getRawParameterTypes().size() > MAX_PARAMETERS)
+                    .forEach(k -> events.add(SimpleConditionEvent.violated(k, k.getFullName())));
+                c.getMethods().stream()
+                    .filter(m -> m.getModifiers().contains(JavaModifier.STATIC))
+                    .filter(m -> m.getRawReturnType().equals(c))
+                    .filter(m -> m.getRawParameterTypes().size() > MAX_PARAMETERS)
+                    .forEach(m -> events.add(SimpleConditionEvent.violated(m, m.getFullName())));
               }
             })
         .allowEmptyShould(true);

@@ -43,6 +43,12 @@ class ArchitectureRulesTest {
   }
 
   @Test
+  void aPlantedLongParameterListIsReported() {
+    EvaluationResult r = ArchitectureRules.noLongParameterLists().evaluate(FIXTURES);
+    assertThat(r.getFailureReport().getDetails()).singleElement().asString().contains("cycle.a.A");
+  }
+
+  @Test
   void theSharedModuleHasNoPackageCycle() {
     ArchitectureRules.noPackageCycles("io.partitrain.shared")
         .check(ArchitectureRules.mainClasses("io.partitrain.shared"));
