@@ -84,10 +84,6 @@ public record WorkerConfig(
     return new WorkerConfig(workerId, groupId, d, heartbeatInterval);
   }
 
-  public WorkerConfig withHeartbeatInterval(Duration d) {
-    return new WorkerConfig(workerId, groupId, pollInterval, d);
-  }
-
   /** A worker of the installation whose topics carry {@code topicPrefix}, from the environment. */
   public static WorkerConfig fromEnvironment(Env env, String topicPrefix) {
     return new WorkerConfig(
