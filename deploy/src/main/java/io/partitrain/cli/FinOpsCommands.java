@@ -67,7 +67,7 @@ public final class FinOpsCommands {
       PrintWriter out = spec.commandLine().getOut();
       if (report.cap() == null) {
         spec.commandLine().getErr().println("partitrain: no run " + runId + " with a cost cap");
-        return PartitrainCli.EXIT_NOT_FOUND;
+        return ExitCode.NOT_FOUND.code();
       }
       switch (output) {
         case json -> out.println(Json.toPrettyString(report));
@@ -75,7 +75,7 @@ public final class FinOpsCommands {
         case table -> printTable(report, out);
       }
       out.flush();
-      return PartitrainCli.EXIT_OK;
+      return ExitCode.OK.code();
     }
   }
 
@@ -121,7 +121,7 @@ public final class FinOpsCommands {
                     e.at(), e.runId(), e.getClass().getSimpleName(), detail(e)));
       }
       out.flush();
-      return PartitrainCli.EXIT_OK;
+      return ExitCode.OK.code();
     }
   }
 

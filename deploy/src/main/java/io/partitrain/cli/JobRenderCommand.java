@@ -101,11 +101,11 @@ public final class JobRenderCommand implements Callable<Integer> {
         plan.partitions().stream().filter(p -> p.id().equals(partitionId)).findFirst();
     if (partition.isEmpty()) {
       err.println("partitrain: plan " + plan.name() + " has no partition '" + partitionId + "'");
-      return PartitrainCli.EXIT_NOT_FOUND;
+      return ExitCode.NOT_FOUND.code();
     }
     if (attempt < 1) {
       err.println("partitrain: --attempt must be at least 1, but was " + attempt);
-      return PartitrainCli.EXIT_BAD_INPUT;
+      return ExitCode.BAD_INPUT.code();
     }
     String run = runId != null ? runId : plan.name() + "-render";
     RunIds.requireValid(run);
@@ -118,7 +118,7 @@ public final class JobRenderCommand implements Callable<Integer> {
       rendered = new AzureMlRequestRenderer(config()).render(request);
     } catch (AzureMlTranslationException e) {
       err.println("partitrain: " + e.getMessage());
-      return PartitrainCli.EXIT_BAD_INPUT;
+      return ExitCode.BAD_INPUT.code();
     }
     var json = rendered.toJson();
     if (placeholders) {
@@ -147,7 +147,7 @@ public final class JobRenderCommand implements Callable<Integer> {
       json.withArray("notes").forEach(n -> out.println("note: " + n.asText()));
     }
     out.flush();
-    return PartitrainCli.EXIT_OK;
+    return ExitCode.OK.code();
   }
 
   AzureMlConfig config() {

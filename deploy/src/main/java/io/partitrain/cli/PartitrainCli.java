@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
  * {@code partitrain}: the command line. Verbs are shaped like {@code az ml job}; every command that
  * shows something takes {@code -o table|json}.
  *
- * <p>Exit codes scripts can trust: 0 done; 1 bad input (a refused plan, a bad option); 2 the
- * orchestrator rejected the command; 3 not found; 4 Kafka or the orchestrator did not answer.
+ * <p>Exit codes scripts can trust ({@link ExitCode}): 0 done; 1 bad input (a refused plan, a bad
+ * option); 2 the orchestrator rejected the command; 3 not found; 4 Kafka or the orchestrator did
+ * not answer.
  */
 @Command(
     name = "partitrain",
@@ -29,12 +30,6 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class PartitrainCli {
-
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_BAD_INPUT = 1;
-  public static final int EXIT_REJECTED = 2;
-  public static final int EXIT_NOT_FOUND = 3;
-  public static final int EXIT_UNREACHABLE = 4;
 
   /** Log level of the all-in-one runnable; logs go to stderr, results to stdout. */
   public static final String LOG_LEVEL_ENV = "PARTITRAIN_LOG_LEVEL";
@@ -57,20 +52,20 @@ public final class PartitrainCli {
           cmd.getErr().println("partitrain: " + ex.getMessage());
           if (ex instanceof RetriableException
               || ex instanceof org.apache.kafka.common.KafkaException) {
-            return EXIT_UNREACHABLE;
+            return ExitCode.UNREACHABLE.code();
           }
           if (ex instanceof PartitrainException || ex instanceof IllegalArgumentException) {
-            return EXIT_BAD_INPUT;
+            return ExitCode.BAD_INPUT.code();
           }
           ex.printStackTrace(cmd.getErr());
-          return EXIT_BAD_INPUT;
+          return ExitCode.BAD_INPUT.code();
         });
     return cl;
   }
 
   /** A bad option is bad input (1), not picocli's default 2, which means "rejected" here. */
   private static void setInvalidInputExitCode(CommandLine cl) {
-    cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_BAD_INPUT);
+    cl.getCommandSpec().exitCodeOnInvalidInput(ExitCode.BAD_INPUT.code());
     cl.getSubcommands().values().forEach(PartitrainCli::setInvalidInputExitCode);
   }
 

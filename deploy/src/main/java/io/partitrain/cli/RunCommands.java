@@ -120,7 +120,7 @@ public final class RunCommands {
           spec.commandLine()
               .getErr()
               .println("partitrain: no run " + runId + " (or it has published no state yet)");
-          return PartitrainCli.EXIT_NOT_FOUND;
+          return ExitCode.NOT_FOUND.code();
         }
         if (output == OutputFormat.json) {
           spec.commandLine().getOut().println(Json.toPrettyString(s.get()));
@@ -128,7 +128,7 @@ public final class RunCommands {
           SummaryView.print(s.get(), spec.commandLine().getOut());
           spec.commandLine().getOut().flush();
         }
-        return PartitrainCli.EXIT_OK;
+        return ExitCode.OK.code();
       }
     }
   }
@@ -153,7 +153,7 @@ public final class RunCommands {
         var out = spec.commandLine().getOut();
         if (output == OutputFormat.json) {
           out.println(Json.toPrettyString(all.values()));
-          return PartitrainCli.EXIT_OK;
+          return ExitCode.OK.code();
         }
         out.printf(
             "%-40s %-9s %6s %9s %6s %8s%n",
@@ -169,7 +169,7 @@ public final class RunCommands {
                         s.count(io.partitrain.shared.contracts.PartitionState.SUCCEEDED),
                         s.count(io.partitrain.shared.contracts.PartitionState.FAILED),
                         s.attempts()));
-        return PartitrainCli.EXIT_OK;
+        return ExitCode.OK.code();
       }
     }
   }
@@ -279,7 +279,7 @@ public final class RunCommands {
     }
     out.flush();
     return answer instanceof RunEvent.CommandRejected
-        ? PartitrainCli.EXIT_REJECTED
-        : PartitrainCli.EXIT_OK;
+        ? ExitCode.REJECTED.code()
+        : ExitCode.OK.code();
   }
 }

@@ -68,7 +68,7 @@ public final class RunPlanCommand implements Callable<Integer> {
     if (output == OutputFormat.json) {
       out.println(Json.toPrettyString(f));
       out.flush();
-      return PartitrainCli.EXIT_OK;
+      return ExitCode.OK.code();
     }
     String cur = f.currency() == null ? "" : " " + f.currency();
     out.printf("Plan %s: %d partitions (%s)%n%n", f.planName(), f.partitions().size(), historyNote);
@@ -98,6 +98,6 @@ public final class RunPlanCommand implements Callable<Integer> {
     }
     f.warnings().forEach(w -> out.println("  WARNING: " + w));
     out.flush();
-    return PartitrainCli.EXIT_OK;
+    return ExitCode.OK.code();
   }
 }

@@ -103,7 +103,7 @@ public final class ScheduleCommands {
           spec.commandLine()
               .getErr()
               .println("partitrain: plan " + plan.name() + " has no schedule section");
-          return PartitrainCli.EXIT_BAD_INPUT;
+          return ExitCode.BAD_INPUT.code();
         }
         List<FireTimeView> times = fireTimes(plan.name(), plan.schedule(), after, count);
         if (output == OutputFormat.json) {
@@ -111,12 +111,12 @@ public final class ScheduleCommands {
         } else {
           printTimes(out, times);
         }
-        return PartitrainCli.EXIT_OK;
+        return ExitCode.OK.code();
       }
       List<ScheduleView> views = fromKafka(after);
       if (output == OutputFormat.json) {
         out.println(Json.toPrettyString(views));
-        return PartitrainCli.EXIT_OK;
+        return ExitCode.OK.code();
       }
       out.printf(
           "%-24s %-16s %-18s %-8s %-7s %-28s %s%n",
@@ -132,7 +132,7 @@ public final class ScheduleCommands {
             v.lastRunId() == null ? "-" : v.lastRunId(),
             v.next().isEmpty() ? "-" : v.next().get(0).local() + " " + v.next().get(0).runId());
       }
-      return PartitrainCli.EXIT_OK;
+      return ExitCode.OK.code();
     }
 
     private List<ScheduleView> fromKafka(Instant after) {
@@ -204,7 +204,7 @@ public final class ScheduleCommands {
         spec.commandLine()
             .getErr()
             .println("partitrain: plan " + plan.name() + " has no schedule section");
-        return PartitrainCli.EXIT_BAD_INPUT;
+        return ExitCode.BAD_INPUT.code();
       }
       var cmd =
           new RunCommand.ApplySchedule(

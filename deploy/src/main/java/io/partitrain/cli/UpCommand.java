@@ -112,6 +112,6 @@ public final class UpCommand implements Callable<Integer> {
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stopped.await();
-    return PartitrainCli.EXIT_OK;
+    return ExitCode.OK.code();
   }
 }

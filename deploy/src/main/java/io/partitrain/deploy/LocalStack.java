@@ -93,8 +93,7 @@ public final class LocalStack implements AutoCloseable {
                 id,
                 kafka.topics().prefix() + "-workers",
                 workerTemplate.pollInterval(),
-                workerTemplate.heartbeatInterval(),
-                workerTemplate.submitAttempts());
+                workerTemplate.heartbeatInterval());
         stack.workers.add(Workers.start(kafka, config, backend, clock, stack.registry));
       }
       return stack;

@@ -80,14 +80,14 @@ class JobRenderCommandTest {
   void anUnknownPartitionIsNotFoundAndALocalCodeFolderIsBadInput(
       @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
     assertThat(run("--plan", PLAN.toString(), "--partition", "store-999").exit())
-        .isEqualTo(PartitrainCli.EXIT_NOT_FOUND);
+        .isEqualTo(ExitCode.NOT_FOUND.code());
 
     java.nio.file.Files.writeString(
         tmp.resolve("job.yml"), "command: python train.py\ncode: src\nenvironment: azureml:e:1\n");
     java.nio.file.Files.writeString(
         tmp.resolve("plan.yml"), "name: p\njob: job.yml\npartitions:\n  inline: [a]\n");
     Result r = run("--plan", tmp.resolve("plan.yml").toString(), "--partition", "a");
-    assertThat(r.exit()).isEqualTo(PartitrainCli.EXIT_BAD_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(r.err()).contains("az ml code create");
   }
 }

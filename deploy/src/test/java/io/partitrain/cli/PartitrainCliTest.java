@@ -37,7 +37,7 @@ class PartitrainCliTest {
             dir.resolve("plan.yml").toString(),
             "--bootstrap-servers",
             "127.0.0.1:1");
-    assertThat(code).isEqualTo(PartitrainCli.EXIT_BAD_INPUT);
+    assertThat(code).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(err.toString())
         .contains("plan.yml: job = 'missing.yml'")
         .contains("'bad id'")
@@ -46,16 +46,16 @@ class PartitrainCliTest {
 
   @Test
   void badOptionsExitOneWithTheRule() {
-    assertThat(run("demo", "--stores", "0")).isEqualTo(PartitrainCli.EXIT_BAD_INPUT);
+    assertThat(run("demo", "--stores", "0")).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(err.toString()).contains("--stores must be from 1 to 100000, but was 0");
-    assertThat(run("run", "show")).isEqualTo(PartitrainCli.EXIT_BAD_INPUT);
-    assertThat(run("demo", "--no-such-option")).isEqualTo(PartitrainCli.EXIT_BAD_INPUT);
+    assertThat(run("run", "show")).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(run("demo", "--no-such-option")).isEqualTo(ExitCode.BAD_INPUT.code());
   }
 
   @Test
   void withoutKafkaTheCommandSaysWhereToFindIt() {
     Assumptions.assumeTrue(System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null);
-    assertThat(run("run", "show", "r1")).isEqualTo(PartitrainCli.EXIT_BAD_INPUT);
+    assertThat(run("run", "show", "r1")).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(err.toString()).contains("KAFKA_BOOTSTRAP_SERVERS").contains("partitrain up");
   }
 

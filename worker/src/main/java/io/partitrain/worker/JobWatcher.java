@@ -135,6 +135,7 @@ public final class JobWatcher {
             w.nodes,
             FailureClass.INFRA,
             "job disappeared from the " + backend.name() + " backend",
+            null,
             now));
     watched.remove(w.ref.jobName());
   }

@@ -6,6 +6,7 @@ import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
+import java.time.Duration;
 import java.time.Instant;
 
 /** Builds the {@link JobStatusEvent}s a worker emits. */
@@ -64,8 +65,18 @@ final class StatusEvents {
         null);
   }
 
+  /**
+   * A submission that failed: the attempt ends FAILED with {@code fc}; the tracker decides whether
+   * and when it runs again, no earlier than {@code retryAfter} when the backend gave one.
+   */
   static JobStatusEvent failedToSubmit(
-      JobRef ref, String workerId, int nodes, FailureClass fc, String message, Instant at) {
+      JobRef ref,
+      String workerId,
+      int nodes,
+      FailureClass fc,
+      String message,
+      Duration retryAfter,
+      Instant at) {
     return new JobStatusEvent(
         Schema.VERSION,
         JobStatusEvent.Kind.STATUS,
@@ -84,6 +95,7 @@ final class StatusEvents {
         nodes,
         null,
         null,
-        null);
+        null,
+        retryAfter);
   }
 }

@@ -39,13 +39,17 @@ import org.slf4j.LoggerFactory;
  * <p>The order "create, report, commit" is what makes a crash harmless: a work item redelivered
  * after a crash finds its job already created and adopts it. A record that cannot be read goes to
  * the dead-letter topic and the loop goes on.
+ *
+ * <p>The worker never retries and never sleeps on its poll thread (docs/retries.md): the backend
+ * retries transport failures inside one call, with bounded backoff; a submission that still fails
+ * is reported FAILED with its failure class and the backend's Retry-After, and the tracker decides
+ * about the next attempt. While the backend refuses all work (its circuit breaker is open) the
+ * worker pauses consumption instead, so no attempt is spent.
  */
 public final class Worker implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-  private static final Duration SUBMIT_BACKOFF = Duration.ofMillis(500);
-  private static final int MAX_THROTTLED_TRIES = 100;
 
   private final WorkerConfig config;
   private final Topics topics;
@@ -197,6 +201,7 @@ public final class Worker implements Runnable, AutoCloseable {
               item.job().nodes(),
               FailureClass.INFRA,
               "worker error: " + e.getClass().getSimpleName(),
+              null,
               clock.instant()));
     }
   }
@@ -209,7 +214,7 @@ public final class Worker implements Runnable, AutoCloseable {
     int nodes = item.job().nodes();
     SubmitResult result;
     try {
-      result = submitWithRetries(JobRequest.of(item));
+      result = backend.submit(JobRequest.of(item));
     } catch (BackendException e) {
       log.warn("{} submission of {} failed: {}", ref, ref.jobName(), e.getMessage());
       metrics.submitted("failed");
@@ -220,6 +225,7 @@ public final class Worker implements Runnable, AutoCloseable {
               nodes,
               e.failureClass() == null ? FailureClass.INFRA : e.failureClass(),
               e.getMessage(),
+              e.retryAfter(),
               clock.instant()));
       return;
     }
@@ -239,45 +245,6 @@ public final class Worker implements Runnable, AutoCloseable {
   private void adopt(WorkItem item, JobRef ref) {
     log.info("{} adopting job {}", ref, ref.jobName());
     watcher.watch(ref, item.job().nodes(), null);
-  }
-
-  private SubmitResult submitWithRetries(JobRequest request) {
-    int failures = 0;
-    int throttled = 0;
-    while (true) {
-      try {
-        return backend.submit(request);
-      } catch (BackendException e) {
-        if (!e.isRetriable() || closed.get()) {
-          throw e;
-        }
-        boolean isThrottle = e.failureClass() == FailureClass.THROTTLED;
-        if (isThrottle
-            ? ++throttled >= MAX_THROTTLED_TRIES
-            : ++failures >= config.submitAttempts()) {
-          throw e;
-        }
-        Duration wait =
-            e.retryAfter() != null
-                ? e.retryAfter()
-                : SUBMIT_BACKOFF.multipliedBy(1L << Math.min(failures, 6));
-        log.info(
-            "{} backend busy ({}); trying again in {} ms",
-            request.ref(),
-            e.getMessage(),
-            wait.toMillis());
-        pause(wait);
-      }
-    }
-  }
-
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      throw BackendException.retriable("interrupted while waiting to retry", ie);
-    }
   }
 
   private void emit(JobStatusEvent event) {

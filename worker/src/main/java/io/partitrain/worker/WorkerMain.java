@@ -3,6 +3,7 @@ package io.partitrain.worker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.config.Env;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicAdmin;
@@ -24,35 +25,11 @@ import java.util.Properties;
 
 /**
  * The worker service: {@code java -jar partitrain-worker-VERSION-service.jar}. Configured by
- * environment variables (the constants below); many replicas share the work.
+ * environment variables: {@link ServiceSettings}, {@link WorkerConfig#settings()} and, for the
+ * local backend, {@link LocalBackendConfig#settings()}; the README lists them all. Many replicas
+ * share the work.
  */
 public final class WorkerMain {
-
-  public static final String BACKEND = "PARTITRAIN_BACKEND";
-  public static final String WORKER_ID = "PARTITRAIN_WORKER_ID";
-  public static final String TOPIC_PREFIX = "PARTITRAIN_TOPIC_PREFIX";
-  public static final String LOCAL_JOBS_DIR = "PARTITRAIN_LOCAL_JOBS_DIR";
-  public static final String LOCAL_SLOTS = "PARTITRAIN_LOCAL_SLOTS";
-  public static final String INJECTED_INFRA_FAILURE_RATE = "PARTITRAIN_INJECTED_INFRA_FAILURE_RATE";
-  public static final String REPLICATION_FACTOR = "PARTITRAIN_REPLICATION_FACTOR";
-
-  /** How often each unfinished job's heartbeat is sent (ISO-8601, default PT10S). */
-  public static final String HEARTBEAT_INTERVAL = "PARTITRAIN_HEARTBEAT_INTERVAL";
-
-  /** How often the watcher asks the backend for status (ISO-8601, default PT0.5S). */
-  public static final String POLL_INTERVAL = "PARTITRAIN_POLL_INTERVAL";
-
-  /**
-   * The work consumer's session timeout (ISO-8601, default Kafka's 45 s): how long the partitions
-   * of a killed worker wait before another worker gets them.
-   */
-  public static final String SESSION_TIMEOUT = "PARTITRAIN_WORKER_SESSION_TIMEOUT";
-
-  /** For the simulated backend: how long each job runs (ISO-8601, default a few milliseconds). */
-  public static final String SIMULATED_DURATION = "PARTITRAIN_SIMULATED_DURATION";
-
-  /** A properties file with the {@code azureml.*} keys ({@link AzureMlConfig}). */
-  public static final String AZUREML_CONFIG_FILE = "PARTITRAIN_AZUREML_CONFIG";
 
   private WorkerMain() {}
 
@@ -60,19 +37,15 @@ public final class WorkerMain {
     Env env = Env.system();
     var kafka =
         new KafkaSettings(
-            env.required(KafkaSettings.BOOTSTRAP_ENV, "the Kafka cluster (host:port,...)"),
-            new Topics(env.string(TOPIC_PREFIX, Topics.DEFAULT_PREFIX)),
+            ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.from(env),
+            new Topics(ServiceSettings.TOPIC_PREFIX.from(env)),
             Map.of());
-    TopicAdmin.ensureTopics(kafka, (short) env.integer(REPLICATION_FACTOR, 1, 1, 5));
-    String id = env.string(WORKER_ID, "worker-" + ProcessHandle.current().pid());
+    WorkerConfig config = WorkerConfig.fromEnvironment(env, kafka.topics().prefix());
+    Duration session = WorkerConfig.SESSION_TIMEOUT.from(env);
     JobBackend backend = backend(env);
-    WorkerConfig config =
-        WorkerConfig.forInstallation(id, kafka.topics().prefix())
-            .withHeartbeatInterval(
-                env.duration(HEARTBEAT_INTERVAL, WorkerConfig.DEFAULT_HEARTBEAT_INTERVAL))
-            .withPollInterval(env.duration(POLL_INTERVAL, WorkerConfig.DEFAULT_POLL_INTERVAL));
+    TopicAdmin.ensureTopics(kafka, ServiceSettings.REPLICATION_FACTOR.from(env).shortValue());
+    String id = config.workerId();
     Map<String, Object> overrides = new HashMap<>();
-    Duration session = env.duration(SESSION_TIMEOUT, null);
     if (session != null) {
       overrides.put("session.timeout.ms", (int) session.toMillis());
       overrides.put("heartbeat.interval.ms", (int) Math.max(100, session.toMillis() / 5));
@@ -106,20 +79,12 @@ public final class WorkerMain {
   }
 
   static JobBackend backend(Env env) {
-    String name = env.string(BACKEND, "local");
+    String name = WorkerConfig.BACKEND.from(env);
     return switch (name) {
       case "local" ->
-          new LocalProcessBackend(
-              new LocalBackendConfig(
-                  Path.of(
-                      env.string(
-                          LOCAL_JOBS_DIR, System.getProperty("user.home") + "/.partitrain/jobs")),
-                  env.integer(LOCAL_SLOTS, LocalBackendConfig.DEFAULT_SLOTS, 1, 1024),
-                  env.decimal(INJECTED_INFRA_FAILURE_RATE, 0, 0, 1),
-                  0),
-              Clock.systemUTC());
+          new LocalProcessBackend(LocalBackendConfig.fromEnvironment(env), Clock.systemUTC());
       case "simulated" -> {
-        Duration d = env.duration(SIMULATED_DURATION, null);
+        Duration d = WorkerConfig.SIMULATED_DURATION.from(env);
         yield new SimulatedBackend(
             Clock.systemUTC(),
             d == null
@@ -127,21 +92,24 @@ public final class WorkerMain {
                 : new SimulationProfile(Duration.ofMillis(10), d, d, 0, 0, 0));
       }
       case "azureml" -> AzureMlBackend.builder(azureMlConfig(env)).build();
-      default ->
-          throw new IllegalArgumentException(
-              BACKEND + "='" + name + "' must be one of: local, simulated, azureml");
+      default -> throw new IllegalStateException("unreachable: " + name);
     };
   }
 
   private static AzureMlConfig azureMlConfig(Env env) {
-    Path file =
-        Path.of(env.required(AZUREML_CONFIG_FILE, "a properties file with the azureml.* keys"));
+    String configured = WorkerConfig.AZUREML_CONFIG.from(env);
+    if (configured == null) {
+      throw new PartitrainException(
+          WorkerConfig.AZUREML_CONFIG.key()
+              + " is not set; the azureml backend needs a properties file with the azureml.* keys");
+    }
+    Path file = Path.of(configured);
     Properties props = new Properties();
     try (var in = Files.newBufferedReader(file)) {
       props.load(in);
     } catch (IOException e) {
       throw new PartitrainException(
-          AZUREML_CONFIG_FILE
+          WorkerConfig.AZUREML_CONFIG.key()
               + "='"
               + file
               + "' must be a readable properties file: "

@@ -1,7 +1,7 @@
 package io.partitrain.cli.demo;
 
+import io.partitrain.cli.ExitCode;
 import io.partitrain.cli.OutputFormat;
-import io.partitrain.cli.PartitrainCli;
 import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.SummaryView;
 import io.partitrain.cli.client.FinOpsClient;
@@ -272,9 +272,7 @@ public final class DemoCommand implements Callable<Integer> {
             report(
                 runId, kafkaHandle.description(), dir, first, last, accepted, evidence, t0, caps);
         print(report, last, out);
-        return report.rerun().onlyFailedRanAgain()
-            ? PartitrainCli.EXIT_OK
-            : PartitrainCli.EXIT_REJECTED;
+        return report.rerun().onlyFailedRanAgain() ? ExitCode.OK.code() : ExitCode.REJECTED.code();
       }
     }
   }

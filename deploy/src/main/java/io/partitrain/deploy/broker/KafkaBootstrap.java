@@ -1,5 +1,6 @@
 package io.partitrain.deploy.broker;
 
+import io.partitrain.shared.kafka.KafkaSettings;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -7,8 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * Decides where the demo and the CLI find Kafka: the cluster named by {@value
- * #BOOTSTRAP_SERVERS_ENV} if that variable is set, otherwise an {@link EmbeddedKafkaBroker} started
- * here. Closing it stops the embedded broker; an external cluster is left alone.
+ * KafkaSettings#BOOTSTRAP_ENV} if that variable is set, otherwise an {@link EmbeddedKafkaBroker}
+ * started here. Closing it stops the embedded broker; an external cluster is left alone.
  *
  * <pre>{@code
  * try (KafkaBootstrap kafka = KafkaBootstrap.resolve()) {
@@ -22,15 +23,14 @@ import java.util.function.Supplier;
  * variable. Biggest limitation: only the address is resolved here; security settings for an
  * external cluster (SASL, TLS) come from the client configuration, not from this class.
  *
- * <p>A blank {@value #BOOTSTRAP_SERVERS_ENV} counts as unset (shells and compose files often export
+ * <p>A blank {@code KAFKA_BOOTSTRAP_SERVERS} counts as unset (shells and compose files often export
  * empty variables); a malformed one fails fast with the variable name and the rule.
  */
 public final class KafkaBootstrap implements AutoCloseable {
 
   /** The environment variable naming an external cluster, as {@code host:port[,host:port...]}. */
-  public static final String BOOTSTRAP_SERVERS_ENV = "KAFKA_BOOTSTRAP_SERVERS";
-
   private final String bootstrapServers;
+
   private final String description;
   private final EmbeddedKafkaBroker broker;
 
@@ -41,7 +41,7 @@ public final class KafkaBootstrap implements AutoCloseable {
   }
 
   /**
-   * Uses {@value #BOOTSTRAP_SERVERS_ENV} if set, else starts an embedded broker with the defaults.
+   * Uses {@code KAFKA_BOOTSTRAP_SERVERS} if set, else starts an embedded broker with the defaults.
    *
    * @throws IllegalArgumentException if the variable is set but not a {@code host:port} list
    * @throws EmbeddedKafkaBrokerException if the embedded broker cannot start
@@ -51,7 +51,7 @@ public final class KafkaBootstrap implements AutoCloseable {
   }
 
   /**
-   * Uses {@value #BOOTSTRAP_SERVERS_ENV} if set, else starts the embedded broker {@code embedded}
+   * Uses {@code KAFKA_BOOTSTRAP_SERVERS} if set, else starts the embedded broker {@code embedded}
    * makes (for example one with a data directory and port that survive a restart).
    */
   public static KafkaBootstrap resolve(Supplier<EmbeddedKafkaBroker> embedded) {
@@ -60,9 +60,9 @@ public final class KafkaBootstrap implements AutoCloseable {
 
   /** {@link #resolve()} with the environment and the embedded broker factory given, for tests. */
   static KafkaBootstrap resolve(Map<String, String> env, Supplier<EmbeddedKafkaBroker> embedded) {
-    String configured = env.get(BOOTSTRAP_SERVERS_ENV);
+    String configured = env.get(KafkaSettings.BOOTSTRAP_ENV);
     if (configured != null && !configured.isBlank()) {
-      return external(configured, "from " + BOOTSTRAP_SERVERS_ENV);
+      return external(configured, "from " + KafkaSettings.BOOTSTRAP_ENV);
     }
     return embedded(embedded.get());
   }

@@ -3,6 +3,7 @@ package io.partitrain.deploy.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.partitrain.shared.kafka.KafkaSettings;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class KafkaBootstrapTest {
   @Test
   void usesTheExternalClusterWhenTheVariableIsSetAndStartsNothing() {
     Map<String, String> env =
-        Map.of(KafkaBootstrap.BOOTSTRAP_SERVERS_ENV, " ns.servicebus.windows.net:9093 ");
+        Map.of(KafkaSettings.BOOTSTRAP_ENV, " ns.servicebus.windows.net:9093 ");
 
     try (KafkaBootstrap kafka = KafkaBootstrap.resolve(env, MUST_NOT_START)) {
       assertThat(kafka.bootstrapServers()).isEqualTo("ns.servicebus.windows.net:9093");
@@ -31,8 +32,7 @@ class KafkaBootstrapTest {
 
   @Test
   void acceptsSeveralBrokersAndIpv6Literals() {
-    Map<String, String> env =
-        Map.of(KafkaBootstrap.BOOTSTRAP_SERVERS_ENV, "b1:9092, b2:9092,[::1]:9092");
+    Map<String, String> env = Map.of(KafkaSettings.BOOTSTRAP_ENV, "b1:9092, b2:9092,[::1]:9092");
 
     assertThat(KafkaBootstrap.resolve(env, MUST_NOT_START).bootstrapServers())
         .isEqualTo("b1:9092, b2:9092,[::1]:9092");
@@ -40,7 +40,7 @@ class KafkaBootstrapTest {
 
   @Test
   void treatsABlankVariableAsUnset() {
-    Map<String, String> env = Map.of(KafkaBootstrap.BOOTSTRAP_SERVERS_ENV, "  ");
+    Map<String, String> env = Map.of(KafkaSettings.BOOTSTRAP_ENV, "  ");
 
     assertThatThrownBy(() -> KafkaBootstrap.resolve(env, MUST_NOT_START))
         .isInstanceOf(AssertionError.class)
@@ -49,7 +49,7 @@ class KafkaBootstrapTest {
 
   @Test
   void rejectsAMalformedVariableNamingItAndTheBadEntry() {
-    Map<String, String> env = Map.of(KafkaBootstrap.BOOTSTRAP_SERVERS_ENV, "b1:9092,b2");
+    Map<String, String> env = Map.of(KafkaSettings.BOOTSTRAP_ENV, "b1:9092,b2");
 
     assertThatThrownBy(() -> KafkaBootstrap.resolve(env, MUST_NOT_START))
         .isInstanceOf(IllegalArgumentException.class)

@@ -2,7 +2,6 @@ package io.partitrain.orchestrator.state;
 
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobSpec;
-import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
 import java.time.Instant;
 import java.util.Map;
@@ -112,10 +111,6 @@ public final class PartitionRecord {
       case FAILED -> retryNotBefore == null;
       default -> false;
     };
-  }
-
-  public PartitionSpec spec() {
-    return new PartitionSpec(partitionId, tags);
   }
 
   /** The attempt a new admission gets: the pending retry's number, else the next one. */

@@ -10,6 +10,7 @@ import io.partitrain.shared.contracts.RunEvent.PartitionTransitioned;
 import io.partitrain.shared.contracts.RunEvent.RetryScheduled;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.plan.JobTemplate;
+import io.partitrain.shared.plan.PlanViolation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -106,6 +107,11 @@ public final class RunState {
   /** The partition's rendered job (rendered once, when it was scheduled). */
   public JobSpec jobOf(PartitionRecord p) {
     return p.job();
+  }
+
+  /** Adds the rules this partition's rendering would break (a missing or unsafe tag). */
+  public void checkRendering(PartitionSpec partition, List<PlanViolation> violations) {
+    template.check(runId, partition, violations);
   }
 
   /** Renders the job of a partition of this run (deterministic). */

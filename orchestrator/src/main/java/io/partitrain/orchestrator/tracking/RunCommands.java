@@ -7,6 +7,7 @@ import io.partitrain.orchestrator.scheduling.Scheduler;
 import io.partitrain.orchestrator.state.OrchestratorState;
 import io.partitrain.orchestrator.state.PartitionRecord;
 import io.partitrain.orchestrator.state.RunState;
+import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
@@ -60,8 +61,21 @@ final class RunCommands {
             start.commandId(),
             start.requestedBy(),
             now);
-    RunState run = RunState.start(started);
-    problem = CostCap.problemWith(run, start.partitions());
+    problem = StartCheck.problemWith(start);
+    if (problem.isPresent()) {
+      decisions.reject(start, problem.get(), now, out);
+      return;
+    }
+    RunState run;
+    try {
+      run = RunState.start(started);
+    } catch (PartitrainException e) {
+      decisions.reject(start, e.getMessage(), now, out);
+      return;
+    }
+    problem =
+        StartCheck.renderingProblem(run, start)
+            .or(() -> CostCap.problemWith(run, start.partitions()));
     if (problem.isPresent()) {
       decisions.reject(start, problem.get(), now, out);
       return;

@@ -81,12 +81,23 @@ final class StatusHandler {
       }
     }
     if (target == PartitionState.FAILED) {
-      maybeRetry(run, p, fc, now, out);
+      maybeRetry(run, p, fc, event.retryAfter(), now, out);
     }
   }
 
+  /**
+   * Schedules the next attempt of a failed one if its class is retryable and attempts remain: after
+   * the plan's backoff, or, when the backend named a time (its Retry-After), no earlier than that.
+   * A THROTTLED attempt waits what the backend asked (else the plan's first backoff) and costs no
+   * attempt.
+   */
   private void maybeRetry(
-      RunState run, PartitionRecord p, FailureClass fc, Instant now, Outbox out) {
+      RunState run,
+      PartitionRecord p,
+      FailureClass fc,
+      Duration retryAfter,
+      Instant now,
+      Outbox out) {
     RetryPolicy policy = run.definition().retry();
     if (run.isCanceling() || !policy.shouldRetry(fc, p.roundAttempts())) {
       log.info(
@@ -102,6 +113,9 @@ final class StatusHandler {
         fc == FailureClass.THROTTLED
             ? policy.initialBackoff()
             : policy.backoff(p.roundAttempts(), random.nextDouble());
+    if (retryAfter != null && (fc == FailureClass.THROTTLED || retryAfter.compareTo(wait) > 0)) {
+      wait = retryAfter;
+    }
     decisions.emit(RunEvents.retry(run, p, now.plus(wait), RetryScheduled.Cause.RETRY, now), out);
     log.info(
         "[run={} partition={} attempt={}] failed ({}); retry in {} ms",

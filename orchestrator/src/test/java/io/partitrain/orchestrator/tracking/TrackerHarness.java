@@ -206,6 +206,34 @@ final class TrackerHarness {
     route(out);
   }
 
+  /** A submission the worker reports refused by the backend, with the backend's Retry-After. */
+  void refused(WorkItem item, FailureClass fc, Duration retryAfter) {
+    Outbox out = new Outbox();
+    tracker.onStatus(
+        new JobStatusEvent(
+            Schema.VERSION,
+            JobStatusEvent.Kind.STATUS,
+            item.runId(),
+            item.partitionId(),
+            item.attempt(),
+            item.jobName(),
+            "w1",
+            JobPhase.FAILED,
+            null,
+            fc,
+            "refused: " + fc,
+            clock.instant(),
+            null,
+            clock.instant(),
+            1,
+            null,
+            null,
+            null,
+            retryAfter),
+        out);
+    route(out);
+  }
+
   /** Runs an item through submitted, running and the given end. */
   void finish(WorkItem item, JobPhase end, FailureClass fc) {
     status(item, JobPhase.SUBMITTED);

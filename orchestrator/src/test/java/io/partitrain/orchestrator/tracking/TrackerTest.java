@@ -116,6 +116,31 @@ class TrackerTest {
   }
 
   @Test
+  void aThrottledSubmissionIsRetriedNoEarlierThanTheBackendsRetryAfter() {
+    h.start("r1", 1, 1, retry(1));
+    h.refused(h.tick().get(0), FailureClass.THROTTLED, Duration.ofSeconds(90));
+    h.clock.advance(Duration.ofSeconds(89));
+    assertThat(h.tick()).as("the backend asked for 90 s").isEmpty();
+    h.clock.advance(Duration.ofSeconds(1));
+    assertThat(h.tick()).singleElement().extracting(WorkItem::attempt).isEqualTo(2);
+  }
+
+  @Test
+  void aRetryAfterLongerThanTheBackoffDelaysAnInfraRetryAndAShorterOneDoesNot() {
+    h.start("r1", 2, 2, retry(3));
+    List<WorkItem> items = h.tick();
+    h.refused(items.get(0), FailureClass.INFRA, Duration.ofMinutes(2));
+    h.refused(items.get(1), FailureClass.INFRA, Duration.ofMillis(1));
+    h.clock.advance(Duration.ofSeconds(13));
+    assertThat(h.tick())
+        .as("p2 after its ~10 s backoff; p1 waits the 2 minutes its backend asked")
+        .extracting(WorkItem::partitionId)
+        .containsExactly("p2");
+    h.clock.advance(Duration.ofMinutes(2));
+    assertThat(h.tick()).extracting(WorkItem::partitionId).containsExactly("p1");
+  }
+
+  @Test
   void duplicateAndStaleStatusEventsChangeNothing() {
     h.start("r1", 1, 1, retry(3));
     WorkItem a1 = h.tick().get(0);

@@ -1,6 +1,7 @@
 package io.partitrain.shared.contracts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -28,6 +29,9 @@ import java.util.Map;
  * @param logPath where the job's log is (local path or URL)
  * @param studioUrl the backend's page for the job, where it has one
  * @param metrics numbers the job reported (for example {@code mape})
+ * @param retryAfter for a submission the backend throttled (or refused for now): how long the
+ *     backend asked us to wait (its Retry-After); the tracker schedules the next attempt no
+ *     earlier. Null when the backend said nothing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatusEvent(
@@ -48,7 +52,8 @@ public record JobStatusEvent(
     Integer nodes,
     String logPath,
     String studioUrl,
-    Map<String, Double> metrics) {
+    Map<String, Double> metrics,
+    Duration retryAfter) {
 
   /** A status change, or a sign of life. */
   public enum Kind {
@@ -58,6 +63,48 @@ public record JobStatusEvent(
 
   public JobStatusEvent {
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+  }
+
+  /** An event without a Retry-After (every status but a refused submission). */
+  public JobStatusEvent(
+      int schemaVersion,
+      Kind kind,
+      String runId,
+      String partitionId,
+      int attempt,
+      String jobName,
+      String workerId,
+      JobPhase phase,
+      String backendStatus,
+      FailureClass failureClass,
+      String message,
+      Instant observedAt,
+      Instant startedAt,
+      Instant finishedAt,
+      Integer nodes,
+      String logPath,
+      String studioUrl,
+      Map<String, Double> metrics) {
+    this(
+        schemaVersion,
+        kind,
+        runId,
+        partitionId,
+        attempt,
+        jobName,
+        workerId,
+        phase,
+        backendStatus,
+        failureClass,
+        message,
+        observedAt,
+        startedAt,
+        finishedAt,
+        nodes,
+        logPath,
+        studioUrl,
+        metrics,
+        null);
   }
 
   public String key() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.JobSpec.JobInput;
 import io.partitrain.shared.contracts.JobSpec.JobOutput;
@@ -112,10 +111,26 @@ public final class JobTemplate {
     return new JobTemplate(tree, name);
   }
 
-  /** A template from a tree already loaded and checked (the orchestrator's copy of a plan). */
+  /**
+   * A template from a tree (the orchestrator's copy of a plan, which may come from any client),
+   * held to the same rules as a job.yml file ({@link #load}).
+   *
+   * @throws PlanValidationException naming every broken rule with its field and value
+   */
   public static JobTemplate fromTree(JsonNode tree, String source) {
     if (tree == null || !tree.isObject()) {
-      throw new PartitrainException("job template of " + source + " is not a mapping");
+      throw new PlanValidationException(
+          List.of(
+              new PlanViolation(
+                  source,
+                  "jobTemplate",
+                  tree == null ? null : tree.toString(),
+                  "the job template must be a mapping (the job.yml)")));
+    }
+    List<PlanViolation> violations = new ArrayList<>();
+    checkShape((ObjectNode) tree, source, violations);
+    if (!violations.isEmpty()) {
+      throw new PlanValidationException(violations);
     }
     return new JobTemplate((ObjectNode) tree, source);
   }

@@ -11,9 +11,6 @@ import com.azure.core.http.policy.UserAgentPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -83,7 +80,6 @@ public final class AzureMlBackend implements JobBackend {
   private final JobBodyTranslator translator;
   private final AzureMlRequestRenderer renderer;
   private final Clock clock;
-  private final Retry getOrCreateRetry;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final Set<String> ensured = ConcurrentHashMap.newKeySet();
   private final List<Consumer<Boolean>> acceptingListeners = new CopyOnWriteArrayList<>();
@@ -99,19 +95,6 @@ public final class AzureMlBackend implements JobBackend {
     this.transport = new ArmTransport(pipeline, config, b.meters, b.nanoTime);
     this.translator = new JobBodyTranslator(paths, new ArmAssetResolver(transport, paths));
     this.renderer = new AzureMlRequestRenderer(config);
-    this.getOrCreateRetry =
-        Retry.of(
-            "azureml-get-or-create",
-            RetryConfig.custom()
-                .maxAttempts(config.transientMaxAttempts())
-                .retryOnException(
-                    e ->
-                        e instanceof ArmCallException a
-                            && a.kind() == ArmCallException.Kind.TRANSIENT)
-                .intervalFunction(
-                    IntervalFunction.ofExponentialRandomBackoff(
-                        config.transientInitialBackoff(), 2.0, 0.5, config.transientMaxBackoff()))
-                .build());
     this.prober =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -155,8 +138,7 @@ public final class AzureMlBackend implements JobBackend {
   public SubmitResult submit(JobRequest request) {
     JobRef ref = request.ref();
     try {
-      SubmitResult result =
-          Retry.decorateSupplier(getOrCreateRetry, () -> getOrCreateOnce(request)).get();
+      SubmitResult result = getOrCreateOnce(request);
       (result.created() ? created : adopted).increment();
       LOG.info(
           "{} job {} {} ({})",
@@ -186,7 +168,22 @@ public final class AzureMlBackend implements JobBackend {
       ensure(ref, prerequisite);
     }
     ArmRequest put = renderer.jobPut(ref.jobName(), t);
-    ArmResponse answer = transport.executeWithoutTransientRetry(put);
+    ArmResponse answer;
+    try {
+      answer = transport.executeWithoutTransientRetry(put);
+    } catch (ArmCallException e) {
+      // The PUT's answer was lost (5xx, reset, timeout): ARM may have applied it. Not resent
+      // blindly; a GET (retried by the transport) tells, and a job that exists now is adopted.
+      // Otherwise the attempt fails as INFRA and the tracker decides (docs/retries.md).
+      if (e.kind() != ArmCallException.Kind.TRANSIENT) {
+        throw e;
+      }
+      ArmResponse found = transport.execute(get(ref.jobName()));
+      if (found.status() == 200) {
+        return new SubmitResult(adopt(ref, found.body()), false);
+      }
+      throw e;
+    }
     if (answer.status() == 201 || answer.status() == 200) {
       Tracked job = track(ref);
       job.canceledByUs = false;

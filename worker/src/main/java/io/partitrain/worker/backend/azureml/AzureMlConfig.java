@@ -220,34 +220,6 @@ public record AzureMlConfig(
     return new Builder();
   }
 
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.subscriptionId = subscriptionId;
-    b.resourceGroup = resourceGroup;
-    b.workspace = workspace;
-    b.apiVersion = apiVersion;
-    b.armEndpoint = armEndpoint;
-    b.credential = credential;
-    b.managedIdentityClientId = managedIdentityClientId;
-    b.writes = writes;
-    b.reads = reads;
-    b.lowRemainingWrites = lowRemainingWrites;
-    b.rateLimiterTimeout = rateLimiterTimeout;
-    b.transientMaxAttempts = transientMaxAttempts;
-    b.transientInitialBackoff = transientInitialBackoff;
-    b.transientMaxBackoff = transientMaxBackoff;
-    b.throttleMaxAttempts = throttleMaxAttempts;
-    b.throttleMaxWait = throttleMaxWait;
-    b.breakerFailureRateThreshold = breakerFailureRateThreshold;
-    b.breakerSlidingWindowSize = breakerSlidingWindowSize;
-    b.breakerMinimumCalls = breakerMinimumCalls;
-    b.breakerOpenWait = breakerOpenWait;
-    b.breakerHalfOpenCalls = breakerHalfOpenCalls;
-    b.responseTimeout = responseTimeout;
-    b.pollInterval = pollInterval;
-    return b;
-  }
-
   /**
    * Reads the {@code azureml.*} keys of a worker configuration; absent keys take their default.
    *

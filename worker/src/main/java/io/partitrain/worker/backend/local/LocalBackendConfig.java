@@ -1,10 +1,14 @@
 package io.partitrain.worker.backend.local;
 
+import io.partitrain.shared.config.Env;
+import io.partitrain.shared.config.Setting;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Settings of the local backend.
+ * Settings of the local backend. Immutable; validated when built, with messages that name the
+ * environment variable that sets each value ({@link #settings()}).
  *
  * @param jobsRoot the folder holding one folder per job (shared by the workers of one machine,
  *     which is what makes get-or-create work across them)
@@ -18,15 +22,43 @@ public record LocalBackendConfig(
 
   public static final int DEFAULT_SLOTS = 2;
 
+  public static final Setting<String> JOBS_DIR =
+      Setting.text(
+          "PARTITRAIN_LOCAL_JOBS_DIR",
+          "local backend: the folder of one folder per job, shared by the workers of a machine",
+          () -> System.getProperty("user.home") + "/.partitrain/jobs",
+          "~/.partitrain/jobs");
+
+  public static final Setting<Integer> SLOTS =
+      Setting.integer(
+          "PARTITRAIN_LOCAL_SLOTS",
+          "local backend: how many jobs run at once (its nodes)",
+          DEFAULT_SLOTS,
+          1,
+          1024);
+
+  public static final Setting<Double> INJECTED_INFRA_FAILURE_RATE =
+      Setting.decimal(
+          "PARTITRAIN_INJECTED_INFRA_FAILURE_RATE",
+          "local backend: fraction of jobs killed as if their node was lost (demos and tests)",
+          0,
+          0,
+          1);
+
   public LocalBackendConfig {
-    Objects.requireNonNull(jobsRoot, "jobsRoot");
-    if (slots < 1) {
-      throw new IllegalArgumentException("local.slots must be at least 1, but was " + slots);
-    }
-    if (injectedInfraFailureRate < 0 || injectedInfraFailureRate > 1) {
-      throw new IllegalArgumentException(
-          "local.injectedInfraFailureRate must be in [0, 1], but was " + injectedInfraFailureRate);
-    }
+    Objects.requireNonNull(jobsRoot, JOBS_DIR.key());
+    SLOTS.check(slots);
+    INJECTED_INFRA_FAILURE_RATE.check(injectedInfraFailureRate);
+  }
+
+  /** The local backend the environment configures. */
+  public static LocalBackendConfig fromEnvironment(Env env) {
+    return new LocalBackendConfig(
+        Path.of(JOBS_DIR.from(env)), SLOTS.from(env), INJECTED_INFRA_FAILURE_RATE.from(env), 0);
+  }
+
+  public static List<Setting<?>> settings() {
+    return List.of(JOBS_DIR, SLOTS, INJECTED_INFRA_FAILURE_RATE);
   }
 
   public static LocalBackendConfig of(Path jobsRoot) {

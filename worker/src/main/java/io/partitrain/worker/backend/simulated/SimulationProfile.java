@@ -47,12 +47,4 @@ public record SimulationProfile(
     return new SimulationProfile(
         Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(80), 0, 0, seed);
   }
-
-  public SimulationProfile withFailures(double user, double infra) {
-    return new SimulationProfile(queueLatency, minDuration, maxDuration, user, infra, seed);
-  }
-
-  public SimulationProfile withDurations(Duration queue, Duration min, Duration max) {
-    return new SimulationProfile(queue, min, max, userFailureRate, infraFailureRate, seed);
-  }
 }

@@ -189,14 +189,6 @@ public final class ArmTransport {
     return breaker;
   }
 
-  public TokenBucketRateLimiter writeLimiter() {
-    return writes;
-  }
-
-  public TokenBucketRateLimiter readLimiter() {
-    return reads;
-  }
-
   /** False while the circuit breaker is not closed: the worker should not take new work. */
   public boolean acceptingWork() {
     CircuitBreaker.State s = breaker.getState();

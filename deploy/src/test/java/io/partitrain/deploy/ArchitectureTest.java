@@ -1,0 +1,46 @@
+package io.partitrain.deploy;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import io.partitrain.shared.testing.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deploy module's layout (DESIGN.md, Layout): the all-in-one runnable and the embedded broker
+ * ({@code io.partitrain.deploy..}) and the CLI ({@code io.partitrain.cli..}, its own package) do
+ * not need each other both ways, and no two source files of either need each other (the CLI's
+ * commands share {@link io.partitrain.cli.ExitCode}, not the root command's constants). Across all
+ * modules, no package reaches into another's {@code internal} package. Module boundaries (shared,
+ * worker, orchestrator) are checked by {@link ModuleBoundariesTest}.
+ */
+class ArchitectureTest {
+
+  private static final JavaClasses MAIN =
+      ArchitectureRules.mainClasses("io.partitrain.deploy", "io.partitrain.cli");
+
+  @Test
+  void theCliAndTheRunnableHaveNoCycle() {
+    slices().matching("io.partitrain.(*)..").should().beFreeOfCycles().check(MAIN);
+  }
+
+  @Test
+  void noFileCycleInTheCli() {
+    ArchitectureRules.noFileCycles("io.partitrain.cli").check(MAIN);
+  }
+
+  @Test
+  void noFileCycleInTheRunnable() {
+    ArchitectureRules.noFileCycles("io.partitrain.deploy").check(MAIN);
+  }
+
+  @Test
+  void noConstructorOrFactoryTakesMoreThanSevenParameters() {
+    ArchitectureRules.noLongParameterLists().check(ArchitectureRules.mainClasses("io.partitrain"));
+  }
+
+  @Test
+  void nothingUsesAnotherPackagesInternals() {
+    ArchitectureRules.noForeignInternals().check(ArchitectureRules.mainClasses("io.partitrain"));
+  }
+}

@@ -1,0 +1,58 @@
+package io.partitrain.orchestrator.tracking;
+
+import io.partitrain.orchestrator.state.RunState;
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.PartitionSpec;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunDefinition;
+import io.partitrain.shared.plan.PlanValidationException;
+import io.partitrain.shared.plan.PlanViolation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the orchestrator checks in a {@code StartRun} beyond its ids ({@code Scheduler}) before it
+ * changes anything: commands may come from any client, not only from the CLI that checked the plan.
+ * Each problem names the field, the value and the rule, so the rejection tells the sender what to
+ * fix. The template itself is held to the job.yml rules when the run's state is built.
+ */
+final class StartCheck {
+
+  private StartCheck() {}
+
+  /** The parts of the definition every run needs. */
+  static Optional<String> problemWith(RunCommand.StartRun start) {
+    RunDefinition d = start.definition();
+    if (d.retry() == null) {
+      return Optional.of(
+          "definition.retry = (missing): a run needs the plan's retry policy"
+              + " (retry.maxAttempts, retry.backoff)");
+    }
+    if (d.limits() == null) {
+      return Optional.of(
+          "definition.limits = (missing): a run needs the plan's caps (concurrency.maxInFlight)");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether every partition's job renders: each placeholder it uses has a value, safe in a shell.
+   */
+  static Optional<String> renderingProblem(RunState run, RunCommand.StartRun start) {
+    List<PlanViolation> violations = new ArrayList<>();
+    for (PartitionSpec p : start.partitions()) {
+      run.checkRendering(p, violations);
+      if (violations.isEmpty()) {
+        try {
+          run.render(p);
+        } catch (PartitrainException | IllegalArgumentException e) {
+          return Optional.of("partition " + p.id() + ": " + e.getMessage());
+        }
+      }
+    }
+    return violations.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new PlanValidationException(violations).getMessage());
+  }
+}

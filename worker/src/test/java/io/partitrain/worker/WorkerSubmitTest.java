@@ -1,0 +1,129 @@
+package io.partitrain.worker;
+
+import static io.partitrain.shared.testing.WorkItemBuilder.aWorkItem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.contracts.WorkItem;
+import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.testing.MutableClock;
+import io.partitrain.worker.backend.BackendException;
+import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.JobObservation;
+import io.partitrain.worker.backend.JobRef;
+import io.partitrain.worker.backend.JobRequest;
+import io.partitrain.worker.backend.SubmitResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One retry story (docs/retries.md): the worker submits once. A submission the backend refuses,
+ * after its own transport retries, is reported FAILED with its class and the backend's Retry-After
+ * for the tracker to decide; the worker neither retries nor waits on its poll thread.
+ */
+class WorkerSubmitTest {
+
+  private static final Topics TOPICS = Topics.defaults();
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T05:00:00Z"));
+  private final MockProducer<String, byte[]> producer =
+      new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+
+  /** A backend that refuses every submission with {@code failure}, and counts the calls. */
+  private static final class RefusingBackend implements JobBackend {
+    final AtomicInteger submits = new AtomicInteger();
+    final BackendException failure;
+
+    RefusingBackend(BackendException failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public String name() {
+      return "refusing";
+    }
+
+    @Override
+    public SubmitResult submit(JobRequest request) {
+      submits.incrementAndGet();
+      throw failure;
+    }
+
+    @Override
+    public Optional<JobObservation> observe(JobRef job) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void cancel(JobRef job) {}
+
+    @Override
+    public void close() {}
+  }
+
+  private List<JobStatusEvent> submitThrough(RefusingBackend backend) {
+    Worker worker =
+        new Worker(
+            WorkerConfig.forInstallation("w1", TOPICS.prefix()),
+            TOPICS,
+            new MockConsumer<>("earliest"),
+            producer,
+            backend,
+            clock,
+            new SimpleMeterRegistry());
+    WorkItem item = aWorkItem().build();
+    worker.handle(new ConsumerRecord<>(TOPICS.work(), 0, 0L, item.key(), Json.toBytes(item)));
+    return producer.history().stream()
+        .filter(r -> r.topic().equals(TOPICS.status()))
+        .map(r -> Json.read(r.value(), JobStatusEvent.class))
+        .toList();
+  }
+
+  @Test
+  void aThrottledSubmissionIsReportedOnceWithTheBackendsRetryAfterAndNotRetriedHere() {
+    RefusingBackend backend =
+        new RefusingBackend(BackendException.throttled("429 from ARM", Duration.ofSeconds(42)));
+
+    List<JobStatusEvent> sent = submitThrough(backend);
+
+    assertThat(backend.submits).as("the worker submits once").hasValue(1);
+    assertThat(sent)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.phase()).isEqualTo(JobPhase.FAILED);
+              assertThat(e.failureClass()).isEqualTo(FailureClass.THROTTLED);
+              assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(42));
+            });
+  }
+
+  @Test
+  void aTransientFailureAfterTheBackendsOwnRetriesIsAnInfraFailureForTheTracker() {
+    RefusingBackend backend =
+        new RefusingBackend(BackendException.retriable("503 after 5 tries", null));
+
+    List<JobStatusEvent> sent = submitThrough(backend);
+
+    assertThat(backend.submits).hasValue(1);
+    assertThat(sent)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.failureClass()).isEqualTo(FailureClass.INFRA);
+              assertThat(e.retryAfter()).isNull();
+            });
+  }
+}
