@@ -7,18 +7,17 @@ import io.partitrain.orchestrator.leadership.LeaderElector;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
 import io.partitrain.orchestrator.tracking.Liveness;
 import io.partitrain.shared.config.Env;
-import io.partitrain.shared.contracts.Topics;
-import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.TopicAdmin;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator service: {@code java -jar partitrain-orchestrator-VERSION-service.jar},
- * configured by environment variables: {@code KAFKA_BOOTSTRAP_SERVERS} (required), {@code
+ * configured by environment variables: {@code KAFKA_BOOTSTRAP_SERVERS} and {@code
+ * PARTITRAIN_KAFKA_CONFIG} (a Kafka client properties file; see {@link KafkaClientConfig}), {@code
  * PARTITRAIN_TOPIC_PREFIX}, {@code PARTITRAIN_INSTANCE_ID}, {@code PARTITRAIN_REPLICATION_FACTOR},
  * {@code PARTITRAIN_NODE_CAP_DEFAULT} and {@code PARTITRAIN_NODE_CAPS} ({@code
  * cpu-cluster=8,gpu-cluster=2}; see {@link NodeCapConfig}), {@value #SESSION_TIMEOUT} (leader
@@ -41,11 +40,7 @@ public final class OrchestratorMain {
 
   public static void main(String[] args) throws InterruptedException {
     Env env = Env.system();
-    var kafka =
-        new KafkaSettings(
-            env.required(KafkaSettings.BOOTSTRAP_ENV, "the Kafka cluster (host:port,...)"),
-            new Topics(env.string("PARTITRAIN_TOPIC_PREFIX", Topics.DEFAULT_PREFIX)),
-            Map.of());
+    var kafka = KafkaClientConfig.fromEnvironment(env);
     TopicAdmin.ensureTopics(kafka, (short) env.integer("PARTITRAIN_REPLICATION_FACTOR", 1, 1, 5));
     String id =
         env.string("PARTITRAIN_INSTANCE_ID", "orchestrator-" + ProcessHandle.current().pid());

@@ -3,8 +3,7 @@ package io.partitrain.worker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.config.Env;
-import io.partitrain.shared.contracts.Topics;
-import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.TopicAdmin;
 import io.partitrain.worker.backend.JobBackend;
 import io.partitrain.worker.backend.azureml.AzureMlBackend;
@@ -58,11 +57,7 @@ public final class WorkerMain {
 
   public static void main(String[] args) throws InterruptedException {
     Env env = Env.system();
-    var kafka =
-        new KafkaSettings(
-            env.required(KafkaSettings.BOOTSTRAP_ENV, "the Kafka cluster (host:port,...)"),
-            new Topics(env.string(TOPIC_PREFIX, Topics.DEFAULT_PREFIX)),
-            Map.of());
+    var kafka = KafkaClientConfig.fromEnvironment(env);
     TopicAdmin.ensureTopics(kafka, (short) env.integer(REPLICATION_FACTOR, 1, 1, 5));
     String id = env.string(WORKER_ID, "worker-" + ProcessHandle.current().pid());
     JobBackend backend = backend(env);
