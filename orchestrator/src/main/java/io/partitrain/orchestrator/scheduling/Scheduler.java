@@ -7,6 +7,8 @@ import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunIds;
 import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.plan.PlanRecheck;
+import io.partitrain.shared.plan.PlanViolation;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -15,8 +17,9 @@ import java.util.Set;
 
 /**
  * Turns an accepted run into one {@link PartitionScheduled} message per partition, keyed {@code
- * runId/partitionId}, in plan order. It re-checks what the CLI checked (ids, uniqueness), because
- * commands may come from any client.
+ * runId/partitionId}, in plan order. It re-checks what the CLI checked (ids, uniqueness, and the
+ * plan rules every work item depends on: {@link PlanRecheck}), because commands may come from any
+ * client.
  */
 public final class Scheduler {
 
@@ -46,6 +49,16 @@ public final class Scheduler {
       if (!seen.add(p.id())) {
         return Optional.of("partition id '" + p.id() + "' appears twice");
       }
+    }
+    List<PlanViolation> broken =
+        PlanRecheck.violations(start.definition(), start.runId(), partitions);
+    if (!broken.isEmpty()) {
+      return Optional.of(
+          "the plan breaks "
+              + broken.size()
+              + " rule(s), first: "
+              + broken.get(0)
+              + " (a start command is re-checked as the CLI checks a plan)");
     }
     return Optional.empty();
   }

@@ -120,6 +120,20 @@ public final class JobTemplate {
     return new JobTemplate((ObjectNode) tree, source);
   }
 
+  /**
+   * The violations of the file-level rules ({@link #load} checks them on a file; the orchestrator
+   * re-checks them on a template that arrived in a command, see {@link PlanRecheck}).
+   */
+  public static List<PlanViolation> shapeViolations(JsonNode tree, String source) {
+    List<PlanViolation> v = new ArrayList<>();
+    if (tree == null || !tree.isObject()) {
+      v.add(new PlanViolation(source, "(job)", null, "must be a YAML mapping"));
+    } else {
+      checkShape((ObjectNode) tree, source, v);
+    }
+    return v;
+  }
+
   /** The tree, with local paths absolute, placeholders not substituted. */
   public JsonNode tree() {
     return tree;
