@@ -389,6 +389,10 @@ public final class JobTemplate {
         && expr.length() > Placeholders.PARTITION_TAG_PREFIX.length()) {
       return;
     }
+    if (SecretRefs.isSecret(expr)) {
+      SecretRefs.check(file, field, expr).ifPresent(v::add);
+      return;
+    }
     for (String[] io :
         new String[][] {
           {Placeholders.INPUT_PREFIX, "inputs"}, {Placeholders.OUTPUT_PREFIX, "outputs"}
@@ -419,7 +423,7 @@ public final class JobTemplate {
             field,
             "${{" + expr + "}}",
             "unknown placeholder; use ${{partition.id}}, ${{partition.tags.NAME}}, ${{run.id}}, "
-                + "${{inputs.NAME}} or ${{outputs.NAME}}"));
+                + "${{inputs.NAME}}, ${{outputs.NAME}} or ${{secrets.NAME}}"));
   }
 
   private static void checkOptionalText(
