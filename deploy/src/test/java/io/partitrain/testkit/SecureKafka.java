@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -20,8 +21,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Utils;
+import org.awaitility.Awaitility;
 
 /**
  * An embedded KRaft broker that only speaks SASL_SSL (PLAIN over TLS with a certificate made by
@@ -51,6 +54,21 @@ public final class SecureKafka implements AutoCloseable {
   }
 
   public static SecureKafka start() {
+    return start(null, null);
+  }
+
+  /**
+   * As {@link #start()}, and also accepts SASL/OAUTHBEARER tokens, validated by Kafka's {@code
+   * OAuthBearerValidatorCallbackHandler} against the keys at {@code jwksUrl} and the audience; the
+   * token's {@code sub} is the principal.
+   */
+  public static SecureKafka startWithOAuth(String jwksUrl, String audience) {
+    // Kafka 4 fetches JWKS only from URLs an operator allowed, by JVM system property.
+    System.setProperty("org.apache.kafka.sasl.oauthbearer.allowed.urls", jwksUrl);
+    return start(jwksUrl, audience);
+  }
+
+  private static SecureKafka start(String jwksUrl, String audience) {
     try {
       Path dir = Files.createTempDirectory("partitrain-secure-kafka-");
       makeCertificates(dir);
@@ -70,10 +88,31 @@ public final class SecureKafka implements AutoCloseable {
           (u, p) -> jaas.append(" user_").append(u).append("=\"").append(p).append('"'));
       jaas.append(';');
       String listener = "listener.name.sasl_ssl.";
+      EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.custom();
+      if (jwksUrl != null) {
+        String oauth = listener + "oauthbearer.";
+        builder
+            .brokerProperty("sasl.enabled.mechanisms", "PLAIN,OAUTHBEARER")
+            .brokerProperty(
+                oauth + "sasl.jaas.config",
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;")
+            .brokerProperty(
+                oauth + "sasl.server.callback.handler.class",
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler")
+            .brokerProperty("sasl.oauthbearer.jwks.endpoint.url", jwksUrl)
+            .brokerProperty("sasl.oauthbearer.expected.audience", audience)
+            // Kafka 4.1's default validator (DefaultJwtValidator) built by this handler checks
+            // claims but no signature (it falls back to ClientJwtValidator even with a JWKS URL);
+            // the forged-token test caught it. BrokerJwtValidator verifies against the JWKS.
+            .brokerProperty(
+                "sasl.oauthbearer.jwt.validator.class",
+                "org.apache.kafka.common.security.oauthbearer.BrokerJwtValidator");
+      } else {
+        builder.brokerProperty("sasl.enabled.mechanisms", "PLAIN");
+      }
       EmbeddedKafkaBroker broker =
-          EmbeddedKafkaBroker.custom()
+          builder
               .clientListener(SecurityProtocol.SASL_SSL, adminClient(dir, passwords))
-              .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
               .brokerProperty("sasl.mechanism.inter.broker.protocol", "PLAIN")
               .brokerProperty(listener + "plain.sasl.jaas.config", jaas.toString())
               .brokerProperty(listener + "ssl.keystore.location", dir.resolve("broker.p12"))
@@ -117,6 +156,11 @@ public final class SecureKafka implements AutoCloseable {
     }
     try (Admin a = Admin.create(admin.common("acl-admin"))) {
       a.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+      // The broker's authorizer applies them when it replays the metadata log: wait until it
+      // answers with all of them, so a test never races its own grants.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> a.describeAcls(AclBindingFilter.ANY).values().get().containsAll(bindings));
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the ACLs", e);
     }
@@ -131,6 +175,33 @@ public final class SecureKafka implements AutoCloseable {
   public KafkaSettings settings(String user, Topics topics) {
     return KafkaClientConfig.build(
         propertiesFile(user, passwords.get(user)), Map.of(), bootstrapServers(), topics, "");
+  }
+
+  /**
+   * A client properties file for SASL/OAUTHBEARER with {@code EntraIdLoginCallbackHandler} getting
+   * its tokens from {@code credentialClass} instead of DefaultAzureCredential.
+   */
+  public Path oauthPropertiesFile(String credentialClass) {
+    Path file = dir.resolve("oauth.properties");
+    Map<String, String> p = clientProperties(dir, "unused", "unused");
+    p.put("sasl.mechanism", "OAUTHBEARER");
+    p.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required"
+            + " tokenCredentialClass=\""
+            + credentialClass
+            + "\";");
+    p.put(
+        "sasl.login.callback.handler.class",
+        "io.partitrain.shared.kafka.EntraIdLoginCallbackHandler");
+    StringBuilder s = new StringBuilder();
+    p.forEach((k, v) -> s.append(k).append('=').append(escape(v)).append('\n'));
+    try {
+      Files.writeString(file, s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
   }
 
   /** A client properties file for {@code user} with this password (right or wrong). */
