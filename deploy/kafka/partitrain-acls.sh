@@ -40,6 +40,7 @@ FINOPS="${FINOPS_PRINCIPAL:-User:partitrain-finops}"
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Read --group "${P}-orchestrator" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Read --group "${P}-orchestrator-leader" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Write --transactional-id "${P}-orchestrator" --resource-pattern-type literal
+"${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Write --transactional-id "${P}-orchestrator-probe" --resource-pattern-type literal
 
 # WORKER
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$WORKER" --operation Read --topic "${P}.work" --resource-pattern-type literal

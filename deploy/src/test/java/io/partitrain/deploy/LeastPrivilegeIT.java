@@ -20,6 +20,7 @@ import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.kafka.KafkaAcls;
 import io.partitrain.shared.kafka.KafkaAcls.Role;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.TransactionProbe;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.testkit.SecureKafka;
 import io.partitrain.testkit.TestKafka;
@@ -102,6 +103,8 @@ class LeastPrivilegeIT {
             Admission.concurrencyCap(),
             new SimpleMeterRegistry(),
             NodeCapConfig.unlimited());
+    // The start-up check passes with the orchestrator's own grants, without fencing anyone.
+    TransactionProbe.requireTransactions(orchestrator, Duration.ofSeconds(30));
     Thread loop = new Thread(o, "orchestrator-sec");
     loop.start();
     List<Worker> workers = new ArrayList<>();

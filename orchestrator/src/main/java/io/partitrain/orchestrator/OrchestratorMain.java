@@ -9,6 +9,7 @@ import io.partitrain.orchestrator.tracking.Liveness;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.TopicAdmin;
+import io.partitrain.shared.kafka.TransactionProbe;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -42,6 +43,9 @@ public final class OrchestratorMain {
     Env env = Env.system();
     var kafka = KafkaClientConfig.fromEnvironment(env);
     TopicAdmin.ensureTopics(kafka, (short) env.integer("PARTITRAIN_REPLICATION_FACTOR", 1, 1, 5));
+    // Refuse to start, saying why, on a cluster without transactions (an Event Hubs tier below
+    // Premium): every round commits in one.
+    TransactionProbe.requireTransactions(kafka, TransactionProbe.DEFAULT_TIMEOUT);
     String id =
         env.string("PARTITRAIN_INSTANCE_ID", "orchestrator-" + ProcessHandle.current().pid());
     OrchestratorConfig base = OrchestratorConfig.forInstallation(id, kafka.topics().prefix());

@@ -63,6 +63,11 @@ public final class KafkaAcls {
     return t.prefix() + "-orchestrator";
   }
 
+  /** The transactional id of the orchestrator's start-up check ({@link TransactionProbe}). */
+  public static String probeTransactionalId(Topics t) {
+    return t.prefix() + "-orchestrator-probe";
+  }
+
   /** The orchestrators' leader election group on the control topic. */
   public static String leaderGroup(Topics t) {
     return t.prefix() + "-orchestrator-leader";
@@ -94,6 +99,9 @@ public final class KafkaAcls {
         g.add(
             new Grant(
                 role, ResourceType.TRANSACTIONAL_ID, orchestratorGroup(t), AclOperation.WRITE));
+        g.add(
+            new Grant(
+                role, ResourceType.TRANSACTIONAL_ID, probeTransactionalId(t), AclOperation.WRITE));
       }
       case WORKER -> {
         read(g, role, t.work());
