@@ -96,13 +96,12 @@ class LeastPrivilegeIT {
     assertThat(config.groupId()).isEqualTo(KafkaAcls.orchestratorGroup(topics));
     assertThat(config.transactionalId()).isEqualTo(KafkaAcls.orchestratorGroup(topics));
     Orchestrator o =
-        new Orchestrator(
-            config,
-            orchestrator,
-            Clock.systemUTC(),
-            Admission.concurrencyCap(),
-            new SimpleMeterRegistry(),
-            NodeCapConfig.unlimited());
+        Orchestrator.builder(config, orchestrator)
+            .clock(Clock.systemUTC())
+            .admission(Admission.concurrencyCap())
+            .registry(new SimpleMeterRegistry())
+            .nodeCaps(NodeCapConfig.unlimited())
+            .build();
     // The start-up check passes with the orchestrator's own grants, without fencing anyone.
     TransactionProbe.requireTransactions(orchestrator, Duration.ofSeconds(30));
     Thread loop = new Thread(o, "orchestrator-sec");
