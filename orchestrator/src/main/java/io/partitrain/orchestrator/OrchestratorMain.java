@@ -7,20 +7,20 @@ import io.partitrain.orchestrator.leadership.LeaderElector;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.config.ServiceSettings;
-import io.partitrain.shared.contracts.Topics;
-import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.TopicAdmin;
+import io.partitrain.shared.kafka.TransactionProbe;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator service: {@code java -jar partitrain-orchestrator-VERSION-service.jar},
  * configured by environment variables: {@link ServiceSettings} (the Kafka cluster, topic prefix,
- * replication), {@link OrchestratorConfig#settings()} and {@link LeadershipConfig#settings()}; the
- * README lists them all.
+ * replication), {@link KafkaClientConfig} ({@code PARTITRAIN_KAFKA_CONFIG}, a Kafka client
+ * properties file for TLS and SASL, and {@code PARTITRAIN_KAFKA_*} overrides), {@link
+ * OrchestratorConfig#settings()} and {@link LeadershipConfig#settings()}; the README lists them all.
  *
  * <p>Run several: one leads, the others stand by ({@link LeaderElector}). On SIGTERM the instance
  * finishes its current transaction, leaves the leader group and exits; a standby takes over at
@@ -34,15 +34,14 @@ public final class OrchestratorMain {
 
   public static void main(String[] args) throws InterruptedException {
     Env env = Env.system();
-    var kafka =
-        new KafkaSettings(
-            ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.from(env),
-            new Topics(ServiceSettings.TOPIC_PREFIX.from(env)),
-            Map.of());
+    var kafka = KafkaClientConfig.fromEnvironment(env);
     OrchestratorConfig config = OrchestratorConfig.fromEnvironment(env, kafka.topics().prefix());
     LeadershipConfig leadership = LeadershipConfig.fromEnvironment(env);
     NodeCapConfig nodeCaps = OrchestratorConfig.nodeCapsFrom(env);
     TopicAdmin.ensureTopics(kafka, ServiceSettings.REPLICATION_FACTOR.from(env).shortValue());
+    // Refuse to start, saying why, on a cluster without transactions (an Event Hubs tier below
+    // Premium): every round commits in one.
+    TransactionProbe.requireTransactions(kafka, TransactionProbe.DEFAULT_TIMEOUT);
     String id = config.instanceId();
     var registry = new SimpleMeterRegistry();
     LeaderElector elector =

@@ -4,8 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.config.ServiceSettings;
-import io.partitrain.shared.contracts.Topics;
-import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.TopicAdmin;
 import io.partitrain.worker.backend.JobBackend;
 import io.partitrain.worker.backend.azureml.AzureMlBackend;
@@ -35,11 +34,7 @@ public final class WorkerMain {
 
   public static void main(String[] args) throws InterruptedException {
     Env env = Env.system();
-    var kafka =
-        new KafkaSettings(
-            ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.from(env),
-            new Topics(ServiceSettings.TOPIC_PREFIX.from(env)),
-            Map.of());
+    var kafka = KafkaClientConfig.fromEnvironment(env);
     WorkerConfig config = WorkerConfig.fromEnvironment(env, kafka.topics().prefix());
     Duration session = WorkerConfig.SESSION_TIMEOUT.from(env);
     JobBackend backend = backend(env);

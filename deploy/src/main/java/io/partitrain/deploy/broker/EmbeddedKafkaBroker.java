@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -99,7 +100,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** Both listeners bind to loopback only: the embedded broker is never reachable from outside. */
   public static final String HOST = "127.0.0.1";
 
-  /** Name of the listener clients use. */
+  /** Name of the listener clients use, unless {@link Builder#clientListener} chose another. */
   public static final String BROKER_LISTENER = "PLAINTEXT";
 
   /** Name of the KRaft controller listener. */
@@ -282,6 +283,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static final class Builder {
 
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+    private SecurityProtocol clientProtocol = SecurityProtocol.PLAINTEXT;
+    private Map<String, Object> readinessClient = Map.of();
     private Path logDir;
     private int brokerPort;
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
@@ -322,6 +325,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Sets several broker properties; see {@link #brokerProperty(String, Object)}. */
     public Builder brokerProperties(Map<String, ?> properties) {
       properties.forEach(this::brokerProperty);
+      return this;
+    }
+
+    /**
+     * Serves clients (and the broker's own inter-broker traffic, such as transaction markers) on a
+     * listener with this security protocol, named after it ({@code SASL_SSL}), so that its
+     * listener-scoped settings are {@code listener.name.sasl_ssl.*}. The TLS and SASL settings
+     * themselves are broker properties ({@link #brokerProperty}); {@code readinessClient} holds the
+     * client settings with which start-up checks that the broker answers (an administrator's
+     * credentials). The controller listener stays PLAINTEXT on loopback.
+     */
+    public Builder clientListener(SecurityProtocol protocol, Map<String, ?> readinessClient) {
+      this.clientProtocol = Objects.requireNonNull(protocol, "protocol");
+      this.readinessClient = Map.copyOf(Objects.requireNonNull(readinessClient, "readinessClient"));
       return this;
     }
 
@@ -373,7 +390,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         String clusterId;
         try {
-          clusterId = awaitReady(a.bootstrap(), deadline, startupTimeout);
+          clusterId = awaitReady(a.bootstrap(), readinessClient, deadline, startupTimeout);
         } catch (RuntimeException e) {
           stopAndClean(server, a);
           throw e;
@@ -420,10 +437,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       props.put("process.roles", "broker,controller");
       props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
       props.put("controller.listener.names", CONTROLLER_LISTENER);
-      props.put("inter.broker.listener.name", BROKER_LISTENER);
+      String client = clientProtocol.name;
+      props.put("inter.broker.listener.name", client);
       props.put(
           "listeners",
-          BROKER_LISTENER
+          client
               + "://"
               + HOST
               + ":"
@@ -434,10 +452,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
               + HOST
               + ":"
               + controllerPort);
-      props.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+      props.put("advertised.listeners", client + "://" + HOST + ":" + brokerPort);
       props.put(
           "listener.security.protocol.map",
-          BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+          client + ":" + client + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
       props.put("log.dirs", dir.toString());
       return props;
     }
@@ -473,10 +491,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Returns the cluster id once describeCluster lists this node as a live broker. */
-    private static String awaitReady(String bootstrap, long deadlineNanos, Duration timeout) {
+    private static String awaitReady(
+        String bootstrap, Map<String, Object> client, long deadlineNanos, Duration timeout) {
       Throwable last = null;
-      try (Admin admin =
-          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Map<String, Object> props = new LinkedHashMap<>(client);
+      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      try (Admin admin = Admin.create(props)) {
         while (true) {
           long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
           if (remainingMs <= 0) {

@@ -5,6 +5,8 @@ import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunIds;
+import io.partitrain.shared.plan.PlanRecheck;
+import io.partitrain.shared.plan.PlanViolation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,7 +17,8 @@ import java.util.Set;
 /**
  * Turns an accepted run into one {@link PartitionScheduled} message per partition (the tracker
  * writes them keyed {@code runId/partitionId}), in plan order. It re-checks what the CLI checked
- * (ids, uniqueness), because commands may come from any client.
+ * (ids, uniqueness, and the plan rules every work item depends on: {@link PlanRecheck}), because
+ * commands may come from any client.
  */
 public final class Scheduler {
 
@@ -41,6 +44,16 @@ public final class Scheduler {
       if (!seen.add(p.id())) {
         return Optional.of("partition id '" + p.id() + "' appears twice");
       }
+    }
+    List<PlanViolation> broken =
+        PlanRecheck.violations(start.definition(), start.runId(), partitions);
+    if (!broken.isEmpty()) {
+      return Optional.of(
+          "the plan breaks "
+              + broken.size()
+              + " rule(s), first: "
+              + broken.get(0)
+              + " (a start command is re-checked as the CLI checks a plan)");
     }
     return Optional.empty();
   }

@@ -21,6 +21,18 @@ public final class Env {
     return new Env(System.getenv());
   }
 
+  /** The variables whose names start with {@code prefix}, sorted by name. */
+  public Map<String, String> startingWith(String prefix) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    vars.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
   public String string(String key, String dflt) {
     String v = vars.get(key);
     return v == null || v.isBlank() ? dflt : v.strip();

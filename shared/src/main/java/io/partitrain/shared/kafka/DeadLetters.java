@@ -1,5 +1,9 @@
 package io.partitrain.shared.kafka;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a record that cannot be processed to the dead-letter topic, unchanged, with why in its
- * headers, so that nothing is lost and the loop goes on.
+ * Moves a record that cannot be processed to the dead-letter topic, with why in its headers, so
+ * that nothing is lost and the loop goes on. The value is kept as it was, except that the values of
+ * any {@code environment_variables} in it are replaced by {@value #REDACTED} (a dead-letter topic
+ * is read by more people than the work topic, and for longer); {@value #HEADER_REDACTED} says so.
  */
 public final class DeadLetters {
 
@@ -22,6 +28,15 @@ public final class DeadLetters {
   public static final String HEADER_SOURCE = "partitrain.dlq.source";
   public static final String HEADER_AT = "partitrain.dlq.at";
   public static final String HEADER_COMPONENT = "partitrain.dlq.component";
+  public static final String HEADER_REDACTED = "partitrain.dlq.redacted";
+
+  /** What replaces an environment variable's value in a dead-lettered record. */
+  public static final String REDACTED = "[redacted]";
+
+  private static final java.util.Set<String> ENVIRONMENT_FIELDS =
+      java.util.Set.of("environment_variables", "environmentVariables");
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Producer<String, byte[]> producer;
   private final String topic;
@@ -66,7 +81,59 @@ public final class DeadLetters {
         record.offset(),
         record.key(),
         reason);
-    return new ProducerRecord<>(topic, null, record.key(), record.value(), headers);
+    byte[] value = withoutEnvironmentValues(record.value());
+    if (value != record.value()) {
+      headers.add(HEADER_REDACTED, bytes("environment_variables values"));
+    }
+    return new ProducerRecord<>(topic, null, record.key(), value, headers);
+  }
+
+  /**
+   * The value with every environment variable value replaced; the same array when there is none or
+   * the value is not JSON (an unreadable record is kept as it came).
+   */
+  static byte[] withoutEnvironmentValues(byte[] value) {
+    if (value == null) {
+      return null;
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(value);
+    } catch (IOException | RuntimeException notJson) {
+      return value;
+    }
+    if (root == null || !redact(root)) {
+      return value;
+    }
+    try {
+      return MAPPER.writeValueAsBytes(root);
+    } catch (IOException e) {
+      return value;
+    }
+  }
+
+  private static boolean redact(JsonNode node) {
+    boolean changed = false;
+    if (node instanceof ObjectNode obj) {
+      var names = new java.util.ArrayList<String>();
+      obj.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        JsonNode child = obj.get(name);
+        if (ENVIRONMENT_FIELDS.contains(name) && child instanceof ObjectNode env) {
+          var keys = new java.util.ArrayList<String>();
+          env.fieldNames().forEachRemaining(keys::add);
+          keys.forEach(k -> env.put(k, REDACTED));
+          changed |= !keys.isEmpty();
+        } else {
+          changed |= redact(child);
+        }
+      }
+    } else if (node != null && node.isArray()) {
+      for (JsonNode child : node) {
+        changed |= redact(child);
+      }
+    }
+    return changed;
   }
 
   private static byte[] bytes(String s) {

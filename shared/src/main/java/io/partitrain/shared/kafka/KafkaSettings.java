@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * @param bootstrapServers {@code host:port,...}
  * @param topics topic names
- * @param extra further client properties (security settings for a managed cluster, ...)
+ * @param extra further client properties (security settings for a managed cluster, ...), as read by
+ *     {@link KafkaClientConfig}; secret values in it never appear in {@link #toString()}
  */
 public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, Object> extra) {
 
@@ -41,6 +42,18 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
 
   public static KafkaSettings of(String bootstrapServers) {
     return new KafkaSettings(bootstrapServers, Topics.defaults(), Map.of());
+  }
+
+  /** Secret values redacted: this is what may be logged or printed. */
+  @Override
+  public String toString() {
+    return "KafkaSettings[bootstrapServers="
+        + bootstrapServers
+        + ", topics="
+        + topics.prefix()
+        + ", client="
+        + KafkaClientConfig.redacted(extra)
+        + "]";
   }
 
   public Map<String, Object> common(String clientId) {

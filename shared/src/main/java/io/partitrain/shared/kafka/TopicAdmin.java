@@ -1,6 +1,7 @@
 package io.partitrain.shared.kafka;
 
 import io.partitrain.shared.RetriableException;
+import io.partitrain.shared.contracts.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates Partitrain's topics if they are missing. Idempotent: every service calls it at start-up,
  * and a topic that exists (created by another service, or by an administrator with other settings)
- * is left alone.
+ * is left alone. A principal without the right to create topics (every Partitrain role on a secured
+ * cluster: see {@link KafkaAcls}) leaves them to the administrator.
  */
 public final class TopicAdmin {
 
@@ -36,18 +40,7 @@ public final class TopicAdmin {
    * @param replicationFactor 1 for a single broker; 3 for a production cluster
    */
   public static void ensureTopics(KafkaSettings settings, short replicationFactor) {
-    var t = settings.topics();
-    List<NewTopic> wanted = new ArrayList<>();
-    wanted.add(topic(t.partitions(), DEFAULT_PARTITIONS, replicationFactor));
-    wanted.add(topic(t.work(), DEFAULT_WORK_PARTITIONS, replicationFactor));
-    wanted.add(topic(t.status(), DEFAULT_PARTITIONS, replicationFactor));
-    wanted.add(topic(t.finops(), 3, replicationFactor));
-    // Commands are ordered globally: one partition.
-    wanted.add(topic(t.commands(), 1, replicationFactor));
-    wanted.add(topic(t.deadLetters(), 1, replicationFactor));
-    wanted.add(topic(t.runs(), 3, replicationFactor));
-    // Leader election: whoever is assigned its one partition leads.
-    wanted.add(topic(t.control(), 1, replicationFactor));
+    List<NewTopic> wanted = topics(settings.topics(), replicationFactor);
     try (Admin admin = Admin.create(settings.common("partitrain-topic-admin"))) {
       Set<String> existing =
           admin.listTopics().names().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -59,7 +52,14 @@ public final class TopicAdmin {
         admin.createTopics(missing).all().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
+        if (e.getCause() instanceof TopicAuthorizationException
+            || e.getCause() instanceof ClusterAuthorizationException) {
+          // A least-privilege principal sees only its own topics and may create none; on a
+          // secured cluster the administrator creates them (deploy/kafka/partitrain-acls.sh).
+          log.info(
+              "not allowed to create topics {}; expecting the administrator to have created them",
+              missing.stream().map(NewTopic::name).toList());
+        } else if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
       }
@@ -74,6 +74,25 @@ public final class TopicAdmin {
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Every topic of an installation with its partition count and settings: what this class creates,
+   * and what the administrator's script creates on a secured cluster ({@link KafkaAcls}).
+   */
+  public static List<NewTopic> topics(Topics t, short replicationFactor) {
+    List<NewTopic> wanted = new ArrayList<>();
+    wanted.add(topic(t.partitions(), DEFAULT_PARTITIONS, replicationFactor));
+    wanted.add(topic(t.work(), DEFAULT_WORK_PARTITIONS, replicationFactor));
+    wanted.add(topic(t.status(), DEFAULT_PARTITIONS, replicationFactor));
+    wanted.add(topic(t.finops(), 3, replicationFactor));
+    // Commands are ordered globally: one partition.
+    wanted.add(topic(t.commands(), 1, replicationFactor));
+    wanted.add(topic(t.deadLetters(), 1, replicationFactor));
+    wanted.add(topic(t.runs(), 3, replicationFactor));
+    // Leader election: whoever is assigned its one partition leads.
+    wanted.add(topic(t.control(), 1, replicationFactor));
+    return wanted;
   }
 
   private static NewTopic topic(String name, int partitions, short rf) {

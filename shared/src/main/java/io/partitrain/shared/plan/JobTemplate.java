@@ -135,6 +135,20 @@ public final class JobTemplate {
     return new JobTemplate((ObjectNode) tree, source);
   }
 
+  /**
+   * The violations of the file-level rules ({@link #load} checks them on a file; the orchestrator
+   * re-checks them on a template that arrived in a command, see {@link PlanRecheck}).
+   */
+  public static List<PlanViolation> shapeViolations(JsonNode tree, String source) {
+    List<PlanViolation> v = new ArrayList<>();
+    if (tree == null || !tree.isObject()) {
+      v.add(new PlanViolation(source, "(job)", null, "must be a YAML mapping"));
+    } else {
+      checkShape((ObjectNode) tree, source, v);
+    }
+    return v;
+  }
+
   /** The tree, with local paths absolute, placeholders not substituted. */
   public JsonNode tree() {
     return tree;
@@ -390,6 +404,10 @@ public final class JobTemplate {
         && expr.length() > Placeholders.PARTITION_TAG_PREFIX.length()) {
       return;
     }
+    if (SecretRefs.isSecret(expr)) {
+      SecretRefs.check(file, field, expr).ifPresent(v::add);
+      return;
+    }
     for (String[] io :
         new String[][] {
           {Placeholders.INPUT_PREFIX, "inputs"}, {Placeholders.OUTPUT_PREFIX, "outputs"}
@@ -420,7 +438,7 @@ public final class JobTemplate {
             field,
             "${{" + expr + "}}",
             "unknown placeholder; use ${{partition.id}}, ${{partition.tags.NAME}}, ${{run.id}}, "
-                + "${{inputs.NAME}} or ${{outputs.NAME}}"));
+                + "${{inputs.NAME}}, ${{outputs.NAME}} or ${{secrets.NAME}}"));
   }
 
   private static void checkOptionalText(

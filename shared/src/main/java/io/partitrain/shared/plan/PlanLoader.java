@@ -110,8 +110,10 @@ public final class PlanLoader {
       }
     }
     if (template != null) {
+      PlanPaths paths = PlanPaths.forPlan(base);
       for (PartitionSpec p : partitions) {
         template.check(CHECK_RUN_ID, p, v);
+        paths.check(template, CHECK_RUN_ID, p, v);
       }
     }
     CostBudget budget = BudgetReader.read(root.path("budget"), file, v);

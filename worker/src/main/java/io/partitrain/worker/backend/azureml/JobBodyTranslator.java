@@ -8,6 +8,7 @@ import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.JobSpec.JobInput;
 import io.partitrain.shared.contracts.JobSpec.JobOutput;
 import io.partitrain.shared.plan.JobTemplate;
+import io.partitrain.shared.plan.SecretRefs;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.azureml.AssetResolver.AssetKind;
@@ -36,6 +37,16 @@ import java.util.TreeMap;
  * returned as a prerequisite), as the CLI does.
  */
 public final class JobBodyTranslator {
+
+  /**
+   * Partitrain never sends a secret value with an Azure ML job (it would be stored in the job's
+   * definition, visible to anyone who can read the workspace); the job reads it itself.
+   */
+  static final String SECRETS_RULE =
+      "the azureml backend does not pass ${{secrets.NAME}} to a job: store the secret in Azure Key"
+          + " Vault, give the job a managed identity (identity: {type: managed}) with the 'Key Vault"
+          + " Secrets User' role, and read it in the job (azure-identity ManagedIdentityCredential"
+          + " + SecretClient, or `az keyvault secret show`)";
 
   /** The name the CLI uses for environments declared inline in a job.yml. */
   public static final String ANONYMOUS_ENVIRONMENT = "CliV2AnonymousEnvironment";
@@ -113,6 +124,7 @@ public final class JobBodyTranslator {
     putIfPresent(p, "displayName", spec.displayName());
     putIfPresent(p, "experimentName", spec.experimentName());
     putIfPresent(p, "description", spec.description());
+    refuseSecretReferences(spec);
     if (!spec.environmentVariables().isEmpty()) {
       p.set(
           "environmentVariables",
@@ -492,6 +504,15 @@ public final class JobBodyTranslator {
     Map<String, String> m = new LinkedHashMap<>();
     v.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
     return new TreeMap<>(m);
+  }
+
+  private static void refuseSecretReferences(JobSpec spec) {
+    for (var e : new TreeMap<>(spec.environmentVariables()).entrySet()) {
+      if (SecretRefs.refersToSecret(e.getValue())) {
+        throw new AzureMlTranslationException(
+            "environment_variables." + e.getKey(), e.getValue(), SECRETS_RULE);
+      }
+    }
   }
 
   private static void putIfPresent(ObjectNode n, String key, String value) {

@@ -7,6 +7,7 @@ import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.shared.plan.Placeholders;
+import io.partitrain.shared.plan.SecretRefs;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
@@ -38,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,8 +119,16 @@ public final class LocalProcessBackend implements JobBackend {
   /** Backend instances of this JVM that are open; a closed one's queued jobs may be taken over. */
   private static final Set<String> OPEN_INSTANCES = ConcurrentHashMap.newKeySet();
 
+  /**
+   * The worker's variables a job process inherits: a shell's basics. Everything else (Kafka
+   * settings and credentials, cloud tokens) stays with the worker.
+   */
+  public static final List<String> INHERITED_ENVIRONMENT =
+      List.of("HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR", "TERM", "SHELL");
+
   private final LocalBackendConfig config;
   private final Clock clock;
+  private final Function<String, String> workerEnvironment;
   private final ExecutorService slots;
   private final Map<String, OwnedJob> owned = new ConcurrentHashMap<>();
   private final Map<String, Instant> deadSince = new ConcurrentHashMap<>();
@@ -126,8 +136,18 @@ public final class LocalProcessBackend implements JobBackend {
   private volatile boolean closing;
 
   public LocalProcessBackend(LocalBackendConfig config, Clock clock) {
+    this(config, clock, System::getenv);
+  }
+
+  /**
+   * @param workerEnvironment the worker's environment variables, where {@code ${{secrets.NAME}}} is
+   *     looked up ({@code PARTITRAIN_SECRET_NAME}) and the few variables a job inherits
+   */
+  public LocalProcessBackend(
+      LocalBackendConfig config, Clock clock, Function<String, String> workerEnvironment) {
     this.config = config;
     this.clock = clock;
+    this.workerEnvironment = workerEnvironment;
     OPEN_INSTANCES.add(instanceId);
     AtomicInteger n = new AtomicInteger();
     this.slots =
@@ -268,6 +288,48 @@ public final class LocalProcessBackend implements JobBackend {
         });
   }
 
+  /**
+   * The job's whole process environment: what the worker's environment allows through ({@link
+   * #INHERITED_ENVIRONMENT}; the worker's own settings and credentials are not passed on), the
+   * job's {@code environment_variables} with {@code ${{secrets.NAME}}} resolved from the worker's
+   * {@code PARTITRAIN_SECRET_NAME}, and Partitrain's own variables. The resolved values exist here
+   * and in the child process only: job.json keeps the reference.
+   */
+  private Map<String, String> jobEnvironment(JobRequest request, String workerPath) {
+    Map<String, String> env = new HashMap<>();
+    for (String name : INHERITED_ENVIRONMENT) {
+      String v = workerEnvironment.apply(name);
+      if (v != null) {
+        env.put(name, v);
+      }
+    }
+    request
+        .spec()
+        .environmentVariables()
+        .forEach((k, v) -> env.put(k, SecretRefs.resolve(v, workerEnvironment)));
+    JobRef ref = request.ref();
+    env.put("PARTITRAIN_RUN_ID", ref.runId());
+    env.put("PARTITRAIN_PARTITION_ID", ref.partitionId());
+    env.put("PARTITRAIN_ATTEMPT", String.valueOf(ref.attempt()));
+    env.put("PARTITRAIN_JOB_NAME", ref.jobName());
+    // The job finds the same JDK as the worker first, so `java Train.java` works anywhere.
+    env.put(
+        "PATH",
+        Path.of(System.getProperty("java.home"), "bin")
+            + ":"
+            + (workerPath == null ? "/usr/bin:/bin" : workerPath));
+    return env;
+  }
+
+  private void failLaunch(Path dir, JobRef ref, FailureClass failureClass, String message) {
+    writeState(
+        dir,
+        LocalJobState.queued()
+            .ended(
+                JobPhase.FAILED, "Failed", failureClass, message, null, clock.instant(), Map.of()));
+    owned.remove(ref.jobName());
+  }
+
   /** Single-quotes a value for bash, so paths and literal inputs are never interpreted. */
   static String shellQuote(String s) {
     return "'" + s.replace("'", "'\\''") + "'";
@@ -304,33 +366,20 @@ public final class LocalProcessBackend implements JobBackend {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()));
     Map<String, String> env = pb.environment();
-    env.putAll(job.request.spec().environmentVariables());
-    env.put("PARTITRAIN_RUN_ID", ref.runId());
-    env.put("PARTITRAIN_PARTITION_ID", ref.partitionId());
-    env.put("PARTITRAIN_ATTEMPT", String.valueOf(ref.attempt()));
-    env.put("PARTITRAIN_JOB_NAME", ref.jobName());
-    // The job finds the same JDK as the worker first, so `java Train.java` works anywhere.
-    env.put(
-        "PATH",
-        Path.of(System.getProperty("java.home"), "bin")
-            + ":"
-            + env.getOrDefault("PATH", "/usr/bin:/bin"));
+    try {
+      Map<String, String> jobEnv = jobEnvironment(job.request, env.get("PATH"));
+      env.clear();
+      env.putAll(jobEnv);
+    } catch (SecretRefs.MissingSecretException e) {
+      failLaunch(dir, ref, FailureClass.USER, e.getMessage());
+      return;
+    }
     Process process;
     try {
       process = pb.start();
     } catch (IOException e) {
-      writeState(
-          dir,
-          LocalJobState.queued()
-              .ended(
-                  JobPhase.FAILED,
-                  "Failed",
-                  FailureClass.INFRA,
-                  "could not launch the job's process: " + e.getMessage(),
-                  null,
-                  clock.instant(),
-                  Map.of()));
-      owned.remove(ref.jobName());
+      failLaunch(
+          dir, ref, FailureClass.INFRA, "could not launch the job's process: " + e.getMessage());
       return;
     }
     job.process = process;

@@ -1,0 +1,179 @@
+package io.partitrain.shared.plan;
+
+import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.PartitionSpec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps a plan's local paths inside the plan: {@code code}, every local input {@code path} and
+ * every local output {@code path} must resolve, after the partition placeholders are substituted,
+ * inside the plan's folder or an allowed root ({@value #ALLOWED_ROOTS_ENV}, a {@code :}-separated
+ * list of absolute folders, for shared data). Output names must be plain names, because they become
+ * folder names. Resolution is lexical ({@code ..} removed) and then real: a symlink inside the plan
+ * that points outside it is refused too.
+ *
+ * <p>Why: the local backend reads code and inputs and writes outputs as the worker's user; a plan
+ * (or a start command written straight to the topic) must not make it read {@code ~/.ssh} or write
+ * over another job's folder.
+ */
+public final class PlanPaths {
+
+  /** Extra folders plans may read from ({@code /data/shared:/mnt/features}). */
+  public static final String ALLOWED_ROOTS_ENV = "PARTITRAIN_PLAN_ALLOWED_ROOTS";
+
+  /** What an output name must look like: it becomes a folder name. */
+  public static final String OUTPUT_NAME_RULE = "^[A-Za-z_][A-Za-z0-9_-]{0,63}$";
+
+  private static final Pattern OUTPUT_NAME = Pattern.compile(OUTPUT_NAME_RULE);
+
+  private final Path planDir;
+  private final List<Path> allowedRoots;
+
+  private PlanPaths(Path planDir, List<Path> allowedRoots) {
+    this.planDir = planDir.toAbsolutePath().normalize();
+    this.allowedRoots = List.copyOf(allowedRoots);
+  }
+
+  /** Paths confined to {@code planDir} and the given extra roots. */
+  public static PlanPaths of(Path planDir, List<Path> allowedRoots) {
+    List<Path> roots = new ArrayList<>();
+    for (Path r : allowedRoots) {
+      roots.add(r.toAbsolutePath().normalize());
+    }
+    return new PlanPaths(planDir, roots);
+  }
+
+  /** Paths confined to {@code planDir} and the roots named by {@value #ALLOWED_ROOTS_ENV}. */
+  public static PlanPaths forPlan(Path planDir) {
+    String env = System.getenv(ALLOWED_ROOTS_ENV);
+    List<Path> roots = new ArrayList<>();
+    if (env != null) {
+      for (String r : env.split(File.pathSeparator)) {
+        if (!r.isBlank() && Path.of(r.strip()).isAbsolute()) {
+          roots.add(Path.of(r.strip()));
+        }
+      }
+    }
+    return of(planDir, roots);
+  }
+
+  /**
+   * Adds a violation, naming the field, the value and the rule, for each path of {@code
+   * partition}'s rendering of {@code template} that leaves the plan. A violation that does not
+   * depend on the partition is added once.
+   */
+  public void check(
+      JobTemplate template, String runId, PartitionSpec partition, List<PlanViolation> v) {
+    JobSpec job = template.render(runId, partition);
+    String src = template.source();
+    if (job.code() != null && JobTemplate.isLocalPath(job.code())) {
+      confine(src, "code", job.code(), v);
+    }
+    for (Map.Entry<String, JobSpec.JobInput> in : job.inputs().entrySet()) {
+      String path = in.getValue().path();
+      if (path != null && JobTemplate.isLocalPath(path)) {
+        confine(src, "inputs." + in.getKey() + ".path", path, v);
+      }
+    }
+    for (Map.Entry<String, JobSpec.JobOutput> out : job.outputs().entrySet()) {
+      if (!OUTPUT_NAME.matcher(out.getKey()).matches()) {
+        add(
+            v,
+            new PlanViolation(
+                src, "outputs." + out.getKey(), out.getKey(), "must match " + OUTPUT_NAME_RULE));
+      }
+      String path = out.getValue() == null ? null : out.getValue().path();
+      if (path != null && JobTemplate.isLocalPath(path)) {
+        confine(src, "outputs." + out.getKey() + ".path", path, v);
+      }
+    }
+  }
+
+  private void confine(String src, String field, String value, List<PlanViolation> v) {
+    String rule = rule();
+    Path p;
+    try {
+      p = planDir.resolve(value).normalize();
+    } catch (InvalidPathException e) {
+      add(v, new PlanViolation(src, field, value, "must be a valid path"));
+      return;
+    }
+    if (!inside(p)) {
+      add(v, new PlanViolation(src, field, value, rule));
+      return;
+    }
+    Path real = realPathOfExistingPart(p);
+    if (real != null && !inside(real)) {
+      add(
+          v,
+          new PlanViolation(
+              src, field, value, rule + "; a symbolic link leads to " + real + ", outside it"));
+    }
+  }
+
+  private String rule() {
+    return "must resolve inside the plan's folder "
+        + planDir
+        + (allowedRoots.isEmpty() ? "" : " or an allowed root " + allowedRoots)
+        + " (no '..' out of it, no absolute path elsewhere, no symbolic link out of it)";
+  }
+
+  private boolean inside(Path p) {
+    if (p.startsWith(planDir) || p.startsWith(realOrSelf(planDir))) {
+      return true;
+    }
+    for (Path root : allowedRoots) {
+      if (p.startsWith(root) || p.startsWith(realOrSelf(root))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The real path of the longest existing prefix of {@code p}, or null if none exists. */
+  private static Path realPathOfExistingPart(Path p) {
+    Path existing = p;
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return null;
+    }
+    try {
+      return existing.toRealPath();
+    } catch (IOException e) {
+      // A dangling link: it points somewhere that does not exist; judge where it points.
+      try {
+        if (Files.isSymbolicLink(existing)) {
+          return existing.resolveSibling(Files.readSymbolicLink(existing)).normalize();
+        }
+      } catch (IOException ignored) {
+        // unreadable: fall through to the lexical verdict already given
+      }
+      return null;
+    }
+  }
+
+  private static Path realOrSelf(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p;
+    }
+  }
+
+  private static void add(List<PlanViolation> v, PlanViolation violation) {
+    if (!v.contains(violation)) {
+      v.add(violation);
+    }
+  }
+}
