@@ -23,6 +23,11 @@ public final class ArmPaths {
     return config.workspaceId();
   }
 
+  /** The workspace resource itself (its {@code discoveryUrl}, its storage account). */
+  public String workspaceUrl() {
+    return base + "?" + apiVersion;
+  }
+
   public String jobId(String jobName) {
     return config.workspaceId() + "/jobs/" + jobName;
   }

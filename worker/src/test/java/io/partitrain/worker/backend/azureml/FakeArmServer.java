@@ -59,10 +59,40 @@ final class FakeArmServer implements AutoCloseable {
       Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions$");
   private static final Pattern VERSION =
       Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions/([^/]+)$");
+  private static final Pattern WORKSPACE = Pattern.compile("^" + WS_PATH + "$");
+  private static final Pattern HISTORY =
+      Pattern.compile("^/history/v1\\.0" + WS_PATH + "/runs/([^/]+)$");
   private static final Pattern NAME_RULE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9\\-_]{0,254}$");
 
-  /** Statuses a job goes through, each for some ARM seconds, ending in a terminal one. */
-  record JobScript(List<Step> steps, String last) {
+  /**
+   * Statuses a job goes through, each for some ARM seconds, ending in a terminal one; {@code
+   * errorCode} is what the run history says of a failed job (null: no error record).
+   */
+  record JobScript(List<Step> steps, String last, String errorCode) {
+    JobScript(List<Step> steps, String last) {
+      this(steps, last, null);
+    }
+
+    JobScript withError(String code) {
+      return new JobScript(steps, last, code);
+    }
+
+    /** ARM seconds from creation to the first Running status; -1 if it never runs. */
+    double runningAfter() {
+      double t = 0;
+      for (Step s : steps) {
+        if (s.status().equals("Running")) {
+          return t;
+        }
+        t += s.armSeconds();
+      }
+      return -1;
+    }
+
+    double totalSeconds() {
+      return steps.stream().mapToDouble(Step::armSeconds).sum();
+    }
+
     record Step(String status, double armSeconds) {}
 
     static JobScript of(String last, Object... statusAndSeconds) {
@@ -146,6 +176,35 @@ final class FakeArmServer implements AutoCloseable {
     volatile long cancelAt = -1;
     volatile String statusAtCancel;
 
+    /** The run-history record: the service's own start/end times (in ARM time) and error. */
+    ObjectNode history() {
+      ObjectNode h = JSON.createObjectNode();
+      h.put("runId", name);
+      String status = status();
+      h.put("status", status);
+      double runningAfter = script.runningAfter();
+      double elapsed = (armNanos() - createdAt) / 1e9;
+      double end =
+          cancelAt >= 0 ? (cancelAt - createdAt) / 1e9 + cancelArmSeconds : script.totalSeconds();
+      if (runningAfter >= 0 && elapsed >= runningAfter && runningAfter < end) {
+        h.put("startTimeUtc", armTime(runningAfter).toString());
+      }
+      if (isTerminal(status)) {
+        h.put("endTimeUtc", armTime(end).toString());
+        if (script.errorCode() != null && !status.equals("Completed")) {
+          ObjectNode err = h.putObject("error").putObject("error");
+          err.put("code", script.errorCode());
+          err.put("message", "injected " + script.errorCode());
+        }
+      }
+      return h;
+    }
+
+    /** A time stamp in ARM time: the service's clock, where a job's seconds are ARM seconds. */
+    private Instant armTime(double armSeconds) {
+      return createdInstant.plusNanos((long) (armSeconds * 1e9));
+    }
+
     FakeJob(String name, ObjectNode properties, JobScript script) {
       this.name = name;
       this.properties = properties;
@@ -186,6 +245,19 @@ final class FakeArmServer implements AutoCloseable {
   volatile int pageSize = 100;
   volatile double cancelArmSeconds = 2;
   volatile Function<String, JobScript> scripts = name -> JobScript.COMPLETES;
+
+  /** Jobs the list leaves out (a lagging index): they need a GET. */
+  final java.util.Set<String> unlisted = ConcurrentHashMap.newKeySet();
+
+  /** Jobs whose GET answers 500 (after the client's retries, still 500). */
+  final java.util.Set<String> failingGets = ConcurrentHashMap.newKeySet();
+
+  /** While true, every job list answers 500. */
+  volatile boolean failLists;
+
+  /** Times of every read (GET) served or refused, in ARM nanos: the read rate the clients ask. */
+  final java.util.concurrent.ConcurrentLinkedQueue<Long> readTimes =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** While true, every call answers 503. */
   volatile boolean storm;
@@ -282,12 +354,16 @@ final class FakeArmServer implements AutoCloseable {
         LockSupport.parkNanos(slowAnswers.toNanos());
       }
       Map<String, String> query = query(ex.getRequestURI());
-      if (!apiVersion.equals(query.get("api-version"))) {
+      boolean dataPlane = ex.getRequestURI().getPath().startsWith("/history/");
+      if (!dataPlane && !apiVersion.equals(query.get("api-version"))) {
         send(ex, 400, error("InvalidApiVersionParameter", "api-version must be " + apiVersion));
         return;
       }
       String method = ex.getRequestMethod();
       boolean write = !method.equals("GET");
+      if (!write) {
+        readTimes.add(armNanos());
+      }
       if (storm || ThreadLocalRandom.current().nextDouble() < error500Probability) {
         faultAnswers.incrementAndGet();
         send(ex, storm ? 503 : 500, error("ServiceUnavailable", "injected fault"));
@@ -332,12 +408,28 @@ final class FakeArmServer implements AutoCloseable {
       putJob(ex, m.group(4));
     } else if ((m = JOB.matcher(path)).matches() && method.equals("GET")) {
       count("job.get");
+      if (failingGets.contains(m.group(4))) {
+        send(ex, 500, error("InternalServerError", "injected failure of this job's GET"));
+        return;
+      }
       FakeJob j = jobs.get(m.group(4));
       send(
           ex, j == null ? 404 : 200, j == null ? error("UserError", "job not found") : resource(j));
     } else if ((m = JOBS.matcher(path)).matches() && method.equals("GET")) {
       count("job.list");
+      if (failLists) {
+        send(ex, 500, error("InternalServerError", "injected failure of the list"));
+        return;
+      }
       list(ex, query);
+    } else if ((m = WORKSPACE.matcher(path)).matches() && method.equals("GET")) {
+      count("workspace.get");
+      send(ex, 200, workspace());
+    } else if ((m = HISTORY.matcher(path)).matches() && method.equals("GET")) {
+      count("history.get");
+      FakeJob j = jobs.get(m.group(4));
+      send(
+          ex, j == null ? 404 : 200, j == null ? error("UserError", "run not found") : j.history());
     } else if ((m = CANCEL.matcher(path)).matches() && method.equals("POST")) {
       count("job.cancel");
       cancel(ex, m.group(4));
@@ -407,6 +499,9 @@ final class FakeArmServer implements AutoCloseable {
     int skip = Integer.parseInt(query.getOrDefault("$skipToken", "0"));
     List<FakeJob> matching = new ArrayList<>();
     for (FakeJob j : jobs.values()) {
+      if (unlisted.contains(j.name)) {
+        continue;
+      }
       if (tag == null || j.properties.path("tags").has(tag)) {
         matching.add(j);
       }
@@ -473,6 +568,43 @@ final class FakeArmServer implements AutoCloseable {
         .set(
             "x-ms-retry-after-ms",
             String.valueOf(Math.max(1, (long) (armSeconds * 1000 / timeScale))));
+  }
+
+  /**
+   * The workspace in the shape of the official Workspace/get.json example; its {@code discoveryUrl}
+   * points at this server, which also serves the run history.
+   */
+  private ObjectNode workspace() {
+    ObjectNode w = JSON.createObjectNode();
+    w.put("id", workspaceId());
+    w.put("name", TestConfigs.WORKSPACE);
+    w.put("type", "Microsoft.MachineLearningServices/workspaces");
+    w.put("location", "westeurope");
+    ObjectNode p = w.putObject("properties");
+    p.put(
+        "storageAccount",
+        "/subscriptions/"
+            + TestConfigs.SUBSCRIPTION
+            + "/resourceGroups/"
+            + TestConfigs.RESOURCE_GROUP
+            + "/providers/Microsoft.Storage/storageAccounts/devstoreaccount1");
+    p.put("discoveryUrl", endpoint() + "/discovery");
+    return w;
+  }
+
+  static String workspaceId() {
+    return "/subscriptions/"
+        + TestConfigs.SUBSCRIPTION
+        + "/resourceGroups/"
+        + TestConfigs.RESOURCE_GROUP
+        + "/providers/Microsoft.MachineLearningServices/workspaces/"
+        + TestConfigs.WORKSPACE;
+  }
+
+  /** Attempted reads per ARM second between two ARM instants. */
+  double readsPerArmSecond(long fromArmNanos, long toArmNanos) {
+    long n = readTimes.stream().filter(t -> t >= fromArmNanos && t < toArmNanos).count();
+    return n / ((toArmNanos - fromArmNanos) / 1e9);
   }
 
   /** A job in the shape of the official get.json example. */
