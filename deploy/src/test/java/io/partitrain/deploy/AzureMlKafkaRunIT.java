@@ -84,6 +84,7 @@ class AzureMlKafkaRunIT {
                 Clock.systemUTC());
         RunClient client = new RunClient(kafka, "it")) {
       Instant t0 = Instant.now();
+      long arm0 = arm.armNanos();
       assertThat(
               client.send(
                   RunCommands.startCommand(plan, "weekly-demand-2026-W48", "it", t0),
@@ -93,6 +94,8 @@ class AzureMlKafkaRunIT {
           client.follow(
               "weekly-demand-2026-W48", RunSummary::complete, s -> {}, Duration.ofMinutes(4));
       Duration took = Duration.between(t0, Instant.now());
+      long arm1 = arm.armNanos();
+      double readRate = arm.readsPerArmSecond(arm0, arm1);
 
       assertThat(done.count(PartitionState.SUCCEEDED)).isEqualTo(450);
       assertThat(arm.creates()).as("jobs created on ARM").isEqualTo(450);
@@ -104,9 +107,20 @@ class AzureMlKafkaRunIT {
           .filteredOn(w -> w.kind() == WorkItem.Kind.SUBMIT)
           .as("no attempt was spent on a lost answer or a 429")
           .allMatch(w -> w.attempt() == 1);
+      assertThat(readRate)
+          .as("reads of all three workers together, per ARM second, inside ARM's refill of 25/s")
+          .isLessThan(25);
       System.out.printf(
           "azureml via Kafka: 450 partitions in %d ms, %d ARM requests, %d answers lost, %d throttled%n",
           took.toMillis(), arm.requests(), arm.lostAnswers(), arm.throttledAnswers());
+      System.out.printf(
+          "azureml reads: %.2f per ARM second over %.0f ARM s (3 workers, pollInterval PT30S):"
+              + " %d job lists, %d job GETs, %d run-history GETs%n",
+          readRate,
+          (arm1 - arm0) / 1e9,
+          arm.served("job.list"),
+          arm.served("job.get"),
+          arm.served("history.get"));
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.partitrain.worker.backend.azureml;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -41,7 +42,12 @@ public final class FakeAzureMl implements AutoCloseable {
   public AzureMlBackend newBackend() {
     return FakeArm.backend(
         fake,
-        FakeArm.fastConfig(fake).writes(200, 10 * scale).reads(250, 25 * scale).build(),
+        FakeArm.fastConfig(fake)
+            .writes(200, 10 * scale)
+            .reads(250, 25 * scale)
+            // the production default (PT30S), on the fake's scaled clock
+            .pollInterval(Duration.ofMillis((long) (30_000 / scale)))
+            .build(),
         new SimpleMeterRegistry());
   }
 
@@ -63,6 +69,22 @@ public final class FakeAzureMl implements AutoCloseable {
 
   public int throttledAnswers() {
     return fake.throttledAnswers.get();
+  }
+
+  /** The fake's clock, in ARM nanoseconds. */
+  public long armNanos() {
+    return fake.armNanos();
+  }
+
+  /** Reads (GETs) the clients asked for per ARM second in a window, refused ones included. */
+  public double readsPerArmSecond(long fromArmNanos, long toArmNanos) {
+    return fake.readsPerArmSecond(fromArmNanos, toArmNanos);
+  }
+
+  /** Served requests of one kind ({@code job.list}, {@code job.get}, {@code history.get}, ...). */
+  public int served(String kind) {
+    var c = fake.requestsByKind.get(kind);
+    return c == null ? 0 : c.get();
   }
 
   public long requests() {
