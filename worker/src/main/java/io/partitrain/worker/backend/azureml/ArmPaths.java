@@ -71,6 +71,24 @@ public final class ArmPaths {
         + "&$top=1";
   }
 
+  /** Versions of a code asset holding content with this hash (azure-ai-ml's lookup). */
+  public String codeVersionsByHashUrl(String name, String hash, String hashVersion) {
+    return base
+        + "/codes/"
+        + name
+        + "/versions?"
+        + apiVersion
+        + "&hash="
+        + encode(hash)
+        + "&hashVersion="
+        + encode(hashVersion);
+  }
+
+  /** Where to upload a code version's files: a SAS blob reference, created or got. */
+  public String codeStartPendingUploadUrl(String name, String version) {
+    return base + "/codes/" + name + "/versions/" + version + "/startPendingUpload?" + apiVersion;
+  }
+
   /** Studio's page for a job, when ARM's answer does not carry {@code services.Studio}. */
   public String studioUrl(String jobName) {
     return "https://ml.azure.com/runs/" + jobName + "?wsid=" + encode(config.workspaceId());

@@ -29,6 +29,7 @@ import io.partitrain.worker.backend.azureml.internal.ArmAssetResolver;
 import io.partitrain.worker.backend.azureml.internal.ArmCallException;
 import io.partitrain.worker.backend.azureml.internal.ArmResponse;
 import io.partitrain.worker.backend.azureml.internal.ArmTransport;
+import io.partitrain.worker.backend.azureml.internal.CodeAssets;
 import io.partitrain.worker.backend.azureml.internal.RunHistory;
 import java.time.Clock;
 import java.time.Duration;
@@ -108,7 +109,11 @@ public final class AzureMlBackend implements JobBackend {
     this.clock = b.clock;
     this.paths = new ArmPaths(config);
     this.transport = new ArmTransport(pipeline, config, b.meters, b.nanoTime);
-    this.translator = new JobBodyTranslator(paths, new ArmAssetResolver(transport, paths));
+    this.translator =
+        new JobBodyTranslator(
+            paths,
+            new ArmAssetResolver(transport, paths),
+            new CodeAssets(transport, paths, clock, b.uploaderId));
     this.renderer = new AzureMlRequestRenderer(config);
     this.runHistory = new RunHistory(transport, paths);
     this.getOrCreateRetry =
@@ -789,6 +794,8 @@ public final class AzureMlBackend implements JobBackend {
     private MeterRegistry meters = new SimpleMeterRegistry();
     private Clock clock = Clock.systemUTC();
     private LongSupplier nanoTime = System::nanoTime;
+    private String uploaderId =
+        "partitrain-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID();
 
     private Builder(AzureMlConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -813,6 +820,14 @@ public final class AzureMlBackend implements JobBackend {
 
     public Builder clock(Clock v) {
       clock = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /**
+     * Who this process is in an upload claim (default: pid and a random UUID, unique per process).
+     */
+    public Builder uploaderId(String v) {
+      uploaderId = Objects.requireNonNull(v);
       return this;
     }
 

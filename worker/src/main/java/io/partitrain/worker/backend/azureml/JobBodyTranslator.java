@@ -29,9 +29,10 @@ import java.util.TreeMap;
  * limits.timeout} seconds become an ISO-8601 duration, and Partitrain's tags are added.
  *
  * <p>Biggest advantage: the translation is pure (no calls) except for {@code @latest}, which goes
- * through an {@link AssetResolver}, so the dry run prints exactly what the backend sends. Biggest
- * limitation: nothing is uploaded. A local {@code code} folder, a local input path or an
- * environment {@code build:} context is refused with the command that registers it; an inline
+ * through an {@link AssetResolver}, and a local {@code code:} folder, which goes through {@link
+ * LocalUploads} (the backend uploads it once per content; the dry run says what it would upload),
+ * so the dry run prints exactly what the backend sends. Biggest limitation: a local input path or
+ * an environment {@code build:} context is refused with the command that registers it; an inline
  * {@code image:} environment is registered as an anonymous environment version (one idempotent PUT,
  * returned as a prerequisite), as the CLI does.
  */
@@ -74,10 +75,17 @@ public final class JobBodyTranslator {
 
   private final ArmPaths paths;
   private final AssetResolver resolver;
+  private final LocalUploads uploads;
 
+  /** A translator that refuses local code folders (nothing to upload them with). */
   public JobBodyTranslator(ArmPaths paths, AssetResolver resolver) {
+    this(paths, resolver, null);
+  }
+
+  public JobBodyTranslator(ArmPaths paths, AssetResolver resolver, LocalUploads uploads) {
     this.paths = paths;
     this.resolver = resolver;
+    this.uploads = uploads;
   }
 
   /**
@@ -214,6 +222,9 @@ public final class JobBodyTranslator {
   private String codeId(String runId, String code) {
     if (code == null || code.isBlank()) {
       return null;
+    }
+    if (JobTemplate.isLocalPath(code) && uploads != null) {
+      return uploads.codeVersionId(runId, java.nio.file.Path.of(code));
     }
     if (JobTemplate.isLocalPath(code)) {
       throw new AzureMlTranslationException(

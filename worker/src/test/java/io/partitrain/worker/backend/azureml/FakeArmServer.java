@@ -62,6 +62,8 @@ final class FakeArmServer implements AutoCloseable {
   private static final Pattern WORKSPACE = Pattern.compile("^" + WS_PATH + "$");
   private static final Pattern HISTORY =
       Pattern.compile("^/history/v1\\.0" + WS_PATH + "/runs/([^/]+)$");
+  private static final Pattern PENDING_UPLOAD =
+      Pattern.compile("^" + WS_PATH + "/codes/([^/]+)/versions/([^/]+)/startPendingUpload$");
   private static final Pattern NAME_RULE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9\\-_]{0,254}$");
 
   /**
@@ -223,6 +225,27 @@ final class FakeArmServer implements AutoCloseable {
   private final HttpsServer server;
   private final ExecutorService executor;
   private final OpenApiValidator openApi = OpenApiValidator.load();
+  private final OpenApiValidator assetsApi = OpenApiValidator.loadAssets();
+
+  /** The workspace's storage: where startPendingUpload points uploads (null: not served). */
+  volatile Azurite storage;
+
+  /**
+   * The container pending uploads go to (the workspace's default datastore's container): one per
+   * fake, as each workspace has its own storage.
+   */
+  final String uploadContainer =
+      "azureml-blobstore-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
+  /** Code versions by {@code name:version}: the resource as ARM answers it. */
+  final Map<String, ObjectNode> codeVersions = new ConcurrentHashMap<>();
+
+  /** Code version PUTs that created a version. */
+  final AtomicInteger codeVersionCreates = new AtomicInteger();
+
+  /** startPendingUpload calls, by pending upload id. */
+  final Map<String, AtomicInteger> pendingUploads = new ConcurrentHashMap<>();
+
   private final long origin = System.nanoTime();
   private final String apiVersion;
   final double timeScale;
@@ -442,6 +465,36 @@ final class FakeArmServer implements AutoCloseable {
       } else {
         send(ex, 200, null);
       }
+    } else if ((m = PENDING_UPLOAD.matcher(path)).matches() && method.equals("POST")) {
+      count("code.startPendingUpload");
+      startPendingUpload(ex, m.group(4), m.group(5));
+    } else if ((m = VERSIONS.matcher(path)).matches()
+        && method.equals("GET")
+        && m.group(4).equals("codes")
+        && query.containsKey("hash")) {
+      count("code.find");
+      ObjectNode page = JSON.createObjectNode();
+      ArrayNode value = page.putArray("value");
+      String prefix = m.group(5) + ":";
+      codeVersions.forEach(
+          (k, v) -> {
+            if (k.startsWith(prefix)
+                && query.get("hash").equals(v.at("/properties/properties/hash_sha256").asText())) {
+              value.add(v);
+            }
+          });
+      send(ex, 200, page);
+    } else if ((m = VERSION.matcher(path)).matches()
+        && m.group(4).equals("codes")
+        && method.equals("GET")) {
+      count("code.get");
+      ObjectNode v = codeVersions.get(m.group(5) + ":" + m.group(6));
+      send(ex, v == null ? 404 : 200, v == null ? error("UserError", "not found") : v);
+    } else if ((m = VERSION.matcher(path)).matches()
+        && m.group(4).equals("codes")
+        && method.equals("PUT")) {
+      count("code.put");
+      putCodeVersion(ex, path, m.group(5), m.group(6));
     } else if ((m = VERSIONS.matcher(path)).matches() && method.equals("GET")) {
       count(m.group(4) + ".latest");
       latest(ex, m.group(4), m.group(5));
@@ -457,6 +510,71 @@ final class FakeArmServer implements AutoCloseable {
       send(ex, isNew ? 201 : 200, out);
     } else {
       send(ex, 404, error("NotFound", method + " " + path + " is not served by the fake"));
+    }
+  }
+
+  private void startPendingUpload(HttpExchange ex, String name, String version) throws IOException {
+    JsonNode body = JSON.readTree(ex.getRequestBody());
+    List<String> violations = assetsApi.validateRequest("PendingUploadRequestDto", body);
+    if (!violations.isEmpty()) {
+      bodyViolations.addAll(violations);
+      send(ex, 400, error("UserError", "invalid pending upload request: " + violations));
+      return;
+    }
+    if (storage == null) {
+      send(ex, 501, error("NotImplemented", "this fake has no storage"));
+      return;
+    }
+    String id = body.path("pendingUploadId").asText(java.util.UUID.randomUUID().toString());
+    pendingUploads.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    String sas = storage.containerSasUrl(uploadContainer);
+    ObjectNode out = JSON.createObjectNode();
+    ObjectNode ref = out.putObject("blobReferenceForConsumption");
+    ref.put("blobUri", storage.blobEndpoint() + "/" + uploadContainer + "/LocalUpload/" + id + "/");
+    ObjectNode cred = ref.putObject("credential");
+    cred.put("credentialType", "SAS");
+    cred.put("sasUri", sas);
+    ref.put(
+        "storageAccountArmId",
+        "/subscriptions/"
+            + TestConfigs.SUBSCRIPTION
+            + "/resourceGroups/"
+            + TestConfigs.RESOURCE_GROUP
+            + "/providers/Microsoft.Storage/storageAccounts/"
+            + Azurite.ACCOUNT);
+    out.put("pendingUploadId", id);
+    out.put("pendingUploadType", "TemporaryBlobReference");
+    List<String> answer = assetsApi.validateResponse("PendingUploadResponseDto", out);
+    if (!answer.isEmpty()) {
+      throw new IllegalStateException("the fake's own answer breaks the excerpt: " + answer);
+    }
+    send(ex, 200, out);
+  }
+
+  private void putCodeVersion(HttpExchange ex, String path, String name, String version)
+      throws IOException {
+    JsonNode body = JSON.readTree(ex.getRequestBody());
+    List<String> violations = assetsApi.validateRequest("CodeVersionResource", body);
+    if (!violations.isEmpty()) {
+      bodyViolations.addAll(violations);
+      send(ex, 400, error("UserError", "invalid code version: " + violations));
+      return;
+    }
+    ObjectNode resource = JSON.createObjectNode();
+    resource.put("id", path);
+    resource.put("name", version);
+    resource.put("type", "Microsoft.MachineLearningServices/workspaces/codes/versions");
+    ObjectNode props = ((ObjectNode) body.get("properties")).deepCopy();
+    props.put("provisioningState", "Succeeded");
+    resource.set("properties", props);
+    ObjectNode existing = codeVersions.putIfAbsent(name + ":" + version, resource);
+    if (existing == null) {
+      codeVersionCreates.incrementAndGet();
+      send(ex, 201, resource);
+    } else if (existing.at("/properties/codeUri").equals(props.path("codeUri"))) {
+      send(ex, 200, existing);
+    } else {
+      send(ex, 409, error("UserError", "code version " + name + ":" + version + " is immutable"));
     }
   }
 
