@@ -89,6 +89,15 @@ public final class ArmPaths {
     return base + "/codes/" + name + "/versions/" + version + "/startPendingUpload?" + apiVersion;
   }
 
+  /** The workspace's default datastore (a list of one). */
+  public String defaultDatastoreUrl() {
+    return base + "/datastores?" + apiVersion + "&isDefault=true";
+  }
+
+  public String datastoreSecretsUrl(String name) {
+    return base + "/datastores/" + name + "/listSecrets?" + apiVersion;
+  }
+
   /** Studio's page for a job, when ARM's answer does not carry {@code services.Studio}. */
   public String studioUrl(String jobName) {
     return "https://ml.azure.com/runs/" + jobName + "?wsid=" + encode(config.workspaceId());

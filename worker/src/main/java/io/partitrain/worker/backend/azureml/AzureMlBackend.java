@@ -113,7 +113,7 @@ public final class AzureMlBackend implements JobBackend {
         new JobBodyTranslator(
             paths,
             new ArmAssetResolver(transport, paths),
-            new CodeAssets(transport, paths, clock, b.uploaderId));
+            new CodeAssets(transport, paths, clock, b.uploaderId, b.blobEndpoint));
     this.renderer = new AzureMlRequestRenderer(config);
     this.runHistory = new RunHistory(transport, paths);
     this.getOrCreateRetry =
@@ -794,6 +794,7 @@ public final class AzureMlBackend implements JobBackend {
     private MeterRegistry meters = new SimpleMeterRegistry();
     private Clock clock = Clock.systemUTC();
     private LongSupplier nanoTime = System::nanoTime;
+    private String blobEndpoint;
     private String uploaderId =
         "partitrain-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID();
 
@@ -820,6 +821,15 @@ public final class AzureMlBackend implements JobBackend {
 
     public Builder clock(Clock v) {
       clock = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /**
+     * The default datastore's blob endpoint, for a storage emulator (Azurite); default: the
+     * datastore's own {@code https://ACCOUNT.blob.ENDPOINT}.
+     */
+    public Builder blobEndpoint(String v) {
+      blobEndpoint = v;
       return this;
     }
 

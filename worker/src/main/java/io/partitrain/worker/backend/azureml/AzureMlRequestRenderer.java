@@ -6,6 +6,7 @@ import io.partitrain.shared.serde.Json;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.azureml.AssetResolver.AssetKind;
 import io.partitrain.worker.backend.azureml.internal.CodeAssets;
+import io.partitrain.worker.backend.azureml.internal.DataUploads;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,6 +28,9 @@ public final class AzureMlRequestRenderer {
 
   /** Stands for the version {@code @latest} resolves to at submission. */
   public static final String LATEST_PLACEHOLDER = "{latest}";
+
+  /** Stands for the workspace's default datastore, read at submission. */
+  public static final String DEFAULT_DATASTORE_PLACEHOLDER = "{defaultDatastore}";
 
   private final AzureMlConfig config;
   private final ArmPaths paths;
@@ -88,22 +92,47 @@ public final class AzureMlRequestRenderer {
           return LATEST_PLACEHOLDER;
         };
     List<ArmRequest> uploads = new ArrayList<>();
+    java.util.Set<String> uploadedData = new java.util.HashSet<>();
     LocalUploads dryUploads =
-        (runId, folder) -> {
-          CodeSnapshot s = CodeSnapshot.of("code", folder);
-          uploads.addAll(codeUpload(s));
-          notes.add(
-              "code "
-                  + folder
-                  + " has sha256 "
-                  + s.hash()
-                  + " ("
-                  + s.entries().size()
-                  + " files, "
-                  + s.totalBytes()
-                  + " bytes); it is uploaded only if the workspace has no code version with"
-                  + " that hash, once per run for all partitions");
-          return paths.assetVersionId(AssetKind.CODE, s.assetName(), CodeAssets.VERSION);
+        new LocalUploads() {
+          @Override
+          public String codeVersionId(String runId, java.nio.file.Path folder) {
+            CodeSnapshot s = CodeSnapshot.of("code", folder);
+            uploads.addAll(codeUpload(s));
+            notes.add(
+                "code "
+                    + folder
+                    + " has sha256 "
+                    + s.hash()
+                    + " ("
+                    + s.entries().size()
+                    + " files, "
+                    + s.totalBytes()
+                    + " bytes); it is uploaded only if the workspace has no code version with"
+                    + " that hash, once per run for all partitions");
+            return paths.assetVersionId(AssetKind.CODE, s.assetName(), CodeAssets.VERSION);
+          }
+
+          @Override
+          public String dataUri(String runId, String field, java.nio.file.Path path) {
+            CodeSnapshot s = CodeSnapshot.of(field, path);
+            String rel = DataUploads.relativeUri(s, path);
+            if (uploadedData.add(s.hash())) {
+              uploads.addAll(dataUpload(s, path, rel));
+            }
+            notes.add(
+                field
+                    + " "
+                    + path
+                    + " has sha256 "
+                    + s.hash()
+                    + "; it is uploaded to the default datastore (shown as "
+                    + DEFAULT_DATASTORE_PLACEHOLDER
+                    + ") only if "
+                    + rel
+                    + " is not there yet");
+            return "azureml://datastores/" + DEFAULT_DATASTORE_PLACEHOLDER + "/paths/" + rel;
+          }
         };
     JobBodyTranslator.Translation t =
         new JobBodyTranslator(paths, dryRun, dryUploads).translate(request);
@@ -155,6 +184,27 @@ public final class AzureMlRequestRenderer {
             "PUT",
             paths.assetVersionUrl(AssetKind.CODE, name, CodeAssets.VERSION),
             version));
+  }
+
+  /** The calls {@link DataUploads} makes for an input the datastore does not hold yet. */
+  private List<ArmRequest> dataUpload(CodeSnapshot s, java.nio.file.Path path, String rel) {
+    ObjectNode files = Json.mapper().createObjectNode();
+    files.put("from", path.toString());
+    files.put("files", s.entries().size());
+    files.put("bytes", s.totalBytes());
+    files.put("hash_sha256", s.hash());
+    return List.of(
+        new ArmRequest("datastore.list", "GET", paths.defaultDatastoreUrl(), null),
+        new ArmRequest(
+            "datastore.listSecrets",
+            "POST",
+            paths.datastoreSecretsUrl(DEFAULT_DATASTORE_PLACEHOLDER),
+            null),
+        new ArmRequest(
+            "data.upload",
+            "UPLOAD",
+            "azureml://datastores/" + DEFAULT_DATASTORE_PLACEHOLDER + "/paths/" + rel,
+            files));
   }
 
   ArmRequest jobPut(String jobName, JobBodyTranslator.Translation t) {

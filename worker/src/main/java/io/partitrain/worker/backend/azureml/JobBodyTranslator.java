@@ -31,10 +31,11 @@ import java.util.TreeMap;
  * <p>Biggest advantage: the translation is pure (no calls) except for {@code @latest}, which goes
  * through an {@link AssetResolver}, and a local {@code code:} folder, which goes through {@link
  * LocalUploads} (the backend uploads it once per content; the dry run says what it would upload),
- * so the dry run prints exactly what the backend sends. Biggest limitation: a local input path or
- * an environment {@code build:} context is refused with the command that registers it; an inline
- * {@code image:} environment is registered as an anonymous environment version (one idempotent PUT,
- * returned as a prerequisite), as the CLI does.
+ * so the dry run prints exactly what the backend sends; a local input file or folder goes the same
+ * way to the default datastore. Biggest limitation: an environment {@code build:} context is
+ * refused with the command that registers it; an inline {@code image:} environment is registered as
+ * an anonymous environment version (one idempotent PUT, returned as a prerequisite), as the CLI
+ * does.
  */
 public final class JobBodyTranslator {
 
@@ -359,6 +360,9 @@ public final class JobBodyTranslator {
     }
     if (path.startsWith("azureml:") && !path.startsWith("azureml://")) {
       return "azureml:" + reference(field, runId, AssetKind.DATA, path);
+    }
+    if (JobTemplate.isLocalPath(path) && uploads != null) {
+      return uploads.dataUri(runId, field, java.nio.file.Path.of(path));
     }
     if (JobTemplate.isLocalPath(path)) {
       throw new AzureMlTranslationException(

@@ -75,15 +75,24 @@ class AzureMlCodeUploadTest {
   }
 
   JobRequest request(String run, String partition) {
+    return request(run, partition, null);
+  }
+
+  /** With {@code sales} a local per-partition file, when given. */
+  JobRequest request(String run, String partition, Path sales) {
     JobRequest r = FakeArm.request(run, partition);
     JobSpec s = r.spec();
+    Map<String, JobSpec.JobInput> inputs = new java.util.HashMap<>(s.inputs());
+    if (sales != null) {
+      inputs.put("sales", new JobSpec.JobInput("uri_file", sales.toString(), "download", null));
+    }
     JobSpec local =
         new JobSpec(
             s.command(),
             src.toString(),
             s.environment(),
             s.compute(),
-            s.inputs(),
+            inputs,
             s.outputs(),
             s.environmentVariables(),
             s.resources(),
@@ -179,6 +188,59 @@ class AzureMlCodeUploadTest {
     assertThat(fake.codeVersionCreates).hasValue(2);
     String newHash = CodeSnapshot.of("code", src).hash();
     assertThat(uploadsOf(newHash, "train.py")).isEqualTo(1);
+  }
+
+  @Test
+  void eachDistinctLocalInputIsUploadedOnceAndBecomesADatastoreUri() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    for (int i = 1; i <= 12; i++) {
+      Files.writeString(
+          data.resolve(String.format("store-%03d.csv", i)), "week,units\n1," + (100 + i) + "\n");
+    }
+    List<AzureMlBackend> workers = List.of(newWorker(), newWorker(), newWorker());
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    List<Callable<JobRef>> submits = new ArrayList<>();
+    for (int i = 1; i <= 12; i++) {
+      String p = String.format("store-%03d", i);
+      AzureMlBackend w = workers.get(i % 3);
+      JobRequest r = request("weekly-demand-2026-W48", p, data.resolve(p + ".csv"));
+      submits.add(
+          () -> {
+            w.submit(r);
+            return r.ref();
+          });
+    }
+    List<JobRef> refs = new ArrayList<>();
+    for (Future<JobRef> f : pool.invokeAll(submits)) {
+      refs.add(f.get());
+    }
+    pool.shutdown();
+
+    assertThat(fake.bodyViolations).isEmpty();
+    for (JobRef ref : refs) {
+      Path file = data.resolve(ref.partitionId() + ".csv");
+      String hash = CodeSnapshot.of("inputs.sales.path", file).hash();
+      String rel = "LocalUpload/" + hash + "/" + file.getFileName();
+      var sales = fake.jobs.get(ref.jobName()).properties.at("/inputs/sales");
+      assertThat(sales.path("jobInputType").asText()).isEqualTo("uri_file");
+      assertThat(sales.path("uri").asText())
+          .isEqualTo("azureml://datastores/workspaceblobstore/paths/" + rel);
+      assertThat(azurite.requests("PUT", fake.uploadContainer, rel))
+          .as("uploads of %s", rel)
+          .isEqualTo(1);
+      assertThat(
+              azurite
+                  .container(fake.uploadContainer)
+                  .getBlobClient(rel)
+                  .downloadContent()
+                  .toString())
+          .isEqualTo(Files.readString(file));
+    }
+    // next week's run, another worker process, unchanged file: found on the datastore
+    Path again = data.resolve("store-003.csv");
+    String rel = "LocalUpload/" + CodeSnapshot.of("x", again).hash() + "/store-003.csv";
+    newWorker().submit(request("weekly-demand-2026-W49", "store-003", again));
+    assertThat(azurite.requests("PUT", fake.uploadContainer, rel)).isEqualTo(1);
   }
 
   @Test

@@ -157,6 +157,11 @@ public final class Azurite implements AutoCloseable {
     throw new IllegalStateException("tools/azurite/package.json not found above " + here);
   }
 
+  /** The development account's key (public knowledge; what listSecrets hands out in tests). */
+  public static String accountKey() {
+    return KEY;
+  }
+
   /** {@code http://127.0.0.1:PORT/devstoreaccount1}. */
   public String blobEndpoint() {
     return endpoint + "/" + ACCOUNT;

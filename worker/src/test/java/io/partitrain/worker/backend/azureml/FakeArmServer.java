@@ -64,6 +64,9 @@ final class FakeArmServer implements AutoCloseable {
       Pattern.compile("^/history/v1\\.0" + WS_PATH + "/runs/([^/]+)$");
   private static final Pattern PENDING_UPLOAD =
       Pattern.compile("^" + WS_PATH + "/codes/([^/]+)/versions/([^/]+)/startPendingUpload$");
+  private static final Pattern DATASTORES = Pattern.compile("^" + WS_PATH + "/datastores$");
+  private static final Pattern DATASTORE_SECRETS =
+      Pattern.compile("^" + WS_PATH + "/datastores/([^/]+)/listSecrets$");
   private static final Pattern NAME_RULE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9\\-_]{0,254}$");
 
   /**
@@ -414,6 +417,10 @@ final class FakeArmServer implements AutoCloseable {
       route(ex, method, ex.getRequestURI().getPath(), query);
     } catch (LostAnswer e) {
       throw new IOException("injected: answer lost after the request was applied");
+    } catch (RuntimeException e) {
+      // the JDK server would drop the connection silently: say why
+      System.err.println("fake ARM failed on " + ex.getRequestURI().getPath() + ": " + e);
+      throw e;
     }
   }
 
@@ -465,6 +472,21 @@ final class FakeArmServer implements AutoCloseable {
       } else {
         send(ex, 200, null);
       }
+    } else if ((m = DATASTORES.matcher(path)).matches() && method.equals("GET")) {
+      count("datastore.list");
+      ObjectNode page = JSON.createObjectNode();
+      page.putArray("value").add(defaultDatastore());
+      send(ex, 200, page);
+    } else if ((m = DATASTORE_SECRETS.matcher(path)).matches() && method.equals("POST")) {
+      count("datastore.listSecrets");
+      if (!m.group(4).equals("workspaceblobstore")) {
+        send(ex, 404, error("UserError", "no datastore " + m.group(4)));
+        return;
+      }
+      ObjectNode secrets = JSON.createObjectNode();
+      secrets.put("secretsType", "AccountKey");
+      secrets.put("key", Azurite.accountKey());
+      send(ex, 200, secrets);
     } else if ((m = PENDING_UPLOAD.matcher(path)).matches() && method.equals("POST")) {
       count("code.startPendingUpload");
       startPendingUpload(ex, m.group(4), m.group(5));
@@ -549,6 +571,33 @@ final class FakeArmServer implements AutoCloseable {
       throw new IllegalStateException("the fake's own answer breaks the excerpt: " + answer);
     }
     send(ex, 200, out);
+  }
+
+  /** The workspace's default datastore, in the shape of the Datastore/get.json example. */
+  private ObjectNode defaultDatastore() {
+    if (storage != null) {
+      storage.container(uploadContainer);
+    }
+    ObjectNode d = JSON.createObjectNode();
+    d.put("id", workspaceId() + "/datastores/workspaceblobstore");
+    d.put("name", "workspaceblobstore");
+    d.put("type", "Microsoft.MachineLearningServices/workspaces/datastores");
+    ObjectNode p = d.putObject("properties");
+    p.put("datastoreType", "AzureBlob");
+    p.put("accountName", Azurite.ACCOUNT);
+    p.put("containerName", uploadContainer);
+    p.put("endpoint", "core.windows.net");
+    p.put("protocol", "https");
+    p.put("isDefault", true);
+    ObjectNode cred = p.putObject("credentials");
+    cred.put("credentialsType", "AccountKey");
+    cred.putObject("secrets").put("secretsType", "AccountKey");
+    // id, name and type come from ProxyResource, outside the excerpt: check the properties
+    List<String> v = assetsApi.validateResponse("Datastore", p);
+    if (!v.isEmpty()) {
+      throw new IllegalStateException("the fake's datastore breaks the excerpt: " + v);
+    }
+    return d;
   }
 
   private void putCodeVersion(HttpExchange ex, String path, String name, String version)

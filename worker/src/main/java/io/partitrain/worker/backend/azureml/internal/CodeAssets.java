@@ -69,12 +69,28 @@ public final class CodeAssets implements LocalUploads {
   private final String who;
   private final Map<String, String> byRunAndFolder = new ConcurrentHashMap<>();
   private final Map<String, String> byHash = new ConcurrentHashMap<>();
+  private final DataUploads data;
 
-  public CodeAssets(ArmTransport transport, ArmPaths paths, Clock clock, String who) {
+  /**
+   * @param blobEndpointOverride the default datastore's blob endpoint when it is not the account's
+   *     public one (a storage emulator); null otherwise
+   */
+  public CodeAssets(
+      ArmTransport transport,
+      ArmPaths paths,
+      Clock clock,
+      String who,
+      String blobEndpointOverride) {
     this.transport = transport;
     this.paths = paths;
     this.clock = clock;
     this.who = who;
+    this.data = new DataUploads(transport, paths, clock, who, blobEndpointOverride);
+  }
+
+  @Override
+  public String dataUri(String runId, String field, Path path) {
+    return data.dataUri(runId, field, path);
   }
 
   @Override
