@@ -29,6 +29,28 @@ public final class FakeAzureMl implements AutoCloseable {
     return this;
   }
 
+  /** The workspace's storage: pending uploads and the default datastore live in this Azurite. */
+  public FakeAzureMl withStorage(Azurite azurite) {
+    fake.storage = azurite;
+    return this;
+  }
+
+  /** The container of the workspace's default datastore (and of pending code uploads). */
+  public String uploadContainer() {
+    return fake.uploadContainer;
+  }
+
+  /** Code version PUTs that created a version. */
+  public int codeVersionCreates() {
+    return fake.codeVersionCreates.get();
+  }
+
+  /** The job's definition as ARM holds it (its {@code properties}), or null. */
+  public com.fasterxml.jackson.databind.JsonNode jobProperties(String jobName) {
+    FakeArmServer.FakeJob j = fake.jobs.get(jobName);
+    return j == null ? null : j.properties;
+  }
+
   /** Applies a share of requests and then drops the connection before answering. */
   public FakeAzureMl losingAnswers(double probability) {
     fake.loseAnswerProbability = probability;
