@@ -51,7 +51,8 @@ class JobRenderCommandTest {
 
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode json = Json.mapper().readTree(r.out());
-    JsonNode put = json.at("/requests/0");
+    JsonNode requests = json.get("requests");
+    JsonNode put = requests.get(requests.size() - 1);
     assertThat(put.get("method").asText()).isEqualTo("PUT");
     assertThat(put.get("url").asText())
         .isEqualTo(
@@ -65,9 +66,38 @@ class JobRenderCommandTest {
         .contains("--store store-003 --region south")
         .contains("${{inputs.sales}}")
         .contains("${{outputs.model}}");
+    // the local code folder and the store's local sales file: hashed, uploads shown first
+    String codeHash =
+        io.partitrain.worker.backend.azureml.CodeSnapshot.of("code", PLAN.resolveSibling("src"))
+            .hash();
+    String salesHash =
+        io.partitrain.worker.backend.azureml.CodeSnapshot.of(
+                "sales", PLAN.resolveSibling("data/store-003.csv"))
+            .hash();
+    assertThat(requests.get(2).get("method").asText()).isEqualTo("UPLOAD");
+    assertThat(requests.get(2).at("/body/hash_sha256").asText()).isEqualTo(codeHash);
+    assertThat(requests.get(2).at("/body/paths").toString())
+        .contains("train.py")
+        .doesNotContain("__pycache__");
+    assertThat(p.get("codeId").asText())
+        .endsWith(
+            "/codes/"
+                + codeHash.substring(0, 8)
+                + "-"
+                + codeHash.substring(8, 12)
+                + "-"
+                + codeHash.substring(12, 16)
+                + "-"
+                + codeHash.substring(16, 20)
+                + "-"
+                + codeHash.substring(20, 32)
+                + "/versions/1");
     assertThat(p.at("/inputs/sales/uri").asText())
-        .isEqualTo("azureml://datastores/sales/paths/weekly/store-003/");
-    assertThat(p.at("/inputs/sales/mode").asText()).isEqualTo("ReadOnlyMount");
+        .isEqualTo(
+            "azureml://datastores/{defaultDatastore}/paths/LocalUpload/"
+                + salesHash
+                + "/store-003.csv");
+    assertThat(p.at("/inputs/sales/mode").asText()).isEqualTo("Download");
     assertThat(p.at("/limits/timeout").asText()).isEqualTo("PT1H");
     assertThat(p.at("/tags/partitrain.attempt").asText()).isEqualTo("2");
     assertThat(p.get("environmentId").asText())
@@ -77,7 +107,7 @@ class JobRenderCommandTest {
   }
 
   @Test
-  void anUnknownPartitionIsNotFoundAndALocalCodeFolderIsBadInput(
+  void anUnknownPartitionIsNotFoundAndAMissingLocalCodeFolderIsBadInput(
       @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
     assertThat(run("--plan", PLAN.toString(), "--partition", "store-999").exit())
         .isEqualTo(ExitCode.NOT_FOUND.code());
@@ -88,6 +118,6 @@ class JobRenderCommandTest {
         tmp.resolve("plan.yml"), "name: p\njob: job.yml\npartitions:\n  inline: [a]\n");
     Result r = run("--plan", tmp.resolve("plan.yml").toString(), "--partition", "a");
     assertThat(r.exit()).isEqualTo(ExitCode.BAD_INPUT.code());
-    assertThat(r.err()).contains("az ml code create");
+    assertThat(r.err()).contains("code").contains("does not exist on this worker");
   }
 }

@@ -22,7 +22,11 @@ import org.slf4j.LoggerFactory;
  * for all of them ({@link JobBackend#observeAll}), a status event for every change, and a heartbeat
  * per unfinished job every heartbeat interval.
  *
- * <p>{@link #tick()} does one round; the worker calls it on a schedule, tests call it directly.
+ * <p>{@link #tick()} does one round; the worker calls it on a schedule, tests call it directly. The
+ * backend is asked at most once per {@link JobBackend#watchInterval()} (Azure ML: {@code
+ * azureml.pollInterval}, so N workers stay inside ARM's read bucket); ticks in between only send
+ * the heartbeats that are due, with the last answer, so a long backend interval never makes a job
+ * look silent to the orchestrator.
  */
 public final class JobWatcher {
 
@@ -37,6 +41,7 @@ public final class JobWatcher {
   private final Duration heartbeatInterval;
   private final Clock clock;
   private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+  private volatile Instant lastBackendRound;
 
   public JobWatcher(
       JobBackend backend,
@@ -73,6 +78,13 @@ public final class JobWatcher {
     if (watched.isEmpty()) {
       return;
     }
+    Instant start = clock.instant();
+    if (lastBackendRound != null
+        && start.isBefore(lastBackendRound.plus(backend.watchInterval()))) {
+      heartbeatsFromLastAnswers(start);
+      return;
+    }
+    lastBackendRound = start;
     List<JobRef> refs = watched.values().stream().map(w -> w.ref).toList();
     Map<String, JobObservation> seen;
     try {
@@ -94,7 +106,18 @@ public final class JobWatcher {
     }
   }
 
+  private void heartbeatsFromLastAnswers(Instant now) {
+    for (Watched w : watched.values()) {
+      if (w.last != null && !now.isBefore(w.lastSent.plus(heartbeatInterval))) {
+        sink.accept(
+            StatusEvents.of(w.ref, workerId, w.nodes, w.last, JobStatusEvent.Kind.HEARTBEAT, now));
+        w.lastSent = now;
+      }
+    }
+  }
+
   private void onObserved(Watched w, JobObservation o, Instant now) {
+    w.last = o;
     if (o.phase() == JobPhase.UNKNOWN) {
       if (!w.unknownLogged) {
         log.info(
@@ -145,6 +168,7 @@ public final class JobWatcher {
     final int nodes;
     volatile JobPhase reported;
     volatile Instant lastSent;
+    volatile JobObservation last;
     int missing;
     boolean unknownLogged;
 

@@ -1,5 +1,6 @@
 package io.partitrain.worker.backend;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,6 +50,16 @@ public interface JobBackend extends AutoCloseable {
       observe(job).ifPresent(o -> out.put(job.jobName(), o));
     }
     return out;
+  }
+
+  /**
+   * The least time between two {@link #observeAll} rounds this backend wants: a backend whose reads
+   * are rate-limited (Azure ML: ARM's read bucket, shared by every worker of the subscription) asks
+   * for a longer interval than the worker's own tick. {@link Duration#ZERO}, the default, means the
+   * worker's interval. Heartbeats do not wait for it: between rounds they repeat the last answer.
+   */
+  default Duration watchInterval() {
+    return Duration.ZERO;
   }
 
   /**

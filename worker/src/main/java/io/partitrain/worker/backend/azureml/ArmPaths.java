@@ -23,6 +23,11 @@ public final class ArmPaths {
     return config.workspaceId();
   }
 
+  /** The workspace resource itself (its {@code discoveryUrl}, its storage account). */
+  public String workspaceUrl() {
+    return base + "?" + apiVersion;
+  }
+
   public String jobId(String jobName) {
     return config.workspaceId() + "/jobs/" + jobName;
   }
@@ -64,6 +69,33 @@ public final class ArmPaths {
         + "&$orderBy="
         + encode("createdtime desc")
         + "&$top=1";
+  }
+
+  /** Versions of a code asset holding content with this hash (azure-ai-ml's lookup). */
+  public String codeVersionsByHashUrl(String name, String hash, String hashVersion) {
+    return base
+        + "/codes/"
+        + name
+        + "/versions?"
+        + apiVersion
+        + "&hash="
+        + encode(hash)
+        + "&hashVersion="
+        + encode(hashVersion);
+  }
+
+  /** Where to upload a code version's files: a SAS blob reference, created or got. */
+  public String codeStartPendingUploadUrl(String name, String version) {
+    return base + "/codes/" + name + "/versions/" + version + "/startPendingUpload?" + apiVersion;
+  }
+
+  /** The workspace's default datastore (a list of one). */
+  public String defaultDatastoreUrl() {
+    return base + "/datastores?" + apiVersion + "&isDefault=true";
+  }
+
+  public String datastoreSecretsUrl(String name) {
+    return base + "/datastores/" + name + "/listSecrets?" + apiVersion;
   }
 
   /** Studio's page for a job, when ARM's answer does not carry {@code services.Studio}. */

@@ -26,6 +26,8 @@ import io.partitrain.worker.backend.azureml.internal.ArmAssetResolver;
 import io.partitrain.worker.backend.azureml.internal.ArmCallException;
 import io.partitrain.worker.backend.azureml.internal.ArmResponse;
 import io.partitrain.worker.backend.azureml.internal.ArmTransport;
+import io.partitrain.worker.backend.azureml.internal.CodeAssets;
+import io.partitrain.worker.backend.azureml.internal.RunHistory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +60,15 @@ import org.slf4j.LoggerFactory;
  *       PUT whose answer was lost is not re-sent blindly: the whole get-or-create is retried, so
  *       the GET finds the job ARM did create.
  *   <li><b>observeAll</b> lists a run's jobs by tag (one paged list per run per poll, following
- *       {@code nextLink}) instead of one GET per job; jobs the list misses get a GET.
+ *       {@code nextLink}) instead of one GET per job; jobs the list misses get a GET. The worker
+ *       asks at most once per {@code azureml.pollInterval} ({@link #watchInterval()}). A call that
+ *       fails costs only the jobs it covered: they are reported "not observed this round" (phase
+ *       UNKNOWN, so the watcher keeps watching and heartbeats say so), the rest of the round
+ *       stands.
+ *   <li><b>terminal jobs</b> are judged from the workspace's run history ({@link RunHistory}): the
+ *       service's start and end times bill the job, its error code and whether it ran give the
+ *       failure class, and a job that ran for its whole {@code limits.timeout} is TIMEOUT. An
+ *       adopted job is judged like one this process watched from the start.
  *   <li><b>cancel</b> is ARM's long-running POST (202 + Location); {@link #cancelAndWait} polls the
  *       Location honoring Retry-After.
  * </ul>
@@ -66,8 +76,9 @@ import org.slf4j.LoggerFactory;
  * <p>Biggest advantage: everything ARM rate-limits goes through one token bucket per ARM bucket and
  * one circuit breaker, and the breaker state is visible ({@link #acceptingWork()}), so a worker
  * stops taking partitions while ARM is down instead of burning their attempts. Biggest limitation:
- * "canceled by us" and the status history live in this process; a job adopted after a restart, or
- * canceled by another replica, is classified from what this process saw.
+ * "canceled by us" and the status history live in this process; a job canceled through another
+ * replica looks canceled by someone else (INFRA), and when the run history cannot be read a job is
+ * classified from what this process saw.
  */
 public final class AzureMlBackend implements JobBackend {
 
@@ -79,6 +90,7 @@ public final class AzureMlBackend implements JobBackend {
   private final ArmTransport transport;
   private final JobBodyTranslator translator;
   private final AzureMlRequestRenderer renderer;
+  private final RunHistory runHistory;
   private final Clock clock;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final Set<String> ensured = ConcurrentHashMap.newKeySet();
@@ -93,8 +105,13 @@ public final class AzureMlBackend implements JobBackend {
     this.clock = b.clock;
     this.paths = new ArmPaths(config);
     this.transport = new ArmTransport(pipeline, config, b.meters, b.nanoTime);
-    this.translator = new JobBodyTranslator(paths, new ArmAssetResolver(transport, paths));
+    this.translator =
+        new JobBodyTranslator(
+            paths,
+            new ArmAssetResolver(transport, paths),
+            new CodeAssets(transport, paths, clock, b.uploaderId, b.blobEndpoint));
     this.renderer = new AzureMlRequestRenderer(config);
+    this.runHistory = new RunHistory(transport, paths);
     this.prober =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -130,6 +147,12 @@ public final class AzureMlBackend implements JobBackend {
 
   public AzureMlConfig config() {
     return config;
+  }
+
+  /** {@code azureml.pollInterval}: every worker lists a run's jobs at most this often. */
+  @Override
+  public Duration watchInterval() {
+    return config.pollInterval();
   }
 
   // ---------------------------------------------------------------- submit
@@ -260,7 +283,10 @@ public final class AzureMlBackend implements JobBackend {
 
   /**
    * One paged list per run ({@code GET .../jobs?tag=partitrain.run.RUN}, following {@code
-   * nextLink}), then a GET for each job the list did not return (a list index lags creation).
+   * nextLink}), then a GET for each job the list did not return (a list index lags creation). A
+   * failed call costs only the jobs it covered: they come back "not observed this round" and the
+   * rest of the round stands. A failed list is not replaced by one GET per job (that would be a
+   * burst of reads just when ARM is struggling); the next round lists again.
    */
   @Override
   public Map<String, JobObservation> observeAll(Collection<JobRef> jobs) {
@@ -270,31 +296,64 @@ public final class AzureMlBackend implements JobBackend {
       byRun.computeIfAbsent(j.runId(), k -> new ArrayList<>()).add(j);
     }
     for (Map.Entry<String, List<JobRef>> run : byRun.entrySet()) {
-      Map<String, JsonNode> listed;
+      Map<String, JsonNode> listed = new LinkedHashMap<>();
+      String listFailure = null;
       try {
-        listed = listRun(run.getKey());
+        listRun(run.getKey(), listed);
       } catch (RuntimeException e) {
+        listFailure = toBackendException(run.getValue().get(0), "list", e).getMessage();
         LOG.warn(
-            "[run={}] listing jobs failed ({}); falling back to one GET per job",
+            "[run={}] listing jobs failed after {} jobs ({}); the others wait for the next round",
             run.getKey(),
-            e.getMessage());
-        listed = Map.of();
+            listed.size(),
+            listFailure);
       }
       for (JobRef ref : run.getValue()) {
         JsonNode job = listed.get(ref.jobName());
         if (job != null) {
           out.put(ref.jobName(), observation(track(ref), job));
+        } else if (listFailure != null) {
+          out.put(ref.jobName(), notObserved(ref, listFailure));
         } else {
-          observe(ref).ifPresent(o -> out.put(ref.jobName(), o));
+          try {
+            observe(ref).ifPresent(o -> out.put(ref.jobName(), o));
+          } catch (BackendException e) {
+            out.put(ref.jobName(), notObserved(ref, e.getMessage()));
+          }
         }
       }
     }
     return out;
   }
 
+  /** A job whose call failed this round: keep watching, and say why in the heartbeat. */
+  private JobObservation notObserved(JobRef ref, String why) {
+    Tracked t = track(ref);
+    synchronized (t) {
+      return new JobObservation(
+          ref.jobName(),
+          JobPhase.UNKNOWN,
+          t.lastWire,
+          null,
+          "not observed this round: " + why,
+          t.startedAt,
+          null,
+          null,
+          t.studioUrl,
+          t.armId,
+          Map.of());
+    }
+  }
+
   /** All jobs of a run, by name, following nextLink. */
   Map<String, JsonNode> listRun(String runId) {
     Map<String, JsonNode> byName = new LinkedHashMap<>();
+    listRun(runId, byName);
+    return byName;
+  }
+
+  /** Adds the run's jobs page by page; what was read stays in {@code byName} if a page fails. */
+  private void listRun(String runId, Map<String, JsonNode> byName) {
     String url = paths.listByTagUrl(JobTags.runKey(runId));
     int pages = 0;
     while (url != null) {
@@ -328,7 +387,6 @@ public final class AzureMlBackend implements JobBackend {
             null);
       }
     }
-    return byName;
   }
 
   // ---------------------------------------------------------------- cancel
@@ -500,11 +558,13 @@ public final class AzureMlBackend implements JobBackend {
   private JobObservation observation(Tracked t, JsonNode job) {
     String wire = job.at("/properties/status").asText(null);
     AzureMlStatus status = AzureMlStatus.parse(wire);
+    RunHistory.Details details = status.phase().isTerminal() ? terminalDetails(t) : null;
     Instant now = clock.instant();
     synchronized (t) {
       t.armId = job.hasNonNull("id") ? job.get("id").asText() : paths.jobId(t.ref.jobName());
       String studio = job.at("/properties/services/Studio/endpoint").asText(null);
       t.studioUrl = studio != null ? studio : paths.studioUrl(t.ref.jobName());
+      t.timeout = timeoutOf(job);
       if (wire != null && !wire.equals(t.lastWire)) {
         t.history.add(new JobEvidence.StatusChange(wire, now));
         t.lastWire = wire;
@@ -528,19 +588,21 @@ public final class AzureMlBackend implements JobBackend {
       if (status.phase().isTerminal() && t.finishedAt == null) {
         t.finishedAt = now;
       }
-      FailureClass fc = failureClass(t, status);
-      String message =
-          status.phase().isTerminal() && status != AzureMlStatus.COMPLETED
-              ? "Azure ML status " + wire + (fc == null ? "" : " (" + fc + ")")
-              : null;
+      Instant started =
+          details != null && details.startTime() != null ? details.startTime() : t.startedAt;
+      Instant finished =
+          details != null && details.endTime() != null ? details.endTime() : t.finishedAt;
+      FailureClass fc = failureClass(t, status, details, started, finished);
       return new JobObservation(
           t.ref.jobName(),
           status.phase(),
           wire,
           fc,
-          message,
-          t.startedAt,
-          status.phase().isTerminal() ? t.finishedAt : null,
+          status.phase().isTerminal() && status != AzureMlStatus.COMPLETED
+              ? failureMessage(wire, fc, details)
+              : null,
+          started,
+          status.phase().isTerminal() ? finished : null,
           null,
           t.studioUrl,
           t.armId,
@@ -548,18 +610,87 @@ public final class AzureMlBackend implements JobBackend {
     }
   }
 
+  /** The run-history record of a terminal job, read once per job. */
+  private RunHistory.Details terminalDetails(Tracked t) {
+    if (!t.detailsRead) {
+      t.details = runHistory.details(t.ref.jobName()).orElse(null);
+      t.detailsRead = true;
+    }
+    return t.details;
+  }
+
+  private static String failureMessage(String wire, FailureClass fc, RunHistory.Details d) {
+    String base = "Azure ML status " + wire + (fc == null ? "" : " (" + fc + ")");
+    if (d == null || d.errorCode() == null) {
+      return base;
+    }
+    String msg = d.errorMessage() == null ? "" : ": " + d.errorMessage();
+    if (msg.length() > 300) {
+      msg = msg.substring(0, 300) + "...";
+    }
+    return base + ", error " + d.errorCode() + msg;
+  }
+
+  private static Duration timeoutOf(JsonNode job) {
+    String iso = job.at("/properties/limits/timeout").asText(null);
+    try {
+      return iso == null ? null : Duration.parse(iso);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /**
-   * INFRA for a job that failed before it ever ran, went NotResponding, or was canceled without our
-   * asking; USER for a job that failed while running; CANCELED when we asked.
+   * The failure class of a terminal job, from the service's own record where it has one:
+   *
+   * <ul>
+   *   <li>canceled because this process asked: CANCELED;
+   *   <li>failed or canceled after running for its whole {@code limits.timeout} (the service
+   *       cancels a job at its timeout): TIMEOUT;
+   *   <li>failed with error code {@code UserError}: USER; {@code SystemError} / {@code
+   *       ServiceError}: INFRA;
+   *   <li>otherwise failed after it ran (seen Running here, or a start time in the run history):
+   *       USER; failed before it ran, NotResponding, or canceled by someone else: INFRA.
+   * </ul>
    */
-  static FailureClass failureClass(Tracked t, AzureMlStatus status) {
+  static FailureClass failureClass(
+      Tracked t, AzureMlStatus status, RunHistory.Details d, Instant started, Instant finished) {
+    boolean ran = t.ran || (d != null && d.startTime() != null);
     return switch (status) {
-      case FAILED -> t.ran ? FailureClass.USER : FailureClass.INFRA;
+      case FAILED -> {
+        if (ranForItsTimeout(t.timeout, ran, started, finished)) {
+          yield FailureClass.TIMEOUT;
+        }
+        String code = d == null ? null : d.errorCode();
+        if ("UserError".equalsIgnoreCase(code)) {
+          yield FailureClass.USER;
+        }
+        if ("SystemError".equalsIgnoreCase(code) || "ServiceError".equalsIgnoreCase(code)) {
+          yield FailureClass.INFRA;
+        }
+        yield ran ? FailureClass.USER : FailureClass.INFRA;
+      }
       case NOT_RESPONDING -> FailureClass.INFRA;
-      case CANCELED, CANCEL_REQUESTED ->
-          t.canceledByUs ? FailureClass.CANCELED : FailureClass.INFRA;
+      case CANCELED, CANCEL_REQUESTED -> {
+        if (t.canceledByUs) {
+          yield FailureClass.CANCELED;
+        }
+        yield ranForItsTimeout(t.timeout, ran, started, finished)
+            ? FailureClass.TIMEOUT
+            : FailureClass.INFRA;
+      }
       default -> null;
     };
+  }
+
+  /** Ran at least its timeout (less 1% for clock skew between the service's stamps). */
+  private static boolean ranForItsTimeout(
+      Duration timeout, boolean ran, Instant started, Instant finished) {
+    if (timeout == null || !ran || started == null || finished == null) {
+      return false;
+    }
+    Duration ranFor = Duration.between(started, finished);
+    return ranFor.compareTo(timeout.minus(timeout.dividedBy(100))) >= 0;
   }
 
   private static Map<String, String> tags(JsonNode job) {
@@ -641,6 +772,9 @@ public final class AzureMlBackend implements JobBackend {
     boolean ran;
     Instant startedAt;
     Instant finishedAt;
+    Duration timeout;
+    volatile boolean detailsRead;
+    volatile RunHistory.Details details;
     String armId;
     String studioUrl;
 
@@ -657,6 +791,9 @@ public final class AzureMlBackend implements JobBackend {
     private MeterRegistry meters = new SimpleMeterRegistry();
     private Clock clock = Clock.systemUTC();
     private LongSupplier nanoTime = System::nanoTime;
+    private String blobEndpoint;
+    private String uploaderId =
+        "partitrain-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID();
 
     private Builder(AzureMlConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -681,6 +818,23 @@ public final class AzureMlBackend implements JobBackend {
 
     public Builder clock(Clock v) {
       clock = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /**
+     * The default datastore's blob endpoint, for a storage emulator (Azurite); default: the
+     * datastore's own {@code https://ACCOUNT.blob.ENDPOINT}.
+     */
+    public Builder blobEndpoint(String v) {
+      blobEndpoint = v;
+      return this;
+    }
+
+    /**
+     * Who this process is in an upload claim (default: pid and a random UUID, unique per process).
+     */
+    public Builder uploaderId(String v) {
+      uploaderId = Objects.requireNonNull(v);
       return this;
     }
 

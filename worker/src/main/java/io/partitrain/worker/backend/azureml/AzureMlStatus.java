@@ -10,8 +10,8 @@ import java.util.Locale;
  * watching") instead of failing the watch.
  *
  * <p>The mapping is DESIGN.md's: NotStarted/Starting/Provisioning/Preparing/Queued are QUEUED,
- * Running/Finalizing are RUNNING, Completed is SUCCEEDED, Failed/NotResponding are FAILED,
- * CancelRequested/Canceled are CANCELED, Paused/Unknown and anything new keep watching.
+ * Running/Finalizing are RUNNING, Completed is SUCCEEDED, Failed/NotResponding are FAILED, Canceled
+ * is CANCELED, CancelRequested (nodes still held), Paused, Unknown and anything new keep watching.
  */
 public enum AzureMlStatus {
   NOT_STARTED("NotStarted", JobPhase.QUEUED, false),
@@ -21,7 +21,8 @@ public enum AzureMlStatus {
   QUEUED("Queued", JobPhase.QUEUED, false),
   RUNNING("Running", JobPhase.RUNNING, true),
   FINALIZING("Finalizing", JobPhase.RUNNING, true),
-  CANCEL_REQUESTED("CancelRequested", JobPhase.CANCELED, false),
+  /** Nodes are held until Canceled: keep watching (DESIGN.md), never terminal. */
+  CANCEL_REQUESTED("CancelRequested", JobPhase.UNKNOWN, false),
   COMPLETED("Completed", JobPhase.SUCCEEDED, false),
   FAILED("Failed", JobPhase.FAILED, false),
   CANCELED("Canceled", JobPhase.CANCELED, false),

@@ -30,11 +30,13 @@ import java.util.TreeMap;
  * limits.timeout} seconds become an ISO-8601 duration, and Partitrain's tags are added.
  *
  * <p>Biggest advantage: the translation is pure (no calls) except for {@code @latest}, which goes
- * through an {@link AssetResolver}, so the dry run prints exactly what the backend sends. Biggest
- * limitation: nothing is uploaded. A local {@code code} folder, a local input path or an
- * environment {@code build:} context is refused with the command that registers it; an inline
- * {@code image:} environment is registered as an anonymous environment version (one idempotent PUT,
- * returned as a prerequisite), as the CLI does.
+ * through an {@link AssetResolver}, and a local {@code code:} folder, which goes through {@link
+ * LocalUploads} (the backend uploads it once per content; the dry run says what it would upload),
+ * so the dry run prints exactly what the backend sends; a local input file or folder goes the same
+ * way to the default datastore. Biggest limitation: an environment {@code build:} context is
+ * refused with the command that registers it; an inline {@code image:} environment is registered as
+ * an anonymous environment version (one idempotent PUT, returned as a prerequisite), as the CLI
+ * does.
  */
 public final class JobBodyTranslator {
 
@@ -85,10 +87,17 @@ public final class JobBodyTranslator {
 
   private final ArmPaths paths;
   private final AssetResolver resolver;
+  private final LocalUploads uploads;
 
+  /** A translator that refuses local code folders (nothing to upload them with). */
   public JobBodyTranslator(ArmPaths paths, AssetResolver resolver) {
+    this(paths, resolver, null);
+  }
+
+  public JobBodyTranslator(ArmPaths paths, AssetResolver resolver, LocalUploads uploads) {
     this.paths = paths;
     this.resolver = resolver;
+    this.uploads = uploads;
   }
 
   /**
@@ -227,6 +236,9 @@ public final class JobBodyTranslator {
     if (code == null || code.isBlank()) {
       return null;
     }
+    if (JobTemplate.isLocalPath(code) && uploads != null) {
+      return uploads.codeVersionId(runId, java.nio.file.Path.of(code));
+    }
     if (JobTemplate.isLocalPath(code)) {
       throw new AzureMlTranslationException(
           "code",
@@ -360,6 +372,9 @@ public final class JobBodyTranslator {
     }
     if (path.startsWith("azureml:") && !path.startsWith("azureml://")) {
       return "azureml:" + reference(field, runId, AssetKind.DATA, path);
+    }
+    if (JobTemplate.isLocalPath(path) && uploads != null) {
+      return uploads.dataUri(runId, field, java.nio.file.Path.of(path));
     }
     if (JobTemplate.isLocalPath(path)) {
       throw new AzureMlTranslationException(

@@ -142,7 +142,8 @@ class AzureMlBackendTest {
     assertThatThrownBy(() -> backend.submit(local))
         .isInstanceOf(BackendException.class)
         .hasMessageContaining("[run=" + RUN + " partition=store-004 attempt=1]")
-        .hasMessageContaining("az ml code create")
+        .hasMessageContaining("/home/me/src")
+        .hasMessageContaining("does not exist on this worker")
         .satisfies(
             e -> assertThat(((BackendException) e).failureClass()).isEqualTo(FailureClass.USER));
     assertThat(fake.creates()).isZero();

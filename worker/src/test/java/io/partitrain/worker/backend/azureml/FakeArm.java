@@ -61,6 +61,7 @@ final class FakeArm {
   static AzureMlBackend backend(
       FakeArmServer fake, AzureMlConfig config, SimpleMeterRegistry meters) {
     return AzureMlBackend.builder(config)
+        .blobEndpoint(fake.storage == null ? null : fake.storage.blobEndpoint())
         .credential(TOKEN)
         .httpClient(trustingClient(config.responseTimeout()))
         .meterRegistry(meters)

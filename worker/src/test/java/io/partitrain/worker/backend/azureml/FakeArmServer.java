@@ -59,10 +59,45 @@ final class FakeArmServer implements AutoCloseable {
       Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions$");
   private static final Pattern VERSION =
       Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions/([^/]+)$");
+  private static final Pattern WORKSPACE = Pattern.compile("^" + WS_PATH + "$");
+  private static final Pattern HISTORY =
+      Pattern.compile("^/history/v1\\.0" + WS_PATH + "/runs/([^/]+)$");
+  private static final Pattern PENDING_UPLOAD =
+      Pattern.compile("^" + WS_PATH + "/codes/([^/]+)/versions/([^/]+)/startPendingUpload$");
+  private static final Pattern DATASTORES = Pattern.compile("^" + WS_PATH + "/datastores$");
+  private static final Pattern DATASTORE_SECRETS =
+      Pattern.compile("^" + WS_PATH + "/datastores/([^/]+)/listSecrets$");
   private static final Pattern NAME_RULE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9\\-_]{0,254}$");
 
-  /** Statuses a job goes through, each for some ARM seconds, ending in a terminal one. */
-  record JobScript(List<Step> steps, String last) {
+  /**
+   * Statuses a job goes through, each for some ARM seconds, ending in a terminal one; {@code
+   * errorCode} is what the run history says of a failed job (null: no error record).
+   */
+  record JobScript(List<Step> steps, String last, String errorCode) {
+    JobScript(List<Step> steps, String last) {
+      this(steps, last, null);
+    }
+
+    JobScript withError(String code) {
+      return new JobScript(steps, last, code);
+    }
+
+    /** ARM seconds from creation to the first Running status; -1 if it never runs. */
+    double runningAfter() {
+      double t = 0;
+      for (Step s : steps) {
+        if (s.status().equals("Running")) {
+          return t;
+        }
+        t += s.armSeconds();
+      }
+      return -1;
+    }
+
+    double totalSeconds() {
+      return steps.stream().mapToDouble(Step::armSeconds).sum();
+    }
+
     record Step(String status, double armSeconds) {}
 
     static JobScript of(String last, Object... statusAndSeconds) {
@@ -146,6 +181,35 @@ final class FakeArmServer implements AutoCloseable {
     volatile long cancelAt = -1;
     volatile String statusAtCancel;
 
+    /** The run-history record: the service's own start/end times (in ARM time) and error. */
+    ObjectNode history() {
+      ObjectNode h = JSON.createObjectNode();
+      h.put("runId", name);
+      String status = status();
+      h.put("status", status);
+      double runningAfter = script.runningAfter();
+      double elapsed = (armNanos() - createdAt) / 1e9;
+      double end =
+          cancelAt >= 0 ? (cancelAt - createdAt) / 1e9 + cancelArmSeconds : script.totalSeconds();
+      if (runningAfter >= 0 && elapsed >= runningAfter && runningAfter < end) {
+        h.put("startTimeUtc", armTime(runningAfter).toString());
+      }
+      if (isTerminal(status)) {
+        h.put("endTimeUtc", armTime(end).toString());
+        if (script.errorCode() != null && !status.equals("Completed")) {
+          ObjectNode err = h.putObject("error").putObject("error");
+          err.put("code", script.errorCode());
+          err.put("message", "injected " + script.errorCode());
+        }
+      }
+      return h;
+    }
+
+    /** A time stamp in ARM time: the service's clock, where a job's seconds are ARM seconds. */
+    private Instant armTime(double armSeconds) {
+      return createdInstant.plusNanos((long) (armSeconds * 1e9));
+    }
+
     FakeJob(String name, ObjectNode properties, JobScript script) {
       this.name = name;
       this.properties = properties;
@@ -164,6 +228,27 @@ final class FakeArmServer implements AutoCloseable {
   private final HttpsServer server;
   private final ExecutorService executor;
   private final OpenApiValidator openApi = OpenApiValidator.load();
+  private final OpenApiValidator assetsApi = OpenApiValidator.loadAssets();
+
+  /** The workspace's storage: where startPendingUpload points uploads (null: not served). */
+  volatile Azurite storage;
+
+  /**
+   * The container pending uploads go to (the workspace's default datastore's container): one per
+   * fake, as each workspace has its own storage.
+   */
+  final String uploadContainer =
+      "azureml-blobstore-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
+  /** Code versions by {@code name:version}: the resource as ARM answers it. */
+  final Map<String, ObjectNode> codeVersions = new ConcurrentHashMap<>();
+
+  /** Code version PUTs that created a version. */
+  final AtomicInteger codeVersionCreates = new AtomicInteger();
+
+  /** startPendingUpload calls, by pending upload id. */
+  final Map<String, AtomicInteger> pendingUploads = new ConcurrentHashMap<>();
+
   private final long origin = System.nanoTime();
   private final String apiVersion;
   final double timeScale;
@@ -186,6 +271,19 @@ final class FakeArmServer implements AutoCloseable {
   volatile int pageSize = 100;
   volatile double cancelArmSeconds = 2;
   volatile Function<String, JobScript> scripts = name -> JobScript.COMPLETES;
+
+  /** Jobs the list leaves out (a lagging index): they need a GET. */
+  final java.util.Set<String> unlisted = ConcurrentHashMap.newKeySet();
+
+  /** Jobs whose GET answers 500 (after the client's retries, still 500). */
+  final java.util.Set<String> failingGets = ConcurrentHashMap.newKeySet();
+
+  /** While true, every job list answers 500. */
+  volatile boolean failLists;
+
+  /** Times of every read (GET) served or refused, in ARM nanos: the read rate the clients ask. */
+  final java.util.concurrent.ConcurrentLinkedQueue<Long> readTimes =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** While true, every call answers 503. */
   volatile boolean storm;
@@ -282,12 +380,16 @@ final class FakeArmServer implements AutoCloseable {
         LockSupport.parkNanos(slowAnswers.toNanos());
       }
       Map<String, String> query = query(ex.getRequestURI());
-      if (!apiVersion.equals(query.get("api-version"))) {
+      boolean dataPlane = ex.getRequestURI().getPath().startsWith("/history/");
+      if (!dataPlane && !apiVersion.equals(query.get("api-version"))) {
         send(ex, 400, error("InvalidApiVersionParameter", "api-version must be " + apiVersion));
         return;
       }
       String method = ex.getRequestMethod();
       boolean write = !method.equals("GET");
+      if (!write) {
+        readTimes.add(armNanos());
+      }
       if (storm || ThreadLocalRandom.current().nextDouble() < error500Probability) {
         faultAnswers.incrementAndGet();
         send(ex, storm ? 503 : 500, error("ServiceUnavailable", "injected fault"));
@@ -315,6 +417,10 @@ final class FakeArmServer implements AutoCloseable {
       route(ex, method, ex.getRequestURI().getPath(), query);
     } catch (LostAnswer e) {
       throw new IOException("injected: answer lost after the request was applied");
+    } catch (RuntimeException e) {
+      // the JDK server would drop the connection silently: say why
+      System.err.println("fake ARM failed on " + ex.getRequestURI().getPath() + ": " + e);
+      throw e;
     }
   }
 
@@ -332,12 +438,28 @@ final class FakeArmServer implements AutoCloseable {
       putJob(ex, m.group(4));
     } else if ((m = JOB.matcher(path)).matches() && method.equals("GET")) {
       count("job.get");
+      if (failingGets.contains(m.group(4))) {
+        send(ex, 500, error("InternalServerError", "injected failure of this job's GET"));
+        return;
+      }
       FakeJob j = jobs.get(m.group(4));
       send(
           ex, j == null ? 404 : 200, j == null ? error("UserError", "job not found") : resource(j));
     } else if ((m = JOBS.matcher(path)).matches() && method.equals("GET")) {
       count("job.list");
+      if (failLists) {
+        send(ex, 500, error("InternalServerError", "injected failure of the list"));
+        return;
+      }
       list(ex, query);
+    } else if ((m = WORKSPACE.matcher(path)).matches() && method.equals("GET")) {
+      count("workspace.get");
+      send(ex, 200, workspace());
+    } else if ((m = HISTORY.matcher(path)).matches() && method.equals("GET")) {
+      count("history.get");
+      FakeJob j = jobs.get(m.group(4));
+      send(
+          ex, j == null ? 404 : 200, j == null ? error("UserError", "run not found") : j.history());
     } else if ((m = CANCEL.matcher(path)).matches() && method.equals("POST")) {
       count("job.cancel");
       cancel(ex, m.group(4));
@@ -350,6 +472,51 @@ final class FakeArmServer implements AutoCloseable {
       } else {
         send(ex, 200, null);
       }
+    } else if ((m = DATASTORES.matcher(path)).matches() && method.equals("GET")) {
+      count("datastore.list");
+      ObjectNode page = JSON.createObjectNode();
+      page.putArray("value").add(defaultDatastore());
+      send(ex, 200, page);
+    } else if ((m = DATASTORE_SECRETS.matcher(path)).matches() && method.equals("POST")) {
+      count("datastore.listSecrets");
+      if (!m.group(4).equals("workspaceblobstore")) {
+        send(ex, 404, error("UserError", "no datastore " + m.group(4)));
+        return;
+      }
+      ObjectNode secrets = JSON.createObjectNode();
+      secrets.put("secretsType", "AccountKey");
+      secrets.put("key", Azurite.accountKey());
+      send(ex, 200, secrets);
+    } else if ((m = PENDING_UPLOAD.matcher(path)).matches() && method.equals("POST")) {
+      count("code.startPendingUpload");
+      startPendingUpload(ex, m.group(4), m.group(5));
+    } else if ((m = VERSIONS.matcher(path)).matches()
+        && method.equals("GET")
+        && m.group(4).equals("codes")
+        && query.containsKey("hash")) {
+      count("code.find");
+      ObjectNode page = JSON.createObjectNode();
+      ArrayNode value = page.putArray("value");
+      String prefix = m.group(5) + ":";
+      codeVersions.forEach(
+          (k, v) -> {
+            if (k.startsWith(prefix)
+                && query.get("hash").equals(v.at("/properties/properties/hash_sha256").asText())) {
+              value.add(v);
+            }
+          });
+      send(ex, 200, page);
+    } else if ((m = VERSION.matcher(path)).matches()
+        && m.group(4).equals("codes")
+        && method.equals("GET")) {
+      count("code.get");
+      ObjectNode v = codeVersions.get(m.group(5) + ":" + m.group(6));
+      send(ex, v == null ? 404 : 200, v == null ? error("UserError", "not found") : v);
+    } else if ((m = VERSION.matcher(path)).matches()
+        && m.group(4).equals("codes")
+        && method.equals("PUT")) {
+      count("code.put");
+      putCodeVersion(ex, path, m.group(5), m.group(6));
     } else if ((m = VERSIONS.matcher(path)).matches() && method.equals("GET")) {
       count(m.group(4) + ".latest");
       latest(ex, m.group(4), m.group(5));
@@ -365,6 +532,98 @@ final class FakeArmServer implements AutoCloseable {
       send(ex, isNew ? 201 : 200, out);
     } else {
       send(ex, 404, error("NotFound", method + " " + path + " is not served by the fake"));
+    }
+  }
+
+  private void startPendingUpload(HttpExchange ex, String name, String version) throws IOException {
+    JsonNode body = JSON.readTree(ex.getRequestBody());
+    List<String> violations = assetsApi.validateRequest("PendingUploadRequestDto", body);
+    if (!violations.isEmpty()) {
+      bodyViolations.addAll(violations);
+      send(ex, 400, error("UserError", "invalid pending upload request: " + violations));
+      return;
+    }
+    if (storage == null) {
+      send(ex, 501, error("NotImplemented", "this fake has no storage"));
+      return;
+    }
+    String id = body.path("pendingUploadId").asText(java.util.UUID.randomUUID().toString());
+    pendingUploads.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    String sas = storage.containerSasUrl(uploadContainer);
+    ObjectNode out = JSON.createObjectNode();
+    ObjectNode ref = out.putObject("blobReferenceForConsumption");
+    ref.put("blobUri", storage.blobEndpoint() + "/" + uploadContainer + "/LocalUpload/" + id + "/");
+    ObjectNode cred = ref.putObject("credential");
+    cred.put("credentialType", "SAS");
+    cred.put("sasUri", sas);
+    ref.put(
+        "storageAccountArmId",
+        "/subscriptions/"
+            + TestConfigs.SUBSCRIPTION
+            + "/resourceGroups/"
+            + TestConfigs.RESOURCE_GROUP
+            + "/providers/Microsoft.Storage/storageAccounts/"
+            + Azurite.ACCOUNT);
+    out.put("pendingUploadId", id);
+    out.put("pendingUploadType", "TemporaryBlobReference");
+    List<String> answer = assetsApi.validateResponse("PendingUploadResponseDto", out);
+    if (!answer.isEmpty()) {
+      throw new IllegalStateException("the fake's own answer breaks the excerpt: " + answer);
+    }
+    send(ex, 200, out);
+  }
+
+  /** The workspace's default datastore, in the shape of the Datastore/get.json example. */
+  private ObjectNode defaultDatastore() {
+    if (storage != null) {
+      storage.container(uploadContainer);
+    }
+    ObjectNode d = JSON.createObjectNode();
+    d.put("id", workspaceId() + "/datastores/workspaceblobstore");
+    d.put("name", "workspaceblobstore");
+    d.put("type", "Microsoft.MachineLearningServices/workspaces/datastores");
+    ObjectNode p = d.putObject("properties");
+    p.put("datastoreType", "AzureBlob");
+    p.put("accountName", Azurite.ACCOUNT);
+    p.put("containerName", uploadContainer);
+    p.put("endpoint", "core.windows.net");
+    p.put("protocol", "https");
+    p.put("isDefault", true);
+    ObjectNode cred = p.putObject("credentials");
+    cred.put("credentialsType", "AccountKey");
+    cred.putObject("secrets").put("secretsType", "AccountKey");
+    // id, name and type come from ProxyResource, outside the excerpt: check the properties
+    List<String> v = assetsApi.validateResponse("Datastore", p);
+    if (!v.isEmpty()) {
+      throw new IllegalStateException("the fake's datastore breaks the excerpt: " + v);
+    }
+    return d;
+  }
+
+  private void putCodeVersion(HttpExchange ex, String path, String name, String version)
+      throws IOException {
+    JsonNode body = JSON.readTree(ex.getRequestBody());
+    List<String> violations = assetsApi.validateRequest("CodeVersionResource", body);
+    if (!violations.isEmpty()) {
+      bodyViolations.addAll(violations);
+      send(ex, 400, error("UserError", "invalid code version: " + violations));
+      return;
+    }
+    ObjectNode resource = JSON.createObjectNode();
+    resource.put("id", path);
+    resource.put("name", version);
+    resource.put("type", "Microsoft.MachineLearningServices/workspaces/codes/versions");
+    ObjectNode props = ((ObjectNode) body.get("properties")).deepCopy();
+    props.put("provisioningState", "Succeeded");
+    resource.set("properties", props);
+    ObjectNode existing = codeVersions.putIfAbsent(name + ":" + version, resource);
+    if (existing == null) {
+      codeVersionCreates.incrementAndGet();
+      send(ex, 201, resource);
+    } else if (existing.at("/properties/codeUri").equals(props.path("codeUri"))) {
+      send(ex, 200, existing);
+    } else {
+      send(ex, 409, error("UserError", "code version " + name + ":" + version + " is immutable"));
     }
   }
 
@@ -407,6 +666,9 @@ final class FakeArmServer implements AutoCloseable {
     int skip = Integer.parseInt(query.getOrDefault("$skipToken", "0"));
     List<FakeJob> matching = new ArrayList<>();
     for (FakeJob j : jobs.values()) {
+      if (unlisted.contains(j.name)) {
+        continue;
+      }
       if (tag == null || j.properties.path("tags").has(tag)) {
         matching.add(j);
       }
@@ -473,6 +735,43 @@ final class FakeArmServer implements AutoCloseable {
         .set(
             "x-ms-retry-after-ms",
             String.valueOf(Math.max(1, (long) (armSeconds * 1000 / timeScale))));
+  }
+
+  /**
+   * The workspace in the shape of the official Workspace/get.json example; its {@code discoveryUrl}
+   * points at this server, which also serves the run history.
+   */
+  private ObjectNode workspace() {
+    ObjectNode w = JSON.createObjectNode();
+    w.put("id", workspaceId());
+    w.put("name", TestConfigs.WORKSPACE);
+    w.put("type", "Microsoft.MachineLearningServices/workspaces");
+    w.put("location", "westeurope");
+    ObjectNode p = w.putObject("properties");
+    p.put(
+        "storageAccount",
+        "/subscriptions/"
+            + TestConfigs.SUBSCRIPTION
+            + "/resourceGroups/"
+            + TestConfigs.RESOURCE_GROUP
+            + "/providers/Microsoft.Storage/storageAccounts/devstoreaccount1");
+    p.put("discoveryUrl", endpoint() + "/discovery");
+    return w;
+  }
+
+  static String workspaceId() {
+    return "/subscriptions/"
+        + TestConfigs.SUBSCRIPTION
+        + "/resourceGroups/"
+        + TestConfigs.RESOURCE_GROUP
+        + "/providers/Microsoft.MachineLearningServices/workspaces/"
+        + TestConfigs.WORKSPACE;
+  }
+
+  /** Attempted reads per ARM second between two ARM instants. */
+  double readsPerArmSecond(long fromArmNanos, long toArmNanos) {
+    long n = readTimes.stream().filter(t -> t >= fromArmNanos && t < toArmNanos).count();
+    return n / ((toArmNanos - fromArmNanos) / 1e9);
   }
 
   /** A job in the shape of the official get.json example. */

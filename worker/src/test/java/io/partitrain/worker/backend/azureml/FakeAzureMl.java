@@ -1,6 +1,7 @@
 package io.partitrain.worker.backend.azureml;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -28,6 +29,28 @@ public final class FakeAzureMl implements AutoCloseable {
     return this;
   }
 
+  /** The workspace's storage: pending uploads and the default datastore live in this Azurite. */
+  public FakeAzureMl withStorage(Azurite azurite) {
+    fake.storage = azurite;
+    return this;
+  }
+
+  /** The container of the workspace's default datastore (and of pending code uploads). */
+  public String uploadContainer() {
+    return fake.uploadContainer;
+  }
+
+  /** Code version PUTs that created a version. */
+  public int codeVersionCreates() {
+    return fake.codeVersionCreates.get();
+  }
+
+  /** The job's definition as ARM holds it (its {@code properties}), or null. */
+  public com.fasterxml.jackson.databind.JsonNode jobProperties(String jobName) {
+    FakeArmServer.FakeJob j = fake.jobs.get(jobName);
+    return j == null ? null : j.properties;
+  }
+
   /** Applies a share of requests and then drops the connection before answering. */
   public FakeAzureMl losingAnswers(double probability) {
     fake.loseAnswerProbability = probability;
@@ -41,7 +64,12 @@ public final class FakeAzureMl implements AutoCloseable {
   public AzureMlBackend newBackend() {
     return FakeArm.backend(
         fake,
-        FakeArm.fastConfig(fake).writes(200, 10 * scale).reads(250, 25 * scale).build(),
+        FakeArm.fastConfig(fake)
+            .writes(200, 10 * scale)
+            .reads(250, 25 * scale)
+            // the production default (PT30S), on the fake's scaled clock
+            .pollInterval(Duration.ofMillis((long) (30_000 / scale)))
+            .build(),
         new SimpleMeterRegistry());
   }
 
@@ -63,6 +91,22 @@ public final class FakeAzureMl implements AutoCloseable {
 
   public int throttledAnswers() {
     return fake.throttledAnswers.get();
+  }
+
+  /** The fake's clock, in ARM nanoseconds. */
+  public long armNanos() {
+    return fake.armNanos();
+  }
+
+  /** Reads (GETs) the clients asked for per ARM second in a window, refused ones included. */
+  public double readsPerArmSecond(long fromArmNanos, long toArmNanos) {
+    return fake.readsPerArmSecond(fromArmNanos, toArmNanos);
+  }
+
+  /** Served requests of one kind ({@code job.list}, {@code job.get}, {@code history.get}, ...). */
+  public int served(String kind) {
+    var c = fake.requestsByKind.get(kind);
+    return c == null ? 0 : c.get();
   }
 
   public long requests() {

@@ -54,10 +54,17 @@ final class OpenApiValidator {
   }
 
   static OpenApiValidator load() {
+    return load("2025-12-01/mfe.jobs-excerpt.json");
+  }
+
+  /** The code, code-version, pending-upload and datastore definitions. */
+  static OpenApiValidator loadAssets() {
+    return load("2025-12-01/mfe.assets-excerpt.json");
+  }
+
+  private static OpenApiValidator load(String file) {
     try {
-      JsonNode root =
-          new ObjectMapper()
-              .readTree(Files.readString(specDir().resolve("2025-12-01/mfe.jobs-excerpt.json")));
+      JsonNode root = new ObjectMapper().readTree(Files.readString(specDir().resolve(file)));
       return new OpenApiValidator(root.get("definitions"));
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the OpenAPI excerpt", e);

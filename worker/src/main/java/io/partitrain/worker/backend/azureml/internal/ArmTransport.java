@@ -84,6 +84,9 @@ public final class ArmTransport {
   private final MeterRegistry meters;
   private final Counter throttled;
 
+  private final java.util.Set<String> workspaceHosts =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public ArmTransport(
       HttpPipeline pipeline, AzureMlConfig config, MeterRegistry meters, LongSupplier nanoTime) {
     this.pipeline = pipeline;
@@ -386,7 +389,26 @@ public final class ArmTransport {
     return kept;
   }
 
-  /** Refuses anything but https on the configured ARM host and port. */
+  /**
+   * Also allows calls to a host ARM itself named for this workspace (the run-history host of the
+   * workspace's {@code discoveryUrl}); https only, never a host taken from anywhere else.
+   */
+  public void allowWorkspaceHost(URI uri) {
+    if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+      throw new ArmCallException(
+          ArmCallException.Kind.REFUSED,
+          0,
+          "refusing workspace host " + uri.getHost() + ": only https is allowed",
+          null,
+          null);
+    }
+    workspaceHosts.add(
+        (uri.getHost() + ":" + effectivePort(uri)).toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * Refuses anything but https on the configured ARM host and port (or an allowed workspace host).
+   */
   public void requireArmUrl(String url) {
     URI u;
     try {
@@ -403,7 +425,8 @@ public final class ArmTransport {
           null,
           null);
     }
-    if (!armHost.equalsIgnoreCase(u.getHost() + ":" + effectivePort(u))) {
+    String hostAndPort = (u.getHost() + ":" + effectivePort(u)).toLowerCase(java.util.Locale.ROOT);
+    if (!armHost.equalsIgnoreCase(hostAndPort) && !workspaceHosts.contains(hostAndPort)) {
       throw new ArmCallException(
           ArmCallException.Kind.REFUSED,
           0,

@@ -1,0 +1,188 @@
+package io.partitrain.worker.backend.azureml.internal;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.worker.backend.azureml.ArmPaths;
+import io.partitrain.worker.backend.azureml.ArmRequest;
+import io.partitrain.worker.backend.azureml.CodeSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Local job inputs ({@code uri_file}, {@code uri_folder}) become {@code azureml://} URIs on the
+ * workspace's default datastore, once per content, as {@code az ml job create} does: the file or
+ * folder is hashed ({@link CodeSnapshot}), uploaded under {@code LocalUpload/<hash>/<name>} unless
+ * that content is already there (a done-marker next to it), and the job gets {@code
+ * azureml://datastores/<default>/paths/LocalUpload/<hash>/<name>}. The same content is never
+ * uploaded twice, by any worker, in any run.
+ *
+ * <p>The datastore comes from {@code GET .../datastores?isDefault=true} and its account key from
+ * {@code POST .../datastores/{name}/listSecrets}, each read once per process; the key stays in
+ * memory and is never logged. Concurrent workers coordinate with the same claim blob as code.
+ */
+public final class DataUploads {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DataUploads.class);
+
+  private final ArmTransport transport;
+  private final ArmPaths paths;
+  private final Clock clock;
+  private final String who;
+  private final String blobEndpointOverride;
+  private final Map<String, String> byRunAndPath = new ConcurrentHashMap<>();
+  private final Map<String, String> byHash = new ConcurrentHashMap<>();
+  private volatile Store store;
+
+  private record Store(String datastore, BlobContainerClient container) {}
+
+  /**
+   * @param blobEndpointOverride the storage account's blob endpoint when it is not {@code
+   *     https://ACCOUNT.blob.ENDPOINT} (a storage emulator); null for the datastore's own
+   */
+  public DataUploads(
+      ArmTransport transport,
+      ArmPaths paths,
+      Clock clock,
+      String who,
+      String blobEndpointOverride) {
+    this.transport = transport;
+    this.paths = paths;
+    this.clock = clock;
+    this.who = who;
+    this.blobEndpointOverride = blobEndpointOverride;
+  }
+
+  /** The input's {@code azureml://} URI, its content uploaded if the datastore lacks it. */
+  public String dataUri(String runId, String field, Path path) {
+    return byRunAndPath.computeIfAbsent(
+        runId + "\u0000" + path,
+        k -> {
+          CodeSnapshot s = CodeSnapshot.of(field, path);
+          String rel = relativeUri(s, path);
+          byHash.computeIfAbsent(s.hash() + "\u0000" + rel, h -> upload(s, path, rel));
+          return "azureml://datastores/" + store().datastore() + "/paths/" + rel;
+        });
+  }
+
+  /** {@code LocalUpload/<hash>/<name>}, with a trailing {@code /} for a folder. */
+  public static String relativeUri(CodeSnapshot s, Path path) {
+    String name = path.getFileName().toString();
+    return "LocalUpload/" + s.hash() + "/" + name + (Files.isDirectory(path) ? "/" : "");
+  }
+
+  private String upload(CodeSnapshot s, Path path, String rel) {
+    BlobContainerClient c = store().container();
+    String base = "LocalUpload/" + s.hash();
+    var done = c.getBlobClient(base + ".partitrain-done");
+    if (done.exists()) {
+      LOG.info("input {} ({}) is already on the datastore", path, s.hash());
+      return rel;
+    }
+    if (!claim(c, base)) {
+      Instant deadline = clock.instant().plus(CodeAssets.CLAIM_WAIT);
+      while (clock.instant().isBefore(deadline)) {
+        if (done.exists()) {
+          return rel;
+        }
+        LockSupport.parkNanos(500_000_000L);
+      }
+      LOG.warn("input {}: another worker's upload did not finish; uploading it here", path);
+    }
+    LOG.info(
+        "uploading input {} ({} files, {} bytes, sha256 {}) to {}",
+        path,
+        s.entries().size(),
+        s.totalBytes(),
+        s.hash(),
+        rel);
+    for (CodeSnapshot.Entry e : s.entries()) {
+      String blob = Files.isDirectory(path) ? rel + e.relativePath() : rel;
+      c.getBlobClient(blob).uploadFromFile(e.file().toString(), true);
+    }
+    done.getBlockBlobClient().upload(BinaryData.fromString(who + " " + clock.instant()), true);
+    return rel;
+  }
+
+  private boolean claim(BlobContainerClient c, String base) {
+    var claim = c.getBlobClient(base + ".partitrain-claim").getBlockBlobClient();
+    try {
+      claim.upload(BinaryData.fromString(who + " " + clock.instant()), false);
+      return true;
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() != 409) {
+        throw e;
+      }
+      return claim.downloadContent().toString().startsWith(who + " ");
+    }
+  }
+
+  /** The default datastore and a client for its container, read once. */
+  private Store store() {
+    Store s = store;
+    if (s != null) {
+      return s;
+    }
+    synchronized (this) {
+      if (store != null) {
+        return store;
+      }
+      ArmResponse list =
+          transport.execute(
+              new ArmRequest("datastore.list", "GET", paths.defaultDatastoreUrl(), null));
+      JsonNode ds = list.status() == 200 ? list.body().path("value").path(0) : null;
+      if (ds == null || ds.isMissingNode()) {
+        throw refused("the workspace has no default datastore (" + list.status() + ")");
+      }
+      String name = ds.path("name").asText();
+      JsonNode p = ds.path("properties");
+      if (!"AzureBlob".equals(p.path("datastoreType").asText())) {
+        throw refused("default datastore " + name + " is not an AzureBlob datastore");
+      }
+      ArmResponse secrets =
+          transport.execute(
+              new ArmRequest(
+                  "datastore.listSecrets", "POST", paths.datastoreSecretsUrl(name), null));
+      String key = secrets.status() == 200 ? secrets.body().path("key").asText(null) : null;
+      if (key == null) {
+        throw refused(
+            "listSecrets of datastore "
+                + name
+                + " answered "
+                + secrets.status()
+                + " without an account key (identity-based datastores are not supported yet)");
+      }
+      String account = p.path("accountName").asText();
+      String endpoint =
+          blobEndpointOverride != null
+              ? blobEndpointOverride
+              : p.path("protocol").asText("https")
+                  + "://"
+                  + account
+                  + ".blob."
+                  + p.path("endpoint").asText("core.windows.net");
+      BlobContainerClient container =
+          new BlobServiceClientBuilder()
+              .endpoint(endpoint)
+              .credential(new StorageSharedKeyCredential(account, key))
+              .buildClient()
+              .getBlobContainerClient(p.path("containerName").asText());
+      store = new Store(name, container);
+      return store;
+    }
+  }
+
+  private static ArmCallException refused(String what) {
+    return new ArmCallException(ArmCallException.Kind.REFUSED, 0, what, null, null);
+  }
+}
