@@ -117,7 +117,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
       NodeCapConfig nodeCaps,
       BooleanSupplier lease) {
     this.nodeCaps = nodeCaps;
-    this.capMetrics = new CapMetrics(registry, this::currentTracker, kafka.topics());
+    this.capMetrics = new CapMetrics(registry, kafka.topics());
     this.lease = lease;
     this.config = config;
     this.instanceId = config.instanceId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -142,6 +142,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
     try {
       loop();
     } finally {
+      metrics.ended();
       stopped.countDown();
     }
   }
@@ -197,6 +198,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
               config.silenceTimeout());
       long events = rebuild(fresh);
       tracker = fresh;
+      metrics.publish();
       consumer = input;
       input.assign(
           partitionsOf(input, List.of(topics.commands(), topics.partitions(), topics.status())));

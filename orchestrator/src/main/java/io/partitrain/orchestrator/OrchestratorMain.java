@@ -1,8 +1,12 @@
 package io.partitrain.orchestrator;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.console.Console;
+import io.partitrain.orchestrator.console.ConsoleAuthConfig;
+import io.partitrain.orchestrator.console.ConsoleConfig;
 import io.partitrain.orchestrator.leadership.LeaderElector;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
 import io.partitrain.orchestrator.tracking.Liveness;
@@ -13,6 +17,7 @@ import io.partitrain.shared.kafka.TopicAdmin;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +72,7 @@ public final class OrchestratorMain {
         NodeCapConfig.parse(
             env.string(NodeCapConfig.DEFAULT_ENV, ""),
             env.string(NodeCapConfig.PER_TARGET_ENV, ""));
-    var registry = new SimpleMeterRegistry();
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     LeaderElector elector =
         new LeaderElector(
             kafka,
@@ -84,12 +89,16 @@ public final class OrchestratorMain {
                     lease));
     Thread loop = new Thread(elector, "orchestrator-elector");
     loop.start();
+    Console console = startConsole(env, kafka, id, registry, elector);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   long start = System.nanoTime();
                   elector.close();
+                  if (console != null) {
+                    console.close();
+                  }
                   try {
                     elector.awaitStopped(Duration.ofSeconds(30));
                   } catch (InterruptedException e) {
@@ -102,5 +111,38 @@ public final class OrchestratorMain {
                 },
                 "orchestrator-shutdown"));
     loop.join();
+  }
+
+  /**
+   * The console (API, page, {@code /metrics}, probes) when {@value ConsoleConfig#PORT_ENV} is set;
+   * its bearer tokens as {@link ConsoleAuthConfig} reads them.
+   */
+  private static Console startConsole(
+      Env env,
+      KafkaSettings kafka,
+      String id,
+      PrometheusMeterRegistry registry,
+      LeaderElector elector) {
+    String port = env.string(ConsoleConfig.PORT_ENV, "");
+    if (port.isBlank()) {
+      log.info("console off: set {} to serve the API, page and /metrics", ConsoleConfig.PORT_ENV);
+      return null;
+    }
+    var config =
+        new ConsoleConfig(
+            env.string(ConsoleConfig.HOST_ENV, ConsoleConfig.DEFAULT_HOST),
+            env.integer(ConsoleConfig.PORT_ENV, ConsoleConfig.DEFAULT_PORT, 0, 65535));
+    Console console =
+        Console.start(
+            kafka,
+            id,
+            config,
+            ConsoleAuthConfig.from(env).authenticator(),
+            Optional.empty(),
+            registry::scrape,
+            elector::isLeader,
+            Clock.systemUTC());
+    log.info("console of {} listening on {}:{}", id, config.host(), console.port());
+    return console;
   }
 }
