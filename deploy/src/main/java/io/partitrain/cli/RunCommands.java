@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
       RunCommands.ListRuns.class,
       RunCommands.Rerun.class,
       RunCommands.Cancel.class,
-      RunPlanCommand.class
+      RunPlanCommand.class,
+      EvidenceCommands.RunEvidenceCommand.class
     })
 public final class RunCommands {
 

@@ -5,6 +5,10 @@ import static io.partitrain.deploy.RunScenario.runEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.partitrain.cli.PartitrainCli;
 import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.orchestrator.console.Console;
@@ -25,6 +29,8 @@ import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,11 +202,84 @@ class ConsoleIT {
           .isCloseTo(charged, org.assertj.core.data.Offset.offset(1e-9));
       assertThat(charged).isPositive();
 
+      // Evidence: the bundle from the API and from the CLI (Kafka, and --server) fit the published
+      // schema, and hold one job per attempt the orchestrator admitted on the runs topic.
+      Schema schema =
+          SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+              .getSchema(Files.newInputStream(Path.of("..", "docs", "run-evidence.schema.json")));
+      long admitted =
+          runEvents(kafka).stream()
+              .filter(
+                  e ->
+                      e instanceof RunEvent.PartitionTransitioned t
+                          && t.runId().equals("run-m")
+                          && t.to() == PartitionState.ADMITTED)
+              .count();
+      var fromApi =
+          Json.mapper()
+              .readTree(get(http, console, "/api/v1/runs/run-m/evidence", token.token()).body());
+      Path tokenFile = dir.resolve("token");
+      Files.writeString(tokenFile, token.token());
+      var fromCli = Json.mapper().readTree(cli(kafka, "run", "evidence", "run-m"));
+      var viaServer =
+          Json.mapper()
+              .readTree(
+                  cli(
+                      null,
+                      "run",
+                      "evidence",
+                      "run-m",
+                      "--server",
+                      console.url().toString(),
+                      "--token-file",
+                      tokenFile.toString()));
+      for (var bundle : List.of(fromApi, fromCli, viaServer)) {
+        assertThat(schema.validate(bundle)).as(bundle.toString()).isEmpty();
+        assertThat(bundle.get("jobs")).hasSize((int) admitted);
+        assertThat(bundle.get("ledger")).hasSize((int) admitted);
+        assertThat(bundle.get("jobTemplateSha256").asText())
+            .isEqualTo(fromApi.get("jobTemplateSha256").asText());
+      }
+      assertThat(admitted).isEqualTo(12);
+      // The schema is not a rubber stamp: a bundle with a bad state is refused.
+      var broken = fromApi.deepCopy();
+      ((com.fasterxml.jackson.databind.node.ObjectNode) broken.get("jobs").get(0))
+          .put("state", "DONE");
+      assertThat(schema.validate(broken)).isNotEmpty();
+
+      var job = Json.mapper().readTree(cli(kafka, "job", "show", "run-m", "p003", "-o", "json"));
+      assertThat(job.get("failureClass").asText()).isEqualTo("USER");
+      assertThat(job.get("renderedJob").get("command").asText()).isEqualTo("echo p003");
+      assertThat(
+              job.get("statusHistory").get(job.get("statusHistory").size() - 1).get("to").asText())
+          .isEqualTo("FAILED");
+      assertThat(cli(kafka, "job", "show", "run-m", "p003")).contains("USER").contains("echo p003");
+
       // Without a token: 401 problem+json, and nothing about the run.
       HttpResponse<String> anonymous = get(http, console, "/api/v1/runs/run-m", null);
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(anonymous.body()).doesNotContain("p003");
     }
+  }
+
+  static String cli(KafkaSettings kafka, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cl = PartitrainCli.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    List<String> all = new ArrayList<>(List.of(args));
+    if (kafka != null) {
+      all.addAll(
+          List.of(
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--topic-prefix",
+              kafka.topics().prefix()));
+    }
+    int code = cl.execute(all.toArray(String[]::new));
+    assertThat(code).as("partitrain " + String.join(" ", args) + "; stderr: " + err).isZero();
+    return out.toString();
   }
 
   static Map<String, Double> partitionGauges(String exposition) {

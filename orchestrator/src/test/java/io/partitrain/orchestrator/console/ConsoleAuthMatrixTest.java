@@ -59,6 +59,7 @@ class ConsoleAuthMatrixTest {
     ALLOWED.put("GET /api/v1/runs/{runId}/finops", Set.of("finops", "admin"));
     ALLOWED.put("GET /api/v1/runs/{runId}/finops/ledger", Set.of("finops", "admin"));
     ALLOWED.put("GET /api/v1/runs/{runId}/finops/events", Set.of("finops", "admin"));
+    ALLOWED.put("GET /api/v1/runs/{runId}/evidence", Set.of("finops", "admin"));
     ALLOWED.put("GET /api/v1/schedules", EVERY_ROLE);
     ALLOWED.put("POST /api/v1/runs/{runId}/rerun-failed", Set.of("operator", "admin"));
     ALLOWED.put("POST /api/v1/runs/{runId}/cancel", Set.of("operator", "admin"));

@@ -109,6 +109,13 @@ public final class ConsoleApi {
             Role.FINOPS,
             "the run's cost-cap events with who and why; ?format=csv for CSV",
             this::capEvents),
+        new Endpoint(
+            GET,
+            BASE + "/runs/{runId}/evidence",
+            Role.FINOPS,
+            "the run's audit bundle: job template and hash, every attempt's evidence, cap events,"
+                + " ledger (schema: docs/run-evidence.schema.json)",
+            ctx -> ctx.json(RunEvidence.of(requireRun(ctx), clock.instant()))),
         new Endpoint(GET, BASE + "/schedules", Role.VIEWER, "schedules", this::schedules),
         new Endpoint(
             POST,

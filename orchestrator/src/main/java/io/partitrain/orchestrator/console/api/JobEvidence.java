@@ -1,12 +1,14 @@
 package io.partitrain.orchestrator.console.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.orchestrator.console.view.PartitionView;
 import io.partitrain.orchestrator.console.view.RunView;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
+import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.plan.JobTemplate;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,9 @@ import java.util.Map;
  * What the console knows about one attempt of one partition, from the decisions and the ledger: the
  * evidence an auditor asks for (what ran, where, how it ended, what it cost, where its log is).
  *
- * @param jobTemplate the run's job.yml as started (placeholders not yet filled)
+ * @param renderedJob the run's job.yml rendered for this partition and run, as the worker received
+ *     it (secrets stay placeholders: workers resolve them)
+ * @param renderNote why {@code renderedJob} is missing, when it is
  * @param statusHistory every transition of this attempt, oldest first
  * @param logLocation a local log path, or the Azure ML Studio link
  */
@@ -42,7 +46,8 @@ public record JobEvidence(
     String logLocation,
     Map<String, Double> metrics,
     String planName,
-    JsonNode jobTemplate) {
+    JobSpec renderedJob,
+    String renderNote) {
 
   /** The evidence of {@code attempt} of {@code p}. */
   public static JobEvidence of(RunView run, PartitionView p, int attempt) {
@@ -72,6 +77,19 @@ public record JobEvidence(
             .reduce((a, b) -> b)
             .orElse(null);
     boolean current = attempt == p.attempt();
+    JobSpec rendered = null;
+    String note = null;
+    if (run.jobTemplate() == null) {
+      note = "the run's start carries no job template";
+    } else {
+      try {
+        rendered =
+            JobTemplate.fromTree(run.jobTemplate(), String.valueOf(run.planSource()))
+                .render(run.runId(), new PartitionSpec(p.partitionId(), p.tags()));
+      } catch (RuntimeException e) {
+        note = "cannot render the job template: " + e.getMessage();
+      }
+    }
     return new JobEvidence(
         "JobEvidence",
         run.runId(),
@@ -94,6 +112,7 @@ public record JobEvidence(
         current ? p.logPath() : null,
         current ? p.metrics() : null,
         run.planName(),
-        run.jobTemplate());
+        rendered,
+        note);
   }
 }
