@@ -2,6 +2,7 @@ package io.partitrain.orchestrator.console.api;
 
 import io.partitrain.orchestrator.console.view.CapEventView;
 import io.partitrain.shared.contracts.FinOpsRecord;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -38,7 +39,7 @@ final class Csv {
       row(
           sb,
           concat(
-              List.of(
+              Arrays.asList(
                   e.runId(),
                   e.partitionId(),
                   e.attempt(),
@@ -64,7 +65,7 @@ final class Csv {
     for (CapEventView e : events) {
       row(
           sb,
-          List.of(
+          Arrays.asList(
               runId,
               e.type(),
               e.at(),

@@ -341,10 +341,6 @@ public final class RunsFold {
       if (partitions.isEmpty() && snapshotCounts != null) {
         byState.putAll(snapshotCounts);
       }
-      int scheduledUnseen = Math.max(0, total - partitions.size());
-      if (scheduledUnseen > 0 && snapshotCounts == null) {
-        byState.merge(PartitionState.SCHEDULED, 0, Integer::sum);
-      }
       cached =
           new RunView(
               runId,
