@@ -9,7 +9,7 @@ import io.partitrain.orchestrator.console.ConsoleAuthConfig;
 import io.partitrain.orchestrator.console.ConsoleConfig;
 import io.partitrain.orchestrator.leadership.LeaderElector;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
-import io.partitrain.orchestrator.tracking.Liveness;
+import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
@@ -18,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +65,7 @@ public final class OrchestratorMain {
             env.duration(TICK_INTERVAL, OrchestratorConfig.DEFAULT_TICK_INTERVAL),
             base.snapshotInterval(),
             base.seed(),
-            env.duration(SILENCE_TIMEOUT, Liveness.DEFAULT_SILENCE_TIMEOUT));
+            env.duration(SILENCE_TIMEOUT, Tracker.DEFAULT_SILENCE_TIMEOUT));
     var leadership =
         new LeadershipConfig(
             env.duration(SESSION_TIMEOUT, LeadershipConfig.DEFAULT_SESSION_TIMEOUT),
@@ -73,23 +75,37 @@ public final class OrchestratorMain {
             env.string(NodeCapConfig.DEFAULT_ENV, ""),
             env.string(NodeCapConfig.PER_TARGET_ENV, ""));
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The current term's loop, for /readyz: leading while it runs.
+    AtomicReference<Orchestrator> term = new AtomicReference<>();
     LeaderElector elector =
         new LeaderElector(
             kafka,
             id,
             leadership,
-            lease ->
-                new Orchestrator(
-                    config,
-                    kafka,
-                    Clock.systemUTC(),
-                    Admission.concurrencyCap(),
-                    registry,
-                    nodeCaps,
-                    lease));
+            lease -> {
+              Orchestrator o =
+                  Orchestrator.builder(config, kafka)
+                      .clock(Clock.systemUTC())
+                      .admission(Admission.concurrencyCap())
+                      .registry(registry)
+                      .nodeCaps(nodeCaps)
+                      .lease(lease)
+                      .build();
+              term.set(o);
+              return o;
+            });
     Thread loop = new Thread(elector, "orchestrator-elector");
     loop.start();
-    Console console = startConsole(env, kafka, id, registry, elector);
+    Console console =
+        startConsole(
+            env,
+            kafka,
+            id,
+            registry,
+            () -> {
+              Orchestrator o = term.get();
+              return o != null && !o.isStopped();
+            });
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -122,7 +138,7 @@ public final class OrchestratorMain {
       KafkaSettings kafka,
       String id,
       PrometheusMeterRegistry registry,
-      LeaderElector elector) {
+      BooleanSupplier leading) {
     String port = env.string(ConsoleConfig.PORT_ENV, "");
     if (port.isBlank()) {
       log.info("console off: set {} to serve the API, page and /metrics", ConsoleConfig.PORT_ENV);
@@ -140,7 +156,7 @@ public final class OrchestratorMain {
             ConsoleAuthConfig.from(env).authenticator(),
             Optional.empty(),
             registry::scrape,
-            elector::isLeader,
+            leading,
             Clock.systemUTC());
     log.info("console of {} listening on {}:{}", id, config.host(), console.port());
     return console;

@@ -1,8 +1,8 @@
 package io.partitrain.orchestrator.metrics;
 
-import io.partitrain.orchestrator.tracking.PartitionRecord;
-import io.partitrain.orchestrator.tracking.RunBudget;
-import io.partitrain.orchestrator.tracking.RunState;
+import io.partitrain.orchestrator.state.PartitionRecord;
+import io.partitrain.orchestrator.state.RunBudget;
+import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.contracts.PartitionState;
 import java.util.EnumMap;
