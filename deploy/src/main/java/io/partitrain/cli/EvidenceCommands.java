@@ -205,6 +205,27 @@ final class EvidenceCommands {
     }
   }
 
+  /**
+   * A command through the console API: the caller's token decides {@code requestedBy}; the answer
+   * is printed as the Kafka path prints it.
+   */
+  static int sendThroughServer(
+      CommandSpec spec, ConsoleApiClient api, String path, Object body, OutputFormat output) {
+    try {
+      JsonNode answer = api.post(path, body);
+      return RunCommands.printAnswer(
+          spec,
+          Json.mapper()
+              .treeToValue(answer.get("event"), io.partitrain.shared.contracts.RunEvent.class),
+          output);
+    } catch (ConsoleApiClient.ApiException e) {
+      return failed(spec, e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new io.partitrain.shared.PartitrainException(
+          "the console's answer is not a run event: " + e.getOriginalMessage());
+    }
+  }
+
   static int failed(CommandSpec spec, ConsoleApiClient.ApiException e) {
     spec.commandLine().getErr().println("partitrain: " + e.getMessage());
     return switch (e.status()) {

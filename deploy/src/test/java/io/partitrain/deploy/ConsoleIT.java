@@ -255,6 +255,31 @@ class ConsoleIT {
           .isEqualTo("FAILED");
       assertThat(cli(kafka, "job", "show", "run-m", "p003")).contains("USER").contains("echo p003");
 
+      // A command through --server: the token's subject is requestedBy on the runs topic.
+      var answer =
+          Json.mapper()
+              .readTree(
+                  cli(
+                      null,
+                      "run",
+                      "rerun",
+                      "run-m",
+                      "--failed",
+                      "--reason",
+                      "through the API",
+                      "--server",
+                      console.url().toString(),
+                      "--token-file",
+                      tokenFile.toString(),
+                      "-o",
+                      "json"));
+      assertThat(answer.get("type").asText()).isEqualTo("RerunAccepted");
+      assertThat(
+              runEvents(kafka).stream()
+                  .filter(e -> e instanceof RunEvent.RerunAccepted r && r.runId().equals("run-m"))
+                  .map(e -> ((RunEvent.RerunAccepted) e).requestedBy()))
+          .containsExactly(LocalTokenAuthenticator.SUBJECT + " (local admin)");
+
       // Without a token: 401 problem+json, and nothing about the run.
       HttpResponse<String> anonymous = get(http, console, "/api/v1/runs/run-m", null);
       assertThat(anonymous.statusCode()).isEqualTo(401);

@@ -45,14 +45,25 @@ public final class ConsoleApiClient {
 
   /** GET {@code /api/v1 + path}. */
   public JsonNode get(String path) {
-    URI uri = base.resolve("/api/v1" + path);
+    return send(HttpRequest.newBuilder(base.resolve("/api/v1" + path)).GET());
+  }
+
+  /** POST {@code body} as JSON to {@code /api/v1 + path}: a command; the answer is the event. */
+  public JsonNode post(String path, Object body) {
+    return send(
+        HttpRequest.newBuilder(base.resolve("/api/v1" + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.toBytes(body))));
+  }
+
+  private JsonNode send(HttpRequest.Builder builder) {
     HttpRequest request =
-        HttpRequest.newBuilder(uri)
+        builder
             .timeout(TIMEOUT)
             .header("Authorization", "Bearer " + token)
             .header("Accept", "application/json")
-            .GET()
             .build();
+    URI uri = request.uri();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());

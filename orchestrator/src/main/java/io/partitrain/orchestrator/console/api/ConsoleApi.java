@@ -19,6 +19,7 @@ import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.ScheduleSpec;
 import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.serde.Json;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -504,10 +505,14 @@ public final class ConsoleApi {
     body.put("type", "CommandAnswer");
     body.put("commandId", command.commandId());
     body.put("requestedBy", command.requestedBy());
-    body.put("event", answer.get());
+    // Written as a RunEvent, so the answer carries its type like on the runs topic.
+    body.put("event", Json.mapper().valueToTree(new RunEventHolder(answer.get())).get("event"));
     body.put("eventType", answer.get().getClass().getSimpleName());
     ctx.json(body);
   }
+
+  /** Declares the field as a {@link RunEvent}, so Jackson writes the type id with it. */
+  private record RunEventHolder(RunEvent event) {}
 
   private String commandId() {
     return "console-" + UUID.randomUUID();
@@ -561,7 +566,7 @@ public final class ConsoleApi {
       throw Problem.badRequest("a JSON body is required");
     }
     try {
-      JsonNode node = io.partitrain.shared.serde.Json.mapper().readTree(text);
+      JsonNode node = Json.mapper().readTree(text);
       if (node == null || !node.isObject()) {
         throw Problem.badRequest("the body must be a JSON object");
       }
