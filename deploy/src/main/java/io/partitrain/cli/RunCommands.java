@@ -1,5 +1,6 @@
 package io.partitrain.cli;
 
+import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
       RunCommands.ListRuns.class,
       RunCommands.Rerun.class,
       RunCommands.Cancel.class,
-      RunPlanCommand.class
+      RunPlanCommand.class,
+      EvidenceCommands.RunEvidenceCommand.class
     })
 public final class RunCommands {
 
@@ -199,8 +201,19 @@ public final class RunCommands {
         defaultValue = "table")
     OutputFormat output;
 
+    @Mixin ServerOptions server;
+
     @Override
     public Integer call() {
+      var api = server.client();
+      if (api.isPresent()) {
+        return EvidenceCommands.sendThroughServer(
+            spec,
+            api.get(),
+            "/runs/" + ConsoleApiClient.segment(runId) + "/rerun-failed",
+            Map.of("reason", reason),
+            output);
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd =
             new RunCommand.RerunFailed(
@@ -229,8 +242,19 @@ public final class RunCommands {
         defaultValue = "table")
     OutputFormat output;
 
+    @Mixin ServerOptions server;
+
     @Override
     public Integer call() {
+      var api = server.client();
+      if (api.isPresent()) {
+        return EvidenceCommands.sendThroughServer(
+            spec,
+            api.get(),
+            "/runs/" + ConsoleApiClient.segment(runId) + "/cancel",
+            Map.of("reason", reason),
+            output);
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd =
             new RunCommand.CancelRun(

@@ -1,8 +1,12 @@
 package io.partitrain.cli;
 
+import io.partitrain.cli.demo.DemoCommand;
 import io.partitrain.deploy.LocalStack;
 import io.partitrain.deploy.broker.EmbeddedKafkaBroker;
 import io.partitrain.deploy.broker.KafkaBootstrap;
+import io.partitrain.orchestrator.console.Console;
+import io.partitrain.orchestrator.console.ConsoleConfig;
+import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.worker.WorkerConfig;
@@ -11,6 +15,7 @@ import io.partitrain.worker.backend.local.LocalProcessBackend;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -65,6 +70,13 @@ public final class UpCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE})")
   int kafkaPort;
 
+  @Option(
+      names = "--console-port",
+      defaultValue = "8080",
+      description =
+          "port of the web console and API on 127.0.0.1; 0: any free port (default: ${DEFAULT-VALUE})")
+  int consolePort;
+
   @Override
   public Integer call() throws InterruptedException {
     var out = spec.commandLine().getOut();
@@ -88,6 +100,12 @@ public final class UpCommand implements Callable<Integer> {
                     Clock.systemUTC()),
             WorkerConfig.forInstallation("w", Topics.DEFAULT_PREFIX),
             Clock.systemUTC());
+    LocalTokenAuthenticator token = LocalTokenAuthenticator.generate();
+    Console console =
+        stack.startConsole(
+            new ConsoleConfig(ConsoleConfig.DEFAULT_HOST, consolePort),
+            token,
+            Optional.of(jobsDir.toAbsolutePath()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -109,6 +127,7 @@ public final class UpCommand implements Callable<Integer> {
     out.printf(
         "In another terminal:%n  export %s=%s%n  ./partitrain run start --plan PLAN.yml   (after a demo: .partitrain/demo/plan.yml)%n",
         KafkaSettings.BOOTSTRAP_ENV, kafkaHandle.bootstrapServers());
+    DemoCommand.printConsole(out, console, token);
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stopped.await();

@@ -1,11 +1,15 @@
 package io.partitrain.deploy;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.partitrain.orchestrator.Orchestrator;
 import io.partitrain.orchestrator.OrchestratorConfig;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.console.Console;
+import io.partitrain.orchestrator.console.ConsoleConfig;
+import io.partitrain.orchestrator.console.auth.Authenticator;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicAdmin;
@@ -13,10 +17,12 @@ import io.partitrain.worker.Worker;
 import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.Workers;
 import io.partitrain.worker.backend.JobBackend;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +40,20 @@ public final class LocalStack implements AutoCloseable {
 
   private final KafkaSettings kafka;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final PrometheusMeterRegistry registry;
   private final OrchestratorConfig orchestratorConfig;
   private NodeCapConfig nodeCaps = NodeCapConfig.unlimited();
   private final List<Worker> workers = new ArrayList<>();
   private final List<JobBackend> backends = new ArrayList<>();
   private Orchestrator orchestrator;
   private Thread orchestratorThread;
+  private Console console;
 
   private LocalStack(
-      KafkaSettings kafka, Clock clock, MeterRegistry registry, OrchestratorConfig config) {
+      KafkaSettings kafka,
+      Clock clock,
+      PrometheusMeterRegistry registry,
+      OrchestratorConfig config) {
     this.kafka = kafka;
     this.clock = clock;
     this.registry = registry;
@@ -79,7 +89,7 @@ public final class LocalStack implements AutoCloseable {
         new LocalStack(
             kafka,
             clock,
-            new SimpleMeterRegistry(),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             OrchestratorConfig.forInstallation("orchestrator-1", kafka.topics().prefix()));
     stack.nodeCaps = nodeCaps;
     try {
@@ -109,6 +119,29 @@ public final class LocalStack implements AutoCloseable {
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Starts the console (API, page, {@code /metrics}) of this stack's orchestrator; it stops with
+   * the stack. The all-in-one installation shares the workers' disk, so it may show local job logs
+   * under {@code jobsRoot}.
+   */
+  public synchronized Console startConsole(
+      ConsoleConfig config, Authenticator authenticator, Optional<Path> jobsRoot) {
+    if (console != null) {
+      throw new IllegalStateException("the console is running already");
+    }
+    console =
+        Console.start(
+            kafka,
+            orchestratorConfig.instanceId(),
+            config,
+            authenticator,
+            jobsRoot,
+            registry::scrape,
+            () -> orchestrator != null && !orchestrator.isStopped(),
+            clock);
+    return console;
   }
 
   public List<Worker> workers() {
@@ -167,6 +200,9 @@ public final class LocalStack implements AutoCloseable {
       }
     }
     stopOrchestrator();
+    if (console != null) {
+      console.close();
+    }
     for (JobBackend b : backends) {
       try {
         b.close();

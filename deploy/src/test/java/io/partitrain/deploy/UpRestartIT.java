@@ -126,7 +126,9 @@ class UpRestartIT {
             "--data-dir",
             dir.resolve("data").toString(),
             "--kafka-port",
-            String.valueOf(port)),
+            String.valueOf(port),
+            "--console-port",
+            "0"),
         Map.of("KAFKA_BOOTSTRAP_SERVERS", ""));
   }
 

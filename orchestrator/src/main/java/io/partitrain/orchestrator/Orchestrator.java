@@ -94,7 +94,7 @@ public final class Orchestrator implements Term {
     this.lease = b.lease;
     this.instanceId = config.instanceId().getBytes(StandardCharsets.UTF_8);
     this.metrics = new OrchestratorMetrics(b.registry, this::currentTracker);
-    this.capMetrics = new CapMetrics(b.registry, this::currentTracker, topics);
+    this.capMetrics = new CapMetrics(b.registry, topics);
   }
 
   /** An orchestrator of {@code config} on the cluster and topics of {@code kafka}. */
@@ -116,6 +116,7 @@ public final class Orchestrator implements Term {
     try {
       loop();
     } finally {
+      metrics.ended();
       stopped.countDown();
     }
   }
@@ -172,6 +173,7 @@ public final class Orchestrator implements Term {
               .build();
       long events = rebuild(fresh);
       tracker = fresh;
+      metrics.publish();
       consumer = input;
       input.assign(
           partitionsOf(input, List.of(topics.commands(), topics.partitions(), topics.status())));

@@ -1,17 +1,25 @@
 package io.partitrain.orchestrator;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.console.Console;
+import io.partitrain.orchestrator.console.ConsoleAuthConfig;
+import io.partitrain.orchestrator.console.ConsoleConfig;
 import io.partitrain.orchestrator.leadership.LeaderElector;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.kafka.KafkaClientConfig;
+import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicAdmin;
 import io.partitrain.shared.kafka.TransactionProbe;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * configured by environment variables: {@link ServiceSettings} (the Kafka cluster, topic prefix,
  * replication), {@link KafkaClientConfig} ({@code PARTITRAIN_KAFKA_CONFIG}, a Kafka client
  * properties file for TLS and SASL, and {@code PARTITRAIN_KAFKA_*} overrides), {@link
- * OrchestratorConfig#settings()} and {@link LeadershipConfig#settings()}; the README lists them all.
+ * OrchestratorConfig#settings()} and {@link LeadershipConfig#settings()}; the README lists them
+ * all.
  *
  * <p>Run several: one leads, the others stand by ({@link LeaderElector}). On SIGTERM the instance
  * finishes its current transaction, leaves the leader group and exits; a standby takes over at
@@ -43,28 +52,47 @@ public final class OrchestratorMain {
     // Premium): every round commits in one.
     TransactionProbe.requireTransactions(kafka, TransactionProbe.DEFAULT_TIMEOUT);
     String id = config.instanceId();
-    var registry = new SimpleMeterRegistry();
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The current term's loop, for /readyz: leading while it runs.
+    AtomicReference<Orchestrator> term = new AtomicReference<>();
     LeaderElector elector =
         new LeaderElector(
             kafka,
             id,
             leadership,
-            lease ->
-                Orchestrator.builder(config, kafka)
-                    .clock(Clock.systemUTC())
-                    .admission(Admission.concurrencyCap())
-                    .registry(registry)
-                    .nodeCaps(nodeCaps)
-                    .lease(lease)
-                    .build());
+            lease -> {
+              Orchestrator o =
+                  Orchestrator.builder(config, kafka)
+                      .clock(Clock.systemUTC())
+                      .admission(Admission.concurrencyCap())
+                      .registry(registry)
+                      .nodeCaps(nodeCaps)
+                      .lease(lease)
+                      .build();
+              term.set(o);
+              return o;
+            });
     Thread loop = new Thread(elector, "orchestrator-elector");
     loop.start();
+    Console console =
+        startConsole(
+            env,
+            kafka,
+            id,
+            registry,
+            () -> {
+              Orchestrator o = term.get();
+              return o != null && !o.isStopped();
+            });
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   long start = System.nanoTime();
                   elector.close();
+                  if (console != null) {
+                    console.close();
+                  }
                   try {
                     elector.awaitStopped(Duration.ofSeconds(30));
                   } catch (InterruptedException e) {
@@ -77,5 +105,38 @@ public final class OrchestratorMain {
                 },
                 "orchestrator-shutdown"));
     loop.join();
+  }
+
+  /**
+   * The console (API, page, {@code /metrics}, probes) when {@value ConsoleConfig#PORT_ENV} is set;
+   * its bearer tokens as {@link ConsoleAuthConfig} reads them.
+   */
+  private static Console startConsole(
+      Env env,
+      KafkaSettings kafka,
+      String id,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier leading) {
+    String port = env.string(ConsoleConfig.PORT_ENV, "");
+    if (port.isBlank()) {
+      log.info("console off: set {} to serve the API, page and /metrics", ConsoleConfig.PORT_ENV);
+      return null;
+    }
+    var config =
+        new ConsoleConfig(
+            env.string(ConsoleConfig.HOST_ENV, ConsoleConfig.DEFAULT_HOST),
+            env.integer(ConsoleConfig.PORT_ENV, ConsoleConfig.DEFAULT_PORT, 0, 65535));
+    Console console =
+        Console.start(
+            kafka,
+            id,
+            config,
+            ConsoleAuthConfig.from(env).authenticator(),
+            Optional.empty(),
+            registry::scrape,
+            leading,
+            Clock.systemUTC());
+    log.info("console of {} listening on {}:{}", id, config.host(), console.port());
+    return console;
   }
 }

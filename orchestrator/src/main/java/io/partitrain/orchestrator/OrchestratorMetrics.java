@@ -1,53 +1,52 @@
 package io.partitrain.orchestrator;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.partitrain.orchestrator.metrics.LoopGauges;
+import io.partitrain.orchestrator.metrics.LoopSnapshot;
 import io.partitrain.orchestrator.tracking.Tracker;
-import io.partitrain.shared.contracts.PartitionState;
 import java.util.function.Supplier;
 
-/** The orchestrator's meters, named in the Prometheus style. */
+/**
+ * The orchestrator's meters, named in the Prometheus style. Counters count committed rounds; the
+ * gauges ({@link LoopGauges}) read a snapshot this class publishes from the loop's thread after
+ * each commit, never the tracker itself.
+ */
 final class OrchestratorMetrics {
 
   private final Counter rounds;
   private final Counter recordsIn;
   private final Counter recordsOut;
   private final Counter deadLetters;
+  private final Supplier<Tracker> tracker;
+  private final LoopGauges gauges;
 
   OrchestratorMetrics(MeterRegistry registry, Supplier<Tracker> tracker) {
+    this.tracker = tracker;
     rounds = registry.counter("partitrain_orchestrator_transactions_total");
     recordsIn = registry.counter("partitrain_orchestrator_records_consumed_total");
     recordsOut = registry.counter("partitrain_orchestrator_records_produced_total");
     deadLetters = registry.counter("partitrain_orchestrator_dead_letters_total");
-    for (PartitionState state : PartitionState.values()) {
-      Gauge.builder("partitrain_partitions", () -> count(tracker.get(), state))
-          .tag("state", state.name())
-          .description("partitions of all known runs per state")
-          .register(registry);
-    }
-    Gauge.builder(
-            "partitrain_runs_active",
-            () -> {
-              Tracker t = tracker.get();
-              return t == null ? 0 : t.runs().stream().filter(r -> !r.isComplete()).count();
-            })
-        .register(registry);
+    gauges = new LoopGauges(registry);
   }
 
-  private static double count(Tracker t, PartitionState state) {
-    if (t == null) {
-      return 0;
-    }
-    return t.runs().stream()
-        .mapToLong(r -> r.partitions().stream().filter(p -> p.state() == state).count())
-        .sum();
-  }
-
+  /** After a committed round, on the loop's thread. */
   void round(int in, int out) {
     rounds.increment();
     recordsIn.increment(in);
     recordsOut.increment(out);
+    publish();
+  }
+
+  /** Copies the tracker's state for the gauges; on the loop's thread only. */
+  void publish() {
+    Tracker t = tracker.get();
+    gauges.publish(t == null ? LoopSnapshot.EMPTY : LoopSnapshot.of(t));
+  }
+
+  /** This term's loop stopped: its gauges fall to zero (a standby reports no partitions). */
+  void ended() {
+    gauges.publish(LoopSnapshot.EMPTY);
   }
 
   void deadLettered() {

@@ -1,6 +1,7 @@
 package io.partitrain.worker;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.config.ServiceSettings;
@@ -13,6 +14,7 @@ import io.partitrain.worker.backend.local.LocalBackendConfig;
 import io.partitrain.worker.backend.local.LocalProcessBackend;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
+import io.partitrain.worker.http.WorkerHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,9 +47,9 @@ public final class WorkerMain {
       overrides.put("session.timeout.ms", (int) session.toMillis());
       overrides.put("heartbeat.interval.ms", (int) Math.max(100, session.toMillis() / 5));
     }
-    Worker worker =
-        Workers.start(
-            kafka, config, backend, Clock.systemUTC(), new SimpleMeterRegistry(), overrides);
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Worker worker = Workers.start(kafka, config, backend, Clock.systemUTC(), registry, overrides);
+    WorkerHttpServer http = startHttp(env, registry, worker);
     // SIGTERM: stop taking work, finish the submission in progress, commit, and leave running jobs
     // to the backend; the tracker offers them for adoption once their heartbeats stop.
     Runtime.getRuntime()
@@ -62,6 +64,9 @@ public final class WorkerMain {
                     Thread.currentThread().interrupt();
                   }
                   backend.close();
+                  if (http != null) {
+                    http.close();
+                  }
                   System.err.println(
                       "worker "
                           + id
@@ -71,6 +76,29 @@ public final class WorkerMain {
                 },
                 "worker-shutdown"));
     worker.awaitStopped(Duration.ofDays(3650));
+  }
+
+  /**
+   * {@code /metrics}, {@code /healthz}, {@code /readyz} when {@value WorkerHttpServer#PORT_ENV} is
+   * set.
+   */
+  private static WorkerHttpServer startHttp(
+      Env env, PrometheusMeterRegistry registry, Worker worker) {
+    if (env.string(WorkerHttpServer.PORT_ENV, "").isBlank()) {
+      return null;
+    }
+    return WorkerHttpServer.start(
+        env.string(WorkerHttpServer.HOST_ENV, WorkerHttpServer.DEFAULT_HOST),
+        env.integer(WorkerHttpServer.PORT_ENV, 0, 0, 65535),
+        registry::scrape,
+        () -> {
+          try {
+            return !worker.awaitStopped(Duration.ZERO);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+        });
   }
 
   static JobBackend backend(Env env) {

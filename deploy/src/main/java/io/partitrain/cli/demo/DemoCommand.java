@@ -9,6 +9,9 @@ import io.partitrain.cli.client.RunClient;
 import io.partitrain.deploy.LocalStack;
 import io.partitrain.deploy.broker.KafkaBootstrap;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.console.Console;
+import io.partitrain.orchestrator.console.ConsoleConfig;
+import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.PartitionState;
@@ -43,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -172,6 +176,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--node-cap", description = "node cap of every compute target (default: none)")
   Integer nodeCap;
 
+  @Option(
+      names = "--console-port",
+      defaultValue = "0",
+      description = "port of the web console and API on 127.0.0.1 (default: any free port)")
+  int consolePort;
+
   @Override
   public Integer call() throws IOException {
     validate();
@@ -213,6 +223,13 @@ public final class DemoCommand implements Callable<Integer> {
                   Clock.systemUTC(),
                   nodeCap == null ? NodeCapConfig.unlimited() : NodeCapConfig.of(nodeCap));
           RunClient client = new RunClient(kafka, "partitrain-demo")) {
+        LocalTokenAuthenticator token = LocalTokenAuthenticator.generate();
+        Console console =
+            stack.startConsole(
+                new ConsoleConfig(ConsoleConfig.DEFAULT_HOST, consolePort),
+                token,
+                Optional.of(dir.resolve("jobs")));
+        printConsole(info, console, token);
         String runId =
             this.runId != null
                 ? this.runId
@@ -275,6 +292,18 @@ public final class DemoCommand implements Callable<Integer> {
         return report.rerun().onlyFailedRanAgain() ? ExitCode.OK.code() : ExitCode.REJECTED.code();
       }
     }
+  }
+
+  /** The page's address and the local token, printed once here and nowhere else. */
+  public static void printConsole(
+      PrintWriter info, Console console, LocalTokenAuthenticator token) {
+    info.printf(
+        "  Console: %s  (API %sapi/v1/runs, metrics %smetrics)%n",
+        console.url(), console.url(), console.url());
+    info.printf(
+        "  Token:   %s  (send as 'Authorization: Bearer TOKEN'; it lives until this process ends)%n",
+        token.token());
+    info.flush();
   }
 
   private void validate() {

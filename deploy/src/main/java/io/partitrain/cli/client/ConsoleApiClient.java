@@ -1,0 +1,102 @@
+package io.partitrain.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.RetriableException;
+import io.partitrain.shared.serde.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The CLI's client of the console API ({@code --server}): GETs JSON with the bearer token, turns
+ * problem+json answers into errors that say what the server said. The token is never printed.
+ */
+public final class ConsoleApiClient {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final URI base;
+  private final String token;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  public ConsoleApiClient(URI base, String token) {
+    if (token == null || token.isBlank()) {
+      throw new PartitrainException(
+          "--server "
+              + base
+              + " needs a bearer token in $PARTITRAIN_TOKEN (`partitrain up` prints one; or an"
+              + " Entra ID access token for the console's audience)");
+    }
+    this.base = base;
+    this.token = token;
+  }
+
+  /** One path segment, encoded. */
+  public static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** GET {@code /api/v1 + path}. */
+  public JsonNode get(String path) {
+    return send(HttpRequest.newBuilder(base.resolve("/api/v1" + path)).GET());
+  }
+
+  /** POST {@code body} as JSON to {@code /api/v1 + path}: a command; the answer is the event. */
+  public JsonNode post(String path, Object body) {
+    return send(
+        HttpRequest.newBuilder(base.resolve("/api/v1" + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.toBytes(body))));
+  }
+
+  private JsonNode send(HttpRequest.Builder builder) {
+    HttpRequest request =
+        builder
+            .timeout(TIMEOUT)
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", "application/json")
+            .build();
+    URI uri = request.uri();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new RetriableException("cannot reach the console at " + base + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetriableException("interrupted while calling " + uri, e);
+    }
+    JsonNode body;
+    try {
+      body = Json.mapper().readTree(response.body());
+    } catch (IOException e) {
+      throw new PartitrainException(
+          "the console at " + base + " answered " + response.statusCode() + " without JSON");
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new ApiException(response.statusCode(), body.path("detail").asText(body.toString()));
+    }
+    return body;
+  }
+
+  /** A problem+json answer: the status and the server's detail. */
+  public static final class ApiException extends PartitrainException {
+    private final int status;
+
+    ApiException(int status, String detail) {
+      super("the console answered " + status + ": " + detail);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+}

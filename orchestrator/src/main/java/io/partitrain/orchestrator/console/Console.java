@@ -1,0 +1,115 @@
+package io.partitrain.orchestrator.console;
+
+import io.partitrain.orchestrator.console.api.CommandGateway;
+import io.partitrain.orchestrator.console.api.ConsoleApi;
+import io.partitrain.orchestrator.console.api.JobLogs;
+import io.partitrain.orchestrator.console.api.KafkaCommandGateway;
+import io.partitrain.orchestrator.console.auth.Authenticator;
+import io.partitrain.orchestrator.console.view.TopicFollower;
+import io.partitrain.shared.kafka.KafkaSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The console of one orchestrator instance: its own view of the topics, the command gateway and the
+ * HTTP server. Leader and standbys each run one; all of them answer reads, and their writes all go
+ * to the commands topic, where the leader picks them up.
+ */
+public final class Console implements AutoCloseable {
+
+  private final TopicFollower follower;
+  private final KafkaCommandGateway gateway;
+  private final ConsoleServer server;
+  private final String host;
+
+  private Console(
+      TopicFollower follower, KafkaCommandGateway gateway, ConsoleServer server, String host) {
+    this.follower = follower;
+    this.gateway = gateway;
+    this.server = server;
+    this.host = host;
+  }
+
+  /**
+   * Starts following the topics and serving.
+   *
+   * @param jobsRoot the local jobs folder whose logs the console may show (all-in-one only)
+   * @param metrics the Prometheus exposition of this process, or null
+   * @param leading whether this instance leads now (reported by {@code /readyz})
+   */
+  public static Console start(
+      KafkaSettings kafka,
+      String instanceId,
+      ConsoleConfig config,
+      Authenticator authenticator,
+      Optional<Path> jobsRoot,
+      Supplier<String> metrics,
+      BooleanSupplier leading,
+      Clock clock) {
+    TopicFollower follower = new TopicFollower(kafka, instanceId, clock).start();
+    KafkaCommandGateway gateway = null;
+    try {
+      gateway = new KafkaCommandGateway(kafka, instanceId);
+      return start(follower, gateway, config, authenticator, jobsRoot, metrics, leading, clock);
+    } catch (RuntimeException e) {
+      follower.close();
+      if (gateway != null) {
+        gateway.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Console start(
+      TopicFollower follower,
+      KafkaCommandGateway gateway,
+      ConsoleConfig config,
+      Authenticator authenticator,
+      Optional<Path> jobsRoot,
+      Supplier<String> metrics,
+      BooleanSupplier leading,
+      Clock clock) {
+    CommandGateway commands = gateway;
+    ConsoleApi api = new ConsoleApi(follower, commands, new JobLogs(jobsRoot), clock);
+    ConsoleServer server =
+        ConsoleServer.start(
+            config,
+            api,
+            authenticator,
+            metrics,
+            follower::caughtUp,
+            () -> {
+              Map<String, Object> s = new LinkedHashMap<>();
+              s.put("role", leading.getAsBoolean() ? "leader" : "standby");
+              s.put("viewCaughtUp", follower.caughtUp());
+              return s;
+            });
+    return new Console(follower, gateway, server, config.host());
+  }
+
+  /** The page's address. */
+  public URI url() {
+    return server.url(host);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public TopicFollower view() {
+    return follower;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    gateway.close();
+    follower.close();
+  }
+}

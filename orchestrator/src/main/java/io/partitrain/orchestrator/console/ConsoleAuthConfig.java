@@ -1,0 +1,88 @@
+package io.partitrain.orchestrator.console;
+
+import io.partitrain.orchestrator.console.auth.Authenticator;
+import io.partitrain.orchestrator.console.auth.JwtAuthenticator;
+import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
+import io.partitrain.shared.config.Env;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the orchestrator service authenticates console callers, from its environment:
+ *
+ * <ul>
+ *   <li>{@value #ISSUER_ENV}, {@value #AUDIENCE_ENV}, {@value #JWKS_ENV}: Entra ID access tokens
+ *       (all three, or none);
+ *   <li>{@value #TOKEN_ENV}: one static admin token of at least 32 characters, from a secret (for a
+ *       cluster without Entra ID; prefer Entra ID).
+ * </ul>
+ *
+ * <p>At least one must be set: a console that anyone could call is refused at start-up.
+ */
+public record ConsoleAuthConfig(String issuer, String audience, String jwksUrl, String token) {
+
+  public static final String ISSUER_ENV = "PARTITRAIN_AUTH_ISSUER";
+  public static final String AUDIENCE_ENV = "PARTITRAIN_AUTH_AUDIENCE";
+  public static final String JWKS_ENV = "PARTITRAIN_AUTH_JWKS_URL";
+  public static final String TOKEN_ENV = "PARTITRAIN_CONSOLE_TOKEN";
+
+  public ConsoleAuthConfig {
+    int jwt = (blank(issuer) ? 0 : 1) + (blank(audience) ? 0 : 1) + (blank(jwksUrl) ? 0 : 1);
+    if (jwt != 0 && jwt != 3) {
+      throw new IllegalArgumentException(
+          ISSUER_ENV
+              + ", "
+              + AUDIENCE_ENV
+              + " and "
+              + JWKS_ENV
+              + " go together: set all three for Entra ID tokens, or none");
+    }
+    if (jwt == 0 && blank(token)) {
+      throw new IllegalArgumentException(
+          "the console needs a way to authenticate callers: set "
+              + ISSUER_ENV
+              + "/"
+              + AUDIENCE_ENV
+              + "/"
+              + JWKS_ENV
+              + " (Entra ID) or "
+              + TOKEN_ENV);
+    }
+  }
+
+  public static ConsoleAuthConfig from(Env env) {
+    return new ConsoleAuthConfig(
+        env.string(ISSUER_ENV, ""),
+        env.string(AUDIENCE_ENV, ""),
+        env.string(JWKS_ENV, ""),
+        env.string(TOKEN_ENV, ""));
+  }
+
+  public Authenticator authenticator() {
+    List<Authenticator> all = new ArrayList<>();
+    if (!blank(issuer)) {
+      all.add(new JwtAuthenticator(issuer, audience, jwksUrl));
+    }
+    if (!blank(token)) {
+      all.add(LocalTokenAuthenticator.of(token));
+    }
+    return all.size() == 1 ? all.get(0) : Authenticator.anyOf(all);
+  }
+
+  @Override
+  public String toString() {
+    return "ConsoleAuthConfig[issuer="
+        + issuer
+        + ", audience="
+        + audience
+        + ", jwksUrl="
+        + jwksUrl
+        + ", token="
+        + (blank(token) ? "none" : "***")
+        + "]";
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

@@ -1,0 +1,71 @@
+package io.partitrain.orchestrator.console.view;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.shared.contracts.FinOpsRecord;
+import io.partitrain.shared.contracts.PartitionState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run as the console shows it, immutable: built by {@link RunsFold} on its own thread and read
+ * by any number of HTTP threads.
+ *
+ * @param outcome SUCCEEDED, FAILED or CANCELED once settled; ACTIVE or WAITING_ON_BUDGET before
+ * @param partitions sorted by partition id
+ * @param cost null when the run has no prices
+ */
+public record RunView(
+    String runId,
+    String planName,
+    String requestedBy,
+    Instant startedAt,
+    Instant completedAt,
+    String outcome,
+    int total,
+    Map<PartitionState, Integer> byState,
+    int attempts,
+    List<PartitionView> partitions,
+    CostView cost,
+    List<CapEventView> capEvents,
+    List<FinOpsRecord.LedgerEntry> ledger,
+    List<ActionView> actions,
+    String planSource,
+    JsonNode jobTemplate) {
+
+  public RunView {
+    byState = Map.copyOf(byState);
+    partitions = List.copyOf(partitions);
+    capEvents = List.copyOf(capEvents);
+    ledger = List.copyOf(ledger);
+    actions = List.copyOf(actions);
+  }
+
+  public boolean complete() {
+    return completedAt != null;
+  }
+
+  public int count(PartitionState state) {
+    return byState.getOrDefault(state, 0);
+  }
+
+  /** How a run is summed up in one word (DESIGN.md, Interfaces). */
+  static String outcomeOf(boolean complete, Map<PartitionState, Integer> byState) {
+    if (complete) {
+      if (byState.getOrDefault(PartitionState.FAILED, 0) > 0) {
+        return "FAILED";
+      }
+      if (byState.getOrDefault(PartitionState.CANCELED, 0) > 0) {
+        return "CANCELED";
+      }
+      return "SUCCEEDED";
+    }
+    int waiting = byState.getOrDefault(PartitionState.DEFERRED_BY_COST, 0);
+    int inFlight =
+        byState.getOrDefault(PartitionState.ADMITTED, 0)
+            + byState.getOrDefault(PartitionState.SUBMITTED, 0)
+            + byState.getOrDefault(PartitionState.QUEUED, 0)
+            + byState.getOrDefault(PartitionState.RUNNING, 0);
+    return waiting > 0 && inFlight == 0 ? "WAITING_ON_BUDGET" : "ACTIVE";
+  }
+}

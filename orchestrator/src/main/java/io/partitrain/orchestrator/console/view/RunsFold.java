@@ -1,0 +1,365 @@
+package io.partitrain.orchestrator.console.view;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.shared.contracts.CostBudget;
+import io.partitrain.shared.contracts.FinOpsRecord;
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunEvent;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The console's own fold of the runs and FinOps topics: one writer thread applies events, then
+ * {@link #snapshot} publishes an immutable {@link ConsoleSnapshot}. Only runs that changed since
+ * the last snapshot are copied again, so a quiet run of 10,000 partitions costs nothing per round.
+ *
+ * <p>Events the console does not show (node caps of targets, retry and adoption notices, skipped
+ * fires) are read and left alone; unreadable records are skipped by the reader, never fatal.
+ */
+public final class RunsFold {
+
+  private final Map<String, RunAcc> runs = new LinkedHashMap<>();
+  private final Map<String, ScheduleView> schedules = new TreeMap<>();
+
+  /**
+   * Applies one decision of the orchestrator. Node caps belong to compute targets, not runs;
+   * retries and adoptions show as the transitions that follow them.
+   */
+  public void apply(RunEvent event) {
+    if (event instanceof RunEvent.RunStarted e) {
+      acc(e.runId()).started(e);
+    } else if (event instanceof RunEvent.PartitionTransitioned e) {
+      acc(e.runId()).transitioned(e);
+    } else if (event instanceof RunEvent.RunCompleted e) {
+      acc(e.runId()).completed(e.at());
+    } else if (event instanceof RunEvent.RunSnapshot e) {
+      acc(e.runId()).snapshot(e);
+    } else if (event instanceof RunEvent.CostReserved e) {
+      acc(e.runId()).reserved(e);
+    } else if (event instanceof RunEvent.CostCharged e) {
+      acc(e.runId()).charged(e);
+    } else if (event instanceof RunEvent.CostCapChanged e) {
+      acc(e.runId()).capChanged(e);
+    } else if (event instanceof RunEvent.RerunAccepted e) {
+      acc(e.runId())
+          .action(
+              "RerunAccepted",
+              e.commandId(),
+              e.requestedBy(),
+              e.reason(),
+              e.partitionIds().size() + " partitions: " + String.join(", ", e.partitionIds()),
+              e.at());
+    } else if (event instanceof RunEvent.CancelAccepted e) {
+      acc(e.runId())
+          .action("CancelAccepted", e.commandId(), e.requestedBy(), e.reason(), "", e.at());
+    } else if (event instanceof RunEvent.CommandRejected e) {
+      RunAcc a = runs.get(e.runId());
+      if (a != null) {
+        a.action("CommandRejected", e.commandId(), null, e.reason(), "", e.at());
+      }
+    } else if (event instanceof RunEvent.ScheduleApplied e) {
+      ScheduleView s = schedules.get(e.planName());
+      schedules.put(
+          e.planName(),
+          new ScheduleView(
+              e.planName(),
+              e.schedule().cron(),
+              e.schedule().timeZone(),
+              s != null && s.paused(),
+              e.requestedBy(),
+              s == null ? null : s.lastFired(),
+              s == null ? null : s.lastRunId()));
+    } else if (event instanceof RunEvent.SchedulePauseChanged e) {
+      ScheduleView s = schedules.get(e.planName());
+      if (s != null) {
+        schedules.put(
+            e.planName(),
+            new ScheduleView(
+                s.planName(),
+                s.cron(),
+                s.timeZone(),
+                e.paused(),
+                s.appliedBy(),
+                s.lastFired(),
+                s.lastRunId()));
+      }
+    } else if (event instanceof RunEvent.ScheduleFired e) {
+      ScheduleView s = schedules.get(e.planName());
+      if (s != null) {
+        schedules.put(
+            e.planName(),
+            new ScheduleView(
+                s.planName(),
+                s.cron(),
+                s.timeZone(),
+                s.paused(),
+                s.appliedBy(),
+                e.scheduledFor(),
+                e.runId()));
+      }
+    }
+  }
+
+  /** Applies one FinOps record: the cap events timeline and the ledger. */
+  public void apply(FinOpsRecord record) {
+    RunAcc a = acc(record.runId());
+    if (record instanceof FinOpsRecord.LedgerEntry e) {
+      a.ledger(e);
+    } else if (record instanceof FinOpsRecord.CostCapReached e) {
+      a.capEvent(
+          "CostCapReached",
+          e.at(),
+          null,
+          null,
+          String.format(
+              "cap %s %s reached: spent %s, reserved %s; %d deferred",
+              e.cap(), e.currency(), e.spent(), e.reserved(), e.deferred().size()),
+          e.deferred());
+    } else if (record instanceof FinOpsRecord.DeferredAdmitted e) {
+      a.capEvent(
+          "DeferredAdmitted",
+          e.at(),
+          null,
+          null,
+          e.admitted().size() + " admitted, " + e.stillDeferred() + " still deferred",
+          e.admitted());
+    } else if (record instanceof FinOpsRecord.CostCapChanged e) {
+      a.capEvent(
+          "CostCapChanged",
+          e.at(),
+          e.requestedBy(),
+          e.reason(),
+          "cap " + e.from() + " → " + e.to() + " " + e.currency(),
+          List.of());
+    } else if (record instanceof FinOpsRecord.NodeCapChanged e) {
+      a.capEvent(
+          "NodeCapChanged",
+          e.at(),
+          e.requestedBy(),
+          e.reason(),
+          e.computeTarget() + ": " + e.from() + " → " + e.to() + " nodes",
+          List.of());
+    } else if (record instanceof FinOpsRecord.RunCostSettled e) {
+      a.capEvent(
+          "RunCostSettled",
+          e.at(),
+          null,
+          null,
+          "spent " + e.spent() + " of cap " + e.cap() + " " + e.currency(),
+          e.deferred());
+    }
+  }
+
+  /** The current state as an immutable snapshot; copies only the runs that changed. */
+  public ConsoleSnapshot snapshot(Instant asOf) {
+    List<RunView> views = new ArrayList<>(runs.size());
+    Map<String, RunView> byId = new HashMap<>();
+    for (RunAcc a : runs.values()) {
+      if (a.startedAt == null && a.partitions.isEmpty()) {
+        continue; // a FinOps record of a run whose start we have not read (yet)
+      }
+      RunView v = a.view();
+      views.add(v);
+      byId.put(v.runId(), v);
+    }
+    views.sort(
+        Comparator.comparing(
+                RunView::startedAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+            .reversed());
+    return new ConsoleSnapshot(views, byId, List.copyOf(schedules.values()), asOf);
+  }
+
+  private RunAcc acc(String runId) {
+    return runs.computeIfAbsent(runId, RunAcc::new);
+  }
+
+  /** The mutable state of one run; only the fold thread touches it. */
+  private static final class RunAcc {
+    final String runId;
+    String planName;
+    String planSource;
+    JsonNode jobTemplate;
+    String requestedBy;
+    Instant startedAt;
+    Instant completedAt;
+    int total;
+    int attempts;
+    final Map<String, PartitionView> partitions = new TreeMap<>();
+    Map<PartitionState, Integer> snapshotCounts;
+    String currency;
+    BigDecimal cap;
+    BigDecimal spent = BigDecimal.ZERO;
+    BigDecimal reserved = BigDecimal.ZERO;
+    boolean priced;
+    final List<CostView.Point> timeline = new ArrayList<>();
+    final List<CapEventView> capEvents = new ArrayList<>();
+    final List<FinOpsRecord.LedgerEntry> ledger = new ArrayList<>();
+    final List<ActionView> actions = new ArrayList<>();
+    RunView cached;
+
+    RunAcc(String runId) {
+      this.runId = runId;
+    }
+
+    void started(RunEvent.RunStarted e) {
+      planName = e.definition() == null ? null : e.definition().planName();
+      planSource = e.definition() == null ? null : e.definition().planSource();
+      jobTemplate = e.definition() == null ? null : e.definition().jobTemplate();
+      requestedBy = e.requestedBy();
+      startedAt = e.at();
+      total = e.partitionCount();
+      CostBudget budget =
+          e.definition() == null || e.definition().limits() == null
+              ? null
+              : e.definition().limits().budget();
+      if (budget != null) {
+        priced = true;
+        currency = budget.currency();
+        cap = budget.cap();
+        point(e.at());
+      }
+      action("RunStarted", e.commandId(), e.requestedBy(), null, total + " partitions", e.at());
+    }
+
+    void transitioned(RunEvent.PartitionTransitioned e) {
+      PartitionView p = partitions.get(e.partitionId());
+      if (p == null) {
+        p =
+            new PartitionView(
+                e.partitionId(), null, 0, null, null, null, e.tags(), null, null, List.of());
+      }
+      if (e.to() == PartitionState.ADMITTED) {
+        attempts++;
+      }
+      partitions.put(
+          e.partitionId(),
+          p.after(
+              new PartitionView.Transition(
+                  e.from(), e.to(), e.attempt(), e.failureClass(), e.reason(), e.jobName(), e.at()),
+              e.tags(),
+              e.logPath(),
+              e.metrics()));
+      cached = null;
+    }
+
+    void completed(Instant at) {
+      completedAt = at;
+      cached = null;
+    }
+
+    void snapshot(RunEvent.RunSnapshot e) {
+      // Only needed when retention dropped the transitions: counts from the snapshot then.
+      snapshotCounts = e.summary().byState();
+      if (total == 0) {
+        total = e.summary().total();
+      }
+      if (e.summary().complete() && completedAt == null) {
+        completedAt = e.summary().completedAt();
+      }
+      cached = null;
+    }
+
+    void reserved(RunEvent.CostReserved e) {
+      priced = true;
+      reserved = reserved.add(e.amount());
+      point(e.at());
+    }
+
+    void charged(RunEvent.CostCharged e) {
+      priced = true;
+      if (e.reserved() != null) {
+        reserved = reserved.subtract(e.reserved()).max(BigDecimal.ZERO);
+      }
+      if (e.cost() != null) {
+        spent = spent.add(e.cost());
+      }
+      point(e.at());
+    }
+
+    void capChanged(RunEvent.CostCapChanged e) {
+      priced = true;
+      cap = e.to();
+      point(e.at());
+      action(
+          "CostCapChanged",
+          e.commandId(),
+          e.requestedBy(),
+          e.reason(),
+          "cap " + e.from() + " → " + e.to(),
+          e.at());
+    }
+
+    void ledger(FinOpsRecord.LedgerEntry e) {
+      priced = true;
+      if (currency == null) {
+        currency = e.currency();
+      }
+      ledger.add(e);
+      cached = null;
+    }
+
+    void capEvent(
+        String type,
+        Instant at,
+        String by,
+        String reason,
+        String summary,
+        List<String> partitionIds) {
+      capEvents.add(new CapEventView(type, at, by, reason, summary, partitionIds));
+      cached = null;
+    }
+
+    void action(
+        String type, String commandId, String by, String reason, String detail, Instant at) {
+      actions.add(new ActionView(type, commandId, by, reason, detail, at));
+      cached = null;
+    }
+
+    private void point(Instant at) {
+      timeline.add(new CostView.Point(at, spent, reserved, cap));
+      cached = null;
+    }
+
+    RunView view() {
+      if (cached != null) {
+        return cached;
+      }
+      Map<PartitionState, Integer> byState = new EnumMap<>(PartitionState.class);
+      for (PartitionView p : partitions.values()) {
+        if (p.state() != null) {
+          byState.merge(p.state(), 1, Integer::sum);
+        }
+      }
+      if (partitions.isEmpty() && snapshotCounts != null) {
+        byState.putAll(snapshotCounts);
+      }
+      cached =
+          new RunView(
+              runId,
+              planName,
+              requestedBy,
+              startedAt,
+              completedAt,
+              RunView.outcomeOf(completedAt != null, byState),
+              Math.max(total, partitions.size()),
+              byState,
+              attempts,
+              List.copyOf(partitions.values()),
+              priced ? new CostView(currency, cap, spent, reserved, timeline) : null,
+              capEvents,
+              ledger,
+              actions,
+              planSource,
+              jobTemplate);
+      return cached;
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.partitrain.orchestrator.metrics;
+
+import io.partitrain.orchestrator.state.PartitionRecord;
+import io.partitrain.orchestrator.state.RunBudget;
+import io.partitrain.orchestrator.state.RunState;
+import io.partitrain.orchestrator.tracking.Tracker;
+import io.partitrain.shared.contracts.PartitionState;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the gauges show, copied from the tracker on the loop's own thread after a committed round:
+ * immutable, so a scrape never reads the tracker's maps while the loop changes them.
+ *
+ * @param partitions partitions of all known runs per state
+ * @param nodesInFlight nodes held per compute target, over all runs
+ * @param nodeCaps the node cap in force per target ({@code +Inf}: none)
+ * @param money spent, reserved and cap of each active run that has a budget
+ */
+public record LoopSnapshot(
+    Map<PartitionState, Long> partitions,
+    long runsActive,
+    Map<String, Integer> nodesInFlight,
+    Map<String, Double> nodeCaps,
+    Map<String, RunMoney> money) {
+
+  public static final LoopSnapshot EMPTY =
+      new LoopSnapshot(Map.of(), 0, Map.of(), Map.of(), Map.of());
+
+  public LoopSnapshot {
+    partitions = Map.copyOf(partitions);
+    nodesInFlight = Map.copyOf(nodesInFlight);
+    nodeCaps = Map.copyOf(nodeCaps);
+    money = Map.copyOf(money);
+  }
+
+  /** A run's money, in its currency. */
+  public record RunMoney(double spent, double reserved, double cap) {}
+
+  /** Copies what the gauges need; call on the thread that owns {@code tracker}. */
+  public static LoopSnapshot of(Tracker tracker) {
+    Map<PartitionState, Long> partitions = new EnumMap<>(PartitionState.class);
+    Map<String, Integer> nodes = new HashMap<>();
+    Map<String, RunMoney> money = new HashMap<>();
+    long active = 0;
+    for (RunState run : tracker.runs()) {
+      for (PartitionRecord p : run.partitions()) {
+        partitions.merge(p.state(), 1L, Long::sum);
+      }
+      run.inFlightNodesByTarget().forEach((t, n) -> nodes.merge(t, n, Integer::sum));
+      if (!run.isComplete()) {
+        active++;
+        RunBudget b = run.budget();
+        if (b != null) {
+          money.put(
+              run.runId(),
+              new RunMoney(
+                  b.spent().doubleValue(),
+                  b.reserved().doubleValue(),
+                  b.cap() == null ? Double.POSITIVE_INFINITY : b.cap().doubleValue()));
+        }
+      }
+    }
+    Map<String, Double> caps = new HashMap<>();
+    for (String target : nodes.keySet()) {
+      int cap = tracker.nodeCaps().capOf(target);
+      caps.put(target, cap == Integer.MAX_VALUE ? Double.POSITIVE_INFINITY : cap);
+    }
+    return new LoopSnapshot(partitions, active, nodes, caps, money);
+  }
+}
