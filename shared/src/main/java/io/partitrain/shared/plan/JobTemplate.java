@@ -142,7 +142,13 @@ public final class JobTemplate {
   public static List<PlanViolation> shapeViolations(JsonNode tree, String source) {
     List<PlanViolation> v = new ArrayList<>();
     if (tree == null || !tree.isObject()) {
-      v.add(new PlanViolation(source, "(job)", null, "must be a YAML mapping"));
+      // The value as sent (a command may carry "x"), so the refusal never calls it missing.
+      v.add(
+          new PlanViolation(
+              source,
+              "job template",
+              tree == null || tree.isNull() ? null : tree.toString(),
+              "must be a YAML mapping"));
     } else {
       checkShape((ObjectNode) tree, source, v);
     }
