@@ -94,6 +94,10 @@ public final class ArmPaths {
     return base + "/datastores?" + apiVersion + "&isDefault=true";
   }
 
+  public String datastoreUrl(String name) {
+    return base + "/datastores/" + name + "?" + apiVersion;
+  }
+
   public String datastoreSecretsUrl(String name) {
     return base + "/datastores/" + name + "/listSecrets?" + apiVersion;
   }

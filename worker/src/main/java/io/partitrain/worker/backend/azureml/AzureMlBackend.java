@@ -21,6 +21,7 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.JobLog;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
@@ -30,6 +31,7 @@ import io.partitrain.worker.backend.azureml.internal.ArmCallException;
 import io.partitrain.worker.backend.azureml.internal.ArmResponse;
 import io.partitrain.worker.backend.azureml.internal.ArmTransport;
 import io.partitrain.worker.backend.azureml.internal.CodeAssets;
+import io.partitrain.worker.backend.azureml.internal.Datastores;
 import io.partitrain.worker.backend.azureml.internal.RunHistory;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,6 +96,7 @@ public final class AzureMlBackend implements JobBackend {
   private final JobBodyTranslator translator;
   private final AzureMlRequestRenderer renderer;
   private final RunHistory runHistory;
+  private final Datastores datastores;
   private final Clock clock;
   private final Retry getOrCreateRetry;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
@@ -116,6 +119,7 @@ public final class AzureMlBackend implements JobBackend {
             new CodeAssets(transport, paths, clock, b.uploaderId, b.blobEndpoint));
     this.renderer = new AzureMlRequestRenderer(config);
     this.runHistory = new RunHistory(transport, paths);
+    this.datastores = new Datastores(transport, paths, b.blobEndpoint);
     this.getOrCreateRetry =
         Retry.of(
             "azureml-get-or-create",
@@ -527,6 +531,30 @@ public final class AzureMlBackend implements JobBackend {
       } catch (RuntimeException e) {
         LOG.debug("ARM probe failed: {}", e.getMessage());
       }
+    }
+  }
+
+  // ---------------------------------------------------------------- logs
+
+  /**
+   * The job's {@code user_logs/std_log.txt} in the workspace's artifact storage; it has ended once
+   * ARM shows the job terminal (or no longer has it).
+   */
+  public JobLog log(String jobName) {
+    try {
+      Datastores.Store store = datastores.named(Datastores.ARTIFACT_STORE);
+      return new AzureMlJobLog(
+          store.container().getBlobClient(AzureMlJobLog.blobName(jobName)),
+          () -> {
+            ArmResponse r = transport.execute(get(jobName));
+            return r.status() == 404
+                || (r.status() == 200
+                    && AzureMlStatus.parse(r.body().at("/properties/status").asText(null))
+                        .phase()
+                        .isTerminal());
+          });
+    } catch (RuntimeException e) {
+      throw toBackendException(new JobRef("?", "?", 1, jobName), "log", e);
     }
   }
 

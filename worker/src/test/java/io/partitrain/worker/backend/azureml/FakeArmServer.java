@@ -67,6 +67,7 @@ final class FakeArmServer implements AutoCloseable {
   private static final Pattern DATASTORES = Pattern.compile("^" + WS_PATH + "/datastores$");
   private static final Pattern DATASTORE_SECRETS =
       Pattern.compile("^" + WS_PATH + "/datastores/([^/]+)/listSecrets$");
+  private static final Pattern DATASTORE = Pattern.compile("^" + WS_PATH + "/datastores/([^/]+)$");
   private static final Pattern NAME_RULE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9\\-_]{0,254}$");
 
   /**
@@ -243,6 +244,28 @@ final class FakeArmServer implements AutoCloseable {
   /** Code versions by {@code name:version}: the resource as ARM answers it. */
   final Map<String, ObjectNode> codeVersions = new ConcurrentHashMap<>();
 
+  static final String ARTIFACT_STORE = "workspaceartifactstore";
+
+  /** The artifact store's container ({@code azureml} in a real workspace; one per fake here). */
+  final String artifactContainer =
+      "azureml-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
+  /**
+   * While true (and {@link #storage} is set), the service writes each job's {@code
+   * user_logs/std_log.txt} as it runs: a line per status change and one per ARM second while
+   * Running, appended to an append blob, as Azure ML streams a job's log to the artifact store.
+   */
+  volatile boolean writeLogs;
+
+  private final Map<String, Integer> logLines = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ScheduledExecutorService logWriter =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fake-arm-logs");
+            t.setDaemon(true);
+            return t;
+          });
+
   /** Code version PUTs that created a version. */
   final AtomicInteger codeVersionCreates = new AtomicInteger();
 
@@ -316,6 +339,17 @@ final class FakeArmServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
+    logWriter.scheduleWithFixedDelay(
+        () -> {
+          try {
+            writeLogs();
+          } catch (RuntimeException e) {
+            System.err.println("fake ARM log writer: " + e);
+          }
+        },
+        50,
+        50,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** A started server; {@code timeScale} ARM seconds pass per real second. */
@@ -357,8 +391,50 @@ final class FakeArmServer implements AutoCloseable {
     return j == null ? null : j.status();
   }
 
+  /** Appends what each running job "printed" since the last round to its log blob. */
+  private void writeLogs() {
+    if (!writeLogs || storage == null) {
+      return;
+    }
+    for (FakeJob j : jobs.values()) {
+      String status = j.status();
+      double elapsed = (armNanos() - j.createdAt) / 1e9;
+      double ranFor = j.script.runningAfter() < 0 ? 0 : elapsed - j.script.runningAfter();
+      if (ranFor < 0 || status.equals("NotStarted") || status.equals("Queued")) {
+        continue;
+      }
+      int target =
+          isTerminal(status)
+              ? (int) Math.floor(j.script.totalSeconds() - Math.max(0, j.script.runningAfter())) + 1
+              : (int) Math.floor(ranFor) + 1;
+      int written = logLines.getOrDefault(j.name, 0);
+      if (target <= written) {
+        continue;
+      }
+      StringBuilder text = new StringBuilder();
+      for (int i = written + 1; i <= target; i++) {
+        text.append(
+            i == target && isTerminal(status)
+                ? "job " + j.name + " ended: " + status + "\n"
+                : "step " + i + " of " + j.name + "\n");
+      }
+      var blob =
+          storage
+              .container(artifactContainer)
+              .getBlobClient(AzureMlJobLog.blobName(j.name))
+              .getAppendBlobClient();
+      if (!blob.exists()) {
+        blob.create();
+      }
+      byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+      blob.appendBlock(new java.io.ByteArrayInputStream(bytes), bytes.length);
+      logLines.put(j.name, target);
+    }
+  }
+
   @Override
   public void close() {
+    logWriter.shutdownNow();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -477,9 +553,16 @@ final class FakeArmServer implements AutoCloseable {
       ObjectNode page = JSON.createObjectNode();
       page.putArray("value").add(defaultDatastore());
       send(ex, 200, page);
+    } else if ((m = DATASTORE.matcher(path)).matches() && method.equals("GET")) {
+      count("datastore.get");
+      ObjectNode d =
+          m.group(4).equals("workspaceblobstore")
+              ? defaultDatastore()
+              : m.group(4).equals(ARTIFACT_STORE) ? artifactStore() : null;
+      send(ex, d == null ? 404 : 200, d == null ? error("UserError", "no such datastore") : d);
     } else if ((m = DATASTORE_SECRETS.matcher(path)).matches() && method.equals("POST")) {
       count("datastore.listSecrets");
-      if (!m.group(4).equals("workspaceblobstore")) {
+      if (!m.group(4).equals("workspaceblobstore") && !m.group(4).equals(ARTIFACT_STORE)) {
         send(ex, 404, error("UserError", "no datastore " + m.group(4)));
         return;
       }
@@ -575,20 +658,29 @@ final class FakeArmServer implements AutoCloseable {
 
   /** The workspace's default datastore, in the shape of the Datastore/get.json example. */
   private ObjectNode defaultDatastore() {
+    return datastore("workspaceblobstore", uploadContainer, true);
+  }
+
+  /** Where the service writes job logs and outputs ({@code ExperimentRun/dcid.<job>/...}). */
+  private ObjectNode artifactStore() {
+    return datastore(ARTIFACT_STORE, artifactContainer, false);
+  }
+
+  private ObjectNode datastore(String name, String containerName, boolean isDefault) {
     if (storage != null) {
-      storage.container(uploadContainer);
+      storage.container(containerName);
     }
     ObjectNode d = JSON.createObjectNode();
-    d.put("id", workspaceId() + "/datastores/workspaceblobstore");
-    d.put("name", "workspaceblobstore");
+    d.put("id", workspaceId() + "/datastores/" + name);
+    d.put("name", name);
     d.put("type", "Microsoft.MachineLearningServices/workspaces/datastores");
     ObjectNode p = d.putObject("properties");
     p.put("datastoreType", "AzureBlob");
     p.put("accountName", Azurite.ACCOUNT);
-    p.put("containerName", uploadContainer);
+    p.put("containerName", containerName);
     p.put("endpoint", "core.windows.net");
     p.put("protocol", "https");
-    p.put("isDefault", true);
+    p.put("isDefault", isDefault);
     ObjectNode cred = p.putObject("credentials");
     cred.put("credentialsType", "AccountKey");
     cred.putObject("secrets").put("secretsType", "AccountKey");
