@@ -2,10 +2,10 @@ package io.partitrain.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code partitrain job render}: look at a job before it runs. */
+/** {@code partitrain job render|logs}: look at a job before it runs, and read its log. */
 @Command(
     name = "job",
     description = "Inspect jobs.",
     mixinStandardHelpOptions = true,
-    subcommands = {JobRenderCommand.class})
+    subcommands = {JobRenderCommand.class, JobLogsCommand.class})
 public final class JobCommands {}
