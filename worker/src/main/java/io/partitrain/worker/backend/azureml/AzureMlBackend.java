@@ -534,6 +534,85 @@ public final class AzureMlBackend implements JobBackend {
     }
   }
 
+  // ---------------------------------------------------------------- compute and quota
+
+  /**
+   * Compares a node cap with the compute target: its {@code maxNodeCount} and VM size, and the
+   * subscription's vCPU quota for the VM family in its region. Run before a run starts; a cap that
+   * does not fit is a warning (or, if the operator says so, a refusal).
+   *
+   * @throws BackendException when the compute does not exist (USER) or ARM cannot answer
+   */
+  public ComputeCheck checkCompute(String computeName, int nodeCap) {
+    JobRef ref = new JobRef("(check)", computeName, 1, computeName);
+    try {
+      ArmResponse c =
+          transport.execute(
+              new ArmRequest("compute.get", "GET", paths.computeUrl(computeName), null));
+      if (c.status() == 404) {
+        throw BackendException.rejected(
+            "compute "
+                + computeName
+                + " does not exist in workspace "
+                + config.workspace()
+                + " (az ml compute list)",
+            FailureClass.USER,
+            null);
+      }
+      if (c.status() != 200) {
+        throw refused(ref, "GET compute", c);
+      }
+      JsonNode p = c.body().path("properties");
+      if (!"AmlCompute".equals(p.path("computeType").asText())) {
+        LOG.info(
+            "compute {} is {}, not AmlCompute: no node count or quota to compare",
+            computeName,
+            p.path("computeType").asText());
+        return ComputeCheck.of(computeName, nodeCap, null, -1, -1, null, -1, -1);
+      }
+      String vmSize = p.at("/properties/vmSize").asText(null);
+      int maxNodes = p.at("/properties/scaleSettings/maxNodeCount").asInt(-1);
+      String location = c.body().path("location").asText(null);
+      String family = null;
+      int vcpus = -1;
+      long limit = -1;
+      long used = -1;
+      if (location != null && vmSize != null) {
+        ArmResponse sizes =
+            transport.execute(
+                new ArmRequest("compute.vmSizes", "GET", paths.vmSizesUrl(location), null));
+        for (JsonNode s : listed(sizes)) {
+          if (vmSize.equalsIgnoreCase(s.path("name").asText())) {
+            family = s.path("family").asText(null);
+            vcpus = s.path("vCPUs").asInt(-1);
+          }
+        }
+        if (family != null) {
+          ArmResponse usages =
+              transport.execute(
+                  new ArmRequest("compute.usages", "GET", paths.usagesUrl(location), null));
+          for (JsonNode u : listed(usages)) {
+            if (family.equalsIgnoreCase(u.at("/name/value").asText())) {
+              limit = u.path("limit").asLong(-1);
+              used = u.path("currentValue").asLong(-1);
+            }
+          }
+        }
+      }
+      ComputeCheck check =
+          ComputeCheck.of(computeName, nodeCap, vmSize, maxNodes, vcpus, family, limit, used);
+      check.problems().forEach(problem -> LOG.warn("compute check: {}", problem));
+      return check;
+    } catch (RuntimeException e) {
+      throw toBackendException(ref, "compute check", e);
+    }
+  }
+
+  /** A list answer's items; none when the call did not answer 200 (the check then says less). */
+  private static Iterable<JsonNode> listed(ArmResponse r) {
+    return r.status() == 200 && r.body() != null ? r.body().path("value") : List.of();
+  }
+
   // ---------------------------------------------------------------- logs
 
   /**

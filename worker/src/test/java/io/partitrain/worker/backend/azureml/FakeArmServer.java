@@ -68,6 +68,11 @@ final class FakeArmServer implements AutoCloseable {
   private static final Pattern DATASTORE_SECRETS =
       Pattern.compile("^" + WS_PATH + "/datastores/([^/]+)/listSecrets$");
   private static final Pattern DATASTORE = Pattern.compile("^" + WS_PATH + "/datastores/([^/]+)$");
+  private static final Pattern COMPUTE = Pattern.compile("^" + WS_PATH + "/computes/([^/]+)$");
+  private static final Pattern LOCATION_LIST =
+      Pattern.compile(
+          "^/subscriptions/([^/]+)/providers/Microsoft\\.MachineLearningServices/locations/([^/]+)"
+              + "/(vmSizes|usages)$");
   private static final Pattern NAME_RULE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9\\-_]{0,254}$");
 
   /**
@@ -265,6 +270,15 @@ final class FakeArmServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+
+  /** An AmlCompute cluster: its VM size and maximum node count. */
+  record Cluster(String vmSize, int maxNodeCount) {}
+
+  /** The workspace's clusters by name (others answer 404). */
+  final Map<String, Cluster> clusters = new ConcurrentHashMap<>();
+
+  /** vCPU quota per VM family in the region: {in use, limit}. */
+  final Map<String, long[]> quota = new ConcurrentHashMap<>();
 
   /** Code version PUTs that created a version. */
   final AtomicInteger codeVersionCreates = new AtomicInteger();
@@ -548,6 +562,16 @@ final class FakeArmServer implements AutoCloseable {
       } else {
         send(ex, 200, null);
       }
+    } else if ((m = COMPUTE.matcher(path)).matches() && method.equals("GET")) {
+      count("compute.get");
+      Cluster c = clusters.get(m.group(4));
+      send(
+          ex,
+          c == null ? 404 : 200,
+          c == null ? error("NotFound", "no compute") : compute(m.group(4), c));
+    } else if ((m = LOCATION_LIST.matcher(path)).matches() && method.equals("GET")) {
+      count("compute." + m.group(3));
+      send(ex, 200, m.group(3).equals("vmSizes") ? vmSizes() : usages());
     } else if ((m = DATASTORES.matcher(path)).matches() && method.equals("GET")) {
       count("datastore.list");
       ObjectNode page = JSON.createObjectNode();
@@ -654,6 +678,54 @@ final class FakeArmServer implements AutoCloseable {
       throw new IllegalStateException("the fake's own answer breaks the excerpt: " + answer);
     }
     send(ex, 200, out);
+  }
+
+  /** A cluster in the shape of the official Compute/get/AmlCompute.json example. */
+  private ObjectNode compute(String name, Cluster c) throws IOException {
+    JsonNode example =
+        JSON.readTree(
+            java.nio.file.Files.readString(
+                OpenApiValidator.specDir()
+                    .resolve("2025-12-01/examples/Compute/get/AmlCompute.json")));
+    ObjectNode r = (ObjectNode) example.at("/responses/200/body").deepCopy();
+    r.put("id", workspaceId() + "/computes/" + name);
+    r.put("name", name);
+    r.put("location", "westeurope");
+    ObjectNode p = (ObjectNode) r.at("/properties/properties");
+    p.put("vmSize", c.vmSize());
+    ((ObjectNode) p.get("scaleSettings")).put("maxNodeCount", c.maxNodeCount());
+    return r;
+  }
+
+  /** Two VM sizes, in the shape of ARM's VirtualMachineSizes_List answer. */
+  private static ObjectNode vmSizes() {
+    ObjectNode page = JSON.createObjectNode();
+    ArrayNode v = page.putArray("value");
+    v.addObject()
+        .put("name", "Standard_DS3_v2")
+        .put("family", "standardDSv2Family")
+        .put("vCPUs", 4);
+    v.addObject()
+        .put("name", "Standard_NC6s_v3")
+        .put("family", "standardNCSv3Family")
+        .put("vCPUs", 6);
+    return page;
+  }
+
+  /** The quota map, in the shape of ARM's Usages_List answer. */
+  private ObjectNode usages() {
+    ObjectNode page = JSON.createObjectNode();
+    ArrayNode v = page.putArray("value");
+    quota.forEach(
+        (family, usedAndLimit) -> {
+          ObjectNode u = v.addObject();
+          u.put("type", "Microsoft.MachineLearningServices/vmFamily/usages");
+          u.put("unit", "Count");
+          u.put("currentValue", usedAndLimit[0]);
+          u.put("limit", usedAndLimit[1]);
+          u.putObject("name").put("value", family).put("localizedValue", family + " vCPUs");
+        });
+    return page;
   }
 
   /** The workspace's default datastore, in the shape of the Datastore/get.json example. */
