@@ -713,11 +713,19 @@ public final class AzureMlBackend implements JobBackend {
               : null,
           started,
           status.phase().isTerminal() ? finished : null,
-          null,
+          logUri(t.ref.jobName()),
           t.studioUrl,
           t.armId,
           Map.of());
     }
+  }
+
+  /** Where the job's log is: the artifact store's datastore URI ({@code job logs} reads it). */
+  static String logUri(String jobName) {
+    return "azureml://datastores/"
+        + Datastores.ARTIFACT_STORE
+        + "/paths/"
+        + AzureMlJobLog.blobName(jobName);
   }
 
   /** The run-history record of a terminal job, read once per job. */

@@ -85,5 +85,11 @@ class AzureMlJobLogTest {
         .filteredOn("Running"::equals)
         .hasSizeGreaterThanOrEqualTo(3);
     assertThat(log.where()).contains("ExperimentRun/dcid." + r.jobName() + "/user_logs/");
+    assertThat(backend.observe(r.ref()).orElseThrow().logPath())
+        .as("status events and evidence point at the same log")
+        .isEqualTo(
+            "azureml://datastores/workspaceartifactstore/paths/ExperimentRun/dcid."
+                + r.jobName()
+                + "/user_logs/std_log.txt");
   }
 }
