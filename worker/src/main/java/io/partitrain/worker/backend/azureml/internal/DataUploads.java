@@ -2,7 +2,6 @@ package io.partitrain.worker.backend.azureml.internal;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobStorageException;
 import io.partitrain.worker.backend.azureml.ArmPaths;
 import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.nio.file.Files;
@@ -82,7 +81,7 @@ public final class DataUploads {
       LOG.info("input {} ({}) is already on the datastore", path, s.hash());
       return rel;
     }
-    if (!claim(c, base)) {
+    if (!CodeAssets.claim(c, base + ".partitrain-claim", who, clock)) {
       Instant deadline = clock.instant().plus(CodeAssets.CLAIM_WAIT);
       while (clock.instant().isBefore(deadline)) {
         if (done.exists()) {
@@ -105,19 +104,6 @@ public final class DataUploads {
     }
     done.getBlockBlobClient().upload(BinaryData.fromString(who + " " + clock.instant()), true);
     return rel;
-  }
-
-  private boolean claim(BlobContainerClient c, String base) {
-    var claim = c.getBlobClient(base + ".partitrain-claim").getBlockBlobClient();
-    try {
-      claim.upload(BinaryData.fromString(who + " " + clock.instant()), false);
-      return true;
-    } catch (BlobStorageException e) {
-      if (e.getStatusCode() != 409) {
-        throw e;
-      }
-      return claim.downloadContent().toString().startsWith(who + " ");
-    }
   }
 
   private Datastores.Store store() {
