@@ -45,6 +45,28 @@ public final class ArmPaths {
     return base + "/jobs?" + apiVersion + "&tag=" + encode(tagKey);
   }
 
+  public String computeUrl(String computeName) {
+    return base + "/computes/" + computeName + "?" + apiVersion;
+  }
+
+  /** VM sizes Azure ML offers in a region (name, family, vCPUs). */
+  public String vmSizesUrl(String location) {
+    return locationBase(location) + "/vmSizes?" + apiVersion;
+  }
+
+  /** The subscription's quota usage per VM family in a region (currentValue, limit). */
+  public String usagesUrl(String location) {
+    return locationBase(location) + "/usages?" + apiVersion;
+  }
+
+  private String locationBase(String location) {
+    return config.armEndpoint()
+        + "/subscriptions/"
+        + config.subscriptionId()
+        + "/providers/Microsoft.MachineLearningServices/locations/"
+        + encode(location);
+  }
+
   public String computeId(String computeName) {
     return config.workspaceId() + "/computes/" + computeName;
   }
@@ -92,6 +114,10 @@ public final class ArmPaths {
   /** The workspace's default datastore (a list of one). */
   public String defaultDatastoreUrl() {
     return base + "/datastores?" + apiVersion + "&isDefault=true";
+  }
+
+  public String datastoreUrl(String name) {
+    return base + "/datastores/" + name + "?" + apiVersion;
   }
 
   public String datastoreSecretsUrl(String name) {

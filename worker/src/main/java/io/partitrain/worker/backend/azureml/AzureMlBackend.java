@@ -18,6 +18,7 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.JobLog;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
@@ -27,6 +28,7 @@ import io.partitrain.worker.backend.azureml.internal.ArmCallException;
 import io.partitrain.worker.backend.azureml.internal.ArmResponse;
 import io.partitrain.worker.backend.azureml.internal.ArmTransport;
 import io.partitrain.worker.backend.azureml.internal.CodeAssets;
+import io.partitrain.worker.backend.azureml.internal.Datastores;
 import io.partitrain.worker.backend.azureml.internal.RunHistory;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,6 +93,7 @@ public final class AzureMlBackend implements JobBackend {
   private final JobBodyTranslator translator;
   private final AzureMlRequestRenderer renderer;
   private final RunHistory runHistory;
+  private final Datastores datastores;
   private final Clock clock;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final Set<String> ensured = ConcurrentHashMap.newKeySet();
@@ -112,6 +115,7 @@ public final class AzureMlBackend implements JobBackend {
             new CodeAssets(transport, paths, clock, b.uploaderId, b.blobEndpoint));
     this.renderer = new AzureMlRequestRenderer(config);
     this.runHistory = new RunHistory(transport, paths);
+    this.datastores = new Datastores(transport, paths, b.blobEndpoint);
     this.prober =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -527,6 +531,109 @@ public final class AzureMlBackend implements JobBackend {
     }
   }
 
+  // ---------------------------------------------------------------- compute and quota
+
+  /**
+   * Compares a node cap with the compute target: its {@code maxNodeCount} and VM size, and the
+   * subscription's vCPU quota for the VM family in its region. Run before a run starts; a cap that
+   * does not fit is a warning (or, if the operator says so, a refusal).
+   *
+   * @throws BackendException when the compute does not exist (USER) or ARM cannot answer
+   */
+  public ComputeCheck checkCompute(String computeName, int nodeCap) {
+    JobRef ref = new JobRef("(check)", computeName, 1, computeName);
+    try {
+      ArmResponse c =
+          transport.execute(
+              new ArmRequest("compute.get", "GET", paths.computeUrl(computeName), null));
+      if (c.status() == 404) {
+        throw BackendException.rejected(
+            "compute "
+                + computeName
+                + " does not exist in workspace "
+                + config.workspace()
+                + " (az ml compute list)",
+            FailureClass.USER,
+            null);
+      }
+      if (c.status() != 200) {
+        throw refused(ref, "GET compute", c);
+      }
+      JsonNode p = c.body().path("properties");
+      if (!"AmlCompute".equals(p.path("computeType").asText())) {
+        LOG.info(
+            "compute {} is {}, not AmlCompute: no node count or quota to compare",
+            computeName,
+            p.path("computeType").asText());
+        return ComputeCheck.of(computeName, nodeCap, null, -1, -1, null, -1, -1);
+      }
+      String vmSize = p.at("/properties/vmSize").asText(null);
+      int maxNodes = p.at("/properties/scaleSettings/maxNodeCount").asInt(-1);
+      String location = c.body().path("location").asText(null);
+      String family = null;
+      int vcpus = -1;
+      long limit = -1;
+      long used = -1;
+      if (location != null && vmSize != null) {
+        ArmResponse sizes =
+            transport.execute(
+                new ArmRequest("compute.vmSizes", "GET", paths.vmSizesUrl(location), null));
+        for (JsonNode s : listed(sizes)) {
+          if (vmSize.equalsIgnoreCase(s.path("name").asText())) {
+            family = s.path("family").asText(null);
+            vcpus = s.path("vCPUs").asInt(-1);
+          }
+        }
+        if (family != null) {
+          ArmResponse usages =
+              transport.execute(
+                  new ArmRequest("compute.usages", "GET", paths.usagesUrl(location), null));
+          for (JsonNode u : listed(usages)) {
+            if (family.equalsIgnoreCase(u.at("/name/value").asText())) {
+              limit = u.path("limit").asLong(-1);
+              used = u.path("currentValue").asLong(-1);
+            }
+          }
+        }
+      }
+      ComputeCheck check =
+          ComputeCheck.of(computeName, nodeCap, vmSize, maxNodes, vcpus, family, limit, used);
+      check.problems().forEach(problem -> LOG.warn("compute check: {}", problem));
+      return check;
+    } catch (RuntimeException e) {
+      throw toBackendException(ref, "compute check", e);
+    }
+  }
+
+  /** A list answer's items; none when the call did not answer 200 (the check then says less). */
+  private static Iterable<JsonNode> listed(ArmResponse r) {
+    return r.status() == 200 && r.body() != null ? r.body().path("value") : List.of();
+  }
+
+  // ---------------------------------------------------------------- logs
+
+  /**
+   * The job's {@code user_logs/std_log.txt} in the workspace's artifact storage; it has ended once
+   * ARM shows the job terminal (or no longer has it).
+   */
+  public JobLog log(String jobName) {
+    try {
+      Datastores.Store store = datastores.named(Datastores.ARTIFACT_STORE);
+      return new AzureMlJobLog(
+          store.container().getBlobClient(AzureMlJobLog.blobName(jobName)),
+          () -> {
+            ArmResponse r = transport.execute(get(jobName));
+            return r.status() == 404
+                || (r.status() == 200
+                    && AzureMlStatus.parse(r.body().at("/properties/status").asText(null))
+                        .phase()
+                        .isTerminal());
+          });
+    } catch (RuntimeException e) {
+      throw toBackendException(new JobRef("?", "?", 1, jobName), "log", e);
+    }
+  }
+
   // ---------------------------------------------------------------- evidence
 
   /** The evidence this process has of a job, if it has seen it. */
@@ -603,11 +710,19 @@ public final class AzureMlBackend implements JobBackend {
               : null,
           started,
           status.phase().isTerminal() ? finished : null,
-          null,
+          logUri(t.ref.jobName()),
           t.studioUrl,
           t.armId,
           Map.of());
     }
+  }
+
+  /** Where the job's log is: the artifact store's datastore URI ({@code job logs} reads it). */
+  static String logUri(String jobName) {
+    return "azureml://datastores/"
+        + Datastores.ARTIFACT_STORE
+        + "/paths/"
+        + AzureMlJobLog.blobName(jobName);
   }
 
   /** The run-history record of a terminal job, read once per job. */

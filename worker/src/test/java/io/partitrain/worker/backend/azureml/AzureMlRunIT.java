@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.testing.MutableClock;
+import io.partitrain.worker.JobWatcher;
 import io.partitrain.worker.backend.JobObservation;
+import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.azureml.FakeArmServer.JobScript;
 import java.time.Duration;
@@ -36,6 +39,7 @@ class AzureMlRunIT {
 
   @AfterEach
   void stop() {
+    pollingBackends.forEach(AzureMlBackend::close);
     if (harness != null) {
       harness.close();
     }
@@ -63,6 +67,79 @@ class AzureMlRunIT {
             fake,
             FakeArm.fastConfig(fake).writes(200, 10 * SCALE).reads(250, 25 * SCALE).build(),
             meters);
+  }
+
+  /**
+   * The issue's measurement, before and after, in one run: 450 jobs, three workers watching 150
+   * each, ARM's page size of 20, the worker ticking every 0.5 s on a simulated clock. Before, every
+   * tick listed the run (the backend's interval was ignored); now each worker lists once per {@code
+   * azureml.pollInterval}.
+   */
+  @Test
+  void threeWorkersAt450JobsReadFarLessThanArmsRefill() {
+    fake = FakeArmServer.start(1);
+    pollingBackends.clear();
+    fake.pageSize = 20;
+    List<JobRef> refs = new ArrayList<>();
+    for (int i = 1; i <= 450; i++) {
+      JobRef ref = FakeArm.request(RUN, String.format("store-%03d", i)).ref();
+      com.fasterxml.jackson.databind.node.ObjectNode p =
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      p.putObject("tags")
+          .put(JobTags.RUN, RUN)
+          .put(JobTags.PARTITION, ref.partitionId())
+          .put(JobTags.ATTEMPT, "1")
+          .put(JobTags.runKey(RUN), "1");
+      fake.jobs.put(ref.jobName(), fake.new FakeJob(ref.jobName(), p, JobScript.RUNS_LONG));
+      refs.add(ref);
+    }
+    double before = listsPerSecond(refs, Duration.ofMillis(500), Duration.ofSeconds(5));
+    double after =
+        listsPerSecond(refs, AzureMlConfig.DEFAULT_POLL_INTERVAL, Duration.ofSeconds(60));
+
+    System.out.printf(
+        "azureml watch, 3 workers at 450 jobs (pages of 20), worker tick 0.5 s: %.1f list calls/s"
+            + " before (watch interval ignored), %.2f after (pollInterval %s); ARM refills 25"
+            + " reads/s%n",
+        before, after, AzureMlConfig.DEFAULT_POLL_INTERVAL);
+    assertThat(before).as("the defect as measured: ~46/s per worker").isGreaterThan(100);
+    assertThat(after).isLessThan(25.0 / 5);
+  }
+
+  /** List calls per simulated second of three watchers ticking every 0.5 s for a while. */
+  private double listsPerSecond(List<JobRef> refs, Duration pollInterval, Duration during) {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-23T06:00:00Z"));
+    List<JobWatcher> watchers = new ArrayList<>();
+    for (int w = 0; w < 3; w++) {
+      JobWatcher watcher =
+          new JobWatcher(
+              backendPolling(pollInterval), e -> {}, "w" + w, Duration.ofSeconds(10), clock);
+      for (int i = w; i < refs.size(); i += 3) {
+        watcher.watch(refs.get(i), 1, JobPhase.SUBMITTED);
+      }
+      watchers.add(watcher);
+    }
+    int listsBefore = served("job.list");
+    long ticks = during.toMillis() / 500;
+    for (int tick = 0; tick < ticks; tick++) {
+      watchers.forEach(JobWatcher::tick);
+      clock.advance(Duration.ofMillis(500));
+    }
+    return (served("job.list") - listsBefore) / (double) during.toSeconds();
+  }
+
+  final List<AzureMlBackend> pollingBackends = new ArrayList<>();
+
+  AzureMlBackend backendPolling(Duration pollInterval) {
+    AzureMlBackend b =
+        FakeArm.backend(fake, FakeArm.fastConfig(fake).pollInterval(pollInterval).build(), meters);
+    pollingBackends.add(b);
+    return b;
+  }
+
+  int served(String kind) {
+    var c = fake.requestsByKind.get(kind);
+    return c == null ? 0 : c.get();
   }
 
   @Test

@@ -67,6 +67,12 @@ final class FakeArmServer implements AutoCloseable {
   private static final Pattern DATASTORES = Pattern.compile("^" + WS_PATH + "/datastores$");
   private static final Pattern DATASTORE_SECRETS =
       Pattern.compile("^" + WS_PATH + "/datastores/([^/]+)/listSecrets$");
+  private static final Pattern DATASTORE = Pattern.compile("^" + WS_PATH + "/datastores/([^/]+)$");
+  private static final Pattern COMPUTE = Pattern.compile("^" + WS_PATH + "/computes/([^/]+)$");
+  private static final Pattern LOCATION_LIST =
+      Pattern.compile(
+          "^/subscriptions/([^/]+)/providers/Microsoft\\.MachineLearningServices/locations/([^/]+)"
+              + "/(vmSizes|usages)$");
   private static final Pattern NAME_RULE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9\\-_]{0,254}$");
 
   /**
@@ -243,6 +249,37 @@ final class FakeArmServer implements AutoCloseable {
   /** Code versions by {@code name:version}: the resource as ARM answers it. */
   final Map<String, ObjectNode> codeVersions = new ConcurrentHashMap<>();
 
+  static final String ARTIFACT_STORE = "workspaceartifactstore";
+
+  /** The artifact store's container ({@code azureml} in a real workspace; one per fake here). */
+  final String artifactContainer =
+      "azureml-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
+  /**
+   * While true (and {@link #storage} is set), the service writes each job's {@code
+   * user_logs/std_log.txt} as it runs: a line per status change and one per ARM second while
+   * Running, appended to an append blob, as Azure ML streams a job's log to the artifact store.
+   */
+  volatile boolean writeLogs;
+
+  private final Map<String, Integer> logLines = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ScheduledExecutorService logWriter =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fake-arm-logs");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** An AmlCompute cluster: its VM size and maximum node count. */
+  record Cluster(String vmSize, int maxNodeCount) {}
+
+  /** The workspace's clusters by name (others answer 404). */
+  final Map<String, Cluster> clusters = new ConcurrentHashMap<>();
+
+  /** vCPU quota per VM family in the region: {in use, limit}. */
+  final Map<String, long[]> quota = new ConcurrentHashMap<>();
+
   /** Code version PUTs that created a version. */
   final AtomicInteger codeVersionCreates = new AtomicInteger();
 
@@ -316,6 +353,17 @@ final class FakeArmServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
+    logWriter.scheduleWithFixedDelay(
+        () -> {
+          try {
+            writeLogs();
+          } catch (RuntimeException e) {
+            System.err.println("fake ARM log writer: " + e);
+          }
+        },
+        50,
+        50,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** A started server; {@code timeScale} ARM seconds pass per real second. */
@@ -357,8 +405,50 @@ final class FakeArmServer implements AutoCloseable {
     return j == null ? null : j.status();
   }
 
+  /** Appends what each running job "printed" since the last round to its log blob. */
+  private void writeLogs() {
+    if (!writeLogs || storage == null) {
+      return;
+    }
+    for (FakeJob j : jobs.values()) {
+      String status = j.status();
+      double elapsed = (armNanos() - j.createdAt) / 1e9;
+      double ranFor = j.script.runningAfter() < 0 ? 0 : elapsed - j.script.runningAfter();
+      if (ranFor < 0 || status.equals("NotStarted") || status.equals("Queued")) {
+        continue;
+      }
+      int target =
+          isTerminal(status)
+              ? (int) Math.floor(j.script.totalSeconds() - Math.max(0, j.script.runningAfter())) + 1
+              : (int) Math.floor(ranFor) + 1;
+      int written = logLines.getOrDefault(j.name, 0);
+      if (target <= written) {
+        continue;
+      }
+      StringBuilder text = new StringBuilder();
+      for (int i = written + 1; i <= target; i++) {
+        text.append(
+            i == target && isTerminal(status)
+                ? "job " + j.name + " ended: " + status + "\n"
+                : "step " + i + " of " + j.name + "\n");
+      }
+      var blob =
+          storage
+              .container(artifactContainer)
+              .getBlobClient(AzureMlJobLog.blobName(j.name))
+              .getAppendBlobClient();
+      if (!blob.exists()) {
+        blob.create();
+      }
+      byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+      blob.appendBlock(new java.io.ByteArrayInputStream(bytes), bytes.length);
+      logLines.put(j.name, target);
+    }
+  }
+
   @Override
   public void close() {
+    logWriter.shutdownNow();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -472,14 +562,31 @@ final class FakeArmServer implements AutoCloseable {
       } else {
         send(ex, 200, null);
       }
+    } else if ((m = COMPUTE.matcher(path)).matches() && method.equals("GET")) {
+      count("compute.get");
+      Cluster c = clusters.get(m.group(4));
+      send(
+          ex,
+          c == null ? 404 : 200,
+          c == null ? error("NotFound", "no compute") : compute(m.group(4), c));
+    } else if ((m = LOCATION_LIST.matcher(path)).matches() && method.equals("GET")) {
+      count("compute." + m.group(3));
+      send(ex, 200, m.group(3).equals("vmSizes") ? vmSizes() : usages());
     } else if ((m = DATASTORES.matcher(path)).matches() && method.equals("GET")) {
       count("datastore.list");
       ObjectNode page = JSON.createObjectNode();
       page.putArray("value").add(defaultDatastore());
       send(ex, 200, page);
+    } else if ((m = DATASTORE.matcher(path)).matches() && method.equals("GET")) {
+      count("datastore.get");
+      ObjectNode d =
+          m.group(4).equals("workspaceblobstore")
+              ? defaultDatastore()
+              : m.group(4).equals(ARTIFACT_STORE) ? artifactStore() : null;
+      send(ex, d == null ? 404 : 200, d == null ? error("UserError", "no such datastore") : d);
     } else if ((m = DATASTORE_SECRETS.matcher(path)).matches() && method.equals("POST")) {
       count("datastore.listSecrets");
-      if (!m.group(4).equals("workspaceblobstore")) {
+      if (!m.group(4).equals("workspaceblobstore") && !m.group(4).equals(ARTIFACT_STORE)) {
         send(ex, 404, error("UserError", "no datastore " + m.group(4)));
         return;
       }
@@ -573,22 +680,79 @@ final class FakeArmServer implements AutoCloseable {
     send(ex, 200, out);
   }
 
+  /** A cluster in the shape of the official Compute/get/AmlCompute.json example. */
+  private ObjectNode compute(String name, Cluster c) throws IOException {
+    JsonNode example =
+        JSON.readTree(
+            java.nio.file.Files.readString(
+                OpenApiValidator.specDir()
+                    .resolve("2025-12-01/examples/Compute/get/AmlCompute.json")));
+    ObjectNode r = (ObjectNode) example.at("/responses/200/body").deepCopy();
+    r.put("id", workspaceId() + "/computes/" + name);
+    r.put("name", name);
+    r.put("location", "westeurope");
+    ObjectNode p = (ObjectNode) r.at("/properties/properties");
+    p.put("vmSize", c.vmSize());
+    ((ObjectNode) p.get("scaleSettings")).put("maxNodeCount", c.maxNodeCount());
+    return r;
+  }
+
+  /** Two VM sizes, in the shape of ARM's VirtualMachineSizes_List answer. */
+  private static ObjectNode vmSizes() {
+    ObjectNode page = JSON.createObjectNode();
+    ArrayNode v = page.putArray("value");
+    v.addObject()
+        .put("name", "Standard_DS3_v2")
+        .put("family", "standardDSv2Family")
+        .put("vCPUs", 4);
+    v.addObject()
+        .put("name", "Standard_NC6s_v3")
+        .put("family", "standardNCSv3Family")
+        .put("vCPUs", 6);
+    return page;
+  }
+
+  /** The quota map, in the shape of ARM's Usages_List answer. */
+  private ObjectNode usages() {
+    ObjectNode page = JSON.createObjectNode();
+    ArrayNode v = page.putArray("value");
+    quota.forEach(
+        (family, usedAndLimit) -> {
+          ObjectNode u = v.addObject();
+          u.put("type", "Microsoft.MachineLearningServices/vmFamily/usages");
+          u.put("unit", "Count");
+          u.put("currentValue", usedAndLimit[0]);
+          u.put("limit", usedAndLimit[1]);
+          u.putObject("name").put("value", family).put("localizedValue", family + " vCPUs");
+        });
+    return page;
+  }
+
   /** The workspace's default datastore, in the shape of the Datastore/get.json example. */
   private ObjectNode defaultDatastore() {
+    return datastore("workspaceblobstore", uploadContainer, true);
+  }
+
+  /** Where the service writes job logs and outputs ({@code ExperimentRun/dcid.<job>/...}). */
+  private ObjectNode artifactStore() {
+    return datastore(ARTIFACT_STORE, artifactContainer, false);
+  }
+
+  private ObjectNode datastore(String name, String containerName, boolean isDefault) {
     if (storage != null) {
-      storage.container(uploadContainer);
+      storage.container(containerName);
     }
     ObjectNode d = JSON.createObjectNode();
-    d.put("id", workspaceId() + "/datastores/workspaceblobstore");
-    d.put("name", "workspaceblobstore");
+    d.put("id", workspaceId() + "/datastores/" + name);
+    d.put("name", name);
     d.put("type", "Microsoft.MachineLearningServices/workspaces/datastores");
     ObjectNode p = d.putObject("properties");
     p.put("datastoreType", "AzureBlob");
     p.put("accountName", Azurite.ACCOUNT);
-    p.put("containerName", uploadContainer);
+    p.put("containerName", containerName);
     p.put("endpoint", "core.windows.net");
     p.put("protocol", "https");
-    p.put("isDefault", true);
+    p.put("isDefault", isDefault);
     ObjectNode cred = p.putObject("credentials");
     cred.put("credentialsType", "AccountKey");
     cred.putObject("secrets").put("secretsType", "AccountKey");

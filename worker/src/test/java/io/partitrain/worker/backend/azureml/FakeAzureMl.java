@@ -51,6 +51,26 @@ public final class FakeAzureMl implements AutoCloseable {
     return j == null ? null : j.properties;
   }
 
+  /** The service writes each running job's log to the artifact store (needs storage). */
+  public FakeAzureMl writingLogs() {
+    fake.writeLogs = true;
+    return this;
+  }
+
+  /** Jobs run this many ARM seconds (after 1 s NotStarted) and complete. */
+  public FakeAzureMl jobsRunFor(double armSeconds) {
+    fake.scripts =
+        name -> FakeArmServer.JobScript.of("Completed", "NotStarted", 1, "Running", armSeconds);
+    return this;
+  }
+
+  /** Submits a small valid job for a partition through a backend; returns its name. */
+  public String submitJob(AzureMlBackend backend, String runId, String partitionId, int attempt) {
+    var r = FakeArm.request(runId, partitionId, attempt);
+    backend.submit(r);
+    return r.jobName();
+  }
+
   /** Applies a share of requests and then drops the connection before answering. */
   public FakeAzureMl losingAnswers(double probability) {
     fake.loseAnswerProbability = probability;

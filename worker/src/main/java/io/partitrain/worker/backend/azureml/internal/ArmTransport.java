@@ -33,7 +33,10 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -84,8 +87,7 @@ public final class ArmTransport {
   private final MeterRegistry meters;
   private final Counter throttled;
 
-  private final java.util.Set<String> workspaceHosts =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> workspaceHosts = ConcurrentHashMap.newKeySet();
 
   public ArmTransport(
       HttpPipeline pipeline, AzureMlConfig config, MeterRegistry meters, LongSupplier nanoTime) {
@@ -402,8 +404,7 @@ public final class ArmTransport {
           null,
           null);
     }
-    workspaceHosts.add(
-        (uri.getHost() + ":" + effectivePort(uri)).toLowerCase(java.util.Locale.ROOT));
+    workspaceHosts.add((uri.getHost() + ":" + effectivePort(uri)).toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -425,7 +426,7 @@ public final class ArmTransport {
           null,
           null);
     }
-    String hostAndPort = (u.getHost() + ":" + effectivePort(u)).toLowerCase(java.util.Locale.ROOT);
+    String hostAndPort = (u.getHost() + ":" + effectivePort(u)).toLowerCase(Locale.ROOT);
     if (!armHost.equalsIgnoreCase(hostAndPort) && !workspaceHosts.contains(hostAndPort)) {
       throw new ArmCallException(
           ArmCallException.Kind.REFUSED,

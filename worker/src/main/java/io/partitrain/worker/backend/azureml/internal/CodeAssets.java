@@ -186,7 +186,15 @@ public final class CodeAssets implements LocalUploads {
 
   /** True when this worker is the one to upload (it created the claim, now or before). */
   private boolean claim(BlobContainerClient container, String prefix) {
-    BlockBlobClient claim = container.getBlobClient(claimName(prefix)).getBlockBlobClient();
+    return claim(container, claimName(prefix), who, clock);
+  }
+
+  /**
+   * Creates {@code blobName} only if absent ("If-None-Match: *"): true for the worker that created
+   * it, now or in an earlier try that failed half-way (the claim names {@code who}).
+   */
+  static boolean claim(BlobContainerClient container, String blobName, String who, Clock clock) {
+    BlockBlobClient claim = container.getBlobClient(blobName).getBlockBlobClient();
     try {
       claim.upload(BinaryData.fromString(who + " " + clock.instant()), false);
       return true;
@@ -194,7 +202,6 @@ public final class CodeAssets implements LocalUploads {
       if (e.getStatusCode() != 409) {
         throw e;
       }
-      // ours from an earlier try that failed half-way: upload again
       return claim.downloadContent().toString().startsWith(who + " ");
     }
   }

@@ -2,12 +2,7 @@ package io.partitrain.worker.backend.azureml.internal;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.common.StorageSharedKeyCredential;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.worker.backend.azureml.ArmPaths;
-import io.partitrain.worker.backend.azureml.ArmRequest;
 import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +34,9 @@ public final class DataUploads {
   private final ArmPaths paths;
   private final Clock clock;
   private final String who;
-  private final String blobEndpointOverride;
+  private final Datastores datastores;
   private final Map<String, String> byRunAndPath = new ConcurrentHashMap<>();
   private final Map<String, String> byHash = new ConcurrentHashMap<>();
-  private volatile Store store;
-
-  private record Store(String datastore, BlobContainerClient container) {}
 
   /**
    * @param blobEndpointOverride the storage account's blob endpoint when it is not {@code
@@ -60,7 +52,7 @@ public final class DataUploads {
     this.paths = paths;
     this.clock = clock;
     this.who = who;
-    this.blobEndpointOverride = blobEndpointOverride;
+    this.datastores = new Datastores(transport, paths, blobEndpointOverride);
   }
 
   /** The input's {@code azureml://} URI, its content uploaded if the datastore lacks it. */
@@ -71,7 +63,7 @@ public final class DataUploads {
           CodeSnapshot s = CodeSnapshot.of(field, path);
           String rel = relativeUri(s, path);
           byHash.computeIfAbsent(s.hash() + "\u0000" + rel, h -> upload(s, path, rel));
-          return "azureml://datastores/" + store().datastore() + "/paths/" + rel;
+          return "azureml://datastores/" + store().name() + "/paths/" + rel;
         });
   }
 
@@ -89,7 +81,7 @@ public final class DataUploads {
       LOG.info("input {} ({}) is already on the datastore", path, s.hash());
       return rel;
     }
-    if (!claim(c, base)) {
+    if (!CodeAssets.claim(c, base + ".partitrain-claim", who, clock)) {
       Instant deadline = clock.instant().plus(CodeAssets.CLAIM_WAIT);
       while (clock.instant().isBefore(deadline)) {
         if (done.exists()) {
@@ -114,75 +106,7 @@ public final class DataUploads {
     return rel;
   }
 
-  private boolean claim(BlobContainerClient c, String base) {
-    var claim = c.getBlobClient(base + ".partitrain-claim").getBlockBlobClient();
-    try {
-      claim.upload(BinaryData.fromString(who + " " + clock.instant()), false);
-      return true;
-    } catch (BlobStorageException e) {
-      if (e.getStatusCode() != 409) {
-        throw e;
-      }
-      return claim.downloadContent().toString().startsWith(who + " ");
-    }
-  }
-
-  /** The default datastore and a client for its container, read once. */
-  private Store store() {
-    Store s = store;
-    if (s != null) {
-      return s;
-    }
-    synchronized (this) {
-      if (store != null) {
-        return store;
-      }
-      ArmResponse list =
-          transport.execute(
-              new ArmRequest("datastore.list", "GET", paths.defaultDatastoreUrl(), null));
-      JsonNode ds = list.status() == 200 ? list.body().path("value").path(0) : null;
-      if (ds == null || ds.isMissingNode()) {
-        throw refused("the workspace has no default datastore (" + list.status() + ")");
-      }
-      String name = ds.path("name").asText();
-      JsonNode p = ds.path("properties");
-      if (!"AzureBlob".equals(p.path("datastoreType").asText())) {
-        throw refused("default datastore " + name + " is not an AzureBlob datastore");
-      }
-      ArmResponse secrets =
-          transport.execute(
-              new ArmRequest(
-                  "datastore.listSecrets", "POST", paths.datastoreSecretsUrl(name), null));
-      String key = secrets.status() == 200 ? secrets.body().path("key").asText(null) : null;
-      if (key == null) {
-        throw refused(
-            "listSecrets of datastore "
-                + name
-                + " answered "
-                + secrets.status()
-                + " without an account key (identity-based datastores are not supported yet)");
-      }
-      String account = p.path("accountName").asText();
-      String endpoint =
-          blobEndpointOverride != null
-              ? blobEndpointOverride
-              : p.path("protocol").asText("https")
-                  + "://"
-                  + account
-                  + ".blob."
-                  + p.path("endpoint").asText("core.windows.net");
-      BlobContainerClient container =
-          new BlobServiceClientBuilder()
-              .endpoint(endpoint)
-              .credential(new StorageSharedKeyCredential(account, key))
-              .buildClient()
-              .getBlobContainerClient(p.path("containerName").asText());
-      store = new Store(name, container);
-      return store;
-    }
-  }
-
-  private static ArmCallException refused(String what) {
-    return new ArmCallException(ArmCallException.Kind.REFUSED, 0, what, null, null);
+  private Datastores.Store store() {
+    return datastores.defaultStore();
   }
 }

@@ -1,0 +1,201 @@
+package io.partitrain.cli;
+
+import io.partitrain.shared.contracts.JobNames;
+import io.partitrain.worker.backend.BackendException;
+import io.partitrain.worker.backend.JobLog;
+import io.partitrain.worker.backend.JobRef;
+import io.partitrain.worker.backend.azureml.AzureMlBackend;
+import io.partitrain.worker.backend.azureml.AzureMlConfig;
+import io.partitrain.worker.backend.local.LocalJobLog;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code partitrain job logs RUN PARTITION [--attempt N] [--follow]}: a job's {@code
+ * user_logs/std_log.txt}, like {@code az ml job stream}. For local jobs it reads the job folder;
+ * for Azure ML jobs the workspace's artifact storage, where the studio reads it. With {@code
+ * --follow} it keeps printing what the job appends until the job has ended.
+ */
+@Command(
+    name = "logs",
+    mixinStandardHelpOptions = true,
+    description = "Print a job's user_logs/std_log.txt; --follow keeps printing while it runs.")
+public final class JobLogsCommand implements Callable<Integer> {
+
+  /** Highest attempt looked for when {@code --attempt} is not given. */
+  static final int MAX_ATTEMPT_PROBE = 100;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "RUN", description = "the run id")
+  String runId;
+
+  @Parameters(index = "1", paramLabel = "PARTITION", description = "the partition id")
+  String partitionId;
+
+  @Option(names = "--attempt", description = "the attempt (default: the latest one found)")
+  Integer attempt;
+
+  @Option(
+      names = {"-f", "--follow"},
+      description = "keep printing until the job has ended")
+  boolean follow;
+
+  @Option(
+      names = "--backend",
+      description = "local or azureml (default: $PARTITRAIN_BACKEND, else local)")
+  String backend;
+
+  @Option(
+      names = "--jobs-dir",
+      description =
+          "local jobs folder (default: $PARTITRAIN_LOCAL_JOBS_DIR, else .partitrain/jobs)")
+  Path jobsDir;
+
+  @Option(
+      names = "--azureml-config",
+      description = "the azureml.* properties file (default: $PARTITRAIN_AZUREML_CONFIG)")
+  Path azureMlConfig;
+
+  @Option(
+      names = "--interval",
+      defaultValue = "PT2S",
+      description = "how often --follow reads again (default: ${DEFAULT-VALUE})")
+  Duration interval;
+
+  private final Function<AzureMlConfig, AzureMlBackend> azureMlBackends;
+
+  public JobLogsCommand() {
+    this(config -> AzureMlBackend.builder(config).build());
+  }
+
+  /** For tests: the Azure ML backend to read through. */
+  JobLogsCommand(Function<AzureMlConfig, AzureMlBackend> azureMlBackends) {
+    this.azureMlBackends = azureMlBackends;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (attempt != null && attempt < 1) {
+      err.println("partitrain: --attempt must be at least 1, but was " + attempt);
+      return PartitrainCli.EXIT_BAD_INPUT;
+    }
+    String kind = backend != null ? backend : env("PARTITRAIN_BACKEND", "local");
+    try {
+      return switch (kind) {
+        case "local" -> local(out, err);
+        case "azureml" -> azureMl(out, err);
+        default -> {
+          err.println("partitrain: --backend must be local or azureml, but was " + kind);
+          yield PartitrainCli.EXIT_BAD_INPUT;
+        }
+      };
+    } catch (BackendException e) {
+      err.println("partitrain: " + e.getMessage());
+      return PartitrainCli.EXIT_UNREACHABLE;
+    }
+  }
+
+  private int local(PrintWriter out, PrintWriter err) {
+    Path root =
+        jobsDir != null ? jobsDir : Path.of(env("PARTITRAIN_LOCAL_JOBS_DIR", ".partitrain/jobs"));
+    int a = attempt != null ? attempt : latest(n -> new LocalJobLog(root, n).exists());
+    String name = JobNames.of(runId, partitionId, Math.max(a, 1));
+    LocalJobLog log = new LocalJobLog(root, name);
+    if (a < 1 || !log.exists()) {
+      err.println("partitrain: no local job " + name + " under " + root.toAbsolutePath());
+      return PartitrainCli.EXIT_NOT_FOUND;
+    }
+    return print(log, out);
+  }
+
+  private int azureMl(PrintWriter out, PrintWriter err) {
+    Path file =
+        azureMlConfig != null ? azureMlConfig : Path.of(env("PARTITRAIN_AZUREML_CONFIG", ""));
+    if (file.toString().isEmpty() || !Files.isRegularFile(file)) {
+      err.println(
+          "partitrain: --azureml-config (or $PARTITRAIN_AZUREML_CONFIG) must name the azureml.*"
+              + " properties file, but was '"
+              + file
+              + "'");
+      return PartitrainCli.EXIT_BAD_INPUT;
+    }
+    try (AzureMlBackend b = azureMlBackends.apply(AzureMlConfig.fromProperties(read(file)))) {
+      int a =
+          attempt != null
+              ? attempt
+              : latest(n -> b.observe(new JobRef(runId, partitionId, 1, n)).isPresent());
+      String name = JobNames.of(runId, partitionId, Math.max(a, 1));
+      if (a < 1 || b.observe(new JobRef(runId, partitionId, a, name)).isEmpty()) {
+        err.println("partitrain: no job " + name + " in workspace " + b.config().workspace());
+        return PartitrainCli.EXIT_NOT_FOUND;
+      }
+      return print(b.log(name), out);
+    }
+  }
+
+  /** The highest attempt whose job exists (attempts are made in order), 0 when none. */
+  private int latest(java.util.function.Predicate<String> exists) {
+    int found = 0;
+    for (int a = 1; a <= MAX_ATTEMPT_PROBE; a++) {
+      if (!exists.test(JobNames.of(runId, partitionId, a))) {
+        break;
+      }
+      found = a;
+    }
+    return found;
+  }
+
+  private int print(JobLog log, PrintWriter out) {
+    long offset = 0;
+    while (true) {
+      boolean ended = !follow || log.ended();
+      byte[] chunk = log.readFrom(offset);
+      if (chunk.length > 0) {
+        out.print(new String(chunk, StandardCharsets.UTF_8));
+        out.flush();
+        offset += chunk.length;
+        continue; // more may be waiting beyond one read
+      }
+      if (ended) {
+        return PartitrainCli.EXIT_OK;
+      }
+      LockSupport.parkNanos(interval.toNanos());
+    }
+  }
+
+  private static Map<String, String> read(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+    return m;
+  }
+
+  private static String env(String name, String dflt) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? dflt : v;
+  }
+}
