@@ -58,7 +58,7 @@ public final class CapCommands {
                 RunCommands.user(),
                 reason,
                 Instant.now());
-        return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
   }
@@ -98,7 +98,7 @@ public final class CapCommands {
                 RunCommands.user(),
                 reason,
                 Instant.now());
-        return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
   }

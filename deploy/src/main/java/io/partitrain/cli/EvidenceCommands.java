@@ -60,7 +60,7 @@ final class EvidenceCommands {
       try {
         job = api.isPresent() ? fromServer(api.get()) : fromKafka();
       } catch (ConsoleApiClient.ApiException e) {
-        return failed(spec, e);
+        return Answers.failed(spec, e);
       }
       if (job == null) {
         spec.commandLine()
@@ -197,42 +197,11 @@ final class EvidenceCommands {
           bundle = Json.mapper().valueToTree(RunEvidence.of(run.get(), Instant.now()));
         }
       } catch (ConsoleApiClient.ApiException e) {
-        return failed(spec, e);
+        return Answers.failed(spec, e);
       }
       spec.commandLine().getOut().println(Json.toPrettyString(bundle));
       spec.commandLine().getOut().flush();
       return ExitCode.OK.code();
     }
-  }
-
-  /**
-   * A command through the console API: the caller's token decides {@code requestedBy}; the answer
-   * is printed as the Kafka path prints it.
-   */
-  static int sendThroughServer(
-      CommandSpec spec, ConsoleApiClient api, String path, Object body, OutputFormat output) {
-    try {
-      JsonNode answer = api.post(path, body);
-      return RunCommands.printAnswer(
-          spec,
-          Json.mapper()
-              .treeToValue(answer.get("event"), io.partitrain.shared.contracts.RunEvent.class),
-          output);
-    } catch (ConsoleApiClient.ApiException e) {
-      return failed(spec, e);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new io.partitrain.shared.PartitrainException(
-          "the console's answer is not a run event: " + e.getOriginalMessage());
-    }
-  }
-
-  static int failed(CommandSpec spec, ConsoleApiClient.ApiException e) {
-    spec.commandLine().getErr().println("partitrain: " + e.getMessage());
-    return switch (e.status()) {
-      case 404 -> ExitCode.NOT_FOUND.code();
-      case 401, 403, 409 -> ExitCode.REJECTED.code();
-      case 502, 503, 504 -> ExitCode.UNREACHABLE.code();
-      default -> ExitCode.BAD_INPUT.code();
-    };
   }
 }

@@ -2,7 +2,9 @@ package io.partitrain.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code partitrain job render|show|logs}: look at a job before it runs, what it did, and its log. */
+/**
+ * {@code partitrain job render|show|logs}: look at a job before it runs, what it did, and its log.
+ */
 @Command(
     name = "job",
     description = "Inspect jobs.",

@@ -96,7 +96,7 @@ public final class RunCommands {
       String id = runId != null ? runId : manualRunId(plan.name(), now);
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         RunEvent answer = client.send(startCommand(plan, id, user(), now), ANSWER_TIMEOUT);
-        return printAnswer(spec, answer, output);
+        return Answers.print(spec, answer, output);
       }
     }
   }
@@ -207,7 +207,7 @@ public final class RunCommands {
     public Integer call() {
       var api = server.client();
       if (api.isPresent()) {
-        return EvidenceCommands.sendThroughServer(
+        return Answers.sendThroughServer(
             spec,
             api.get(),
             "/runs/" + ConsoleApiClient.segment(runId) + "/rerun-failed",
@@ -218,7 +218,7 @@ public final class RunCommands {
         var cmd =
             new RunCommand.RerunFailed(
                 Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
-        return printAnswer(spec, client.send(cmd, ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output);
       }
     }
   }
@@ -248,7 +248,7 @@ public final class RunCommands {
     public Integer call() {
       var api = server.client();
       if (api.isPresent()) {
-        return EvidenceCommands.sendThroughServer(
+        return Answers.sendThroughServer(
             spec,
             api.get(),
             "/runs/" + ConsoleApiClient.segment(runId) + "/cancel",
@@ -259,51 +259,10 @@ public final class RunCommands {
         var cmd =
             new RunCommand.CancelRun(
                 Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
-        return printAnswer(spec, client.send(cmd, ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output);
       }
     }
   }
 
   /** Prints the orchestrator's answer to any command; a rejection goes to stderr and exits 2. */
-  static int printAnswer(CommandSpec spec, RunEvent answer, OutputFormat output) {
-    var out = spec.commandLine().getOut();
-    if (output == OutputFormat.json) {
-      out.println(Json.toPrettyString(answer));
-    } else if (answer instanceof RunEvent.RunStarted s) {
-      out.printf(
-          "started run %s: plan %s, %d partitions%n",
-          s.runId(), s.definition().planName(), s.partitionCount());
-    } else if (answer instanceof RunEvent.RerunAccepted r) {
-      out.printf(
-          "run %s: %d failed partitions will run again%s%n",
-          r.runId(),
-          r.partitionIds().size(),
-          r.partitionIds().isEmpty() ? "" : ": " + String.join(", ", r.partitionIds()));
-    } else if (answer instanceof RunEvent.CancelAccepted c) {
-      out.printf("run %s: cancel accepted%n", c.runId());
-    } else if (answer instanceof RunEvent.CostCapChanged c) {
-      out.printf(
-          "run %s: cost cap %s -> %s (%s)%n",
-          c.runId(), FinOpsCommands.m(c.from()), FinOpsCommands.m(c.to()), c.reason());
-    } else if (answer instanceof RunEvent.NodeCapChanged c) {
-      out.printf(
-          "compute target %s: node cap %s -> %d (%s)%n",
-          c.computeTarget(), c.from() == null ? "none" : c.from().toString(), c.to(), c.reason());
-    } else if (answer instanceof RunEvent.ScheduleApplied a) {
-      out.printf(
-          "schedule of %s applied: '%s' in %s, %s%n",
-          a.planName(),
-          a.schedule().cron(),
-          a.schedule().timeZone(),
-          a.schedule().concurrencyPolicy());
-    } else if (answer instanceof RunEvent.SchedulePauseChanged p) {
-      out.printf("schedule of %s %s%n", p.planName(), p.paused() ? "paused" : "resumed");
-    } else if (answer instanceof RunEvent.CommandRejected r) {
-      spec.commandLine().getErr().println("partitrain: rejected: " + r.reason());
-    }
-    out.flush();
-    return answer instanceof RunEvent.CommandRejected
-        ? ExitCode.REJECTED.code()
-        : ExitCode.OK.code();
-  }
 }

@@ -217,7 +217,7 @@ public final class ScheduleCommands {
               RunCommands.user(),
               Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
   }
@@ -252,7 +252,7 @@ public final class ScheduleCommands {
               reason,
               Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return RunCommands.printAnswer(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
       }
     }
   }

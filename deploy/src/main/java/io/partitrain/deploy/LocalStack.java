@@ -137,9 +137,10 @@ public final class LocalStack implements AutoCloseable {
             orchestratorConfig.instanceId(),
             config,
             authenticator,
-            jobsRoot,
-            registry::scrape,
-            () -> orchestrator != null && !orchestrator.isStopped(),
+            new Console.Host(
+                jobsRoot,
+                registry::scrape,
+                () -> orchestrator != null && !orchestrator.isStopped()),
             clock);
     return console;
   }

@@ -132,9 +132,7 @@ public final class OrchestratorMain {
             id,
             config,
             ConsoleAuthConfig.from(env).authenticator(),
-            Optional.empty(),
-            registry::scrape,
-            leading,
+            new Console.Host(Optional.empty(), registry::scrape, leading),
             Clock.systemUTC());
     log.info("console of {} listening on {}:{}", id, config.host(), console.port());
     return console;

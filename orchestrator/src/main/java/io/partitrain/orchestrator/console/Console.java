@@ -37,26 +37,27 @@ public final class Console implements AutoCloseable {
   }
 
   /**
-   * Starts following the topics and serving.
+   * What the process hosting the console offers it.
    *
    * @param jobsRoot the local jobs folder whose logs the console may show (all-in-one only)
    * @param metrics the Prometheus exposition of this process, or null
    * @param leading whether this instance leads now (reported by {@code /readyz})
    */
+  public record Host(Optional<Path> jobsRoot, Supplier<String> metrics, BooleanSupplier leading) {}
+
+  /** Starts following the topics and serving. */
   public static Console start(
       KafkaSettings kafka,
       String instanceId,
       ConsoleConfig config,
       Authenticator authenticator,
-      Optional<Path> jobsRoot,
-      Supplier<String> metrics,
-      BooleanSupplier leading,
+      Host host,
       Clock clock) {
     TopicFollower follower = new TopicFollower(kafka, instanceId, clock).start();
     KafkaCommandGateway gateway = null;
     try {
       gateway = new KafkaCommandGateway(kafka, instanceId);
-      return start(follower, gateway, config, authenticator, jobsRoot, metrics, leading, clock);
+      return start(follower, gateway, config, authenticator, host, clock);
     } catch (RuntimeException e) {
       follower.close();
       if (gateway != null) {
@@ -71,22 +72,20 @@ public final class Console implements AutoCloseable {
       KafkaCommandGateway gateway,
       ConsoleConfig config,
       Authenticator authenticator,
-      Optional<Path> jobsRoot,
-      Supplier<String> metrics,
-      BooleanSupplier leading,
+      Host host,
       Clock clock) {
     CommandGateway commands = gateway;
-    ConsoleApi api = new ConsoleApi(follower, commands, new JobLogs(jobsRoot), clock);
+    ConsoleApi api = new ConsoleApi(follower, commands, new JobLogs(host.jobsRoot()), clock);
     ConsoleServer server =
         ConsoleServer.start(
             config,
             api,
             authenticator,
-            metrics,
+            host.metrics(),
             follower::caughtUp,
             () -> {
               Map<String, Object> s = new LinkedHashMap<>();
-              s.put("role", leading.getAsBoolean() ? "leader" : "standby");
+              s.put("role", host.leading().getAsBoolean() ? "leader" : "standby");
               s.put("viewCaughtUp", follower.caughtUp());
               return s;
             });

@@ -30,6 +30,9 @@ public final class ArchitectureRules {
   public static JavaClasses mainClasses(String... packages) {
     return new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        // The planted fixtures also arrive inside the shared test-jar once `package` has run
+        // (mvn verify), where DO_NOT_INCLUDE_TESTS does not see them as tests.
+        .withImportOption(location -> !location.contains("/io/partitrain/archfixture/"))
         .importPackages(packages);
   }
 
