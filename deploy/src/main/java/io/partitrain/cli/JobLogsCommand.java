@@ -96,7 +96,7 @@ public final class JobLogsCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (attempt != null && attempt < 1) {
       err.println("partitrain: --attempt must be at least 1, but was " + attempt);
-      return PartitrainCli.EXIT_BAD_INPUT;
+      return ExitCode.BAD_INPUT.code();
     }
     String kind = backend != null ? backend : env("PARTITRAIN_BACKEND", "local");
     try {
@@ -105,12 +105,12 @@ public final class JobLogsCommand implements Callable<Integer> {
         case "azureml" -> azureMl(out, err);
         default -> {
           err.println("partitrain: --backend must be local or azureml, but was " + kind);
-          yield PartitrainCli.EXIT_BAD_INPUT;
+          yield ExitCode.BAD_INPUT.code();
         }
       };
     } catch (BackendException e) {
       err.println("partitrain: " + e.getMessage());
-      return PartitrainCli.EXIT_UNREACHABLE;
+      return ExitCode.UNREACHABLE.code();
     }
   }
 
@@ -122,7 +122,7 @@ public final class JobLogsCommand implements Callable<Integer> {
     LocalJobLog log = new LocalJobLog(root, name);
     if (a < 1 || !log.exists()) {
       err.println("partitrain: no local job " + name + " under " + root.toAbsolutePath());
-      return PartitrainCli.EXIT_NOT_FOUND;
+      return ExitCode.NOT_FOUND.code();
     }
     return print(log, out);
   }
@@ -136,7 +136,7 @@ public final class JobLogsCommand implements Callable<Integer> {
               + " properties file, but was '"
               + file
               + "'");
-      return PartitrainCli.EXIT_BAD_INPUT;
+      return ExitCode.BAD_INPUT.code();
     }
     try (AzureMlBackend b = azureMlBackends.apply(AzureMlConfig.fromProperties(read(file)))) {
       int a =
@@ -146,7 +146,7 @@ public final class JobLogsCommand implements Callable<Integer> {
       String name = JobNames.of(runId, partitionId, Math.max(a, 1));
       if (a < 1 || b.observe(new JobRef(runId, partitionId, a, name)).isEmpty()) {
         err.println("partitrain: no job " + name + " in workspace " + b.config().workspace());
-        return PartitrainCli.EXIT_NOT_FOUND;
+        return ExitCode.NOT_FOUND.code();
       }
       return print(b.log(name), out);
     }
@@ -176,7 +176,7 @@ public final class JobLogsCommand implements Callable<Integer> {
         continue; // more may be waiting beyond one read
       }
       if (ended) {
-        return PartitrainCli.EXIT_OK;
+        return ExitCode.OK.code();
       }
       LockSupport.parkNanos(interval.toNanos());
     }

@@ -86,7 +86,7 @@ class JobLogsCommandTest {
             "local",
             "--jobs-dir",
             dir.toString());
-    assertThat(cli.exit().join()).isEqualTo(PartitrainCli.EXIT_NOT_FOUND);
+    assertThat(cli.exit().join()).isEqualTo(ExitCode.NOT_FOUND.code());
     assertThat(cli.err().toString()).contains(JobNames.of(RUN, "store-404", 1));
   }
 
