@@ -34,7 +34,13 @@ class KubernetesManifestsIT {
   @BeforeAll
   static void installValidator() throws Exception {
     if (run(List.of("kubectl", "version", "--client"), null, MANIFESTS).exit() != 0) {
-      fail("kubectl is missing: .ci/run installs it (apt-get install kubectl)");
+      Result install =
+          run(List.of("bash", VALIDATOR.resolve("ensure-kubectl.sh").toString()), null, VALIDATOR);
+      if (install.exit() != 0) {
+        fail(
+            "kubectl is missing and could not be installed (apt-get install kubectl, as root):\n"
+                + install.output());
+      }
     }
     if (!Files.isDirectory(VALIDATOR.resolve("node_modules"))) {
       Result npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), null, VALIDATOR);
