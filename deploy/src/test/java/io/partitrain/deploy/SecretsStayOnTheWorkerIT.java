@@ -130,7 +130,7 @@ class SecretsStayOnTheWorkerIT {
     assertThat(
             files.stream()
                 .filter(f -> f.getFileName().toString().equals("job.json"))
-                .map(RunScenarioFiles::read))
+                .map(SecretsStayOnTheWorkerIT::read))
         .as("job.json keeps the reference")
         .allSatisfy(j -> assertThat(j).contains("${{secrets.DB_PASSWORD}}"));
 
@@ -179,13 +179,11 @@ class SecretsStayOnTheWorkerIT {
     }
   }
 
-  private static final class RunScenarioFiles {
-    static String read(Path p) {
-      try {
-        return Files.readString(p);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }
