@@ -96,7 +96,12 @@ public final class RunState {
   /** The partition's rendered job (deterministic; rendered once and kept). */
   public io.partitrain.shared.contracts.JobSpec jobOf(PartitionRecord p) {
     if (p.job == null) {
-      p.job = template.render(runId, p.spec());
+      // The start time tags the run incarnation, so a reused run id never adopts an old job.
+      p.job =
+          template
+              .render(runId, p.spec())
+              .withTag(
+                  io.partitrain.shared.contracts.JobSpec.RUN_STARTED_TAG, startedAt.toString());
     }
     return p.job;
   }
