@@ -7,9 +7,7 @@ import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.serde.Json;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -89,7 +87,7 @@ public final class FinOpsCommands {
 
     @Option(
         names = "--since",
-        description = "an instant (2026-11-23T05:00:00Z) or a duration back from now (P7D, PT2H)")
+        description = "only events at or after this time: " + TimeArgs.TIME_FORMATS)
     String since;
 
     @Option(names = "--run", description = "only this run")
@@ -97,7 +95,8 @@ public final class FinOpsCommands {
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override
@@ -130,13 +129,9 @@ public final class FinOpsCommands {
       return Instant.EPOCH;
     }
     try {
-      return since.startsWith("P") ? now.minus(Duration.parse(since)) : Instant.parse(since);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "--since '"
-              + since
-              + "' must be an instant (2026-11-23T05:00:00Z) or an "
-              + "ISO-8601 duration (P7D, PT2H)");
+      return TimeArgs.time(since, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    } catch (picocli.CommandLine.TypeConversionException e) {
+      throw new IllegalArgumentException("--since " + e.getMessage());
     }
   }
 

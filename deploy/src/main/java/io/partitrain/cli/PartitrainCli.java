@@ -30,11 +30,15 @@ import picocli.CommandLine.Command;
     })
 public final class PartitrainCli {
 
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_BAD_INPUT = 1;
-  public static final int EXIT_REJECTED = 2;
-  public static final int EXIT_NOT_FOUND = 3;
-  public static final int EXIT_UNREACHABLE = 4;
+  public static final int EXIT_OK = ExitCode.OK.code();
+  public static final int EXIT_BAD_INPUT = ExitCode.BAD_INPUT.code();
+  public static final int EXIT_REJECTED = ExitCode.REJECTED.code();
+  public static final int EXIT_NOT_FOUND = ExitCode.NOT_FOUND.code();
+  public static final int EXIT_UNREACHABLE = ExitCode.UNREACHABLE.code();
+
+  /** Verbs that run services in this process; their Kafka client logs are worth seeing. */
+  private static final java.util.Set<String> SERVICE_VERBS =
+      java.util.Set.of("demo", "up", "bench");
 
   /** Log level of the all-in-one runnable; logs go to stderr, results to stdout. */
   public static final String LOG_LEVEL_ENV = "PARTITRAIN_LOG_LEVEL";
@@ -42,19 +46,32 @@ public final class PartitrainCli {
   public static void main(String[] args) {
     // Before any logger exists: the CLI prints results, so its own logs stay at WARN unless asked.
     String level = System.getenv(LOG_LEVEL_ENV);
-    System.setProperty(
-        "org.slf4j.simpleLogger.defaultLogLevel",
-        level == null || level.isBlank() ? "warn" : level);
+    boolean quiet = level == null || level.isBlank();
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", quiet ? "warn" : level);
+    if (quiet && (args.length == 0 || !SERVICE_VERBS.contains(args[0]))) {
+      // A CLI command reports a broker it cannot reach in one line of its own; Kafka's client would
+      // add a WARN line per reconnect attempt.
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "off");
+    }
     System.exit(commandLine().execute(args));
   }
 
   /** The command line with Partitrain's error handling: a one-line message, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new PartitrainCli());
+    cl.registerConverter(java.time.Instant.class, new TimeArgs.TimeConverter());
+    cl.registerConverter(java.time.Duration.class, new TimeArgs.DurationConverter());
     setInvalidInputExitCode(cl);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parse) -> {
+          if (isKafkaTimeout(ex)) {
+            cmd.getErr().println("partitrain: " + unreachable(cmd, ex));
+            return EXIT_UNREACHABLE;
+          }
           cmd.getErr().println("partitrain: " + ex.getMessage());
+          if (ex instanceof NotFoundException) {
+            return EXIT_NOT_FOUND;
+          }
           if (ex instanceof RetriableException
               || ex instanceof org.apache.kafka.common.KafkaException) {
             return EXIT_UNREACHABLE;
@@ -66,6 +83,27 @@ public final class PartitrainCli {
           return EXIT_BAD_INPUT;
         });
     return cl;
+  }
+
+  private static boolean isKafkaTimeout(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Names the servers tried and the setting that chose them. */
+  private static String unreachable(CommandLine cmd, Exception ex) {
+    CommandLine.Model.CommandSpec mixin = cmd.getCommandSpec().mixins().get("kafka");
+    String where =
+        mixin != null && mixin.userObject() instanceof KafkaOptions k ? k.describe() : "Kafka";
+    return "cannot reach Kafka at "
+        + where
+        + ": no answer within "
+        + KafkaOptions.CALL_TIMEOUT.toSeconds()
+        + " s; is the broker running (`partitrain up`), and are the address and port right?";
   }
 
   /** A bad option is bad input (1), not picocli's default 2, which means "rejected" here. */

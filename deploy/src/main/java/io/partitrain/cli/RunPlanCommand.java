@@ -39,7 +39,8 @@ public final class RunPlanCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
-      defaultValue = "table")
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE})")
   OutputFormat output;
 
   @Override

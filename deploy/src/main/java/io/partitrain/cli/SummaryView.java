@@ -1,6 +1,7 @@
 package io.partitrain.cli;
 
 import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -21,8 +22,16 @@ public final class SummaryView {
    * @param metrics the metrics to show; null for all
    */
   public static void print(RunSummary s, PrintWriter out, Set<String> tags, Set<String> metrics) {
-    out.printf(
-        "Run %s (plan %s): %s%n", s.runId(), s.planName(), s.complete() ? "complete" : "running");
+    out.printf("Run %s (plan %s): %s%n", s.runId(), s.planName(), RunOutcome.of(s, false).name());
+    printCounts(s, out, tags, metrics);
+  }
+
+  /** Everything below the run's header line: states, attempts, failed partitions, metrics. */
+  public static void printCounts(RunSummary s, PrintWriter out) {
+    printCounts(s, out, null, null);
+  }
+
+  static void printCounts(RunSummary s, PrintWriter out, Set<String> tags, Set<String> metrics) {
     out.println();
     out.printf("  %-18s %10s%n", "STATE", "PARTITIONS");
     for (PartitionState state : PartitionState.values()) {
