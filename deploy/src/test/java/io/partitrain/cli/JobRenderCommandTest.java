@@ -3,6 +3,7 @@ package io.partitrain.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.serde.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,7 +57,8 @@ class JobRenderCommandTest {
         .isEqualTo(
             "https://management.azure.com/subscriptions/"
                 + "6f1c2b3a-0000-4000-8000-000000000001/resourceGroups/ml-rg/providers/"
-                + "Microsoft.MachineLearningServices/workspaces/demand-ws/jobs/weekly-demand-2026-W48-store-003-a2"
+                + "Microsoft.MachineLearningServices/workspaces/demand-ws/jobs/"
+                + JobNames.of("weekly-demand-2026-W48", "store-003", 2)
                 + "?api-version=2025-12-01");
     JsonNode p = put.at("/body/properties");
     assertThat(p.get("command").asText())

@@ -2,6 +2,7 @@ package io.partitrain.deploy;
 
 import static io.partitrain.deploy.RunScenario.runEvents;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.cli.PartitrainCli;
@@ -106,6 +107,11 @@ class CapsIT {
       RunScenario.start(client, plan, "caps-cost");
       RunSummary first = RunScenario.awaitComplete(client, "caps-cost");
       assertThat(first.count(PartitionState.SUCCEEDED)).isEqualTo(2);
+      BigDecimal billedBeforeRaise = backendBill(cloud, "caps-cost");
+      assertThat(billedBeforeRaise)
+          .as("the backend's own bill while the cap was 2.20")
+          .isPositive()
+          .isLessThanOrEqualTo(new BigDecimal("2.20"));
       assertThat(first.count(PartitionState.DEFERRED_BY_COST)).isEqualTo(4);
       List<FinOpsRecord> trail = FinOpsClient.readAll(kafka, "it");
       assertThat(trail)
@@ -135,8 +141,12 @@ class CapsIT {
         assertThat(l.get("tags").get("region").asText()).isIn("north", "south");
       }
       assertThat(report.get("attempts").asInt()).isEqualTo(6);
-      assertThat(report.get("spent").decimalValue()).isEqualByComparingTo(ledgerSum);
-      assertThat(report.get("spent").decimalValue()).isLessThanOrEqualTo(new BigDecimal("10"));
+      BigDecimal billed = backendBill(cloud, "caps-cost");
+      assertThat(report.get("spent").decimalValue())
+          .as("spent in the report against the backend's own bill of the same jobs")
+          .isCloseTo(billed, within(new BigDecimal("0.01")));
+      assertThat(ledgerSum).isCloseTo(billed, within(new BigDecimal("0.01")));
+      assertThat(cloud.createdJobs()).as("one backend job per partition").hasSize(6);
       assertThat(report.get("reserved").decimalValue()).isEqualByComparingTo("0");
       BigDecimal byRegion = BigDecimal.ZERO;
       for (JsonNode v : report.get("byTag").get("region")) {
@@ -161,14 +171,22 @@ class CapsIT {
                 readmitted.add(d.get("partitionId").asText());
               });
       assertThat(readmitted).containsExactlyInAnyOrder("p003", "p004", "p005", "p006");
-      BigDecimal spentBeforeRaise = ledgerSum;
       System.out.printf(
-          "CapsIT cost cap: spent %s EUR over 6 attempts (cap 2.20, then 10)%n", spentBeforeRaise);
+          "CapsIT cost cap: backend billed %s EUR before the raise (cap 2.20), %s EUR in all;"
+              + " report spent %s%n",
+          billedBeforeRaise, billed, report.get("spent").decimalValue());
       String csv = cli(kafka, "finops", "report", "caps-cost", "-o", "csv");
       assertThat(csv.lines()).hasSize(7);
       assertThat(cli(kafka, "finops", "events", "--run", "caps-cost"))
           .contains("CostCapReached", "CostCapChanged");
     }
+  }
+
+  /** The simulated cloud's bill for a run at 3600 per node-hour, from its own job records. */
+  private static BigDecimal backendBill(SimulatedBackend cloud, String runId) {
+    return cloud.billedJobs(runId, Instant.now()).stream()
+        .map(j -> j.cost(new BigDecimal("3600")))
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
   private static WorkerConfig workers(KafkaSettings kafka) {

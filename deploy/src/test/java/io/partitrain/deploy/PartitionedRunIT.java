@@ -196,9 +196,20 @@ class PartitionedRunIT {
             .map(WorkItem::jobName)
             .toList();
     assertThat(submitted).as("one work item per (run, partition, attempt)").doesNotHaveDuplicates();
-    assertThat(cloud.creations())
-        .as("one backend job per (run, partition, attempt)")
+    List<String> createdTriples =
+        cloud.createdJobs().stream()
+            .map(r -> r.runId() + "/" + r.partitionId() + "/a" + r.attempt())
+            .toList();
+    assertThat(createdTriples)
+        .as("one backend job per (run, partition, attempt), counted at the backend")
         .doesNotHaveDuplicates();
+    assertThat(new HashSet<>(createdTriples))
+        .as("the backend created exactly the attempts the work topic asked for")
+        .isEqualTo(
+            workItems(kafka).stream()
+                .filter(w -> w.kind() == WorkItem.Kind.SUBMIT)
+                .map(w -> w.runId() + "/" + w.partitionId() + "/a" + w.attempt())
+                .collect(Collectors.toSet()));
     assertThat(cloud.violations()).as("never two unfinished jobs of one partition").isEmpty();
   }
 

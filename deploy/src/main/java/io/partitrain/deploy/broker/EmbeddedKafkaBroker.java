@@ -283,9 +283,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
     private Path logDir;
+    private int brokerPort;
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
     private Builder() {}
+
+    /**
+     * Binds the client listener to this port instead of a free one, so clients configured earlier
+     * find the broker again after a restart ({@code partitrain up}). The controller listener still
+     * gets a free port. A port that is taken fails the start at once, naming the port; it is not
+     * retried with another.
+     */
+    public Builder brokerPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw EmbeddedKafkaBrokerException.invalidOption(
+            "brokerPort", port, "must be between 1 and 65535");
+      }
+      this.brokerPort = port;
+      return this;
+    }
 
     /**
      * Sets a broker property (see the Kafka broker configuration reference), overriding {@link
@@ -349,7 +365,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           server.startup();
         } catch (RuntimeException e) {
           stopAndClean(server, a);
-          if (isBindFailure(e) && attempt < MAX_BIND_ATTEMPTS) {
+          if (isBindFailure(e) && brokerPort == 0 && attempt < MAX_BIND_ATTEMPTS) {
             LOG.info("Port taken while starting embedded Kafka at {}; retrying", a.bootstrap());
             continue;
           }
@@ -377,7 +393,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Attempt prepareAttempt() {
       boolean ownsLogDir = logDir == null;
       Path dir = ownsLogDir ? createTempLogDir() : createLogDir(logDir);
-      int brokerPort = freePort();
+      int brokerPort = this.brokerPort != 0 ? this.brokerPort : freePort();
       int controllerPort = freePort();
       while (controllerPort == brokerPort) {
         controllerPort = freePort();

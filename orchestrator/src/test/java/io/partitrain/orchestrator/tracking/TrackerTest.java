@@ -57,7 +57,7 @@ class TrackerTest {
     h.clock.advance(Duration.ofSeconds(6));
     WorkItem a2 = h.tick().get(0);
     assertThat(a2.attempt()).isEqualTo(2);
-    assertThat(a2.jobName()).isEqualTo("r1-p1-a2").isNotEqualTo(a1.jobName());
+    assertThat(a2.jobName()).isEqualTo(JobNames.of("r1", "p1", 2)).isNotEqualTo(a1.jobName());
     h.finish(a2, JobPhase.SUCCEEDED, null);
     h.tick();
     RunSummary s = h.run("r1").summary();
@@ -83,7 +83,7 @@ class TrackerTest {
             f -> {
               assertThat(f.partitionId()).isEqualTo("p1");
               assertThat(f.failureClass()).isEqualTo(FailureClass.USER);
-              assertThat(f.logPath()).isEqualTo("/logs/r1-p1-a1");
+              assertThat(f.logPath()).isEqualTo("/logs/" + JobNames.of("r1", "p1", 1));
             });
     assertThat(h.log).filteredOn(e -> e instanceof RunEvent.RunCompleted).hasSize(1);
   }

@@ -7,14 +7,16 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * Deterministic backend job names: {@code runId-partitionId-aN}, sanitized for Azure ML's rule
+ * Deterministic backend job names: {@code runId-partitionId-HASH-aN}, valid under Azure ML's rule
  * {@value #RULE}. Determinism is what makes submission idempotent: a redelivered work item maps to
  * the same name, and the backend's get-or-create finds the job that already exists.
  *
- * <p>Characters outside the rule become {@code _}, and the name then gets a short hash of the raw
- * name, so that {@code store.001} and {@code store_001} never share a job. A name longer than
- * {@value #MAX_LENGTH} keeps its head and gets a hash of the full name, so two long ids never
- * collide by truncation.
+ * <p>The readable head alone is ambiguous: run and partition ids may both contain {@code -}, so
+ * {@code a-b}/{@code c} and {@code a}/{@code b-c} would share {@code a-b-c}, and characters outside
+ * the rule ({@code .}) are replaced. {@code HASH} is a hash of the exact (run, partition) pair, so
+ * two pairs share a name only if they share both the head and the hash; the attempt stays last so a
+ * name still reads as "attempt N". A name longer than {@value #MAX_LENGTH} keeps the start of its
+ * head and a longer hash.
  */
 public final class JobNames {
 
@@ -22,8 +24,8 @@ public final class JobNames {
   public static final int MAX_LENGTH = 255;
 
   private static final Pattern VALID = Pattern.compile(RULE);
-  private static final int HASH_CHARS = 16;
-  private static final int SHORT_HASH_CHARS = 8;
+  private static final int HASH_CHARS = 8;
+  private static final int LONG_HASH_CHARS = 16;
 
   private JobNames() {}
 
@@ -32,38 +34,36 @@ public final class JobNames {
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt must be at least 1, but was " + attempt);
     }
-    return sanitize(runId + "-" + partitionId + "-a" + attempt);
-  }
-
-  /** Makes {@code raw} match {@link #RULE}, deterministically. */
-  public static String sanitize(String raw) {
-    StringBuilder b = new StringBuilder(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_';
-      b.append(ok ? c : '_');
+    // Length-prefixed, so the hashed key is unambiguous whatever characters the ids hold.
+    String pairHash = sha256Hex(runId.length() + ":" + runId + "/" + partitionId);
+    String suffix = "-a" + attempt;
+    String head = replaceDisallowed(runId + "-" + partitionId);
+    if (head.isEmpty() || !isLetterOrDigit(head.charAt(0))) {
+      head = "j" + head;
     }
-    if (b.length() == 0 || !Character.isLetterOrDigit(b.charAt(0))) {
-      b.insert(0, 'j');
-    }
-    String name = b.toString();
-    if (!name.equals(raw)) {
-      name = name + "-" + sha256Hex(raw).substring(0, SHORT_HASH_CHARS);
-    }
+    String name = head + "-" + pairHash.substring(0, HASH_CHARS) + suffix;
     if (name.length() > MAX_LENGTH) {
-      String hash = sha256Hex(raw).substring(0, HASH_CHARS);
-      name = name.substring(0, MAX_LENGTH - HASH_CHARS - 1) + "-" + hash;
+      int keep = MAX_LENGTH - suffix.length() - LONG_HASH_CHARS - 1;
+      name = head.substring(0, keep) + "-" + pairHash.substring(0, LONG_HASH_CHARS) + suffix;
     }
     return name;
   }
 
   public static boolean isValid(String name) {
     return name != null && VALID.matcher(name).matches();
+  }
+
+  private static String replaceDisallowed(String raw) {
+    StringBuilder b = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      b.append(isLetterOrDigit(c) || c == '-' || c == '_' ? c : '_');
+    }
+    return b.toString();
+  }
+
+  private static boolean isLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
 
   private static String sha256Hex(String s) {

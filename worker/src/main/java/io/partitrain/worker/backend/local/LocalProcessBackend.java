@@ -30,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -53,11 +55,21 @@ import org.slf4j.LoggerFactory;
  * the machine can watch it.
  *
  * <p>Jobs outlive their worker: the command runs under a small wrapper (in a session of its own
- * where {@code setsid} exists) that writes the exit code to {@code exit_code} in the job folder.
- * When the worker shuts down ({@link #close()}) or is killed, its jobs keep running; a worker that
- * adopts one reads the exit code when the process ends and records the end. The biggest limitation:
- * {@code limits.timeout} is enforced only by the worker that started the job; and a job whose
- * wrapper was killed too (a reboot) is reported lost (INFRA) and retried.
+ * where {@code setsid} exists) that enforces {@code limits.timeout} with coreutils {@code timeout}
+ * and writes the exit code and the end time to {@code exit_code} in the job folder. When the worker
+ * shuts down ({@link #close()}) or is killed, its jobs keep running, still under their timeout; a
+ * worker that adopts one reads the exit code when the process ends and records the end.
+ *
+ * <p>Jobs still waiting for a slot are not lost with their worker either: the folder's {@code
+ * owner} file names the backend instance that queued the job (process id, process start time,
+ * instance id), and once that instance is closed or its process is gone, a worker that observes the
+ * job launches it itself. The {@code launched} marker, created atomically right before the process
+ * starts, makes sure only one of them does.
+ *
+ * <p>The biggest limitation: a job whose wrapper was killed too (a reboot), or whose worker died
+ * between creating {@code launched} and recording the process, is reported lost (INFRA) and
+ * retried. Without coreutils {@code timeout} (macOS), the worker that started a job enforces its
+ * timeout.
  */
 public final class LocalProcessBackend implements JobBackend {
 
@@ -80,25 +92,46 @@ public final class LocalProcessBackend implements JobBackend {
   private static final String SPEC_FILE = "job.json";
   private static final String LOG_FILE = "user_logs/std_log.txt";
   private static final String EXIT_FILE = "exit_code";
+  private static final String COMMAND_FILE = "command.sh";
+  private static final String OWNER_FILE = "owner";
+  private static final String LAUNCHED_FILE = "launched";
+
+  /** The exit status of coreutils {@code timeout} when it stopped the command at its limit. */
+  static final int TIMEOUT_EXIT = 124;
 
   /**
-   * Runs $1 with bash, then writes its exit code to the file $2 (atomically), and exits with it.
+   * Runs $1 with bash (under {@code timeout} when $3 holds a limit in seconds), then writes its
+   * exit code and the end time in epoch milliseconds to the file $2 (atomically), and exits with
+   * the code. {@code -k} sends SIGKILL to a command that ignores SIGTERM for 10 s.
    */
   private static final String WRAPPER =
-      "bash -c \"$1\"; code=$?; echo $code > \"$2.tmp\" && mv \"$2.tmp\" \"$2\"; exit $code";
+      "if [ -n \"$3\" ]; then timeout -k 10 \"$3\" bash -c \"$1\"; else bash -c \"$1\"; fi;"
+          + " code=$?; echo \"$code $(date +%s%3N)\" > \"$2.tmp\" && mv \"$2.tmp\" \"$2\"; exit $code";
 
   private static final boolean HAS_SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
+  private static final boolean HAS_TIMEOUT = Files.isExecutable(Path.of("/usr/bin/timeout"));
+
+  /** This JVM as a job owner: pid and start time, since pids are reused after a restart. */
+  private static final String THIS_PROCESS =
+      ProcessHandle.current().pid()
+          + " "
+          + ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+
+  /** Backend instances of this JVM that are open; a closed one's queued jobs may be taken over. */
+  private static final Set<String> OPEN_INSTANCES = ConcurrentHashMap.newKeySet();
 
   private final LocalBackendConfig config;
   private final Clock clock;
   private final ExecutorService slots;
   private final Map<String, OwnedJob> owned = new ConcurrentHashMap<>();
   private final Map<String, Instant> deadSince = new ConcurrentHashMap<>();
+  private final String instanceId = UUID.randomUUID().toString();
   private volatile boolean closing;
 
   public LocalProcessBackend(LocalBackendConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    OPEN_INSTANCES.add(instanceId);
     AtomicInteger n = new AtomicInteger();
     this.slots =
         Executors.newFixedThreadPool(
@@ -145,6 +178,8 @@ public final class LocalProcessBackend implements JobBackend {
     try {
       writeSpec(dir, request.spec());
       String command = prepare(dir, request);
+      writeFile(dir.resolve(COMMAND_FILE), command);
+      writeFile(dir.resolve(OWNER_FILE), THIS_PROCESS + " " + instanceId);
       writeState(dir, LocalJobState.queued());
       slots.submit(() -> run(job, dir, command));
     } catch (JobSetupException e) {
@@ -161,7 +196,7 @@ public final class LocalProcessBackend implements JobBackend {
                   Map.of()));
       owned.remove(request.jobName());
     }
-    return new SubmitResult(readObservation(request.jobName(), dir), true);
+    return new SubmitResult(readObservation(request.ref(), dir), true);
   }
 
   /**
@@ -195,7 +230,7 @@ public final class LocalProcessBackend implements JobBackend {
           null);
     }
     log.info("{} job {} exists with the same definition; adopting it", request.ref(), dir);
-    return new SubmitResult(readObservation(request.jobName(), dir), false);
+    return new SubmitResult(readObservation(request.ref(), dir), false);
   }
 
   /**
@@ -204,12 +239,12 @@ public final class LocalProcessBackend implements JobBackend {
    */
   private static Optional<JobSpec> readSpecOfConcurrentSubmission(Path dir) {
     long deadline = System.nanoTime() + LAYOUT_GRACE.toNanos();
-    Optional<JobSpec> found = readSpec(dir);
+    Optional<JobSpec> found = specOf(dir);
     while (found.isEmpty()
         && !Files.exists(dir.resolve(STATE_FILE))
         && System.nanoTime() < deadline) {
       java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
-      found = readSpec(dir);
+      found = specOf(dir);
     }
     return found;
   }
@@ -223,15 +258,6 @@ public final class LocalProcessBackend implements JobBackend {
     } catch (IOException e) {
       throw new JobSetupException(
           FailureClass.INFRA, "cannot write " + SPEC_FILE + ": " + e.getMessage());
-    }
-  }
-
-  private static Optional<JobSpec> readSpec(Path dir) {
-    try {
-      return Optional.of(
-          Json.mapper().readValue(Files.readAllBytes(dir.resolve(SPEC_FILE)), JobSpec.class));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
     }
   }
 
@@ -317,13 +343,25 @@ public final class LocalProcessBackend implements JobBackend {
       finish(job, dir, null, null);
       return;
     }
+    if (!claimLaunch(dir)) {
+      log.info("{} job {} was launched by another worker; watching it", ref, ref.jobName());
+      owned.remove(ref.jobName());
+      return;
+    }
+    Duration timeout = job.request.spec().limits().timeout();
     List<String> argv = new ArrayList<>();
     if (HAS_SETSID) {
       argv.add("/usr/bin/setsid");
     }
     argv.addAll(
         List.of(
-            "bash", "-c", WRAPPER, "partitrain-job", command, dir.resolve(EXIT_FILE).toString()));
+            "bash",
+            "-c",
+            WRAPPER,
+            "partitrain-job",
+            command,
+            dir.resolve(EXIT_FILE).toString(),
+            timeout != null && HAS_TIMEOUT ? String.valueOf(timeoutSeconds(timeout)) : ""));
     ProcessBuilder pb =
         new ProcessBuilder(argv)
             .directory(dir.resolve("code").toFile())
@@ -363,7 +401,6 @@ public final class LocalProcessBackend implements JobBackend {
     writeState(dir, LocalJobState.queued().running(process.pid(), clock.instant()));
     log.info("{} started job {} (pid {})", ref, ref.jobName(), process.pid());
     try {
-      Duration timeout = job.request.spec().limits().timeout();
       if (injectFailure(ref.jobName())) {
         Duration wait =
             timeout == null || INJECTED_FAILURE_DELAY.compareTo(timeout) < 0
@@ -373,7 +410,7 @@ public final class LocalProcessBackend implements JobBackend {
           job.kill(KillReason.INJECTED);
         }
       }
-      if (timeout != null && !exitsWithin(process, timeout)) {
+      if (timeout != null && !HAS_TIMEOUT && !exitsWithin(process, timeout)) {
         job.kill(KillReason.TIMEOUT);
       }
       int exit = process.waitFor();
@@ -388,6 +425,50 @@ public final class LocalProcessBackend implements JobBackend {
         finish(job, dir, null, null);
       }
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static long timeoutSeconds(Duration timeout) {
+    return Math.max(1, (timeout.toMillis() + 999) / 1000);
+  }
+
+  private static boolean isTimeoutExit(Integer exit, Duration timeout) {
+    return HAS_TIMEOUT && timeout != null && exit != null && exit == TIMEOUT_EXIT;
+  }
+
+  private static LocalJobState timedOut(
+      LocalJobState before, Integer exit, Duration timeout, Instant at) {
+    return before.ended(
+        JobPhase.FAILED,
+        "Failed",
+        FailureClass.TIMEOUT,
+        "killed after limits.timeout of " + timeoutSeconds(timeout) + "s",
+        exit,
+        at,
+        Map.of());
+  }
+
+  /** Creates the {@code launched} marker; false if another worker created it first. */
+  private static boolean claimLaunch(Path dir) {
+    try {
+      Files.createFile(dir.resolve(LAUNCHED_FILE));
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir.resolve(LAUNCHED_FILE), e);
+    }
+  }
+
+  /** Writes a job folder file atomically; a failure is the job's setup failing (INFRA). */
+  private static void writeFile(Path file, String text) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + Thread.currentThread().getId());
+    try {
+      Files.writeString(tmp, text);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new JobSetupException(
+          FailureClass.INFRA, "cannot write " + file + ": " + e.getMessage());
     }
   }
 
@@ -417,16 +498,8 @@ public final class LocalProcessBackend implements JobBackend {
               exit,
               now,
               Map.of());
-    } else if (reason == KillReason.TIMEOUT) {
-      end =
-          before.ended(
-              JobPhase.FAILED,
-              "Failed",
-              FailureClass.TIMEOUT,
-              "killed after limits.timeout of " + timeout.toSeconds() + "s",
-              exit,
-              now,
-              Map.of());
+    } else if (reason == KillReason.TIMEOUT || isTimeoutExit(exit, timeout)) {
+      end = timedOut(before, exit, timeout, now);
     } else if (reason == KillReason.INJECTED) {
       end =
           before.ended(
@@ -520,12 +593,16 @@ public final class LocalProcessBackend implements JobBackend {
     if (!Files.isDirectory(dir)) {
       return Optional.empty();
     }
-    return Optional.of(readObservation(job.jobName(), dir));
+    return Optional.of(readObservation(job, dir));
   }
 
-  private JobObservation readObservation(String jobName, Path dir) {
+  private JobObservation readObservation(JobRef ref, Path dir) {
+    String jobName = ref.jobName();
     LocalJobState s = readState(dir).orElse(LocalJobState.queued());
-    Optional<Integer> exit =
+    if (s.phase() == JobPhase.QUEUED && !owned.containsKey(jobName) && isAbandoned(dir)) {
+      takeOver(ref, dir);
+    }
+    Optional<ExitRecord> exit =
         s.phase() == JobPhase.RUNNING && !owned.containsKey(jobName)
             ? readExitCode(dir)
             : Optional.empty();
@@ -561,19 +638,94 @@ public final class LocalProcessBackend implements JobBackend {
         s.metrics());
   }
 
-  private static Optional<Integer> readExitCode(Path dir) {
+  /**
+   * A queued job nobody will start: not launched, and the instance that queued it is closed or its
+   * process is gone (a worker stopped or killed with jobs waiting for a slot).
+   */
+  private boolean isAbandoned(Path dir) {
+    if (closing || Files.exists(dir.resolve(LAUNCHED_FILE))) {
+      return false;
+    }
+    try {
+      Path ownerFile = dir.resolve(OWNER_FILE);
+      return !Files.isRegularFile(ownerFile) || !isAlive(Files.readString(ownerFile).trim());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether the owner written as "pid processStartMillis instanceId" is still running. */
+  private static boolean isAlive(String owner) {
+    String[] parts = owner.split(" ");
+    if (parts.length != 3) {
+      return false;
+    }
+    if ((parts[0] + " " + parts[1]).equals(THIS_PROCESS)) {
+      return OPEN_INSTANCES.contains(parts[2]);
+    }
+    long pid;
+    long started;
+    try {
+      pid = Long.parseLong(parts[0]);
+      started = Long.parseLong(parts[1]);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .map(ph -> ph.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(true))
+        .orElse(false);
+  }
+
+  /**
+   * Queues an abandoned job here; {@link #claimLaunch} keeps two adopters from both starting it.
+   */
+  private void takeOver(JobRef ref, Path dir) {
+    try {
+      JobSpec spec = Json.mapper().readValue(dir.resolve(SPEC_FILE).toFile(), JobSpec.class);
+      String command = Files.readString(dir.resolve(COMMAND_FILE));
+      OwnedJob job = new OwnedJob(new JobRequest(ref, spec, Map.of()));
+      if (owned.putIfAbsent(ref.jobName(), job) != null) {
+        return;
+      }
+      writeFile(dir.resolve(OWNER_FILE), THIS_PROCESS + " " + instanceId);
+      log.info(
+          "{} job {} was queued by a worker that is gone; starting it here", ref, ref.jobName());
+      slots.submit(() -> run(job, dir, command));
+    } catch (IOException | RuntimeException e) {
+      owned.remove(ref.jobName());
+      log.warn("{} cannot take over queued job {}: {}", ref, ref.jobName(), e.getMessage());
+    }
+  }
+
+  /** What the wrapper wrote: the exit code and, from newer wrappers, when the command ended. */
+  private record ExitRecord(int code, Instant endedAt) {}
+
+  private static Optional<ExitRecord> readExitCode(Path dir) {
     try {
       Path f = dir.resolve(EXIT_FILE);
-      return Files.isRegularFile(f)
-          ? Optional.of(Integer.parseInt(Files.readString(f).trim()))
-          : Optional.empty();
+      if (!Files.isRegularFile(f)) {
+        return Optional.empty();
+      }
+      String[] parts = Files.readString(f).trim().split(" ");
+      Instant ended = parts.length > 1 ? Instant.ofEpochMilli(Long.parseLong(parts[1])) : null;
+      return Optional.of(new ExitRecord(Integer.parseInt(parts[0]), ended));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
   }
 
-  private LocalJobState endOf(LocalJobState before, int exit, Path dir) {
-    Instant now = clock.instant();
+  private LocalJobState endOf(LocalJobState before, ExitRecord record, Path dir) {
+    // The wrapper's own end time, not when this worker noticed: that is what the job was billed
+    // for.
+    Instant now = record.endedAt() != null ? record.endedAt() : clock.instant();
+    int exit = record.code();
+    if (exit == TIMEOUT_EXIT && HAS_TIMEOUT) {
+      Duration timeout = specOf(dir).map(spec -> spec.limits().timeout()).orElse(null);
+      if (timeout != null) {
+        return timedOut(before, exit, timeout, now);
+      }
+    }
     if (exit == 0) {
       return before.ended(JobPhase.SUCCEEDED, "Completed", null, null, 0, now, readMetrics(dir));
     }
@@ -595,6 +747,14 @@ public final class LocalProcessBackend implements JobBackend {
         exit,
         now,
         Map.of());
+  }
+
+  private static Optional<JobSpec> specOf(Path dir) {
+    try {
+      return Optional.of(Json.mapper().readValue(dir.resolve(SPEC_FILE).toFile(), JobSpec.class));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** A running job of another worker whose process has been gone for longer than the grace. */
@@ -661,15 +821,14 @@ public final class LocalProcessBackend implements JobBackend {
   }
 
   /**
-   * Stops watching: running jobs keep running (another worker adopts them and records their end);
-   * jobs not started yet are recorded as failed (INFRA), so the tracker retries them.
+   * Stops watching: running jobs keep running, and jobs not started yet stay queued in their
+   * folders; another worker that observes them (after adoption) records the ends of the first and
+   * starts the second, so a stopped worker costs no attempt.
    */
   @Override
   public void close() {
     closing = true;
-    owned.values().stream()
-        .filter(j -> j.process == null)
-        .forEach(j -> j.kill(KillReason.SHUTDOWN));
+    OPEN_INSTANCES.remove(instanceId);
     slots.shutdownNow();
     try {
       slots.awaitTermination(10, TimeUnit.SECONDS);

@@ -9,6 +9,8 @@ import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.SubmitResult;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +43,7 @@ public final class SimulatedBackend implements JobBackend {
   /** The latest job of each run/partition, for the one-unfinished-job check in O(1). */
   private final Map<String, SimJob> latestByPartition = new ConcurrentHashMap<>();
 
-  private final List<String> creations = new CopyOnWriteArrayList<>();
+  private final List<JobRef> creations = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicInteger submitCalls = new AtomicInteger();
   private final Set<String> brokenPartitions = ConcurrentHashMap.newKeySet();
@@ -77,7 +79,7 @@ public final class SimulatedBackend implements JobBackend {
                         + previous.ref.jobName()
                         + " of the same partition was not finished");
               }
-              creations.add(name);
+              creations.add(request.ref());
               return fresh;
             });
     if (!created[0] && !job.specHash.equals(JobSpecHash.of(request.spec()))) {
@@ -159,7 +161,41 @@ public final class SimulatedBackend implements JobBackend {
 
   /** Names of the jobs created, in creation order. */
   public List<String> creations() {
+    return creations.stream().map(JobRef::jobName).toList();
+  }
+
+  /**
+   * What the backend was asked to create, in creation order, as (run, partition, attempt) from the
+   * request itself rather than from its name: a second job for one attempt shows here as a repeated
+   * triple even if it came under another name.
+   */
+  public List<JobRef> createdJobs() {
     return List.copyOf(creations);
+  }
+
+  /**
+   * The backend's own bill: for every job of {@code runId} that started by {@code now}, its nodes
+   * times its running time (from its start to its end or cancellation, or to {@code now}). This is
+   * the ground truth a FinOps report is checked against, computed without any of Partitrain's
+   * events.
+   */
+  public List<BilledJob> billedJobs(String runId, Instant now) {
+    return jobs.values().stream()
+        .filter(j -> j.ref.runId().equals(runId) && !j.startAt.isAfter(now))
+        .map(j -> new BilledJob(j.ref, j.nodes, Duration.between(j.startAt, j.stoppedAt(now))))
+        .toList();
+  }
+
+  /** One job as the simulated cloud bills it. */
+  public record BilledJob(JobRef ref, int nodes, Duration running) {
+
+    /** {@code nodes × running hours × pricePerNodeHour}. */
+    public BigDecimal cost(BigDecimal pricePerNodeHour) {
+      return pricePerNodeHour
+          .multiply(BigDecimal.valueOf(nodes))
+          .multiply(BigDecimal.valueOf(running.toNanos()))
+          .divide(BigDecimal.valueOf(3_600_000_000_000L), MathContext.DECIMAL64);
+    }
   }
 
   /** Every breach of "one unfinished job per partition" seen so far. */
@@ -212,6 +248,13 @@ public final class SimulatedBackend implements JobBackend {
       this.startAt = startAt;
       this.endAt = endAt;
       this.failure = failure;
+    }
+
+    /** When the job stopped holding its nodes, as seen at {@code now}. */
+    Instant stoppedAt(Instant now) {
+      Instant canceled = canceledAt;
+      Instant end = canceled != null && canceled.isBefore(endAt) ? canceled : endAt;
+      return end.isBefore(now) ? end : now;
     }
 
     JobObservation observe(Instant now) {

@@ -175,6 +175,104 @@ class LocalProcessBackendTest {
     }
   }
 
+  /**
+   * Issue 8: a worker stopped with more jobs than slots used to drop the waiting ones (never run,
+   * reported QUEUED for ever). Now whoever observes them next starts each exactly once.
+   */
+  @Test
+  void jobsStillWaitingForASlotWhenTheirWorkerStopsAreStartedOnceByTheAdopter() throws IOException {
+    backend = new LocalProcessBackend(new LocalBackendConfig(jobs, 1, 0, 1), Clock.systemUTC());
+    Path go = jobs.resolve("go");
+    Path marks = jobs.resolve("marks");
+    Files.createDirectories(marks);
+    java.util.List<JobRef> refs = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      JobRef ref = ref();
+      refs.add(ref);
+      var spec =
+          spec(
+              "while [ ! -f "
+                  + go
+                  + " ]; do sleep 0.05; done; echo $PARTITRAIN_JOB_NAME >> "
+                  + marks.resolve(ref.partitionId()),
+              Map.of(),
+              null,
+              null);
+      backend.submit(new JobRequest(ref, spec, Map.of()));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> backend.observe(refs.get(0)).orElseThrow().phase() == JobPhase.RUNNING);
+    assertThat(backend.observe(refs.get(3)).orElseThrow().phase()).isEqualTo(JobPhase.QUEUED);
+    backend.close();
+    backend = null;
+
+    var adopter = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, 0, 1), Clock.systemUTC());
+    var second = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, 0, 1), Clock.systemUTC());
+    try {
+      Files.writeString(go, "");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () ->
+                  refs.stream()
+                      .allMatch(
+                          r -> {
+                            // Two adopters watch every job, as after a rebalance: one start each.
+                            second.observe(r);
+                            return adopter.observe(r).orElseThrow().isTerminal();
+                          }));
+      for (JobRef r : refs) {
+        assertThat(adopter.observe(r).orElseThrow().phase())
+            .as(r.jobName())
+            .isEqualTo(JobPhase.SUCCEEDED);
+        assertThat(Files.readAllLines(marks.resolve(r.partitionId())))
+            .as("%s ran exactly once", r.jobName())
+            .containsExactly(r.jobName());
+      }
+    } finally {
+      adopter.close();
+      second.close();
+    }
+  }
+
+  /**
+   * Issue 8: an adopted job had no timeout (only the worker that started it enforced one) and was
+   * billed until the adopter noticed its end. The job's wrapper enforces the timeout now, and the
+   * end is the wrapper's own.
+   */
+  @Test
+  void anAdoptedJobKeepsItsTimeoutAndItsEndIsTheWrappersOwn() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/timeout")), "coreutils timeout");
+    backend(0);
+    JobRef ref = ref();
+    backend.submit(
+        new JobRequest(ref, spec("sleep 60", Map.of(), null, Duration.ofSeconds(2)), Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> backend.observe(ref).orElseThrow().phase() == JobPhase.RUNNING);
+    backend.close();
+    backend = null;
+
+    var adopter = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, 0, 1), Clock.systemUTC());
+    try {
+      JobObservation end =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(100))
+              .until(() -> adopter.observe(ref).orElseThrow(), JobObservation::isTerminal);
+      assertThat(end.phase()).isEqualTo(JobPhase.FAILED);
+      assertThat(end.failureClass()).isEqualTo(FailureClass.TIMEOUT);
+      assertThat(Duration.between(end.startedAt(), end.finishedAt()))
+          .as("billable time stops at the limit, not when the adopter looked")
+          .isBetween(Duration.ofMillis(1500), Duration.ofMillis(4000));
+    } finally {
+      adopter.close();
+    }
+  }
+
   @Test
   void aJobOutlivesItsWorkersShutdownAndTheAdopterRecordsItsExitCode() throws IOException {
     backend(0);
