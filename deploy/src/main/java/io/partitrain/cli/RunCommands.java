@@ -10,6 +10,7 @@ import io.partitrain.shared.contracts.RunIds;
 import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.plan.LocalPathCheck;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
@@ -101,6 +102,7 @@ public final class RunCommands {
     @Override
     public Integer call() {
       Plan plan = PlanLoader.load(planFile);
+      LocalPathCheck.requireAll(plan);
       Instant now = Clock.systemUTC().instant();
       String id = runId != null ? runId : manualRunId(plan.name(), now);
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {

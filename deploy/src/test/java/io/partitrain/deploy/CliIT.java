@@ -150,6 +150,35 @@ class CliIT {
   }
 
   @Test
+  void capSetTreatsAzuremlPrefixedAndPlainTargetNamesAsOneTarget() {
+    Result first = cli("cap", "set", "azureml:cli-cluster", "--nodes", "3", "--reason", "it");
+    assertThat(first.code()).isZero();
+    assertThat(first.firstOutLine())
+        .isEqualTo("compute target cli-cluster: node cap none -> 3 (it)");
+    Result second = cli("cap", "set", "cli-cluster", "--nodes", "4", "--reason", "it");
+    assertThat(second.firstOutLine()).isEqualTo("compute target cli-cluster: node cap 3 -> 4 (it)");
+  }
+
+  @Test
+  void aPlanWhoseLocalInputIsMissingIsRefusedBeforeTheRunStarts() throws Exception {
+    Path p = dir.resolve("missing-input");
+    java.nio.file.Files.createDirectories(p);
+    java.nio.file.Files.writeString(
+        p.resolve("job.yml"),
+        "command: cat ${{inputs.sales}}\ninputs:\n  sales:\n    type: uri_file\n"
+            + "    path: ./data/${{partition.id}}.csv\n");
+    java.nio.file.Files.writeString(
+        p.resolve("plan.yml"), "name: mi\njob: job.yml\npartitions: {inline: [s1]}\n");
+    Result r = cli("run", "start", "--plan", p.resolve("plan.yml").toString(), "--run-id", "mi-1");
+    assertThat(r.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(r.firstErrLine()).isEqualTo("partitrain: the plan is refused: 1 rule is broken");
+    assertThat(r.err())
+        .contains(
+            "inputs.sales.path = '" + p.resolve("data/s1.csv") + "': must exist (partition s1)");
+    assertThat(cli("run", "show", "mi-1").code()).isEqualTo(ExitCode.NOT_FOUND.code());
+  }
+
+  @Test
   void cancelOfAFinishedRunSaysItIsFinished() {
     Result r = cli("run", "cancel", FAILED_RUN);
     assertThat(r.code()).isEqualTo(ExitCode.REJECTED.code());

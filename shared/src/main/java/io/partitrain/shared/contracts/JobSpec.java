@@ -67,10 +67,20 @@ public record JobSpec(
 
   /** The compute target the node cap is kept for: the compute name without {@code azureml:}. */
   public String computeTarget() {
+    return targetName(compute);
+  }
+
+  /**
+   * The one name of a compute target, however it is written: {@code azureml:cpu-cluster} and {@code
+   * cpu-cluster} are the same target (job.yml writes the first, operators the second); blank is
+   * {@link #DEFAULT_COMPUTE}.
+   */
+  public static String targetName(String compute) {
     if (compute == null || compute.isBlank()) {
       return DEFAULT_COMPUTE;
     }
-    return compute.startsWith("azureml:") ? compute.substring("azureml:".length()) : compute;
+    String t = compute.strip();
+    return t.startsWith("azureml:") ? t.substring("azureml:".length()) : t;
   }
 
   /** Nodes this job holds while it runs ({@code resources.instance_count}). */
