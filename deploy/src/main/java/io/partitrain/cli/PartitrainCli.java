@@ -112,11 +112,26 @@ public final class PartitrainCli {
     cl.getSubcommands().values().forEach(PartitrainCli::setInvalidInputExitCode);
   }
 
+  /** The version the build wrote into {@code version.properties}, and the Java it runs on. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = PartitrainCli.class.getPackage().getImplementationVersion();
-      return new String[] {"partitrain " + (v == null ? "dev" : v)};
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = PartitrainCli.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {
+        "partitrain "
+            + p.getProperty("version", "(unknown version: built without Maven)")
+            + (p.getProperty("built") == null ? "" : " (built " + p.getProperty("built") + ")"),
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")"
+      };
     }
   }
 }

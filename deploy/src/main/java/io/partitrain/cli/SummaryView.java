@@ -100,12 +100,18 @@ public final class SummaryView {
               m -> {
                 RunSummary.MetricStats st = metrics.get(m);
                 row.append(
-                    st == null
-                        ? String.format(Locale.ROOT, " %10s", "-")
-                        : String.format(Locale.ROOT, " %10.4f", st.mean()));
+                    String.format(Locale.ROOT, " %10s", st == null ? "-" : number(st.mean())));
               });
           out.println(row);
         });
+  }
+
+  /** A metric: integers as integers ({@code 91}, not {@code 91.0000}), others to 4 decimals. */
+  static String number(double x) {
+    if (x == Math.rint(x) && Math.abs(x) < 1e15) {
+      return String.valueOf((long) x);
+    }
+    return String.format(Locale.ROOT, "%.4f", x);
   }
 
   static String clip(String s, int width) {

@@ -119,6 +119,12 @@ class PartitrainCliTest {
   }
 
   @Test
+  void versionComesFromTheBuild() {
+    assertThat(run("--version")).isZero();
+    assertThat(firstLine(out)).matches("partitrain \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(built .+\\)");
+  }
+
+  @Test
   void helpListsTheCommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("demo").contains("up").contains("run").contains("job");
