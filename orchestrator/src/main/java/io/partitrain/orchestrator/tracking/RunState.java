@@ -234,6 +234,8 @@ public final class RunState {
         p.retryNotBefore = null;
         deferred.add(p);
       }
+      // Released by the budget, back in plan order to wait for maxInFlight or a node cap.
+      case SCHEDULED -> waiting.add(p);
       case SUCCEEDED -> {
         p.metrics = t.metrics() == null ? Map.of() : t.metrics();
         p.logPath = t.logPath();
