@@ -174,7 +174,7 @@ public final class RunCommands {
           }
           out.println(Json.toPrettyString(o));
         } else {
-          RunView.print(h, now, out);
+          RunView.print(h, now, out, !listPartitions);
           if (listPartitions) {
             out.println();
             RunView.printPartitions(lines, all, now, out);

@@ -78,6 +78,13 @@ public final class RunView {
 
   /** {@code run show}'s table: the outcome and times, then the counts (SummaryView). */
   public static void print(RunHistory h, Instant now, PrintWriter out) {
+    print(h, now, out, true);
+  }
+
+  /**
+   * @param failedList whether to list the failed partitions (not when the partition table follows)
+   */
+  public static void print(RunHistory h, Instant now, PrintWriter out, boolean failedList) {
     out.printf("Run %s (plan %s): %s%n", h.runId(), h.planName(), outcomeLine(h));
     out.printf(
         "  started %s, ended %s, %s %s%n",
@@ -85,7 +92,7 @@ public final class RunView {
         time(h.endedAt()),
         h.endedAt() == null ? "running for" : "took",
         duration(h.duration(now)));
-    SummaryView.printCounts(h.summary(), out);
+    SummaryView.printCounts(h.summary(), out, failedList);
   }
 
   /** The run as one JSON object: the summary's fields plus type, outcome, times and cancel. */
@@ -115,18 +122,18 @@ public final class RunView {
   public static void printPartitions(
       List<PartitionLine> lines, boolean all, Instant now, PrintWriter out) {
     out.printf(
-        "  %-20s %-16s %7s %8s %-9s %-60s %s%n",
+        "  %-20s %-16s %7s %8s %-9s %-72s %s%n",
         "PARTITION", "STATE", "ATTEMPT", "DURATION", "CLASS", "REASON", "LOG");
     int shown = all ? lines.size() : Math.min(lines.size(), DEFAULT_ROWS);
     for (PartitionLine p : lines.subList(0, shown)) {
       out.printf(
-          "  %-20s %-16s %7d %8s %-9s %-60s %s%n",
+          "  %-20s %-16s %7d %8s %-9s %-72s %s%n",
           p.partitionId(),
           p.state(),
           p.attempt(),
           duration(p.duration(now)),
           p.failureClass() == null ? "-" : p.failureClass(),
-          SummaryView.clip(reason(p), 60),
+          SummaryView.clip(reason(p), 72),
           p.logPath() == null ? "-" : p.logPath());
     }
     if (shown < lines.size()) {

@@ -27,11 +27,16 @@ public final class SummaryView {
   }
 
   /** Everything below the run's header line: states, attempts, failed partitions, metrics. */
-  public static void printCounts(RunSummary s, PrintWriter out) {
-    printCounts(s, out, null, null);
+  public static void printCounts(RunSummary s, PrintWriter out, boolean failedList) {
+    printCounts(s, out, null, null, failedList);
   }
 
   static void printCounts(RunSummary s, PrintWriter out, Set<String> tags, Set<String> metrics) {
+    printCounts(s, out, tags, metrics, true);
+  }
+
+  private static void printCounts(
+      RunSummary s, PrintWriter out, Set<String> tags, Set<String> metrics, boolean failedList) {
     out.println();
     out.printf("  %-18s %10s%n", "STATE", "PARTITIONS");
     for (PartitionState state : PartitionState.values()) {
@@ -50,7 +55,7 @@ public final class SummaryView {
           "  rerun: %d failed partitions requested, %d resubmitted%n",
           s.rerunRequested(), s.rerunResubmitted());
     }
-    if (!s.failed().isEmpty()) {
+    if (failedList && !s.failed().isEmpty()) {
       out.println();
       out.println("  Failed partitions:");
       out.printf("    %-16s %7s %-8s %-44s %s%n", "PARTITION", "ATTEMPT", "CLASS", "REASON", "LOG");

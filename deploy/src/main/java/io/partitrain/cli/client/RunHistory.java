@@ -115,6 +115,7 @@ public final class RunHistory {
     private String reason;
     private String jobName;
     private String logPath;
+    private Instant attemptSubmittedAt;
     private Instant attemptStartedAt;
     private Instant attemptEndedAt;
 
@@ -133,8 +134,13 @@ public final class RunHistory {
         // A new attempt: what the previous one left behind no longer describes the partition.
         failureClass = null;
         logPath = null;
+        attemptSubmittedAt = null;
         attemptStartedAt = null;
         attemptEndedAt = null;
+      }
+      // From RUNNING; a job that finished between two polls was never seen running: from SUBMITTED.
+      if (t.to() == PartitionState.SUBMITTED || t.to() == PartitionState.QUEUED) {
+        attemptSubmittedAt = attemptSubmittedAt == null ? t.at() : attemptSubmittedAt;
       }
       if (t.to() == PartitionState.RUNNING && attemptStartedAt == null) {
         attemptStartedAt = t.at();
@@ -190,12 +196,16 @@ public final class RunHistory {
       return logPath;
     }
 
-    /** How long the last attempt ran (from RUNNING); to {@code now} while it runs; else null. */
+    /**
+     * How long the last attempt ran: from RUNNING (else from SUBMITTED, for a job that ended
+     * between two polls) to its end, or to {@code now} while it runs; null before it was submitted.
+     */
     public Duration duration(Instant now) {
-      if (attemptStartedAt == null) {
+      Instant from = attemptStartedAt != null ? attemptStartedAt : attemptSubmittedAt;
+      if (from == null) {
         return null;
       }
-      return Duration.between(attemptStartedAt, attemptEndedAt != null ? attemptEndedAt : now);
+      return Duration.between(from, attemptEndedAt != null ? attemptEndedAt : now);
     }
   }
 }
