@@ -53,6 +53,12 @@ public final class FinOpsCommands {
         description = "table, json or csv (the ledger)")
     ReportFormat output;
 
+    @Option(
+        names = "--all",
+        description =
+            "list every deferred partition (default: the first " + RunView.DEFAULT_ROWS + ")")
+    boolean all;
+
     @Override
     public Integer call() {
       var settings = kafka.settings();
@@ -70,7 +76,7 @@ public final class FinOpsCommands {
       switch (output) {
         case json -> out.println(Json.toPrettyString(report));
         case csv -> printCsv(report, out);
-        case table -> printTable(report, out);
+        case table -> printTable(report, out, all);
       }
       out.flush();
       return PartitrainCli.EXIT_OK;
@@ -254,7 +260,7 @@ public final class FinOpsCommands {
     }
   }
 
-  static void printTable(FinOpsReport r, PrintWriter out) {
+  static void printTable(FinOpsReport r, PrintWriter out, boolean all) {
     String cur = r.currency();
     out.printf("Run %s (plan %s), %s%n%n", r.runId(), r.planName(), cur);
     out.printf("  %-10s %12s%n", "cap", m(r.cap(), cur));
@@ -271,15 +277,22 @@ public final class FinOpsCommands {
     r.byFailureClass().forEach((c, cost) -> out.printf("    %-20s %12s%n", c, m(cost, cur)));
     if (!r.deferred().isEmpty()) {
       out.printf("%n  Deferred by cost (%d):%n", r.deferred().size());
-      out.printf("    %-20s %-26s %s%n", "PARTITION", "DEFERRED AT", "ADMITTED AGAIN AT");
+      out.printf("    %-20s %-20s %s%n", "PARTITION", "DEFERRED AT", "RELEASED AT");
+      int shown = all ? r.deferred().size() : Math.min(r.deferred().size(), RunView.DEFAULT_ROWS);
       r.deferred()
+          .subList(0, shown)
           .forEach(
               d ->
                   out.printf(
-                      "    %-20s %-26s %s%n",
+                      "    %-20s %-20s %s%n",
                       d.partitionId(),
-                      d.deferredAt(),
-                      d.readmittedAt() == null ? "still deferred" : d.readmittedAt()));
+                      RunView.time(d.deferredAt()),
+                      d.readmittedAt() == null
+                          ? "still deferred"
+                          : RunView.time(d.readmittedAt())));
+      if (shown < r.deferred().size()) {
+        out.printf("    ... %d more; --all lists every one%n", r.deferred().size() - shown);
+      }
     }
     if (!r.timeline().isEmpty()) {
       out.printf("%n  Cap events:%n");
@@ -287,7 +300,8 @@ public final class FinOpsCommands {
           .forEach(
               e ->
                   out.printf(
-                      "    %-26s %-17s %s%n", e.at(), e.getClass().getSimpleName(), detail(e)));
+                      "    %-20s %-17s %s%n",
+                      RunView.time(e.at()), e.getClass().getSimpleName(), detail(e)));
     }
   }
 
