@@ -1,6 +1,7 @@
 package io.partitrain.cli;
 
 import io.partitrain.deploy.LocalStack;
+import io.partitrain.deploy.broker.EmbeddedKafkaBroker;
 import io.partitrain.deploy.broker.KafkaBootstrap;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,10 +49,34 @@ public final class UpCommand implements Callable<Integer> {
       description = "where local jobs run (default: ${DEFAULT-VALUE})")
   Path jobsDir;
 
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".partitrain/up",
+      description =
+          "where the embedded Kafka broker keeps its data; runs, schedules and offsets survive a"
+              + " restart of up (default: ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "19092",
+      description =
+          "port of the embedded Kafka broker, stable across restarts so clients keep working"
+              + " (default: ${DEFAULT-VALUE})")
+  int kafkaPort;
+
   @Override
   public Integer call() throws InterruptedException {
     var out = spec.commandLine().getOut();
-    KafkaBootstrap kafkaHandle = KafkaBootstrap.resolve();
+    if (kafkaPort < 1 || kafkaPort > 65535) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--kafka-port " + kafkaPort + " is not a port: it must be between 1 and 65535");
+    }
+    Path kafkaDir = dataDir.resolve("kafka").toAbsolutePath();
+    KafkaBootstrap kafkaHandle =
+        KafkaBootstrap.resolve(
+            () -> EmbeddedKafkaBroker.custom().logDir(kafkaDir).brokerPort(kafkaPort).start());
     var kafka = new KafkaSettings(kafkaHandle.bootstrapServers(), Topics.defaults(), Map.of());
     LocalStack stack =
         LocalStack.start(
@@ -74,6 +100,12 @@ public final class UpCommand implements Callable<Integer> {
     out.printf(
         "Partitrain is up: %s, an orchestrator and %d workers (local backend, jobs in %s).%n",
         kafkaHandle.description(), workers, jobsDir.toAbsolutePath());
+    if (kafkaHandle.isEmbedded()) {
+      out.printf(
+          "State is kept in %s: after a stop or a crash, `partitrain up` with the same --data-dir"
+              + " carries on where it stopped.%n",
+          kafkaDir);
+    }
     out.printf(
         "In another terminal:%n  export %s=%s%n  ./partitrain run start --plan PLAN.yml   (after a demo: .partitrain/demo/plan.yml)%n",
         KafkaSettings.BOOTSTRAP_ENV, kafkaHandle.bootstrapServers());

@@ -122,8 +122,12 @@ public final class LocalStack implements AutoCloseable {
       throw new IllegalStateException("the orchestrator is running already");
     }
     orchestrator =
-        new Orchestrator(
-            orchestratorConfig, kafka, clock, Admission.concurrencyCap(), registry, nodeCaps);
+        Orchestrator.builder(orchestratorConfig, kafka)
+            .clock(clock)
+            .admission(Admission.concurrencyCap())
+            .registry(registry)
+            .nodeCaps(nodeCaps)
+            .build();
     orchestratorThread = new Thread(orchestrator, "orchestrator");
     orchestratorThread.start();
     try {

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.state.RunBudget;
+import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.orchestrator.tracking.Outbox;
-import io.partitrain.orchestrator.tracking.RunBudget;
-import io.partitrain.orchestrator.tracking.RunState;
 import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.JobPhase;
@@ -137,13 +137,14 @@ class CapsRandomizedTest {
       nodeCap = rnd.nextInt(4, 16);
       configuredNodeCap = nodeCap;
       tracker =
-          new Tracker(
-              clock,
-              Admission.concurrencyCap(),
-              new SplittableRandom(seed),
-              TOPICS,
-              Duration.ZERO,
-              NodeCapConfig.of(100).with(TARGET, nodeCap));
+          Tracker.builder()
+              .clock(clock)
+              .admission(Admission.concurrencyCap())
+              .random(new SplittableRandom(seed))
+              .topics(TOPICS)
+              .snapshotInterval(Duration.ZERO)
+              .nodeCaps(NodeCapConfig.of(100).with(TARGET, nodeCap))
+              .build();
       int n = rnd.nextInt(1, 5);
       for (int i = 0; i < n; i++) {
         String id = "w" + i;
@@ -403,13 +404,14 @@ class CapsRandomizedTest {
               PartitionState.DEFERRED_BY_COST,
               PartitionState.CANCELED);
       Tracker replayed =
-          new Tracker(
-              clock,
-              Admission.concurrencyCap(),
-              new SplittableRandom(seed),
-              TOPICS,
-              Duration.ZERO,
-              NodeCapConfig.of(100).with(TARGET, configuredNodeCap));
+          Tracker.builder()
+              .clock(clock)
+              .admission(Admission.concurrencyCap())
+              .random(new SplittableRandom(seed))
+              .topics(TOPICS)
+              .snapshotInterval(Duration.ZERO)
+              .nodeCaps(NodeCapConfig.of(100).with(TARGET, configuredNodeCap))
+              .build();
       log.forEach(replayed::replay);
       for (RunState run : tracker.runs()) {
         assertThat(run.partitions())

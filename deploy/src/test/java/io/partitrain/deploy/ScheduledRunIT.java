@@ -115,12 +115,12 @@ class ScheduledRunIT {
     try (RunClient client = new RunClient(kafka, "it")) {
       for (String id : List.of("orch-a", "orch-b")) {
         Orchestrator o =
-            new Orchestrator(
-                OrchestratorConfig.forInstallation(id, kafka.topics().prefix()),
-                kafka,
-                clock,
-                Admission.concurrencyCap(),
-                new SimpleMeterRegistry());
+            Orchestrator.builder(
+                    OrchestratorConfig.forInstallation(id, kafka.topics().prefix()), kafka)
+                .clock(clock)
+                .admission(Admission.concurrencyCap())
+                .registry(new SimpleMeterRegistry())
+                .build();
         instances.add(o);
         Thread t = new Thread(o, id);
         threads.add(t);

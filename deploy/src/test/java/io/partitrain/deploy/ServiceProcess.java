@@ -59,6 +59,26 @@ final class ServiceProcess implements AutoCloseable {
                 "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
                 "-jar",
                 serviceJar(module).toString()));
+    return launch(name, dir, cmd, env);
+  }
+
+  /** The all-in-one CLI ({@code partitrain.jar}) running {@code args} in a JVM of its own. */
+  static ServiceProcess startCli(
+      String name, Path dir, List<String> args, Map<String, String> env) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                ROOT.resolve("deploy/target/partitrain.jar").toString()));
+    cmd.addAll(args);
+    return launch(name, dir, cmd, env);
+  }
+
+  private static ServiceProcess launch(
+      String name, Path dir, List<String> cmd, Map<String, String> env) {
     Path log = dir.resolve(name + ".log");
     ProcessBuilder pb =
         new ProcessBuilder(cmd)

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.partitrain.orchestrator.tracking.RunState;
+import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
@@ -152,8 +152,7 @@ final class CapMetrics {
       String name,
       String runId,
       String description,
-      java.util.function.Function<
-              io.partitrain.orchestrator.tracking.RunBudget, java.math.BigDecimal>
+      java.util.function.Function<io.partitrain.orchestrator.state.RunBudget, java.math.BigDecimal>
           f) {
     Gauge.builder(
             name,

@@ -1,8 +1,10 @@
 package io.partitrain.orchestrator;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.leadership.Term;
 import io.partitrain.orchestrator.tracking.Outbox;
 import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.contracts.JobStatusEvent;
@@ -15,12 +17,14 @@ import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * <p>If a transaction fails the in-memory state may be ahead of the log, so the loop throws the
  * tracker away and rebuilds it. If another instance fenced this one, it stops.
  */
-public final class Orchestrator implements Runnable, AutoCloseable {
+public final class Orchestrator implements Term {
 
   private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
   private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
@@ -80,52 +84,22 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   private final BooleanSupplier lease;
   private final byte[] instanceId;
 
-  public Orchestrator(
-      OrchestratorConfig config,
-      KafkaSettings kafka,
-      Clock clock,
-      Admission admission,
-      MeterRegistry registry) {
-    this(config, kafka, clock, admission, registry, NodeCapConfig.unlimited(), () -> true);
+  private Orchestrator(Builder b) {
+    this.config = b.config;
+    this.kafka = b.kafka;
+    this.topics = b.kafka.topics();
+    this.clock = b.clock;
+    this.admission = b.admission;
+    this.nodeCaps = b.nodeCaps;
+    this.lease = b.lease;
+    this.instanceId = config.instanceId().getBytes(StandardCharsets.UTF_8);
+    this.metrics = new OrchestratorMetrics(b.registry, this::currentTracker);
+    this.capMetrics = new CapMetrics(b.registry, this::currentTracker, topics);
   }
 
-  /**
-   * @param nodeCaps the node cap per compute target (operators' changes override it)
-   */
-  public Orchestrator(
-      OrchestratorConfig config,
-      KafkaSettings kafka,
-      Clock clock,
-      Admission admission,
-      MeterRegistry registry,
-      NodeCapConfig nodeCaps) {
-    this(config, kafka, clock, admission, registry, nodeCaps, () -> true);
-  }
-
-  /**
-   * @param nodeCaps the node cap per compute target (operators' changes override it)
-   * @param lease whether this instance may still write, asked before every transaction starts (a
-   *     leader that lost its lease stops instead of initializing or writing); the transactional id
-   *     fences it in any case once a successor initialized
-   */
-  public Orchestrator(
-      OrchestratorConfig config,
-      KafkaSettings kafka,
-      Clock clock,
-      Admission admission,
-      MeterRegistry registry,
-      NodeCapConfig nodeCaps,
-      BooleanSupplier lease) {
-    this.nodeCaps = nodeCaps;
-    this.capMetrics = new CapMetrics(registry, this::currentTracker, kafka.topics());
-    this.lease = lease;
-    this.config = config;
-    this.instanceId = config.instanceId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    this.kafka = kafka;
-    this.topics = kafka.topics();
-    this.clock = clock;
-    this.admission = admission;
-    this.metrics = new OrchestratorMetrics(registry, this::currentTracker);
+  /** An orchestrator of {@code config} on the cluster and topics of {@code kafka}. */
+  public static Builder builder(OrchestratorConfig config, KafkaSettings kafka) {
+    return new Builder(config, kafka);
   }
 
   private Tracker currentTracker() {
@@ -187,14 +161,15 @@ public final class Orchestrator implements Runnable, AutoCloseable {
       requireLease();
       producer.initTransactions();
       Tracker fresh =
-          new Tracker(
-              clock,
-              admission,
-              new SplittableRandom(config.seed()),
-              topics,
-              config.snapshotInterval(),
-              nodeCaps,
-              config.silenceTimeout());
+          Tracker.builder()
+              .clock(clock)
+              .topics(topics)
+              .admission(admission)
+              .random(new SplittableRandom(config.seed()))
+              .snapshotInterval(config.snapshotInterval())
+              .nodeCaps(nodeCaps)
+              .silenceTimeout(config.silenceTimeout())
+              .build();
       long events = rebuild(fresh);
       tracker = fresh;
       consumer = input;
@@ -249,6 +224,7 @@ public final class Orchestrator implements Runnable, AutoCloseable {
   }
 
   /** Whether the loop has ended (closed, fenced, or lease lost). */
+  @Override
   public boolean isStopped() {
     return stopped.getCount() == 0;
   }
@@ -331,6 +307,58 @@ public final class Orchestrator implements Runnable, AutoCloseable {
       if (c != null) {
         c.wakeup();
       }
+    }
+  }
+
+  /** Builds an orchestrator; only the configuration and the Kafka settings are required. */
+  public static final class Builder {
+    private final OrchestratorConfig config;
+    private final KafkaSettings kafka;
+    private Clock clock = Clock.systemUTC();
+    private Admission admission = Admission.concurrencyCap();
+    private MeterRegistry registry = new SimpleMeterRegistry();
+    private NodeCapConfig nodeCaps = NodeCapConfig.unlimited();
+    private BooleanSupplier lease = () -> true;
+
+    private Builder(OrchestratorConfig config, KafkaSettings kafka) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.kafka = Objects.requireNonNull(kafka, "kafka");
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The plan's own admission rule (default: the concurrency cap); node and cost caps follow. */
+    public Builder admission(Admission admission) {
+      this.admission = Objects.requireNonNull(admission, "admission");
+      return this;
+    }
+
+    public Builder registry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The node cap per compute target (operators' changes override it). */
+    public Builder nodeCaps(NodeCapConfig nodeCaps) {
+      this.nodeCaps = Objects.requireNonNull(nodeCaps, "nodeCaps");
+      return this;
+    }
+
+    /**
+     * Whether this instance may still write, asked before every transaction starts (a leader that
+     * lost its lease stops instead of initializing or writing); the transactional id fences it in
+     * any case once a successor initialized. Default: always (a single instance).
+     */
+    public Builder lease(BooleanSupplier lease) {
+      this.lease = Objects.requireNonNull(lease, "lease");
+      return this;
+    }
+
+    public Orchestrator build() {
+      return new Orchestrator(this);
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.partitrain.orchestrator;
 
-import io.partitrain.orchestrator.tracking.Liveness;
+import io.partitrain.orchestrator.tracking.Tracker;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param snapshotInterval how often a changing run's snapshot is published
  * @param seed seed of the retry jitter
  * @param silenceTimeout how long an in-flight job may send no status or heartbeat before any worker
- *     is asked to adopt it (default {@code Liveness.DEFAULT_SILENCE_TIMEOUT}, 30 s)
+ *     is asked to adopt it (default {@code Tracker.DEFAULT_SILENCE_TIMEOUT}, 30 s)
  */
 public record OrchestratorConfig(
     String instanceId,
@@ -41,7 +41,7 @@ public record OrchestratorConfig(
       throw new IllegalArgumentException(
           "orchestrator.snapshotInterval must not be negative, but was " + snapshotInterval);
     }
-    silenceTimeout = silenceTimeout == null ? Liveness.DEFAULT_SILENCE_TIMEOUT : silenceTimeout;
+    silenceTimeout = silenceTimeout == null ? Tracker.DEFAULT_SILENCE_TIMEOUT : silenceTimeout;
     if (silenceTimeout.isZero() || silenceTimeout.isNegative()) {
       throw new IllegalArgumentException(
           "orchestrator.silenceTimeout must be greater than 0, but was " + silenceTimeout);
@@ -56,16 +56,6 @@ public record OrchestratorConfig(
       Duration snapshotInterval,
       long seed) {
     this(instanceId, transactionalId, groupId, tickInterval, snapshotInterval, seed, null);
-  }
-
-  public OrchestratorConfig withSilenceTimeout(Duration d) {
-    return new OrchestratorConfig(
-        instanceId, transactionalId, groupId, tickInterval, snapshotInterval, seed, d);
-  }
-
-  public OrchestratorConfig withInstanceId(String id) {
-    return new OrchestratorConfig(
-        id, transactionalId, groupId, tickInterval, snapshotInterval, seed, silenceTimeout);
   }
 
   /**

@@ -5,7 +5,7 @@ import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.leadership.LeaderElector;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
-import io.partitrain.orchestrator.tracking.Liveness;
+import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
@@ -58,7 +58,7 @@ public final class OrchestratorMain {
             env.duration(TICK_INTERVAL, OrchestratorConfig.DEFAULT_TICK_INTERVAL),
             base.snapshotInterval(),
             base.seed(),
-            env.duration(SILENCE_TIMEOUT, Liveness.DEFAULT_SILENCE_TIMEOUT));
+            env.duration(SILENCE_TIMEOUT, Tracker.DEFAULT_SILENCE_TIMEOUT));
     var leadership =
         new LeadershipConfig(
             env.duration(SESSION_TIMEOUT, LeadershipConfig.DEFAULT_SESSION_TIMEOUT),
@@ -74,14 +74,13 @@ public final class OrchestratorMain {
             id,
             leadership,
             lease ->
-                new Orchestrator(
-                    config,
-                    kafka,
-                    Clock.systemUTC(),
-                    Admission.concurrencyCap(),
-                    registry,
-                    nodeCaps,
-                    lease));
+                Orchestrator.builder(config, kafka)
+                    .clock(Clock.systemUTC())
+                    .admission(Admission.concurrencyCap())
+                    .registry(registry)
+                    .nodeCaps(nodeCaps)
+                    .lease(lease)
+                    .build());
     Thread loop = new Thread(elector, "orchestrator-elector");
     loop.start();
     Runtime.getRuntime()

@@ -50,6 +50,14 @@ public final class KafkaBootstrap implements AutoCloseable {
     return resolve(System.getenv(), EmbeddedKafkaBroker::start);
   }
 
+  /**
+   * Uses {@value #BOOTSTRAP_SERVERS_ENV} if set, else starts the embedded broker {@code embedded}
+   * makes (for example one with a data directory and port that survive a restart).
+   */
+  public static KafkaBootstrap resolve(Supplier<EmbeddedKafkaBroker> embedded) {
+    return resolve(System.getenv(), embedded);
+  }
+
   /** {@link #resolve()} with the environment and the embedded broker factory given, for tests. */
   static KafkaBootstrap resolve(Map<String, String> env, Supplier<EmbeddedKafkaBroker> embedded) {
     String configured = env.get(BOOTSTRAP_SERVERS_ENV);

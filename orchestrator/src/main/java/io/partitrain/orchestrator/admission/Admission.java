@@ -1,15 +1,16 @@
 package io.partitrain.orchestrator.admission;
 
-import io.partitrain.orchestrator.tracking.PartitionRecord;
-import io.partitrain.orchestrator.tracking.RunState;
+import io.partitrain.orchestrator.state.PartitionRecord;
+import io.partitrain.orchestrator.state.RunState;
 
 /**
  * Decides whether one partition's next attempt may be released now. Admission is central (the
  * tracker is the single writer), so a cap holds for any number of workers.
  *
  * <p>Implementations are asked in plan order and must be pure: the same state gives the same
- * answer, which keeps replay and live decisions alike. The node cap per compute target and the cost
- * cap per run compose with this interface ({@link #and}).
+ * answer, which keeps replay and live decisions alike. The tracker asks one composed admission: the
+ * run's concurrency cap, then the node cap of the job's compute target ({@link NodeCap}), then the
+ * run's cost cap ({@link CostCap}), composed with {@link #and}; the first refusal wins.
  */
 @FunctionalInterface
 public interface Admission {

@@ -6,7 +6,7 @@ import java.util.TreeMap;
 /**
  * Node caps per compute target, as configured at start-up: a default for every target and overrides
  * per target name. Operators change a cap at run time with {@code partitrain cap set}; that change
- * is an event and outlives this configuration (see {@link NodeCaps}).
+ * is an event and outlives this configuration (see {@link NodeCap}).
  *
  * <p>Environment: {@value #DEFAULT_ENV} (default {@link #UNLIMITED}: no cap) and {@value
  * #PER_TARGET_ENV} ({@code cpu-cluster=8,gpu-cluster=2}).

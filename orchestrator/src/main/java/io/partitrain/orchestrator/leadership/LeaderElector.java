@@ -1,6 +1,5 @@
 package io.partitrain.orchestrator.leadership;
 
-import io.partitrain.orchestrator.Orchestrator;
 import io.partitrain.shared.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.Collection;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One active orchestrator, standbys ready: every instance joins the consumer group {@code
  * PREFIX-orchestrator-leader} on the one-partition control topic, and the instance assigned that
- * partition leads. It then runs an {@link Orchestrator} term (replay, then the loop); when the
- * partition is revoked or lost it ends the term after the current transaction.
+ * partition leads. It then runs an {@link Term} (replay, then the loop); when the partition is
+ * revoked or lost it ends the term after the current transaction.
  *
  * <p>Fencing has two layers. The orchestrators share one transactional id, so a new leader's {@code
  * initTransactions} fences its predecessor's producer: whatever the old one commits after that is
@@ -43,13 +42,13 @@ public final class LeaderElector implements Runnable, AutoCloseable {
   private final KafkaSettings kafka;
   private final String instanceId;
   private final LeadershipConfig config;
-  private final Function<BooleanSupplier, Orchestrator> terms;
+  private final Function<BooleanSupplier, ? extends Term> terms;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile long lastPollNanos = System.nanoTime();
   private volatile boolean leader;
-  private Orchestrator term;
+  private Term term;
   private Thread termThread;
   private int termCount;
 
@@ -60,26 +59,11 @@ public final class LeaderElector implements Runnable, AutoCloseable {
       KafkaSettings kafka,
       String instanceId,
       LeadershipConfig config,
-      Function<BooleanSupplier, Orchestrator> terms) {
+      Function<BooleanSupplier, ? extends Term> terms) {
     this.kafka = kafka;
     this.instanceId = instanceId;
     this.config = config;
     this.terms = terms;
-  }
-
-  /** Whether this instance leads now (it may still be replaying). */
-  public boolean isLeader() {
-    return leader;
-  }
-
-  /** The orchestrator of the current term, if this instance leads. */
-  public synchronized Orchestrator currentTerm() {
-    return term;
-  }
-
-  /** Terms this instance has led so far. */
-  public synchronized int termsLed() {
-    return termCount;
   }
 
   private boolean leaseValid() {

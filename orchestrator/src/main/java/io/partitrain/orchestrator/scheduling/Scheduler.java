@@ -1,33 +1,28 @@
 package io.partitrain.orchestrator.scheduling;
 
-import io.partitrain.orchestrator.tracking.Outbox;
 import io.partitrain.shared.contracts.PartitionIds;
 import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunIds;
-import io.partitrain.shared.contracts.Topics;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns an accepted run into one {@link PartitionScheduled} message per partition, keyed {@code
- * runId/partitionId}, in plan order. It re-checks what the CLI checked (ids, uniqueness), because
- * commands may come from any client.
+ * Turns an accepted run into one {@link PartitionScheduled} message per partition (the tracker
+ * writes them keyed {@code runId/partitionId}), in plan order. It re-checks what the CLI checked
+ * (ids, uniqueness), because commands may come from any client.
  */
 public final class Scheduler {
 
-  private final Topics topics;
-
-  public Scheduler(Topics topics) {
-    this.topics = topics;
-  }
+  private Scheduler() {}
 
   /** Why this start command cannot be run, if it cannot. */
-  public Optional<String> problemWith(RunCommand.StartRun start) {
+  public static Optional<String> problemWith(RunCommand.StartRun start) {
     if (!RunIds.isValid(start.runId())) {
       return Optional.of("run id '" + start.runId() + "' does not match " + RunIds.RULE);
     }
@@ -50,14 +45,14 @@ public final class Scheduler {
     return Optional.empty();
   }
 
-  public void schedule(RunCommand.StartRun start, Instant now, Outbox out) {
+  /** The run's partitions as scheduled messages, for the partitions topic, in plan order. */
+  public static List<PartitionScheduled> partitionsOf(RunCommand.StartRun start, Instant now) {
     List<PartitionSpec> partitions = start.partitions();
+    List<PartitionScheduled> out = new ArrayList<>(partitions.size());
     for (int i = 0; i < partitions.size(); i++) {
       PartitionSpec p = partitions.get(i);
-      out.send(
-          topics.partitions(),
-          Topics.partitionKey(start.runId(), p.id()),
-          PartitionScheduled.of(start.runId(), p.id(), p.tags(), i, now));
+      out.add(PartitionScheduled.of(start.runId(), p.id(), p.tags(), i, now));
     }
+    return out;
   }
 }

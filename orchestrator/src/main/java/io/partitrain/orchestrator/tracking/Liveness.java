@@ -1,61 +1,84 @@
 package io.partitrain.orchestrator.tracking;
 
+import io.partitrain.orchestrator.state.PartitionRecord;
+import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.WorkItem;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds jobs whose watcher went silent: a partition SUBMITTED, QUEUED or RUNNING whose current
  * attempt sent no status and no heartbeat for longer than the silence timeout. The tracker then
  * asks any worker to adopt the job (an ADOPT work item, recorded as {@code AdoptionRequested}).
  *
- * <p>Signs of life are not persisted: after a restart or a takeover each in-flight job gets a full
- * timeout from the moment the new tracker first looks at it. So the bound on adoption is {@code
- * silenceTimeout + tick interval} after the last sign of life, or after the takeover. Choose the
- * timeout well above the workers' heartbeat interval (default: three heartbeats).
+ * <p>Signs of life are not persisted (they are kept here, not in the fold): after a restart or a
+ * takeover each in-flight job gets a full timeout from the moment the new tracker first looks at
+ * it. So the bound on adoption is {@code silenceTimeout + tick interval} after the last sign of
+ * life, or after the takeover. Choose the timeout well above the workers' heartbeat interval
+ * (default: three heartbeats).
  */
-public final class Liveness {
+final class Liveness {
 
-  /** Three of the workers' default 10 s heartbeats. */
-  public static final Duration DEFAULT_SILENCE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Logger log = LoggerFactory.getLogger(Liveness.class);
 
   private final Duration silenceTimeout;
+  private final DecisionLog decisions;
 
-  public Liveness(Duration silenceTimeout) {
-    if (silenceTimeout == null || silenceTimeout.isNegative() || silenceTimeout.isZero()) {
-      throw new IllegalArgumentException(
-          "orchestrator.silenceTimeout must be greater than 0, but was " + silenceTimeout);
-    }
+  /** Last sign of life per partition ({@code runId/partitionId}) of the current attempt. */
+  private final Map<String, Instant> lastSeen = new HashMap<>();
+
+  Liveness(Duration silenceTimeout, DecisionLog decisions) {
     this.silenceTimeout = silenceTimeout;
+    this.decisions = decisions;
   }
 
-  public Duration silenceTimeout() {
-    return silenceTimeout;
+  /** A status or heartbeat of the partition's current attempt arrived. */
+  void seen(RunState run, PartitionRecord p, Instant now) {
+    lastSeen.put(key(run, p), now);
   }
 
   /**
-   * The in-flight partitions of {@code run} silent for longer than the timeout. Starts the clock of
-   * partitions never seen by this tracker, and restarts it for each partition returned (so a job is
-   * adopted again only after another full timeout of silence).
+   * Asks a worker to adopt each in-flight job of {@code run} silent for longer than the timeout.
+   * Starts the clock of partitions never seen by this tracker, and restarts it for each adopted one
+   * (so a job is adopted again only after another full timeout of silence).
    */
-  List<PartitionRecord> silent(RunState run, Instant now) {
-    List<PartitionRecord> out = new ArrayList<>();
+  void adoptSilentJobs(RunState run, Instant now, Outbox out) {
     if (run.inFlight() == 0) {
-      return out;
+      return;
     }
     for (PartitionRecord p : run.partitions()) {
       if (!watched(p.state())) {
         continue;
       }
-      if (p.lastSeen == null) {
-        p.lastSeen = now;
-      } else if (now.isAfter(p.lastSeen.plus(silenceTimeout))) {
-        out.add(p);
+      Instant seen = lastSeen.putIfAbsent(key(run, p), now);
+      if (seen != null && now.isAfter(seen.plus(silenceTimeout))) {
+        adopt(run, p, seen, now, out);
       }
     }
-    return out;
+  }
+
+  private void adopt(RunState run, PartitionRecord p, Instant seen, Instant now, Outbox out) {
+    decisions.emit(
+        new RunEvent.AdoptionRequested(
+            Schema.VERSION, run.runId(), p.partitionId(), p.attempt(), p.jobName(), seen, now),
+        out);
+    decisions.work(run, p, WorkItem.Kind.ADOPT, p.attempt(), now, out);
+    lastSeen.put(key(run, p), now);
+    log.warn(
+        "[run={} partition={} attempt={}] no sign of job {} for over {}s; asking a worker to"
+            + " adopt it",
+        run.runId(),
+        p.partitionId(),
+        p.attempt(),
+        p.jobName(),
+        silenceTimeout.toSeconds());
   }
 
   /** ADMITTED is not watched yet: its SUBMIT work item is on the topic until a worker takes it. */
@@ -63,5 +86,9 @@ public final class Liveness {
     return s == PartitionState.SUBMITTED
         || s == PartitionState.QUEUED
         || s == PartitionState.RUNNING;
+  }
+
+  private static String key(RunState run, PartitionRecord p) {
+    return run.runId() + "/" + p.partitionId();
   }
 }

@@ -3,6 +3,7 @@ package io.partitrain.orchestrator.tracking;
 import static io.partitrain.orchestrator.tracking.TrackerHarness.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunCommand;

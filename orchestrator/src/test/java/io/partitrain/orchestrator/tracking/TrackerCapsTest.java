@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.state.PartitionRecord;
+import io.partitrain.orchestrator.state.RunBudget;
+import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
@@ -283,13 +286,14 @@ class TrackerCapsTest {
 
   private static Tracker replay(TrackerHarness h, NodeCapConfig config) {
     Tracker t =
-        new Tracker(
-            h.clock,
-            Admission.concurrencyCap(),
-            new SplittableRandom(7),
-            TrackerHarness.TOPICS,
-            Duration.ZERO,
-            config);
+        Tracker.builder()
+            .clock(h.clock)
+            .admission(Admission.concurrencyCap())
+            .random(new SplittableRandom(7))
+            .topics(TrackerHarness.TOPICS)
+            .snapshotInterval(Duration.ZERO)
+            .nodeCaps(config)
+            .build();
     h.log.forEach(t::replay);
     return t;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobPhase;
@@ -61,14 +62,15 @@ final class TrackerHarness {
 
   TrackerHarness(NodeCapConfig nodeCaps, Duration silenceTimeout) {
     tracker =
-        new Tracker(
-            clock,
-            Admission.concurrencyCap(),
-            new SplittableRandom(7),
-            TOPICS,
-            Duration.ZERO,
-            nodeCaps,
-            silenceTimeout);
+        Tracker.builder()
+            .clock(clock)
+            .admission(Admission.concurrencyCap())
+            .random(new SplittableRandom(7))
+            .topics(TOPICS)
+            .snapshotInterval(Duration.ZERO)
+            .nodeCaps(nodeCaps)
+            .silenceTimeout(silenceTimeout)
+            .build();
   }
 
   /** Starts a run of a given definition with partitions p1..pN. */

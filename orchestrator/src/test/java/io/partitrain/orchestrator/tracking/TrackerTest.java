@@ -3,6 +3,8 @@ package io.partitrain.orchestrator.tracking;
 import static io.partitrain.orchestrator.tracking.TrackerHarness.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.partitrain.orchestrator.state.PartitionRecord;
+import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobPhase;

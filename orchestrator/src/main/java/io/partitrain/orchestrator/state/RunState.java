@@ -1,6 +1,8 @@
-package io.partitrain.orchestrator.tracking;
+package io.partitrain.orchestrator.state;
 
 import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunDefinition;
 import io.partitrain.shared.contracts.RunEvent;
@@ -23,9 +25,13 @@ import java.util.TreeSet;
 
 /**
  * One run as the tracker knows it: its definition, its partitions' state machines, and the counters
- * the summary needs. Every change goes through {@link #apply}, which is the same on the live path
- * and on replay; indexes (waiting partitions, due retries, counts per state) are kept incrementally
- * so that a run of 10,000 partitions costs little per decision.
+ * the summary needs. Every change comes from {@link OrchestratorState#apply}, which is the same on
+ * the live path and on replay; indexes (waiting partitions, due retries, counts per state) are kept
+ * incrementally so that a run of 10,000 partitions costs little per decision.
+ *
+ * <p>The job template is parsed once, when the run starts ({@link #start}); each partition's job is
+ * rendered from it once, when the partition is scheduled, and that one {@link JobSpec} is what
+ * admission checks against the node cap and what the in-flight node count adds up.
  */
 public final class RunState {
 
@@ -34,9 +40,6 @@ public final class RunState {
   private final JobTemplate template;
   private final int partitionCount;
   private final Instant startedAt;
-
-  /** Nodes per job: {@code resources.instance_count} is a number, the same for every partition. */
-  private final int nodesPerJob;
 
   private final Map<String, PartitionRecord> partitions = new LinkedHashMap<>();
   private final NavigableSet<PartitionRecord> waiting =
@@ -64,14 +67,12 @@ public final class RunState {
   private boolean canceling;
   private Instant completedAt;
 
-  RunState(RunEvent.RunStarted started) {
+  private RunState(RunEvent.RunStarted started) {
     this.runId = started.runId();
     this.definition = started.definition();
     this.template = JobTemplate.fromTree(definition.jobTemplate(), definition.planSource());
     this.partitionCount = started.partitionCount();
     this.startedAt = started.at();
-    this.nodesPerJob =
-        Math.max(1, definition.jobTemplate().path("resources").path("instance_count").asInt(1));
     this.budget =
         definition.limits() == null || definition.limits().budget() == null
             ? null
@@ -93,26 +94,32 @@ public final class RunState {
     return inFlightNodesByTarget;
   }
 
-  /** The partition's rendered job (deterministic; rendered once and kept). */
-  public io.partitrain.shared.contracts.JobSpec jobOf(PartitionRecord p) {
-    if (p.job == null) {
-      // The start time tags the run incarnation, so a reused run id never adopts an old job.
-      p.job =
-          template
-              .render(runId, p.spec())
-              .withTag(
-                  io.partitrain.shared.contracts.JobSpec.RUN_STARTED_TAG, startedAt.toString());
-    }
-    return p.job;
+  /**
+   * The state of a run that starts with {@code started}: parses its job template (the one place
+   * that does). The tracker builds it to check a start command, then hands it to {@link
+   * OrchestratorState#start}; replay builds it from the event.
+   */
+  public static RunState start(RunEvent.RunStarted started) {
+    return new RunState(started);
+  }
+
+  /** The partition's rendered job (rendered once, when it was scheduled). */
+  public JobSpec jobOf(PartitionRecord p) {
+    return p.job();
+  }
+
+  /**
+   * Renders the job of a partition of this run (deterministic). The run's start time tags the run
+   * incarnation, so a run id reused after the state was lost renders another definition and never
+   * adopts an old job (get-or-create compares spec hashes).
+   */
+  public JobSpec render(PartitionSpec partition) {
+    return template.render(runId, partition).withTag(JobSpec.RUN_STARTED_TAG, startedAt.toString());
   }
 
   /** Partitions DEFERRED_BY_COST, in plan order. */
-  NavigableSet<PartitionRecord> deferred() {
+  public NavigableSet<PartitionRecord> deferred() {
     return deferred;
-  }
-
-  public int nodesPerJob() {
-    return nodesPerJob;
   }
 
   public String runId() {
@@ -121,10 +128,6 @@ public final class RunState {
 
   public RunDefinition definition() {
     return definition;
-  }
-
-  JobTemplate template() {
-    return template;
   }
 
   public int partitionCount() {
@@ -156,40 +159,26 @@ public final class RunState {
   }
 
   /** Partitions waiting for their first admission, in plan order. */
-  NavigableSet<PartitionRecord> waiting() {
+  public NavigableSet<PartitionRecord> waiting() {
     return waiting;
   }
 
   /** Partitions with a retry pending, earliest first. */
-  NavigableSet<PartitionRecord> retries() {
+  public NavigableSet<PartitionRecord> retries() {
     return retries;
   }
 
   /** Every partition was scheduled and every one is settled. */
-  boolean allSettled() {
+  public boolean allSettled() {
     return partitions.size() == partitionCount && settled == partitionCount;
   }
 
-  /** Applies one decision. The live tracker and the replay both come through here. */
-  void apply(RunEvent event) {
-    if (event instanceof PartitionTransitioned t) {
-      applyTransition(t);
-    } else if (event instanceof RetryScheduled r) {
-      applyRetry(r);
-    } else if (event instanceof RunEvent.CancelAccepted) {
-      applyCancel();
-    } else if (event instanceof RunEvent.RunCompleted c) {
-      complete = true;
-      completedAt = c.at();
-    } else if (budget != null
-        && (event instanceof RunEvent.CostReserved
-            || event instanceof RunEvent.CostCharged
-            || event instanceof RunEvent.CostCapChanged)) {
-      budget.apply(event);
-    }
+  void applyCompleted(RunEvent.RunCompleted c) {
+    complete = true;
+    completedAt = c.at();
   }
 
-  private void applyTransition(PartitionTransitioned t) {
+  void applyTransition(PartitionTransitioned t) {
     PartitionRecord p = partitions.get(t.partitionId());
     if (t.from() == null) {
       if (p != null) {
@@ -199,7 +188,8 @@ public final class RunState {
           new PartitionRecord(
               t.partitionId(),
               t.tags() == null ? Map.of() : t.tags(),
-              t.sequence() == null ? partitions.size() : t.sequence());
+              t.sequence() == null ? partitions.size() : t.sequence(),
+              render(new PartitionSpec(t.partitionId(), t.tags() == null ? Map.of() : t.tags())));
       partitions.put(p.partitionId(), p);
       count(p.state, +1);
       waiting.add(p);
@@ -268,7 +258,7 @@ public final class RunState {
     complete = false;
   }
 
-  private void applyRetry(RetryScheduled r) {
+  void applyRetry(RetryScheduled r) {
     PartitionRecord p = partitions.get(r.partitionId());
     boolean wasSettled = p.isSettled();
     unlistRetry(p);
@@ -287,7 +277,7 @@ public final class RunState {
     adjust(p, wasSettled, p.state.isInFlight());
   }
 
-  private void applyCancel() {
+  void applyCancel() {
     canceling = true;
     for (PartitionRecord p : List.copyOf(retries)) {
       boolean wasSettled = p.isSettled();
@@ -307,12 +297,12 @@ public final class RunState {
 
   private void adjust(PartitionRecord p, boolean wasSettled, boolean wasInFlight) {
     settled += (p.isSettled() ? 1 : 0) - (wasSettled ? 1 : 0);
-    int nodes = nodesPerJob;
+    int nodes = p.nodes();
     if (p.state.isInFlight() != wasInFlight) {
       inFlight += p.state.isInFlight() ? 1 : -1;
       inFlightNodes += p.state.isInFlight() ? nodes : -nodes;
       inFlightNodesByTarget.merge(
-          jobOf(p).computeTarget(), p.state.isInFlight() ? nodes : -nodes, Integer::sum);
+          p.job().computeTarget(), p.state.isInFlight() ? nodes : -nodes, Integer::sum);
     }
   }
 

@@ -1,4 +1,4 @@
-package io.partitrain.orchestrator.tracking;
+package io.partitrain.orchestrator.state;
 
 import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.JobSpec;
@@ -69,20 +69,22 @@ public final class RunBudget {
     return open.get(key(partitionId, attempt));
   }
 
-  void apply(RunEvent event) {
-    if (event instanceof RunEvent.CostReserved r) {
-      if (open.putIfAbsent(key(r.partitionId(), r.attempt()), r) == null) {
-        reserved = reserved.add(r.amount());
-      }
-    } else if (event instanceof RunEvent.CostCharged c) {
-      RunEvent.CostReserved r = open.remove(key(c.partitionId(), c.attempt()));
-      if (r != null) {
-        reserved = reserved.subtract(r.amount());
-      }
-      spent = spent.add(c.cost());
-    } else if (event instanceof RunEvent.CostCapChanged c) {
-      budget = budget.withCap(c.to());
+  void reserve(RunEvent.CostReserved r) {
+    if (open.putIfAbsent(key(r.partitionId(), r.attempt()), r) == null) {
+      reserved = reserved.add(r.amount());
     }
+  }
+
+  void charge(RunEvent.CostCharged c) {
+    RunEvent.CostReserved r = open.remove(key(c.partitionId(), c.attempt()));
+    if (r != null) {
+      reserved = reserved.subtract(r.amount());
+    }
+    spent = spent.add(c.cost());
+  }
+
+  void changeCap(RunEvent.CostCapChanged c) {
+    budget = budget.withCap(c.to());
   }
 
   private static String key(String partitionId, int attempt) {

@@ -1,14 +1,16 @@
-package io.partitrain.orchestrator.tracking;
+package io.partitrain.orchestrator.state;
 
 import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * The tracker's view of one partition of one run. Changed only by {@link RunState#apply}, so that
- * replaying the runs topic rebuilds exactly what the live tracker had.
+ * The tracker's view of one partition of one run. Its fields are written only by the fold ({@link
+ * OrchestratorState#apply}, through {@link RunState}), so that replaying the runs topic rebuilds
+ * exactly what the live tracker had; everything outside this package reads it.
  */
 public final class PartitionRecord {
 
@@ -37,16 +39,27 @@ public final class PartitionRecord {
   String logPath;
   Map<String, Double> metrics = Map.of();
 
-  /** The rendered job, kept once rendered; derived from the plan, not persisted. */
-  io.partitrain.shared.contracts.JobSpec job;
+  /**
+   * The partition's job, rendered once from the run's template when the partition is scheduled: the
+   * one {@link JobSpec} admission, the node count in flight and the work item all use.
+   */
+  private final JobSpec job;
 
-  /** Last sign of life of the current attempt's job; not persisted. */
-  Instant lastSeen;
-
-  PartitionRecord(String partitionId, Map<String, String> tags, int sequence) {
+  PartitionRecord(String partitionId, Map<String, String> tags, int sequence, JobSpec job) {
     this.partitionId = partitionId;
     this.tags = Map.copyOf(tags);
     this.sequence = sequence;
+    this.job = job;
+  }
+
+  /** The partition's rendered job (see {@link #job}). */
+  public JobSpec job() {
+    return job;
+  }
+
+  /** Nodes its job holds while in flight: {@code resources.instance_count} of {@link #job()}. */
+  public int nodes() {
+    return job.nodes();
   }
 
   public String partitionId() {
@@ -101,7 +114,22 @@ public final class PartitionRecord {
     };
   }
 
-  PartitionSpec spec() {
+  public PartitionSpec spec() {
     return new PartitionSpec(partitionId, tags);
+  }
+
+  /** The attempt a new admission gets: the pending retry's number, else the next one. */
+  public int nextAttempt() {
+    return hasRetryPending() ? nextAttempt : attempt + 1;
+  }
+
+  /** Attempts used since the last operator rerun (what {@code retry.maxAttempts} limits). */
+  public int roundAttempts() {
+    return roundAttempts;
+  }
+
+  /** The message of the last FAILED or CANCELED move. */
+  public String lastMessage() {
+    return lastMessage;
   }
 }

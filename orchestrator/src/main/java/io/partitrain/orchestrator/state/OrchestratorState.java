@@ -1,0 +1,120 @@
+package io.partitrain.orchestrator.state;
+
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.RunEvent;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Everything the orchestrator decides from: the runs, the schedules and the operators' node caps.
+ * It is the fold of the runs topic, and {@link #apply} is that fold: one method that handles every
+ * {@link RunEvent} type and throws on a type it does not know, so a new event cannot be ignored
+ * without a word. The live tracker and the replay after a restart both come through it, so a new
+ * leader rebuilds exactly the state that was committed.
+ *
+ * <p>This package depends on nothing above it (admission, scheduling, tracking): it records what
+ * was decided and never decides.
+ */
+public final class OrchestratorState {
+
+  private final Map<String, RunState> runs = new HashMap<>();
+  private final Map<String, ScheduleRecord> schedules = new TreeMap<>();
+  private final Map<String, Integer> nodeCapOverrides = new HashMap<>();
+
+  /** Applies one decision: the live path after deciding, and the replay on start-up. */
+  public void apply(RunEvent event) {
+    if (event instanceof RunEvent.RunStarted e) {
+      start(RunState.start(e));
+    } else if (event instanceof RunEvent.PartitionTransitioned e) {
+      run(e).ifPresent(r -> r.applyTransition(e));
+    } else if (event instanceof RunEvent.RetryScheduled e) {
+      run(e).ifPresent(r -> r.applyRetry(e));
+    } else if (event instanceof RunEvent.CancelAccepted e) {
+      run(e).ifPresent(RunState::applyCancel);
+    } else if (event instanceof RunEvent.RunCompleted e) {
+      run(e).ifPresent(r -> r.applyCompleted(e));
+    } else if (event instanceof RunEvent.CostReserved e) {
+      budget(e).ifPresent(b -> b.reserve(e));
+    } else if (event instanceof RunEvent.CostCharged e) {
+      budget(e).ifPresent(b -> b.charge(e));
+    } else if (event instanceof RunEvent.CostCapChanged e) {
+      budget(e).ifPresent(b -> b.changeCap(e));
+    } else if (event instanceof RunEvent.NodeCapChanged e) {
+      nodeCapOverrides.put(e.computeTarget(), e.to());
+    } else if (event instanceof RunEvent.ScheduleApplied e) {
+      schedules.computeIfAbsent(e.planName(), k -> new ScheduleRecord()).apply(e);
+    } else if (event instanceof RunEvent.SchedulePauseChanged e) {
+      schedule(e.planName()).ifPresent(s -> s.pause(e.paused()));
+    } else if (event instanceof RunEvent.ScheduleFired e) {
+      schedule(e.planName()).ifPresent(s -> s.fired(e));
+    } else if (event instanceof RunEvent.ScheduleSkipped e) {
+      schedule(e.planName()).ifPresent(s -> s.advance(e.scheduledFor()));
+    } else if (event instanceof RunEvent.RerunAccepted
+        || event instanceof RunEvent.CommandRejected
+        || event instanceof RunEvent.AdoptionRequested
+        || event instanceof RunEvent.RunSnapshot) {
+      // Answers and views: the state changes through the events that accompany them
+      // (RetryScheduled for a rerun), or not at all.
+    } else {
+      throw new PartitrainException(
+          "the fold has no rule for run event type "
+              + event.getClass().getName()
+              + " (run "
+              + event.runId()
+              + "); add one to OrchestratorState.apply");
+    }
+  }
+
+  /**
+   * The fold of a {@link RunEvent.RunStarted}, given the {@link RunState} the tracker already built
+   * from that event to check the start (so the job template is parsed once). A run id starts one
+   * run only: a second start of the same id changes nothing.
+   */
+  public void start(RunState run) {
+    runs.putIfAbsent(run.runId(), run);
+  }
+
+  public Optional<RunState> run(String runId) {
+    return Optional.ofNullable(runs.get(runId));
+  }
+
+  public Collection<RunState> runs() {
+    return Collections.unmodifiableCollection(runs.values());
+  }
+
+  public Collection<ScheduleRecord> schedules() {
+    return Collections.unmodifiableCollection(schedules.values());
+  }
+
+  public Optional<ScheduleRecord> schedule(String planName) {
+    return Optional.ofNullable(schedules.get(planName));
+  }
+
+  /** An operator's node cap for a compute target ({@code cap set}), if one was set. */
+  public Optional<Integer> nodeCapOverride(String computeTarget) {
+    return Optional.ofNullable(nodeCapOverrides.get(computeTarget));
+  }
+
+  /** Nodes held now on a compute target by all runs' jobs in flight. */
+  public int inFlightNodes(String computeTarget) {
+    int n = 0;
+    for (RunState r : runs.values()) {
+      n += r.inFlightNodes(computeTarget);
+    }
+    return n;
+  }
+
+  // Events of runs this state does not know (their start aged out of the runs topic's retention)
+  // change nothing, on the live path as on replay.
+  private Optional<RunState> run(RunEvent e) {
+    return run(e.runId());
+  }
+
+  private Optional<RunBudget> budget(RunEvent e) {
+    return run(e).map(RunState::budget);
+  }
+}

@@ -1,0 +1,114 @@
+package io.partitrain.orchestrator.tracking;
+
+import io.partitrain.orchestrator.finops.FinOpsTrail;
+import io.partitrain.orchestrator.state.OrchestratorState;
+import io.partitrain.orchestrator.state.PartitionRecord;
+import io.partitrain.orchestrator.state.RunState;
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RetryPolicy;
+import io.partitrain.shared.contracts.RunEvent.RetryScheduled;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns job status events into partition moves: a status of the current attempt that the state
+ * machine allows is recorded; a terminal one is charged against the budget; a FAILED one is retried
+ * when its failure class is retryable and attempts remain (the attempt-level retry: the only one
+ * outside the backends, see docs/retries.md).
+ */
+final class StatusHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(StatusHandler.class);
+
+  private final OrchestratorState state;
+  private final DecisionLog decisions;
+  private final Liveness liveness;
+  private final RandomGenerator random;
+
+  StatusHandler(
+      OrchestratorState state, DecisionLog decisions, Liveness liveness, RandomGenerator random) {
+    this.state = state;
+    this.decisions = decisions;
+    this.liveness = liveness;
+    this.random = random;
+  }
+
+  void onStatus(JobStatusEvent event, Instant now, Outbox out) {
+    RunState run = state.run(event.runId()).orElse(null);
+    PartitionRecord p = run == null ? null : run.partition(event.partitionId());
+    if (p == null) {
+      log.warn(
+          "[run={} partition={}] status for an unknown partition; ignored",
+          event.runId(),
+          event.partitionId());
+      return;
+    }
+    if (event.attempt() != p.attempt()) {
+      log.debug(
+          "[run={} partition={}] stale status of attempt {} (current {}); ignored",
+          run.runId(),
+          p.partitionId(),
+          event.attempt(),
+          p.attempt());
+      return;
+    }
+    liveness.seen(run, p, now);
+    if (event.kind() == JobStatusEvent.Kind.HEARTBEAT
+        || event.phase() == null
+        || event.phase().partitionState() == null) {
+      return;
+    }
+    PartitionState target = event.phase().partitionState();
+    if (target == p.state() || !p.state().canMoveTo(target)) {
+      // A duplicate (redelivery, two watchers) or a late event of a finished attempt.
+      return;
+    }
+    FailureClass fc =
+        target == PartitionState.FAILED && event.failureClass() == null
+            ? FailureClass.INFRA
+            : event.failureClass();
+    decisions.emit(RunEvents.reported(run, p, event, fc, now), out);
+    if (target.isJobTerminal()) {
+      FinOpsTrail.Charge charge = FinOpsTrail.charge(run, p, event, fc, now);
+      if (charge != null) {
+        decisions.emit(charge.charged(), out);
+        decisions.finops(FinOpsTrail.ledger(run, p, charge), out);
+      }
+    }
+    if (target == PartitionState.FAILED) {
+      maybeRetry(run, p, fc, now, out);
+    }
+  }
+
+  private void maybeRetry(
+      RunState run, PartitionRecord p, FailureClass fc, Instant now, Outbox out) {
+    RetryPolicy policy = run.definition().retry();
+    if (run.isCanceling() || !policy.shouldRetry(fc, p.roundAttempts())) {
+      log.info(
+          "[run={} partition={} attempt={}] failed ({}): {}; not retried",
+          run.runId(),
+          p.partitionId(),
+          p.attempt(),
+          fc,
+          p.lastMessage());
+      return;
+    }
+    Duration wait =
+        fc == FailureClass.THROTTLED
+            ? policy.initialBackoff()
+            : policy.backoff(p.roundAttempts(), random.nextDouble());
+    decisions.emit(RunEvents.retry(run, p, now.plus(wait), RetryScheduled.Cause.RETRY, now), out);
+    log.info(
+        "[run={} partition={} attempt={}] failed ({}); retry in {} ms",
+        run.runId(),
+        p.partitionId(),
+        p.attempt(),
+        fc,
+        wait.toMillis());
+  }
+}
