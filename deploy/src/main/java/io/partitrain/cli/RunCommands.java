@@ -162,6 +162,7 @@ public final class RunCommands {
     public Integer call() {
       boolean listPartitions = partitions || state != null || !tags.isEmpty();
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
+        Instant asked = Instant.now();
         RunHistory h =
             client.history(runId, listPartitions).orElseThrow(() -> NotFoundException.run(runId));
         Instant now = Instant.now();
@@ -182,7 +183,7 @@ public final class RunCommands {
         }
         out.flush();
         if (watch && !h.outcome().isSettled()) {
-          watch(client, out);
+          watch(client, asked, out);
         }
         return PartitrainCli.EXIT_OK;
       }
@@ -199,10 +200,10 @@ public final class RunCommands {
     }
 
     /** One line per published change, like {@code kubectl get -w}, until the run settles. */
-    private void watch(RunClient client, PrintWriter out) {
+    private void watch(RunClient client, Instant since, PrintWriter out) {
       client.follow(
           runId,
-          Instant.now(),
+          since,
           s -> RunOutcome.of(s, false) != RunOutcome.ACTIVE,
           s -> {
             out.println(watchLine(s));

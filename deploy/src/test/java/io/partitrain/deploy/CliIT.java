@@ -96,6 +96,11 @@ class CliIT {
   }
 
   private static Result cli(String... args) {
+    return cli(null, args);
+  }
+
+  /** Runs a command; with {@code live}, its stdout goes there as it is printed. */
+  private static Result cli(PrintWriter live, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(
         List.of(
@@ -106,7 +111,7 @@ class CliIT {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = PartitrainCli.commandLine();
-    cl.setOut(new PrintWriter(out, true));
+    cl.setOut(live != null ? live : new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(all.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
@@ -236,10 +241,24 @@ class CliIT {
       KafkaSettings saved = kafka;
       kafka = k2;
       try {
+        // An operator watches the run while another cancels it: the watch ends when it settles.
+        StringWriter watchOut = new StringWriter();
+        var watch =
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> cli(new PrintWriter(watchOut, true), "run", "show", "cli-cancel", "--watch"));
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> watchOut.toString().contains("Run cli-cancel (plan it-plan): ACTIVE"));
         Result cancel = cli("run", "cancel", "cli-cancel", "--reason", "wrong data");
         assertThat(cancel.code()).isZero();
         RunSummary done = awaitComplete(c2, "cli-cancel");
         assertThat(done.complete()).isTrue();
+        assertThat(watch.get(60, java.util.concurrent.TimeUnit.SECONDS).code()).isZero();
+        assertThat(watchOut.toString().lines().filter(l -> l.startsWith("settled: ")))
+            .singleElement()
+            .asString()
+            .startsWith("settled: CANCELED by " + System.getProperty("user.name"))
+            .endsWith(": wrong data");
         Result show = cli("run", "show", "cli-cancel");
         assertThat(show.firstOutLine())
             .startsWith(
