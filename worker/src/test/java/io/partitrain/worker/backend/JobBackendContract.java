@@ -117,6 +117,8 @@ public abstract class JobBackendContract {
     // The first definition is still adopted as before.
     assertThat(backend.submit(first).created()).isFalse();
     backend.cancel(ref);
+    // Its process has ended and written its last files before the test's folders are removed.
+    assertThat(awaitTerminal(ref).phase()).isEqualTo(JobPhase.CANCELED);
   }
 
   @Test
