@@ -17,7 +17,10 @@ final class Answers {
 
   private Answers() {}
 
-  /** Prints the answer; {@link ExitCode#REJECTED} for a rejection, else {@link ExitCode#OK}. */
+  /**
+   * Prints the answer; {@link ExitCode#REJECTED} for a rejection ({@link ExitCode#NOT_FOUND} when
+   * the run does not exist), else {@link ExitCode#OK}.
+   */
   static int print(CommandSpec spec, RunEvent answer, OutputFormat output) {
     var out = spec.commandLine().getOut();
     if (output == OutputFormat.json) {
@@ -55,9 +58,13 @@ final class Answers {
       spec.commandLine().getErr().println("partitrain: rejected: " + r.reason());
     }
     out.flush();
-    return answer instanceof RunEvent.CommandRejected
-        ? ExitCode.REJECTED.code()
-        : ExitCode.OK.code();
+    if (answer instanceof RunEvent.CommandRejected r) {
+      // The orchestrator's "no run X" is the same answer as every other verb's missing run.
+      return r.reason().startsWith("no run ")
+          ? ExitCode.NOT_FOUND.code()
+          : ExitCode.REJECTED.code();
+    }
+    return ExitCode.OK.code();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.partitrain.cli;
 
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.Schema;
 import java.math.BigDecimal;
@@ -43,7 +44,8 @@ public final class CapCommands {
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override
@@ -71,7 +73,10 @@ public final class CapCommands {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
 
-    @Parameters(index = "0", description = "the compute target (without azureml:)")
+    @Parameters(
+        index = "0",
+        paramLabel = "TARGET",
+        description = "the compute target: cpu-cluster or azureml:cpu-cluster (the same target)")
     String target;
 
     @Option(names = "--nodes", required = true, description = "the node cap")
@@ -82,18 +87,20 @@ public final class CapCommands {
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override
     public Integer call() {
+      String name = JobSpec.targetName(target);
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd =
             new RunCommand.SetNodeCap(
                 Schema.VERSION,
                 UUID.randomUUID().toString(),
-                RunCommand.SetNodeCap.keyOf(target),
-                target,
+                RunCommand.SetNodeCap.keyOf(name),
+                name,
                 nodes,
                 RunCommands.user(),
                 reason,

@@ -1,19 +1,23 @@
 package io.partitrain.cli;
 
 /**
- * The exit codes of every {@code partitrain} command, one table for all verbs (DESIGN.md,
- * Interfaces), so scripts can trust them. Commands return {@link #code()}.
+ * The one exit-code table every verb uses (README, "Exit codes"). Scripts branch on these.
+ *
+ * <table>
+ *   <tr><td>0</td><td>{@link #OK}</td><td>done; for {@code run wait}: the run succeeded</td></tr>
+ *   <tr><td>1</td><td>{@link #BAD_INPUT}</td><td>a bad option, value or plan; nothing was sent</td></tr>
+ *   <tr><td>2</td><td>{@link #REJECTED}</td><td>the orchestrator (or the run's state) refused the
+ *       command; for {@code run wait}: the run settled but did not succeed</td></tr>
+ *   <tr><td>3</td><td>{@link #NOT_FOUND}</td><td>no such run, job or schedule</td></tr>
+ *   <tr><td>4</td><td>{@link #UNREACHABLE}</td><td>Kafka or the orchestrator did not answer in
+ *       time; for {@code run wait}: the timeout passed first</td></tr>
+ * </table>
  */
 public enum ExitCode {
-  /** Done. */
   OK(0),
-  /** Bad input: a refused plan, a bad option or argument. */
   BAD_INPUT(1),
-  /** The orchestrator rejected the command. */
   REJECTED(2),
-  /** The run, job or file asked for does not exist. */
   NOT_FOUND(3),
-  /** Kafka or the orchestrator did not answer. */
   UNREACHABLE(4);
 
   private final int code;

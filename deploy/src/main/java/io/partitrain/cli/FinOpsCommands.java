@@ -7,9 +7,7 @@ import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.serde.Json;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -55,6 +53,12 @@ public final class FinOpsCommands {
         description = "table, json or csv (the ledger)")
     ReportFormat output;
 
+    @Option(
+        names = "--all",
+        description =
+            "list every deferred partition (default: the first " + RunView.DEFAULT_ROWS + ")")
+    boolean all;
+
     @Override
     public Integer call() {
       var settings = kafka.settings();
@@ -72,7 +76,7 @@ public final class FinOpsCommands {
       switch (output) {
         case json -> out.println(Json.toPrettyString(report));
         case csv -> printCsv(report, out);
-        case table -> printTable(report, out);
+        case table -> printTable(report, out, all);
       }
       out.flush();
       return ExitCode.OK.code();
@@ -89,7 +93,7 @@ public final class FinOpsCommands {
 
     @Option(
         names = "--since",
-        description = "an instant (2026-11-23T05:00:00Z) or a duration back from now (P7D, PT2H)")
+        description = "only events at or after this time: " + TimeArgs.TIME_FORMATS)
     String since;
 
     @Option(names = "--run", description = "only this run")
@@ -97,7 +101,8 @@ public final class FinOpsCommands {
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override
@@ -111,18 +116,42 @@ public final class FinOpsCommands {
               .toList();
       PrintWriter out = spec.commandLine().getOut();
       if (output == OutputFormat.json) {
-        out.println(Json.toPrettyString(events));
+        out.println(eventsJson(events));
       } else {
-        out.printf("%-24s %-36s %-17s %s%n", "AT", "RUN", "EVENT", "DETAIL");
+        out.printf("%-20s %-36s %-17s %s%n", "AT", "RUN OR TARGET", "EVENT", "DETAIL");
         events.forEach(
             e ->
                 out.printf(
-                    "%-24s %-36s %-17s %s%n",
-                    e.at(), e.runId(), e.getClass().getSimpleName(), detail(e)));
+                    "%-20s %-36s %-17s %s%n",
+                    RunView.time(e.at()), subject(e), e.getClass().getSimpleName(), detail(e)));
       }
       out.flush();
       return ExitCode.OK.code();
     }
+  }
+
+  /** What an event is about: its run, or for a node cap (which spans runs) its compute target. */
+  static String subject(FinOpsRecord.CapEvent e) {
+    return e instanceof FinOpsRecord.NodeCapChanged n ? "target " + n.computeTarget() : e.runId();
+  }
+
+  /**
+   * The events as a JSON array, each with its {@code type}; a node-cap event carries its compute
+   * target and no run id (it belongs to no run; the topic keys it by target).
+   */
+  static String eventsJson(List<FinOpsRecord.CapEvent> events) {
+    var array = Json.mapper().createArrayNode();
+    for (FinOpsRecord.CapEvent e : events) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = Json.mapper().valueToTree(e);
+      o = o.deepCopy();
+      var typed = Json.mapper().createObjectNode().put("type", e.getClass().getSimpleName());
+      typed.setAll(o);
+      if (e instanceof FinOpsRecord.NodeCapChanged) {
+        typed.remove("runId");
+      }
+      array.add(typed);
+    }
+    return Json.toPrettyString(array);
   }
 
   static Instant parseSince(String since, Instant now) {
@@ -130,13 +159,9 @@ public final class FinOpsCommands {
       return Instant.EPOCH;
     }
     try {
-      return since.startsWith("P") ? now.minus(Duration.parse(since)) : Instant.parse(since);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "--since '"
-              + since
-              + "' must be an instant (2026-11-23T05:00:00Z) or an "
-              + "ISO-8601 duration (P7D, PT2H)");
+      return TimeArgs.time(since, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    } catch (picocli.CommandLine.TypeConversionException e) {
+      throw new IllegalArgumentException("--since " + e.getMessage());
     }
   }
 
@@ -203,34 +228,71 @@ public final class FinOpsCommands {
   }
 
   static String m(BigDecimal x) {
-    return x == null ? "-" : x.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+    return m(x, null);
   }
 
-  static void printTable(FinOpsReport r, PrintWriter out) {
-    out.printf("Run %s (plan %s), %s%n%n", r.runId(), r.planName(), r.currency());
-    out.printf("  %-10s %12s%n", "cap", m(r.cap()));
-    out.printf("  %-10s %12s   (%d finished attempts)%n", "spent", m(r.spent()), r.attempts());
-    out.printf("  %-10s %12s%n", "reserved", m(r.reserved()));
-    out.printf("  %-10s %12s%n", "remaining", m(r.remaining()));
+  /**
+   * An amount at its currency's precision (EUR, USD: 2 decimals; JPY: 0). A non-zero amount that
+   * would round to zero shows as {@code <0.01}, so that parts never read 0.00 beside a total that
+   * is not.
+   */
+  static String m(BigDecimal x, String currency) {
+    if (x == null) {
+      return "-";
+    }
+    int digits = fractionDigits(currency);
+    BigDecimal rounded = x.setScale(digits, java.math.RoundingMode.HALF_UP);
+    if (rounded.signum() == 0 && x.signum() != 0) {
+      return (x.signum() < 0 ? ">-" : "<") + BigDecimal.ONE.movePointLeft(digits).toPlainString();
+    }
+    return rounded.toPlainString();
+  }
+
+  private static int fractionDigits(String currency) {
+    try {
+      int d =
+          currency == null
+              ? 2
+              : java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+      return d < 0 ? 2 : d;
+    } catch (IllegalArgumentException e) {
+      return 2;
+    }
+  }
+
+  static void printTable(FinOpsReport r, PrintWriter out, boolean all) {
+    String cur = r.currency();
+    out.printf("Run %s (plan %s), %s%n%n", r.runId(), r.planName(), cur);
+    out.printf("  %-10s %12s%n", "cap", m(r.cap(), cur));
+    out.printf("  %-10s %12s   (%d finished attempts)%n", "spent", m(r.spent(), cur), r.attempts());
+    out.printf("  %-10s %12s%n", "reserved", m(r.reserved(), cur));
+    out.printf("  %-10s %12s%n", "remaining", m(r.remaining(), cur));
     r.byTag()
         .forEach(
             (tag, byValue) -> {
               out.printf("%n  Spend by %s:%n", tag);
-              byValue.forEach((v, cost) -> out.printf("    %-20s %12s%n", v, m(cost)));
+              byValue.forEach((v, cost) -> out.printf("    %-20s %12s%n", v, m(cost, cur)));
             });
     out.printf("%n  Spend by outcome / failure class:%n");
-    r.byFailureClass().forEach((c, cost) -> out.printf("    %-20s %12s%n", c, m(cost)));
+    r.byFailureClass().forEach((c, cost) -> out.printf("    %-20s %12s%n", c, m(cost, cur)));
     if (!r.deferred().isEmpty()) {
       out.printf("%n  Deferred by cost (%d):%n", r.deferred().size());
-      out.printf("    %-20s %-26s %s%n", "PARTITION", "DEFERRED AT", "ADMITTED AGAIN AT");
+      out.printf("    %-20s %-20s %s%n", "PARTITION", "DEFERRED AT", "RELEASED AT");
+      int shown = all ? r.deferred().size() : Math.min(r.deferred().size(), RunView.DEFAULT_ROWS);
       r.deferred()
+          .subList(0, shown)
           .forEach(
               d ->
                   out.printf(
-                      "    %-20s %-26s %s%n",
+                      "    %-20s %-20s %s%n",
                       d.partitionId(),
-                      d.deferredAt(),
-                      d.readmittedAt() == null ? "still deferred" : d.readmittedAt()));
+                      RunView.time(d.deferredAt()),
+                      d.readmittedAt() == null
+                          ? "still deferred"
+                          : RunView.time(d.readmittedAt())));
+      if (shown < r.deferred().size()) {
+        out.printf("    ... %d more; --all lists every one%n", r.deferred().size() - shown);
+      }
     }
     if (!r.timeline().isEmpty()) {
       out.printf("%n  Cap events:%n");
@@ -238,7 +300,8 @@ public final class FinOpsCommands {
           .forEach(
               e ->
                   out.printf(
-                      "    %-26s %-17s %s%n", e.at(), e.getClass().getSimpleName(), detail(e)));
+                      "    %-20s %-17s %s%n",
+                      RunView.time(e.at()), e.getClass().getSimpleName(), detail(e)));
     }
   }
 

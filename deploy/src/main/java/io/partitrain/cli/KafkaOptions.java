@@ -6,8 +6,11 @@ import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.KafkaSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,8 +21,16 @@ import picocli.CommandLine.Option;
  */
 public final class KafkaOptions {
 
+  /**
+   * How long a CLI command waits for Kafka to answer one call (metadata, offsets, a send) before it
+   * reports the broker unreachable. Kafka's default is 60 s; a person at a terminal should know
+   * within 5 s, JVM start included.
+   */
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(4);
+
   @Option(
       names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,...]",
       description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS)")
   String bootstrapServers;
 
@@ -52,7 +63,10 @@ public final class KafkaOptions {
     if (file == null && env.string(KafkaClientConfig.CONFIG_FILE_ENV, null) != null) {
       file = Path.of(env.string(KafkaClientConfig.CONFIG_FILE_ENV, null));
     }
-    Map<String, String> overrides = new LinkedHashMap<>(KafkaClientConfig.overrides(env));
+    // Fail fast at a terminal; --kafka-property or PARTITRAIN_KAFKA_* may still change these.
+    Map<String, String> overrides = new LinkedHashMap<>();
+    cliTimeouts().forEach((k, v) -> overrides.put(k, String.valueOf(v)));
+    overrides.putAll(KafkaClientConfig.overrides(env));
     overrides.putAll(kafkaProperties);
     String servers =
         bootstrapServers != null ? bootstrapServers : env.string(KafkaSettings.BOOTSTRAP_ENV, null);
@@ -68,5 +82,38 @@ public final class KafkaOptions {
     } catch (IllegalArgumentException e) {
       throw new PartitrainException(e.getMessage(), e);
     }
+  }
+
+  /** The servers and the setting that chose them, for error messages. */
+  public String describe() {
+    String servers = servers();
+    return servers
+        + " (set by "
+        + (bootstrapServers != null ? "--bootstrap-servers" : "$" + KafkaSettings.BOOTSTRAP_ENV)
+        + ")";
+  }
+
+  private String servers() {
+    String servers =
+        bootstrapServers != null ? bootstrapServers : System.getenv(KafkaSettings.BOOTSTRAP_ENV);
+    return servers != null ? servers : "bootstrap.servers of the Kafka client config file";
+  }
+
+  /** Client settings that make an unreachable broker fail fast instead of after a minute. */
+  static Map<String, Object> cliTimeouts() {
+    int ms = (int) CALL_TIMEOUT.toMillis();
+    return Map.of(
+        CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        ms,
+        CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG,
+        ms,
+        CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG,
+        1_000L,
+        CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG,
+        2_000L,
+        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+        (long) ms,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+        2 * ms);
   }
 }

@@ -3,6 +3,7 @@ package io.partitrain.cli;
 import io.partitrain.cli.demo.DemoCommand;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.RetriableException;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,25 +32,41 @@ import picocli.CommandLine.Command;
     })
 public final class PartitrainCli {
 
+  /** Verbs that run services in this process; their Kafka client logs are worth seeing. */
+  private static final Set<String> SERVICE_VERBS = Set.of("demo", "up", "bench");
+
   /** Log level of the all-in-one runnable; logs go to stderr, results to stdout. */
   public static final String LOG_LEVEL_ENV = "PARTITRAIN_LOG_LEVEL";
 
   public static void main(String[] args) {
     // Before any logger exists: the CLI prints results, so its own logs stay at WARN unless asked.
     String level = System.getenv(LOG_LEVEL_ENV);
-    System.setProperty(
-        "org.slf4j.simpleLogger.defaultLogLevel",
-        level == null || level.isBlank() ? "warn" : level);
+    boolean quiet = level == null || level.isBlank();
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", quiet ? "warn" : level);
+    if (quiet && (args.length == 0 || !SERVICE_VERBS.contains(args[0]))) {
+      // A CLI command reports a broker it cannot reach in one line of its own; Kafka's client would
+      // add a WARN line per reconnect attempt.
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "off");
+    }
     System.exit(commandLine().execute(args));
   }
 
   /** The command line with Partitrain's error handling: a one-line message, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new PartitrainCli());
+    cl.registerConverter(java.time.Instant.class, new TimeArgs.TimeConverter());
+    cl.registerConverter(java.time.Duration.class, new TimeArgs.DurationConverter());
     setInvalidInputExitCode(cl);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parse) -> {
+          if (isKafkaTimeout(ex)) {
+            cmd.getErr().println("partitrain: " + unreachable(cmd, ex));
+            return ExitCode.UNREACHABLE.code();
+          }
           cmd.getErr().println("partitrain: " + ex.getMessage());
+          if (ex instanceof NotFoundException) {
+            return ExitCode.NOT_FOUND.code();
+          }
           if (ex instanceof RetriableException
               || ex instanceof org.apache.kafka.common.KafkaException) {
             return ExitCode.UNREACHABLE.code();
@@ -63,17 +80,53 @@ public final class PartitrainCli {
     return cl;
   }
 
+  private static boolean isKafkaTimeout(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Names the servers tried and the setting that chose them. */
+  private static String unreachable(CommandLine cmd, Exception ex) {
+    CommandLine.Model.CommandSpec mixin = cmd.getCommandSpec().mixins().get("kafka");
+    String where =
+        mixin != null && mixin.userObject() instanceof KafkaOptions k ? k.describe() : "Kafka";
+    return "cannot reach Kafka at "
+        + where
+        + ": no answer within "
+        + KafkaOptions.CALL_TIMEOUT.toSeconds()
+        + " s; is the broker running (`partitrain up`), and are the address and port right?";
+  }
+
   /** A bad option is bad input (1), not picocli's default 2, which means "rejected" here. */
   private static void setInvalidInputExitCode(CommandLine cl) {
     cl.getCommandSpec().exitCodeOnInvalidInput(ExitCode.BAD_INPUT.code());
     cl.getSubcommands().values().forEach(PartitrainCli::setInvalidInputExitCode);
   }
 
+  /** The version the build wrote into {@code version.properties}, and the Java it runs on. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = PartitrainCli.class.getPackage().getImplementationVersion();
-      return new String[] {"partitrain " + (v == null ? "dev" : v)};
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = PartitrainCli.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {
+        "partitrain "
+            + p.getProperty("version", "(unknown version: built without Maven)")
+            + (p.getProperty("built") == null ? "" : " (built " + p.getProperty("built") + ")"),
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")"
+      };
     }
   }
 }

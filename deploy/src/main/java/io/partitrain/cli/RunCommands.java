@@ -1,23 +1,30 @@
 package io.partitrain.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.cli.client.RunHistory;
+import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunIds;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.plan.LocalPathCheck;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +34,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code partitrain run start|show|list|rerun|cancel}. */
+/** {@code partitrain run start|show|wait|list|rerun|cancel|plan}. */
 @Command(
     name = "run",
     description = "Start, watch, rerun and cancel runs.",
@@ -35,6 +42,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunCommands.Start.class,
       RunCommands.Show.class,
+      RunCommands.Wait.class,
       RunCommands.ListRuns.class,
       RunCommands.Rerun.class,
       RunCommands.Cancel.class,
@@ -78,20 +86,25 @@ public final class RunCommands {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
 
-    @Option(names = "--plan", required = true, description = "the plan.yml")
+    @Option(names = "--plan", required = true, paramLabel = "FILE", description = "the plan.yml")
     Path planFile;
 
-    @Option(names = "--run-id", description = "the run id (default: PLAN-yyyyMMdd-HHmmss, UTC)")
+    @Option(
+        names = "--run-id",
+        paramLabel = "RUN",
+        description = "the run id (default: PLAN-yyyyMMdd-HHmmss, UTC)")
     String runId;
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override
     public Integer call() {
       Plan plan = PlanLoader.load(planFile);
+      LocalPathCheck.requireAll(plan);
       Instant now = Clock.systemUTC().instant();
       String id = runId != null ? runId : manualRunId(plan.name(), now);
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
@@ -101,76 +114,274 @@ public final class RunCommands {
     }
   }
 
-  @Command(name = "show", description = "Show a run's state.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "show",
+      description =
+          "Show a run: outcome, times, counts; with --partitions, one line per partition.",
+      mixinStandardHelpOptions = true)
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
 
-    @Parameters(index = "0", description = "the run id")
+    @Parameters(index = "0", paramLabel = "RUN", description = "the run id")
     String runId;
 
     @Option(
+        names = "--partitions",
+        description = "list the partitions: state, attempt, duration, failure class, reason, log")
+    boolean partitions;
+
+    @Option(
+        names = "--state",
+        paramLabel = "STATE",
+        description = "with --partitions: only partitions in this state (${COMPLETION-CANDIDATES})")
+    PartitionState state;
+
+    @Option(
+        names = "--tag",
+        paramLabel = "NAME=VALUE",
+        description =
+            "with --partitions: only partitions with this tag (repeatable: all must match)")
+    Map<String, String> tags = new LinkedHashMap<>();
+
+    @Option(
+        names = "--all",
+        description = "list every partition (default: the first " + RunView.DEFAULT_ROWS + ")")
+    boolean all;
+
+    @Option(
+        names = {"-w", "--watch"},
+        description = "after showing the run, print a line per change until it settles")
+    boolean watch;
+
+    @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
+    OutputFormat output;
+
+    @Override
+    public Integer call() {
+      boolean listPartitions = partitions || state != null || !tags.isEmpty();
+      try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
+        Instant asked = Instant.now();
+        RunHistory h =
+            client.history(runId, listPartitions).orElseThrow(() -> NotFoundException.run(runId));
+        Instant now = Instant.now();
+        PrintWriter out = spec.commandLine().getOut();
+        List<RunHistory.PartitionLine> lines = listPartitions ? selected(h) : List.of();
+        if (output == OutputFormat.json) {
+          ObjectNode o = RunView.json(h, now);
+          if (listPartitions) {
+            o.set("partitions", RunView.partitionsJson(lines, now));
+          }
+          out.println(Json.toPrettyString(o));
+        } else {
+          RunView.print(h, now, out, !listPartitions);
+          if (listPartitions) {
+            out.println();
+            RunView.printPartitions(lines, all, now, out);
+          }
+        }
+        out.flush();
+        if (watch && !h.outcome().isSettled()) {
+          watch(client, asked, out);
+        }
+        return ExitCode.OK.code();
+      }
+    }
+
+    private List<RunHistory.PartitionLine> selected(RunHistory h) {
+      return h.partitions().stream()
+          .filter(p -> state == null || p.state() == state)
+          .filter(
+              p ->
+                  tags.entrySet().stream()
+                      .allMatch(t -> t.getValue().equals(p.tags().get(t.getKey()))))
+          .toList();
+    }
+
+    /** One line per published change, like {@code kubectl get -w}, until the run settles. */
+    private void watch(RunClient client, Instant since, PrintWriter out) {
+      client.follow(
+          runId,
+          since,
+          s -> RunOutcome.of(s, false) != RunOutcome.ACTIVE,
+          s -> {
+            out.println(watchLine(s));
+            out.flush();
+          },
+          WATCH_LIMIT);
+      client
+          .history(runId, false)
+          .ifPresent(h -> out.println("settled: " + RunView.outcomeLine(h)));
+      out.flush();
+    }
+  }
+
+  /** How long {@code --watch} follows a run at most. */
+  static final Duration WATCH_LIMIT = Duration.ofDays(7);
+
+  static String watchLine(RunSummary s) {
+    StringBuilder b =
+        new StringBuilder(RunView.time(Instant.now()))
+            .append("  ")
+            .append(String.format("%-17s", RunOutcome.of(s, false)));
+    for (PartitionState st : PartitionState.values()) {
+      if (s.count(st) > 0) {
+        b.append(' ').append(st).append(' ').append(s.count(st));
+      }
+    }
+    return b.toString();
+  }
+
+  @Command(
+      name = "wait",
+      description = {
+        "Wait until a run settles; the exit code says how it ended.",
+        "Exit: 0 SUCCEEDED; 2 FAILED, CANCELED or WAITING_ON_BUDGET (needs an operator);"
+            + " 3 no such run; 4 the timeout passed first (or Kafka did not answer)."
+      },
+      mixinStandardHelpOptions = true)
+  static final class Wait implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin KafkaOptions kafka;
+
+    @Parameters(index = "0", paramLabel = "RUN", description = "the run id")
+    String runId;
+
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        defaultValue = "24h",
+        description =
+            "give up after this long (default: ${DEFAULT-VALUE}): " + TimeArgs.DURATION_FORMATS)
+    Duration timeout;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table",
+        description = "table or json: how the final state is printed (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override
     public Integer call() {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        Optional<RunSummary> s = client.latest(runId);
-        if (s.isEmpty()) {
-          spec.commandLine()
-              .getErr()
-              .println("partitrain: no run " + runId + " (or it has published no state yet)");
-          return ExitCode.NOT_FOUND.code();
+        Instant asked = Instant.now();
+        RunHistory h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
+        if (h.outcome() == RunOutcome.ACTIVE) {
+          PrintWriter err = spec.commandLine().getErr();
+          try {
+            client.follow(
+                runId,
+                asked,
+                s -> RunOutcome.of(s, false) != RunOutcome.ACTIVE,
+                s -> {
+                  err.println(watchLine(s));
+                  err.flush();
+                },
+                timeout);
+          } catch (io.partitrain.shared.RetriableException e) {
+            err.println(
+                "partitrain: run "
+                    + runId
+                    + " did not settle within "
+                    + RunView.duration(timeout)
+                    + "; still ACTIVE");
+            return ExitCode.UNREACHABLE.code();
+          }
+          h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
         }
+        PrintWriter out = spec.commandLine().getOut();
         if (output == OutputFormat.json) {
-          spec.commandLine().getOut().println(Json.toPrettyString(s.get()));
+          out.println(Json.toPrettyString(RunView.json(h, Instant.now())));
         } else {
-          SummaryView.print(s.get(), spec.commandLine().getOut());
-          spec.commandLine().getOut().flush();
+          out.printf("run %s: %s%n", runId, RunView.outcomeLine(h));
         }
-        return ExitCode.OK.code();
+        out.flush();
+        return h.outcome() == RunOutcome.SUCCEEDED ? ExitCode.OK.code() : ExitCode.REJECTED.code();
       }
     }
   }
 
   @Command(
       name = "list",
-      description = "List runs and their counts.",
+      description = "List runs: outcome, start, end, duration and counts.",
       mixinStandardHelpOptions = true)
   static final class ListRuns implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
 
+    @Option(names = "--plan", paramLabel = "NAME", description = "only runs of this plan")
+    String plan;
+
+    @Option(
+        names = "--state",
+        paramLabel = "OUTCOME",
+        description = "only runs with this outcome (${COMPLETION-CANDIDATES})")
+    RunOutcome state;
+
+    @Option(
+        names = "--since",
+        paramLabel = "TIME",
+        description = "only runs started at or after this time: " + TimeArgs.TIME_FORMATS)
+    Instant since;
+
+    @Option(
+        names = "--all",
+        description = "list every run (default: the latest " + RunView.DEFAULT_ROWS + ")")
+    boolean all;
+
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override
     public Integer call() {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        Map<String, RunSummary> all = client.all();
-        var out = spec.commandLine().getOut();
+        Instant now = Instant.now();
+        List<RunHistory> runs =
+            client.histories().values().stream()
+                .filter(h -> plan == null || plan.equals(h.planName()))
+                .filter(h -> state == null || state == h.outcome())
+                .filter(
+                    h -> since == null || (h.startedAt() != null && !h.startedAt().isBefore(since)))
+                .sorted(
+                    java.util.Comparator.comparing(
+                        RunHistory::startedAt,
+                        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+                .toList();
+        PrintWriter out = spec.commandLine().getOut();
         if (output == OutputFormat.json) {
-          out.println(Json.toPrettyString(all.values()));
+          var a = Json.mapper().createArrayNode();
+          runs.forEach(h -> a.add(RunView.json(h, now)));
+          out.println(Json.toPrettyString(a));
+          out.flush();
           return ExitCode.OK.code();
         }
+        int skip = all ? 0 : Math.max(0, runs.size() - RunView.DEFAULT_ROWS);
+        if (skip > 0) {
+          out.printf("(%d older runs not shown; --all lists every one)%n", skip);
+        }
         out.printf(
-            "%-40s %-9s %6s %9s %6s %8s%n",
-            "RUN", "STATUS", "TOTAL", "SUCCEEDED", "FAILED", "ATTEMPTS");
-        all.values()
-            .forEach(
-                s ->
-                    out.printf(
-                        "%-40s %-9s %6d %9d %6d %8d%n",
-                        s.runId(),
-                        s.complete() ? "complete" : "running",
-                        s.total(),
-                        s.count(io.partitrain.shared.contracts.PartitionState.SUCCEEDED),
-                        s.count(io.partitrain.shared.contracts.PartitionState.FAILED),
-                        s.attempts()));
+            "%-36s %-20s %-17s %-20s %-20s %8s %6s %9s %6s%n",
+            "RUN", "PLAN", "OUTCOME", "START", "END", "DURATION", "TOTAL", "SUCCEEDED", "FAILED");
+        for (RunHistory h : runs.subList(skip, runs.size())) {
+          out.printf(
+              "%-36s %-20s %-17s %-20s %-20s %8s %6d %9d %6d%n",
+              h.runId(),
+              h.planName(),
+              h.outcome(),
+              RunView.time(h.startedAt()),
+              RunView.time(h.endedAt()),
+              RunView.duration(h.duration(now)),
+              h.summary().total(),
+              h.summary().count(PartitionState.SUCCEEDED),
+              h.summary().count(PartitionState.FAILED));
+        }
+        out.flush();
         return ExitCode.OK.code();
       }
     }
@@ -184,7 +395,7 @@ public final class RunCommands {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
 
-    @Parameters(index = "0", description = "the run id")
+    @Parameters(index = "0", paramLabel = "RUN", description = "the run id")
     String runId;
 
     @Option(
@@ -193,12 +404,16 @@ public final class RunCommands {
         description = "rerun the FAILED partitions (the only selection so far)")
     boolean failed;
 
-    @Option(names = "--reason", defaultValue = "operator rerun")
+    @Option(
+        names = "--reason",
+        defaultValue = "operator rerun",
+        description = "why, recorded with your user name (default: ${DEFAULT-VALUE})")
     String reason;
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Mixin ServerOptions server;
@@ -215,6 +430,7 @@ public final class RunCommands {
             output);
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
+        client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
         var cmd =
             new RunCommand.RerunFailed(
                 Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
@@ -231,15 +447,20 @@ public final class RunCommands {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
 
-    @Parameters(index = "0", description = "the run id")
+    @Parameters(index = "0", paramLabel = "RUN", description = "the run id")
     String runId;
 
-    @Option(names = "--reason", defaultValue = "canceled by operator")
+    @Option(
+        names = "--reason",
+        defaultValue = "canceled by operator",
+        description =
+            "why, recorded with your user name and shown by run show (default: ${DEFAULT-VALUE})")
     String reason;
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Mixin ServerOptions server;
@@ -256,6 +477,15 @@ public final class RunCommands {
             output);
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
+        RunHistory h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
+        if (h.outcome().isSettled()) {
+          spec.commandLine()
+              .getErr()
+              .printf(
+                  "partitrain: run %s already finished: %s at %s; nothing to cancel%n",
+                  runId, RunView.outcomeLine(h), RunView.time(h.endedAt()));
+          return ExitCode.REJECTED.code();
+        }
         var cmd =
             new RunCommand.CancelRun(
                 Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
@@ -263,6 +493,4 @@ public final class RunCommands {
       }
     }
   }
-
-  /** Prints the orchestrator's answer to any command; a rejection goes to stderr and exits 2. */
 }

@@ -39,8 +39,14 @@ public final class RunPlanCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
-      defaultValue = "table")
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE})")
   OutputFormat output;
+
+  @Option(
+      names = "--all",
+      description = "list every partition (default: the first " + RunView.DEFAULT_ROWS + ")")
+  boolean all;
 
   @Override
   public Integer call() {
@@ -75,26 +81,38 @@ public final class RunPlanCommand implements Callable<Integer> {
     out.printf(
         "  %-20s %-16s %5s %12s %12s %10s%n",
         "PARTITION", "TARGET", "NODES", "WORST CASE", "EXPECTED", "EXP. SECS");
-    for (Forecast.PartitionForecast p : f.partitions()) {
+    int shown = all ? f.partitions().size() : Math.min(f.partitions().size(), RunView.DEFAULT_ROWS);
+    for (Forecast.PartitionForecast p : f.partitions().subList(0, shown)) {
       out.printf(
           "  %-20s %-16s %5d %12s %12s %10s%n",
           p.partitionId(),
           p.computeTarget(),
           p.nodes(),
-          FinOpsCommands.m(p.worstCase()),
-          p.expected() == null ? "-" : FinOpsCommands.m(p.expected()),
+          FinOpsCommands.m(p.worstCase(), f.currency()),
+          p.expected() == null ? "-" : FinOpsCommands.m(p.expected(), f.currency()),
           p.expectedSeconds() == null ? "-" : String.format("%.0f", p.expectedSeconds()));
+    }
+    if (shown < f.partitions().size()) {
+      out.printf(
+          "  ... %d more partitions; --all lists every one%n", f.partitions().size() - shown);
     }
     out.println();
     out.printf(
-        "  worst case %s%s (every attempt to its timeout)%n", FinOpsCommands.m(f.worstCase()), cur);
+        "  worst case %s%s (every attempt to its timeout)%n",
+        FinOpsCommands.m(f.worstCase(), f.currency()), cur);
     out.printf(
         "  expected   %s%s (%d partitions with history from %d earlier runs; worst case for the rest)%n",
-        FinOpsCommands.m(f.expected()), cur, f.partitionsWithHistory(), f.earlierRuns());
+        FinOpsCommands.m(f.expected(), f.currency()),
+        cur,
+        f.partitionsWithHistory(),
+        f.earlierRuns());
     if (f.cap() != null) {
       out.printf(
           "  cap        %s%s: deferred at worst case %d, at expected cost %d%n",
-          FinOpsCommands.m(f.cap()), cur, f.deferredWorstCase(), f.deferredExpected());
+          FinOpsCommands.m(f.cap(), f.currency()),
+          cur,
+          f.deferredWorstCase(),
+          f.deferredExpected());
     }
     f.warnings().forEach(w -> out.println("  WARNING: " + w));
     out.flush();

@@ -79,7 +79,7 @@ public final class ScheduleCommands {
 
     @Option(
         names = "--from",
-        description = "list fire times after this instant (ISO-8601, default: now)")
+        description = "list fire times after this time (default: now): " + TimeArgs.TIME_FORMATS)
     Instant from;
 
     @Option(
@@ -90,7 +90,8 @@ public final class ScheduleCommands {
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override
@@ -194,7 +195,8 @@ public final class ScheduleCommands {
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override
@@ -229,12 +231,16 @@ public final class ScheduleCommands {
     @Parameters(index = "0", description = "the plan name")
     String plan;
 
-    @Option(names = "--reason", defaultValue = "operator request")
+    @Option(
+        names = "--reason",
+        defaultValue = "operator request",
+        description = "why, recorded with your user name (default: ${DEFAULT-VALUE})")
     String reason;
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     abstract boolean pause();

@@ -1,6 +1,7 @@
 package io.partitrain.cli;
 
 import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -21,8 +22,21 @@ public final class SummaryView {
    * @param metrics the metrics to show; null for all
    */
   public static void print(RunSummary s, PrintWriter out, Set<String> tags, Set<String> metrics) {
-    out.printf(
-        "Run %s (plan %s): %s%n", s.runId(), s.planName(), s.complete() ? "complete" : "running");
+    out.printf("Run %s (plan %s): %s%n", s.runId(), s.planName(), RunOutcome.of(s, false).name());
+    printCounts(s, out, tags, metrics);
+  }
+
+  /** Everything below the run's header line: states, attempts, failed partitions, metrics. */
+  public static void printCounts(RunSummary s, PrintWriter out, boolean failedList) {
+    printCounts(s, out, null, null, failedList);
+  }
+
+  static void printCounts(RunSummary s, PrintWriter out, Set<String> tags, Set<String> metrics) {
+    printCounts(s, out, tags, metrics, true);
+  }
+
+  private static void printCounts(
+      RunSummary s, PrintWriter out, Set<String> tags, Set<String> metrics, boolean failedList) {
     out.println();
     out.printf("  %-18s %10s%n", "STATE", "PARTITIONS");
     for (PartitionState state : PartitionState.values()) {
@@ -41,7 +55,7 @@ public final class SummaryView {
           "  rerun: %d failed partitions requested, %d resubmitted%n",
           s.rerunRequested(), s.rerunResubmitted());
     }
-    if (!s.failed().isEmpty()) {
+    if (failedList && !s.failed().isEmpty()) {
       out.println();
       out.println("  Failed partitions:");
       out.printf("    %-16s %7s %-8s %-44s %s%n", "PARTITION", "ATTEMPT", "CLASS", "REASON", "LOG");
@@ -91,12 +105,18 @@ public final class SummaryView {
               m -> {
                 RunSummary.MetricStats st = metrics.get(m);
                 row.append(
-                    st == null
-                        ? String.format(Locale.ROOT, " %10s", "-")
-                        : String.format(Locale.ROOT, " %10.4f", st.mean()));
+                    String.format(Locale.ROOT, " %10s", st == null ? "-" : number(st.mean())));
               });
           out.println(row);
         });
+  }
+
+  /** A metric: integers as integers ({@code 91}, not {@code 91.0000}), others to 4 decimals. */
+  static String number(double x) {
+    if (x == Math.rint(x) && Math.abs(x) < 1e15) {
+      return String.valueOf((long) x);
+    }
+    return String.format(Locale.ROOT, "%.4f", x);
   }
 
   static String clip(String s, int width) {

@@ -6,6 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +60,68 @@ class PartitrainCliTest {
     Assumptions.assumeTrue(System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null);
     assertThat(run("run", "show", "r1")).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(err.toString()).contains("KAFKA_BOOTSTRAP_SERVERS").contains("partitrain up");
+  }
+
+  @Test
+  void anUnreachableBrokerIsReportedWithinSecondsNamingTheServersAndTheSetting() {
+    long t0 = System.nanoTime();
+    int code = run("run", "show", "r1", "--bootstrap-servers", "127.0.0.1:1");
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertThat(code).isEqualTo(ExitCode.UNREACHABLE.code());
+    assertThat(firstLine(err))
+        .isEqualTo(
+            "partitrain: cannot reach Kafka at 127.0.0.1:1 (set by --bootstrap-servers): no answer"
+                + " within 4 s; is the broker running (`partitrain up`), and are the address and"
+                + " port right?");
+    // The client gives up after KafkaOptions.CALL_TIMEOUT (4 s), not Kafka's 60 s; the bound
+    // leaves room for a loaded machine and still fails the minute-long wait this replaced.
+    assertThat(took).isLessThan(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void aTimeOptionThatCannotBeReadExplainsItsFormat() {
+    assertThat(run("schedule", "list", "--from", "20-03-2026"))
+        .isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(firstLine(err))
+        .isEqualTo(
+            "Invalid value for option '--from': '20-03-2026' is not a time; use "
+                + TimeArgs.TIME_FORMATS);
+  }
+
+  @Test
+  void aDurationOptionThatCannotBeReadExplainsItsFormat() {
+    assertThat(run("run", "wait", "r1", "--timeout", "ten minutes"))
+        .isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(firstLine(err))
+        .isEqualTo(
+            "Invalid value for option '--timeout': 'ten minutes' is not a duration; use "
+                + TimeArgs.DURATION_FORMATS);
+  }
+
+  @Test
+  void everyOptionOfEveryCommandHasHelpText() {
+    List<String> missing = new ArrayList<>();
+    collectOptionsWithoutHelp(PartitrainCli.commandLine(), missing);
+    assertThat(missing).isEmpty();
+  }
+
+  private static void collectOptionsWithoutHelp(CommandLine cl, List<String> missing) {
+    for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+      if (o.description().length == 0 || String.join("", o.description()).isBlank()) {
+        missing.add(cl.getCommandSpec().qualifiedName() + " " + o.longestName());
+      }
+    }
+    cl.getSubcommands().values().forEach(sub -> collectOptionsWithoutHelp(sub, missing));
+  }
+
+  private static String firstLine(StringWriter w) {
+    return w.toString().lines().findFirst().orElse("");
+  }
+
+  @Test
+  void versionComesFromTheBuild() {
+    assertThat(run("--version")).isZero();
+    assertThat(firstLine(out)).matches("partitrain \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(built .+\\)");
   }
 
   @Test

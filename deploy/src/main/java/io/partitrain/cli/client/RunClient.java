@@ -35,13 +35,20 @@ public final class RunClient implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final KafkaSettings kafka;
-  private final KafkaProducer<String, byte[]> producer;
   private final String clientId;
+  private KafkaProducer<String, byte[]> producer;
 
   public RunClient(KafkaSettings kafka, String clientId) {
     this.kafka = kafka;
     this.clientId = clientId;
-    this.producer = new KafkaProducer<>(kafka.producer(clientId + "-commands", null));
+  }
+
+  /** Created on the first command: commands that only read never start a producer. */
+  private synchronized KafkaProducer<String, byte[]> producer() {
+    if (producer == null) {
+      producer = new KafkaProducer<>(kafka.producer(clientId + "-commands", null));
+    }
+    return producer;
   }
 
   /**
@@ -55,7 +62,7 @@ public final class RunClient implements AutoCloseable {
       List<TopicPartition> parts = TopicReader.assignAll(reader, kafka.topics().runs());
       reader.seekToEnd(parts);
       parts.forEach(reader::position);
-      producer
+      producer()
           .send(
               new ProducerRecord<>(
                   kafka.topics().commands(), command.runId(), Json.toBytes(command)))
@@ -86,6 +93,24 @@ public final class RunClient implements AutoCloseable {
       throw new RetriableException(
           "cannot send the command to " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A run folded from its decisions: summary, cancel, and with {@code withPartitions} each
+   * partition's line. Empty when the run has published no state.
+   */
+  public Optional<RunHistory> history(String runId, boolean withPartitions) {
+    RunHistory h = new RunHistory(runId, withPartitions);
+    readAll(h::apply);
+    return h.hasState() ? Optional.of(h) : Optional.empty();
+  }
+
+  /** Every run that published state, folded without partitions, by run id. */
+  public Map<String, RunHistory> histories() {
+    Map<String, RunHistory> out = new java.util.TreeMap<>();
+    readAll(e -> out.computeIfAbsent(e.runId(), id -> new RunHistory(id, false)).apply(e));
+    out.values().removeIf(h -> !h.hasState());
+    return out;
   }
 
   /** The latest published summary of a run, read from the runs topic; empty if none. */
@@ -227,7 +252,9 @@ public final class RunClient implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    producer.close();
+  public synchronized void close() {
+    if (producer != null) {
+      producer.close();
+    }
   }
 }

@@ -83,9 +83,10 @@ public record FinOpsReport(
         if (t.to() == PartitionState.DEFERRED_BY_COST) {
           deferrals.put(t.partitionId(), new Deferral(t.partitionId(), t.at(), null));
         } else if (t.from() == PartitionState.DEFERRED_BY_COST
-            && t.to() == PartitionState.ADMITTED
+            && (t.to() == PartitionState.ADMITTED || t.to() == PartitionState.SCHEDULED)
             && deferrals.containsKey(t.partitionId())) {
-          // Only an admission ends a deferral; a canceled deferred partition never ran again.
+          // An admission, or a release to wait for maxInFlight, ends a deferral; a canceled
+          // deferred partition never ran again.
           Deferral d = deferrals.get(t.partitionId());
           deferrals.put(t.partitionId(), new Deferral(t.partitionId(), d.deferredAt(), t.at()));
         }

@@ -114,9 +114,13 @@ public final class RunState {
     template.check(runId, partition, violations);
   }
 
-  /** Renders the job of a partition of this run (deterministic). */
+  /**
+   * Renders the job of a partition of this run (deterministic). The run's start time tags the run
+   * incarnation, so a run id reused after the state was lost renders another definition and never
+   * adopts an old job (get-or-create compares spec hashes).
+   */
   public JobSpec render(PartitionSpec partition) {
-    return template.render(runId, partition);
+    return template.render(runId, partition).withTag(JobSpec.RUN_STARTED_TAG, startedAt.toString());
   }
 
   /** Partitions DEFERRED_BY_COST, in plan order. */
@@ -191,9 +195,7 @@ public final class RunState {
               t.partitionId(),
               t.tags() == null ? Map.of() : t.tags(),
               t.sequence() == null ? partitions.size() : t.sequence(),
-              template.render(
-                  runId,
-                  new PartitionSpec(t.partitionId(), t.tags() == null ? Map.of() : t.tags())));
+              render(new PartitionSpec(t.partitionId(), t.tags() == null ? Map.of() : t.tags())));
       partitions.put(p.partitionId(), p);
       count(p.state, +1);
       waiting.add(p);
@@ -228,6 +230,8 @@ public final class RunState {
         p.retryNotBefore = null;
         deferred.add(p);
       }
+      // Released by the budget, back in plan order to wait for maxInFlight or a node cap.
+      case SCHEDULED -> waiting.add(p);
       case SUCCEEDED -> {
         p.metrics = t.metrics() == null ? Map.of() : t.metrics();
         p.logPath = t.logPath();

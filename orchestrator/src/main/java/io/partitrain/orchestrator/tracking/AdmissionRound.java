@@ -93,6 +93,7 @@ final class AdmissionRound {
       }
       AdmissionDecision decision = admission.decide(run, p);
       if (decision.verdict() == AdmissionDecision.Verdict.WAIT) {
+        releaseToQueue(run, p, now, out, readmitted);
         return false;
       }
       if (decision.verdict() == AdmissionDecision.Verdict.DEFER) {
@@ -103,6 +104,38 @@ final class AdmissionRound {
       readmitted.add(p.partitionId());
     }
     return true;
+  }
+
+  /**
+   * DEFERRED_BY_COST means "held back by the budget now". When the budget has room again (a cap
+   * raise, an attempt that cost less than it reserved) but the next deferred partition waits for
+   * maxInFlight or a node cap, the deferred partitions the room covers, in plan order, go back to
+   * SCHEDULED to wait for their turn there: one decision, named in the round's one
+   * DeferredAdmitted, instead of one per round and a state that blames the budget for a concurrency
+   * wait.
+   */
+  private void releaseToQueue(
+      RunState run, PartitionRecord from, Instant now, Outbox out, List<String> released) {
+    if (run.budget() == null || run.isCanceling()) {
+      return;
+    }
+    BigDecimal room = run.budget().remaining();
+    for (PartitionRecord p : List.copyOf(run.deferred().tailSet(from, true))) {
+      BigDecimal need = run.budget().reservationOf(p.job()).amount();
+      if (need.compareTo(room) > 0) {
+        return;
+      }
+      room = room.subtract(need);
+      decisions.emit(
+          RunEvents.moved(
+              run,
+              p,
+              PartitionState.SCHEDULED,
+              "the budget has room again; waiting for its turn (maxInFlight or node cap)",
+              now),
+          out);
+      released.add(p.partitionId());
+    }
   }
 
   private void admitOne(RunState run, PartitionRecord next, Instant now, Outbox out) {

@@ -204,6 +204,52 @@ class TrackerCapsTest {
   }
 
   @Test
+  void afterACapRaisePartitionsWaitingOnlyForMaxInFlightAreScheduledNotDeferredInOneDecision() {
+    TrackerHarness h = new TrackerHarness();
+    // 1.00 per attempt; cap 2.00 and maxInFlight 4: p1, p2 run, p3..p6 are deferred by cost.
+    h.start("r", definition("gpu", 1, 4, new BigDecimal("2.00"), retry(1)), 6);
+    List<WorkItem> first = h.tick();
+    assertThat(first).extracting(WorkItem::partitionId).containsExactly("p1", "p2");
+    RunState run = h.run("r");
+    assertThat(run.deferred()).extracting(PartitionRecord::partitionId).hasSize(4);
+    h.command(
+        new RunCommand.SetCostCap(
+            Schema.VERSION,
+            UUID.randomUUID().toString(),
+            "r",
+            new BigDecimal("10.00"),
+            "finops-lead",
+            "more budget",
+            h.clock.instant()));
+    List<WorkItem> second = h.tick();
+    assertThat(second).extracting(WorkItem::partitionId).containsExactly("p3", "p4");
+    assertThat(run.partitions())
+        .filteredOn(p -> p.state() == PartitionState.DEFERRED_BY_COST)
+        .as("the budget holds nothing back any more; maxInFlight does")
+        .isEmpty();
+    assertThat(run.partitions())
+        .filteredOn(p -> p.state() == PartitionState.SCHEDULED)
+        .extracting(PartitionRecord::partitionId)
+        .containsExactly("p5", "p6");
+
+    // They run as slots free up, without another DeferredAdmitted.
+    Instant t0 = h.clock.instant();
+    for (WorkItem w : List.of(first.get(0), first.get(1), second.get(0), second.get(1))) {
+      h.status(w, JobPhase.SUCCEEDED, null, t0, t0.plus(Duration.ofMinutes(10)));
+    }
+    assertThat(h.tick()).extracting(WorkItem::partitionId).containsExactly("p5", "p6");
+    assertThat(h.finops)
+        .filteredOn(f -> f instanceof FinOpsRecord.DeferredAdmitted)
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(((FinOpsRecord.DeferredAdmitted) f).admitted())
+                    .containsExactly("p3", "p4", "p5", "p6"));
+    assertThat(replay(h, NodeCapConfig.unlimited()).run("r").orElseThrow().partition("p5").state())
+        .isEqualTo(PartitionState.ADMITTED);
+  }
+
+  @Test
   void aRetryTheBudgetCannotTakeIsDeferredNotLost() {
     TrackerHarness h = new TrackerHarness();
     h.start("r", definition("gpu", 1, 10, new BigDecimal("1.50"), retry(3)), 1);

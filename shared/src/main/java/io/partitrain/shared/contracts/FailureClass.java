@@ -16,7 +16,13 @@ public enum FailureClass {
   /** Hit its budgeted limit ({@code limits.timeout}). Not retried unless the plan says so. */
   TIMEOUT(false, true),
   /** Canceled by an operator or by the run being canceled. Never retried. */
-  CANCELED(false, true);
+  CANCELED(false, true),
+  /**
+   * The backend holds a job of the same name with another definition (spec hash): typically a run
+   * id reused after the stack's state was lost. The job is never adopted, nor retried: the operator
+   * starts the run under a new id or removes the old job.
+   */
+  CONFLICT(false, true);
 
   private final boolean retryable;
   private final boolean countsAsAttempt;

@@ -63,9 +63,10 @@ public sealed interface FinOpsRecord {
 
   /**
    * Budget freed up (an attempt cost less than it reserved) or the cap was raised, and deferred
-   * partitions were admitted again.
+   * partitions were admitted again, or released to wait for maxInFlight or a node cap (no longer
+   * held back by the budget). One per decision, naming every partition it moved.
    *
-   * @param admitted the partitions admitted again by this decision
+   * @param admitted the partitions admitted again, or released to SCHEDULED, by this decision
    * @param stillDeferred how many remain deferred
    */
   record DeferredAdmitted(

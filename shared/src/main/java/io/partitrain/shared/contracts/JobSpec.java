@@ -44,6 +44,13 @@ public record JobSpec(
     String description,
     Map<String, Object> extensions) {
 
+  /**
+   * The tag that names the run incarnation a job belongs to: when its run started (the {@code
+   * RunStarted} time). It makes two runs that reuse a run id (after the stack's state was lost)
+   * render different jobs, so get-or-create reports a conflict instead of adopting the old job.
+   */
+  public static final String RUN_STARTED_TAG = "partitrain.run.started";
+
   /** Compute target name used when a job.yml names none (the local default). */
   public static final String DEFAULT_COMPUTE = "local";
 
@@ -60,15 +67,46 @@ public record JobSpec(
 
   /** The compute target the node cap is kept for: the compute name without {@code azureml:}. */
   public String computeTarget() {
+    return targetName(compute);
+  }
+
+  /**
+   * The one name of a compute target, however it is written: {@code azureml:cpu-cluster} and {@code
+   * cpu-cluster} are the same target (job.yml writes the first, operators the second); blank is
+   * {@link #DEFAULT_COMPUTE}.
+   */
+  public static String targetName(String compute) {
     if (compute == null || compute.isBlank()) {
       return DEFAULT_COMPUTE;
     }
-    return compute.startsWith("azureml:") ? compute.substring("azureml:".length()) : compute;
+    String t = compute.strip();
+    return t.startsWith("azureml:") ? t.substring("azureml:".length()) : t;
   }
 
   /** Nodes this job holds while it runs ({@code resources.instance_count}). */
   public int nodes() {
     return resources.instanceCount();
+  }
+
+  /** This job with one more tag (replacing a tag of that name). */
+  public JobSpec withTag(String name, String value) {
+    Map<String, String> more = new java.util.TreeMap<>(tags);
+    more.put(name, value);
+    return new JobSpec(
+        command,
+        code,
+        environment,
+        compute,
+        inputs,
+        outputs,
+        environmentVariables,
+        resources,
+        limits,
+        more,
+        experimentName,
+        displayName,
+        description,
+        extensions);
   }
 
   public JobSpec withTimeout(Duration timeout) {

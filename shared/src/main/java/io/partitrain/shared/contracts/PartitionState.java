@@ -13,6 +13,7 @@ import java.util.Set;
  * SCHEDULED → ADMITTED → SUBMITTED → QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELED
  * FAILED → ADMITTED                      (a retry, or an operator's rerun)
  * SCHEDULED → DEFERRED_BY_COST → ADMITTED (budget freed, or cap raised)
+ * DEFERRED_BY_COST → SCHEDULED            (the budget has room, but maxInFlight or a node cap waits)
  * FAILED → DEFERRED_BY_COST              (a retry the budget cannot take now)
  * </pre>
  *
@@ -36,7 +37,7 @@ public enum PartitionState {
   private static Map<PartitionState, Set<PartitionState>> buildTransitionTable() {
     Map<PartitionState, Set<PartitionState>> t = new EnumMap<>(PartitionState.class);
     t.put(SCHEDULED, EnumSet.of(ADMITTED, DEFERRED_BY_COST, CANCELED));
-    t.put(DEFERRED_BY_COST, EnumSet.of(ADMITTED, CANCELED));
+    t.put(DEFERRED_BY_COST, EnumSet.of(ADMITTED, SCHEDULED, CANCELED));
     t.put(ADMITTED, EnumSet.of(SUBMITTED, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELED));
     t.put(SUBMITTED, EnumSet.of(QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELED));
     t.put(QUEUED, EnumSet.of(RUNNING, SUCCEEDED, FAILED, CANCELED));

@@ -39,7 +39,8 @@ final class BudgetReader {
                         file,
                         "budget." + k,
                         b.get(k).toString(),
-                        "is not a budget key; keys: cap, currency, prices"));
+                        KeyCheck.unknownRule(
+                            k, List.of("cap", "currency", "prices"), "budget key")));
               }
             });
     JsonNode cap = b.get("cap");

@@ -88,18 +88,11 @@ public final class JobTemplate {
     try {
       root = YAML.readTree(Files.readString(jobFile));
     } catch (IOException e) {
-      throw new PlanValidationException(
-          List.of(
-              new PlanViolation(
-                  name,
-                  "(file)",
-                  null,
-                  "must be a readable YAML file: "
-                      + e.getMessage().lines().findFirst().orElse(""))));
+      throw new PlanValidationException(List.of(YamlProblems.violation(jobFile, e)));
     }
     if (root == null || !root.isObject()) {
       throw new PlanValidationException(
-          List.of(new PlanViolation(name, "(file)", null, "must be a YAML mapping")));
+          List.of(PlanViolation.ofFile(name, "must be a YAML mapping of command-job keys")));
     }
     ObjectNode tree = (ObjectNode) root;
     List<PlanViolation> violations = new ArrayList<>();
@@ -334,8 +327,7 @@ public final class JobTemplate {
                         t.get(k).toString(),
                         k.equals("name")
                             ? "Partitrain names each job itself (runId-partitionId-aN); remove 'name'"
-                            : "is not a supported command-job key; supported: "
-                                + new java.util.TreeSet<>(SUPPORTED_KEYS)));
+                            : KeyCheck.unknownRule(k, SUPPORTED_KEYS, "command-job key")));
               }
             });
     JsonNode type = t.get("type");

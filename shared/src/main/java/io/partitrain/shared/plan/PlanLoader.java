@@ -72,18 +72,7 @@ public final class PlanLoader {
     String file = planFile.toString();
     JsonNode root = readYaml(planFile);
     List<PlanViolation> v = new ArrayList<>();
-    root.fieldNames()
-        .forEachRemaining(
-            k -> {
-              if (!TOP_KEYS.contains(k)) {
-                v.add(
-                    new PlanViolation(
-                        file,
-                        k,
-                        root.get(k).toString(),
-                        "is not a plan key; plan keys: " + new java.util.TreeSet<>(TOP_KEYS)));
-              }
-            });
+    checkKeys(root, file, v);
     String name = root.path("name").asText(null);
     if (name == null || !NAME.matcher(name).matches()) {
       v.add(new PlanViolation(file, "name", name, "is required and must match " + NAME_RULE));
@@ -130,23 +119,44 @@ public final class PlanLoader {
     return new Plan(planFile, definition, partitions, template, schedule);
   }
 
+  private static final Set<String> RETRY_KEYS = Set.of("maxAttempts", "backoff", "retryTimeouts");
+  private static final Set<String> BACKOFF_KEYS = Set.of("initial", "multiplier", "max", "jitter");
+  private static final Set<String> CONCURRENCY_KEYS = Set.of("maxInFlight");
+  private static final Set<String> PARTITIONS_KEYS = Set.of("file", "inline");
+  private static final Set<String> INLINE_PARTITION_KEYS = Set.of("id", "tags");
+
+  /** Every section's keys, so that a misspelled key is refused instead of silently ignored. */
+  private static void checkKeys(JsonNode root, String file, List<PlanViolation> v) {
+    KeyCheck.refuseUnknown(root, TOP_KEYS, "", "plan key", file, v);
+    KeyCheck.refuseUnknown(root.path("retry"), RETRY_KEYS, "retry.", "retry key", file, v);
+    KeyCheck.refuseUnknown(
+        root.path("retry").path("backoff"), BACKOFF_KEYS, "retry.backoff.", "backoff key", file, v);
+    KeyCheck.refuseUnknown(
+        root.path("concurrency"), CONCURRENCY_KEYS, "concurrency.", "concurrency key", file, v);
+    KeyCheck.refuseUnknown(
+        root.path("partitions"), PARTITIONS_KEYS, "partitions.", "partitions key", file, v);
+    JsonNode inline = root.path("partitions").path("inline");
+    for (int i = 0; i < inline.size(); i++) {
+      KeyCheck.refuseUnknown(
+          inline.get(i),
+          INLINE_PARTITION_KEYS,
+          "partitions.inline[" + i + "].",
+          "partition key",
+          file,
+          v);
+    }
+  }
+
   private static JsonNode readYaml(Path file) {
     try {
       JsonNode root = YAML.readTree(Files.readString(file));
       if (root == null || !root.isObject()) {
         throw new PlanValidationException(
-            List.of(new PlanViolation(file.toString(), "(file)", null, "must be a YAML mapping")));
+            List.of(PlanViolation.ofFile(file.toString(), "must be a YAML mapping of plan keys")));
       }
       return root;
     } catch (IOException e) {
-      throw new PlanValidationException(
-          List.of(
-              new PlanViolation(
-                  file.toString(),
-                  "(file)",
-                  null,
-                  "must be a readable YAML file: "
-                      + e.getMessage().lines().findFirst().orElse(""))));
+      throw new PlanValidationException(List.of(YamlProblems.violation(file, e)));
     }
   }
 

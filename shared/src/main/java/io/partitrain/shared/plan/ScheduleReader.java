@@ -45,7 +45,7 @@ final class ScheduleReader {
                         file,
                         "schedule." + k,
                         s.get(k).toString(),
-                        "is not a schedule key; schedule keys: " + new java.util.TreeSet<>(KEYS)));
+                        KeyCheck.unknownRule(k, KEYS, "schedule key")));
               }
             });
     String cron = s.path("cron").asText(null);

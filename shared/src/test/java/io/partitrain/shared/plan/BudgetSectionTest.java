@@ -188,7 +188,7 @@ class BudgetSectionTest {
             v -> {
               assertThat(v.field()).isEqualTo("budget.limit");
               assertThat(v.value()).isEqualTo("7");
-              assertThat(v.rule()).contains("keys: cap, currency, prices");
+              assertThat(v.rule()).contains("budget keys: [cap, currency, prices]");
             });
   }
 

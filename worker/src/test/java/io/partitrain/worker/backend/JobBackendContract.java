@@ -1,11 +1,13 @@
 package io.partitrain.worker.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +90,35 @@ public abstract class JobBackendContract {
     assertThat(second.created()).isFalse();
     assertThat(second.observation().jobName()).isEqualTo(ref.jobName());
     backend.cancel(ref);
+  }
+
+  @Test
+  void aJobFoundUnderItsNameWithAnotherDefinitionIsAConflictAndIsNeverAdopted() {
+    JobRef ref = nextRef();
+    JobRequest first = longRunning(ref);
+    assertThat(backend.submit(first).created()).isTrue();
+    // The same name, submitted for another incarnation of the run (a run id reused after lost
+    // state): its definition differs by the run's start tag only.
+    JobRequest other =
+        new JobRequest(
+            ref,
+            first.spec().withTag(JobSpec.RUN_STARTED_TAG, "2026-11-30T06:00:00Z"),
+            first.partitionTags());
+    assertThatThrownBy(() -> backend.submit(other))
+        .isInstanceOfSatisfying(
+            BackendException.class,
+            e -> {
+              assertThat(e.failureClass()).isEqualTo(FailureClass.CONFLICT);
+              assertThat(e.isRetriable()).isFalse();
+            })
+        .hasMessageContaining(ref.jobName())
+        .hasMessageContaining("another definition")
+        .hasMessageContaining("not adopted");
+    // The first definition is still adopted as before.
+    assertThat(backend.submit(first).created()).isFalse();
+    backend.cancel(ref);
+    // Its process has ended and written its last files before the test's folders are removed.
+    assertThat(awaitTerminal(ref).phase()).isEqualTo(JobPhase.CANCELED);
   }
 
   @Test

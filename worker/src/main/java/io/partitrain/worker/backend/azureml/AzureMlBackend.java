@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobSpecHash;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
 import io.partitrain.worker.backend.JobLog;
@@ -185,7 +186,7 @@ public final class AzureMlBackend implements JobBackend {
     JobRef ref = request.ref();
     ArmResponse existing = transport.execute(get(ref.jobName()));
     if (existing.status() == 200) {
-      return new SubmitResult(adopt(ref, existing.body()), false);
+      return new SubmitResult(adopt(request, existing.body()), false);
     }
     if (existing.status() != 404) {
       throw refused(ref, "GET", existing);
@@ -207,7 +208,7 @@ public final class AzureMlBackend implements JobBackend {
       }
       ArmResponse found = transport.execute(get(ref.jobName()));
       if (found.status() == 200) {
-        return new SubmitResult(adopt(ref, found.body()), false);
+        return new SubmitResult(adopt(request, found.body()), false);
       }
       throw e;
     }
@@ -224,13 +225,38 @@ public final class AzureMlBackend implements JobBackend {
       // that exists now is adopted if it is ours, never created a second time.
       ArmResponse again = transport.execute(get(ref.jobName()));
       if (again.status() == 200) {
-        return new SubmitResult(adopt(ref, again.body()), false);
+        return new SubmitResult(adopt(request, again.body()), false);
       }
     }
     throw refused(ref, "PUT", answer);
   }
 
-  private JobObservation adopt(JobRef ref, JsonNode job) {
+  private JobObservation adopt(JobRequest request, JsonNode job) {
+    requireTaggedAs(request.ref(), job);
+    String wanted = JobSpecHash.of(request.spec());
+    String there = tags(job).get(JobTags.SPEC);
+    if (!wanted.equals(there)) {
+      // Same name, another definition (a run id reused after the state was lost): never adopted.
+      throw BackendException.rejected(
+          request.ref()
+              + " a job named "
+              + request.ref().jobName()
+              + " exists in workspace "
+              + config.workspace()
+              + " with another definition ("
+              + JobTags.SPEC
+              + " "
+              + (there == null ? "absent" : there)
+              + " there, "
+              + wanted
+              + " here); not adopted: start the run under a new run id",
+          FailureClass.CONFLICT,
+          null);
+    }
+    return observation(track(request.ref()), job);
+  }
+
+  private void requireTaggedAs(JobRef ref, JsonNode job) {
     Map<String, String> tags = tags(job);
     if (!JobTags.belongTo(tags, ref)) {
       throw new ArmCallException(
@@ -253,7 +279,6 @@ public final class AzureMlBackend implements JobBackend {
           null,
           null);
     }
-    return observation(track(ref), job);
   }
 
   private void ensure(JobRef ref, ArmRequest prerequisite) {

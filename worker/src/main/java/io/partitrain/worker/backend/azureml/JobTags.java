@@ -15,6 +15,12 @@ public final class JobTags {
   public static final String ATTEMPT = "partitrain.attempt";
   public static final String RUN_KEY_PREFIX = "partitrain.run.";
 
+  /**
+   * The job's definition fingerprint ({@code JobSpecHash}); get-or-create adopts a job found under
+   * its name only when this tag equals the fingerprint of the job being submitted.
+   */
+  public static final String SPEC = "partitrain.spec";
+
   private JobTags() {}
 
   /** The tag key that lists one run's jobs. */

@@ -5,6 +5,7 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.JobSpecHash;
 import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.shared.plan.Placeholders;
 import io.partitrain.shared.plan.SecretRefs;
@@ -85,6 +86,9 @@ public final class LocalProcessBackend implements JobBackend {
 
   /** How long an injected "node loss" lets the process run before killing it. */
   static final Duration INJECTED_FAILURE_DELAY = Duration.ofMillis(300);
+
+  /** How long a submission finding a brand-new folder waits for its creator's job.json. */
+  static final Duration LAYOUT_GRACE = Duration.ofSeconds(2);
 
   private static final String STATE_FILE = "state.json";
   private static final String SPEC_FILE = "job.json";
@@ -185,8 +189,7 @@ public final class LocalProcessBackend implements JobBackend {
     try {
       Files.createDirectory(dir);
     } catch (FileAlreadyExistsException e) {
-      log.info("{} job {} exists; adopting it", request.ref(), request.jobName());
-      return new SubmitResult(readObservation(request.ref(), dir), false);
+      return adoptIfSameDefinition(request, dir);
     } catch (IOException e) {
       throw BackendException.retriable(
           "cannot create job folder " + dir + ": " + e.getMessage(), e);
@@ -194,6 +197,7 @@ public final class LocalProcessBackend implements JobBackend {
     OwnedJob job = new OwnedJob(request);
     owned.put(request.jobName(), job);
     try {
+      writeSpec(dir, request.spec());
       String command = prepare(dir, request);
       writeFile(dir.resolve(COMMAND_FILE), command);
       writeFile(dir.resolve(OWNER_FILE), THIS_PROCESS + " " + instanceId);
@@ -216,12 +220,73 @@ public final class LocalProcessBackend implements JobBackend {
     return new SubmitResult(readObservation(request.ref(), dir), true);
   }
 
+  /**
+   * A job folder of this name exists: adopt it only when it holds the same definition. A folder
+   * with another definition belongs to another job that carries the name (a run id reused after the
+   * stack's state was lost); adopting it would report its old results as new.
+   */
+  private SubmitResult adoptIfSameDefinition(JobRequest request, Path dir) {
+    Optional<JobSpec> found = readSpecOfConcurrentSubmission(dir);
+    if (found.isEmpty() && !Files.exists(dir.resolve(STATE_FILE))) {
+      throw BackendException.retriable(
+          request.ref() + " job folder " + dir + " is being laid out by another submission", null);
+    }
+    String wanted = JobSpecHash.of(request.spec());
+    String there = found.map(JobSpecHash::of).orElse("unreadable");
+    if (!wanted.equals(there)) {
+      String startedThere = found.map(f -> f.tags().get(JobSpec.RUN_STARTED_TAG)).orElse(null);
+      throw BackendException.rejected(
+          "job "
+              + request.jobName()
+              + " already exists ("
+              + dir
+              + ") with another definition (spec hash "
+              + there
+              + " there, "
+              + wanted
+              + " here"
+              + (startedThere == null ? "" : "; it belongs to the run started at " + startedThere)
+              + "); not adopted: start the run under a new run id, or remove that folder",
+          FailureClass.CONFLICT,
+          null);
+    }
+    log.info("{} job {} exists with the same definition; adopting it", request.ref(), dir);
+    return new SubmitResult(readObservation(request.ref(), dir), false);
+  }
+
+  /**
+   * Reads job.json, waiting up to {@link #LAYOUT_GRACE} for it when the folder is brand new: a
+   * concurrent submission creates the folder and writes job.json right after, within milliseconds.
+   */
+  private static Optional<JobSpec> readSpecOfConcurrentSubmission(Path dir) {
+    long deadline = System.nanoTime() + LAYOUT_GRACE.toNanos();
+    Optional<JobSpec> found = specOf(dir);
+    while (found.isEmpty()
+        && !Files.exists(dir.resolve(STATE_FILE))
+        && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+      found = specOf(dir);
+    }
+    return found;
+  }
+
+  /** Writes job.json atomically, so a concurrent submission never reads half a definition. */
+  private static void writeSpec(Path dir, JobSpec spec) {
+    try {
+      Path tmp = dir.resolve(SPEC_FILE + ".tmp");
+      Files.writeString(tmp, Json.toPrettyString(spec));
+      Files.move(tmp, dir.resolve(SPEC_FILE), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new JobSetupException(
+          FailureClass.INFRA, "cannot write " + SPEC_FILE + ": " + e.getMessage());
+    }
+  }
+
   /** Lays out the job folder and returns the command with inputs and outputs resolved. */
   private String prepare(Path dir, JobRequest request) {
     JobSpec spec = request.spec();
     try {
       Files.createDirectories(dir.resolve("user_logs"));
-      Files.writeString(dir.resolve(SPEC_FILE), Json.toPrettyString(spec));
       Path codeDir = dir.resolve("code");
       if (spec.code() != null) {
         if (!JobTemplate.isLocalPath(spec.code())) {
@@ -611,7 +676,8 @@ public final class LocalProcessBackend implements JobBackend {
         s.message(),
         s.startedAt(),
         s.finishedAt(),
-        dir.resolve(LOG_FILE).toString(),
+        // Only a log that exists: a job that never launched has none to point at.
+        Files.isRegularFile(dir.resolve(LOG_FILE)) ? dir.resolve(LOG_FILE).toString() : null,
         null,
         dir.toString(),
         s.metrics());

@@ -2,6 +2,8 @@ package io.partitrain.worker.backend.simulated;
 
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobSpecHash;
+import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
@@ -80,6 +82,18 @@ public final class SimulatedBackend implements JobBackend {
               creations.add(request.ref());
               return fresh;
             });
+    if (!created[0] && !job.specHash.equals(JobSpecHash.of(request.spec()))) {
+      throw BackendException.rejected(
+          "job "
+              + request.jobName()
+              + " exists with another definition (spec hash "
+              + job.specHash
+              + " there, "
+              + JobSpecHash.of(request.spec())
+              + " here); not adopted",
+          FailureClass.CONFLICT,
+          null);
+    }
     return new SubmitResult(job.observe(clock.instant()), created[0]);
   }
 
@@ -106,7 +120,13 @@ public final class SimulatedBackend implements JobBackend {
       failure = FailureClass.TIMEOUT;
     }
     return new SimJob(
-        request.ref(), request.spec().nodes(), submitted, start, start.plus(duration), failure);
+        request.ref(),
+        request.spec().nodes(),
+        JobSpecHash.of(request.spec()),
+        submitted,
+        start,
+        start.plus(duration),
+        failure);
   }
 
   @Override
@@ -206,6 +226,7 @@ public final class SimulatedBackend implements JobBackend {
   private static final class SimJob {
     final JobRef ref;
     final int nodes;
+    final String specHash;
     final Instant submittedAt;
     final Instant startAt;
     final Instant endAt;
@@ -215,12 +236,14 @@ public final class SimulatedBackend implements JobBackend {
     SimJob(
         JobRef ref,
         int nodes,
+        String specHash,
         Instant submittedAt,
         Instant startAt,
         Instant endAt,
         FailureClass failure) {
       this.ref = ref;
       this.nodes = nodes;
+      this.specHash = specHash;
       this.submittedAt = submittedAt;
       this.startAt = startAt;
       this.endAt = endAt;

@@ -1,0 +1,208 @@
+package io.partitrain.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.partitrain.cli.client.RunHistory;
+import io.partitrain.cli.client.RunHistory.PartitionLine;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.serde.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * How runs look to people (tables) and to scripts (JSON with a {@code type} on every object). Times
+ * are shown to the second in UTC; durations as {@code 2m10s}.
+ */
+public final class RunView {
+
+  /** Rows a table shows before it summarizes the rest (expand with {@code --all}). */
+  public static final int DEFAULT_ROWS = 20;
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  /** A log line that says what went wrong, in the words of common runtimes and tools. */
+  private static final Pattern ERROR_LINE =
+      Pattern.compile(
+          "(?i).*\\b(error|exception|fatal|traceback|failed|cannot|can't|no such file|denied"
+              + "|not found|invalid)\\b.*");
+
+  private static final Pattern STACK_FRAME =
+      Pattern.compile("^\\s+(at |\\.\\.\\. \\d+ more|File \").*");
+
+  private RunView() {}
+
+  public static String time(Instant t) {
+    return t == null ? "-" : TIME.format(t);
+  }
+
+  public static String duration(Duration d) {
+    if (d == null) {
+      return "-";
+    }
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return (s / 60) + "m" + String.format("%02ds", s % 60);
+    }
+    return (s / 3600) + "h" + String.format("%02dm", (s % 3600) / 60);
+  }
+
+  /** One line: the outcome, with who canceled and why. */
+  public static String outcomeLine(RunHistory h) {
+    StringBuilder b = new StringBuilder(h.outcome().name());
+    RunEvent.CancelAccepted c = h.cancel();
+    if (c != null) {
+      b.append(h.outcome().isSettled() ? "" : " (canceling)")
+          .append(" by ")
+          .append(c.requestedBy())
+          .append(" at ")
+          .append(time(c.at()))
+          .append(": ")
+          .append(c.reason());
+    }
+    return b.toString();
+  }
+
+  /** {@code run show}'s table: the outcome and times, then the counts (SummaryView). */
+  public static void print(RunHistory h, Instant now, PrintWriter out) {
+    print(h, now, out, true);
+  }
+
+  /**
+   * @param failedList whether to list the failed partitions (not when the partition table follows)
+   */
+  public static void print(RunHistory h, Instant now, PrintWriter out, boolean failedList) {
+    out.printf("Run %s (plan %s): %s%n", h.runId(), h.planName(), outcomeLine(h));
+    out.printf(
+        "  started %s, ended %s, %s %s%n",
+        time(h.startedAt()),
+        time(h.endedAt()),
+        h.endedAt() == null ? "running for" : "took",
+        duration(h.duration(now)));
+    SummaryView.printCounts(h.summary(), out, failedList);
+  }
+
+  /** The run as one JSON object: the summary's fields plus type, outcome, times and cancel. */
+  public static ObjectNode json(RunHistory h, Instant now) {
+    ObjectNode o = Json.mapper().createObjectNode();
+    o.put("type", "run");
+    o.put("runId", h.runId());
+    o.put("planName", h.planName());
+    o.put("outcome", h.outcome().name());
+    o.put("startedAt", h.startedAt() == null ? null : h.startedAt().toString());
+    o.put("endedAt", h.endedAt() == null ? null : h.endedAt().toString());
+    Duration d = h.duration(now);
+    if (d != null) {
+      o.put("durationSeconds", d.toSeconds());
+    }
+    if (h.cancel() != null) {
+      ObjectNode c = o.putObject("cancel");
+      c.put("requestedBy", h.cancel().requestedBy());
+      c.put("reason", h.cancel().reason());
+      c.put("at", h.cancel().at().toString());
+    }
+    o.setAll((ObjectNode) Json.mapper().valueToTree(h.summary()));
+    return o;
+  }
+
+  /** The partition table; at most {@link #DEFAULT_ROWS} rows unless {@code all}. */
+  public static void printPartitions(
+      List<PartitionLine> lines, boolean all, Instant now, PrintWriter out) {
+    out.printf(
+        "  %-20s %-16s %7s %8s %-9s %-72s %s%n",
+        "PARTITION", "STATE", "ATTEMPT", "DURATION", "CLASS", "REASON", "LOG");
+    int shown = all ? lines.size() : Math.min(lines.size(), DEFAULT_ROWS);
+    for (PartitionLine p : lines.subList(0, shown)) {
+      out.printf(
+          "  %-20s %-16s %7d %8s %-9s %-72s %s%n",
+          p.partitionId(),
+          p.state(),
+          p.attempt(),
+          duration(p.duration(now)),
+          p.failureClass() == null ? "-" : p.failureClass(),
+          SummaryView.clip(reason(p), 72),
+          p.logPath() == null ? "-" : p.logPath());
+    }
+    if (shown < lines.size()) {
+      out.printf("  ... %d more partitions; --all lists every one%n", lines.size() - shown);
+    }
+  }
+
+  public static ArrayNode partitionsJson(List<PartitionLine> lines, Instant now) {
+    ArrayNode a = Json.mapper().createArrayNode();
+    for (PartitionLine p : lines) {
+      ObjectNode o = a.addObject();
+      o.put("type", "partition");
+      o.put("partitionId", p.partitionId());
+      o.put("state", p.state() == null ? null : p.state().name());
+      o.put("attempt", p.attempt());
+      Duration d = p.duration(now);
+      if (d != null) {
+        o.put("durationSeconds", d.toSeconds());
+      }
+      if (p.failureClass() != null) {
+        o.put("failureClass", p.failureClass().name());
+      }
+      o.put("reason", reason(p));
+      if (p.logPath() != null) {
+        o.put("logPath", p.logPath());
+      }
+      if (p.jobName() != null) {
+        o.put("jobName", p.jobName());
+      }
+      o.set("tags", Json.mapper().valueToTree(p.tags()));
+    }
+    return a;
+  }
+
+  /**
+   * The recorded reason, followed for a failure by the first line of the job's log that says what
+   * went wrong ("exited with code 2" alone does not).
+   */
+  static String reason(PartitionLine p) {
+    String reason = p.reason() == null ? "" : p.reason();
+    if (p.failureClass() == null || p.logPath() == null) {
+      return reason;
+    }
+    String line = firstErrorLine(Path.of(p.logPath()));
+    return line == null || reason.contains(line) ? reason : reason + ": " + line;
+  }
+
+  /**
+   * The first line of a log that names an error (skipping stack frames), else its last non-blank
+   * line; null when the log cannot be read here (another machine's path, an Azure ML link).
+   */
+  static String firstErrorLine(Path log) {
+    if (!Files.isRegularFile(log)) {
+      return null;
+    }
+    String last = null;
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+      for (String line : (Iterable<String>) lines.limit(100_000)::iterator) {
+        if (line.isBlank() || STACK_FRAME.matcher(line).matches()) {
+          continue;
+        }
+        if (ERROR_LINE.matcher(line).matches()) {
+          return line.strip();
+        }
+        last = line.strip();
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return null;
+    }
+    return last;
+  }
+}

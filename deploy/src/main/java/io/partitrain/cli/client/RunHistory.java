@@ -1,0 +1,211 @@
+package io.partitrain.cli.client;
+
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunOutcome;
+import io.partitrain.shared.contracts.RunSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run as the CLI sees it, folded from its decisions on the runs topic: the latest published
+ * summary, who canceled it and why, and (when asked for) each partition's current line. The outcome
+ * is {@link RunOutcome#of}, the same pure function every surface uses.
+ */
+public final class RunHistory {
+
+  private final String runId;
+  private final boolean withPartitions;
+  private RunSummary summary;
+  private RunEvent.RunStarted started;
+  private RunEvent.CancelAccepted cancel;
+  private final Map<String, PartitionLine> partitions = new LinkedHashMap<>();
+
+  RunHistory(String runId, boolean withPartitions) {
+    this.runId = runId;
+    this.withPartitions = withPartitions;
+  }
+
+  /** Applies one event of this run; events of other runs are ignored. */
+  void apply(RunEvent e) {
+    if (!runId.equals(e.runId())) {
+      return;
+    }
+    if (e instanceof RunEvent.RunStarted s) {
+      started = s;
+      cancel = null;
+      partitions.clear();
+    } else if (e instanceof RunEvent.RunSnapshot s) {
+      summary = s.summary();
+    } else if (e instanceof RunEvent.RunCompleted c) {
+      summary = c.summary();
+    } else if (e instanceof RunEvent.CancelAccepted c) {
+      cancel = c;
+    } else if (withPartitions && e instanceof RunEvent.PartitionTransitioned t) {
+      partitions.computeIfAbsent(t.partitionId(), PartitionLine::new).apply(t);
+    }
+  }
+
+  /** Whether anything was published for the run that tells its state. */
+  boolean hasState() {
+    return summary != null;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public RunSummary summary() {
+    return summary;
+  }
+
+  /** The operator's accepted cancel; null when the run was not canceled. */
+  public RunEvent.CancelAccepted cancel() {
+    return cancel;
+  }
+
+  public RunOutcome outcome() {
+    return RunOutcome.of(summary, cancel != null);
+  }
+
+  public String planName() {
+    return summary.planName();
+  }
+
+  public Instant startedAt() {
+    return started != null ? started.at() : summary.startedAt();
+  }
+
+  /** When it settled; null while it is not settled. */
+  public Instant endedAt() {
+    return outcome().isSettled() ? summary.completedAt() : null;
+  }
+
+  /** From start to end, or to {@code now} while it is not settled. */
+  public Duration duration(Instant now) {
+    Instant start = startedAt();
+    if (start == null) {
+      return null;
+    }
+    Instant end = endedAt() != null ? endedAt() : now;
+    return Duration.between(start, end);
+  }
+
+  /** Each partition's line, in plan order (empty unless folded with partitions). */
+  public List<PartitionLine> partitions() {
+    List<PartitionLine> out = new ArrayList<>(partitions.values());
+    out.sort(Comparator.comparingInt(PartitionLine::sequence));
+    return out;
+  }
+
+  /** One partition: its state now, its last attempt, and how that attempt went. */
+  public static final class PartitionLine {
+    private final String partitionId;
+    private int sequence = Integer.MAX_VALUE;
+    private Map<String, String> tags = Map.of();
+    private PartitionState state;
+    private int attempt;
+    private FailureClass failureClass;
+    private String reason;
+    private String jobName;
+    private String logPath;
+    private Instant attemptSubmittedAt;
+    private Instant attemptStartedAt;
+    private Instant attemptEndedAt;
+
+    PartitionLine(String partitionId) {
+      this.partitionId = partitionId;
+    }
+
+    void apply(RunEvent.PartitionTransitioned t) {
+      if (t.sequence() != null) {
+        sequence = t.sequence();
+      }
+      if (t.tags() != null && !t.tags().isEmpty()) {
+        tags = Map.copyOf(t.tags());
+      }
+      if (t.to() == PartitionState.ADMITTED) {
+        // A new attempt: what the previous one left behind no longer describes the partition.
+        failureClass = null;
+        logPath = null;
+        attemptSubmittedAt = null;
+        attemptStartedAt = null;
+        attemptEndedAt = null;
+      }
+      // From RUNNING; a job that finished between two polls was never seen running: from SUBMITTED.
+      if (t.to() == PartitionState.SUBMITTED || t.to() == PartitionState.QUEUED) {
+        attemptSubmittedAt = attemptSubmittedAt == null ? t.at() : attemptSubmittedAt;
+      }
+      if (t.to() == PartitionState.RUNNING && attemptStartedAt == null) {
+        attemptStartedAt = t.at();
+      }
+      if (t.to().isJobTerminal()) {
+        attemptEndedAt = t.at();
+        failureClass = t.failureClass();
+        if (t.logPath() != null) {
+          logPath = t.logPath();
+        }
+      }
+      state = t.to();
+      attempt = Math.max(attempt, t.attempt());
+      reason = t.reason();
+      if (t.jobName() != null) {
+        jobName = t.jobName();
+      }
+    }
+
+    public String partitionId() {
+      return partitionId;
+    }
+
+    int sequence() {
+      return sequence;
+    }
+
+    public Map<String, String> tags() {
+      return tags;
+    }
+
+    public PartitionState state() {
+      return state;
+    }
+
+    public int attempt() {
+      return attempt;
+    }
+
+    public FailureClass failureClass() {
+      return failureClass;
+    }
+
+    public String reason() {
+      return reason;
+    }
+
+    public String jobName() {
+      return jobName;
+    }
+
+    public String logPath() {
+      return logPath;
+    }
+
+    /**
+     * How long the last attempt ran: from RUNNING (else from SUBMITTED, for a job that ended
+     * between two polls) to its end, or to {@code now} while it runs; null before it was submitted.
+     */
+    public Duration duration(Instant now) {
+      Instant from = attemptStartedAt != null ? attemptStartedAt : attemptSubmittedAt;
+      if (from == null) {
+        return null;
+      }
+      return Duration.between(from, attemptEndedAt != null ? attemptEndedAt : now);
+    }
+  }
+}
