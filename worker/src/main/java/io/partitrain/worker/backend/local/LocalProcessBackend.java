@@ -91,6 +91,7 @@ public final class LocalProcessBackend implements JobBackend {
   private static final String COMMAND_FILE = "command.sh";
   private static final String OWNER_FILE = "owner";
   private static final String LAUNCHED_FILE = "launched";
+  private static final String CANCEL_FILE = "cancel_requested";
 
   /** The exit status of coreutils {@code timeout} when it stopped the command at its limit. */
   static final int TIMEOUT_EXIT = 124;
@@ -423,16 +424,8 @@ public final class LocalProcessBackend implements JobBackend {
     Instant now = clock.instant();
     KillReason reason = job.killReason;
     LocalJobState end;
-    if (reason == KillReason.CANCELED) {
-      end =
-          before.ended(
-              JobPhase.CANCELED,
-              "Canceled",
-              FailureClass.CANCELED,
-              "canceled on request",
-              exit,
-              now,
-              Map.of());
+    if (reason == KillReason.CANCELED || cancelRequested(dir)) {
+      end = canceled(before, exit, now);
     } else if (reason == KillReason.TIMEOUT || isTimeoutExit(exit, timeout)) {
       end = timedOut(before, exit, timeout, now);
     } else if (reason == KillReason.INJECTED) {
@@ -549,14 +542,17 @@ public final class LocalProcessBackend implements JobBackend {
     } else if (isOrphaned(jobName, s)) {
       // Started by a worker that is gone: nobody will record how it ended.
       s =
-          s.ended(
-              JobPhase.FAILED,
-              "Failed",
-              FailureClass.INFRA,
-              "the job's process is gone and its worker did not record an end",
-              null,
-              clock.instant(),
-              Map.of());
+          cancelRequested(dir)
+              ? canceled(s, null, clock.instant())
+              : s.ended(
+                  JobPhase.FAILED,
+                  "Failed",
+                  FailureClass.INFRA,
+                  "the job's process is gone and its worker did not record an end",
+                  null,
+                  clock.instant(),
+                  Map.of());
+      writeState(dir, s);
     }
     return new JobObservation(
         jobName,
@@ -654,6 +650,9 @@ public final class LocalProcessBackend implements JobBackend {
     // for.
     Instant now = record.endedAt() != null ? record.endedAt() : clock.instant();
     int exit = record.code();
+    if (cancelRequested(dir)) {
+      return canceled(before, exit, now);
+    }
     if (exit == TIMEOUT_EXIT && HAS_TIMEOUT) {
       Duration timeout = specOf(dir).map(spec -> spec.limits().timeout()).orElse(null);
       if (timeout != null) {
@@ -732,26 +731,79 @@ public final class LocalProcessBackend implements JobBackend {
     }
   }
 
+  /**
+   * Cancels the job wherever it was started: a job of this worker is killed here; a job another
+   * worker (or a worker that is gone) started is marked with {@code cancel_requested}, so whoever
+   * records its end records CANCELED, and its process tree is killed by pid. A job not started yet
+   * is claimed (the {@code launched} marker) so that nobody starts it.
+   */
   @Override
   public void cancel(JobRef ref) {
+    Path dir = jobDir(ref.jobName());
     OwnedJob job = owned.get(ref.jobName());
     if (job != null) {
       job.kill(KillReason.CANCELED);
       if (job.process == null) {
-        Path dir = jobDir(ref.jobName());
-        writeState(
-            dir,
-            LocalJobState.queued()
-                .ended(
-                    JobPhase.CANCELED,
-                    "Canceled",
-                    FailureClass.CANCELED,
-                    "canceled before it started",
-                    null,
-                    clock.instant(),
-                    Map.of()));
+        writeState(dir, canceledBeforeStart());
       }
+      return;
     }
+    LocalJobState s = readState(dir).orElse(null);
+    if (s == null || s.phase().isTerminal()) {
+      return;
+    }
+    writeFile(dir.resolve(CANCEL_FILE), clock.instant().toString());
+    if (s.phase() == JobPhase.QUEUED && claimLaunch(dir)) {
+      writeState(dir, canceledBeforeStart());
+    } else if (s.pid() != null) {
+      ProcessHandle.of(s.pid())
+          .filter(ph -> isSameProcess(ph, s.startedAt()))
+          .ifPresent(
+              ph -> {
+                ph.descendants().forEach(ProcessHandle::destroyForcibly);
+                ph.destroyForcibly();
+              });
+      log.info(
+          "{} canceled job {} started by another worker (pid {})", ref, ref.jobName(), s.pid());
+    }
+  }
+
+  private LocalJobState canceledBeforeStart() {
+    return LocalJobState.queued()
+        .ended(
+            JobPhase.CANCELED,
+            "Canceled",
+            FailureClass.CANCELED,
+            "canceled before it started",
+            null,
+            clock.instant(),
+            Map.of());
+  }
+
+  /** Guards against a reused pid: the process must have started when the job did. */
+  private static boolean isSameProcess(ProcessHandle ph, Instant jobStartedAt) {
+    return ph.info()
+        .startInstant()
+        .map(
+            started ->
+                jobStartedAt == null
+                    || Duration.between(started, jobStartedAt).abs().compareTo(LOST_GRACE) < 0)
+        .orElse(true);
+  }
+
+  private static boolean cancelRequested(Path dir) {
+    return Files.exists(dir.resolve(CANCEL_FILE));
+  }
+
+  private LocalJobState canceled(LocalJobState before, Integer exit, Instant at) {
+    return before.ended(
+        JobPhase.CANCELED,
+        "Canceled",
+        FailureClass.CANCELED,
+        "canceled on request",
+        exit,
+        at,
+        Map.of());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.testing.WorkItemBuilder;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
@@ -270,6 +271,56 @@ class LocalProcessBackendTest {
           .isBetween(Duration.ofMillis(1500), Duration.ofMillis(4000));
     } finally {
       adopter.close();
+    }
+  }
+
+  /**
+   * Issue 8: {@code run cancel} only reached jobs the same worker had started. A CANCEL item may be
+   * handled by any worker; it now stops a running job and a queued one started elsewhere.
+   */
+  @Test
+  void aJobStartedByAnotherWorkerIsCanceledRunningOrQueued() throws IOException {
+    backend = new LocalProcessBackend(new LocalBackendConfig(jobs, 1, 0, 1), Clock.systemUTC());
+    Path started = jobs.resolve("started");
+    JobRef running = ref();
+    JobRef queued = ref();
+    backend.submit(
+        new JobRequest(
+            running, spec("echo x >> " + started + "; sleep 60", Map.of(), null, null), Map.of()));
+    backend.submit(
+        new JobRequest(
+            queued, spec("echo y >> " + started + "; sleep 60", Map.of(), null, null), Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> backend.observe(running).orElseThrow().phase() == JobPhase.RUNNING);
+    long pid =
+        Long.parseLong(
+            Json.mapper()
+                .readTree(backend.jobDir(running.jobName()).resolve("state.json").toFile())
+                .get("pid")
+                .asText());
+
+    var other = new LocalProcessBackend(new LocalBackendConfig(jobs, 1, 0, 1), Clock.systemUTC());
+    try {
+      other.cancel(queued);
+      other.cancel(running);
+      for (JobRef r : java.util.List.of(running, queued)) {
+        JobObservation end =
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> backend.observe(r).orElseThrow(), JobObservation::isTerminal);
+        assertThat(end.phase()).as(r.jobName()).isEqualTo(JobPhase.CANCELED);
+        assertThat(other.observe(r).orElseThrow().phase()).isEqualTo(JobPhase.CANCELED);
+      }
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+          .as("the running job's process was stopped")
+          .isFalse();
+      assertThat(Files.readAllLines(started))
+          .as("the queued job never started")
+          .containsExactly("x");
+    } finally {
+      other.close();
     }
   }
 
