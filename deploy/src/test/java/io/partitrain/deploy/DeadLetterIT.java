@@ -3,15 +3,22 @@ package io.partitrain.deploy;
 import static io.partitrain.deploy.RunScenario.awaitComplete;
 import static io.partitrain.deploy.RunScenario.kafka;
 import static io.partitrain.deploy.RunScenario.plan;
-import static io.partitrain.deploy.RunScenario.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunDefinition;
+import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.kafka.DeadLetters;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.testing.WorkItemBuilder;
 import io.partitrain.testkit.TestKafka;
@@ -23,8 +30,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -77,7 +86,40 @@ class DeadLetterIT {
               kafka.topics().work(), "evil", evil.getBytes(StandardCharsets.UTF_8)));
       producer.flush();
 
-      start(client, plan(dir, 10, "echo ${{partition.id}}", 5, 2), "run-poison");
+      // Start commands the CLI would never send, straight to the commands topic (issue 8): each
+      // is refused with the field, the value and the rule, and the next run is unaffected.
+      Plan plan = plan(dir, 10, "echo ${{partition.id}}", 5, 2);
+      RunCommand.StartRun good = RunCommands.startCommand(plan, "run-poison", "it", Instant.now());
+      RunDefinition d = good.definition();
+      ObjectNode zeroNodes = (ObjectNode) d.jobTemplate().deepCopy();
+      zeroNodes.putObject("resources").put("instance_count", 0);
+      Map<RunDefinition, String> bad =
+          Map.of(
+              new RunDefinition(d.planName(), d.planSource(), d.jobTemplate(), d.retry(), null),
+              "definition.limits",
+              new RunDefinition(d.planName(), d.planSource(), d.jobTemplate(), null, d.limits()),
+              "definition.retry",
+              new RunDefinition(
+                  d.planName(), d.planSource(), TextNode.valueOf("x"), d.retry(), d.limits()),
+              "the job template must be a mapping",
+              new RunDefinition(d.planName(), d.planSource(), zeroNodes, d.retry(), d.limits()),
+              "resources.instance_count = '0': must be an integer of at least 1");
+      bad.forEach(
+          (definition, reason) -> {
+            RunCommand.StartRun poisoned =
+                new RunCommand.StartRun(
+                    Schema.VERSION,
+                    UUID.randomUUID().toString(),
+                    "run-poisoned",
+                    definition,
+                    good.partitions(),
+                    "it",
+                    Instant.now());
+            assertThat(client.send(poisoned, Duration.ofSeconds(60)))
+                .isInstanceOfSatisfying(
+                    RunEvent.CommandRejected.class, r -> assertThat(r.reason()).contains(reason));
+          });
+      assertThat(client.send(good, Duration.ofSeconds(60))).isInstanceOf(RunEvent.RunStarted.class);
       RunSummary done = awaitComplete(client, "run-poison");
       assertThat(done.count(PartitionState.SUCCEEDED)).isEqualTo(10);
 

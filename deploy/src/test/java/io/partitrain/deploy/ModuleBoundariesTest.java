@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The architecture, checked: {@code shared} imports nothing of ours; {@code worker} and {@code
  * orchestrator} import {@code shared} only, never each other. Maven's module graph already forbids
- * most of it; this test also catches fully qualified references and test code.
+ * most of it; this test also catches fully qualified references and test code. The layering inside
+ * each module is checked by the modules' {@code ArchitectureTest}s (ArchUnit).
  */
 class ModuleBoundariesTest {
 

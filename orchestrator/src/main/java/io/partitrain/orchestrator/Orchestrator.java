@@ -61,7 +61,6 @@ import org.slf4j.LoggerFactory;
 public final class Orchestrator implements Term {
 
   private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
-  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
 
   /**
    * Header on every record an orchestrator writes: which instance wrote it (for audits and tests).
@@ -79,6 +78,9 @@ public final class Orchestrator implements Term {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch ready = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final RestartBackoff backoff = new RestartBackoff();
+  private volatile boolean failed;
   private volatile Consumer<String, byte[]> consumer;
   private volatile Tracker tracker;
   private final BooleanSupplier lease;
@@ -123,6 +125,14 @@ public final class Orchestrator implements Term {
 
   private void loop() {
     while (!closed.get()) {
+      if (backoff.exhausted()) {
+        log.error(
+            "orchestrator {}: {} failed rounds in a row; stopping as failed",
+            config.instanceId(),
+            backoff.failures());
+        failed = true;
+        return;
+      }
       try {
         runOnce();
       } catch (ProducerFencedException | InvalidProducerEpochException e) {
@@ -141,13 +151,17 @@ public final class Orchestrator implements Term {
         if (closed.get()) {
           return;
         }
+        Duration wait = backoff.failed();
         log.warn(
-            "orchestrator round failed ({}); rebuilding state from the runs topic", e.toString());
-        pause(RESTART_BACKOFF);
+            "orchestrator round failed ({}); rebuilding state from the runs topic in {} ms",
+            e.toString(),
+            wait.toMillis());
+        pause(wait);
       } catch (RuntimeException e) {
         // A bug or an inconsistent runs topic: deciding on a state we cannot trust is worse than
         // stopping; a standby (or a restart after a fix) replays the same committed log.
         log.error("orchestrator {} stopped on an unexpected error", config.instanceId(), e);
+        failed = true;
         return;
       }
     }
@@ -183,14 +197,17 @@ public final class Orchestrator implements Term {
           events,
           fresh.runs().size());
       ready.countDown();
-      DeadLetters deadLetters =
-          new DeadLetters(null, topics.deadLetters(), "orchestrator " + config.instanceId());
+      PoisonGuard guard =
+          new PoisonGuard(
+              new DeadLetters(null, topics.deadLetters(), "orchestrator " + config.instanceId()),
+              clock,
+              metrics::deadLettered);
       Outbox out = new Outbox();
       while (!closed.get()) {
         ConsumerRecords<String, byte[]> records = input.poll(config.tickInterval());
         out.clear();
         for (ConsumerRecord<String, byte[]> record : records) {
-          dispatch(fresh, record, out, deadLetters);
+          guard.handle(record, out, r -> dispatch(fresh, r, out));
         }
         fresh.tick(out);
         if (records.isEmpty() && out.isEmpty()) {
@@ -206,6 +223,7 @@ public final class Orchestrator implements Term {
           producer.sendOffsetsToTransaction(offsets(records), input.groupMetadata());
         }
         producer.commitTransaction();
+        backoff.succeeded();
         metrics.round(records.count(), out.records().size());
         capMetrics.committed(out.records());
       }
@@ -225,25 +243,25 @@ public final class Orchestrator implements Term {
     }
   }
 
+  /** Whether the loop stopped on an error it cannot recover from (see {@link RestartBackoff}). */
+  @Override
+  public boolean hasFailed() {
+    return failed;
+  }
+
   /** Whether the loop has ended (closed, fenced, or lease lost). */
   @Override
   public boolean isStopped() {
     return stopped.getCount() == 0;
   }
 
-  private void dispatch(
-      Tracker t, ConsumerRecord<String, byte[]> record, Outbox out, DeadLetters deadLetters) {
-    try {
-      if (record.topic().equals(topics.status())) {
-        t.onStatus(Json.read(record.value(), JobStatusEvent.class), out);
-      } else if (record.topic().equals(topics.partitions())) {
-        t.onPartitionScheduled(Json.read(record.value(), PartitionScheduled.class), out);
-      } else if (record.topic().equals(topics.commands())) {
-        t.onCommand(Json.read(record.value(), RunCommand.class), out);
-      }
-    } catch (UnreadableMessageException | IllegalArgumentException e) {
-      out.add(deadLetters.record(record, e.getMessage(), e, clock.instant()));
-      metrics.deadLettered();
+  private void dispatch(Tracker t, ConsumerRecord<String, byte[]> record, Outbox out) {
+    if (record.topic().equals(topics.status())) {
+      t.onStatus(Json.read(record.value(), JobStatusEvent.class), out);
+    } else if (record.topic().equals(topics.partitions())) {
+      t.onPartitionScheduled(Json.read(record.value(), PartitionScheduled.class), out);
+    } else if (record.topic().equals(topics.commands())) {
+      t.onCommand(Json.read(record.value(), RunCommand.class), out);
     }
   }
 
@@ -293,9 +311,10 @@ public final class Orchestrator implements Term {
     return out;
   }
 
-  private static void pause(Duration d) {
+  /** Waits {@code d}, or less when the orchestrator is closed meanwhile. */
+  private void pause(Duration d) {
     try {
-      Thread.sleep(d.toMillis());
+      closing.await(d.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -305,6 +324,7 @@ public final class Orchestrator implements Term {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      closing.countDown();
       Consumer<String, byte[]> c = consumer;
       if (c != null) {
         c.wakeup();

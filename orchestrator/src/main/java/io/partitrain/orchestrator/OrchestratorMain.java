@@ -105,6 +105,10 @@ public final class OrchestratorMain {
                 },
                 "orchestrator-shutdown"));
     loop.join();
+    if (elector.hasFailed()) {
+      // Its terms kept failing: exit non-zero so the supervisor restarts it and someone is told.
+      System.exit(1);
+    }
   }
 
   /**

@@ -176,12 +176,21 @@ public final class Worker implements Runnable, AutoCloseable {
   }
 
   void handle(ConsumerRecord<String, byte[]> record) {
-    WorkItem item;
+    WorkItem read;
     try {
-      item = Json.read(record.value(), WorkItem.class).validate();
+      read = Json.read(record.value(), WorkItem.class);
     } catch (UnreadableMessageException | IllegalArgumentException e) {
       deadLetters.send(record, "unreadable work item: " + e.getMessage(), e, clock.instant());
       metrics.deadLettered();
+      return;
+    }
+    WorkItem item;
+    try {
+      item = read.validate();
+    } catch (IllegalArgumentException e) {
+      deadLetters.send(record, "refused work item: " + e.getMessage(), e, clock.instant());
+      metrics.deadLettered();
+      refused(read, e.getMessage());
       return;
     }
     JobRef ref = JobRef.of(item);
@@ -204,6 +213,26 @@ public final class Worker implements Runnable, AutoCloseable {
               null,
               clock.instant()));
     }
+  }
+
+  /**
+   * A SUBMIT this worker refuses ends its attempt FAILED (USER, with the reason), so the partition
+   * does not hold its slot, nodes and reservation in ADMITTED for ever; the item itself is on the
+   * dead-letter topic. Items without the ids to report on are left to the tracker's liveness.
+   */
+  private void refused(WorkItem item, String reason) {
+    if (item.kind() != WorkItem.Kind.SUBMIT || item.runId() == null || item.partitionId() == null) {
+      return;
+    }
+    emit(
+        StatusEvents.failedToSubmit(
+            JobRef.of(item),
+            config.workerId(),
+            item.job() == null ? 0 : item.job().nodes(),
+            FailureClass.USER,
+            "work item refused by worker " + config.workerId() + ": " + reason,
+            null,
+            clock.instant()));
   }
 
   private void submit(WorkItem item, JobRef ref) {

@@ -75,6 +75,10 @@ class WorkerSubmitTest {
   }
 
   private List<JobStatusEvent> submitThrough(RefusingBackend backend) {
+    return handle(backend, aWorkItem().build());
+  }
+
+  private List<JobStatusEvent> handle(RefusingBackend backend, WorkItem item) {
     Worker worker =
         new Worker(
             WorkerConfig.forInstallation("w1", TOPICS.prefix()),
@@ -84,7 +88,6 @@ class WorkerSubmitTest {
             backend,
             clock,
             new SimpleMeterRegistry());
-    WorkItem item = aWorkItem().build();
     worker.handle(new ConsumerRecord<>(TOPICS.work(), 0, 0L, item.key(), Json.toBytes(item)));
     return producer.history().stream()
         .filter(r -> r.topic().equals(TOPICS.status()))
@@ -124,6 +127,30 @@ class WorkerSubmitTest {
             e -> {
               assertThat(e.failureClass()).isEqualTo(FailureClass.INFRA);
               assertThat(e.retryAfter()).isNull();
+            });
+  }
+
+  @Test
+  void aSubmitTheWorkerRefusesEndsItsAttemptAsAUserFailureWithTheReason() {
+    RefusingBackend backend = new RefusingBackend(null);
+    WorkItem refused = aWorkItem().command(" ").build();
+
+    List<JobStatusEvent> sent = handle(backend, refused);
+
+    assertThat(backend.submits).as("nothing reached the backend").hasValue(0);
+    assertThat(producer.history())
+        .as("the record itself is dead-lettered")
+        .anySatisfy(r -> assertThat(r.topic()).isEqualTo(TOPICS.deadLetters()));
+    assertThat(sent)
+        .as("and the tracker hears of it, so the partition does not stay ADMITTED")
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.partitionId()).isEqualTo(refused.partitionId());
+              assertThat(e.attempt()).isEqualTo(refused.attempt());
+              assertThat(e.phase()).isEqualTo(JobPhase.FAILED);
+              assertThat(e.failureClass()).isEqualTo(FailureClass.USER);
+              assertThat(e.message()).contains("job.command");
             });
   }
 }

@@ -43,6 +43,12 @@ public final class LeaderElector implements Runnable, AutoCloseable {
   private final String instanceId;
   private final LeadershipConfig config;
   private final Function<BooleanSupplier, ? extends Term> terms;
+
+  /** Terms in a row that failed (not fenced, not closed) before this instance gives up. */
+  static final int MAX_FAILED_TERMS = 3;
+
+  private int failedTerms;
+  private volatile boolean failed;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile KafkaConsumer<String, byte[]> consumer;
@@ -64,6 +70,11 @@ public final class LeaderElector implements Runnable, AutoCloseable {
     this.instanceId = instanceId;
     this.config = config;
     this.terms = terms;
+  }
+
+  /** Whether the elector gave up after {@link #MAX_FAILED_TERMS} failed terms in a row. */
+  public boolean hasFailed() {
+    return failed;
   }
 
   private boolean leaseValid() {
@@ -112,6 +123,16 @@ public final class LeaderElector implements Runnable, AutoCloseable {
               TimeUnit.NANOSECONDS.toMillis(gap));
           rejoin(c);
         } else if (leader && termEnded()) {
+          failedTerms = term.hasFailed() ? failedTerms + 1 : 0;
+          if (failedTerms >= MAX_FAILED_TERMS) {
+            log.error(
+                "orchestrator {}: {} terms in a row failed; giving up so the process exits"
+                    + " non-zero",
+                instanceId,
+                failedTerms);
+            failed = true;
+            break;
+          }
           log.warn("orchestrator {}: its term ended (fenced or failed); stepping down", instanceId);
           rejoin(c);
         }

@@ -10,6 +10,14 @@ public interface Term extends Runnable, AutoCloseable {
   /** Whether the term's loop has ended by itself (fenced, lease lost, failed). */
   boolean isStopped();
 
+  /**
+   * Whether the term's loop stopped on an error it cannot recover from (not fenced, not closed):
+   * the elector counts these and gives up after a bound, so the process exits non-zero.
+   */
+  default boolean hasFailed() {
+    return false;
+  }
+
   /** Ends the term after its current transaction. */
   @Override
   void close();

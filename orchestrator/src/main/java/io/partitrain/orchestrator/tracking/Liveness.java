@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds jobs whose watcher went silent: a partition SUBMITTED, QUEUED or RUNNING whose current
- * attempt sent no status and no heartbeat for longer than the silence timeout. The tracker then
- * asks any worker to adopt the job (an ADOPT work item, recorded as {@code AdoptionRequested}).
+ * Finds jobs whose watcher went silent: a partition in flight (ADMITTED, SUBMITTED, QUEUED or
+ * RUNNING) whose current attempt sent no status and no heartbeat for longer than the silence
+ * timeout. The tracker then asks any worker to adopt the job (an ADOPT work item, recorded as
+ * {@code AdoptionRequested}).
  *
  * <p>Signs of life are not persisted (they are kept here, not in the fold): after a restart or a
  * takeover each in-flight job gets a full timeout from the moment the new tracker first looks at
@@ -81,11 +82,15 @@ final class Liveness {
         silenceTimeout.toSeconds());
   }
 
-  /** ADMITTED is not watched yet: its SUBMIT work item is on the topic until a worker takes it. */
+  /**
+   * Every state in flight has a deadline, ADMITTED included (issue 8): a SUBMIT no worker ever
+   * answers (lost, or dead-lettered without the ids to report on) is offered for adoption like a
+   * silent job; the adopter finds no job and reports the attempt lost (INFRA, retried). While
+   * workers are merely busy their SUBMIT is processed first (same key, same partition), so the
+   * ADOPT that follows meets a job already watched.
+   */
   private static boolean watched(PartitionState s) {
-    return s == PartitionState.SUBMITTED
-        || s == PartitionState.QUEUED
-        || s == PartitionState.RUNNING;
+    return s.isInFlight();
   }
 
   private static String key(RunState run, PartitionRecord p) {

@@ -74,7 +74,7 @@ final class RunCommands {
       return;
     }
     problem =
-        StartCheck.renderingProblem(run, start)
+        StartCheck.renderingProblem(run, start, nodeCap)
             .or(() -> CostCap.problemWith(run, start.partitions()));
     if (problem.isPresent()) {
       decisions.reject(start, problem.get(), now, out);

@@ -1,7 +1,9 @@
 package io.partitrain.orchestrator.tracking;
 
+import io.partitrain.orchestrator.admission.NodeCap;
 import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunDefinition;
@@ -37,18 +39,39 @@ final class StartCheck {
   }
 
   /**
-   * Whether every partition's job renders: each placeholder it uses has a value, safe in a shell.
+   * Whether every partition's job renders (each placeholder it uses has a value, safe in a shell)
+   * and can ever fit the node cap of its compute target: a job needing more nodes than the cap
+   * would wait for ever, so it is refused now, with the fix.
    */
-  static Optional<String> renderingProblem(RunState run, RunCommand.StartRun start) {
+  static Optional<String> renderingProblem(RunState run, RunCommand.StartRun start, NodeCap caps) {
     List<PlanViolation> violations = new ArrayList<>();
     for (PartitionSpec p : start.partitions()) {
       run.checkRendering(p, violations);
-      if (violations.isEmpty()) {
-        try {
-          run.render(p);
-        } catch (PartitrainException | IllegalArgumentException e) {
-          return Optional.of("partition " + p.id() + ": " + e.getMessage());
-        }
+      if (!violations.isEmpty()) {
+        continue;
+      }
+      JobSpec job;
+      try {
+        job = run.render(p);
+      } catch (PartitrainException | IllegalArgumentException e) {
+        return Optional.of("partition " + p.id() + ": " + e.getMessage());
+      }
+      int cap = caps.capOf(job.computeTarget());
+      if (job.nodes() > cap) {
+        return Optional.of(
+            "partition "
+                + p.id()
+                + ": resources.instance_count = "
+                + job.nodes()
+                + " can never fit: the node cap of compute target "
+                + job.computeTarget()
+                + " is "
+                + cap
+                + "; raise it first (partitrain cap set "
+                + job.computeTarget()
+                + " --nodes "
+                + job.nodes()
+                + " --reason ...)");
       }
     }
     return violations.isEmpty()

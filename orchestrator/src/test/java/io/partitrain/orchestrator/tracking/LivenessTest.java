@@ -100,4 +100,24 @@ class LivenessTest {
     standby.clock.advance(SILENCE.plusSeconds(1));
     assertThat(standby.tick()).extracting(WorkItem::kind).containsExactly(WorkItem.Kind.ADOPT);
   }
+
+  @Test
+  void anAdmittedPartitionWhoseSubmitNoWorkerAnsweredIsOfferedForAdoptionToo() {
+    h.start("r1", 1, 1, retry(2));
+    WorkItem submit = h.tick().get(0);
+    h.tick();
+    // No worker ever reports on the SUBMIT (it was lost, or dead-lettered without an id).
+    h.clock.advance(SILENCE.plusSeconds(1));
+    assertThat(h.tick())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.kind()).isEqualTo(WorkItem.Kind.ADOPT);
+              assertThat(w.jobName()).isEqualTo(submit.jobName());
+            });
+    // The adopter finds no job and says so: the attempt fails INFRA and is retried.
+    h.status(submit, JobPhase.FAILED, io.partitrain.shared.contracts.FailureClass.INFRA);
+    h.clock.advance(Duration.ofMinutes(1));
+    assertThat(h.tick()).singleElement().extracting(WorkItem::attempt).isEqualTo(2);
+  }
 }

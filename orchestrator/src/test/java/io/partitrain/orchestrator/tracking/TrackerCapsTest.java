@@ -70,6 +70,20 @@ class TrackerCapsTest {
   }
 
   @Test
+  void aJobThatCanNeverFitItsNodeCapIsRefusedInsteadOfWaitingForEver() {
+    TrackerHarness h = new TrackerHarness(NodeCapConfig.of(100).with("gpu", 2));
+    assertThat(h.start("big", definition("gpu", 3, 10, null, retry(1)), 2))
+        .isInstanceOfSatisfying(
+            RunEvent.CommandRejected.class,
+            r ->
+                assertThat(r.reason())
+                    .contains("resources.instance_count = 3")
+                    .contains("node cap of compute target gpu is 2")
+                    .contains("cap set"));
+    assertThat(h.tracker.run("big")).isEmpty();
+  }
+
+  @Test
   void anOperatorsNodeCapChangeAppliesAtOnceAndSurvivesReplay() {
     TrackerHarness h = new TrackerHarness(NodeCapConfig.of(1));
     h.start("a", definition("gpu", 1, 10, null, retry(1)), 5);

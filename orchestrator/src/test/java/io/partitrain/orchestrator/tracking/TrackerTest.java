@@ -141,6 +141,20 @@ class TrackerTest {
   }
 
   @Test
+  void aSubmitTheWorkerRefusedEndsThePartitionFailedUserWithTheReasonAndFreesItsSlot() {
+    h.start("r1", 2, 1, retry(3));
+    WorkItem first = h.tick().get(0);
+    h.refused(first, FailureClass.USER, null);
+    assertThat(h.run("r1").partition("p1").state()).isEqualTo(PartitionState.FAILED);
+    assertThat(h.run("r1").partition("p1").lastFailureClass()).isEqualTo(FailureClass.USER);
+    assertThat(h.run("r1").partition("p1").hasRetryPending()).as("USER is not retried").isFalse();
+    assertThat(h.tick())
+        .as("the concurrency slot is free again")
+        .extracting(WorkItem::partitionId)
+        .containsExactly("p2");
+  }
+
+  @Test
   void duplicateAndStaleStatusEventsChangeNothing() {
     h.start("r1", 1, 1, retry(3));
     WorkItem a1 = h.tick().get(0);
