@@ -114,8 +114,14 @@ public final class RunCommands {
         defaultValue = "table")
     OutputFormat output;
 
+    @Mixin ServerOptions server;
+
     @Override
     public Integer call() {
+      var api = server.client();
+      if (api.isPresent()) {
+        return EvidenceCommands.showThroughServer(spec, api.get(), runId, output);
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         Optional<RunSummary> s = client.latest(runId);
         if (s.isEmpty()) {
