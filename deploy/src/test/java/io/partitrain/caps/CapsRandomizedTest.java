@@ -2,6 +2,7 @@ package io.partitrain.caps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,8 +42,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,11 +57,16 @@ import org.junit.jupiter.api.Test;
  * random failure mixes, random node and cost caps, random delivery lag, operator cap raises. Time
  * is an injected clock stepped by the test; nothing sleeps.
  *
+ * <p>Workers also get ADOPT items (a second watcher takes a silent job over, so statuses arrive
+ * twice) and CANCEL items (an operator cancels a run now and then), and some jobs are short enough
+ * to start and end between two polls of their watcher.
+ *
  * <p>At every step: the nodes of the cloud's unfinished jobs never exceed the target's cap; no
- * run's actual spend (from the workers' billable times) exceeds its cap. At the end: every
- * partition is SUCCEEDED, FAILED, DEFERRED_BY_COST or CANCELED, a deferred partition is one the
- * budget really could not take, and replaying the runs log rebuilds every budget exactly. A failing
- * world prints its seed; rerun one with {@code -Dcaps.seed=N}.
+ * run's actual spend exceeds its cap, counted both from the workers' billable times and from the
+ * cloud's own bill of its jobs. At the end: every partition is SUCCEEDED, FAILED, DEFERRED_BY_COST
+ * or CANCELED, a deferred partition is one the budget really could not take, and replaying the runs
+ * log rebuilds every budget exactly. A failing world prints its seed; rerun one with {@code
+ * -Dcaps.seed=N}.
  */
 class CapsRandomizedTest {
 
@@ -67,6 +75,12 @@ class CapsRandomizedTest {
   private static final BigDecimal PRICE = new BigDecimal("0.90");
   private static final int SEEDS = Integer.getInteger("caps.seeds", 120);
 
+  /**
+   * Jobs of every world run at least this long, at most the profile's maximum: some end between
+   * polls.
+   */
+  private static final Duration SHORTEST_JOB = Duration.ofSeconds(5);
+
   @Test
   void capsHoldAtEveryInstantAndNoPartitionIsLost() {
     Long only = Long.getLong("caps.seed");
@@ -74,6 +88,8 @@ class CapsRandomizedTest {
     long steps = 0;
     int deferredWorlds = 0;
     int fullWorlds = 0;
+    int adoptions = 0;
+    int cancels = 0;
     for (long seed = only != null ? only : 1; seed <= (only != null ? only : SEEDS); seed++) {
       try {
         World w = new World(seed);
@@ -81,6 +97,8 @@ class CapsRandomizedTest {
         worlds++;
         deferredWorlds += w.deferrals > 0 ? 1 : 0;
         fullWorlds += w.maxHeld == w.configuredNodeCap ? 1 : 0;
+        adoptions += w.adoptions;
+        cancels += w.cancels;
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError(
             "caps violated for seed "
@@ -94,10 +112,14 @@ class CapsRandomizedTest {
     }
     System.out.printf(
         "CapsRandomizedTest: %d worlds, %d steps, caps held at every step; %d worlds deferred "
-            + "partitions by cost, %d filled their node cap%n",
-        worlds, steps, deferredWorlds, fullWorlds);
+            + "partitions by cost, %d filled their node cap; %d ADOPT and %d CANCEL items handled%n",
+        worlds, steps, deferredWorlds, fullWorlds, adoptions, cancels);
     assertThat(deferredWorlds).as("the worlds exercise the cost cap").isPositive();
     assertThat(fullWorlds).as("the worlds exercise the node cap").isPositive();
+    if (only == null) {
+      assertThat(adoptions).as("the worlds exercise adoption").isPositive();
+      assertThat(cancels).as("the worlds exercise cancellation").isPositive();
+    }
   }
 
   /** One random world. */
@@ -113,10 +135,13 @@ class CapsRandomizedTest {
     final List<Delayed<WorkItem>> work = new ArrayList<>();
     final List<Delayed<JobStatusEvent>> statuses = new ArrayList<>();
     final Map<String, BigDecimal> spentSeen = new HashMap<>();
+    final Set<String> billedJobs = new HashSet<>();
     final Map<String, BigDecimal> caps = new HashMap<>();
     int nodeCap;
     int maxHeld;
     int deferrals;
+    int adoptions;
+    int cancels;
     final int configuredNodeCap;
 
     World(long seed) {
@@ -129,7 +154,7 @@ class CapsRandomizedTest {
               clock,
               new SimulationProfile(
                   Duration.ofSeconds(rnd.nextInt(0, 90)),
-                  Duration.ofMinutes(1),
+                  SHORTEST_JOB,
                   Duration.ofMinutes(rnd.nextInt(2, 45)),
                   user,
                   infra,
@@ -221,6 +246,17 @@ class CapsRandomizedTest {
     }
 
     void maybeOperator() {
+      if (rnd.nextInt(1500) == 0) {
+        String runId = "run-" + rnd.nextInt(2);
+        command(
+            new RunCommand.CancelRun(
+                Schema.VERSION,
+                UUID.randomUUID().toString(),
+                runId,
+                "ops",
+                "random cancel",
+                clock.instant()));
+      }
       if (rnd.nextInt(400) == 0) {
         String runId = "run-" + rnd.nextInt(2);
         BigDecimal to =
@@ -275,10 +311,18 @@ class CapsRandomizedTest {
     }
 
     void handOut(WorkItem item) {
-      if (item.kind() != WorkItem.Kind.SUBMIT) {
+      JobWatcher w = workers.get(rnd.nextInt(workers.size()));
+      if (item.kind() == WorkItem.Kind.ADOPT) {
+        // Another watcher takes over; the first may still report too (duplicates are ignored).
+        adoptions++;
+        w.watch(JobRef.of(item), item.job().nodes(), JobPhase.SUBMITTED);
         return;
       }
-      JobWatcher w = workers.get(rnd.nextInt(workers.size()));
+      if (item.kind() == WorkItem.Kind.CANCEL) {
+        cancels++;
+        cloud.cancel(JobRef.of(item));
+        return;
+      }
       SubmitResult r = cloud.submit(JobRequest.of(item));
       JobRef ref = JobRef.of(item);
       if (r.created()) {
@@ -308,7 +352,11 @@ class CapsRandomizedTest {
     }
 
     void report(JobStatusEvent e) {
-      if (e.phase() != null && e.phase().isTerminal() && e.startedAt() != null) {
+      // Once per job: after an ADOPT two watchers may report the same end.
+      if (e.phase() != null
+          && e.phase().isTerminal()
+          && e.startedAt() != null
+          && billedJobs.add(e.jobName())) {
         BigDecimal cost =
             CostBudget.cost(e.nodes(), PRICE, Duration.between(e.startedAt(), e.finishedAt()));
         spentSeen.merge(e.runId(), cost, BigDecimal::add);
@@ -369,13 +417,21 @@ class CapsRandomizedTest {
       for (RunState run : tracker.runs()) {
         BigDecimal cap = caps.get(run.runId());
         BigDecimal seen = spentSeen.getOrDefault(run.runId(), BigDecimal.ZERO);
-        if (seen.compareTo(cap) > 0 || run.budget().spent().compareTo(cap) > 0) {
+        BigDecimal billed =
+            cloud.billedJobs(run.runId(), clock.instant()).stream()
+                .map(j -> j.cost(PRICE))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (seen.compareTo(cap) > 0
+            || billed.compareTo(cap) > 0
+            || run.budget().spent().compareTo(cap) > 0) {
           fail(
               "run "
                   + run.runId()
                   + " spent "
                   + seen
-                  + " (tracker: "
+                  + " (cloud's bill: "
+                  + billed
+                  + ", tracker: "
                   + run.budget().spent()
                   + ") over its cap "
                   + cap);
@@ -423,6 +479,13 @@ class CapsRandomizedTest {
         assertThat(b.spent())
             .as("tracker spend equals the workers' billable times")
             .isEqualByComparingTo(spentSeen.getOrDefault(run.runId(), BigDecimal.ZERO));
+        BigDecimal cloudBill =
+            cloud.billedJobs(run.runId(), clock.instant()).stream()
+                .map(j -> j.cost(PRICE))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(b.spent())
+            .as("tracker spend equals the cloud's own bill of the run's jobs")
+            .isCloseTo(cloudBill, within(new BigDecimal("0.01")));
         boolean anyDeferred =
             run.partitions().stream().anyMatch(p -> p.state() == PartitionState.DEFERRED_BY_COST);
         if (anyDeferred) {

@@ -161,7 +161,7 @@ public final class SimulatedBackend implements JobBackend {
    */
   public List<BilledJob> billedJobs(String runId, Instant now) {
     return jobs.values().stream()
-        .filter(j -> j.ref.runId().equals(runId) && !j.startAt.isAfter(now))
+        .filter(j -> j.ref.runId().equals(runId) && j.ranBy(now))
         .map(j -> new BilledJob(j.ref, j.nodes, Duration.between(j.startAt, j.stoppedAt(now))))
         .toList();
   }
@@ -225,6 +225,12 @@ public final class SimulatedBackend implements JobBackend {
       this.startAt = startAt;
       this.endAt = endAt;
       this.failure = failure;
+    }
+
+    /** Whether the job had started by {@code now}; one canceled before its start never ran. */
+    boolean ranBy(Instant now) {
+      Instant canceled = canceledAt;
+      return !startAt.isAfter(now) && (canceled == null || canceled.isAfter(startAt));
     }
 
     /** When the job stopped holding its nodes, as seen at {@code now}. */
