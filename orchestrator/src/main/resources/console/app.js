@@ -198,6 +198,7 @@ async function renderJob(runId, partitionId, scroll) {
   else if (!log.available) link.textContent = log.detail || '';
   else link.textContent = log.location;
   $('#job-log').textContent = log.available ? log.lines.join('\n') : '';
+  $('#job-log').hidden = !log.available;
   if (scroll) $('#job-pane').scrollIntoView({ block: 'nearest' });
 }
 

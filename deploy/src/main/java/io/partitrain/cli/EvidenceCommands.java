@@ -204,4 +204,41 @@ final class EvidenceCommands {
       return ExitCode.OK.code();
     }
   }
+
+  /** {@code run show --server}: the console's view of the run. */
+  static int showThroughServer(
+      CommandSpec spec, ConsoleApiClient api, String runId, OutputFormat output) {
+    JsonNode run;
+    try {
+      run = api.get("/runs/" + ConsoleApiClient.segment(runId));
+    } catch (ConsoleApiClient.ApiException e) {
+      return Answers.failed(spec, e);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == OutputFormat.json) {
+      out.println(Json.toPrettyString(run));
+    } else {
+      out.printf(
+          "Run %s (%s): %s, %d partitions, %d attempts%n",
+          run.path("runId").asText(),
+          run.path("planName").asText(),
+          run.path("outcome").asText(),
+          run.path("total").asInt(),
+          run.path("attempts").asInt());
+      run.path("byState")
+          .fields()
+          .forEachRemaining(e -> out.printf("  %-18s %6d%n", e.getKey(), e.getValue().asInt()));
+      JsonNode cost = run.path("cost");
+      if (!cost.isMissingNode()) {
+        out.printf(
+            "Cost: spent %s, reserved %s, cap %s %s%n",
+            cost.path("spent").asText(),
+            cost.path("reserved").asText(),
+            cost.path("cap").asText("none"),
+            cost.path("currency").asText(""));
+      }
+    }
+    out.flush();
+    return ExitCode.OK.code();
+  }
 }

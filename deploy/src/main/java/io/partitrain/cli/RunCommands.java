@@ -264,8 +264,14 @@ public final class RunCommands {
         description = "table or json: how the final state is printed (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
+    @Mixin ServerOptions server;
+
     @Override
     public Integer call() {
+      var api = server.client();
+      if (api.isPresent()) {
+        return EvidenceCommands.showThroughServer(spec, api.get(), runId, output);
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         Instant asked = Instant.now();
         RunHistory h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));

@@ -255,6 +255,22 @@ class ConsoleIT {
           .isEqualTo("FAILED");
       assertThat(cli(kafka, "job", "show", "run-m", "p003")).contains("USER").contains("echo p003");
 
+      var shown =
+          Json.mapper()
+              .readTree(
+                  cli(
+                      null,
+                      "run",
+                      "show",
+                      "run-m",
+                      "--server",
+                      console.url().toString(),
+                      "--token-file",
+                      tokenFile.toString(),
+                      "-o",
+                      "json"));
+      assertThat(shown.get("byState").get("FAILED").asInt()).isEqualTo(BROKEN.size());
+
       // A command through --server: the token's subject is requestedBy on the runs topic.
       var answer =
           Json.mapper()
