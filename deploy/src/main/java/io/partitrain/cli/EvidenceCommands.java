@@ -50,7 +50,8 @@ final class EvidenceCommands {
 
     @Option(
         names = {"-o", "--output"},
-        defaultValue = "table")
+        defaultValue = "table",
+        description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
     @Override

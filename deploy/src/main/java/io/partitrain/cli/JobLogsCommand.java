@@ -166,6 +166,7 @@ public final class JobLogsCommand implements Callable<Integer> {
 
   private int print(JobLog log, PrintWriter out) {
     long offset = 0;
+    boolean lastLook = !follow;
     while (true) {
       boolean ended = !follow || log.ended();
       byte[] chunk = log.readFrom(offset);
@@ -175,9 +176,12 @@ public final class JobLogsCommand implements Callable<Integer> {
         offset += chunk.length;
         continue; // more may be waiting beyond one read
       }
-      if (ended) {
+      if (ended && lastLook) {
         return ExitCode.OK.code();
       }
+      // A service may flush a job's last lines just after its status turned terminal: one more
+      // look, an interval later, before saying it ended.
+      lastLook = ended;
       LockSupport.parkNanos(interval.toNanos());
     }
   }
