@@ -160,9 +160,16 @@ public final class RunCommands {
         description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
+    @Mixin ServerOptions server;
+
     @Override
     public Integer call() {
       boolean listPartitions = partitions || state != null || !tags.isEmpty();
+      var api = server.client();
+      if (api.isPresent()) {
+        // The console's view of the run; the partition view and --watch need Kafka for now.
+        return EvidenceCommands.showThroughServer(spec, api.get(), runId, output);
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         Instant asked = Instant.now();
         RunHistory h =

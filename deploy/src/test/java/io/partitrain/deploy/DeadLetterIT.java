@@ -101,7 +101,7 @@ class DeadLetterIT {
               "definition.retry",
               new RunDefinition(
                   d.planName(), d.planSource(), TextNode.valueOf("x"), d.retry(), d.limits()),
-              "the job template must be a mapping",
+              "job template = '\"x\"': must be a YAML mapping",
               new RunDefinition(d.planName(), d.planSource(), zeroNodes, d.retry(), d.limits()),
               "resources.instance_count = '0': must be an integer of at least 1");
       bad.forEach(
