@@ -148,6 +148,23 @@ final class EvidenceCommands {
       if (j.has("metrics")) {
         row(out, "Metrics", j.get("metrics").toString());
       }
+      JsonNode sub = j.path("submission");
+      if (!sub.isMissingNode()) {
+        // As the worker submitted it: the resolved form of the rendered job above.
+        row(out, "Worker", j.path("workerId").asText(""));
+        row(out, "Backend id", sub.path("backendId").asText(""));
+        row(out, "Code location", sub.path("codeLocation").asText(""));
+        row(out, "Code SHA-256", sub.path("codeHash").asText("(not read: a registered asset)"));
+        sub.path("inputs")
+            .fields()
+            .forEachRemaining(e -> row(out, "Input " + e.getKey(), e.getValue().asText()));
+        sub.path("outputs")
+            .fields()
+            .forEachRemaining(e -> row(out, "Output " + e.getKey(), e.getValue().asText()));
+        if (sub.has("requestBody")) {
+          row(out, "Request", "in -o json (submission.requestBody)");
+        }
+      }
       out.println();
       out.printf("%-26s  %-18s  %-18s  %s%n", "AT", "FROM", "TO", "FAILURE");
       for (JsonNode t : j.path("statusHistory")) {

@@ -2,6 +2,7 @@ package io.partitrain.deploy;
 
 import static io.partitrain.deploy.RunScenario.kafka;
 import static io.partitrain.deploy.RunScenario.runEvents;
+import static io.partitrain.deploy.RunScenario.statusEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,15 +18,19 @@ import io.partitrain.orchestrator.console.TestIdentityProvider;
 import io.partitrain.orchestrator.console.auth.Authenticator;
 import io.partitrain.orchestrator.console.auth.JwtAuthenticator;
 import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.worker.WorkerConfig;
+import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.io.IOException;
@@ -74,6 +79,7 @@ class ConsoleIT {
         dir.resolve("job.yml"),
         """
         command: echo ${{partition.id}}
+        code: ./src
         compute: azureml:cpu-cluster
         resources:
           instance_count: 1
@@ -83,6 +89,8 @@ class ConsoleIT {
         tags:
           region: ${{partition.tags.region}}
         """);
+    Files.createDirectories(dir.resolve("src"));
+    Files.writeString(dir.resolve("src/train.py"), "print('trained')\n");
     StringBuilder csv = new StringBuilder("id,region\n");
     for (int i = 1; i <= partitions; i++) {
       csv.append(String.format("p%03d,%s%n", i, i % 2 == 0 ? "north" : "south"));
@@ -241,6 +249,31 @@ class ConsoleIT {
             .isEqualTo(fromApi.get("jobTemplateSha256").asText());
       }
       assertThat(admitted).isEqualTo(12);
+      // Each job's worker and submission are what that worker put on the status topic with its
+      // SUBMITTED status (read from the topic itself), and the code hash is the folder's.
+      Map<String, JobStatusEvent> submittedOnTopic = new HashMap<>();
+      for (JobStatusEvent e : statusEvents(kafka)) {
+        if (e.runId().equals("run-m") && e.phase() == JobPhase.SUBMITTED) {
+          submittedOnTopic.put(e.partitionId() + "#" + e.attempt(), e);
+        }
+      }
+      assertThat(submittedOnTopic).hasSize(12);
+      for (var bundle : List.of(fromApi, fromCli, viaServer)) {
+        for (var jobNode : bundle.get("jobs")) {
+          JobStatusEvent sent =
+              submittedOnTopic.get(
+                  jobNode.get("partitionId").asText() + "#" + jobNode.get("attempt").asInt());
+          assertThat(sent.submission()).as("submission on the status topic").isNotNull();
+          assertThat(jobNode.get("workerId").asText()).isEqualTo(sent.workerId());
+          assertThat(Json.mapper().treeToValue(jobNode.get("submission"), SubmittedJob.class))
+              .isEqualTo(sent.submission());
+          assertThat(jobNode.at("/submission/codeHash").asText())
+              .isEqualTo(CodeSnapshot.of("code", dir.resolve("src")).hash());
+        }
+      }
+      assertThat(submittedOnTopic.values())
+          .extracting(JobStatusEvent::workerId)
+          .allMatch(w -> w.startsWith("worker-"));
       // The schema is not a rubber stamp: a bundle with a bad state is refused.
       var broken = fromApi.deepCopy();
       ((com.fasterxml.jackson.databind.node.ObjectNode) broken.get("jobs").get(0))

@@ -4,6 +4,7 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import java.time.Duration;
@@ -42,8 +43,17 @@ final class StatusEvents {
         o.metrics());
   }
 
+  /**
+   * The SUBMITTED status of a job this worker created, with what was submitted ({@code submission},
+   * null when the backend could not tell) signed with this worker's id.
+   */
   static JobStatusEvent submitted(
-      JobRef ref, String workerId, int nodes, JobObservation o, Instant at) {
+      JobRef ref,
+      String workerId,
+      int nodes,
+      JobObservation o,
+      SubmittedJob submission,
+      Instant at) {
     return new JobStatusEvent(
         Schema.VERSION,
         JobStatusEvent.Kind.STATUS,
@@ -62,7 +72,9 @@ final class StatusEvents {
         nodes,
         o.logPath(),
         o.studioUrl(),
-        null);
+        null,
+        null,
+        submission == null ? null : submission.withWorker(workerId));
   }
 
   /**

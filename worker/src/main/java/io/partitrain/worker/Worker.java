@@ -262,7 +262,12 @@ public final class Worker implements Runnable, AutoCloseable {
       metrics.submitted("created");
       emit(
           StatusEvents.submitted(
-              ref, config.workerId(), nodes, result.observation(), clock.instant()));
+              ref,
+              config.workerId(),
+              nodes,
+              result.observation(),
+              result.submission(),
+              clock.instant()));
       watcher.watch(ref, nodes, JobPhase.SUBMITTED);
     } else {
       metrics.submitted("adopted");

@@ -74,7 +74,7 @@ final class RunEvents {
 
   /**
    * A move reported by the job's status: its message (else the backend's status) as the reason, its
-   * log, and its metrics when it succeeded.
+   * log, its metrics when it succeeded, and what the worker submitted on SUBMITTED (evidence).
    */
   static PartitionTransitioned reported(
       RunState run, PartitionRecord p, JobStatusEvent event, FailureClass fc, Instant now) {
@@ -93,6 +93,7 @@ final class RunEvents {
         null,
         event.logPath(),
         to == PartitionState.SUCCEEDED ? event.metrics() : null,
+        to == PartitionState.SUBMITTED ? event.submission() : null,
         now);
   }
 

@@ -32,6 +32,9 @@ import java.util.Map;
  * @param retryAfter for a submission the backend throttled (or refused for now): how long the
  *     backend asked us to wait (its Retry-After); the tracker schedules the next attempt no
  *     earlier. Null when the backend said nothing.
+ * @param submission on the SUBMITTED status of a job this worker created: the job as submitted
+ *     (code hash, resolved inputs and outputs, the backend's request, this worker); null otherwise
+ *     and from workers that predate it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatusEvent(
@@ -53,7 +56,8 @@ public record JobStatusEvent(
     String logPath,
     String studioUrl,
     Map<String, Double> metrics,
-    Duration retryAfter) {
+    Duration retryAfter,
+    SubmittedJob submission) {
 
   /** A status change, or a sign of life. */
   public enum Kind {
@@ -63,6 +67,50 @@ public record JobStatusEvent(
 
   public JobStatusEvent {
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+  }
+
+  /** An event without submission evidence (every status but SUBMITTED). */
+  public JobStatusEvent(
+      int schemaVersion,
+      Kind kind,
+      String runId,
+      String partitionId,
+      int attempt,
+      String jobName,
+      String workerId,
+      JobPhase phase,
+      String backendStatus,
+      FailureClass failureClass,
+      String message,
+      Instant observedAt,
+      Instant startedAt,
+      Instant finishedAt,
+      Integer nodes,
+      String logPath,
+      String studioUrl,
+      Map<String, Double> metrics,
+      Duration retryAfter) {
+    this(
+        schemaVersion,
+        kind,
+        runId,
+        partitionId,
+        attempt,
+        jobName,
+        workerId,
+        phase,
+        backendStatus,
+        failureClass,
+        message,
+        observedAt,
+        startedAt,
+        finishedAt,
+        nodes,
+        logPath,
+        studioUrl,
+        metrics,
+        retryAfter,
+        null);
   }
 
   /** An event without a Retry-After (every status but a refused submission). */
@@ -104,6 +152,7 @@ public record JobStatusEvent(
         logPath,
         studioUrl,
         metrics,
+        null,
         null);
   }
 

@@ -83,6 +83,8 @@ public sealed interface RunEvent {
    * @param sequence the partition's position in the plan, on the first move only
    * @param logPath where the attempt's log is, on terminal moves
    * @param metrics what the job reported, on SUCCEEDED
+   * @param submission the job as its worker submitted it (code hash, resolved inputs and outputs,
+   *     the backend's request, the worker), on SUBMITTED when the worker reported it
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record PartitionTransitioned(
@@ -99,8 +101,44 @@ public sealed interface RunEvent {
       Integer sequence,
       String logPath,
       Map<String, Double> metrics,
+      SubmittedJob submission,
       Instant at)
-      implements RunEvent {}
+      implements RunEvent {
+
+    /** A move without submission evidence (every move but SUBMITTED). */
+    public PartitionTransitioned(
+        int schemaVersion,
+        String runId,
+        String partitionId,
+        PartitionState from,
+        PartitionState to,
+        int attempt,
+        String reason,
+        FailureClass failureClass,
+        String jobName,
+        Map<String, String> tags,
+        Integer sequence,
+        String logPath,
+        Map<String, Double> metrics,
+        Instant at) {
+      this(
+          schemaVersion,
+          runId,
+          partitionId,
+          from,
+          to,
+          attempt,
+          reason,
+          failureClass,
+          jobName,
+          tags,
+          sequence,
+          logPath,
+          metrics,
+          null,
+          at);
+    }
+  }
 
   /**
    * A FAILED partition will get another attempt once {@code notBefore} has passed and admission

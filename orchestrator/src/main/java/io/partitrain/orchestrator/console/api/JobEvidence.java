@@ -8,6 +8,7 @@ import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.plan.JobTemplate;
 import java.math.BigDecimal;
 import java.util.List;
@@ -22,6 +23,11 @@ import java.util.Map;
  * @param renderNote why {@code renderedJob} is missing, when it is
  * @param statusHistory every transition of this attempt, oldest first
  * @param logLocation a local log path, or the Azure ML Studio link
+ * @param workerId the worker that created the job, as it reported itself
+ * @param submission the job as its worker submitted it: code location and content hash, inputs and
+ *     outputs as resolved, the backend's request body (Azure ML: the ARM PUT, secret-looking values
+ *     redacted); absent when the worker did not report it (an older worker, or a job that was
+ *     adopted before its creator reported it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobEvidence(
@@ -47,7 +53,9 @@ public record JobEvidence(
     Map<String, Double> metrics,
     String planName,
     JobSpec renderedJob,
-    String renderNote) {
+    String renderNote,
+    String workerId,
+    SubmittedJob submission) {
 
   /** The evidence of {@code attempt} of {@code p}. */
   public static JobEvidence of(RunView run, PartitionView p, int attempt) {
@@ -77,6 +85,7 @@ public record JobEvidence(
             .reduce((a, b) -> b)
             .orElse(null);
     boolean current = attempt == p.attempt();
+    SubmittedJob submission = run.submission(p.partitionId(), attempt);
     JobSpec rendered = null;
     String note = null;
     if (run.jobTemplate() == null) {
@@ -113,6 +122,8 @@ public record JobEvidence(
         current ? p.metrics() : null,
         run.planName(),
         rendered,
-        note);
+        note,
+        submission == null ? null : submission.workerId(),
+        submission);
   }
 }

@@ -3,6 +3,7 @@ package io.partitrain.orchestrator.console.view;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.SubmittedJob;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.Map;
  * @param outcome SUCCEEDED, FAILED or CANCELED once settled; ACTIVE or WAITING_ON_BUDGET before
  * @param partitions sorted by partition id
  * @param cost null when the run has no prices
+ * @param submissions per partition and attempt, the job as its worker submitted it (code hash,
+ *     resolved inputs and outputs, the backend's request, the worker), where the worker reported it
  */
 public record RunView(
     String runId,
@@ -31,7 +34,8 @@ public record RunView(
     List<FinOpsRecord.LedgerEntry> ledger,
     List<ActionView> actions,
     String planSource,
-    JsonNode jobTemplate) {
+    JsonNode jobTemplate,
+    Map<String, Map<Integer, SubmittedJob>> submissions) {
 
   public RunView {
     byState = Map.copyOf(byState);
@@ -39,6 +43,13 @@ public record RunView(
     capEvents = List.copyOf(capEvents);
     ledger = List.copyOf(ledger);
     actions = List.copyOf(actions);
+    submissions = submissions == null ? Map.of() : Map.copyOf(submissions);
+  }
+
+  /** What the worker submitted for this attempt of this partition, if it said. */
+  public SubmittedJob submission(String partitionId, int attempt) {
+    Map<Integer, SubmittedJob> byAttempt = submissions.get(partitionId);
+    return byAttempt == null ? null : byAttempt.get(attempt);
   }
 
   public boolean complete() {

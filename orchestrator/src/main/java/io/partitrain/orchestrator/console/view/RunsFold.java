@@ -5,6 +5,7 @@ import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.SubmittedJob;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -193,6 +194,7 @@ public final class RunsFold {
     int total;
     int attempts;
     final Map<String, PartitionView> partitions = new TreeMap<>();
+    final Map<String, Map<Integer, SubmittedJob>> submissions = new HashMap<>();
     Map<PartitionState, Integer> snapshotCounts;
     String currency;
     BigDecimal cap;
@@ -238,6 +240,13 @@ public final class RunsFold {
       }
       if (e.to() == PartitionState.ADMITTED) {
         attempts++;
+      }
+      if (e.submission() != null) {
+        // Each inner map is replaced, never changed, so views already published stay immutable.
+        Map<Integer, SubmittedJob> byAttempt =
+            new HashMap<>(submissions.getOrDefault(e.partitionId(), Map.of()));
+        byAttempt.put(e.attempt(), e.submission());
+        submissions.put(e.partitionId(), Map.copyOf(byAttempt));
       }
       partitions.put(
           e.partitionId(),
@@ -358,7 +367,8 @@ public final class RunsFold {
               ledger,
               actions,
               planSource,
-              jobTemplate);
+              jobTemplate,
+              submissions);
       return cached;
     }
   }

@@ -16,7 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.JobSpecHash;
+import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
 import io.partitrain.worker.backend.JobLog;
@@ -31,6 +33,7 @@ import io.partitrain.worker.backend.azureml.internal.ArmTransport;
 import io.partitrain.worker.backend.azureml.internal.CodeAssets;
 import io.partitrain.worker.backend.azureml.internal.Datastores;
 import io.partitrain.worker.backend.azureml.internal.RunHistory;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +101,7 @@ public final class AzureMlBackend implements JobBackend {
   private final Clock clock;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final Set<String> ensured = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> codeHashes = new ConcurrentHashMap<>();
   private final List<Consumer<Boolean>> acceptingListeners = new CopyOnWriteArrayList<>();
   private final ExecutorService prober;
   private final Counter created;
@@ -215,7 +219,11 @@ public final class AzureMlBackend implements JobBackend {
     if (answer.status() == 201 || answer.status() == 200) {
       Tracked job = track(ref);
       job.canceledByUs = false;
-      return new SubmitResult(observation(job, answer.body()), answer.status() == 201);
+      return new SubmitResult(
+          observation(job, answer.body()),
+          answer.status() == 201,
+          SubmissionEvidence.of(
+              put, answer.body(), paths.jobId(ref.jobName()), codeHash(ref, request.spec())));
     }
     if (answer.status() >= 400
         && answer.status() < 500
@@ -229,6 +237,25 @@ public final class AzureMlBackend implements JobBackend {
       }
     }
     throw refused(ref, "PUT", answer);
+  }
+
+  /**
+   * The content hash of the job's local code folder, for its evidence; hashed once per run and
+   * folder, as the code is uploaded once per run and folder. Null for a registered code asset.
+   */
+  private String codeHash(JobRef ref, JobSpec spec) {
+    String code = spec.code();
+    if (code == null || !JobTemplate.isLocalPath(code)) {
+      return null;
+    }
+    try {
+      return codeHashes.computeIfAbsent(
+          ref.runId() + "\u0000" + code, k -> CodeSnapshot.of("code", Path.of(code)).hash());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{} cannot hash code folder {} for the job's evidence: {}", ref, code, e.getMessage());
+      return null;
+    }
   }
 
   private JobObservation adopt(JobRequest request, JsonNode job) {

@@ -6,6 +6,7 @@ import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.JobSpecHash;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.shared.plan.Placeholders;
 import io.partitrain.shared.plan.SecretRefs;
@@ -16,6 +17,7 @@ import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.SubmitResult;
+import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -196,12 +198,14 @@ public final class LocalProcessBackend implements JobBackend {
     }
     OwnedJob job = new OwnedJob(request);
     owned.put(request.jobName(), job);
+    SubmittedJob submission = null;
     try {
       writeSpec(dir, request.spec());
       String command = prepare(dir, request);
       writeFile(dir.resolve(COMMAND_FILE), command);
       writeFile(dir.resolve(OWNER_FILE), THIS_PROCESS + " " + instanceId);
       writeState(dir, LocalJobState.queued());
+      submission = submission(request.spec(), dir, command);
       slots.submit(() -> run(job, dir, command));
     } catch (JobSetupException e) {
       writeState(
@@ -217,7 +221,51 @@ public final class LocalProcessBackend implements JobBackend {
                   Map.of()));
       owned.remove(request.jobName());
     }
-    return new SubmitResult(readObservation(request.ref(), dir), true);
+    return new SubmitResult(readObservation(request.ref(), dir), true, submission);
+  }
+
+  /**
+   * The job's evidence as laid out: the content hash of the code copied into the job folder
+   * (azure-ai-ml's algorithm, so the same folder hashes the same as on Azure ML), the inputs and
+   * outputs as the command received them, and the resolved command line (it holds paths, never a
+   * secret: secrets reach the process through its environment only).
+   */
+  private static SubmittedJob submission(JobSpec spec, Path dir, String command) {
+    Path codeDir = dir.resolve("code");
+    String codeHash = null;
+    try {
+      codeHash = spec.code() == null ? null : CodeSnapshot.of("code", codeDir).hash();
+    } catch (RuntimeException e) {
+      // Evidence never stops a job: the hash is left out and the reason logged.
+      log.warn("cannot hash the code of job folder {}: {}", dir, e.getMessage());
+    }
+    Map<String, String> inputs = new LinkedHashMap<>();
+    spec.inputs()
+        .forEach(
+            (name, in) ->
+                inputs.put(
+                    name,
+                    in.isLiteral()
+                        ? String.valueOf(in.value())
+                        : JobTemplate.isLocalPath(in.path())
+                            ? Path.of(in.path()).toAbsolutePath().normalize().toString()
+                            : in.path()));
+    Map<String, String> outputs = new LinkedHashMap<>();
+    for (String name : spec.outputs().keySet()) {
+      outputs.put(name, dir.resolve("outputs").resolve(name).toAbsolutePath().toString());
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode request = Json.mapper().createObjectNode();
+    request.put("command", command);
+    request.put("workingDirectory", codeDir.toAbsolutePath().toString());
+    return new SubmittedJob(
+        null,
+        "local",
+        dir.toAbsolutePath().toString(),
+        spec.code() == null ? null : Path.of(spec.code()).toAbsolutePath().normalize().toString(),
+        codeHash,
+        inputs,
+        outputs,
+        request);
   }
 
   /**

@@ -2,18 +2,25 @@ package io.partitrain.worker.backend.simulated;
 
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.JobSpecHash;
+import io.partitrain.shared.contracts.SubmittedJob;
+import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.SubmitResult;
+import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +53,7 @@ public final class SimulatedBackend implements JobBackend {
   private final List<JobRef> creations = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicInteger submitCalls = new AtomicInteger();
+  private final Map<String, String> codeHashes = new ConcurrentHashMap<>();
   private final Set<String> brokenPartitions = ConcurrentHashMap.newKeySet();
 
   public SimulatedBackend(Clock clock, SimulationProfile profile) {
@@ -94,7 +102,44 @@ public final class SimulatedBackend implements JobBackend {
           FailureClass.CONFLICT,
           null);
     }
-    return new SubmitResult(job.observe(clock.instant()), created[0]);
+    return new SubmitResult(
+        job.observe(clock.instant()), created[0], created[0] ? submission(request) : null);
+  }
+
+  /**
+   * The evidence of a simulated job: inputs and outputs as the job names them (nothing is
+   * resolved), and the code's content hash when the code is a local folder, hashed once per folder
+   * (a simulation does not change its code).
+   */
+  private SubmittedJob submission(JobRequest request) {
+    JobSpec spec = request.spec();
+    String code = spec.code();
+    String codeHash =
+        code != null && JobTemplate.isLocalPath(code) && Files.exists(Path.of(code))
+            ? codeHashes.computeIfAbsent(code, SimulatedBackend::hashOrNone)
+            : null;
+    Map<String, String> inputs = new LinkedHashMap<>();
+    spec.inputs()
+        .forEach((k, in) -> inputs.put(k, in.isLiteral() ? String.valueOf(in.value()) : in.path()));
+    Map<String, String> outputs = new LinkedHashMap<>();
+    spec.outputs()
+        .forEach(
+            (k, out) ->
+                outputs.put(
+                    k,
+                    out.path() == null
+                        ? "simulated://" + request.jobName() + "/" + k
+                        : out.path()));
+    return new SubmittedJob(
+        null, name(), "simulated://" + request.jobName(), code, codeHash, inputs, outputs, null);
+  }
+
+  private static String hashOrNone(String folder) {
+    try {
+      return CodeSnapshot.of("code", Path.of(folder)).hash();
+    } catch (RuntimeException e) {
+      return null; // evidence never fails a submission; computeIfAbsent keeps nothing for null
+    }
   }
 
   private SimJob newJob(JobRequest request) {

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
@@ -63,6 +65,60 @@ class AzureMlBackendTest {
               return o.phase() == phase;
             });
     return seen.get(seen.size() - 1);
+  }
+
+  @Test
+  void theSubmissionEvidenceIsTheBodyTheServiceReceivedWithSecretLookingValuesRedacted() {
+    JobRequest base = FakeArm.request(RUN, "store-002");
+    JobSpec s = base.spec();
+    Map<String, String> env = new java.util.TreeMap<>(s.environmentVariables());
+    env.put("STORAGE_ACCOUNT_KEY", "literal-key-value-in-job-yml");
+    JobSpec withKey =
+        new JobSpec(
+            s.command(),
+            s.code(),
+            s.environment(),
+            s.compute(),
+            s.inputs(),
+            Map.of("model", new JobSpec.JobOutput("uri_folder", null, null)),
+            env,
+            s.resources(),
+            s.limits(),
+            s.tags(),
+            s.experimentName(),
+            s.displayName(),
+            s.description(),
+            s.extensions());
+    JobRequest r = new JobRequest(base.ref(), withKey, base.partitionTags());
+
+    SubmitResult created = backend.submit(r);
+    SubmitResult again = backend.submit(r);
+
+    SubmittedJob evidence = created.submission();
+    var received = fake.putBodies.get(r.jobName());
+    assertThat(received).as("the PUT the fake ARM received").isNotNull();
+    // Everything the service received is in the evidence, but the secret-looking value.
+    var expected = received.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode)
+            expected.path("properties").path("environmentVariables"))
+        .put("STORAGE_ACCOUNT_KEY", SubmittedJob.REDACTED);
+    assertThat(evidence.requestBody()).isEqualTo(expected);
+    assertThat(received.at("/properties/environmentVariables/STORAGE_ACCOUNT_KEY").asText())
+        .isEqualTo("literal-key-value-in-job-yml");
+    assertThat(evidence.requestBody().toString()).doesNotContain("literal-key-value-in-job-yml");
+    assertThat(evidence.requestBody().at("/properties/environmentVariables/MODE").asText())
+        .isEqualTo("train");
+    assertThat(evidence.backend()).isEqualTo("azureml");
+    assertThat(evidence.backendId()).endsWith("/jobs/" + r.jobName());
+    assertThat(evidence.codeLocation())
+        .isEqualTo(received.at("/properties/codeId").asText())
+        .contains("/codes/demand-src/versions/3");
+    assertThat(evidence.codeHash()).as("a registered code asset is not read").isNull();
+    assertThat(evidence.inputs()).containsExactly(Map.entry("store", "s"));
+    assertThat(evidence.outputs()).containsOnlyKeys("model");
+    // An adopted job reports nothing new: its creator did.
+    assertThat(again.created()).isFalse();
+    assertThat(again.submission()).isNull();
   }
 
   @Test

@@ -290,6 +290,10 @@ final class FakeArmServer implements AutoCloseable {
   private final String apiVersion;
   final double timeScale;
   final Map<String, FakeJob> jobs = new ConcurrentSkipListMap<>();
+
+  /** The body of the first PUT of each job name, byte for byte as received (parsed). */
+  final Map<String, JsonNode> putBodies = new ConcurrentSkipListMap<>();
+
   final Map<String, AtomicInteger> createsByName = new ConcurrentHashMap<>();
   final AtomicInteger putsOnExisting = new AtomicInteger();
   final AtomicInteger throttledAnswers = new AtomicInteger();
@@ -807,6 +811,7 @@ final class FakeArmServer implements AutoCloseable {
       send(ex, 400, error("UserError", "invalid job definition: " + violations));
       return;
     }
+    putBodies.putIfAbsent(name, body.deepCopy());
     FakeJob fresh =
         new FakeJob(name, (ObjectNode) body.get("properties").deepCopy(), scripts.apply(name));
     FakeJob existing = jobs.putIfAbsent(name, fresh);

@@ -7,11 +7,14 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.testing.WorkItemBuilder;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
+import io.partitrain.worker.backend.SubmitResult;
+import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +103,53 @@ class LocalProcessBackendTest {
     assertThat(Files.readString(Path.of(end.logPath())))
         .contains("trained a b;c on 42")
         .contains("hello store-");
+  }
+
+  @Test
+  void theSubmissionEvidenceNamesWhatTheProcessReallyReceived() throws IOException {
+    backend(0);
+    Files.writeString(code.resolve("train.sh"), "echo \"input=$1\"; echo \"output=$2\"\n");
+    Files.createDirectories(code.resolve("lib"));
+    Files.writeString(code.resolve("lib/util.sh"), "true\n");
+    Path data = Files.writeString(jobs.getParent().resolve("sales-7.csv"), "7");
+    JobRef ref = ref();
+    SubmitResult result =
+        backend.submit(
+            new JobRequest(
+                ref,
+                spec(
+                    "bash train.sh ${{inputs.sales}} ${{outputs.model}}"
+                        + " && echo done > ${{outputs.model}}/marker",
+                    Map.of("sales", new JobSpec.JobInput("uri_file", data.toString(), null, null)),
+                    code.toString(),
+                    Duration.ofSeconds(30)),
+                Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> backend.observe(ref).orElseThrow().isTerminal());
+    SubmittedJob evidence = result.submission();
+    Path folder = Path.of(evidence.backendId());
+    String log = Files.readString(folder.resolve("user_logs/std_log.txt"));
+
+    // The paths the process was given, as it printed them, are the evidence's.
+    assertThat(log).contains("input=" + evidence.inputs().get("sales"));
+    assertThat(log).contains("output=" + evidence.outputs().get("model"));
+    assertThat(Path.of(evidence.outputs().get("model")).resolve("marker")).exists();
+    assertThat(evidence.inputs().get("sales")).isEqualTo(data.toAbsolutePath().toString());
+    // The command line is the one the job folder ran; the code hash is the source folder's
+    // content by azure-ai-ml's algorithm (the same hash Azure ML would record for it).
+    assertThat(evidence.requestBody().path("command").asText())
+        .isEqualTo(Files.readString(folder.resolve("command.sh")));
+    assertThat(evidence.codeHash()).isEqualTo(CodeSnapshot.of("code", code).hash()).hasSize(64);
+    assertThat(evidence.codeLocation()).isEqualTo(code.toAbsolutePath().normalize().toString());
+    assertThat(evidence.backend()).isEqualTo("local");
+    // The job's environment (GREETING, and any secret) is not part of the evidence.
+    assertThat(evidence.requestBody().toString()).doesNotContain("hello");
+
+    // A changed file gives another hash.
+    Files.writeString(code.resolve("lib/util.sh"), "false\n");
+    assertThat(CodeSnapshot.of("code", code).hash()).isNotEqualTo(evidence.codeHash());
   }
 
   @Test
