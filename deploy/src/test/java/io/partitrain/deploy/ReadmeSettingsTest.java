@@ -3,12 +3,14 @@ package io.partitrain.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.partitrain.orchestrator.OrchestratorConfig;
+import io.partitrain.orchestrator.console.ConsoleConfig;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
 import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.config.Setting;
 import io.partitrain.shared.config.SettingsTable;
 import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.local.LocalBackendConfig;
+import io.partitrain.worker.http.WorkerHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +36,8 @@ class ReadmeSettingsTest {
     byService.put("both", ServiceSettings.settings());
     byService.put(
         "orchestrator", concat(OrchestratorConfig.settings(), LeadershipConfig.settings()));
-    byService.put("worker", WorkerConfig.settings());
+    byService.put("orchestrator (console)", ConsoleConfig.settings());
+    byService.put("worker", concat(WorkerConfig.settings(), WorkerHttpServer.settings()));
     byService.put("worker (local backend)", LocalBackendConfig.settings());
     return SettingsTable.markdown(byService);
   }

@@ -112,7 +112,7 @@ public final class OrchestratorMain {
   }
 
   /**
-   * The console (API, page, {@code /metrics}, probes) when {@value ConsoleConfig#PORT_ENV} is set;
+   * The console (API, page, {@code /metrics}, probes) when {@code PARTITRAIN_CONSOLE_PORT} is set;
    * its bearer tokens as {@link ConsoleAuthConfig} reads them.
    */
   private static Console startConsole(
@@ -121,15 +121,11 @@ public final class OrchestratorMain {
       String id,
       PrometheusMeterRegistry registry,
       BooleanSupplier leading) {
-    String port = env.string(ConsoleConfig.PORT_ENV, "");
-    if (port.isBlank()) {
-      log.info("console off: set {} to serve the API, page and /metrics", ConsoleConfig.PORT_ENV);
+    ConsoleConfig config = ConsoleConfig.from(env).orElse(null);
+    if (config == null) {
+      log.info("console off: set {} to serve the API, page and /metrics", ConsoleConfig.PORT.key());
       return null;
     }
-    var config =
-        new ConsoleConfig(
-            env.string(ConsoleConfig.HOST_ENV, ConsoleConfig.DEFAULT_HOST),
-            env.integer(ConsoleConfig.PORT_ENV, ConsoleConfig.DEFAULT_PORT, 0, 65535));
     Console console =
         Console.start(
             kafka,

@@ -79,17 +79,18 @@ public final class WorkerMain {
   }
 
   /**
-   * {@code /metrics}, {@code /healthz}, {@code /readyz} when {@value WorkerHttpServer#PORT_ENV} is
+   * {@code /metrics}, {@code /healthz}, {@code /readyz} when {@code PARTITRAIN_WORKER_HTTP_PORT} is
    * set.
    */
   private static WorkerHttpServer startHttp(
       Env env, PrometheusMeterRegistry registry, Worker worker) {
-    if (env.string(WorkerHttpServer.PORT_ENV, "").isBlank()) {
+    Integer port = WorkerHttpServer.PORT.from(env);
+    if (port == null) {
       return null;
     }
     return WorkerHttpServer.start(
-        env.string(WorkerHttpServer.HOST_ENV, WorkerHttpServer.DEFAULT_HOST),
-        env.integer(WorkerHttpServer.PORT_ENV, 0, 0, 65535),
+        WorkerHttpServer.HOST.from(env),
+        port,
         registry::scrape,
         () -> {
           try {

@@ -4,6 +4,7 @@ import io.partitrain.orchestrator.console.auth.Authenticator;
 import io.partitrain.orchestrator.console.auth.JwtAuthenticator;
 import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
 import io.partitrain.shared.config.Env;
+import io.partitrain.shared.config.Setting;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,28 @@ public record ConsoleAuthConfig(String issuer, String audience, String jwksUrl, 
   public static final String AUDIENCE_ENV = "PARTITRAIN_AUTH_AUDIENCE";
   public static final String JWKS_ENV = "PARTITRAIN_AUTH_JWKS_URL";
   public static final String TOKEN_ENV = "PARTITRAIN_CONSOLE_TOKEN";
+
+  public static final Setting<String> ISSUER =
+      Setting.text(
+          ISSUER_ENV,
+          "the Entra ID issuer of accepted tokens,"
+              + " https://login.microsoftonline.com/TENANT/v2.0 (with the audience and key set)",
+          null);
+  public static final Setting<String> AUDIENCE =
+      Setting.text(
+          AUDIENCE_ENV, "the audience of accepted tokens, the API's application id URI", null);
+  public static final Setting<String> JWKS_URL =
+      Setting.text(
+          JWKS_ENV,
+          "the issuer's key set," + " https://login.microsoftonline.com/TENANT/discovery/v2.0/keys",
+          null);
+  public static final Setting<String> TOKEN =
+      Setting.text(
+          TOKEN_ENV,
+          "a static admin token of at least 32 characters, from a secret, where there"
+              + " is no Entra ID; the console refuses to start with neither this nor the three"
+              + " Entra ID settings",
+          null);
 
   public ConsoleAuthConfig {
     int jwt = (blank(issuer) ? 0 : 1) + (blank(audience) ? 0 : 1) + (blank(jwksUrl) ? 0 : 1);
@@ -52,10 +75,7 @@ public record ConsoleAuthConfig(String issuer, String audience, String jwksUrl, 
 
   public static ConsoleAuthConfig from(Env env) {
     return new ConsoleAuthConfig(
-        env.string(ISSUER_ENV, ""),
-        env.string(AUDIENCE_ENV, ""),
-        env.string(JWKS_ENV, ""),
-        env.string(TOKEN_ENV, ""));
+        ISSUER.from(env), AUDIENCE.from(env), JWKS_URL.from(env), TOKEN.from(env));
   }
 
   public Authenticator authenticator() {

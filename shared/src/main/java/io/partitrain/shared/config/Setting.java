@@ -87,6 +87,22 @@ public final class Setting<T> {
         "a whole number from " + min + " to " + max);
   }
 
+  /**
+   * A whole number from {@code min} to {@code max}, or unset (null): for a feature that is off
+   * unless set, such as a port. {@code unsetText} says what unset means in the settings table.
+   */
+  public static Setting<Integer> optionalInteger(
+      String key, String doc, String unsetText, int min, int max) {
+    return new Setting<>(
+        key,
+        doc,
+        () -> null,
+        unsetText,
+        Integer::valueOf,
+        n -> n != null && n >= min && n <= max,
+        "a whole number from " + min + " to " + max);
+  }
+
   /** A number from {@code min} to {@code max}. */
   public static Setting<Double> decimal(
       String key, String doc, double dflt, double min, double max) {

@@ -2,11 +2,13 @@ package io.partitrain.worker.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.partitrain.shared.config.Setting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -18,13 +20,28 @@ import java.util.function.Supplier;
  */
 public final class WorkerHttpServer implements AutoCloseable {
 
-  /** The port; the endpoint is off unless it is set (0: any free port). */
-  public static final String PORT_ENV = "PARTITRAIN_WORKER_HTTP_PORT";
-
-  /** The address to bind (default 127.0.0.1; {@code 0.0.0.0} in a pod). */
-  public static final String HOST_ENV = "PARTITRAIN_WORKER_HTTP_HOST";
-
   public static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** The port; the endpoint is off unless it is set (0: any free port). */
+  public static final Setting<Integer> PORT =
+      Setting.optionalInteger(
+          "PARTITRAIN_WORKER_HTTP_PORT",
+          "the worker's HTTP port: /metrics, /healthz, /readyz (0: any free port; unset: none)",
+          "(off)",
+          0,
+          65535);
+
+  /** The address to bind. */
+  public static final Setting<String> HOST =
+      Setting.text(
+          "PARTITRAIN_WORKER_HTTP_HOST",
+          "the address the worker's HTTP port binds (0.0.0.0 in a pod)",
+          DEFAULT_HOST);
+
+  /** The settings of the worker's HTTP port, for the README's settings table. */
+  public static List<Setting<?>> settings() {
+    return List.of(PORT, HOST);
+  }
 
   private final HttpServer server;
 
@@ -56,7 +73,8 @@ public final class WorkerHttpServer implements AutoCloseable {
       return new WorkerHttpServer(server);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot serve the worker's /metrics on " + host + ":" + port + " (" + PORT_ENV + ")", e);
+          "cannot serve the worker's /metrics on " + host + ":" + port + " (" + PORT.key() + ")",
+          e);
     }
   }
 
