@@ -53,7 +53,8 @@ public final class Console implements AutoCloseable {
       Authenticator authenticator,
       Host host,
       Clock clock) {
-    TopicFollower follower = new TopicFollower(kafka, instanceId, clock).start();
+    TopicFollower follower =
+        new TopicFollower(kafka, instanceId, clock, config.retainedRuns()).start();
     KafkaCommandGateway gateway = null;
     try {
       gateway = new KafkaCommandGateway(kafka, instanceId);

@@ -116,7 +116,7 @@ public final class ConsoleApi {
             Role.FINOPS,
             "the run's audit bundle: job template and hash, every attempt's evidence, cap events,"
                 + " ledger (schema: docs/run-evidence.schema.json)",
-            ctx -> ctx.json(RunEvidence.of(requireRun(ctx), clock.instant()))),
+            ctx -> ctx.json(RunEvidence.of(requireDetail(ctx), clock.instant()))),
         new Endpoint(GET, BASE + "/schedules", Role.VIEWER, "schedules", this::schedules),
         new Endpoint(
             POST,
@@ -190,7 +190,10 @@ public final class ConsoleApi {
     body.put("attempts", r.attempts());
     body.put("requestedBy", r.requestedBy());
     body.put("actions", r.actions());
-    body.put("failureClasses", failureClasses(r));
+    body.put("failureClasses", new TreeMap<>(r.failureClasses()));
+    if (r.detailEvicted()) {
+      body.put("detailEvicted", true);
+    }
     ctx.json(body);
   }
 
@@ -217,18 +220,8 @@ public final class ConsoleApi {
     return m;
   }
 
-  private static Map<FailureClass, Integer> failureClasses(RunView r) {
-    Map<FailureClass, Integer> out = new TreeMap<>();
-    for (PartitionView p : r.partitions()) {
-      if (p.state() == PartitionState.FAILED && p.failureClass() != null) {
-        out.merge(p.failureClass(), 1, Integer::sum);
-      }
-    }
-    return out;
-  }
-
   private void partitions(Context ctx) {
-    RunView r = requireRun(ctx);
+    RunView r = requireDetail(ctx);
     Predicate<PartitionView> filter = partitionFilter(ctx);
     int limit = intParam(ctx, "limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
     String after = decodeCursor(ctx.queryParam("cursor"));
@@ -305,21 +298,21 @@ public final class ConsoleApi {
   }
 
   private void job(Context ctx) {
-    RunView r = requireRun(ctx);
+    RunView r = requireDetail(ctx);
     PartitionView p = requirePartition(ctx, r);
     int attempt = intParam(ctx, "attempt", p.attempt(), 1, Integer.MAX_VALUE);
     ctx.json(JobEvidence.of(r, p, attempt));
   }
 
   private void log(Context ctx) {
-    RunView r = requireRun(ctx);
+    RunView r = requireDetail(ctx);
     PartitionView p = requirePartition(ctx, r);
     int lines = intParam(ctx, "lines", JobLogs.DEFAULT_LINES, 1, JobLogs.MAX_LINES);
     ctx.json(logs.tail(p, lines));
   }
 
   private void finops(Context ctx) {
-    RunView r = requireRun(ctx);
+    RunView r = requireDetail(ctx);
     CostView c = requireCost(r);
     Map<String, Map<String, BigDecimal>> byTag = new TreeMap<>();
     for (FinOpsRecord.LedgerEntry e : r.ledger()) {
@@ -344,7 +337,7 @@ public final class ConsoleApi {
   }
 
   private void ledger(Context ctx) {
-    RunView r = requireRun(ctx);
+    RunView r = requireDetail(ctx);
     requireCost(r);
     if ("csv".equals(ctx.queryParam("format"))) {
       ctx.contentType("text/csv; charset=utf-8");
@@ -356,7 +349,7 @@ public final class ConsoleApi {
   }
 
   private void capEvents(Context ctx) {
-    RunView r = requireRun(ctx);
+    RunView r = requireDetail(ctx);
     if ("csv".equals(ctx.queryParam("format"))) {
       ctx.contentType("text/csv; charset=utf-8");
       ctx.header(
@@ -537,6 +530,29 @@ public final class ConsoleApi {
         .snapshot()
         .run(runId)
         .orElseThrow(() -> Problem.notFound("no run '" + runId + "'"));
+  }
+
+  /**
+   * A run whose detail this console holds: a finished run beyond the console's memory bound keeps
+   * its summary only, and its partitions, jobs, ledger and evidence are read from Kafka instead.
+   */
+  private RunView requireDetail(Context ctx) {
+    RunView r = requireRun(ctx);
+    if (r.detailEvicted()) {
+      throw Problem.gone(
+          "run '"
+              + r.runId()
+              + "' finished before the last runs this console keeps in detail"
+              + " (PARTITRAIN_CONSOLE_RETAINED_RUNS); its summary is at "
+              + BASE
+              + "/runs/"
+              + r.runId()
+              + ", and its partitions, jobs, ledger and evidence are on Kafka: partitrain run"
+              + " evidence "
+              + r.runId()
+              + " (without --server)");
+    }
+    return r;
   }
 
   private static PartitionView requirePartition(Context ctx, RunView r) {

@@ -38,6 +38,11 @@ public final class Problem extends PartitrainException {
     return new Problem(404, "not-found", "Not found", detail);
   }
 
+  /** Existed, but this server no longer holds it (a finished run's detail evicted from memory). */
+  public static Problem gone(String detail) {
+    return new Problem(410, "gone", "No longer held by this console", detail);
+  }
+
   public static Problem rejected(String detail) {
     return new Problem(409, "rejected", "Rejected by the orchestrator", detail);
   }

@@ -1,6 +1,7 @@
 package io.partitrain.orchestrator.console.view;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.SubmittedJob;
@@ -17,6 +18,9 @@ import java.util.Map;
  * @param cost null when the run has no prices
  * @param submissions per partition and attempt, the job as its worker submitted it (code hash,
  *     resolved inputs and outputs, the backend's request, the worker), where the worker reported it
+ * @param failureClasses failed partitions per failure class
+ * @param detailEvicted true when the console dropped this finished run's detail (partitions, jobs,
+ *     ledger, cost timeline, cap events) to bound its memory; the summary stays exact
  */
 public record RunView(
     String runId,
@@ -35,7 +39,9 @@ public record RunView(
     List<ActionView> actions,
     String planSource,
     JsonNode jobTemplate,
-    Map<String, Map<Integer, SubmittedJob>> submissions) {
+    Map<String, Map<Integer, SubmittedJob>> submissions,
+    Map<FailureClass, Integer> failureClasses,
+    boolean detailEvicted) {
 
   public RunView {
     byState = Map.copyOf(byState);
@@ -44,6 +50,7 @@ public record RunView(
     ledger = List.copyOf(ledger);
     actions = List.copyOf(actions);
     submissions = submissions == null ? Map.of() : Map.copyOf(submissions);
+    failureClasses = failureClasses == null ? Map.of() : Map.copyOf(failureClasses);
   }
 
   /** What the worker submitted for this attempt of this partition, if it said. */

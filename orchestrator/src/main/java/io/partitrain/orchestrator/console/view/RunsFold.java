@@ -2,12 +2,14 @@ package io.partitrain.orchestrator.console.view;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.shared.contracts.CostBudget;
+import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.SubmittedJob;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -22,13 +24,64 @@ import java.util.TreeMap;
  * {@link #snapshot} publishes an immutable {@link ConsoleSnapshot}. Only runs that changed since
  * the last snapshot are copied again, so a quiet run of 10,000 partitions costs nothing per round.
  *
+ * <p>Memory is bounded by what is live, not by history: every active run keeps its detail
+ * (partitions with their transitions, submissions, ledger, cost timeline, cap events), and so do
+ * the last {@code retainedRuns} runs that finished; an older finished run keeps only its summary
+ * (counts per state and failure class, attempts, cost totals, the people's decisions), a few
+ * hundred bytes, and says so ({@link RunView#detailEvicted()}). Its detail stays on the topics,
+ * where the CLI reads it. Transitions that arrive later for such a run (a rerun) keep its counts
+ * exact.
+ *
  * <p>Events the console does not show (node caps of targets, retry and adoption notices, skipped
  * fires) are read and left alone; unreadable records are skipped by the reader, never fatal.
  */
 public final class RunsFold {
 
+  /** Keeps every run's detail: the CLI folds one run at a time. */
+  public static final int UNBOUNDED = Integer.MAX_VALUE;
+
   private final Map<String, RunAcc> runs = new LinkedHashMap<>();
   private final Map<String, ScheduleView> schedules = new TreeMap<>();
+  private final int retainedRuns;
+
+  /** Finished runs that still hold their detail, the first to finish first. */
+  private final ArrayDeque<RunAcc> finishedWithDetail = new ArrayDeque<>();
+
+  /** A fold that keeps the detail of every run. */
+  public RunsFold() {
+    this(UNBOUNDED);
+  }
+
+  /**
+   * @param retainedRuns how many finished runs keep their detail; active runs always do
+   */
+  public RunsFold(int retainedRuns) {
+    if (retainedRuns < 1) {
+      throw new IllegalArgumentException(
+          "retainedRuns must be at least 1, but was " + retainedRuns);
+    }
+    this.retainedRuns = retainedRuns;
+  }
+
+  /** How many partitions the fold holds in detail now, over all runs (bounded; see above). */
+  public int partitionsInDetail() {
+    int n = 0;
+    for (RunAcc a : runs.values()) {
+      n += a.partitions.size();
+    }
+    return n;
+  }
+
+  /** Notes a run that has just finished; evicts the detail of the oldest beyond the limit. */
+  private void noteFinished(RunAcc a) {
+    if (a.completedAt == null || a.evicted || finishedWithDetail.contains(a)) {
+      return;
+    }
+    finishedWithDetail.addLast(a);
+    while (finishedWithDetail.size() > retainedRuns) {
+      finishedWithDetail.removeFirst().evictDetail();
+    }
+  }
 
   /**
    * Applies one decision of the orchestrator. Node caps belong to compute targets, not runs;
@@ -40,9 +93,13 @@ public final class RunsFold {
     } else if (event instanceof RunEvent.PartitionTransitioned e) {
       acc(e.runId()).transitioned(e);
     } else if (event instanceof RunEvent.RunCompleted e) {
-      acc(e.runId()).completed(e.at());
+      RunAcc a = acc(e.runId());
+      a.completed(e.at());
+      noteFinished(a);
     } else if (event instanceof RunEvent.RunSnapshot e) {
-      acc(e.runId()).snapshot(e);
+      RunAcc a = acc(e.runId());
+      a.snapshot(e);
+      noteFinished(a);
     } else if (event instanceof RunEvent.CostReserved e) {
       acc(e.runId()).reserved(e);
     } else if (event instanceof RunEvent.CostCharged e) {
@@ -206,6 +263,9 @@ public final class RunsFold {
     final List<FinOpsRecord.LedgerEntry> ledger = new ArrayList<>();
     final List<ActionView> actions = new ArrayList<>();
     RunView cached;
+    boolean evicted;
+    Map<PartitionState, Integer> evictedCounts;
+    Map<FailureClass, Integer> evictedFailureClasses;
 
     RunAcc(String runId) {
       this.runId = runId;
@@ -232,6 +292,18 @@ public final class RunsFold {
     }
 
     void transitioned(RunEvent.PartitionTransitioned e) {
+      if (evicted) {
+        // Detail is gone; the counts follow the move exactly (a rerun of an old run).
+        if (e.from() != null) {
+          evictedCounts.computeIfPresent(e.from(), (k, n) -> n > 1 ? n - 1 : null);
+        }
+        evictedCounts.merge(e.to(), 1, Integer::sum);
+        if (e.to() == PartitionState.ADMITTED) {
+          attempts++;
+        }
+        cached = null;
+        return;
+      }
       PartitionView p = partitions.get(e.partitionId());
       if (p == null) {
         p =
@@ -311,7 +383,30 @@ public final class RunsFold {
       if (currency == null) {
         currency = e.currency();
       }
-      ledger.add(e);
+      if (!evicted) {
+        ledger.add(e);
+      }
+      cached = null;
+    }
+
+    /**
+     * Drops the run's detail and keeps its summary: counts per state and failure class as of now
+     * (the counts then follow later moves), attempts, cost totals and the people's decisions.
+     */
+    void evictDetail() {
+      RunView v = view();
+      evictedCounts = new EnumMap<>(PartitionState.class);
+      evictedCounts.putAll(v.byState());
+      evictedFailureClasses = new EnumMap<>(FailureClass.class);
+      evictedFailureClasses.putAll(v.failureClasses());
+      total = v.total();
+      evicted = true;
+      partitions.clear();
+      submissions.clear();
+      ledger.clear();
+      timeline.clear();
+      capEvents.clear();
+      jobTemplate = null;
       cached = null;
     }
 
@@ -322,6 +417,9 @@ public final class RunsFold {
         String reason,
         String summary,
         List<String> partitionIds) {
+      if (evicted) {
+        return;
+      }
       capEvents.add(new CapEventView(type, at, by, reason, summary, partitionIds));
       cached = null;
     }
@@ -333,6 +431,10 @@ public final class RunsFold {
     }
 
     private void point(Instant at) {
+      cached = null;
+      if (evicted) {
+        return;
+      }
       timeline.add(new CostView.Point(at, spent, reserved, cap));
       cached = null;
     }
@@ -342,12 +444,19 @@ public final class RunsFold {
         return cached;
       }
       Map<PartitionState, Integer> byState = new EnumMap<>(PartitionState.class);
+      Map<FailureClass, Integer> failureClasses = new EnumMap<>(FailureClass.class);
       for (PartitionView p : partitions.values()) {
         if (p.state() != null) {
           byState.merge(p.state(), 1, Integer::sum);
         }
+        if (p.state() == PartitionState.FAILED && p.failureClass() != null) {
+          failureClasses.merge(p.failureClass(), 1, Integer::sum);
+        }
       }
-      if (partitions.isEmpty() && snapshotCounts != null) {
+      if (evicted) {
+        byState.putAll(evictedCounts);
+        failureClasses.putAll(evictedFailureClasses);
+      } else if (partitions.isEmpty() && snapshotCounts != null) {
         byState.putAll(snapshotCounts);
       }
       cached =
@@ -368,7 +477,9 @@ public final class RunsFold {
               actions,
               planSource,
               jobTemplate,
-              submissions);
+              submissions,
+              failureClasses,
+              evicted);
       return cached;
     }
   }

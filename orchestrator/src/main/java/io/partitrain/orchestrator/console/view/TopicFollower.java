@@ -42,7 +42,7 @@ public final class TopicFollower implements ConsoleReader, Runnable, AutoCloseab
   private final KafkaSettings kafka;
   private final String clientId;
   private final Clock clock;
-  private final RunsFold fold = new RunsFold();
+  private final RunsFold fold;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private final Map<String, RunEvent.Answer> answers =
@@ -57,9 +57,17 @@ public final class TopicFollower implements ConsoleReader, Runnable, AutoCloseab
   private Thread thread;
 
   public TopicFollower(KafkaSettings kafka, String clientId, Clock clock) {
+    this(kafka, clientId, clock, RunsFold.UNBOUNDED);
+  }
+
+  /**
+   * @param retainedRuns how many finished runs keep their detail in memory ({@link RunsFold})
+   */
+  public TopicFollower(KafkaSettings kafka, String clientId, Clock clock, int retainedRuns) {
     this.kafka = kafka;
     this.clientId = clientId;
     this.clock = clock;
+    this.fold = new RunsFold(retainedRuns);
   }
 
   /** Starts the follower thread. */
