@@ -40,7 +40,7 @@ final class Answers {
     } else if (answer instanceof RunEvent.CostCapChanged c) {
       out.printf(
           "run %s: cost cap %s -> %s (%s)%n",
-          c.runId(), FinOpsCommands.m(c.from()), FinOpsCommands.m(c.to()), c.reason());
+          c.runId(), Money.format(c.from(), null), Money.format(c.to(), null), c.reason());
     } else if (answer instanceof RunEvent.NodeCapChanged c) {
       out.printf(
           "compute target %s: node cap %s -> %d (%s)%n",

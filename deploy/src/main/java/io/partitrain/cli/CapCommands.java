@@ -1,11 +1,13 @@
 package io.partitrain.cli;
 
+import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.Schema;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,8 +50,14 @@ public final class CapCommands {
         description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
+    @Mixin ServerOptions server;
+
     @Override
     public Integer call() {
+      var api = server.client();
+      if (api.isPresent()) {
+        return throughServer(api.get());
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd =
             new RunCommand.SetCostCap(
@@ -61,6 +69,27 @@ public final class CapCommands {
                 reason,
                 Instant.now());
         return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+      }
+    }
+
+    /**
+     * Through the console: a raise needs the finops role, any other change the admin role, so the
+     * cap in force decides which of the two resources is asked.
+     */
+    private int throughServer(ConsoleApiClient api) {
+      String run = "/runs/" + ConsoleApiClient.segment(runId);
+      try {
+        var cost = api.get(run).path("cost");
+        boolean raise =
+            cost.path("cap").isNumber() && to.compareTo(cost.path("cap").decimalValue()) > 0;
+        return Answers.sendThroughServer(
+            spec,
+            api,
+            run + (raise ? "/cap/raise" : "/cap"),
+            Map.of("to", to, "reason", reason),
+            output);
+      } catch (ConsoleApiClient.ApiException e) {
+        return Answers.failed(spec, e);
       }
     }
   }
@@ -91,9 +120,20 @@ public final class CapCommands {
         description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
+    @Mixin ServerOptions server;
+
     @Override
     public Integer call() {
       String name = JobSpec.targetName(target);
+      var api = server.client();
+      if (api.isPresent()) {
+        return Answers.sendThroughServer(
+            spec,
+            api.get(),
+            "/compute/" + ConsoleApiClient.segment(name) + "/node-cap",
+            Map.of("nodes", nodes, "reason", reason),
+            output);
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd =
             new RunCommand.SetNodeCap(

@@ -1,5 +1,6 @@
 package io.partitrain.cli;
 
+import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.cli.client.FinOpsClient;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.orchestrator.finops.FinOpsReport;
@@ -59,14 +60,29 @@ public final class FinOpsCommands {
             "list every deferred partition (default: the first " + RunView.DEFAULT_ROWS + ")")
     boolean all;
 
+    @Mixin ServerOptions server;
+
     @Override
     public Integer call() {
-      var settings = kafka.settings();
       FinOpsReport report;
-      try (RunClient client = new RunClient(settings, "partitrain-cli")) {
-        report =
-            FinOpsReport.of(
-                runId, client.events(runId), FinOpsClient.readAll(settings, "partitrain-cli"));
+      var api = server.client();
+      if (api.isPresent()) {
+        try {
+          report =
+              api.get()
+                  .get(
+                      "/runs/" + ConsoleApiClient.segment(runId) + "/finops/report",
+                      FinOpsReport.class);
+        } catch (ConsoleApiClient.ApiException e) {
+          return Answers.failed(spec, e);
+        }
+      } else {
+        var settings = kafka.settings();
+        try (RunClient client = new RunClient(settings, "partitrain-cli")) {
+          report =
+              FinOpsReport.of(
+                  runId, client.events(runId), FinOpsClient.readAll(settings, "partitrain-cli"));
+        }
       }
       PrintWriter out = spec.commandLine().getOut();
       if (report.cap() == null) {
@@ -105,15 +121,43 @@ public final class FinOpsCommands {
         description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
+    @Mixin ServerOptions server;
+
+    /** Every cap event: from the console API, or from the FinOps topic. */
+    private List<FinOpsRecord.CapEvent> capEvents() {
+      var api = server.client();
+      if (api.isPresent()) {
+        CapEventList answer = api.get().get("/finops/events", CapEventList.class);
+        if (answer.olderDropped()) {
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "partitrain: the console keeps the latest cap events only; without --server"
+                      + " the FinOps topic has every one");
+        }
+        return answer.items();
+      }
+      return FinOpsClient.readAll(kafka.settings(), "partitrain-cli").stream()
+          .filter(r -> r instanceof FinOpsRecord.CapEvent)
+          .map(r -> (FinOpsRecord.CapEvent) r)
+          .toList();
+    }
+
     @Override
     public Integer call() {
       Instant from = parseSince(since, Instant.now());
-      List<FinOpsRecord.CapEvent> events =
-          FinOpsClient.readAll(kafka.settings(), "partitrain-cli").stream()
-              .filter(r -> r instanceof FinOpsRecord.CapEvent)
-              .map(r -> (FinOpsRecord.CapEvent) r)
-              .filter(e -> !e.at().isBefore(from) && (runId == null || runId.equals(e.runId())))
-              .toList();
+      List<FinOpsRecord.CapEvent> events;
+      try {
+        events =
+            capEvents().stream()
+                .filter(e -> !e.at().isBefore(from) && (runId == null || runId.equals(e.runId())))
+                // In time order: the topic's partitions (one per run or target) read one after
+                // another would otherwise group them by key.
+                .sorted(java.util.Comparator.comparing(FinOpsRecord.CapEvent::at))
+                .toList();
+      } catch (ConsoleApiClient.ApiException e) {
+        return Answers.failed(spec, e);
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (output == OutputFormat.json) {
         out.println(eventsJson(events));
@@ -129,6 +173,9 @@ public final class FinOpsCommands {
       return ExitCode.OK.code();
     }
   }
+
+  /** The console's answer to {@code GET /api/v1/finops/events}. */
+  record CapEventList(String type, List<FinOpsRecord.CapEvent> items, boolean olderDropped) {}
 
   /** What an event is about: its run, or for a node cap (which spans runs) its compute target. */
   static String subject(FinOpsRecord.CapEvent e) {
@@ -228,36 +275,11 @@ public final class FinOpsCommands {
   }
 
   static String m(BigDecimal x) {
-    return m(x, null);
+    return Money.format(x, null);
   }
 
-  /**
-   * An amount at its currency's precision (EUR, USD: 2 decimals; JPY: 0). A non-zero amount that
-   * would round to zero shows as {@code <0.01}, so that parts never read 0.00 beside a total that
-   * is not.
-   */
   static String m(BigDecimal x, String currency) {
-    if (x == null) {
-      return "-";
-    }
-    int digits = fractionDigits(currency);
-    BigDecimal rounded = x.setScale(digits, java.math.RoundingMode.HALF_UP);
-    if (rounded.signum() == 0 && x.signum() != 0) {
-      return (x.signum() < 0 ? ">-" : "<") + BigDecimal.ONE.movePointLeft(digits).toPlainString();
-    }
-    return rounded.toPlainString();
-  }
-
-  private static int fractionDigits(String currency) {
-    try {
-      int d =
-          currency == null
-              ? 2
-              : java.util.Currency.getInstance(currency).getDefaultFractionDigits();
-      return d < 0 ? 2 : d;
-    } catch (IllegalArgumentException e) {
-      return 2;
-    }
+    return Money.format(x, currency);
   }
 
   static void printTable(FinOpsReport r, PrintWriter out, boolean all) {

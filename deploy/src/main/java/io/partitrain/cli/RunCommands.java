@@ -351,52 +351,78 @@ public final class RunCommands {
         description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
+    @Mixin ServerOptions server;
+
+    /** Every run with a published summary: from the console API, or from the runs topic. */
+    private java.util.Collection<RunHistory> histories() {
+      var api = server.client();
+      if (api.isPresent()) {
+        List<RunHistory> out = new java.util.ArrayList<>();
+        for (var item : api.get().get("/runs?include=summary").path("items")) {
+          if (item.path("summary").isObject()) {
+            out.add(
+                RunHistory.of(
+                    ConsoleApiClient.as(
+                        item.get("summary"), io.partitrain.shared.contracts.RunSummary.class),
+                    item.path("startedAt").isTextual()
+                        ? Instant.parse(item.get("startedAt").asText())
+                        : null,
+                    item.path("cancel").isObject()
+                        ? ConsoleApiClient.as(item.get("cancel"), RunEvent.CancelAccepted.class)
+                        : null));
+          }
+        }
+        return out;
+      }
+      try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
+        return client.histories().values();
+      }
+    }
+
     @Override
     public Integer call() {
-      try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        Instant now = Instant.now();
-        List<RunHistory> runs =
-            client.histories().values().stream()
-                .filter(h -> plan == null || plan.equals(h.planName()))
-                .filter(h -> state == null || state == h.outcome())
-                .filter(
-                    h -> since == null || (h.startedAt() != null && !h.startedAt().isBefore(since)))
-                .sorted(
-                    java.util.Comparator.comparing(
-                        RunHistory::startedAt,
-                        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
-                .toList();
-        PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.json) {
-          var a = Json.mapper().createArrayNode();
-          runs.forEach(h -> a.add(RunView.json(h, now)));
-          out.println(Json.toPrettyString(a));
-          out.flush();
-          return ExitCode.OK.code();
-        }
-        int skip = all ? 0 : Math.max(0, runs.size() - RunView.DEFAULT_ROWS);
-        if (skip > 0) {
-          out.printf("(%d older runs not shown; --all lists every one)%n", skip);
-        }
-        out.printf(
-            "%-36s %-20s %-17s %-20s %-20s %8s %6s %9s %6s%n",
-            "RUN", "PLAN", "OUTCOME", "START", "END", "DURATION", "TOTAL", "SUCCEEDED", "FAILED");
-        for (RunHistory h : runs.subList(skip, runs.size())) {
-          out.printf(
-              "%-36s %-20s %-17s %-20s %-20s %8s %6d %9d %6d%n",
-              h.runId(),
-              h.planName(),
-              h.outcome(),
-              RunView.time(h.startedAt()),
-              RunView.time(h.endedAt()),
-              RunView.duration(h.duration(now)),
-              h.summary().total(),
-              h.summary().count(PartitionState.SUCCEEDED),
-              h.summary().count(PartitionState.FAILED));
-        }
+      Instant now = Instant.now();
+      List<RunHistory> runs =
+          histories().stream()
+              .filter(h -> plan == null || plan.equals(h.planName()))
+              .filter(h -> state == null || state == h.outcome())
+              .filter(
+                  h -> since == null || (h.startedAt() != null && !h.startedAt().isBefore(since)))
+              .sorted(
+                  java.util.Comparator.comparing(
+                      RunHistory::startedAt,
+                      java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+              .toList();
+      PrintWriter out = spec.commandLine().getOut();
+      if (output == OutputFormat.json) {
+        var a = Json.mapper().createArrayNode();
+        runs.forEach(h -> a.add(RunView.json(h, now)));
+        out.println(Json.toPrettyString(a));
         out.flush();
         return ExitCode.OK.code();
       }
+      int skip = all ? 0 : Math.max(0, runs.size() - RunView.DEFAULT_ROWS);
+      if (skip > 0) {
+        out.printf("(%d older runs not shown; --all lists every one)%n", skip);
+      }
+      out.printf(
+          "%-36s %-20s %-17s %-20s %-20s %8s %6s %9s %6s%n",
+          "RUN", "PLAN", "OUTCOME", "START", "END", "DURATION", "TOTAL", "SUCCEEDED", "FAILED");
+      for (RunHistory h : runs.subList(skip, runs.size())) {
+        out.printf(
+            "%-36s %-20s %-17s %-20s %-20s %8s %6d %9d %6d%n",
+            h.runId(),
+            h.planName(),
+            h.outcome(),
+            RunView.time(h.startedAt()),
+            RunView.time(h.endedAt()),
+            RunView.duration(h.duration(now)),
+            h.summary().total(),
+            h.summary().count(PartitionState.SUCCEEDED),
+            h.summary().count(PartitionState.FAILED));
+      }
+      out.flush();
+      return ExitCode.OK.code();
     }
   }
 

@@ -115,6 +115,12 @@ public final class RunView {
       c.put("at", h.cancel().at().toString());
     }
     o.setAll((ObjectNode) Json.mapper().valueToTree(h.summary()));
+    // States in their lifecycle order: the summary's map has no stable order of its own.
+    var byState =
+        new java.util.EnumMap<io.partitrain.shared.contracts.PartitionState, Integer>(
+            io.partitrain.shared.contracts.PartitionState.class);
+    byState.putAll(h.summary().byState());
+    o.set("byState", Json.mapper().valueToTree(byState));
     return o;
   }
 

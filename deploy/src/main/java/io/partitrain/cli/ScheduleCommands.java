@@ -1,5 +1,6 @@
 package io.partitrain.cli;
 
+import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
@@ -73,6 +74,7 @@ public final class ScheduleCommands {
   static final class ListSchedules implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
+    @Mixin ServerOptions server;
 
     @Option(names = "--plan", description = "a plan.yml with a schedule section (no Kafka needed)")
     Path planFile;
@@ -114,7 +116,15 @@ public final class ScheduleCommands {
         }
         return ExitCode.OK.code();
       }
-      List<ScheduleView> views = fromKafka(after);
+      List<ScheduleView> views;
+      var api = server.client();
+      try {
+        views =
+            (api.isPresent() ? fromServer(api.get(), after) : fromKafka(after))
+                .stream().sorted(java.util.Comparator.comparing(ScheduleView::plan)).toList();
+      } catch (ConsoleApiClient.ApiException e) {
+        return Answers.failed(spec, e);
+      }
       if (output == OutputFormat.json) {
         out.println(Json.toPrettyString(views));
         return ExitCode.OK.code();
@@ -134,6 +144,28 @@ public final class ScheduleCommands {
             v.next().isEmpty() ? "-" : v.next().get(0).local() + " " + v.next().get(0).runId());
       }
       return ExitCode.OK.code();
+    }
+
+    /** The schedules as the console folded them from the same topic. */
+    private List<ScheduleView> fromServer(ConsoleApiClient api, Instant after) {
+      List<ScheduleView> out = new ArrayList<>();
+      for (var s : api.get("/schedules").path("items")) {
+        ScheduleSpec schedule = ConsoleApiClient.as(s.get("schedule"), ScheduleSpec.class);
+        String plan = s.path("planName").asText();
+        out.add(
+            new ScheduleView(
+                plan,
+                schedule.cron(),
+                schedule.timeZone(),
+                schedule.concurrencyPolicy().name(),
+                s.path("paused").asBoolean(),
+                s.path("lastRunId").isTextual() ? s.path("lastRunId").asText() : null,
+                s.path("lastDecided").isTextual()
+                    ? Instant.parse(s.path("lastDecided").asText())
+                    : null,
+                fireTimes(plan, schedule, after, count)));
+      }
+      return out;
     }
 
     private List<ScheduleView> fromKafka(Instant after) {
@@ -227,6 +259,7 @@ public final class ScheduleCommands {
   abstract static class PauseOrResume implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
+    @Mixin ServerOptions server;
 
     @Parameters(index = "0", description = "the plan name")
     String plan;
@@ -247,6 +280,15 @@ public final class ScheduleCommands {
 
     @Override
     public Integer call() {
+      var api = server.client();
+      if (api.isPresent()) {
+        return Answers.sendThroughServer(
+            spec,
+            api.get(),
+            "/schedules/" + ConsoleApiClient.segment(plan) + (pause() ? "/pause" : "/resume"),
+            Map.of("reason", reason),
+            output);
+      }
       var cmd =
           new RunCommand.SetSchedulePaused(
               Schema.VERSION,

@@ -336,6 +336,104 @@ class ConsoleIT {
     }
   }
 
+  /**
+   * Every read verb answers the same through the console ({@code --server}) as through Kafka, after
+   * a run that hit its cost cap and commands given through the console: run list, finops report
+   * (JSON, CSV, table), finops events, schedule list. Both paths read the same topics; the console
+   * from its own fold.
+   */
+  @Test
+  void everyReadVerbAnswersTheSameThroughTheConsoleAsThroughKafka() throws Exception {
+    KafkaSettings kafka = kafka(BROKER);
+    LocalTokenAuthenticator token = LocalTokenAuthenticator.generate();
+    Plan plan = budgetPlan(dir, 12);
+    // A cap that holds two reservations (1 node x 0.27/h x 60 s = 0.0045 each): deferrals.
+    Files.writeString(
+        dir.resolve("plan.yml"),
+        Files.readString(dir.resolve("plan.yml")).replace("cap: 1.00", "cap: 0.01"));
+    plan = PlanLoader.load(dir.resolve("plan.yml"));
+    Files.writeString(
+        dir.resolve("scheduled.yml"),
+        Files.readString(dir.resolve("plan.yml")).replace("name: console-it", "name: nightly")
+            + "schedule:\n  cron: \"0 6 * * MON\"\n  timeZone: Europe/Amsterdam\n");
+    try (LocalStack stack = stack(kafka, backend());
+        RunClient client = new RunClient(kafka, "it")) {
+      Console console = stack.startConsole(ConsoleConfig.ephemeral(), token, Optional.empty());
+      Path tokenFile = dir.resolve("token");
+      Files.writeString(tokenFile, token.token());
+      String[] server = {
+        "--server", console.url().toString(), "--token-file", tokenFile.toString()
+      };
+      client.send(
+          RunCommands.startCommand(plan, "run-p", "it", Instant.now()), Duration.ofSeconds(60));
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> client.latest("run-p").filter(RunSummary::complete).isPresent());
+      cli(kafka, "schedule", "apply", "--plan", dir.resolve("scheduled.yml").toString());
+
+      // Commands through the console: a raise (finops), a lowering (admin), a node cap, a pause.
+      assertThat(
+              cli(null, concat(server, "cap", "raise", "run-p", "--to", "2.00", "--reason", "up")))
+          .contains("cost cap 0.01 -> 2.00");
+      assertThat(
+              cli(
+                  null,
+                  concat(server, "cap", "raise", "run-p", "--to", "1.50", "--reason", "down")))
+          .contains("cost cap 2.00 -> 1.50");
+      assertThat(
+              cli(
+                  null,
+                  concat(
+                      server,
+                      "cap",
+                      "set",
+                      "azureml:cpu-cluster",
+                      "--nodes",
+                      "5",
+                      "--reason",
+                      "n")))
+          .contains("node cap");
+      assertThat(cli(null, concat(server, "schedule", "pause", "nightly", "--reason", "freeze")))
+          .contains("schedule of nightly paused");
+
+      List<String[]> verbs =
+          List.of(
+              new String[] {"run", "list", "-o", "json"},
+              new String[] {"run", "list", "--all"},
+              new String[] {"finops", "report", "run-p", "-o", "json"},
+              new String[] {"finops", "report", "run-p", "-o", "csv"},
+              new String[] {"finops", "report", "run-p", "--all"},
+              new String[] {"finops", "events", "-o", "json"},
+              new String[] {"finops", "events", "--run", "run-p"},
+              new String[] {"schedule", "list", "-o", "json", "--from", "2026-11-23T00:00Z"},
+              new String[] {"schedule", "list", "--from", "2026-11-23T00:00Z"});
+      for (String[] verb : verbs) {
+        String throughKafka = cli(kafka, verb);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(
+                () ->
+                    assertThat(cli(null, concat(server, verb)))
+                        .as("partitrain " + String.join(" ", verb) + " --server")
+                        .isEqualTo(throughKafka));
+      }
+      // What was compared is not empty: the run hit its cap, the commands are on record.
+      String events = cli(kafka, "finops", "events", "-o", "json");
+      assertThat(events)
+          .contains("CostCapReached")
+          .contains("NodeCapChanged")
+          .contains(LocalTokenAuthenticator.SUBJECT);
+      assertThat(cli(kafka, "schedule", "list", "-o", "json")).contains("\"paused\" : true");
+      assertThat(cli(kafka, "run", "list", "-o", "json")).contains("run-p");
+    }
+  }
+
+  private static String[] concat(String[] server, String... verb) {
+    List<String> all = new ArrayList<>(List.of(verb));
+    all.addAll(List.of(server));
+    return all.toArray(String[]::new);
+  }
+
   static String cli(KafkaSettings kafka, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

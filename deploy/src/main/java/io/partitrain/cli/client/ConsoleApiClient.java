@@ -48,6 +48,20 @@ public final class ConsoleApiClient {
     return send(HttpRequest.newBuilder(base.resolve("/api/v1" + path)).GET());
   }
 
+  /**
+   * GET {@code /api/v1 + path} read straight into a contract type: amounts keep the scale the
+   * server wrote (a tree would turn {@code 0.000220} into a double first).
+   */
+  public <T> T get(String path, Class<T> type) {
+    String body = sendForText(HttpRequest.newBuilder(base.resolve("/api/v1" + path)).GET());
+    try {
+      return Json.mapper().readValue(body, type);
+    } catch (IOException e) {
+      throw new PartitrainException(
+          "the console's answer holds no readable " + type.getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
   /** POST {@code body} as JSON to {@code /api/v1 + path}: a command; the answer is the event. */
   public JsonNode post(String path, Object body) {
     return send(
@@ -56,7 +70,25 @@ public final class ConsoleApiClient {
             .POST(HttpRequest.BodyPublishers.ofByteArray(Json.toBytes(body))));
   }
 
+  /** A JSON value of the console's answer as a contract type, or an error naming the type. */
+  public static <T> T as(JsonNode node, Class<T> type) {
+    try {
+      return Json.mapper().treeToValue(node, type);
+    } catch (java.io.IOException e) {
+      throw new PartitrainException(
+          "the console's answer holds no readable " + type.getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
   private JsonNode send(HttpRequest.Builder builder) {
+    try {
+      return Json.mapper().readTree(sendForText(builder));
+    } catch (IOException e) {
+      throw new PartitrainException("the console at " + base + " answered without JSON");
+    }
+  }
+
+  private String sendForText(HttpRequest.Builder builder) {
     HttpRequest request =
         builder
             .timeout(TIMEOUT)
@@ -73,17 +105,18 @@ public final class ConsoleApiClient {
       Thread.currentThread().interrupt();
       throw new RetriableException("interrupted while calling " + uri, e);
     }
-    JsonNode body;
-    try {
-      body = Json.mapper().readTree(response.body());
-    } catch (IOException e) {
-      throw new PartitrainException(
-          "the console at " + base + " answered " + response.statusCode() + " without JSON");
-    }
     if (response.statusCode() / 100 != 2) {
-      throw new ApiException(response.statusCode(), body.path("detail").asText(body.toString()));
+      JsonNode problem;
+      try {
+        problem = Json.mapper().readTree(response.body());
+      } catch (IOException e) {
+        throw new PartitrainException(
+            "the console at " + base + " answered " + response.statusCode() + " without JSON");
+      }
+      throw new ApiException(
+          response.statusCode(), problem.path("detail").asText(problem.toString()));
     }
-    return body;
+    return response.body();
   }
 
   /** A problem+json answer: the status and the server's detail. */

@@ -27,9 +27,24 @@ public final class RunHistory {
   private RunEvent.CancelAccepted cancel;
   private final Map<String, PartitionLine> partitions = new LinkedHashMap<>();
 
+  private Instant startedAtFromServer;
+
   RunHistory(String runId, boolean withPartitions) {
     this.runId = runId;
     this.withPartitions = withPartitions;
+  }
+
+  /**
+   * A run as the console API reports it ({@code --server}): the same published summary and accepted
+   * cancel the topics hold, and the time of its start.
+   */
+  public static RunHistory of(
+      RunSummary summary, Instant startedAt, RunEvent.CancelAccepted cancel) {
+    RunHistory h = new RunHistory(summary.runId(), false);
+    h.summary = summary;
+    h.startedAtFromServer = startedAt;
+    h.cancel = cancel;
+    return h;
   }
 
   /** Applies one event of this run; events of other runs are ignored. */
@@ -79,7 +94,10 @@ public final class RunHistory {
   }
 
   public Instant startedAt() {
-    return started != null ? started.at() : summary.startedAt();
+    if (started != null) {
+      return started.at();
+    }
+    return startedAtFromServer != null ? startedAtFromServer : summary.startedAt();
   }
 
   /** When it settled; null while it is not settled. */

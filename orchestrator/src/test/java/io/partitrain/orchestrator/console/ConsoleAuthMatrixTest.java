@@ -57,6 +57,8 @@ class ConsoleAuthMatrixTest {
     ALLOWED.put("GET /api/v1/runs/{runId}/jobs/{partitionId}", EVERY_ROLE);
     ALLOWED.put("GET /api/v1/runs/{runId}/jobs/{partitionId}/log", EVERY_ROLE);
     ALLOWED.put("GET /api/v1/runs/{runId}/finops", Set.of("finops", "admin"));
+    ALLOWED.put("GET /api/v1/runs/{runId}/finops/report", Set.of("finops", "admin"));
+    ALLOWED.put("GET /api/v1/finops/events", Set.of("finops", "admin"));
     ALLOWED.put("GET /api/v1/runs/{runId}/finops/ledger", Set.of("finops", "admin"));
     ALLOWED.put("GET /api/v1/runs/{runId}/finops/events", Set.of("finops", "admin"));
     ALLOWED.put("GET /api/v1/runs/{runId}/evidence", Set.of("finops", "admin"));

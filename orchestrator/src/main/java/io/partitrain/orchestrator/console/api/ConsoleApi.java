@@ -12,6 +12,8 @@ import io.partitrain.orchestrator.console.view.ConsoleSnapshot;
 import io.partitrain.orchestrator.console.view.CostView;
 import io.partitrain.orchestrator.console.view.PartitionView;
 import io.partitrain.orchestrator.console.view.RunView;
+import io.partitrain.orchestrator.console.view.RunsFold;
+import io.partitrain.orchestrator.finops.FinOpsReport;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
@@ -100,6 +102,22 @@ public final class ConsoleApi {
             this::finops),
         new Endpoint(
             GET,
+            BASE + "/runs/{runId}/finops/report",
+            Role.FINOPS,
+            "the run's FinOps report exactly as 'partitrain finops report' builds it from the"
+                + " topics: cap, spent, reserved, remaining, spend by tag and failure class,"
+                + " deferrals, cap events, ledger",
+            this::finopsReport),
+        new Endpoint(
+            GET,
+            BASE + "/finops/events",
+            Role.FINOPS,
+            "cost-cap and node-cap events across runs, oldest first (the latest "
+                + RunsFold.MAX_CAP_EVENTS
+                + "), each with its type, as 'partitrain finops events' reads them",
+            this::allCapEvents),
+        new Endpoint(
+            GET,
             BASE + "/runs/{runId}/finops/ledger",
             Role.FINOPS,
             "the run's ledger; ?format=csv for CSV",
@@ -176,9 +194,22 @@ public final class ConsoleApi {
 
   private void runs(Context ctx) {
     ConsoleSnapshot s = reader.snapshot();
+    String include = ctx.queryParam("include");
+    if (include != null && !include.equals("summary")) {
+      throw Problem.badRequest(
+          "parameter 'include' must be 'summary' (the orchestrator's run summary), but was '"
+              + include
+              + "'");
+    }
     List<Map<String, Object>> items = new ArrayList<>();
     for (RunView r : s.runs()) {
-      items.add(runSummary(r));
+      Map<String, Object> item = runSummary(r);
+      if (include != null) {
+        // What 'partitrain run list' reads from the runs topic: the published summary, the cancel.
+        item.put("summary", r.summary());
+        item.put("cancel", r.cancel());
+      }
+      items.add(item);
     }
     ctx.json(Map.of("type", "RunList", "items", items, "asOf", s.asOf()));
   }
@@ -335,6 +366,28 @@ public final class ConsoleApi {
     body.put("capEvents", r.capEvents());
     ctx.json(body);
   }
+
+  private void finopsReport(Context ctx) {
+    RunView r = requireDetail(ctx);
+    ctx.json(FinOpsReport.of(r.runId(), r.costEvents(), r.finopsRecords()));
+  }
+
+  private void allCapEvents(Context ctx) {
+    ConsoleSnapshot s = reader.snapshot();
+    List<JsonNode> items = new ArrayList<>(s.capEvents().size());
+    for (FinOpsRecord.CapEvent e : s.capEvents()) {
+      // Written as a FinOps record, so each carries its type as on the topic.
+      items.add(Json.mapper().valueToTree(new FinOpsRecordHolder(e)).get("record"));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "CapEventList");
+    body.put("items", items);
+    body.put("olderDropped", s.olderCapEventsDropped());
+    ctx.json(body);
+  }
+
+  /** Declares the field as a {@link FinOpsRecord}, so Jackson writes the type id with it. */
+  private record FinOpsRecordHolder(FinOpsRecord record) {}
 
   private void ledger(Context ctx) {
     RunView r = requireDetail(ctx);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.SubmittedJob;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +21,12 @@ import java.util.Map;
  * @param submissions per partition and attempt, the job as its worker submitted it (code hash,
  *     resolved inputs and outputs, the backend's request, the worker), where the worker reported it
  * @param failureClasses failed partitions per failure class
+ * @param summary the orchestrator's latest published summary of the run (as {@code run list} reads
+ *     it), if one was read
+ * @param cancel the operator's accepted cancel, if any
+ * @param costEvents the decisions a FinOps report is built from (budget, cap changes, reservations,
+ *     charges, deferrals), in order
+ * @param finopsRecords the run's records on the FinOps topic, in order
  * @param detailEvicted true when the console dropped this finished run's detail (partitions, jobs,
  *     ledger, cost timeline, cap events) to bound its memory; the summary stays exact
  */
@@ -41,7 +49,11 @@ public record RunView(
     JsonNode jobTemplate,
     Map<String, Map<Integer, SubmittedJob>> submissions,
     Map<FailureClass, Integer> failureClasses,
-    boolean detailEvicted) {
+    boolean detailEvicted,
+    RunSummary summary,
+    RunEvent.CancelAccepted cancel,
+    List<RunEvent> costEvents,
+    List<FinOpsRecord> finopsRecords) {
 
   public RunView {
     byState = Map.copyOf(byState);
@@ -51,6 +63,8 @@ public record RunView(
     actions = List.copyOf(actions);
     submissions = submissions == null ? Map.of() : Map.copyOf(submissions);
     failureClasses = failureClasses == null ? Map.of() : Map.copyOf(failureClasses);
+    costEvents = costEvents == null ? List.of() : List.copyOf(costEvents);
+    finopsRecords = finopsRecords == null ? List.of() : List.copyOf(finopsRecords);
   }
 
   /** What the worker submitted for this attempt of this partition, if it said. */

@@ -6,6 +6,7 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.SubmittedJob;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -43,6 +44,12 @@ public final class RunsFold {
   private final Map<String, RunAcc> runs = new LinkedHashMap<>();
   private final Map<String, ScheduleView> schedules = new TreeMap<>();
   private final int retainedRuns;
+
+  /** Cap events across runs and compute targets kept for {@code finops events}: the latest. */
+  public static final int MAX_CAP_EVENTS = 10_000;
+
+  private final ArrayDeque<FinOpsRecord.CapEvent> capEventsAll = new ArrayDeque<>();
+  private boolean capEventsDropped;
 
   /** Finished runs that still hold their detail, the first to finish first. */
   private final ArrayDeque<RunAcc> finishedWithDetail = new ArrayDeque<>();
@@ -94,6 +101,7 @@ public final class RunsFold {
       acc(e.runId()).transitioned(e);
     } else if (event instanceof RunEvent.RunCompleted e) {
       RunAcc a = acc(e.runId());
+      a.summary = e.summary();
       a.completed(e.at());
       noteFinished(a);
     } else if (event instanceof RunEvent.RunSnapshot e) {
@@ -131,44 +139,59 @@ public final class RunsFold {
               e.planName(),
               e.schedule().cron(),
               e.schedule().timeZone(),
+              e.schedule().concurrencyPolicy().name(),
               s != null && s.paused(),
               e.requestedBy(),
               s == null ? null : s.lastFired(),
-              s == null ? null : s.lastRunId()));
+              s == null ? null : s.lastRunId(),
+              s == null ? null : s.lastDecided(),
+              e.schedule()));
     } else if (event instanceof RunEvent.SchedulePauseChanged e) {
-      ScheduleView s = schedules.get(e.planName());
-      if (s != null) {
-        schedules.put(
-            e.planName(),
-            new ScheduleView(
-                s.planName(),
-                s.cron(),
-                s.timeZone(),
-                e.paused(),
-                s.appliedBy(),
-                s.lastFired(),
-                s.lastRunId()));
-      }
+      schedules.computeIfPresent(e.planName(), (k, s) -> s.withPaused(e.paused()));
     } else if (event instanceof RunEvent.ScheduleFired e) {
-      ScheduleView s = schedules.get(e.planName());
-      if (s != null) {
-        schedules.put(
-            e.planName(),
-            new ScheduleView(
-                s.planName(),
-                s.cron(),
-                s.timeZone(),
-                s.paused(),
-                s.appliedBy(),
-                e.scheduledFor(),
-                e.runId()));
+      schedules.computeIfPresent(e.planName(), (k, s) -> s.fired(e.scheduledFor(), e.runId()));
+    } else if (event instanceof RunEvent.ScheduleSkipped e) {
+      schedules.computeIfPresent(e.planName(), (k, s) -> s.skipped(e.scheduledFor()));
+    }
+    if (event instanceof RunEvent.CancelAccepted e) {
+      acc(e.runId()).cancel = e;
+    }
+    if (isCostMaterial(event)) {
+      RunAcc a = runs.get(event.runId());
+      if (a != null && !a.evicted) {
+        a.costEvents.add(event);
       }
     }
   }
 
+  /**
+   * The decisions {@link io.partitrain.orchestrator.finops.FinOpsReport} is built from (the run's
+   * budget, cap changes, reservations, charges, deferrals); kept per run so the API answers the
+   * same report as the CLI reading the topics.
+   */
+  private static boolean isCostMaterial(RunEvent e) {
+    return e instanceof RunEvent.RunStarted
+        || e instanceof RunEvent.CostCapChanged
+        || e instanceof RunEvent.CostReserved
+        || e instanceof RunEvent.CostCharged
+        || (e instanceof RunEvent.PartitionTransitioned t
+            && (t.to() == PartitionState.DEFERRED_BY_COST
+                || t.from() == PartitionState.DEFERRED_BY_COST));
+  }
+
   /** Applies one FinOps record: the cap events timeline and the ledger. */
   public void apply(FinOpsRecord record) {
+    if (record instanceof FinOpsRecord.CapEvent e) {
+      capEventsAll.addLast(e);
+      if (capEventsAll.size() > MAX_CAP_EVENTS) {
+        capEventsAll.removeFirst();
+        capEventsDropped = true;
+      }
+    }
     RunAcc a = acc(record.runId());
+    if (!a.evicted) {
+      a.finopsRecords.add(record);
+    }
     if (record instanceof FinOpsRecord.LedgerEntry e) {
       a.ledger(e);
     } else if (record instanceof FinOpsRecord.CostCapReached e) {
@@ -232,7 +255,13 @@ public final class RunsFold {
         Comparator.comparing(
                 RunView::startedAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
             .reversed());
-    return new ConsoleSnapshot(views, byId, List.copyOf(schedules.values()), asOf);
+    return new ConsoleSnapshot(
+        views,
+        byId,
+        List.copyOf(schedules.values()),
+        List.copyOf(capEventsAll),
+        capEventsDropped,
+        asOf);
   }
 
   private RunAcc acc(String runId) {
@@ -264,6 +293,10 @@ public final class RunsFold {
     final List<ActionView> actions = new ArrayList<>();
     RunView cached;
     boolean evicted;
+    RunSummary summary;
+    RunEvent.CancelAccepted cancel;
+    final List<RunEvent> costEvents = new ArrayList<>();
+    final List<FinOpsRecord> finopsRecords = new ArrayList<>();
     Map<PartitionState, Integer> evictedCounts;
     Map<FailureClass, Integer> evictedFailureClasses;
 
@@ -277,6 +310,7 @@ public final class RunsFold {
       jobTemplate = e.definition() == null ? null : e.definition().jobTemplate();
       requestedBy = e.requestedBy();
       startedAt = e.at();
+      cancel = null;
       total = e.partitionCount();
       CostBudget budget =
           e.definition() == null || e.definition().limits() == null
@@ -337,6 +371,7 @@ public final class RunsFold {
     }
 
     void snapshot(RunEvent.RunSnapshot e) {
+      summary = e.summary();
       // Only needed when retention dropped the transitions: counts from the snapshot then.
       snapshotCounts = e.summary().byState();
       if (total == 0) {
@@ -406,6 +441,8 @@ public final class RunsFold {
       ledger.clear();
       timeline.clear();
       capEvents.clear();
+      costEvents.clear();
+      finopsRecords.clear();
       jobTemplate = null;
       cached = null;
     }
@@ -479,7 +516,11 @@ public final class RunsFold {
               jobTemplate,
               submissions,
               failureClasses,
-              evicted);
+              evicted,
+              summary,
+              cancel,
+              costEvents,
+              finopsRecords);
       return cached;
     }
   }
