@@ -7,6 +7,7 @@ import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.console.Console;
 import io.partitrain.orchestrator.console.ConsoleAuthConfig;
 import io.partitrain.orchestrator.console.ConsoleConfig;
+import io.partitrain.orchestrator.console.api.WorkerLogs;
 import io.partitrain.orchestrator.leadership.LeaderElector;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
 import io.partitrain.shared.config.Env;
@@ -132,7 +133,11 @@ public final class OrchestratorMain {
             id,
             config,
             ConsoleAuthConfig.from(env).authenticator(),
-            new Console.Host(Optional.empty(), registry::scrape, leading),
+            new Console.Host(
+                Optional.empty(),
+                registry::scrape,
+                leading,
+                WorkerLogs.withToken(ServiceSettings.WORKER_LOG_TOKEN.from(env))),
             Clock.systemUTC());
     log.info("console of {} listening on {}:{}", id, config.host(), console.port());
     return console;

@@ -53,6 +53,7 @@ final class StatusEvents {
       int nodes,
       JobObservation o,
       SubmittedJob submission,
+      String logUrlBase,
       Instant at) {
     return new JobStatusEvent(
         Schema.VERSION,
@@ -74,7 +75,19 @@ final class StatusEvents {
         o.studioUrl(),
         null,
         null,
-        submission == null ? null : submission.withWorker(workerId));
+        submission == null ? null : withWorker(submission, workerId, logUrlBase, ref));
+  }
+
+  /**
+   * The backend's evidence signed by this worker; a local job's log lies on this machine, so it
+   * names where this worker serves it, when it does ({@code logUrlBase} set).
+   */
+  private static SubmittedJob withWorker(
+      SubmittedJob submission, String workerId, String logUrlBase, JobRef ref) {
+    SubmittedJob signed = submission.withWorker(workerId);
+    return logUrlBase != null && "local".equals(submission.backend())
+        ? signed.withLogUrl(logUrlBase + "/jobs/" + ref.jobName() + "/log")
+        : signed;
   }
 
   /**

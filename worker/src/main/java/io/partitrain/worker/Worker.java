@@ -82,6 +82,10 @@ public final class Worker implements Runnable, AutoCloseable {
   private final DeadLetters deadLetters;
   private final WorkerMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Where this worker's HTTP port serves job logs ({@link #advertiseLogs}); null: it does not. */
+  private volatile String logUrlBase;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ScheduledExecutorService ticker;
 
@@ -378,6 +382,7 @@ public final class Worker implements Runnable, AutoCloseable {
               nodes,
               result.observation(),
               result.submission(),
+              logUrlBase,
               clock.instant()));
       watcher.watch(ref, nodes, JobPhase.SUBMITTED);
     } else {
@@ -430,6 +435,14 @@ public final class Worker implements Runnable, AutoCloseable {
   /** Waits until the loop has ended and its consumer left the group. */
   public boolean awaitStopped(Duration timeout) throws InterruptedException {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Names this worker's HTTP address ({@code http://10.0.0.5:9090}) in the evidence of the local
+   * jobs it creates from now on, so the console can fetch their log tail from it.
+   */
+  public void advertiseLogs(String httpBase) {
+    this.logUrlBase = httpBase == null ? null : httpBase.replaceAll("/+$", "");
   }
 
   /** Stops taking work; running jobs are left to the backend (and to adoption). */

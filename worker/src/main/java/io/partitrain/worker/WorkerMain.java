@@ -102,6 +102,13 @@ public final class WorkerMain {
     if (port == null) {
       return null;
     }
+    // Local jobs' logs are served when the workers share a log token with the console.
+    String logToken = ServiceSettings.WORKER_LOG_TOKEN.from(env);
+    boolean local = "local".equals(WorkerConfig.BACKEND.from(env));
+    String url = WorkerHttpServer.URL.from(env);
+    if (local && logToken != null && url != null) {
+      worker.advertiseLogs(url);
+    }
     return WorkerHttpServer.start(
         WorkerHttpServer.HOST.from(env),
         port,
@@ -113,7 +120,9 @@ public final class WorkerMain {
             Thread.currentThread().interrupt();
             return false;
           }
-        });
+        },
+        local ? LocalBackendConfig.fromEnvironment(env).jobsRoot() : null,
+        local ? logToken : null);
   }
 
   static JobBackend backend(Env env) {

@@ -4,6 +4,7 @@ import io.partitrain.orchestrator.console.api.CommandGateway;
 import io.partitrain.orchestrator.console.api.ConsoleApi;
 import io.partitrain.orchestrator.console.api.JobLogs;
 import io.partitrain.orchestrator.console.api.KafkaCommandGateway;
+import io.partitrain.orchestrator.console.api.WorkerLogs;
 import io.partitrain.orchestrator.console.auth.Authenticator;
 import io.partitrain.orchestrator.console.view.TopicFollower;
 import io.partitrain.shared.kafka.KafkaSettings;
@@ -42,8 +43,19 @@ public final class Console implements AutoCloseable {
    * @param jobsRoot the local jobs folder whose logs the console may show (all-in-one only)
    * @param metrics the Prometheus exposition of this process, or null
    * @param leading whether this instance leads now (reported by {@code /readyz})
+   * @param workerLogs reads local jobs' logs from the workers that created them; null: none
    */
-  public record Host(Optional<Path> jobsRoot, Supplier<String> metrics, BooleanSupplier leading) {}
+  public record Host(
+      Optional<Path> jobsRoot,
+      Supplier<String> metrics,
+      BooleanSupplier leading,
+      WorkerLogs workerLogs) {
+
+    /** A host whose console reads no log from the workers (only under {@code jobsRoot}). */
+    public Host(Optional<Path> jobsRoot, Supplier<String> metrics, BooleanSupplier leading) {
+      this(jobsRoot, metrics, leading, null);
+    }
+  }
 
   /** Starts following the topics and serving. */
   public static Console start(
@@ -76,7 +88,8 @@ public final class Console implements AutoCloseable {
       Host host,
       Clock clock) {
     CommandGateway commands = gateway;
-    ConsoleApi api = new ConsoleApi(follower, commands, new JobLogs(host.jobsRoot()), clock);
+    ConsoleApi api =
+        new ConsoleApi(follower, commands, new JobLogs(host.jobsRoot(), host.workerLogs()), clock);
     ConsoleServer server =
         ConsoleServer.start(
             config,

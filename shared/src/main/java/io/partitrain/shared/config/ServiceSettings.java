@@ -30,7 +30,19 @@ public final class ServiceSettings {
           1,
           5);
 
+  /**
+   * The secret a worker's HTTP port asks of whoever reads a local job's log, and that the console
+   * sends when it fetches one: set the same value on both (from one Kubernetes Secret).
+   */
+  public static final Setting<String> WORKER_LOG_TOKEN =
+      Setting.secret(
+          "PARTITRAIN_WORKER_LOG_TOKEN",
+          "the shared secret with which the console reads local jobs' logs from the workers' HTTP"
+              + " ports (GET /jobs/NAME/log); unset: workers serve no logs and the console shows"
+              + " only logs on its own disk",
+          32);
+
   public static List<Setting<?>> settings() {
-    return List.of(KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX, REPLICATION_FACTOR);
+    return List.of(KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX, REPLICATION_FACTOR, WORKER_LOG_TOKEN);
   }
 }

@@ -31,6 +31,7 @@ public final class Setting<T> {
   private final Function<String, T> parser;
   private final Predicate<T> valid;
   private final String rule;
+  private final boolean secret;
 
   private Setting(
       String key,
@@ -40,6 +41,19 @@ public final class Setting<T> {
       Function<String, T> parser,
       Predicate<T> valid,
       String rule) {
+    this(key, doc, defaultValue, defaultText, parser, valid, rule, false);
+  }
+
+  private Setting(
+      String key,
+      String doc,
+      Supplier<T> defaultValue,
+      String defaultText,
+      Function<String, T> parser,
+      Predicate<T> valid,
+      String rule,
+      boolean secret) {
+    this.secret = secret;
     this.key = key;
     this.doc = doc;
     this.defaultValue = defaultValue;
@@ -132,6 +146,22 @@ public final class Setting<T> {
     return new Setting<>(key, doc, () -> null, "(required)", s -> s, s -> s != null, REQUIRED);
   }
 
+  /**
+   * A secret of at least {@code minLength} characters, or unset (null). Error messages never show
+   * its value, only its length.
+   */
+  public static Setting<String> secret(String key, String doc, int minLength) {
+    return new Setting<>(
+        key,
+        doc,
+        () -> null,
+        "(none)",
+        v -> v,
+        v -> v != null && v.length() >= minLength,
+        "a secret of at least " + minLength + " characters",
+        true);
+  }
+
   /** One of the given words. */
   public static Setting<String> oneOf(String key, String doc, String dflt, String... values) {
     java.util.List<String> allowed = java.util.List.of(values);
@@ -182,14 +212,15 @@ public final class Setting<T> {
       }
       return d;
     }
+    String shown = secret ? "(a secret of " + raw.length() + " characters)" : "'" + raw + "'";
     T value;
     try {
       value = parser.apply(raw);
     } catch (RuntimeException e) {
-      throw new PartitrainException(key + "='" + raw + "' must be " + rule);
+      throw new PartitrainException(key + "=" + shown + " must be " + rule);
     }
     if (!valid.test(value)) {
-      throw new PartitrainException(key + "='" + raw + "' must be " + rule);
+      throw new PartitrainException(key + "=" + shown + " must be " + rule);
     }
     return value;
   }
@@ -201,7 +232,8 @@ public final class Setting<T> {
    */
   public T check(T value) {
     if (!valid.test(value)) {
-      throw new IllegalArgumentException(key + " must be " + rule + ", but was " + value);
+      throw new IllegalArgumentException(
+          key + " must be " + rule + ", but was " + (secret ? "another secret" : value));
     }
     return value;
   }

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *     default)} when Azure ML chooses it
  * @param requestBody the body the backend was sent (Azure ML: the ARM PUT of the job), with the
  *     values of environment variables whose names look secret replaced by {@link #REDACTED}
+ * @param logUrl where the console fetches the log tail of a local job: the creating worker's HTTP
+ *     port ({@code /jobs/NAME/log}, with the workers' log token), when that worker serves it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SubmittedJob(
@@ -39,7 +41,8 @@ public record SubmittedJob(
     String codeHash,
     Map<String, String> inputs,
     Map<String, String> outputs,
-    JsonNode requestBody) {
+    JsonNode requestBody,
+    String logUrl) {
 
   /** The azure-ai-ml hash version of {@link #codeHash}. */
   public static final String CODE_HASH_VERSION = "202208";
@@ -62,10 +65,29 @@ public record SubmittedJob(
         outputs == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
   }
 
+  /** Evidence without a log URL (set by the worker, not the backend: {@link #withLogUrl}). */
+  public SubmittedJob(
+      String workerId,
+      String backend,
+      String backendId,
+      String codeLocation,
+      String codeHash,
+      Map<String, String> inputs,
+      Map<String, String> outputs,
+      JsonNode requestBody) {
+    this(workerId, backend, backendId, codeLocation, codeHash, inputs, outputs, requestBody, null);
+  }
+
   /** The same evidence, naming the worker that created the job. */
   public SubmittedJob withWorker(String worker) {
     return new SubmittedJob(
-        worker, backend, backendId, codeLocation, codeHash, inputs, outputs, requestBody);
+        worker, backend, backendId, codeLocation, codeHash, inputs, outputs, requestBody, logUrl);
+  }
+
+  /** The same evidence, with where the creating worker serves the job's log. */
+  public SubmittedJob withLogUrl(String url) {
+    return new SubmittedJob(
+        workerId, backend, backendId, codeLocation, codeHash, inputs, outputs, requestBody, url);
   }
 
   /** Whether an environment variable of this name has its value redacted in evidence. */

@@ -38,9 +38,18 @@ public final class WorkerHttpServer implements AutoCloseable {
           "the address the worker's HTTP port binds (0.0.0.0 in a pod)",
           DEFAULT_HOST);
 
+  /** The address others reach this port at, named in the evidence of local jobs. */
+  public static final Setting<String> URL =
+      Setting.text(
+          "PARTITRAIN_WORKER_HTTP_URL",
+          "the address the console reaches this worker's HTTP port at (http://10.0.0.5:9090; in a"
+              + " pod http://$(POD_IP):9090); with PARTITRAIN_WORKER_LOG_TOKEN, the local jobs this"
+              + " worker creates name it, and the console shows their log tail from it",
+          null);
+
   /** The settings of the worker's HTTP port, for the README's settings table. */
   public static List<Setting<?>> settings() {
-    return List.of(PORT, HOST);
+    return List.of(PORT, HOST, URL);
   }
 
   private final HttpServer server;
@@ -55,6 +64,20 @@ public final class WorkerHttpServer implements AutoCloseable {
    */
   public static WorkerHttpServer start(
       String host, int port, Supplier<String> metrics, BooleanSupplier ready) {
+    return start(host, port, metrics, ready, null, null);
+  }
+
+  /**
+   * @param jobsRoot the local backend's jobs folder, whose logs {@code /jobs/NAME/log} serves to
+   *     callers with {@code logToken}; null (or a null token): no log endpoint
+   */
+  public static WorkerHttpServer start(
+      String host,
+      int port,
+      Supplier<String> metrics,
+      BooleanSupplier ready,
+      java.nio.file.Path jobsRoot,
+      String logToken) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
       server.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r)));
@@ -69,6 +92,9 @@ public final class WorkerHttpServer implements AutoCloseable {
             boolean ok = ready.getAsBoolean();
             reply(ex, ok ? 200 : 503, "application/json", "{\"ready\":" + ok + "}");
           });
+      if (jobsRoot != null && logToken != null) {
+        server.createContext(JobLogEndpoint.PREFIX, new JobLogEndpoint(jobsRoot, logToken));
+      }
       server.start();
       return new WorkerHttpServer(server);
     } catch (IOException e) {

@@ -339,7 +339,8 @@ public final class ConsoleApi {
     RunView r = requireDetail(ctx);
     PartitionView p = requirePartition(ctx, r);
     int lines = intParam(ctx, "lines", JobLogs.DEFAULT_LINES, 1, JobLogs.MAX_LINES);
-    ctx.json(logs.tail(p, lines));
+    var submission = r.submission(p.partitionId(), p.attempt());
+    ctx.json(logs.tail(p, submission == null ? null : submission.logUrl(), lines));
   }
 
   private void finops(Context ctx) {

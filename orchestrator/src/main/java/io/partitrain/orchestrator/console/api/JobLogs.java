@@ -15,8 +15,10 @@ import java.util.Optional;
 /**
  * A job's log for the console: the tail of a local job's {@code user_logs/std_log.txt} when it lies
  * under the configured jobs folder (the all-in-one installation, where the orchestrator shares the
- * workers' disk), the Studio link of an Azure ML job, or a plain statement of why there is none.
- * Nothing outside the jobs folder is ever read, whatever path an event names.
+ * workers' disk), else read from the worker that created the job (its HTTP port, named in the job's
+ * evidence, with the workers' log token: {@link WorkerLogs}), the Studio link of an Azure ML job,
+ * or a plain statement of why there is none. Nothing outside the jobs folder is ever read, whatever
+ * path an event names.
  */
 public final class JobLogs {
 
@@ -25,16 +27,36 @@ public final class JobLogs {
   private static final int MAX_BYTES = 1 << 20;
 
   private final Optional<Path> root;
+  private final WorkerLogs workers;
 
   /**
    * @param root the folder local jobs run in; empty where the console cannot see the workers' disk
    */
   public JobLogs(Optional<Path> root) {
+    this(root, null);
+  }
+
+  /**
+   * @param workers reads a log from the worker that created the job, where the job's evidence names
+   *     its address; null: only logs under {@code root} are shown
+   */
+  public JobLogs(Optional<Path> root, WorkerLogs workers) {
     this.root = root.map(p -> p.toAbsolutePath().normalize());
+    this.workers = workers;
   }
 
   /** The last {@code lines} lines of the partition's current log, or where to find it. */
   public Map<String, Object> tail(PartitionView p, int lines) {
+    return tail(p, null, lines);
+  }
+
+  /**
+   * The last {@code lines} lines of the partition's current log, or where to find it.
+   *
+   * @param workerLogUrl where the worker that created the current attempt serves its log, if it
+   *     does
+   */
+  public Map<String, Object> tail(PartitionView p, String workerLogUrl, int lines) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("type", "JobLog");
     out.put("partitionId", p.partitionId());
@@ -54,6 +76,20 @@ public final class JobLogs {
       return out;
     }
     Path file = Path.of(location).toAbsolutePath().normalize();
+    if ((root.isEmpty() || !file.startsWith(root.get()))
+        && workers != null
+        && workerLogUrl != null) {
+      WorkerLogs.Tail t = workers.fetch(workerLogUrl, lines);
+      out.put("source", "worker");
+      if (t.lines() != null) {
+        out.put("lines", t.lines());
+        out.put("available", true);
+      } else {
+        out.put("available", false);
+        out.put("detail", t.problem());
+      }
+      return out;
+    }
     if (root.isEmpty() || !file.startsWith(root.get())) {
       out.put("available", false);
       out.put(
