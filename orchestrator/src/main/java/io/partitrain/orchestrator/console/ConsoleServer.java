@@ -1,6 +1,7 @@
 package io.partitrain.orchestrator.console;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -58,11 +59,14 @@ public final class ConsoleServer implements AutoCloseable {
       Supplier<String> metrics,
       BooleanSupplier ready,
       Supplier<Map<String, Object>> status) {
+    Map<String, Object> openApi = OpenApi.describe(api.endpoints(), ConsoleConfig.API_VERSION);
+    // Javalin 7: routes, filters and handlers are declared up front, before the server starts.
     Javalin app =
         Javalin.create(
             cfg -> {
-              cfg.showJavalinBanner = false;
-              cfg.startupWatcherEnabled = false;
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.startup.startupWatcherEnabled = false;
               cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
               cfg.staticFiles.add(
                   sf -> {
@@ -72,16 +76,28 @@ public final class ConsoleServer implements AutoCloseable {
                     sf.headers =
                         Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
                   });
+              routes(cfg.routes, api, authenticator, metrics, ready, status, openApi);
             });
-    app.beforeMatched(ctx -> authorize(ctx, authenticator));
-    app.before(ConsoleServer::securityHeaders);
+    app.start(config.host(), config.port());
+    return new ConsoleServer(app);
+  }
+
+  private static void routes(
+      RoutesConfig routes,
+      ConsoleApi api,
+      Authenticator authenticator,
+      Supplier<String> metrics,
+      BooleanSupplier ready,
+      Supplier<Map<String, Object>> status,
+      Map<String, Object> openApi) {
+    routes.beforeMatched(ctx -> authorize(ctx, authenticator));
+    routes.before(ConsoleServer::securityHeaders);
     for (Endpoint e : api.endpoints()) {
-      app.addHttpHandler(e.method(), e.path(), e.handler(), e.role());
+      routes.addHttpHandler(e.method(), e.path(), e.handler(), e.role());
     }
-    Map<String, Object> openApi = OpenApi.describe(api.endpoints(), ConsoleConfig.API_VERSION);
-    app.get(OpenApi.path(), ctx -> ctx.json(openApi));
-    app.get("/healthz", ctx -> ctx.json(Map.of("status", "UP")));
-    app.get(
+    routes.get(OpenApi.path(), ctx -> ctx.json(openApi));
+    routes.get("/healthz", ctx -> ctx.json(Map.of("status", "UP")));
+    routes.get(
         "/readyz",
         ctx -> {
           Map<String, Object> body = new java.util.LinkedHashMap<>(status.get());
@@ -90,25 +106,25 @@ public final class ConsoleServer implements AutoCloseable {
           ctx.status(ok ? 200 : 503).json(body);
         });
     if (metrics != null) {
-      app.get(
+      routes.get(
           "/metrics",
           ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.get()));
     }
-    app.exception(Problem.class, (e, ctx) -> problem(ctx, e));
-    app.exception(
+    routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
+    routes.exception(
         Exception.class,
         (e, ctx) -> {
           log.error("console request {} {} failed", ctx.method(), ctx.path(), e);
           problem(ctx, Problem.internal(e));
         });
-    app.error(
+    routes.error(
         404,
         ctx -> {
           if (ctx.attribute(HANDLED) == null && ctx.path().startsWith(ConsoleApi.BASE)) {
             problem(ctx, Problem.notFound("no endpoint " + ctx.method() + " " + ctx.path()));
           }
         });
-    app.error(
+    routes.error(
         405,
         ctx -> {
           if (ctx.attribute(HANDLED) == null && ctx.path().startsWith(ConsoleApi.BASE)) {
@@ -116,8 +132,6 @@ public final class ConsoleServer implements AutoCloseable {
             ctx.status(405);
           }
         });
-    app.start(config.host(), config.port());
-    return new ConsoleServer(app);
   }
 
   private static void authorize(Context ctx, Authenticator authenticator) {
@@ -141,7 +155,7 @@ public final class ConsoleServer implements AutoCloseable {
       throw Problem.forbidden(
           ctx.method()
               + " "
-              + ctx.endpointHandlerPath()
+              + ctx.endpoint().path
               + " needs the "
               + needed.name().toLowerCase(Locale.ROOT)
               + " role; "
