@@ -33,8 +33,12 @@ import java.util.TreeMap;
  * where the CLI reads it. Transitions that arrive later for such a run (a rerun) keep its counts
  * exact.
  *
- * <p>Events the console does not show (node caps of targets, retry and adoption notices, skipped
- * fires) are read and left alone; unreadable records are skipped by the reader, never fatal.
+ * <p>Events the console does not show (node caps of targets on the runs topic, retry and adoption
+ * notices) are read and left alone; unreadable records are skipped by the reader, never fatal.
+ *
+ * <p>Limitation: a finished run that is rerun stays in the finished order it had, so many other
+ * runs finishing during that rerun can evict its detail while it is active again; its counts stay
+ * exact.
  */
 public final class RunsFold {
 
