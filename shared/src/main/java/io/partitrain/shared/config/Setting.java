@@ -41,19 +41,7 @@ public final class Setting<T> {
       Function<String, T> parser,
       Predicate<T> valid,
       String rule) {
-    this(key, doc, defaultValue, defaultText, parser, valid, rule, false);
-  }
-
-  private Setting(
-      String key,
-      String doc,
-      Supplier<T> defaultValue,
-      String defaultText,
-      Function<String, T> parser,
-      Predicate<T> valid,
-      String rule,
-      boolean secret) {
-    this.secret = secret;
+    this.secret = parser instanceof SecretText;
     this.key = key;
     this.doc = doc;
     this.defaultValue = defaultValue;
@@ -156,10 +144,17 @@ public final class Setting<T> {
         doc,
         () -> null,
         "(none)",
-        v -> v,
+        new SecretText(),
         v -> v != null && v.length() >= minLength,
-        "a secret of at least " + minLength + " characters",
-        true);
+        "a secret of at least " + minLength + " characters");
+  }
+
+  /** The parser of a secret: the text as is; its type marks the setting as secret. */
+  private static final class SecretText implements Function<String, String> {
+    @Override
+    public String apply(String raw) {
+      return raw;
+    }
   }
 
   /** One of the given words. */
