@@ -1,16 +1,23 @@
 package io.partitrain.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.cli.client.FinOpsClient;
 import io.partitrain.orchestrator.finops.Forecast;
+import io.partitrain.shared.contracts.ComputeCapacity;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.worker.backend.azureml.AzureMlBackend;
+import io.partitrain.worker.backend.azureml.AzureMlConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,11 +55,25 @@ public final class RunPlanCommand implements Callable<Integer> {
       description = "list every partition (default: the first " + RunView.DEFAULT_ROWS + ")")
   boolean all;
 
+  @Mixin ComputeChecks.Options computeCheck;
+
+  private final Function<AzureMlConfig, AzureMlBackend> azureMlBackends;
+
+  public RunPlanCommand() {
+    this(config -> AzureMlBackend.builder(config).build());
+  }
+
+  /** With the backend the compute check asks (a fake ARM in tests). */
+  RunPlanCommand(Function<AzureMlConfig, AzureMlBackend> azureMlBackends) {
+    this.azureMlBackends = azureMlBackends;
+  }
+
   @Override
   public Integer call() {
     Plan plan = PlanLoader.load(planFile);
     PrintWriter out = spec.commandLine().getOut();
     List<FinOpsRecord.LedgerEntry> history = List.of();
+    Map<String, Integer> nodeCaps = new HashMap<>();
     String historyNote = "no ledger read (--no-history)";
     if (!noHistory) {
       KafkaSettings settings = null;
@@ -62,17 +83,32 @@ public final class RunPlanCommand implements Callable<Integer> {
         historyNote = "no Kafka configured: worst case only";
       }
       if (settings != null) {
+        List<FinOpsRecord> records = FinOpsClient.readAll(settings, "partitrain-cli");
         history =
-            FinOpsClient.readAll(settings, "partitrain-cli").stream()
+            records.stream()
                 .filter(r -> r instanceof FinOpsRecord.LedgerEntry)
                 .map(r -> (FinOpsRecord.LedgerEntry) r)
                 .toList();
+        records.stream()
+            .filter(r -> r instanceof FinOpsRecord.NodeCapChanged)
+            .map(r -> (FinOpsRecord.NodeCapChanged) r)
+            .forEach(c -> nodeCaps.put(c.computeTarget(), c.to()));
         historyNote = "ledger read from " + settings.bootstrapServers();
       }
     }
     Forecast f = Forecast.of(plan, history);
+    List<ComputeLine> computes =
+        computeCheck
+            .file()
+            .map(file -> ComputeChecks.check(plan, file, azureMlBackends))
+            .orElse(List.of())
+            .stream()
+            .map(c -> ComputeLine.of(c, nodeCaps.get(c.computeTarget())))
+            .toList();
     if (output == OutputFormat.json) {
-      out.println(Json.toPrettyString(f));
+      ObjectNode o = Json.mapper().valueToTree(f);
+      o.set("computes", Json.mapper().valueToTree(computes));
+      out.println(Json.toPrettyString(o));
       out.flush();
       return ExitCode.OK.code();
     }
@@ -115,7 +151,70 @@ public final class RunPlanCommand implements Callable<Integer> {
           f.deferredExpected());
     }
     f.warnings().forEach(w -> out.println("  WARNING: " + w));
+    printComputes(out, computes);
     out.flush();
     return ExitCode.OK.code();
+  }
+
+  private void printComputes(PrintWriter out, List<ComputeLine> computes) {
+    if (computeCheck.file().isEmpty()) {
+      out.println(
+          "  compute    not checked (--azureml-config or $"
+              + ComputeChecks.CONFIG_ENV
+              + " names the azureml.* settings to ask Azure ML)");
+      return;
+    }
+    for (ComputeLine c : computes) {
+      if (c.error() != null) {
+        out.printf("  compute    %s: not checked: %s%n", c.computeTarget(), c.error());
+        continue;
+      }
+      out.printf("  compute    %s%n", c.capacity().describe());
+      if (c.nodeCap() == null && c.capacity().nodesItHolds() >= 0) {
+        out.printf(
+            "             node cap: none set with cap set; keep the orchestrator's at most %d"
+                + " (partitrain cap set %s --nodes %d)%n",
+            c.capacity().nodesItHolds(), c.computeTarget(), c.capacity().nodesItHolds());
+      }
+      c.problems().forEach(p -> out.println("  WARNING: " + p));
+    }
+  }
+
+  /**
+   * One compute target in the plan's output: what it holds, the node cap last set for it with
+   * {@code cap set} (null: the orchestrator's configured cap, unknown here), and what does not fit.
+   */
+  record ComputeLine(
+      String type,
+      String computeTarget,
+      ComputeCapacity capacity,
+      Integer nodeCap,
+      Integer nodesItHolds,
+      List<String> problems,
+      String error) {
+
+    static ComputeLine of(ComputeChecks.Checked c, Integer nodeCap) {
+      if (c.capacity() == null) {
+        return new ComputeLine(
+            "computeCheck", c.computeTarget(), null, nodeCap, null, List.of(), c.error());
+      }
+      int holds = c.capacity().nodesItHolds();
+      return new ComputeLine(
+          "computeCheck",
+          c.computeTarget(),
+          c.capacity(),
+          nodeCap,
+          holds < 0 ? null : holds,
+          problems(c.capacity(), nodeCap),
+          null);
+    }
+
+    /** Without a known cap, the cluster at its maximum is what the quota must hold. */
+    private static List<String> problems(ComputeCapacity capacity, Integer nodeCap) {
+      if (nodeCap != null) {
+        return capacity.problemsFor(nodeCap);
+      }
+      return capacity.known() ? capacity.problemsFor(capacity.maxNodeCount()) : List.of();
+    }
   }
 }

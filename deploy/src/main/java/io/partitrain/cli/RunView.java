@@ -93,6 +93,9 @@ public final class RunView {
         h.endedAt() == null ? "running for" : "took",
         duration(h.duration(now)));
     SummaryView.printCounts(h.summary(), out, failedList);
+    for (var w : h.warnings()) {
+      w.problems().forEach(problem -> out.println("  WARNING (run start): " + problem));
+    }
   }
 
   /** The run as one JSON object: the summary's fields plus type, outcome, times and cancel. */
@@ -115,6 +118,17 @@ public final class RunView {
       c.put("at", h.cancel().at().toString());
     }
     o.setAll((ObjectNode) Json.mapper().valueToTree(h.summary()));
+    if (!h.warnings().isEmpty()) {
+      var warnings = o.putArray("warnings");
+      for (var w : h.warnings()) {
+        ObjectNode j = warnings.addObject();
+        j.put("type", "ComputeCapacityWarning");
+        j.put("computeTarget", w.computeTarget());
+        j.set("nodeCap", w.nodeCap() == null ? null : j.numberNode(w.nodeCap()));
+        j.set("problems", Json.mapper().valueToTree(w.problems()));
+        j.put("at", w.at().toString());
+      }
+    }
     return o;
   }
 

@@ -25,6 +25,7 @@ public final class RunHistory {
   private RunSummary summary;
   private RunEvent.RunStarted started;
   private RunEvent.CancelAccepted cancel;
+  private final List<RunEvent.ComputeCapacityWarning> warnings = new ArrayList<>();
   private final Map<String, PartitionLine> partitions = new LinkedHashMap<>();
 
   RunHistory(String runId, boolean withPartitions) {
@@ -41,12 +42,15 @@ public final class RunHistory {
       started = s;
       cancel = null;
       partitions.clear();
+      warnings.clear();
     } else if (e instanceof RunEvent.RunSnapshot s) {
       summary = s.summary();
     } else if (e instanceof RunEvent.RunCompleted c) {
       summary = c.summary();
     } else if (e instanceof RunEvent.CancelAccepted c) {
       cancel = c;
+    } else if (e instanceof RunEvent.ComputeCapacityWarning w) {
+      warnings.add(w);
     } else if (withPartitions && e instanceof RunEvent.PartitionTransitioned t) {
       partitions.computeIfAbsent(t.partitionId(), PartitionLine::new).apply(t);
     }
@@ -68,6 +72,11 @@ public final class RunHistory {
   /** The operator's accepted cancel; null when the run was not canceled. */
   public RunEvent.CancelAccepted cancel() {
     return cancel;
+  }
+
+  /** The compute targets whose node cap their cluster or quota could not hold at run start. */
+  public List<RunEvent.ComputeCapacityWarning> warnings() {
+    return List.copyOf(warnings);
   }
 
   public RunOutcome outcome() {

@@ -80,7 +80,18 @@ final class RunCommands {
       decisions.reject(start, problem.get(), now, out);
       return;
     }
+    List<RunEvent.ComputeCapacityWarning> overCapacity =
+        ComputeCapacityCheck.warnings(run, start, nodeCap, now);
+    if (start.refuseOverCapacity() && !overCapacity.isEmpty()) {
+      decisions.reject(start, ComputeCapacityCheck.refusal(overCapacity), now, out);
+      return;
+    }
     decisions.start(run, started, out);
+    for (RunEvent.ComputeCapacityWarning w : overCapacity) {
+      log.warn("[run={}] {}", w.runId(), String.join("; ", w.problems()));
+      decisions.emit(w, out);
+      decisions.finops(FinOpsTrail.computeCapacityWarning(w), out);
+    }
     decisions.scheduled(Scheduler.partitionsOf(start, now), out);
     log.info(
         "[run={}] started by {}: plan {}, {} partitions",

@@ -14,6 +14,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.shared.contracts.ComputeCapacity;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpecHash;
@@ -566,6 +567,19 @@ public final class AzureMlBackend implements JobBackend {
    * @throws BackendException when the compute does not exist (USER) or ARM cannot answer
    */
   public ComputeCheck checkCompute(String computeName, int nodeCap) {
+    ComputeCheck check = ComputeCheck.of(computeCapacity(computeName), nodeCap);
+    check.problems().forEach(problem -> LOG.warn("compute check: {}", problem));
+    return check;
+  }
+
+  /**
+   * What a compute target can hold: the cluster's VM size and {@code maxNodeCount}, and the free
+   * vCPU quota of its VM family in its region. A compute that is not AmlCompute (Kubernetes,
+   * serverless) comes back without them: it has nothing to compare.
+   *
+   * @throws BackendException USER when the compute does not exist; else as any ARM call
+   */
+  public ComputeCapacity computeCapacity(String computeName) {
     JobRef ref = new JobRef("(check)", computeName, 1, computeName);
     try {
       ArmResponse c =
@@ -585,12 +599,13 @@ public final class AzureMlBackend implements JobBackend {
         throw refused(ref, "GET compute", c);
       }
       JsonNode p = c.body().path("properties");
-      if (!"AmlCompute".equals(p.path("computeType").asText())) {
+      String type = p.path("computeType").asText(null);
+      if (!"AmlCompute".equals(type)) {
         LOG.info(
             "compute {} is {}, not AmlCompute: no node count or quota to compare",
             computeName,
-            p.path("computeType").asText());
-        return ComputeCheck.of(computeName, nodeCap, null, -1, -1, null, -1, -1);
+            type);
+        return new ComputeCapacity(computeName, type, null, -1, -1, null, -1, -1, clock.instant());
       }
       String vmSize = p.at("/properties/vmSize").asText(null);
       int maxNodes = p.at("/properties/scaleSettings/maxNodeCount").asInt(-1);
@@ -621,10 +636,8 @@ public final class AzureMlBackend implements JobBackend {
           }
         }
       }
-      ComputeCheck check =
-          ComputeCheck.of(computeName, nodeCap, vmSize, maxNodes, vcpus, family, limit, used);
-      check.problems().forEach(problem -> LOG.warn("compute check: {}", problem));
-      return check;
+      return new ComputeCapacity(
+          computeName, type, vmSize, maxNodes, vcpus, family, limit, used, clock.instant());
     } catch (RuntimeException e) {
       throw toBackendException(ref, "compute check", e);
     }
