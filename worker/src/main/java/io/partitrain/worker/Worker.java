@@ -63,6 +63,7 @@ public final class Worker implements Runnable, AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ScheduledExecutorService ticker;
+  private final PollingWhileBusy submits;
 
   public Worker(
       WorkerConfig config,
@@ -90,6 +91,8 @@ public final class Worker implements Runnable, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.submits =
+        new PollingWhileBusy(consumer, "submit-" + config.workerId(), POLL_TIMEOUT, POLL_TIMEOUT);
     registry.gauge(
         "partitrain_worker_jobs_watched",
         List.of(io.micrometer.core.instrument.Tag.of("worker", config.workerId())),
@@ -243,7 +246,8 @@ public final class Worker implements Runnable, AutoCloseable {
     int nodes = item.job().nodes();
     SubmitResult result;
     try {
-      result = backend.submit(JobRequest.of(item));
+      // A submit may upload a code folder or an input first: it runs while this thread polls.
+      result = submits.call(() -> backend.submit(JobRequest.of(item)));
     } catch (BackendException e) {
       log.warn("{} submission of {} failed: {}", ref, ref.jobName(), e.getMessage());
       metrics.submitted("failed");
@@ -285,6 +289,11 @@ public final class Worker implements Runnable, AutoCloseable {
           }
         });
     metrics.statusSent(event);
+  }
+
+  /** Polls made while a slow submit ran (see {@link PollingWhileBusy}). */
+  long pollsWhileSubmitting() {
+    return submits.pollsWhileBusy();
   }
 
   /** Waits until the loop has ended and its consumer left the group. */
