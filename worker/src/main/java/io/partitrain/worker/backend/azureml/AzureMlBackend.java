@@ -8,6 +8,7 @@ import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -29,6 +30,7 @@ import io.partitrain.worker.backend.azureml.internal.ArmAssetResolver;
 import io.partitrain.worker.backend.azureml.internal.ArmCallException;
 import io.partitrain.worker.backend.azureml.internal.ArmResponse;
 import io.partitrain.worker.backend.azureml.internal.ArmTransport;
+import io.partitrain.worker.backend.azureml.internal.BlobAccess;
 import io.partitrain.worker.backend.azureml.internal.CodeAssets;
 import io.partitrain.worker.backend.azureml.internal.Datastores;
 import io.partitrain.worker.backend.azureml.internal.RunHistory;
@@ -105,7 +107,7 @@ public final class AzureMlBackend implements JobBackend {
   private final Counter adopted;
   private volatile boolean lastAccepting = true;
 
-  private AzureMlBackend(Builder b, HttpPipeline pipeline) {
+  private AzureMlBackend(Builder b, HttpPipeline pipeline, BlobAccess blobs) {
     this.config = b.config;
     this.clock = b.clock;
     this.paths = new ArmPaths(config);
@@ -114,10 +116,10 @@ public final class AzureMlBackend implements JobBackend {
         new JobBodyTranslator(
             paths,
             new ArmAssetResolver(transport, paths),
-            new CodeAssets(transport, paths, clock, b.uploaderId, b.blobEndpoint));
+            new CodeAssets(transport, paths, clock, b.uploaderId, blobs));
     this.renderer = new AzureMlRequestRenderer(config);
     this.runHistory = new RunHistory(transport, paths);
-    this.datastores = new Datastores(transport, paths, b.blobEndpoint);
+    this.datastores = new Datastores(transport, paths, blobs);
     this.prober =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -911,6 +913,22 @@ public final class AzureMlBackend implements JobBackend {
                 a);
       };
     }
+    if (e instanceof BlobStorageException b) {
+      // Status and code only: the exception's own message may carry a SAS URL.
+      return BackendException.retriable(
+          ref
+              + " "
+              + what
+              + " failed: blob storage answered "
+              + b.getStatusCode()
+              + " "
+              + b.getErrorCode()
+              + (b.getStatusCode() == 403
+                  ? " (the worker's identity needs Storage Blob Data Contributor on the"
+                      + " datastore's container, or the datastore's secret is wrong)"
+                  : ""),
+          null);
+    }
     return BackendException.retriable(
         ref + " " + what + " failed: " + e.getClass().getSimpleName(), e);
   }
@@ -1011,7 +1029,9 @@ public final class AzureMlBackend implements JobBackend {
                   new RequestIdPolicy(),
                   new BearerTokenAuthenticationPolicy(cred, config.tokenScope()))
               .build();
-      return new AzureMlBackend(this, pipeline);
+      // Storage shares the identity (identity-based datastores) and, when one was given, the
+      // client.
+      return new AzureMlBackend(this, pipeline, new BlobAccess(cred, httpClient, blobEndpoint));
     }
   }
 }

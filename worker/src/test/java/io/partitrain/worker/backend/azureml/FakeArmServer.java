@@ -277,6 +277,12 @@ final class FakeArmServer implements AutoCloseable {
   /** The workspace's clusters by name (others answer 404). */
   final Map<String, Cluster> clusters = new ConcurrentHashMap<>();
 
+  /**
+   * The workspace's datastores are identity-based ({@code credentials.credentialsType: None}): no
+   * secret to list, storage is reached with the caller's own identity.
+   */
+  volatile boolean identityBasedDatastores;
+
   /** vCPU quota per VM family in the region: {in use, limit}. */
   final Map<String, long[]> quota = new ConcurrentHashMap<>();
 
@@ -590,6 +596,10 @@ final class FakeArmServer implements AutoCloseable {
         send(ex, 404, error("UserError", "no datastore " + m.group(4)));
         return;
       }
+      if (identityBasedDatastores) {
+        send(ex, 400, error("UserError", "datastore " + m.group(4) + " holds no secret"));
+        return;
+      }
       ObjectNode secrets = JSON.createObjectNode();
       secrets.put("secretsType", "AccountKey");
       secrets.put("key", Azurite.accountKey());
@@ -754,8 +764,12 @@ final class FakeArmServer implements AutoCloseable {
     p.put("protocol", "https");
     p.put("isDefault", isDefault);
     ObjectNode cred = p.putObject("credentials");
-    cred.put("credentialsType", "AccountKey");
-    cred.putObject("secrets").put("secretsType", "AccountKey");
+    if (identityBasedDatastores) {
+      cred.put("credentialsType", "None");
+    } else {
+      cred.put("credentialsType", "AccountKey");
+      cred.putObject("secrets").put("secretsType", "AccountKey");
+    }
     // id, name and type come from ProxyResource, outside the excerpt: check the properties
     List<String> v = assetsApi.validateResponse("Datastore", p);
     if (!v.isEmpty()) {
