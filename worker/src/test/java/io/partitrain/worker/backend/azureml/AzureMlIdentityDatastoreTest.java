@@ -53,7 +53,7 @@ class AzureMlIdentityDatastoreTest {
   void start() {
     fake = FakeArmServer.start(20);
     fake.storage = azurite;
-    fake.identityBasedDatastores = true;
+    fake.datastoreCredentials = "None";
   }
 
   @AfterEach

@@ -278,10 +278,11 @@ final class FakeArmServer implements AutoCloseable {
   final Map<String, Cluster> clusters = new ConcurrentHashMap<>();
 
   /**
-   * The workspace's datastores are identity-based ({@code credentials.credentialsType: None}): no
-   * secret to list, storage is reached with the caller's own identity.
+   * The {@code credentials.credentialsType} of the workspace's datastores: {@code AccountKey}
+   * (listSecrets hands out Azurite's key), {@code Sas} (a container SAS token) or {@code None}
+   * (identity-based: no secret to list, storage is reached with the caller's own identity).
    */
-  volatile boolean identityBasedDatastores;
+  volatile String datastoreCredentials = "AccountKey";
 
   /** vCPU quota per VM family in the region: {in use, limit}. */
   final Map<String, long[]> quota = new ConcurrentHashMap<>();
@@ -596,13 +597,24 @@ final class FakeArmServer implements AutoCloseable {
         send(ex, 404, error("UserError", "no datastore " + m.group(4)));
         return;
       }
-      if (identityBasedDatastores) {
-        send(ex, 400, error("UserError", "datastore " + m.group(4) + " holds no secret"));
-        return;
-      }
       ObjectNode secrets = JSON.createObjectNode();
-      secrets.put("secretsType", "AccountKey");
-      secrets.put("key", Azurite.accountKey());
+      switch (datastoreCredentials) {
+        case "None" -> {
+          send(ex, 400, error("UserError", "datastore " + m.group(4) + " holds no secret"));
+          return;
+        }
+        case "Sas" -> {
+          String url =
+              storage.containerSasUrl(
+                  m.group(4).equals(ARTIFACT_STORE) ? artifactContainer : uploadContainer);
+          secrets.put("secretsType", "Sas");
+          secrets.put("sasToken", url.substring(url.indexOf('?') + 1));
+        }
+        default -> {
+          secrets.put("secretsType", "AccountKey");
+          secrets.put("key", Azurite.accountKey());
+        }
+      }
       send(ex, 200, secrets);
     } else if ((m = PENDING_UPLOAD.matcher(path)).matches() && method.equals("POST")) {
       count("code.startPendingUpload");
@@ -764,11 +776,9 @@ final class FakeArmServer implements AutoCloseable {
     p.put("protocol", "https");
     p.put("isDefault", isDefault);
     ObjectNode cred = p.putObject("credentials");
-    if (identityBasedDatastores) {
-      cred.put("credentialsType", "None");
-    } else {
-      cred.put("credentialsType", "AccountKey");
-      cred.putObject("secrets").put("secretsType", "AccountKey");
+    cred.put("credentialsType", datastoreCredentials);
+    if (!datastoreCredentials.equals("None")) {
+      cred.putObject("secrets").put("secretsType", datastoreCredentials);
     }
     // id, name and type come from ProxyResource, outside the excerpt: check the properties
     List<String> v = assetsApi.validateResponse("Datastore", p);
