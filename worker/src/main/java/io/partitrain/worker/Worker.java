@@ -226,7 +226,11 @@ public final class Worker implements Runnable, AutoCloseable {
   /** The next poll returns the batch again; its items are idempotent (get-or-create by name). */
   private void rewind(ConsumerRecords<String, byte[]> records) {
     for (TopicPartition tp : records.partitions()) {
-      consumer.seek(tp, records.records(tp).get(0).offset());
+      // A partition may have moved to another worker while a slow submit polled (its new owner
+      // reads it from the last commit); only the ones still here can be sought.
+      if (consumer.assignment().contains(tp)) {
+        consumer.seek(tp, records.records(tp).get(0).offset());
+      }
     }
   }
 
