@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
@@ -222,7 +223,20 @@ final class FakeArmServer implements AutoCloseable {
       this.script = script;
     }
 
+    /**
+     * The status ARM answers. While the service writes logs, a finished job stays {@code
+     * Finalizing} until its last log line is in the artifact store, as the real service uploads the
+     * logs before the job turns terminal.
+     */
     String status() {
+      String s = rawStatus();
+      return writeLogs && storage != null && isTerminal(s) && !logsEnded.contains(name)
+          ? "Finalizing"
+          : s;
+    }
+
+    /** The status the job's script says, whatever its logs. */
+    String rawStatus() {
       long now = armNanos();
       if (cancelAt >= 0 && !isTerminal(statusAtCancel)) {
         return (now - cancelAt) / 1e9 < cancelArmSeconds ? "CancelRequested" : "Canceled";
@@ -263,6 +277,10 @@ final class FakeArmServer implements AutoCloseable {
   volatile boolean writeLogs;
 
   private final Map<String, Integer> logLines = new ConcurrentHashMap<>();
+
+  /** Jobs whose last log line is written (a finished job is Finalizing until then). */
+  private final Set<String> logsEnded = ConcurrentHashMap.newKeySet();
+
   private final java.util.concurrent.ScheduledExecutorService logWriter =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -418,10 +436,13 @@ final class FakeArmServer implements AutoCloseable {
       return;
     }
     for (FakeJob j : jobs.values()) {
-      String status = j.status();
+      String status = j.rawStatus();
       double elapsed = (armNanos() - j.createdAt) / 1e9;
       double ranFor = j.script.runningAfter() < 0 ? 0 : elapsed - j.script.runningAfter();
       if (ranFor < 0 || status.equals("NotStarted") || status.equals("Queued")) {
+        if (isTerminal(status)) {
+          logsEnded.add(j.name); // ended before it ran: no log to finish
+        }
         continue;
       }
       int target =
@@ -450,6 +471,9 @@ final class FakeArmServer implements AutoCloseable {
       byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
       blob.appendBlock(new java.io.ByteArrayInputStream(bytes), bytes.length);
       logLines.put(j.name, target);
+      if (isTerminal(status)) {
+        logsEnded.add(j.name);
+      }
     }
   }
 
