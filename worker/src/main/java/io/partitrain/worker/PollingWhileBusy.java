@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,20 +54,22 @@ final class PollingWhileBusy {
     this.consumer = consumer;
     this.pollTimeout = pollTimeout;
     this.quiet = quiet;
-    // One call at a time (the poll thread waits for it); the thread ends when idle, so a closed
-    // worker leaves nothing behind.
+    // One call at a time (the poll thread waits for it). A queue, not a hand-off: the thread may
+    // still be finishing the last call's bookkeeping when the next one comes. The thread ends when
+    // idle, so a closed worker leaves nothing behind.
     this.executor =
         new ThreadPoolExecutor(
-            0,
+            1,
             1,
             30,
             TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, name);
               t.setDaemon(true);
               return t;
             });
+    executor.allowCoreThreadTimeOut(true);
   }
 
   /**

@@ -208,6 +208,23 @@ class WorkerSlowSubmitTest {
   }
 
   @Test
+  void submitsBackToBackAreNeverRefusedByTheSubmitThread() {
+    SlowUploadBackend backend = new SlowUploadBackend();
+    backend.uploaded.countDown();
+    Worker worker = worker(backend);
+
+    for (int i = 1; i <= 2_000; i++) {
+      worker.handle(
+          record(P0, i, aWorkItem().forPartition(String.format("store-%04d", i)).build()));
+    }
+
+    assertThat(backend.submits).hasValue(2_000);
+    assertThat(statuses())
+        .hasSize(2_000)
+        .allSatisfy(e -> assertThat(e.phase()).isEqualTo(JobPhase.SUBMITTED));
+  }
+
+  @Test
   void aQuickSubmitCostsNoPollAndItsFailureIsReportedAsBefore() {
     SlowUploadBackend backend = new SlowUploadBackend();
     backend.uploaded.countDown();
