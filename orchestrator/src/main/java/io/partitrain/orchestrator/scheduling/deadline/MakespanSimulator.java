@@ -107,15 +107,30 @@ public final class MakespanSimulator {
    * @throws IllegalArgumentException when a job needs more nodes than the cap (it could never run)
    */
   public static Schedule simulate(List<Job> order, int nodeCap, int maxInFlight) {
+    return simulate(List.of(), order, nodeCap, maxInFlight);
+  }
+
+  /**
+   * Like {@link #simulate(List, int, int)}, for a run under way: {@code running} jobs hold their
+   * nodes from time 0 for their {@link Job#actualSeconds()} (what remains of them), even beyond a
+   * cap that was lowered since they started.
+   */
+  public static Schedule simulate(
+      List<Job> running, List<Job> order, int nodeCap, int maxInFlight) {
     checkCaps(order, nodeCap, maxInFlight);
-    PriorityQueue<double[]> running = new PriorityQueue<>(Comparator.comparingDouble(r -> r[0]));
+    PriorityQueue<double[]> inFlight = new PriorityQueue<>(Comparator.comparingDouble(r -> r[0]));
     List<Double> starts = new ArrayList<>(order.size());
     double now = 0;
     double end = 0;
     int free = nodeCap;
+    for (Job job : running) {
+      free -= job.nodes();
+      end = Math.max(end, job.actualSeconds());
+      inFlight.add(new double[] {job.actualSeconds(), job.nodes()});
+    }
     for (Job job : order) {
-      while (job.nodes() > free || running.size() >= maxInFlight) {
-        double[] done = running.poll();
+      while (job.nodes() > free || inFlight.size() >= maxInFlight) {
+        double[] done = inFlight.poll();
         now = Math.max(now, done[0]);
         free += (int) done[1];
       }
@@ -123,7 +138,7 @@ public final class MakespanSimulator {
       free -= job.nodes();
       double finish = now + job.actualSeconds();
       end = Math.max(end, finish);
-      running.add(new double[] {finish, job.nodes()});
+      inFlight.add(new double[] {finish, job.nodes()});
     }
     return new Schedule(end, starts);
   }
