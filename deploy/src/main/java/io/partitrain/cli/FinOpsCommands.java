@@ -220,6 +220,9 @@ public final class FinOpsCommands {
           m(s.projected()),
           s.deferred().size());
     }
+    if (e instanceof FinOpsRecord.DeadlineAtRisk d) {
+      return d.detail();
+    }
     return "";
   }
 

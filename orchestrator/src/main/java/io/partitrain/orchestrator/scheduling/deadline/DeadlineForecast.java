@@ -111,7 +111,7 @@ public record DeadlineForecast(
     }
     double window = Duration.between(start, deadline).toMillis() / 1000.0;
     boolean meets = length <= window;
-    Integer capToMeet = smallestCapMeeting(expected, totalNodes, maxInFlight, window);
+    Integer capToMeet = smallestCapMeeting(List.of(), expected, maxInFlight, window);
     return new DeadlineForecast(
         computeTarget,
         shownCap,
@@ -130,21 +130,32 @@ public record DeadlineForecast(
 
   /**
    * The smallest cap at which the expected end meets the window, by bisection (a list schedule's
-   * length hardly ever grows with the cap; where it does, by less than one job's time).
+   * length hardly ever grows with the cap; where it does, by less than one job's time); null when
+   * not even every job at once meets it.
+   *
+   * @param running jobs in flight, with what remains of them
+   * @param order the jobs still to start, in admission order
    */
-  private static Integer smallestCapMeeting(
-      List<MakespanSimulator.Job> order, int totalNodes, int maxInFlight, double window) {
+  static Integer smallestCapMeeting(
+      List<MakespanSimulator.Job> running,
+      List<MakespanSimulator.Job> order,
+      int maxInFlight,
+      double window) {
     int lo = 1;
-    for (MakespanSimulator.Job j : order) {
-      lo = Math.max(lo, j.nodes());
+    int hi = 0;
+    for (List<MakespanSimulator.Job> jobs : List.of(running, order)) {
+      for (MakespanSimulator.Job j : jobs) {
+        lo = Math.max(lo, j.nodes());
+        hi += j.nodes();
+      }
     }
-    int hi = Math.max(lo, totalNodes);
-    if (MakespanSimulator.simulate(order, hi, maxInFlight).makespan() > window) {
+    hi = Math.max(lo, hi);
+    if (MakespanSimulator.simulate(running, order, hi, maxInFlight).makespan() > window) {
       return null;
     }
     while (lo < hi) {
       int mid = lo + (hi - lo) / 2;
-      if (MakespanSimulator.simulate(order, mid, maxInFlight).makespan() <= window) {
+      if (MakespanSimulator.simulate(running, order, mid, maxInFlight).makespan() <= window) {
         hi = mid;
       } else {
         lo = mid + 1;
