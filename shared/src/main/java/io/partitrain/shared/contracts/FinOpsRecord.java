@@ -23,6 +23,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = FinOpsRecord.NodeCapChanged.class, name = "NodeCapChanged"),
   @JsonSubTypes.Type(value = FinOpsRecord.RunCostSettled.class, name = "RunCostSettled"),
   @JsonSubTypes.Type(value = FinOpsRecord.LedgerEntry.class, name = "LedgerEntry"),
+  @JsonSubTypes.Type(value = FinOpsRecord.CostOverrun.class, name = "CostOverrun"),
+  @JsonSubTypes.Type(value = FinOpsRecord.ChargeEstimated.class, name = "ChargeEstimated"),
   @JsonSubTypes.Type(value = FinOpsRecord.DeadlineAtRisk.class, name = "DeadlineAtRisk")
 })
 public sealed interface FinOpsRecord {
@@ -40,6 +42,8 @@ public sealed interface FinOpsRecord {
           CostCapChanged,
           NodeCapChanged,
           RunCostSettled,
+          CostOverrun,
+          ChargeEstimated,
           DeadlineAtRisk {}
 
   /**
@@ -143,6 +147,45 @@ public sealed interface FinOpsRecord {
       deferred = deferred == null ? List.of() : List.copyOf(deferred);
     }
   }
+
+  /**
+   * An attempt cost more than it reserved: it ran past its {@code limits.timeout}, so the backend
+   * did not stop it at its limit. The cap may have been passed by {@code charged - reserved};
+   * FinOps reviews each one.
+   *
+   * @param billableSeconds what the backend's own times say the attempt ran
+   * @param timeoutSeconds the limit its reservation assumed
+   */
+  record CostOverrun(
+      int schemaVersion,
+      String runId,
+      String partitionId,
+      int attempt,
+      String currency,
+      BigDecimal reserved,
+      BigDecimal charged,
+      double billableSeconds,
+      double timeoutSeconds,
+      Instant at)
+      implements CapEvent {}
+
+  /**
+   * An attempt was charged its whole reservation because its running time is not known: its end was
+   * seen but not its start (it ran, or it may have), or the backend's times contradict each other.
+   * Never 0 for a job that may have run; FinOps reviews each one.
+   *
+   * @param reason why the time is not known, in one line
+   */
+  record ChargeEstimated(
+      int schemaVersion,
+      String runId,
+      String partitionId,
+      int attempt,
+      String currency,
+      BigDecimal charged,
+      String reason,
+      Instant at)
+      implements CapEvent {}
 
   /**
    * The cost of one finished attempt, with the partition's tags so spend can be grouped the way

@@ -147,6 +147,30 @@ public final class RunsFold {
           e.reason(),
           e.computeTarget() + ": " + e.from() + " → " + e.to() + " nodes",
           List.of());
+    } else if (record instanceof FinOpsRecord.CostOverrun e) {
+      a.capEvent(
+          "CostOverrun",
+          e.at(),
+          null,
+          null,
+          e.partitionId()
+              + " attempt "
+              + e.attempt()
+              + " cost "
+              + e.charged()
+              + " of "
+              + e.reserved()
+              + " reserved "
+              + e.currency(),
+          List.of(e.partitionId()));
+    } else if (record instanceof FinOpsRecord.ChargeEstimated e) {
+      a.capEvent(
+          "ChargeEstimated",
+          e.at(),
+          null,
+          e.reason(),
+          e.partitionId() + " attempt " + e.attempt() + " charged " + e.charged(),
+          List.of(e.partitionId()));
     } else if (record instanceof FinOpsRecord.RunCostSettled e) {
       a.capEvent(
           "RunCostSettled",
