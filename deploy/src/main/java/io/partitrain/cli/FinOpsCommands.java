@@ -245,6 +245,9 @@ public final class FinOpsCommands {
           c.currency(),
           c.reason());
     }
+    if (e instanceof FinOpsRecord.DeadlineAtRisk d) {
+      return d.detail();
+    }
     return "";
   }
 

@@ -26,6 +26,7 @@ public final class RunHistory {
   private RunEvent.RunStarted started;
   private RunEvent.CancelAccepted cancel;
   private final List<RunEvent.ComputeCapacityWarning> warnings = new ArrayList<>();
+  private RunEvent.DeadlineAtRisk deadlineAtRisk;
   private final Map<String, PartitionLine> partitions = new LinkedHashMap<>();
 
   RunHistory(String runId, boolean withPartitions) {
@@ -41,6 +42,7 @@ public final class RunHistory {
     if (e instanceof RunEvent.RunStarted s) {
       started = s;
       cancel = null;
+      deadlineAtRisk = null;
       partitions.clear();
       warnings.clear();
     } else if (e instanceof RunEvent.RunSnapshot s) {
@@ -51,6 +53,8 @@ public final class RunHistory {
       cancel = c;
     } else if (e instanceof RunEvent.ComputeCapacityWarning w) {
       warnings.add(w);
+    } else if (e instanceof RunEvent.DeadlineAtRisk d) {
+      deadlineAtRisk = d;
     } else if (withPartitions && e instanceof RunEvent.PartitionTransitioned t) {
       partitions.computeIfAbsent(t.partitionId(), PartitionLine::new).apply(t);
     }
@@ -67,6 +71,11 @@ public final class RunHistory {
 
   public RunSummary summary() {
     return summary;
+  }
+
+  /** The warning that the run will miss its deadline; null when there was none. */
+  public RunEvent.DeadlineAtRisk deadlineAtRisk() {
+    return deadlineAtRisk;
   }
 
   /** The operator's accepted cancel; null when the run was not canceled. */

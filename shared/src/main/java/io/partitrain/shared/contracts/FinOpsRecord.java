@@ -27,7 +27,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = FinOpsRecord.RunCostSettled.class, name = "RunCostSettled"),
   @JsonSubTypes.Type(value = FinOpsRecord.LedgerEntry.class, name = "LedgerEntry"),
   @JsonSubTypes.Type(value = FinOpsRecord.CostOverrun.class, name = "CostOverrun"),
-  @JsonSubTypes.Type(value = FinOpsRecord.ChargeEstimated.class, name = "ChargeEstimated")
+  @JsonSubTypes.Type(value = FinOpsRecord.ChargeEstimated.class, name = "ChargeEstimated"),
+  @JsonSubTypes.Type(value = FinOpsRecord.DeadlineAtRisk.class, name = "DeadlineAtRisk")
 })
 public sealed interface FinOpsRecord {
 
@@ -46,7 +47,8 @@ public sealed interface FinOpsRecord {
           ComputeCapacityWarning,
           RunCostSettled,
           CostOverrun,
-          ChargeEstimated {}
+          ChargeEstimated,
+          DeadlineAtRisk {}
 
   /**
    * The run's budget cannot take the next partitions: they became DEFERRED_BY_COST.
@@ -245,6 +247,48 @@ public sealed interface FinOpsRecord {
       implements FinOpsRecord {
     public LedgerEntry {
       tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+  }
+
+  /**
+   * The run will miss its deadline at the node cap in force: the FinOps view of {@link
+   * RunEvent.DeadlineAtRisk}, once per run, so that whoever owns the cap can raise it in time.
+   *
+   * @param deadline when the run must be done
+   * @param expectedEnd when it is now expected to end; null when nothing can start (node cap 0)
+   * @param remaining partitions not yet finished
+   * @param computeTarget the compute target that ends last
+   * @param nodeCap its node cap; null when it has none
+   * @param capToMeet the smallest node cap that would meet the deadline; null when none would
+   * @param detail one line for people
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record DeadlineAtRisk(
+      int schemaVersion,
+      String runId,
+      Instant deadline,
+      Instant expectedEnd,
+      int remaining,
+      String computeTarget,
+      Integer nodeCap,
+      Integer capToMeet,
+      String detail,
+      Instant at)
+      implements CapEvent {
+
+    /** The FinOps view of the runs topic's decision. */
+    public static DeadlineAtRisk of(RunEvent.DeadlineAtRisk e) {
+      return new DeadlineAtRisk(
+          e.schemaVersion(),
+          e.runId(),
+          e.deadline(),
+          e.expectedEnd(),
+          e.remaining(),
+          e.computeTarget(),
+          e.nodeCap(),
+          e.capToMeet(),
+          e.detail(),
+          e.at());
     }
   }
 }

@@ -6,6 +6,7 @@ import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.PartitionIds;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RetryPolicy;
+import io.partitrain.shared.contracts.RunDeadline;
 import io.partitrain.shared.contracts.RunDefinition;
 import io.partitrain.shared.contracts.RunLimits;
 import io.partitrain.shared.contracts.ScheduleSpec;
@@ -46,6 +47,7 @@ import java.util.regex.Pattern;
  * schedule:                      # optional; see ScheduleSpec
  *   cron: "0 6 * * MON"
  *   timeZone: Europe/Amsterdam
+ * deadline: MON 06:00            # optional; see RunDeadline (in the schedule's time zone)
  * </pre>
  */
 public final class PlanLoader {
@@ -58,7 +60,15 @@ public final class PlanLoader {
 
   private static final Set<String> TOP_KEYS =
       Set.of(
-          "name", "job", "partitions", "retry", "concurrency", "description", "budget", "schedule");
+          "name",
+          "job",
+          "partitions",
+          "retry",
+          "concurrency",
+          "description",
+          "budget",
+          "schedule",
+          "deadline");
   private static final Pattern NAME = Pattern.compile(NAME_RULE);
   private static final Pattern TAG_NAME = Pattern.compile(TAG_NAME_RULE);
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -82,6 +92,7 @@ public final class PlanLoader {
     Path base = planFile.toAbsolutePath().getParent();
     List<PartitionSpec> partitions = readPartitions(root.path("partitions"), base, file, v);
     ScheduleSpec schedule = ScheduleReader.read(root.path("schedule"), name, file, v);
+    RunDeadline deadline = DeadlineReader.read(root.path("deadline"), schedule, file, v);
 
     JobTemplate template = null;
     String job = root.path("job").asText(null);
@@ -117,7 +128,7 @@ public final class PlanLoader {
     }
     RunDefinition definition =
         new RunDefinition(
-            name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits);
+            name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits, deadline);
     return new Plan(planFile, definition, partitions, template, schedule);
   }
 

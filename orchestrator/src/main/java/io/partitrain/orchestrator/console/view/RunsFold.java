@@ -182,6 +182,8 @@ public final class RunsFold {
           null,
           "spent " + e.spent() + " of cap " + e.cap() + " " + e.currency(),
           e.deferred());
+    } else if (record instanceof FinOpsRecord.DeadlineAtRisk e) {
+      a.capEvent("DeadlineAtRisk", e.at(), null, null, e.detail(), List.of());
     }
   }
 
