@@ -1,5 +1,6 @@
 package io.partitrain.cli;
 
+import io.partitrain.cli.bench.BenchCommand;
 import io.partitrain.cli.demo.DemoCommand;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.RetriableException;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
     description = "Partitioned ML training under node and cost caps: one job per data partition.",
     subcommands = {
       DemoCommand.class,
+      BenchCommand.class,
       UpCommand.class,
       RunCommands.class,
       ScheduleCommands.class,
