@@ -184,6 +184,8 @@ public final class BenchCommand implements Callable<Integer> {
             run.transactions(),
             BenchReport.round(run.transactions() / run.seconds()),
             run.recordsProduced(),
+            BenchReport.round(run.recordsProduced() / (double) Math.max(1, run.transactions())),
+            BenchReport.round(run.meanCommitMillis()),
             BenchReport.round(messages.total() / run.seconds())),
         messages,
         BenchReport.round(partitionsPerSecond / (rawRate / MIN_MESSAGES_PER_PARTITION)),
@@ -221,11 +223,13 @@ public final class BenchCommand implements Callable<Integer> {
         perTopic(r.messages()));
     out.printf(
         Locale.ROOT,
-        "%-44s %,.0f msgs/s, %,d transactions (%.1f/s)%n",
+        "%-44s %,.0f msgs/s; %,d transactions (%.1f/s, %.0f records and %.1f ms each)%n",
         "orchestrator + workers",
         e.messagesPerSecond(),
         e.transactions(),
-        e.transactionsPerSecond());
+        e.transactionsPerSecond(),
+        e.recordsPerTransaction(),
+        e.meanCommitMillis());
     out.printf(
         Locale.ROOT,
         "%-44s %,d MiB resident (peak %,d MiB), heap %,d of %,d MiB%n",

@@ -54,6 +54,8 @@ public record BenchReport(
       long transactions,
       double transactionsPerSecond,
       long orchestratorRecords,
+      double recordsPerTransaction,
+      double meanCommitMillis,
       double messagesPerSecond) {}
 
   /** Records per topic (read back, committed only) and per partition. */

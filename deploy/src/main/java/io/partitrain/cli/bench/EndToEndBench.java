@@ -53,7 +53,8 @@ final class EndToEndBench {
       int failed,
       int attempts,
       long transactions,
-      long recordsProduced) {}
+      long recordsProduced,
+      double meanCommitMillis) {}
 
   private EndToEndBench() {}
 
@@ -95,13 +96,19 @@ final class EndToEndBench {
           last.count(PartitionState.FAILED),
           last.attempts(),
           counter(stack, "partitrain_orchestrator_transactions_total"),
-          counter(stack, "partitrain_orchestrator_records_produced_total"));
+          counter(stack, "partitrain_orchestrator_records_produced_total"),
+          meanMillis(stack, "partitrain_orchestrator_transaction_seconds"));
     }
   }
 
   private static long counter(LocalStack stack, String name) {
     var c = stack.registry().find(name).counter();
     return c == null ? -1 : (long) c.count();
+  }
+
+  private static double meanMillis(LocalStack stack, String name) {
+    var t = stack.registry().find(name).timer();
+    return t == null ? -1 : t.mean(java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** The weekly-demand example with {@code partitions} stores and the bench's concurrency cap. */
