@@ -232,12 +232,13 @@ public final class BenchCommand implements Callable<Integer> {
         e.meanCommitMillis());
     out.printf(
         Locale.ROOT,
-        "%-44s %,d MiB resident (peak %,d MiB), heap %,d of %,d MiB%n",
+        "%-44s %,d MiB resident (peak %,d MiB), heap %,d of %,d MiB (pools' peaks %,d MiB)%n",
         "memory (one process, broker included)",
         r.memory().residentMiB(),
         r.memory().peakResidentMiB(),
         r.memory().heapUsedMiB(),
-        r.memory().heapMaxMiB());
+        r.memory().heapMaxMiB(),
+        r.memory().heapPeakMiB());
   }
 
   private static String describe(BenchReport.Machine m) {

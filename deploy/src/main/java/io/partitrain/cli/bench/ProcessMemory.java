@@ -2,15 +2,19 @@ package io.partitrain.cli.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * This process's memory as the operating system sees it ({@code /proc/self/status}: resident now
- * and its peak) and as the JVM sees it (heap in use). Off Linux the resident figures are -1.
+ * and its peak) and as the JVM sees it: heap in use now, and {@code heapPeakMiB}, the sum of the
+ * heap pools' peaks (an upper bound of the peak heap, as the pools peak at different times). Off
+ * Linux the resident figures are -1.
  */
 public record ProcessMemory(
-    long residentMiB, long peakResidentMiB, long heapUsedMiB, long heapMaxMiB) {
+    long residentMiB, long peakResidentMiB, long heapUsedMiB, long heapPeakMiB, long heapMaxMiB) {
 
   static ProcessMemory now() {
     long rss = -1;
@@ -27,7 +31,13 @@ public record ProcessMemory(
       // Not Linux: resident memory unknown.
     }
     var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    return new ProcessMemory(rss, hwm, heap.getUsed() >> 20, heap.getMax() >> 20);
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return new ProcessMemory(rss, hwm, heap.getUsed() >> 20, peak >> 20, heap.getMax() >> 20);
   }
 
   private static long kib(String line) {
