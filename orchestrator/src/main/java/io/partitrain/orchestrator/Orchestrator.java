@@ -350,6 +350,9 @@ public final class Orchestrator implements Term {
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
         }
+        if (e.getCause() instanceof Error fatal) {
+          throw fatal;
+        }
         throw new KafkaException("transaction failed", e.getCause());
       } finally {
         inFlight = null;
