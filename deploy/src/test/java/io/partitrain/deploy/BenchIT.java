@@ -89,5 +89,10 @@ class BenchIT {
     assertThat(r.path("ratio").asDouble())
         .isCloseTo(run.path("partitionsPerSecond").asDouble() / (raw / 4), within(0.002));
     assertThat(r.path("memory").path("residentMiB").asLong()).isPositive();
+    // The makespan figure: no order beats the lower bound.
+    JsonNode makespan = r.path("makespan");
+    assertThat(makespan.path("partitions").asInt()).isEqualTo(PARTITIONS);
+    assertThat(makespan.path("historyAwareRatio").asDouble()).isGreaterThanOrEqualTo(1.0);
+    assertThat(makespan.path("fifoRatio").asDouble()).isGreaterThanOrEqualTo(1.0);
   }
 }

@@ -2,6 +2,8 @@ package io.partitrain.cli.bench;
 
 import io.partitrain.cli.OutputFormat;
 import io.partitrain.deploy.broker.KafkaBootstrap;
+import io.partitrain.orchestrator.scheduling.deadline.BenchInstances;
+import io.partitrain.orchestrator.scheduling.deadline.MakespanSimulator;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunSummary;
@@ -82,6 +84,14 @@ public final class BenchCommand implements Callable<Integer> {
       description =
           "injected INFRA failure rate, retried (default: ${DEFAULT-VALUE}: the happy path)")
   double failureRate;
+
+  @Option(
+      names = "--makespan-node-cap",
+      defaultValue = "100",
+      description =
+          "node cap of the makespan comparison, history-aware order against FIFO"
+              + " (default: ${DEFAULT-VALUE})")
+  int makespanNodeCap;
 
   @Option(
       names = "--seed",
@@ -189,7 +199,22 @@ public final class BenchCommand implements Callable<Integer> {
             BenchReport.round(messages.total() / run.seconds())),
         messages,
         BenchReport.round(partitionsPerSecond / (rawRate / MIN_MESSAGES_PER_PARTITION)),
-        ProcessMemory.now());
+        ProcessMemory.now(),
+        makespan());
+  }
+
+  /** The makespan figure, computed by the deadline-aware scheduler's own simulator. */
+  private BenchReport.Makespan makespan() {
+    MakespanSimulator.Comparison c =
+        MakespanSimulator.compare(BenchInstances.retailWeek(partitions, seed), makespanNodeCap);
+    return new BenchReport.Makespan(
+        partitions,
+        makespanNodeCap,
+        BenchReport.round(c.lowerBound()),
+        BenchReport.round(c.fifoMakespan()),
+        BenchReport.round(c.historyAwareMakespan()),
+        BenchReport.round(c.fifoRatio()),
+        BenchReport.round(c.historyAwareRatio()));
   }
 
   private static void print(BenchReport r, PrintWriter out) {
@@ -215,6 +240,15 @@ public final class BenchCommand implements Callable<Integer> {
         e.failed(),
         e.attempts());
     out.printf(Locale.ROOT, "%-44s %.3f%n", "ratio: partitions/s / (raw msgs/s / 4)", r.ratio());
+    var m = r.makespan();
+    out.printf(
+        Locale.ROOT,
+        "%-44s history-aware %.3f, FIFO %.3f (node cap %d, %,d simulated jobs)%n",
+        "makespan / lower bound",
+        m.historyAwareRatio(),
+        m.fifoRatio(),
+        m.nodeCap(),
+        m.partitions());
     out.printf(
         Locale.ROOT,
         "%-44s %.2f (%s)%n",
@@ -278,6 +312,10 @@ public final class BenchCommand implements Callable<Integer> {
     if (messageBytes < 32 || messageBytes > 100_000) {
       throw new PartitrainException(
           "--message-bytes must be from 32 to 100000, but was " + messageBytes);
+    }
+    if (makespanNodeCap < 1) {
+      throw new PartitrainException(
+          "--makespan-node-cap must be at least 1, but was " + makespanNodeCap);
     }
     if (workers < 1 || maxInFlight < 1) {
       throw new PartitrainException("--workers and --max-in-flight must be at least 1");

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param ratio end-to-end partitions/s ÷ (raw msgs/s ÷ 4): 1.0 would mean Partitrain moves a
  *     partition as fast as the broker moves the four messages a partition needs at least
  * @param memory this process's memory after the run (the broker runs in it when embedded)
+ * @param makespan the deadline-aware order against FIFO under a node cap, simulated on a retail
+ *     week of as many partitions (issue 12, item 6: computed, not timed)
  */
 public record BenchReport(
     String type,
@@ -25,7 +27,8 @@ public record BenchReport(
     EndToEnd endToEnd,
     Messages messages,
     double ratio,
-    ProcessMemory memory) {
+    ProcessMemory memory,
+    Makespan makespan) {
 
   /** The machine and the broker. */
   public record Machine(
@@ -38,6 +41,19 @@ public record BenchReport(
       double producePerSecond,
       double consumePerSecond,
       double messagesPerSecond) {}
+
+  /**
+   * Makespans under a node cap, in seconds of simulated time, and their ratios to the lower bound
+   * {@code max(Σ nodes × time / cap, longest job)}.
+   */
+  public record Makespan(
+      int partitions,
+      int nodeCap,
+      double lowerBoundSeconds,
+      double fifoSeconds,
+      double historyAwareSeconds,
+      double fifoRatio,
+      double historyAwareRatio) {}
 
   /** The end-to-end simulated run. */
   public record EndToEnd(
