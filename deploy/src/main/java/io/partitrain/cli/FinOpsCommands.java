@@ -256,6 +256,9 @@ public final class FinOpsCommands {
           n.requestedBy(),
           n.reason());
     }
+    if (e instanceof FinOpsRecord.ComputeCapacityWarning w) {
+      return "compute " + w.computeTarget() + ": " + String.join("; ", w.problems());
+    }
     if (e instanceof FinOpsRecord.RunCostSettled s) {
       return String.format(
           Locale.ROOT,
@@ -266,6 +269,31 @@ public final class FinOpsCommands {
           s.overProjection() ? "OVER" : "under",
           m(s.projected()),
           s.deferred().size());
+    }
+    if (e instanceof FinOpsRecord.CostOverrun o) {
+      return String.format(
+          Locale.ROOT,
+          "%s attempt %d cost %s, reserved %s %s: ran %.0f s against its %.0f s limit",
+          o.partitionId(),
+          o.attempt(),
+          m(o.charged()),
+          m(o.reserved()),
+          o.currency(),
+          o.billableSeconds(),
+          o.timeoutSeconds());
+    }
+    if (e instanceof FinOpsRecord.ChargeEstimated c) {
+      return String.format(
+          Locale.ROOT,
+          "%s attempt %d charged %s %s: %s",
+          c.partitionId(),
+          c.attempt(),
+          m(c.charged()),
+          c.currency(),
+          c.reason());
+    }
+    if (e instanceof FinOpsRecord.DeadlineAtRisk d) {
+      return d.detail();
     }
     return "";
   }

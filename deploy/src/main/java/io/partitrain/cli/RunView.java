@@ -92,7 +92,15 @@ public final class RunView {
         time(h.endedAt()),
         h.endedAt() == null ? "running for" : "took",
         duration(h.duration(now)));
+    if (h.deadlineAtRisk() != null) {
+      out.printf(
+          "  DEADLINE AT RISK (%s): %s%n",
+          time(h.deadlineAtRisk().at()), h.deadlineAtRisk().detail());
+    }
     SummaryView.printCounts(h.summary(), out, failedList);
+    for (var w : h.warnings()) {
+      w.problems().forEach(problem -> out.println("  WARNING (run start): " + problem));
+    }
   }
 
   /** The run as one JSON object: the summary's fields plus type, outcome, times and cancel. */
@@ -114,6 +122,9 @@ public final class RunView {
       c.put("reason", h.cancel().reason());
       c.put("at", h.cancel().at().toString());
     }
+    if (h.deadlineAtRisk() != null) {
+      o.set("deadlineAtRisk", Json.mapper().valueToTree(h.deadlineAtRisk()));
+    }
     o.setAll((ObjectNode) Json.mapper().valueToTree(h.summary()));
     // States in their lifecycle order: the summary's map has no stable order of its own.
     var byState =
@@ -121,6 +132,17 @@ public final class RunView {
             io.partitrain.shared.contracts.PartitionState.class);
     byState.putAll(h.summary().byState());
     o.set("byState", Json.mapper().valueToTree(byState));
+    if (!h.warnings().isEmpty()) {
+      var warnings = o.putArray("warnings");
+      for (var w : h.warnings()) {
+        ObjectNode j = warnings.addObject();
+        j.put("type", "ComputeCapacityWarning");
+        j.put("computeTarget", w.computeTarget());
+        j.set("nodeCap", w.nodeCap() == null ? null : j.numberNode(w.nodeCap()));
+        j.set("problems", Json.mapper().valueToTree(w.problems()));
+        j.put("at", w.at().toString());
+      }
+    }
     return o;
   }
 

@@ -25,6 +25,8 @@ public final class RunHistory {
   private RunSummary summary;
   private RunEvent.RunStarted started;
   private RunEvent.CancelAccepted cancel;
+  private final List<RunEvent.ComputeCapacityWarning> warnings = new ArrayList<>();
+  private RunEvent.DeadlineAtRisk deadlineAtRisk;
   private final Map<String, PartitionLine> partitions = new LinkedHashMap<>();
 
   private Instant startedAtFromServer;
@@ -55,13 +57,19 @@ public final class RunHistory {
     if (e instanceof RunEvent.RunStarted s) {
       started = s;
       cancel = null;
+      deadlineAtRisk = null;
       partitions.clear();
+      warnings.clear();
     } else if (e instanceof RunEvent.RunSnapshot s) {
       summary = s.summary();
     } else if (e instanceof RunEvent.RunCompleted c) {
       summary = c.summary();
     } else if (e instanceof RunEvent.CancelAccepted c) {
       cancel = c;
+    } else if (e instanceof RunEvent.ComputeCapacityWarning w) {
+      warnings.add(w);
+    } else if (e instanceof RunEvent.DeadlineAtRisk d) {
+      deadlineAtRisk = d;
     } else if (withPartitions && e instanceof RunEvent.PartitionTransitioned t) {
       partitions.computeIfAbsent(t.partitionId(), PartitionLine::new).apply(t);
     }
@@ -80,9 +88,19 @@ public final class RunHistory {
     return summary;
   }
 
+  /** The warning that the run will miss its deadline; null when there was none. */
+  public RunEvent.DeadlineAtRisk deadlineAtRisk() {
+    return deadlineAtRisk;
+  }
+
   /** The operator's accepted cancel; null when the run was not canceled. */
   public RunEvent.CancelAccepted cancel() {
     return cancel;
+  }
+
+  /** The compute targets whose node cap their cluster or quota could not hold at run start. */
+  public List<RunEvent.ComputeCapacityWarning> warnings() {
+    return List.copyOf(warnings);
   }
 
   public RunOutcome outcome() {

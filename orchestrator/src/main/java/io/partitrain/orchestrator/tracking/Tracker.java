@@ -6,8 +6,11 @@ import io.partitrain.orchestrator.admission.NodeCap;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.finops.FinOpsTrail;
 import io.partitrain.orchestrator.scheduling.ScheduleBook;
+import io.partitrain.orchestrator.scheduling.deadline.DeadlineWatch;
+import io.partitrain.orchestrator.scheduling.deadline.HistoryAwareOrder;
 import io.partitrain.orchestrator.state.OrchestratorState;
 import io.partitrain.orchestrator.state.RunState;
+import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.RunCommand;
@@ -61,8 +64,12 @@ public final class Tracker {
   private final StatusHandler statuses;
   private final AdmissionRound admission;
   private final ScheduleRound scheduleRound;
+  private final HistoryAwareOrder order = new HistoryAwareOrder(state);
+  private final DeadlineWatch deadlines = new DeadlineWatch();
 
   private Tracker(Builder b) {
+    state.onApplied(order::observe);
+    state.onApplied(deadlines::observe);
     this.clock = b.clock;
     this.decisions = new DecisionLog(state, b.topics, b.snapshotInterval);
     this.nodeCap = new NodeCap(b.nodeCaps, state);
@@ -70,7 +77,8 @@ public final class Tracker {
     this.commands = new RunCommands(state, decisions, nodeCap);
     this.reruns = new Rerun(state, decisions);
     this.statuses = new StatusHandler(state, decisions, liveness, b.random);
-    this.admission = new AdmissionRound(b.admission.and(nodeCap).and(new CostCap()), decisions);
+    this.admission =
+        new AdmissionRound(b.admission.and(nodeCap).and(new CostCap()), decisions, liveness);
     this.scheduleRound = new ScheduleRound(schedules, decisions, this::onCommand);
   }
 
@@ -101,6 +109,11 @@ public final class Tracker {
     return nodeCap;
   }
 
+  /** Partitions in the liveness index now (for tests: finished ones must leave it). */
+  int watchedPartitions() {
+    return liveness.watched();
+  }
+
   /** Nodes held now on a compute target by all runs' jobs in flight. */
   public int inFlightNodes(String computeTarget) {
     return state.inFlightNodes(computeTarget);
@@ -109,7 +122,7 @@ public final class Tracker {
   public void onCommand(RunCommand command, Outbox out) {
     Instant now = clock.instant();
     if (command instanceof RunCommand.StartRun start) {
-      commands.start(start, now, out);
+      commands.start(order.inAdmissionOrder(start), now, out);
     } else if (command instanceof RunCommand.RerunFailed rerun) {
       reruns.rerun(rerun, now, out);
     } else if (command instanceof RunCommand.CancelRun cancel) {
@@ -126,6 +139,11 @@ public final class Tracker {
     }
   }
 
+  /**
+   * A partition scheduled through the partitions topic, as versions before issue 12 did (a run
+   * started by one of them may still have such records unread); a run started now schedules its
+   * partitions with its start.
+   */
   public void onPartitionScheduled(PartitionScheduled scheduled, Outbox out) {
     RunState run = state.run(scheduled.runId()).orElse(null);
     if (run == null) {
@@ -148,11 +166,18 @@ public final class Tracker {
   public void tick(Outbox out) {
     Instant now = clock.instant();
     scheduleRound.decideDue(now, out);
+    liveness.adoptSilentJobs(state.runs(), now, out);
     for (RunState run : state.runs()) {
-      liveness.adoptSilentJobs(run, now, out);
       if (!run.isCanceling()) {
         admission.admit(run, now, out);
       }
+      deadlines
+          .check(run, order.durations(), nodeCap::capOf, now)
+          .ifPresent(
+              risk -> {
+                decisions.emit(risk, out);
+                decisions.finops(FinOpsRecord.DeadlineAtRisk.of(risk), out);
+              });
       if (!run.isComplete() && run.allSettled()) {
         complete(run, now, out);
       }
