@@ -42,11 +42,7 @@ public final class CapCommands {
     @Option(names = "--reason", required = true, description = "why, for the FinOps record")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -60,7 +56,7 @@ public final class CapCommands {
                 RunCommands.user(),
                 reason,
                 Instant.now());
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }
@@ -85,11 +81,7 @@ public final class CapCommands {
     @Option(names = "--reason", required = true, description = "why, for the record")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -105,7 +97,7 @@ public final class CapCommands {
                 RunCommands.user(),
                 reason,
                 Instant.now());
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }

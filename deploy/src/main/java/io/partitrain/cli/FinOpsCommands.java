@@ -99,11 +99,7 @@ public final class FinOpsCommands {
     @Option(names = "--run", description = "only this run")
     String runId;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -115,7 +111,7 @@ public final class FinOpsCommands {
               .filter(e -> !e.at().isBefore(from) && (runId == null || runId.equals(e.runId())))
               .toList();
       PrintWriter out = spec.commandLine().getOut();
-      if (output == OutputFormat.json) {
+      if (output.json()) {
         out.println(eventsJson(events));
       } else {
         out.printf("%-20s %-36s %-17s %s%n", "AT", "RUN OR TARGET", "EVENT", "DETAIL");

@@ -95,11 +95,7 @@ public final class RunCommands {
         description = "the run id (default: PLAN-yyyyMMdd-HHmmss, UTC)")
     String runId;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -109,7 +105,7 @@ public final class RunCommands {
       String id = runId != null ? runId : manualRunId(plan.name(), now);
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         RunEvent answer = client.send(startCommand(plan, id, user(), now), ANSWER_TIMEOUT);
-        return Answers.print(spec, answer, output);
+        return Answers.print(spec, answer, output.format());
       }
     }
   }
@@ -154,11 +150,7 @@ public final class RunCommands {
         description = "after showing the run, print a line per change until it settles")
     boolean watch;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -177,7 +169,7 @@ public final class RunCommands {
         Instant now = Instant.now();
         PrintWriter out = spec.commandLine().getOut();
         List<RunHistory.PartitionLine> lines = listPartitions ? selected(h) : List.of();
-        if (output == OutputFormat.json) {
+        if (output.json()) {
           ObjectNode o = RunView.json(h, now);
           if (listPartitions) {
             o.set("partitions", RunView.partitionsJson(lines, now));
@@ -265,11 +257,7 @@ public final class RunCommands {
             "give up after this long (default: ${DEFAULT-VALUE}): " + TimeArgs.DURATION_FORMATS)
     Duration timeout;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json: how the final state is printed (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -306,7 +294,7 @@ public final class RunCommands {
           h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.json) {
+        if (output.json()) {
           out.println(Json.toPrettyString(RunView.json(h, Instant.now())));
         } else {
           out.printf("run %s: %s%n", runId, RunView.outcomeLine(h));
@@ -345,11 +333,7 @@ public final class RunCommands {
         description = "list every run (default: the latest " + RunView.DEFAULT_ROWS + ")")
     boolean all;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -367,7 +351,7 @@ public final class RunCommands {
                         java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
                 .toList();
         PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.json) {
+        if (output.json()) {
           var a = Json.mapper().createArrayNode();
           runs.forEach(h -> a.add(RunView.json(h, now)));
           out.println(Json.toPrettyString(a));
@@ -423,11 +407,7 @@ public final class RunCommands {
         description = "why, recorded with your user name (default: ${DEFAULT-VALUE})")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -440,14 +420,14 @@ public final class RunCommands {
             api.get(),
             "/runs/" + ConsoleApiClient.segment(runId) + "/rerun-failed",
             Map.of("reason", reason),
-            output);
+            output.format());
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
         var cmd =
             new RunCommand.RerunFailed(
                 Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
-        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output.format());
       }
     }
   }
@@ -470,11 +450,7 @@ public final class RunCommands {
             "why, recorded with your user name and shown by run show (default: ${DEFAULT-VALUE})")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -487,7 +463,7 @@ public final class RunCommands {
             api.get(),
             "/runs/" + ConsoleApiClient.segment(runId) + "/cancel",
             Map.of("reason", reason),
-            output);
+            output.format());
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         RunHistory h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
@@ -502,7 +478,7 @@ public final class RunCommands {
         var cmd =
             new RunCommand.CancelRun(
                 Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
-        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output.format());
       }
     }
   }

@@ -37,11 +37,7 @@ public final class RunPlanCommand implements Callable<Integer> {
   @Option(names = "--no-history", description = "do not read the ledger of earlier runs")
   boolean noHistory;
 
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "table",
-      description = "table or json (default: ${DEFAULT-VALUE})")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Option(
       names = "--all",
@@ -71,7 +67,7 @@ public final class RunPlanCommand implements Callable<Integer> {
       }
     }
     Forecast f = Forecast.of(plan, history);
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       out.println(Json.toPrettyString(f));
       out.flush();
       return ExitCode.OK.code();

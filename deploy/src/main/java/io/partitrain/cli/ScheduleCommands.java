@@ -88,11 +88,7 @@ public final class ScheduleCommands {
         description = "how many fire times (default: ${DEFAULT-VALUE})")
     int count;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -107,7 +103,7 @@ public final class ScheduleCommands {
           return ExitCode.BAD_INPUT.code();
         }
         List<FireTimeView> times = fireTimes(plan.name(), plan.schedule(), after, count);
-        if (output == OutputFormat.json) {
+        if (output.json()) {
           out.println(Json.toPrettyString(times));
         } else {
           printTimes(out, times);
@@ -115,7 +111,7 @@ public final class ScheduleCommands {
         return ExitCode.OK.code();
       }
       List<ScheduleView> views = fromKafka(after);
-      if (output == OutputFormat.json) {
+      if (output.json()) {
         out.println(Json.toPrettyString(views));
         return ExitCode.OK.code();
       }
@@ -193,11 +189,7 @@ public final class ScheduleCommands {
         description = "the plan.yml, with a schedule section")
     Path planFile;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -219,7 +211,7 @@ public final class ScheduleCommands {
               RunCommands.user(),
               Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }
@@ -237,11 +229,7 @@ public final class ScheduleCommands {
         description = "why, recorded with your user name (default: ${DEFAULT-VALUE})")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     abstract boolean pause();
 
@@ -258,7 +246,7 @@ public final class ScheduleCommands {
               reason,
               Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }
