@@ -466,15 +466,9 @@ public final class RunCommands {
             output.format());
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        RunHistory h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
-        if (h.outcome().isSettled()) {
-          spec.commandLine()
-              .getErr()
-              .printf(
-                  "partitrain: run %s already finished: %s at %s; nothing to cancel%n",
-                  runId, RunView.outcomeLine(h), RunView.time(h.endedAt()));
-          return ExitCode.REJECTED.code();
-        }
+        client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
+        // The orchestrator refuses the cancel of a finished run and records why; its answer is
+        // the one printed (and in JSON, with its type), whoever sends the command.
         var cmd =
             new RunCommand.CancelRun(
                 Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
