@@ -54,6 +54,8 @@ public final class RunPlanCommand implements Callable<Integer> {
       KafkaSettings settings = null;
       try {
         settings = kafka.settings();
+      } catch (io.partitrain.shared.RetriableException e) {
+        throw e; // configured but unreachable: exit 4, as every verb
       } catch (io.partitrain.shared.PartitrainException e) {
         historyNote = "no Kafka configured: worst case only";
       }
