@@ -74,7 +74,7 @@ final class RunEvents {
 
   /**
    * A move reported by the job's status: its message (else the backend's status) as the reason, its
-   * log, and its metrics when it succeeded.
+   * log and studio link, and its metrics when it succeeded.
    */
   static PartitionTransitioned reported(
       RunState run, PartitionRecord p, JobStatusEvent event, FailureClass fc, Instant now) {
@@ -93,7 +93,8 @@ final class RunEvents {
         null,
         event.logPath(),
         to == PartitionState.SUCCEEDED ? event.metrics() : null,
-        now);
+        now,
+        event.studioUrl());
   }
 
   /** The partition gets another attempt, not before {@code notBefore}. */

@@ -14,6 +14,7 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.WorkItem;
+import io.partitrain.shared.serde.Json;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -304,6 +305,44 @@ class TrackerTest {
         .isInstanceOfSatisfying(
             RunEvent.CommandRejected.class,
             r -> assertThat(r.reason()).startsWith("run r1 already finished: CANCELED at "));
+  }
+
+  @Test
+  void aMoveReportedByAWorkerKeepsTheJobsStudioLink() {
+    h.start("r1", 1, 1, retry(1));
+    WorkItem item = h.tick().get(0);
+    String studio = "https://ml.azure.com/runs/" + item.jobName() + "?wsid=/subscriptions/s";
+    var running =
+        new io.partitrain.shared.contracts.JobStatusEvent(
+            Schema.VERSION,
+            io.partitrain.shared.contracts.JobStatusEvent.Kind.STATUS,
+            "r1",
+            "p1",
+            item.attempt(),
+            item.jobName(),
+            "w1",
+            JobPhase.RUNNING,
+            "Running",
+            null,
+            null,
+            h.clock.instant(),
+            h.clock.instant(),
+            null,
+            1,
+            "azureml://datastores/workspaceartifactstore/paths/ExperimentRun/x",
+            studio,
+            null,
+            null);
+    RunState run = h.run("r1");
+
+    RunEvent.PartitionTransitioned moved =
+        RunEvents.reported(run, run.partition("p1"), running, null, h.clock.instant());
+
+    assertThat(moved.to()).isEqualTo(PartitionState.RUNNING);
+    assertThat(moved.studioUrl()).isEqualTo(studio);
+    assertThat(Json.read(Json.toBytes((RunEvent) moved), RunEvent.class))
+        .as("the link survives the runs topic")
+        .isEqualTo(moved);
   }
 
   @Test

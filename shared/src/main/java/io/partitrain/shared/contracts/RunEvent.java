@@ -83,6 +83,8 @@ public sealed interface RunEvent {
    * @param sequence the partition's position in the plan, on the first move only
    * @param logPath where the attempt's log is, on terminal moves
    * @param metrics what the job reported, on SUCCEEDED
+   * @param studioUrl the job's page in the backend's own UI (Azure ML Studio), on moves a worker
+   *     reported for a backend that has one; absent in events written before it existed
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record PartitionTransitioned(
@@ -99,8 +101,44 @@ public sealed interface RunEvent {
       Integer sequence,
       String logPath,
       Map<String, Double> metrics,
-      Instant at)
-      implements RunEvent {}
+      Instant at,
+      String studioUrl)
+      implements RunEvent {
+
+    /** A move without a studio link (every move the tracker decides itself). */
+    public PartitionTransitioned(
+        int schemaVersion,
+        String runId,
+        String partitionId,
+        PartitionState from,
+        PartitionState to,
+        int attempt,
+        String reason,
+        FailureClass failureClass,
+        String jobName,
+        Map<String, String> tags,
+        Integer sequence,
+        String logPath,
+        Map<String, Double> metrics,
+        Instant at) {
+      this(
+          schemaVersion,
+          runId,
+          partitionId,
+          from,
+          to,
+          attempt,
+          reason,
+          failureClass,
+          jobName,
+          tags,
+          sequence,
+          logPath,
+          metrics,
+          at,
+          null);
+    }
+  }
 
   /**
    * A FAILED partition will get another attempt once {@code notBefore} has passed and admission
