@@ -340,7 +340,7 @@ public final class RunCommands {
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         Instant now = Instant.now();
         List<RunHistory> runs =
-            client.histories().values().stream()
+            client.histories(since == null ? Instant.EPOCH : since).values().stream()
                 .filter(h -> plan == null || plan.equals(h.planName()))
                 .filter(h -> state == null || state == h.outcome())
                 .filter(

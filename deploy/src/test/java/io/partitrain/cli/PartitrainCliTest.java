@@ -49,6 +49,53 @@ class PartitrainCliTest {
   }
 
   @Test
+  void badYamlIsRefusedWithTheFileLineAndColumnOfThePlanOrTheJob() throws Exception {
+    Files.writeString(
+        dir.resolve("plan.yml"), "name: x\njob: job.yml\npartitions: {inline: [s1]\n");
+    Files.writeString(dir.resolve("job.yml"), "command: echo\n");
+    assertThat(startPlan()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(err.toString().lines().limit(2))
+        .containsExactly(
+            "partitrain: the plan is refused: 1 rule is broken",
+            "  - "
+                + dir.resolve("plan.yml")
+                + ":3:26: is not valid YAML: while parsing a flow mapping");
+
+    err.getBuffer().setLength(0);
+    Files.writeString(
+        dir.resolve("plan.yml"), "name: x\njob: job.yml\npartitions: {inline: [s1]}\n");
+    Files.writeString(dir.resolve("job.yml"), "command: echo\n  bad: [\n");
+    assertThat(startPlan()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(err.toString().lines().skip(1).findFirst().orElse(""))
+        .as("the job file exists: its YAML error, not '(missing)'")
+        .startsWith("  - " + dir.resolve("job.yml") + ":2:6: is not valid YAML");
+  }
+
+  @Test
+  void aMisspelledKeyIsRefusedWithTheNearestKnownOne() throws Exception {
+    Files.writeString(
+        dir.resolve("plan.yml"),
+        "name: x\njob: job.yml\npartitions: {inline: [s1]}\nretry:\n  backof: {initial: PT1S}\n");
+    Files.writeString(dir.resolve("job.yml"), "command: echo\n");
+    assertThat(startPlan()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(err.toString().lines().limit(2))
+        .first()
+        .isEqualTo("partitrain: the plan is refused: 1 rule is broken");
+    assertThat(err.toString()).contains("retry.backof = ").contains("did you mean 'backoff'?");
+  }
+
+  /** {@code run start} of dir/plan.yml against an address nothing listens on (never reached). */
+  private int startPlan() {
+    return run(
+        "run",
+        "start",
+        "--plan",
+        dir.resolve("plan.yml").toString(),
+        "--bootstrap-servers",
+        "127.0.0.1:1");
+  }
+
+  @Test
   void badOptionsExitOneWithTheRule() {
     assertThat(run("demo", "--stores", "0")).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(err.toString()).contains("--stores must be from 1 to 100000, but was 0");
