@@ -11,6 +11,8 @@ package io.partitrain.cli;
  *   <tr><td>3</td><td>{@link #NOT_FOUND}</td><td>no such run, job or schedule</td></tr>
  *   <tr><td>4</td><td>{@link #UNREACHABLE}</td><td>Kafka or the orchestrator did not answer in
  *       time; for {@code run wait}: the timeout passed first</td></tr>
+ *   <tr><td>5</td><td>{@link #FAILED}</td><td>{@code up} or {@code demo} stopped because one of its
+ *       own components failed (the log says which)</td></tr>
  * </table>
  */
 public enum ExitCode {
@@ -18,7 +20,8 @@ public enum ExitCode {
   BAD_INPUT(1),
   REJECTED(2),
   NOT_FOUND(3),
-  UNREACHABLE(4);
+  UNREACHABLE(4),
+  FAILED(5);
 
   private final int code;
 

@@ -130,7 +130,18 @@ public final class UpCommand implements Callable<Integer> {
     DemoCommand.printConsole(out, console, token);
     out.println("Press Ctrl-C to stop.");
     out.flush();
+    stack.failure().thenRun(stopped::countDown);
     stopped.await();
+    Throwable failure = stack.failure().getNow(null);
+    if (failure != null) {
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "partitrain up stops: a worker stopped on a failure (%s). Start it again with the"
+                  + " same --data-dir; runs carry on where they stopped.%n",
+              failure);
+      return ExitCode.FAILED.code();
+    }
     return ExitCode.OK.code();
   }
 }

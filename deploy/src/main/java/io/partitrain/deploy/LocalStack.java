@@ -22,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ public final class LocalStack implements AutoCloseable {
   private Orchestrator orchestrator;
   private Thread orchestratorThread;
   private Console console;
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
 
   private LocalStack(
       KafkaSettings kafka,
@@ -104,7 +107,9 @@ public final class LocalStack implements AutoCloseable {
                 kafka.topics().prefix() + "-workers",
                 workerTemplate.pollInterval(),
                 workerTemplate.heartbeatInterval());
-        stack.workers.add(Workers.start(kafka, config, backend, clock, stack.registry));
+        stack.workers.add(
+            Workers.start(
+                kafka, config, backend, clock, stack.registry, Map.of(), stack.failure::complete));
       }
       return stack;
     } catch (RuntimeException e) {
@@ -143,6 +148,14 @@ public final class LocalStack implements AutoCloseable {
                 () -> orchestrator != null && !orchestrator.isStopped()),
             clock);
     return console;
+  }
+
+  /**
+   * Completes with what ended a worker's loop when one ends on a failure (it is logged): such a
+   * stack takes no more work on that worker, and whoever runs it should stop it.
+   */
+  public CompletableFuture<Throwable> failure() {
+    return failure;
   }
 
   public List<Worker> workers() {

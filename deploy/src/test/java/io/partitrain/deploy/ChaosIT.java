@@ -37,7 +37,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,15 +55,16 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>every attempt's final status is recorded once on the runs topic.
  * </ul>
  *
- * <p>Opt-in for now: {@code mvn verify -Dpartitrain.chaos.trials=5} (or 20; {@code
- * -Dpartitrain.chaos.seed=N} and {@code -Dpartitrain.chaos.partitions=N} too). It found a run that
- * never settles: a worker whose offset commit fails after a rebalance ({@code
- * CommitFailedException}) ends its loop, and one partition stays in flight (issue 8, worker loop).
- * It goes back into every {@code mvn verify} once that is fixed. A failing trial prints its seed,
- * so it can be replayed alone.
+ * <p>Part of every {@code mvn verify}: {@value #DEFAULT_TRIALS} trials; {@code
+ * -Dpartitrain.chaos.trials=20} runs more, {@code -Dpartitrain.chaos.trials=0} none, and {@code
+ * -Dpartitrain.chaos.seed=N} and {@code -Dpartitrain.chaos.partitions=N} replay or resize them. The
+ * default seeds include 20261132, the trial that found a run that never settled: a worker whose
+ * offset commit the group refused after it had been stopped past its session ended its loop while
+ * its process stayed up, and one partition stayed in flight (fixed: {@code WorkerLoopTest}). A
+ * failing trial prints its seed, so it can be replayed alone.
  */
 @Timeout(3600)
-@EnabledIfSystemProperty(named = "partitrain.chaos.trials", matches = "[1-9][0-9]*")
+@DisabledIfSystemProperty(named = "partitrain.chaos.trials", matches = "0")
 class ChaosIT {
 
   static final int DEFAULT_TRIALS = 5;
@@ -80,7 +81,8 @@ class ChaosIT {
   /** Per node-hour, for compute target "local": 36/h is 0.01 per second of a job. */
   private static final BigDecimal PRICE = new BigDecimal("36");
 
-  private static final BigDecimal COST_CAP = new BigDecimal("1.40");
+  /** Below the about 0.6 that 1,000 jobs bill on an idle machine, so the cap binds every time. */
+  private static final BigDecimal COST_CAP = new BigDecimal("0.50");
 
   private static final Set<PartitionState> SETTLED =
       EnumSet.of(

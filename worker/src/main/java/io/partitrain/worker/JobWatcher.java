@@ -92,6 +92,10 @@ public final class JobWatcher {
     } catch (BackendException e) {
       log.warn(
           "cannot observe {} jobs on {} backend: {}", refs.size(), backend.name(), e.getMessage());
+      // The backend is unreachable, not the jobs: this worker still watches them, so it keeps
+      // saying so. Without heartbeats a short outage would offer every job for adoption, to workers
+      // that cannot reach the backend either.
+      heartbeatsFromLastAnswers(start);
       return;
     }
     Instant now = clock.instant();
@@ -108,11 +112,39 @@ public final class JobWatcher {
 
   private void heartbeatsFromLastAnswers(Instant now) {
     for (Watched w : watched.values()) {
-      if (w.last != null && !now.isBefore(w.lastSent.plus(heartbeatInterval))) {
+      if (!now.isBefore(w.lastSent.plus(heartbeatInterval))) {
+        JobObservation last = w.last != null ? w.last : notObservedYet(w);
         sink.accept(
-            StatusEvents.of(w.ref, workerId, w.nodes, w.last, JobStatusEvent.Kind.HEARTBEAT, now));
+            StatusEvents.of(w.ref, workerId, w.nodes, last, JobStatusEvent.Kind.HEARTBEAT, now));
         w.lastSent = now;
       }
+    }
+  }
+
+  /** What a heartbeat says of a job the backend has not answered about yet: the phase reported. */
+  private static JobObservation notObservedYet(Watched w) {
+    return new JobObservation(
+        w.ref.jobName(),
+        w.reported == null ? JobPhase.UNKNOWN : w.reported,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * The next observation of the job is reported even if its phase did not change: its work item
+   * came again because an earlier report may not have reached the tracker.
+   */
+  public void reportAgain(String jobName) {
+    Watched w = watched.get(jobName);
+    if (w != null) {
+      w.reported = null;
     }
   }
 

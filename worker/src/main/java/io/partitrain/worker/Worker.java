@@ -16,17 +16,26 @@ import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.SubmitResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +47,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The order "create, report, commit" is what makes a crash harmless: a work item redelivered
  * after a crash finds its job already created and adopts it. A record that cannot be read goes to
- * the dead-letter topic and the loop goes on.
+ * the dead-letter topic and the loop goes on. Offsets are committed only once every status and
+ * dead-letter record of the batch is acknowledged by the broker; when one is not, the batch is read
+ * again. A commit the group refuses (this worker was stopped or too slow and its partitions moved
+ * on) is not an error: the new owner gets the items and adopts their jobs by name. Anything else
+ * that ends the loop is a failure the process must not outlive ({@link Workers}).
  *
  * <p>The worker never retries and never sleeps on its poll thread (docs/retries.md): the backend
  * retries transport failures inside one call, with bounded backoff; a submission that still fails
@@ -50,6 +63,14 @@ public final class Worker implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+
+  /**
+   * Records in a row the broker would not take (each after the producer's own retries, for up to
+   * {@code delivery.timeout.ms}) before the loop gives up: a producer that stays broken
+   * (authorization revoked, a fatal idempotence error) must not leave a worker that looks alive and
+   * reports nothing; a restarted process gets a fresh producer.
+   */
+  static final int MAX_UNACKNOWLEDGED_SENDS = 20;
 
   private final WorkerConfig config;
   private final Topics topics;
@@ -63,6 +84,12 @@ public final class Worker implements Runnable, AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ScheduledExecutorService ticker;
+
+  /** Sends of the batch being handled; touched by the poll thread only. */
+  private final List<Future<RecordMetadata>> batchSends = new ArrayList<>();
+
+  private final AtomicInteger unacknowledgedSends = new AtomicInteger();
+  private volatile Throwable failure;
 
   public Worker(
       WorkerConfig config,
@@ -80,7 +107,7 @@ public final class Worker implements Runnable, AutoCloseable {
     this.clock = clock;
     this.metrics = new WorkerMetrics(registry, backend.name());
     this.watcher =
-        new JobWatcher(backend, this::emit, config.workerId(), config.heartbeatInterval(), clock);
+        new JobWatcher(backend, this::send, config.workerId(), config.heartbeatInterval(), clock);
     this.deadLetters =
         new DeadLetters(producer, topics.deadLetters(), "worker " + config.workerId());
     this.ticker =
@@ -101,6 +128,10 @@ public final class Worker implements Runnable, AutoCloseable {
     return watcher;
   }
 
+  /**
+   * Runs the loop until {@link #close}. Returns normally after a close; a failure that ended the
+   * loop is rethrown (and kept, see {@link #failure}) so whoever runs it can stop the process.
+   */
   @Override
   public void run() {
     long pollMs = config.pollInterval().toMillis();
@@ -108,26 +139,107 @@ public final class Worker implements Runnable, AutoCloseable {
     try {
       consumer.subscribe(List.of(topics.work()));
       while (!closed.get()) {
+        giveUpIfTheProducerStaysBroken();
         pauseWhileBackendRefusesWork();
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
-        for (ConsumerRecord<String, byte[]> record : records) {
-          handle(record);
-        }
         if (!records.isEmpty()) {
-          producer.flush();
-          consumer.commitSync();
+          handleBatch(records);
         }
       }
     } catch (WakeupException e) {
       if (!closed.get()) {
+        failed(e);
         throw e;
       }
       commitOnShutdown();
+    } catch (RuntimeException | Error e) {
+      failed(e);
+      throw e;
     } finally {
       ticker.shutdownNow();
       consumer.close();
       stopped.countDown();
       log.info("worker {} stopped", config.workerId());
+    }
+  }
+
+  private void failed(Throwable e) {
+    failure = e;
+    log.error(
+        "worker {}: its loop ended on {}; it takes no more work, so its process must stop",
+        config.workerId(),
+        e.toString(),
+        e);
+  }
+
+  /** What ended the loop, if it did not end by {@link #close}; null while it runs. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** Handles one poll's records, then commits them if the broker took every record they caused. */
+  void handleBatch(ConsumerRecords<String, byte[]> records) {
+    batchSends.clear();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      handle(record);
+    }
+    producer.flush();
+    String unacknowledged = firstFailedSend();
+    if (unacknowledged != null) {
+      log.warn(
+          "worker {}: a status or dead-letter record of this batch was not acknowledged ({});"
+              + " its offsets stay uncommitted and the batch is read again",
+          config.workerId(),
+          unacknowledged);
+      rewind(records);
+      return;
+    }
+    commit();
+  }
+
+  private void giveUpIfTheProducerStaysBroken() {
+    int failed = unacknowledgedSends.get();
+    if (failed >= MAX_UNACKNOWLEDGED_SENDS) {
+      throw new KafkaException(
+          failed + " records in a row were not acknowledged by the broker; the producer is broken");
+    }
+  }
+
+  /** The first send of the batch that failed, as one line; null when the broker took them all. */
+  private String firstFailedSend() {
+    for (Future<RecordMetadata> send : batchSends) {
+      try {
+        send.get();
+      } catch (ExecutionException e) {
+        return String.valueOf(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted while waiting for an acknowledgement";
+      }
+    }
+    return null;
+  }
+
+  /** The next poll returns the batch again; its items are idempotent (get-or-create by name). */
+  private void rewind(ConsumerRecords<String, byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      consumer.seek(tp, records.records(tp).get(0).offset());
+    }
+  }
+
+  private void commit() {
+    try {
+      consumer.commitSync();
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      // The group moved on without this worker (it was stopped, paused or slower than
+      // max.poll.interval.ms) or is moving now. The next poll rejoins; whoever owns the partitions
+      // then gets these items again and finds their jobs by name, so nothing runs twice.
+      metrics.commitRefused();
+      log.warn(
+          "worker {}: the group refused the commit ({}); the items may be redelivered and their"
+              + " jobs adopted",
+          config.workerId(),
+          e.toString());
     }
   }
 
@@ -180,16 +292,14 @@ public final class Worker implements Runnable, AutoCloseable {
     try {
       read = Json.read(record.value(), WorkItem.class);
     } catch (UnreadableMessageException | IllegalArgumentException e) {
-      deadLetters.send(record, "unreadable work item: " + e.getMessage(), e, clock.instant());
-      metrics.deadLettered();
+      deadLetter(record, "unreadable work item: " + e.getMessage(), e);
       return;
     }
     WorkItem item;
     try {
       item = read.validate();
     } catch (IllegalArgumentException e) {
-      deadLetters.send(record, "refused work item: " + e.getMessage(), e, clock.instant());
-      metrics.deadLettered();
+      deadLetter(record, "refused work item: " + e.getMessage(), e);
       refused(read, e.getMessage());
       return;
     }
@@ -238,6 +348,7 @@ public final class Worker implements Runnable, AutoCloseable {
   private void submit(WorkItem item, JobRef ref) {
     if (watcher.isWatching(ref.jobName())) {
       log.info("{} work item redelivered; job {} is already watched here", ref, ref.jobName());
+      watcher.reportAgain(ref.jobName());
       return;
     }
     int nodes = item.job().nodes();
@@ -276,15 +387,39 @@ public final class Worker implements Runnable, AutoCloseable {
     watcher.watch(ref, item.job().nodes(), null);
   }
 
+  /** Reports a status from the poll thread: the batch's offsets wait for its acknowledgement. */
   private void emit(JobStatusEvent event) {
-    producer.send(
-        new ProducerRecord<>(topics.status(), event.key(), Json.toBytes(event)),
-        (md, ex) -> {
-          if (ex != null) {
-            log.error("cannot send status of job {}: {}", event.jobName(), ex.getMessage());
-          }
-        });
+    batchSends.add(send(event));
+  }
+
+  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Exception e) {
+    batchSends.add(
+        producer.send(
+            deadLetters.record(record, reason, e, clock.instant()),
+            (md, ex) -> acknowledged(ex, "dead letter of work item " + record.key())));
+    metrics.deadLettered();
+  }
+
+  private void acknowledged(Exception failure, String what) {
+    if (failure == null) {
+      unacknowledgedSends.set(0);
+    } else {
+      unacknowledgedSends.incrementAndGet();
+      log.error("cannot send the {}: {}", what, failure.getMessage());
+    }
+  }
+
+  /**
+   * Sends a status. The watcher's own reports need no acknowledgement here: a lost one is repeated
+   * by the next change or heartbeat, or missed heartbeats offer the job for adoption.
+   */
+  private Future<RecordMetadata> send(JobStatusEvent event) {
+    Future<RecordMetadata> sent =
+        producer.send(
+            new ProducerRecord<>(topics.status(), event.key(), Json.toBytes(event)),
+            (md, ex) -> acknowledged(ex, "status of job " + event.jobName()));
     metrics.statusSent(event);
+    return sent;
   }
 
   /** Waits until the loop has ended and its consumer left the group. */

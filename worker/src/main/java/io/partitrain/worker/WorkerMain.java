@@ -48,7 +48,21 @@ public final class WorkerMain {
       overrides.put("heartbeat.interval.ms", (int) Math.max(100, session.toMillis() / 5));
     }
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Worker worker = Workers.start(kafka, config, backend, Clock.systemUTC(), registry, overrides);
+    Worker worker =
+        Workers.start(
+            kafka,
+            config,
+            backend,
+            Clock.systemUTC(),
+            registry,
+            overrides,
+            failure -> {
+              // Its loop died (the cause is logged): exit non-zero so the supervisor starts a
+              // fresh worker; the shutdown hook still closes the backend and the HTTP server.
+              System.err.println(
+                  "worker " + config.workerId() + " stopped on a failure: " + failure);
+              System.exit(1);
+            });
     WorkerHttpServer http = startHttp(env, registry, worker);
     // SIGTERM: stop taking work, finish the submission in progress, commit, and leave running jobs
     // to the backend; the tracker offers them for adoption once their heartbeats stop.

@@ -24,6 +24,10 @@ final class WorkerMetrics {
     registry.counter("partitrain_worker_dead_letters_total").increment();
   }
 
+  void commitRefused() {
+    registry.counter("partitrain_worker_commits_refused_total").increment();
+  }
+
   void paused(boolean paused) {
     registry
         .counter(

@@ -22,12 +22,15 @@ public final class Workers {
       JobBackend backend,
       Clock clock,
       MeterRegistry registry) {
-    return start(kafka, config, backend, clock, registry, java.util.Map.of());
+    return start(kafka, config, backend, clock, registry, java.util.Map.of(), failure -> {});
   }
 
   /**
    * @param consumerOverrides consumer settings to override (for example {@code session.timeout.ms},
    *     which bounds how long a killed worker's partitions, and the ADOPT items on them, wait)
+   * @param onLoopDeath called, on the worker's thread, with what ended its loop when it did not end
+   *     by {@link Worker#close}: a worker that takes no more work must not look alive, so a service
+   *     exits non-zero here and lets its supervisor start a fresh one
    */
   public static Worker start(
       KafkaSettings kafka,
@@ -35,7 +38,8 @@ public final class Workers {
       JobBackend backend,
       Clock clock,
       MeterRegistry registry,
-      java.util.Map<String, Object> consumerOverrides) {
+      java.util.Map<String, Object> consumerOverrides,
+      java.util.function.Consumer<Throwable> onLoopDeath) {
     var consumerProps = kafka.consumer(config.workerId(), config.groupId());
     consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
     consumerProps.putAll(consumerOverrides);
@@ -49,9 +53,12 @@ public final class Workers {
             () -> {
               try {
                 worker.run();
-              } finally {
+              } catch (RuntimeException | Error e) {
                 producer.close();
+                onLoopDeath.accept(e);
+                return;
               }
+              producer.close();
             },
             "worker-" + config.workerId());
     t.start();
