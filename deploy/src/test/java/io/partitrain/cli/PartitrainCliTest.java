@@ -33,15 +33,7 @@ class PartitrainCliTest {
   void aRefusedPlanExitsOneAndListsEveryViolationBeforeAnythingIsSent() throws Exception {
     Files.writeString(
         dir.resolve("plan.yml"), "name: x\njob: missing.yml\npartitions: {inline: ['bad id']}\n");
-    int code =
-        run(
-            "run",
-            "start",
-            "--plan",
-            dir.resolve("plan.yml").toString(),
-            "--bootstrap-servers",
-            "127.0.0.1:1");
-    assertThat(code).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(startPlan()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(err.toString())
         .contains("plan.yml: job = 'missing.yml'")
         .contains("'bad id'")
