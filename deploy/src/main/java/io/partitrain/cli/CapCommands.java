@@ -1,6 +1,7 @@
 package io.partitrain.cli;
 
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.Schema;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,6 +25,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     subcommands = {CapCommands.Raise.class, CapCommands.SetNodes.class})
 public final class CapCommands {
+
+  /** The FinOps record says why; a blank reason says nothing, so it is refused before sending. */
+  static void requireReason(CommandSpec spec, String reason) {
+    if (reason == null || reason.isBlank()) {
+      throw new ParameterException(
+          spec.commandLine(), "--reason = '" + reason + "': must say why, for the record");
+    }
+  }
 
   @Command(
       name = "raise",
@@ -46,6 +56,11 @@ public final class CapCommands {
 
     @Override
     public Integer call() {
+      if (!CostBudget.isAmount(to)) {
+        throw new ParameterException(
+            spec.commandLine(), "--to = '" + to.toPlainString() + "': " + CostBudget.AMOUNT_RULE);
+      }
+      requireReason(spec, reason);
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd =
             new RunCommand.SetCostCap(
@@ -66,6 +81,10 @@ public final class CapCommands {
       mixinStandardHelpOptions = true,
       description = "Set a compute target's node cap, for every run on it.")
   static final class SetNodes implements Callable<Integer> {
+
+    /** Far above any cluster's maxNodeCount; a larger number is a typo. */
+    static final int MAX_NODES = 100_000;
+
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
 
@@ -85,6 +104,12 @@ public final class CapCommands {
 
     @Override
     public Integer call() {
+      if (nodes < 0 || nodes > MAX_NODES) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--nodes = '" + nodes + "': must be a whole number from 0 to " + MAX_NODES);
+      }
+      requireReason(spec, reason);
       String name = JobSpec.targetName(target);
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd =

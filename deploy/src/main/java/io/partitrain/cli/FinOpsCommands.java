@@ -216,6 +216,31 @@ public final class FinOpsCommands {
           m(s.projected()),
           s.deferred().size());
     }
+    if (e instanceof FinOpsRecord.CostOverrun o) {
+      return String.format(
+          Locale.ROOT,
+          "%s attempt %d cost %s, reserved %s %s: ran %.0f s against its %.0f s limit",
+          o.partitionId(),
+          o.attempt(),
+          m(o.charged()),
+          m(o.reserved()),
+          o.currency(),
+          o.billableSeconds(),
+          o.timeoutSeconds());
+    }
+    if (e instanceof FinOpsRecord.ChargeEstimated c) {
+      return String.format(
+          Locale.ROOT,
+          "%s attempt %d charged %s %s: %s",
+          c.partitionId(),
+          c.attempt(),
+          m(c.charged()),
+          c.currency(),
+          c.reason());
+    }
+    if (e instanceof FinOpsRecord.DeadlineAtRisk d) {
+      return d.detail();
+    }
     return "";
   }
 

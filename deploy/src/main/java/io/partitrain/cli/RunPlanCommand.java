@@ -1,7 +1,12 @@
 package io.partitrain.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.cli.client.FinOpsClient;
+import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.finops.Forecast;
+import io.partitrain.orchestrator.scheduling.deadline.DeadlineForecast;
+import io.partitrain.orchestrator.scheduling.deadline.ExpectedDurations;
+import io.partitrain.orchestrator.scheduling.deadline.PlanDeadlineForecast;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.plan.Plan;
@@ -9,8 +14,12 @@ import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,15 +49,29 @@ public final class RunPlanCommand implements Callable<Integer> {
   @Mixin OutputOption output;
 
   @Option(
+      names = "--node-cap",
+      description =
+          "forecast the deadline at this node cap on every compute target (default: the caps in"
+              + " force: operators' cap set, else PARTITRAIN_NODE_CAPS / PARTITRAIN_NODE_CAP_DEFAULT)")
+  Integer nodeCap;
+
+  /** The clock the forecast starts from. */
+  Clock clock = Clock.systemUTC();
+
+  @Option(
       names = "--all",
       description = "list every partition (default: the first " + RunView.DEFAULT_ROWS + ")")
   boolean all;
 
   @Override
   public Integer call() {
+    if (nodeCap != null && nodeCap < 1) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--node-cap must be at least 1, but was " + nodeCap);
+    }
     Plan plan = PlanLoader.load(planFile);
     PrintWriter out = spec.commandLine().getOut();
-    List<FinOpsRecord.LedgerEntry> history = List.of();
+    List<FinOpsRecord> records = List.of();
     String historyNote = "no ledger read (--no-history)";
     if (!noHistory) {
       KafkaSettings settings = null;
@@ -60,17 +83,23 @@ public final class RunPlanCommand implements Callable<Integer> {
         historyNote = "no Kafka configured: worst case only";
       }
       if (settings != null) {
-        history =
-            FinOpsClient.readAll(settings, "partitrain-cli").stream()
-                .filter(r -> r instanceof FinOpsRecord.LedgerEntry)
-                .map(r -> (FinOpsRecord.LedgerEntry) r)
-                .toList();
+        records = FinOpsClient.readAll(settings, "partitrain-cli");
         historyNote = "ledger read from " + settings.bootstrapServers();
       }
     }
+    List<FinOpsRecord.LedgerEntry> history =
+        records.stream()
+            .filter(r -> r instanceof FinOpsRecord.LedgerEntry)
+            .map(r -> (FinOpsRecord.LedgerEntry) r)
+            .toList();
     Forecast f = Forecast.of(plan, history);
+    PlanDeadlineForecast d =
+        PlanDeadlineForecast.of(
+            plan, ExpectedDurations.fromLedger(history), nodeCaps(records), clock.instant());
     if (output.json()) {
-      out.println(Json.toPrettyString(f));
+      ObjectNode json = Json.mapper().valueToTree(f);
+      json.set("deadline", Json.mapper().valueToTree(d));
+      out.println(Json.toPrettyString(json));
       out.flush();
       return ExitCode.OK.code();
     }
@@ -113,7 +142,62 @@ public final class RunPlanCommand implements Callable<Integer> {
           f.deferredExpected());
     }
     f.warnings().forEach(w -> out.println("  WARNING: " + w));
+    printDeadline(d, out);
     out.flush();
     return ExitCode.OK.code();
+  }
+
+  /** When the run would end at the node cap, against the plan's deadline if it has one. */
+  private static void printDeadline(PlanDeadlineForecast d, PrintWriter out) {
+    out.println();
+    if (d.deadline() == null) {
+      out.printf("  duration   (the plan names no deadline)%n");
+    } else {
+      out.printf(
+          "  deadline   %s%s: a run starting %s must end by %s%n",
+          d.deadlineAt(),
+          d.timeZone() == null ? "" : " (" + d.timeZone() + ")",
+          d.start(),
+          d.deadline());
+    }
+    for (DeadlineForecast t : d.targets()) {
+      out.printf(
+          "  %-10s %d partitions (%d with history), longest-expected-first: expected %s"
+              + " (lower bound %s%s); %s%n",
+          t.computeTarget(),
+          t.partitions(),
+          t.withHistory(),
+          DeadlineForecast.human(t.expectedSeconds()),
+          DeadlineForecast.human(t.lowerBoundSeconds()),
+          t.worstCaseSeconds() == null
+              ? ""
+              : ", worst case " + DeadlineForecast.human(t.worstCaseSeconds()),
+          t.advice());
+    }
+    if (d.assumedTimeout() > 0) {
+      out.printf(
+          "  NOTE: no history for this plan: %d partitions forecast at their timeout (worst case)%n",
+          d.assumedTimeout());
+    }
+    if (Boolean.FALSE.equals(d.meets())) {
+      out.println("  WARNING: the deadline will not be met at the current node cap");
+    }
+  }
+
+  /** The node cap per target: --node-cap, else operators' changes, else the environment's. */
+  private ToIntFunction<String> nodeCaps(List<FinOpsRecord> records) {
+    if (nodeCap != null) {
+      return t -> nodeCap;
+    }
+    NodeCapConfig config =
+        NodeCapConfig.parse(
+            System.getenv(NodeCapConfig.DEFAULT_ENV), System.getenv(NodeCapConfig.PER_TARGET_ENV));
+    Map<String, Integer> changed = new HashMap<>();
+    for (FinOpsRecord r : records) {
+      if (r instanceof FinOpsRecord.NodeCapChanged n) {
+        changed.put(n.computeTarget(), n.to());
+      }
+    }
+    return t -> changed.getOrDefault(t, config.capOf(t));
   }
 }

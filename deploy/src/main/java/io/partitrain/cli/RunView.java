@@ -92,6 +92,11 @@ public final class RunView {
         time(h.endedAt()),
         h.endedAt() == null ? "running for" : "took",
         duration(h.duration(now)));
+    if (h.deadlineAtRisk() != null) {
+      out.printf(
+          "  DEADLINE AT RISK (%s): %s%n",
+          time(h.deadlineAtRisk().at()), h.deadlineAtRisk().detail());
+    }
     SummaryView.printCounts(h.summary(), out, failedList);
   }
 
@@ -113,6 +118,9 @@ public final class RunView {
       c.put("requestedBy", h.cancel().requestedBy());
       c.put("reason", h.cancel().reason());
       c.put("at", h.cancel().at().toString());
+    }
+    if (h.deadlineAtRisk() != null) {
+      o.set("deadlineAtRisk", Json.mapper().valueToTree(h.deadlineAtRisk()));
     }
     o.setAll((ObjectNode) Json.mapper().valueToTree(h.summary()));
     return o;

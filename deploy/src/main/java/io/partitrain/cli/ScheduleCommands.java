@@ -71,6 +71,10 @@ public final class ScheduleCommands {
           "With --plan: the plan's next fire times and the run id each creates, offline. "
               + "Without: every applied schedule, its state, next fire times and last run, from Kafka.")
   static final class ListSchedules implements Callable<Integer> {
+
+    /** Enough for two years of a daily schedule; more is a typo, and would take minutes. */
+    static final int MAX_COUNT = 1000;
+
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
 
@@ -85,13 +89,18 @@ public final class ScheduleCommands {
     @Option(
         names = "--count",
         defaultValue = "5",
-        description = "how many fire times (default: ${DEFAULT-VALUE})")
+        description = "how many fire times, 1 to " + MAX_COUNT + " (default: ${DEFAULT-VALUE})")
     int count;
 
     @Mixin OutputOption output;
 
     @Override
     public Integer call() {
+      if (count < 1 || count > MAX_COUNT) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--count = '" + count + "': must be a whole number from 1 to " + MAX_COUNT);
+      }
       Instant after = from == null ? Instant.now() : from;
       PrintWriter out = spec.commandLine().getOut();
       if (planFile != null) {

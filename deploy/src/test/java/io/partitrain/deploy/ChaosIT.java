@@ -264,7 +264,6 @@ class ChaosIT {
       env.put("PARTITRAIN_BACKEND", "local");
       env.put("PARTITRAIN_LOCAL_JOBS_DIR", dir.resolve("jobs").toString());
       env.put("PARTITRAIN_LOCAL_SLOTS", "4");
-      env.put("PARTITRAIN_HEARTBEAT_INTERVAL", "PT0.5S");
       env.put("PARTITRAIN_POLL_INTERVAL", "PT0.1S");
       env.put("PARTITRAIN_WORKER_SESSION_TIMEOUT", SESSION.toString());
       ServiceProcess p = ServiceProcess.start("worker", id + "-" + (++generation), dir, env);
@@ -279,7 +278,11 @@ class ChaosIT {
               "KAFKA_BOOTSTRAP_SERVERS",
               kafka.bootstrapServers(),
               "PARTITRAIN_TOPIC_PREFIX",
-              kafka.topics().prefix()));
+              kafka.topics().prefix(),
+              // Both services: workers send at this interval, the orchestrator checks its silence
+              // timeout against it.
+              "PARTITRAIN_HEARTBEAT_INTERVAL",
+              "PT0.5S"));
     }
 
     /**

@@ -70,7 +70,11 @@ class HighAvailabilityIT {
             "KAFKA_BOOTSTRAP_SERVERS",
             kafka.bootstrapServers(),
             "PARTITRAIN_TOPIC_PREFIX",
-            kafka.topics().prefix()));
+            kafka.topics().prefix(),
+            // Both services: workers send at this interval, the orchestrator checks its silence
+            // timeout against it.
+            "PARTITRAIN_HEARTBEAT_INTERVAL",
+            "PT0.5S"));
   }
 
   private ServiceProcess orchestrator(String id) {
@@ -90,7 +94,6 @@ class HighAvailabilityIT {
     env.put("PARTITRAIN_BACKEND", "local");
     env.put("PARTITRAIN_LOCAL_JOBS_DIR", dir.resolve("jobs").toString());
     env.put("PARTITRAIN_LOCAL_SLOTS", "4");
-    env.put("PARTITRAIN_HEARTBEAT_INTERVAL", "PT0.5S");
     env.put("PARTITRAIN_POLL_INTERVAL", "PT0.2S");
     env.put("PARTITRAIN_WORKER_SESSION_TIMEOUT", SESSION.toString());
     ServiceProcess p = ServiceProcess.start("worker", id, dir, env);

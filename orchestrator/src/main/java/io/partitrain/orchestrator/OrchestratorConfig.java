@@ -3,6 +3,7 @@ package io.partitrain.orchestrator;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.config.Env;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.config.Setting;
 import java.time.Duration;
 import java.util.List;
@@ -126,6 +127,10 @@ public record OrchestratorConfig(
   /** The orchestrator of an installation, configured by the environment. */
   public static OrchestratorConfig fromEnvironment(Env env, String topicPrefix) {
     String id = INSTANCE_ID.from(env);
+    ServiceSettings.checkSilence(
+        SILENCE_TIMEOUT.key(),
+        SILENCE_TIMEOUT.from(env),
+        ServiceSettings.HEARTBEAT_INTERVAL.from(env));
     return new OrchestratorConfig(
         id,
         topicPrefix + "-orchestrator",

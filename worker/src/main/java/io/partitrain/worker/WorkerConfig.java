@@ -1,6 +1,7 @@
 package io.partitrain.worker;
 
 import io.partitrain.shared.config.Env;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.config.Setting;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,8 @@ public record WorkerConfig(
     String workerId, String groupId, Duration pollInterval, Duration heartbeatInterval) {
 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
-  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL =
+      ServiceSettings.DEFAULT_HEARTBEAT_INTERVAL;
 
   public static final Setting<String> WORKER_ID =
       Setting.text(
@@ -35,11 +37,8 @@ public record WorkerConfig(
           "how often the watcher asks the backend for the status of its jobs",
           DEFAULT_POLL_INTERVAL);
 
-  public static final Setting<Duration> HEARTBEAT_INTERVAL =
-      Setting.positiveDuration(
-          "PARTITRAIN_HEARTBEAT_INTERVAL",
-          "how often a heartbeat is sent per unfinished job",
-          DEFAULT_HEARTBEAT_INTERVAL);
+  /** Read by the orchestrator too (its silence timeout), so defined in {@link ServiceSettings}. */
+  public static final Setting<Duration> HEARTBEAT_INTERVAL = ServiceSettings.HEARTBEAT_INTERVAL;
 
   public static final Setting<Duration> SESSION_TIMEOUT =
       Setting.durationAtLeast(
@@ -96,12 +95,6 @@ public record WorkerConfig(
   /** Every setting of the worker service, in the order the README lists them. */
   public static List<Setting<?>> settings() {
     return List.of(
-        WORKER_ID,
-        POLL_INTERVAL,
-        HEARTBEAT_INTERVAL,
-        SESSION_TIMEOUT,
-        BACKEND,
-        SIMULATED_DURATION,
-        AZUREML_CONFIG);
+        WORKER_ID, POLL_INTERVAL, SESSION_TIMEOUT, BACKEND, SIMULATED_DURATION, AZUREML_CONFIG);
   }
 }

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * How the CLI talks to the orchestrator: commands go to the commands topic, answers and run state
@@ -69,11 +70,17 @@ public final class RunClient implements AutoCloseable {
       List<TopicPartition> parts = TopicReader.assignAll(reader, kafka.topics().runs());
       reader.seekToEnd(parts);
       parts.forEach(reader::position);
-      producer()
-          .send(
-              new ProducerRecord<>(
-                  kafka.topics().commands(), command.runId(), Json.toBytes(command)))
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      byte[] value = Json.toBytes(command);
+      try {
+        producer()
+            .send(new ProducerRecord<>(kafka.topics().commands(), command.runId(), value))
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RecordTooLargeException) {
+          throw tooLarge(command, value.length);
+        }
+        throw e;
+      }
       Instant deadline = Instant.now().plus(timeout);
       while (Instant.now().isBefore(deadline)) {
         for (ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
@@ -113,6 +120,29 @@ public final class RunClient implements AutoCloseable {
   private static final Set<String> SUMMARIES =
       Set.of(
           RunEvent.RunSnapshot.class.getSimpleName(), RunEvent.RunCompleted.class.getSimpleName());
+
+  /** Bad input, not a broken broker: the command is larger than a record may be. */
+  private static IllegalArgumentException tooLarge(RunCommand command, int bytes) {
+    String what =
+        command instanceof RunCommand.StartRun start
+            ? "the start command of run "
+                + start.runId()
+                + " ("
+                + start.partitions().size()
+                + " partitions)"
+            : "the " + command.getClass().getSimpleName() + " command";
+    return new IllegalArgumentException(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s is %.1f MB, and the broker refused it even compressed: a record may be at most"
+                + " %d MB after compression (the topics' max.message.bytes) and %d MB before"
+                + " (max.request.size). Split the partition list into several runs, or shorten"
+                + " the tags.",
+            what,
+            bytes / 1e6,
+            io.partitrain.shared.kafka.TopicAdmin.MAX_MESSAGE_BYTES / (1024 * 1024),
+            KafkaSettings.MAX_REQUEST_SIZE / (1024 * 1024)));
+  }
 
   /**
    * A run folded from its decisions: summary, cancel, and with {@code withPartitions} each

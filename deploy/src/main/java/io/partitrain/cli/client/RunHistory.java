@@ -25,6 +25,7 @@ public final class RunHistory {
   private RunSummary summary;
   private RunEvent.RunStarted started;
   private RunEvent.CancelAccepted cancel;
+  private RunEvent.DeadlineAtRisk deadlineAtRisk;
   private final Map<String, PartitionLine> partitions = new LinkedHashMap<>();
 
   RunHistory(String runId, boolean withPartitions) {
@@ -40,6 +41,7 @@ public final class RunHistory {
     if (e instanceof RunEvent.RunStarted s) {
       started = s;
       cancel = null;
+      deadlineAtRisk = null;
       partitions.clear();
     } else if (e instanceof RunEvent.RunSnapshot s) {
       summary = s.summary();
@@ -47,6 +49,8 @@ public final class RunHistory {
       summary = c.summary();
     } else if (e instanceof RunEvent.CancelAccepted c) {
       cancel = c;
+    } else if (e instanceof RunEvent.DeadlineAtRisk d) {
+      deadlineAtRisk = d;
     } else if (withPartitions && e instanceof RunEvent.PartitionTransitioned t) {
       partitions.computeIfAbsent(t.partitionId(), PartitionLine::new).apply(t);
     }
@@ -63,6 +67,11 @@ public final class RunHistory {
 
   public RunSummary summary() {
     return summary;
+  }
+
+  /** The warning that the run will miss its deadline; null when there was none. */
+  public RunEvent.DeadlineAtRisk deadlineAtRisk() {
+    return deadlineAtRisk;
   }
 
   /** The operator's accepted cancel; null when the run was not canceled. */

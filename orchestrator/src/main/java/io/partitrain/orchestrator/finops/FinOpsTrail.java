@@ -29,28 +29,70 @@ public final class FinOpsTrail {
   private FinOpsTrail() {}
 
   /**
+   * How an attempt ended, as the tracker judged it (an outside cancel, for one, is FAILED here).
+   *
+   * @param seenRunning whether this attempt was seen RUNNING before its end
+   */
+  public record AttemptEnd(
+      PartitionState outcome, FailureClass failureClass, boolean seenRunning) {}
+
+  /**
    * The charge of an attempt that ended: its reservation becomes its actual cost, billable from its
-   * first running status to its terminal one (the backend's own timestamps). Null when the attempt
-   * holds no reservation (a run without budget).
+   * start to its end by the backend's own timestamps. Never 0 for a job that may have run: when the
+   * start was not seen (the job succeeded, or was seen running) or the times contradict each other,
+   * the whole reservation is charged and a {@link FinOpsRecord.ChargeEstimated} says why; an
+   * attempt that ended without a start, never seen running and not successful, never started and
+   * costs nothing. An attempt that cost more than it reserved gets a {@link
+   * FinOpsRecord.CostOverrun}. Null when the attempt holds no reservation (a run without budget).
    */
   public static Charge charge(
-      RunState run, PartitionRecord p, JobStatusEvent event, FailureClass fc, Instant now) {
+      RunState run, PartitionRecord p, JobStatusEvent event, AttemptEnd end, Instant now) {
     RunEvent.CostReserved r =
         run.budget() == null ? null : run.budget().openReservation(p.partitionId(), p.attempt());
     if (r == null) {
       return null;
     }
-    PartitionState outcome = event.phase().partitionState();
+    Instant started = event.startedAt();
     Instant finished = event.finishedAt() != null ? event.finishedAt() : event.observedAt();
-    Duration billable =
-        event.startedAt() == null || finished == null
-            ? Duration.ZERO
-            : Duration.between(event.startedAt(), finished);
-    if (billable.isNegative()) {
-      billable = Duration.ZERO;
+    String unknownBecause = null;
+    Duration billable;
+    if (started != null && finished != null && !finished.isBefore(started)) {
+      billable = Duration.between(started, finished);
+    } else if (started == null && !end.seenRunning() && end.outcome() != PartitionState.SUCCEEDED) {
+      billable = Duration.ZERO; // ended before it ever ran
+    } else {
+      billable = r.timeout();
+      unknownBecause =
+          started == null
+              ? "its end was seen ("
+                  + end.outcome()
+                  + ") but not its start: charged the whole reservation"
+              : "the backend's times contradict each other (started "
+                  + started
+                  + ", finished "
+                  + finished
+                  + "): charged the whole reservation";
     }
     BigDecimal cost = CostBudget.cost(r.nodes(), r.pricePerNodeHour(), billable);
-    if (cost.compareTo(r.amount()) > 0) {
+    FinOpsRecord review = null;
+    if (unknownBecause != null) {
+      log.warn(
+          "[run={} partition={} attempt={}] {}",
+          run.runId(),
+          p.partitionId(),
+          p.attempt(),
+          unknownBecause);
+      review =
+          new FinOpsRecord.ChargeEstimated(
+              Schema.VERSION,
+              run.runId(),
+              p.partitionId(),
+              p.attempt(),
+              run.budget().currency(),
+              cost,
+              unknownBecause,
+              now);
+    } else if (cost.compareTo(r.amount()) > 0) {
       log.warn(
           "[run={} partition={} attempt={}] billed {} beyond its reserved timeout {}: the backend"
               + " did not stop the job at its limit",
@@ -59,7 +101,20 @@ public final class FinOpsTrail {
           p.attempt(),
           billable,
           r.timeout());
+      review =
+          new FinOpsRecord.CostOverrun(
+              Schema.VERSION,
+              run.runId(),
+              p.partitionId(),
+              p.attempt(),
+              run.budget().currency(),
+              r.amount(),
+              cost,
+              billable.toMillis() / 1000.0,
+              r.timeout().toMillis() / 1000.0,
+              now);
     }
+    PartitionState outcome = end.outcome();
     return new Charge(
         r,
         new RunEvent.CostCharged(
@@ -70,15 +125,21 @@ public final class FinOpsTrail {
             r.amount(),
             cost,
             billable,
-            event.startedAt(),
+            started,
             finished,
             outcome,
-            outcome == PartitionState.SUCCEEDED ? null : fc,
-            now));
+            outcome == PartitionState.SUCCEEDED ? null : end.failureClass(),
+            now),
+        review);
   }
 
-  /** An attempt's charge and the reservation it settles. */
-  public record Charge(RunEvent.CostReserved reserved, RunEvent.CostCharged charged) {}
+  /**
+   * An attempt's charge and the reservation it settles.
+   *
+   * @param review a FinOps event about the charge (an overrun, an estimate), or null
+   */
+  public record Charge(
+      RunEvent.CostReserved reserved, RunEvent.CostCharged charged, FinOpsRecord review) {}
 
   public static FinOpsRecord capReached(RunState run, List<String> deferred, Instant now) {
     RunBudget b = run.budget();

@@ -2,12 +2,15 @@ package io.partitrain.orchestrator.state;
 
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.contracts.RunEvent;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Everything the orchestrator decides from: the runs, the schedules and the operators' node caps.
@@ -25,8 +28,28 @@ public final class OrchestratorState {
   private final Map<String, ScheduleRecord> schedules = new TreeMap<>();
   private final Map<String, Integer> nodeCapOverrides = new HashMap<>();
 
+  /** Who learns from every applied decision besides the fold (see {@link #onApplied}). */
+  private final List<Consumer<RunEvent>> observers = new ArrayList<>();
+
+  /**
+   * Adds an observer that sees every event after the fold applied it, on the live path and on
+   * replay alike (a run's {@code RunStarted} goes through {@link #start} and is not seen): how
+   * layers above keep what they learn from decisions (the expected durations of the deadline-aware
+   * order) without a fold of their own.
+   */
+  public void onApplied(Consumer<RunEvent> observer) {
+    observers.add(observer);
+  }
+
   /** Applies one decision: the live path after deciding, and the replay on start-up. */
   public void apply(RunEvent event) {
+    fold(event);
+    for (Consumer<RunEvent> o : observers) {
+      o.accept(event);
+    }
+  }
+
+  private void fold(RunEvent event) {
     if (event instanceof RunEvent.RunStarted e) {
       start(RunState.start(e));
     } else if (event instanceof RunEvent.PartitionTransitioned e) {
@@ -56,6 +79,7 @@ public final class OrchestratorState {
     } else if (event instanceof RunEvent.RerunAccepted
         || event instanceof RunEvent.CommandRejected
         || event instanceof RunEvent.AdoptionRequested
+        || event instanceof RunEvent.DeadlineAtRisk
         || event instanceof RunEvent.RunSnapshot) {
       // Answers and views: the state changes through the events that accompany them
       // (RetryScheduled for a rerun), or not at all.

@@ -140,6 +140,11 @@ public final class RunState {
     return partitionCount;
   }
 
+  /** When the run started (its {@code RunStarted}). */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
   public int inFlight() {
     return inFlight;
   }

@@ -148,8 +148,11 @@ final class RunCommands {
             ? "no run " + set.runId()
             : run.budget() == null
                 ? "run " + set.runId() + " has no cost cap (its plan has no budget)"
-                : set.to() == null || set.to().signum() < 0
-                    ? "the new cap must be at least 0, but was " + set.to()
+                : !io.partitrain.shared.contracts.CostBudget.isAmount(set.to())
+                    ? "cap = '"
+                        + set.to()
+                        + "': "
+                        + io.partitrain.shared.contracts.CostBudget.AMOUNT_RULE
                     : null;
     if (problem != null) {
       decisions.reject(set, problem, now, out);

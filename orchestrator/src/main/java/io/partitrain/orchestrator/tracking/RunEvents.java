@@ -77,8 +77,12 @@ final class RunEvents {
    * log and studio link, and its metrics when it succeeded.
    */
   static PartitionTransitioned reported(
-      RunState run, PartitionRecord p, JobStatusEvent event, FailureClass fc, Instant now) {
-    PartitionState to = event.phase().partitionState();
+      RunState run,
+      PartitionRecord p,
+      JobStatusEvent event,
+      StatusHandler.Outcome outcome,
+      Instant now) {
+    PartitionState to = outcome.to();
     return new PartitionTransitioned(
         Schema.VERSION,
         run.runId(),
@@ -86,8 +90,8 @@ final class RunEvents {
         p.state(),
         to,
         p.attempt(),
-        event.message() == null ? event.backendStatus() : event.message(),
-        fc,
+        outcome.message(),
+        outcome.failureClass(),
         p.jobName(),
         null,
         null,

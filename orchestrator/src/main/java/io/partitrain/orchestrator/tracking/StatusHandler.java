@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 final class StatusHandler {
 
+  /** What a status means for its partition: the state it moves to, its class and its reason. */
+  record Outcome(PartitionState to, FailureClass failureClass, String message) {}
+
   private static final Logger log = LoggerFactory.getLogger(StatusHandler.class);
 
   private final OrchestratorState state;
@@ -64,20 +67,40 @@ final class StatusHandler {
       return;
     }
     PartitionState target = event.phase().partitionState();
-    if (target == p.state() || !p.state().canMoveTo(target)) {
-      // A duplicate (redelivery, two watchers) or a late event of a finished attempt.
-      return;
-    }
     FailureClass fc =
         target == PartitionState.FAILED && event.failureClass() == null
             ? FailureClass.INFRA
             : event.failureClass();
-    decisions.emit(RunEvents.reported(run, p, event, fc, now), out);
+    String message = event.message() == null ? event.backendStatus() : event.message();
+    if (target == PartitionState.CANCELED && !run.isCanceling()) {
+      // Nobody in Partitrain asked for it: someone canceled the job in the studio, with az ml or
+      // in the portal. One rule for every backend (DESIGN.md, failure classes): that is an INFRA
+      // failure, and the partition is retried like any other; only `run cancel` ends a partition
+      // CANCELED.
+      target = PartitionState.FAILED;
+      fc = FailureClass.INFRA;
+      message =
+          "canceled outside Partitrain (backend status "
+              + event.backendStatus()
+              + (event.message() == null ? "" : ": " + event.message())
+              + ")";
+    }
+    if (target == p.state() || !p.state().canMoveTo(target)) {
+      // A duplicate (redelivery, two watchers) or a late event of a finished attempt.
+      return;
+    }
+    boolean seenRunning = p.state() == PartitionState.RUNNING;
+    decisions.emit(RunEvents.reported(run, p, event, new Outcome(target, fc, message), now), out);
     if (target.isJobTerminal()) {
-      FinOpsTrail.Charge charge = FinOpsTrail.charge(run, p, event, fc, now);
+      FinOpsTrail.Charge charge =
+          FinOpsTrail.charge(
+              run, p, event, new FinOpsTrail.AttemptEnd(target, fc, seenRunning), now);
       if (charge != null) {
         decisions.emit(charge.charged(), out);
         decisions.finops(FinOpsTrail.ledger(run, p, charge), out);
+        if (charge.review() != null) {
+          decisions.finops(charge.review(), out);
+        }
       }
     }
     if (target == PartitionState.FAILED) {

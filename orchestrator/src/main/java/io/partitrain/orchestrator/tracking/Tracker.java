@@ -6,8 +6,11 @@ import io.partitrain.orchestrator.admission.NodeCap;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.finops.FinOpsTrail;
 import io.partitrain.orchestrator.scheduling.ScheduleBook;
+import io.partitrain.orchestrator.scheduling.deadline.DeadlineWatch;
+import io.partitrain.orchestrator.scheduling.deadline.HistoryAwareOrder;
 import io.partitrain.orchestrator.state.OrchestratorState;
 import io.partitrain.orchestrator.state.RunState;
+import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.RunCommand;
@@ -61,8 +64,12 @@ public final class Tracker {
   private final StatusHandler statuses;
   private final AdmissionRound admission;
   private final ScheduleRound scheduleRound;
+  private final HistoryAwareOrder order = new HistoryAwareOrder(state);
+  private final DeadlineWatch deadlines = new DeadlineWatch();
 
   private Tracker(Builder b) {
+    state.onApplied(order::observe);
+    state.onApplied(deadlines::observe);
     this.clock = b.clock;
     this.decisions = new DecisionLog(state, b.topics, b.snapshotInterval);
     this.nodeCap = new NodeCap(b.nodeCaps, state);
@@ -109,7 +116,7 @@ public final class Tracker {
   public void onCommand(RunCommand command, Outbox out) {
     Instant now = clock.instant();
     if (command instanceof RunCommand.StartRun start) {
-      commands.start(start, now, out);
+      commands.start(order.inAdmissionOrder(start), now, out);
     } else if (command instanceof RunCommand.RerunFailed rerun) {
       reruns.rerun(rerun, now, out);
     } else if (command instanceof RunCommand.CancelRun cancel) {
@@ -153,6 +160,13 @@ public final class Tracker {
       if (!run.isCanceling()) {
         admission.admit(run, now, out);
       }
+      deadlines
+          .check(run, order.durations(), nodeCap::capOf, now)
+          .ifPresent(
+              risk -> {
+                decisions.emit(risk, out);
+                decisions.finops(FinOpsRecord.DeadlineAtRisk.of(risk), out);
+              });
       if (!run.isComplete() && run.allSettled()) {
         complete(run, now, out);
       }

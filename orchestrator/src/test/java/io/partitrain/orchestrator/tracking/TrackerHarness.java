@@ -206,6 +206,33 @@ final class TrackerHarness {
     route(out);
   }
 
+  /** A heartbeat of the item's job: its watcher is alive, the job is still in {@code phase}. */
+  void heartbeat(WorkItem item, JobPhase phase) {
+    Outbox out = new Outbox();
+    tracker.onStatus(
+        new JobStatusEvent(
+            Schema.VERSION,
+            JobStatusEvent.Kind.HEARTBEAT,
+            item.runId(),
+            item.partitionId(),
+            item.attempt(),
+            item.jobName(),
+            "w1",
+            phase,
+            phase.name(),
+            null,
+            null,
+            clock.instant(),
+            null,
+            null,
+            1,
+            null,
+            null,
+            null),
+        out);
+    route(out);
+  }
+
   /** A submission the worker reports refused by the backend, with the backend's Retry-After. */
   void refused(WorkItem item, FailureClass fc, Duration retryAfter) {
     Outbox out = new Outbox();

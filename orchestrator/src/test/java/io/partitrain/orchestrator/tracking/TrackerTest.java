@@ -336,7 +336,12 @@ class TrackerTest {
     RunState run = h.run("r1");
 
     RunEvent.PartitionTransitioned moved =
-        RunEvents.reported(run, run.partition("p1"), running, null, h.clock.instant());
+        RunEvents.reported(
+            run,
+            run.partition("p1"),
+            running,
+            new StatusHandler.Outcome(PartitionState.RUNNING, null, "Running"),
+            h.clock.instant());
 
     assertThat(moved.to()).isEqualTo(PartitionState.RUNNING);
     assertThat(moved.studioUrl()).isEqualTo(studio);

@@ -2,11 +2,13 @@ package io.partitrain.shared.config;
 
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * The settings every service (orchestrator, worker) reads the same way: the Kafka cluster, the
- * installation's topic prefix and the replication factor of the topics it creates. Defined once,
+ * installation's topic prefix, the replication factor of the topics it creates, and the workers'
+ * heartbeat interval (which the orchestrator's silence timeout must leave room for). Defined once,
  * here; the Kafka client properties themselves belong to {@link KafkaSettings}.
  */
 public final class ServiceSettings {
@@ -30,7 +32,44 @@ public final class ServiceSettings {
           1,
           5);
 
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
+  /** A silence timeout must cover this many heartbeat intervals: one lost heartbeat is normal. */
+  public static final int HEARTBEATS_PER_SILENCE = 3;
+
+  public static final Setting<Duration> HEARTBEAT_INTERVAL =
+      Setting.positiveDuration(
+          "PARTITRAIN_HEARTBEAT_INTERVAL",
+          "how often a worker sends a heartbeat per unfinished job; the orchestrator refuses a"
+              + " silence timeout shorter than "
+              + HEARTBEATS_PER_SILENCE
+              + " of these",
+          DEFAULT_HEARTBEAT_INTERVAL);
+
   public static List<Setting<?>> settings() {
-    return List.of(KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX, REPLICATION_FACTOR);
+    return List.of(KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX, REPLICATION_FACTOR, HEARTBEAT_INTERVAL);
+  }
+
+  /**
+   * Checks a silence timeout against the heartbeat interval: shorter than {@value
+   * #HEARTBEATS_PER_SILENCE} heartbeats, every healthy job would be offered for adoption.
+   *
+   * @throws io.partitrain.shared.PartitrainException naming both settings, their values and the
+   *     rule
+   */
+  public static void checkSilence(String silenceKey, Duration silence, Duration heartbeat) {
+    if (silence.compareTo(heartbeat.multipliedBy(HEARTBEATS_PER_SILENCE)) < 0) {
+      throw new io.partitrain.shared.PartitrainException(
+          silenceKey
+              + " = '"
+              + silence
+              + "': must be at least "
+              + HEARTBEATS_PER_SILENCE
+              + " x "
+              + HEARTBEAT_INTERVAL.key()
+              + " ("
+              + heartbeat
+              + "), or healthy jobs are offered for adoption between two heartbeats");
+    }
   }
 }

@@ -39,23 +39,38 @@ public record CostBudget(BigDecimal cap, String currency, Map<String, BigDecimal
 
   private static final BigDecimal MILLIS_PER_HOUR = BigDecimal.valueOf(3_600_000L);
 
+  /**
+   * The largest cap or price taken: far above any real budget, and small enough that sums of
+   * reservations of a million partitions stay exact and printable.
+   */
+  public static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
+
+  /** The rule every cap and price follows. */
+  public static final String AMOUNT_RULE = "must be a number from 0 to " + MAX_AMOUNT;
+
   public CostBudget {
     Objects.requireNonNull(cap, "budget.cap");
-    if (cap.signum() < 0) {
-      throw new IllegalArgumentException("budget.cap must be at least 0, but was " + cap);
+    if (!isAmount(cap)) {
+      throw new IllegalArgumentException(
+          "budget.cap = '" + cap.toPlainString() + "': " + AMOUNT_RULE);
     }
     currency = currency == null || currency.isBlank() ? DEFAULT_CURRENCY : currency;
     prices = prices == null ? Map.of() : Map.copyOf(new TreeMap<>(prices));
     prices.forEach(
         (k, v) -> {
-          if (v == null || v.signum() < 0) {
+          if (v == null || !isAmount(v)) {
             throw new IllegalArgumentException(
-                "budget.prices." + k + " must be at least 0, but was " + v);
+                "budget.prices." + k + " = '" + v + "': " + AMOUNT_RULE);
           }
         });
   }
 
   /** The same budget with another cap (an operator raised or lowered it). */
+  /** Whether {@code x} is a cap or price this tool takes ({@link #AMOUNT_RULE}). */
+  public static boolean isAmount(BigDecimal x) {
+    return x != null && x.signum() >= 0 && x.compareTo(MAX_AMOUNT) <= 0;
+  }
+
   public CostBudget withCap(BigDecimal newCap) {
     return new CostBudget(newCap, currency, prices);
   }

@@ -22,7 +22,10 @@ import java.util.Map;
   @JsonSubTypes.Type(value = FinOpsRecord.CostCapChanged.class, name = "CostCapChanged"),
   @JsonSubTypes.Type(value = FinOpsRecord.NodeCapChanged.class, name = "NodeCapChanged"),
   @JsonSubTypes.Type(value = FinOpsRecord.RunCostSettled.class, name = "RunCostSettled"),
-  @JsonSubTypes.Type(value = FinOpsRecord.LedgerEntry.class, name = "LedgerEntry")
+  @JsonSubTypes.Type(value = FinOpsRecord.LedgerEntry.class, name = "LedgerEntry"),
+  @JsonSubTypes.Type(value = FinOpsRecord.CostOverrun.class, name = "CostOverrun"),
+  @JsonSubTypes.Type(value = FinOpsRecord.ChargeEstimated.class, name = "ChargeEstimated"),
+  @JsonSubTypes.Type(value = FinOpsRecord.DeadlineAtRisk.class, name = "DeadlineAtRisk")
 })
 public sealed interface FinOpsRecord {
 
@@ -34,7 +37,14 @@ public sealed interface FinOpsRecord {
 
   /** Cost-cap events; {@link LedgerEntry} is the one record that is not. */
   sealed interface CapEvent extends FinOpsRecord
-      permits CostCapReached, DeferredAdmitted, CostCapChanged, NodeCapChanged, RunCostSettled {}
+      permits CostCapReached,
+          DeferredAdmitted,
+          CostCapChanged,
+          NodeCapChanged,
+          RunCostSettled,
+          CostOverrun,
+          ChargeEstimated,
+          DeadlineAtRisk {}
 
   /**
    * The run's budget cannot take the next partitions: they became DEFERRED_BY_COST.
@@ -139,6 +149,45 @@ public sealed interface FinOpsRecord {
   }
 
   /**
+   * An attempt cost more than it reserved: it ran past its {@code limits.timeout}, so the backend
+   * did not stop it at its limit. The cap may have been passed by {@code charged - reserved};
+   * FinOps reviews each one.
+   *
+   * @param billableSeconds what the backend's own times say the attempt ran
+   * @param timeoutSeconds the limit its reservation assumed
+   */
+  record CostOverrun(
+      int schemaVersion,
+      String runId,
+      String partitionId,
+      int attempt,
+      String currency,
+      BigDecimal reserved,
+      BigDecimal charged,
+      double billableSeconds,
+      double timeoutSeconds,
+      Instant at)
+      implements CapEvent {}
+
+  /**
+   * An attempt was charged its whole reservation because its running time is not known: its end was
+   * seen but not its start (it ran, or it may have), or the backend's times contradict each other.
+   * Never 0 for a job that may have run; FinOps reviews each one.
+   *
+   * @param reason why the time is not known, in one line
+   */
+  record ChargeEstimated(
+      int schemaVersion,
+      String runId,
+      String partitionId,
+      int attempt,
+      String currency,
+      BigDecimal charged,
+      String reason,
+      Instant at)
+      implements CapEvent {}
+
+  /**
    * The cost of one finished attempt, with the partition's tags so spend can be grouped the way
    * FinOps groups it (region, business unit, week).
    *
@@ -170,6 +219,48 @@ public sealed interface FinOpsRecord {
       implements FinOpsRecord {
     public LedgerEntry {
       tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+  }
+
+  /**
+   * The run will miss its deadline at the node cap in force: the FinOps view of {@link
+   * RunEvent.DeadlineAtRisk}, once per run, so that whoever owns the cap can raise it in time.
+   *
+   * @param deadline when the run must be done
+   * @param expectedEnd when it is now expected to end; null when nothing can start (node cap 0)
+   * @param remaining partitions not yet finished
+   * @param computeTarget the compute target that ends last
+   * @param nodeCap its node cap; null when it has none
+   * @param capToMeet the smallest node cap that would meet the deadline; null when none would
+   * @param detail one line for people
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record DeadlineAtRisk(
+      int schemaVersion,
+      String runId,
+      Instant deadline,
+      Instant expectedEnd,
+      int remaining,
+      String computeTarget,
+      Integer nodeCap,
+      Integer capToMeet,
+      String detail,
+      Instant at)
+      implements CapEvent {
+
+    /** The FinOps view of the runs topic's decision. */
+    public static DeadlineAtRisk of(RunEvent.DeadlineAtRisk e) {
+      return new DeadlineAtRisk(
+          e.schemaVersion(),
+          e.runId(),
+          e.deadline(),
+          e.expectedEnd(),
+          e.remaining(),
+          e.computeTarget(),
+          e.nodeCap(),
+          e.capToMeet(),
+          e.detail(),
+          e.at());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.partitrain.shared.contracts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -13,10 +14,23 @@ import com.fasterxml.jackson.databind.JsonNode;
  *     absolute; rendered per partition by {@code JobTemplate.render}
  * @param retry the retry policy
  * @param limits the caps
+ * @param deadline when a run must be done; null when the plan names no deadline
  */
 public record RunDefinition(
     String planName,
     String planSource,
     JsonNode jobTemplate,
     RetryPolicy retry,
-    RunLimits limits) {}
+    RunLimits limits,
+    @JsonInclude(JsonInclude.Include.NON_NULL) RunDeadline deadline) {
+
+  /** A definition without a deadline. */
+  public RunDefinition(
+      String planName,
+      String planSource,
+      JsonNode jobTemplate,
+      RetryPolicy retry,
+      RunLimits limits) {
+    this(planName, planSource, jobTemplate, retry, limits, null);
+  }
+}

@@ -33,7 +33,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = RunEvent.SchedulePauseChanged.class, name = "SchedulePauseChanged"),
   @JsonSubTypes.Type(value = RunEvent.ScheduleFired.class, name = "ScheduleFired"),
   @JsonSubTypes.Type(value = RunEvent.ScheduleSkipped.class, name = "ScheduleSkipped"),
-  @JsonSubTypes.Type(value = RunEvent.AdoptionRequested.class, name = "AdoptionRequested")
+  @JsonSubTypes.Type(value = RunEvent.AdoptionRequested.class, name = "AdoptionRequested"),
+  @JsonSubTypes.Type(value = RunEvent.DeadlineAtRisk.class, name = "DeadlineAtRisk")
 })
 public sealed interface RunEvent {
 
@@ -401,6 +402,37 @@ public sealed interface RunEvent {
       int attempt,
       String jobName,
       Instant lastSeen,
+      Instant at)
+      implements RunEvent {}
+
+  // ---- deadline ---------------------------------------------------------------------------
+
+  /**
+   * The run's forecast end crossed its deadline (the plan's {@code deadline}): at the node cap in
+   * force and at the expected times from the ledger, the partitions not yet finished would end
+   * after it. Recorded once per run (replay remembers it), with {@link FinOpsRecord.DeadlineAtRisk}
+   * beside it for people.
+   *
+   * @param deadline when the run must be done
+   * @param expectedEnd when it is now expected to end; null when nothing can start (node cap 0)
+   * @param remaining partitions not yet finished (in flight, waiting, or with a retry pending)
+   * @param computeTarget the compute target that ends last
+   * @param nodeCap that target's node cap; null when it has none
+   * @param capToMeet the smallest node cap on that target that would meet the deadline; null when
+   *     none would (the longest job or maxInFlight is the limit)
+   * @param detail one line for people
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record DeadlineAtRisk(
+      int schemaVersion,
+      String runId,
+      Instant deadline,
+      Instant expectedEnd,
+      int remaining,
+      String computeTarget,
+      Integer nodeCap,
+      Integer capToMeet,
+      String detail,
       Instant at)
       implements RunEvent {}
 }

@@ -95,8 +95,11 @@ public final class TopicAdmin {
     return wanted;
   }
 
+  /** The largest record batch, after compression, the topics this tool creates accept. */
+  public static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
   private static NewTopic topic(String name, int partitions, short rf) {
     return new NewTopic(name, partitions, rf)
-        .configs(Map.of("max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+        .configs(Map.of("max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES)));
   }
 }

@@ -43,14 +43,15 @@ final class BudgetReader {
                             k, List.of("cap", "currency", "prices"), "budget key")));
               }
             });
-    JsonNode cap = b.get("cap");
-    if (cap == null || !cap.isNumber() || cap.decimalValue().signum() < 0) {
+    JsonNode capNode = b.get("cap");
+    BigDecimal cap = amount(capNode);
+    if (cap == null) {
       v.add(
           new PlanViolation(
               file,
               "budget.cap",
-              cap == null ? null : cap.asText(),
-              "is required and must be a number of at least 0"));
+              capNode == null ? null : capNode.asText(),
+              "is required and " + CostBudget.AMOUNT_RULE));
     }
     String currency = b.path("currency").asText(CostBudget.DEFAULT_CURRENCY);
     if (!CURRENCY.matcher(currency).matches()) {
@@ -74,19 +75,32 @@ final class BudgetReader {
       p.fields()
           .forEachRemaining(
               e -> {
-                if (!e.getValue().isNumber() || e.getValue().decimalValue().signum() < 0) {
+                BigDecimal price = amount(e.getValue());
+                if (price == null) {
                   v.add(
                       new PlanViolation(
                           file,
                           "budget.prices." + e.getKey(),
                           e.getValue().asText(),
-                          "must be a number of at least 0"));
+                          CostBudget.AMOUNT_RULE));
                 } else {
-                  prices.put(e.getKey(), e.getValue().decimalValue());
+                  prices.put(e.getKey(), price);
                 }
               });
     }
-    return v.size() > before ? null : new CostBudget(cap.decimalValue(), currency, prices);
+    return v.size() > before ? null : new CostBudget(cap, currency, prices);
+  }
+
+  /**
+   * A cap or price, or null when {@code n} is not one: not a number, negative, above {@link
+   * CostBudget#MAX_AMOUNT}, or beyond what a double holds ({@code 1e999} reads as infinity).
+   */
+  private static BigDecimal amount(JsonNode n) {
+    if (n == null || !n.isNumber() || !Double.isFinite(n.asDouble())) {
+      return null;
+    }
+    BigDecimal x = n.decimalValue();
+    return CostBudget.isAmount(x) ? x : null;
   }
 
   /** Every partition's job must have a timeout (what bounds its bill) and a price. */

@@ -61,9 +61,10 @@ public final class JobTemplate {
 
   /**
    * What a partition tag value must look like where it is substituted into {@code command}: the
-   * command reaches a shell, so quotes, spaces, {@code $} and {@code ;} are refused.
+   * command reaches a shell, so quotes, spaces, {@code $} and {@code ;} are refused, and so is an
+   * empty value (an empty CSV cell), which would silently drop the argument it stands for.
    */
-  public static final String SAFE_COMMAND_VALUE_RULE = "^[A-Za-z0-9._:/@+=,-]*$";
+  public static final String SAFE_COMMAND_VALUE_RULE = "^[A-Za-z0-9._:/@+=,-]+$";
 
   private static final Pattern SAFE_COMMAND_VALUE = Pattern.compile(SAFE_COMMAND_VALUE_RULE);
   private static final YAMLMapper YAML = new YAMLMapper();

@@ -21,10 +21,48 @@ final class PartitionCsv {
 
   private PartitionCsv() {}
 
+  /**
+   * Where the bytes stop being UTF-8, as a rule with line and byte, or null when they are UTF-8. A
+   * CSV saved as Latin-1 or UTF-16 would otherwise read as garbled ids and tags.
+   */
+  static String firstNonUtf8(byte[] bytes) {
+    var decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    java.nio.charset.CoderResult r = decoder.decode(in, out, true);
+    if (!r.isError()) {
+      return null;
+    }
+    int at = in.position();
+    int line = 1;
+    for (int i = 0; i < at; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+      }
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        "must be UTF-8 text: line %d has the byte 0x%02X (byte %d of the file), which is not UTF-8;"
+            + " save the file as UTF-8",
+        line,
+        bytes[at] & 0xff,
+        at + 1);
+  }
+
   static List<PartitionSpec> read(Path csv, String shownName, List<PlanViolation> v) {
     List<String> lines;
     try {
-      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+      byte[] bytes = Files.readAllBytes(csv);
+      String notUtf8 = firstNonUtf8(bytes);
+      if (notUtf8 != null) {
+        v.add(new PlanViolation(shownName, "partitions.file", csv.toString(), notUtf8));
+        return List.of();
+      }
+      lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
     } catch (IOException e) {
       v.add(
           new PlanViolation(

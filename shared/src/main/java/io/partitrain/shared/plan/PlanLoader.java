@@ -6,6 +6,7 @@ import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.PartitionIds;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RetryPolicy;
+import io.partitrain.shared.contracts.RunDeadline;
 import io.partitrain.shared.contracts.RunDefinition;
 import io.partitrain.shared.contracts.RunLimits;
 import io.partitrain.shared.contracts.ScheduleSpec;
@@ -46,6 +47,7 @@ import java.util.regex.Pattern;
  * schedule:                      # optional; see ScheduleSpec
  *   cron: "0 6 * * MON"
  *   timeZone: Europe/Amsterdam
+ * deadline: MON 06:00            # optional; see RunDeadline (in the schedule's time zone)
  * </pre>
  */
 public final class PlanLoader {
@@ -58,7 +60,15 @@ public final class PlanLoader {
 
   private static final Set<String> TOP_KEYS =
       Set.of(
-          "name", "job", "partitions", "retry", "concurrency", "description", "budget", "schedule");
+          "name",
+          "job",
+          "partitions",
+          "retry",
+          "concurrency",
+          "description",
+          "budget",
+          "schedule",
+          "deadline");
   private static final Pattern NAME = Pattern.compile(NAME_RULE);
   private static final Pattern TAG_NAME = Pattern.compile(TAG_NAME_RULE);
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -74,7 +84,7 @@ public final class PlanLoader {
     List<PlanViolation> v = new ArrayList<>();
     checkKeys(root, file, v);
     String name = root.path("name").asText(null);
-    if (name == null || !NAME.matcher(name).matches()) {
+    if (!root.path("name").isContainerNode() && (name == null || !NAME.matcher(name).matches())) {
       v.add(new PlanViolation(file, "name", name, "is required and must match " + NAME_RULE));
     }
     RetryPolicy retry = readRetry(root.path("retry"), file, v);
@@ -82,10 +92,13 @@ public final class PlanLoader {
     Path base = planFile.toAbsolutePath().getParent();
     List<PartitionSpec> partitions = readPartitions(root.path("partitions"), base, file, v);
     ScheduleSpec schedule = ScheduleReader.read(root.path("schedule"), name, file, v);
+    RunDeadline deadline = DeadlineReader.read(root.path("deadline"), schedule, file, v);
 
     JobTemplate template = null;
     String job = root.path("job").asText(null);
-    if (job == null || job.isBlank()) {
+    if (root.path("job").isContainerNode()) {
+      // reported by checkKeys
+    } else if (job == null || job.isBlank()) {
       v.add(new PlanViolation(file, "job", null, "is required: the path of a job.yml"));
     } else if (!Files.isRegularFile(base.resolve(job))) {
       v.add(
@@ -115,7 +128,7 @@ public final class PlanLoader {
     }
     RunDefinition definition =
         new RunDefinition(
-            name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits);
+            name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits, deadline);
     return new Plan(planFile, definition, partitions, template, schedule);
   }
 
@@ -128,6 +141,15 @@ public final class PlanLoader {
   /** Every section's keys, so that a misspelled key is refused instead of silently ignored. */
   private static void checkKeys(JsonNode root, String file, List<PlanViolation> v) {
     KeyCheck.refuseUnknown(root, TOP_KEYS, "", "plan key", file, v);
+    // A scalar where a section belongs (`concurrency: 5`) would otherwise read as an empty
+    // section, silently replaced by defaults; a section where a value belongs, the reverse.
+    for (String section : List.of("retry", "concurrency")) {
+      requireMapping(root.path(section), section, file, v);
+    }
+    requireMapping(root.path("retry").path("backoff"), "retry.backoff", file, v);
+    for (String scalar : List.of("name", "job", "description")) {
+      requireScalar(root.path(scalar), scalar, file, v);
+    }
     KeyCheck.refuseUnknown(root.path("retry"), RETRY_KEYS, "retry.", "retry key", file, v);
     KeyCheck.refuseUnknown(
         root.path("retry").path("backoff"), BACKOFF_KEYS, "retry.backoff.", "backoff key", file, v);
@@ -144,6 +166,27 @@ public final class PlanLoader {
           "partition key",
           file,
           v);
+    }
+  }
+
+  private static void requireMapping(
+      JsonNode node, String field, String file, List<PlanViolation> v) {
+    if (!node.isMissingNode() && !node.isNull() && !node.isObject()) {
+      v.add(
+          new PlanViolation(
+              file, field, node.toString(), "must be a mapping of keys, not a single value"));
+    }
+  }
+
+  private static void requireScalar(
+      JsonNode node, String field, String file, List<PlanViolation> v) {
+    if (node.isContainerNode()) {
+      v.add(
+          new PlanViolation(
+              file,
+              field,
+              node.toString(),
+              "must be a single value, not a " + (node.isArray() ? "list" : "mapping")));
     }
   }
 
@@ -291,7 +334,10 @@ public final class PlanLoader {
     if (!x.isIntegralNumber() || x.asLong() < min || x.asLong() > max) {
       v.add(
           new PlanViolation(
-              file, field, x.asText(), "must be a whole number from " + min + " to " + max));
+              file,
+              field,
+              x.isValueNode() ? x.asText() : x.toString(),
+              "must be a whole number from " + min + " to " + max));
       return dflt;
     }
     return x.asInt();

@@ -27,6 +27,10 @@ public final class Json {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          // Money stays exact even where Jackson buffers a record (a polymorphic type whose
+          // "type" is not first): without this a cap of 1e999 turns into a double on the way and
+          // fails as "Character I is neither a decimal digit" instead of breaking the cap's rule.
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
           .build();
 

@@ -87,7 +87,9 @@ class BudgetSectionTest {
               assertThat(v.file()).endsWith("plan.yml");
               assertThat(v.field()).isEqualTo("budget.cap");
               assertThat(v.value()).isNull();
-              assertThat(v.rule()).isEqualTo("is required and must be a number of at least 0");
+              assertThat(v.rule())
+                  .isEqualTo(
+                      "is required and " + io.partitrain.shared.contracts.CostBudget.AMOUNT_RULE);
             });
   }
 
@@ -101,7 +103,7 @@ class BudgetSectionTest {
               assertThat(v.file()).endsWith("plan.yml");
               assertThat(v.field()).isEqualTo("budget.cap");
               assertThat(v.value()).isEqualTo("-5");
-              assertThat(v.rule()).contains("at least 0");
+              assertThat(v.rule()).contains("from 0 to");
             });
   }
 
@@ -175,7 +177,7 @@ class BudgetSectionTest {
               assertThat(v.file()).endsWith("plan.yml");
               assertThat(v.field()).isEqualTo("budget.prices.Standard_DS3_v2");
               assertThat(v.value()).isEqualTo("-0.27");
-              assertThat(v.rule()).isEqualTo("must be a number of at least 0");
+              assertThat(v.rule()).isEqualTo(io.partitrain.shared.contracts.CostBudget.AMOUNT_RULE);
             });
   }
 

@@ -147,6 +147,30 @@ public final class RunsFold {
           e.reason(),
           e.computeTarget() + ": " + e.from() + " → " + e.to() + " nodes",
           List.of());
+    } else if (record instanceof FinOpsRecord.CostOverrun e) {
+      a.capEvent(
+          "CostOverrun",
+          e.at(),
+          null,
+          null,
+          e.partitionId()
+              + " attempt "
+              + e.attempt()
+              + " cost "
+              + e.charged()
+              + " of "
+              + e.reserved()
+              + " reserved "
+              + e.currency(),
+          List.of(e.partitionId()));
+    } else if (record instanceof FinOpsRecord.ChargeEstimated e) {
+      a.capEvent(
+          "ChargeEstimated",
+          e.at(),
+          null,
+          e.reason(),
+          e.partitionId() + " attempt " + e.attempt() + " charged " + e.charged(),
+          List.of(e.partitionId()));
     } else if (record instanceof FinOpsRecord.RunCostSettled e) {
       a.capEvent(
           "RunCostSettled",
@@ -155,6 +179,8 @@ public final class RunsFold {
           null,
           "spent " + e.spent() + " of cap " + e.cap() + " " + e.currency(),
           e.deferred());
+    } else if (record instanceof FinOpsRecord.DeadlineAtRisk e) {
+      a.capEvent("DeadlineAtRisk", e.at(), null, null, e.detail(), List.of());
     }
   }
 
