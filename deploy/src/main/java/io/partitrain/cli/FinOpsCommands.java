@@ -205,6 +205,9 @@ public final class FinOpsCommands {
           n.requestedBy(),
           n.reason());
     }
+    if (e instanceof FinOpsRecord.ComputeCapacityWarning w) {
+      return "compute " + w.computeTarget() + ": " + String.join("; ", w.problems());
+    }
     if (e instanceof FinOpsRecord.RunCostSettled s) {
       return String.format(
           Locale.ROOT,

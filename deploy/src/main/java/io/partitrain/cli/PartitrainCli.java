@@ -1,8 +1,10 @@
 package io.partitrain.cli;
 
+import io.partitrain.cli.bench.BenchCommand;
 import io.partitrain.cli.demo.DemoCommand;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.RetriableException;
+import io.partitrain.shared.runtime.FatalErrors;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +24,7 @@ import picocli.CommandLine.Command;
     description = "Partitioned ML training under node and cost caps: one job per data partition.",
     subcommands = {
       DemoCommand.class,
+      BenchCommand.class,
       UpCommand.class,
       RunCommands.class,
       ScheduleCommands.class,
@@ -39,6 +42,8 @@ public final class PartitrainCli {
   public static final String LOG_LEVEL_ENV = "PARTITRAIN_LOG_LEVEL";
 
   public static void main(String[] args) {
+    // demo, up and bench run services in this process: out of memory, it exits at once (code 3).
+    FatalErrors.install("cli");
     // Before any logger exists: the CLI prints results, so its own logs stay at WARN unless asked.
     String level = System.getenv(LOG_LEVEL_ENV);
     boolean quiet = level == null || level.isBlank();

@@ -15,6 +15,8 @@ import io.partitrain.shared.plan.LocalPathCheck;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.worker.backend.azureml.AzureMlBackend;
+import io.partitrain.worker.backend.azureml.AzureMlConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,8 +27,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,15 +101,66 @@ public final class RunCommands {
 
     @Mixin OutputOption output;
 
+    @Mixin ComputeChecks.Options computeCheck;
+
+    @Option(
+        names = "--refuse-over-capacity",
+        description =
+            "refuse the run (exit 2) when a compute target's node cap is more than its Azure ML"
+                + " cluster's maxNodeCount or the vCPU quota holds, or when that cannot be checked;"
+                + " default: start it and record a ComputeCapacityWarning")
+    boolean refuseOverCapacity;
+
+    private final Function<AzureMlConfig, AzureMlBackend> azureMlBackends;
+
+    public Start() {
+      this(config -> AzureMlBackend.builder(config).build());
+    }
+
+    /** With the backend the compute check asks (a fake ARM in tests). */
+    Start(Function<AzureMlConfig, AzureMlBackend> azureMlBackends) {
+      this.azureMlBackends = azureMlBackends;
+    }
+
     @Override
     public Integer call() {
       Plan plan = PlanLoader.load(planFile);
       LocalPathCheck.requireAll(plan);
       Instant now = Clock.systemUTC().instant();
       String id = runId != null ? runId : manualRunId(plan.name(), now);
+      RunCommand.StartRun start = startCommand(plan, id, user(), now);
+      PrintWriter err = spec.commandLine().getErr();
+      Optional<Path> settings = computeCheck.file();
+      if (settings.isPresent()) {
+        List<ComputeChecks.Checked> checked =
+            ComputeChecks.check(plan, settings.get(), azureMlBackends);
+        for (ComputeChecks.Checked c : checked) {
+          if (c.error() != null) {
+            err.println("partitrain: compute " + c.computeTarget() + " not checked: " + c.error());
+            if (refuseOverCapacity) {
+              err.println("partitrain: refused (--refuse-over-capacity): nothing was started");
+              return ExitCode.REJECTED.code();
+            }
+          }
+        }
+        start = start.withComputes(ComputeChecks.capacities(checked), refuseOverCapacity);
+      } else if (refuseOverCapacity) {
+        err.println(
+            "partitrain: --refuse-over-capacity needs --azureml-config (or $"
+                + ComputeChecks.CONFIG_ENV
+                + ") to check the compute targets");
+        return ExitCode.BAD_INPUT.code();
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        RunEvent answer = client.send(startCommand(plan, id, user(), now), ANSWER_TIMEOUT);
-        return Answers.print(spec, answer, output.format());
+        RunEvent answer = client.send(start, ANSWER_TIMEOUT);
+        int exit = Answers.print(spec, answer, output.format());
+        if (answer instanceof RunEvent.RunStarted && !start.computes().isEmpty()) {
+          // Recorded in the same transaction as the start, so they are there now.
+          client.history(id, false).map(RunHistory::warnings).orElse(List.of()).stream()
+              .flatMap(w -> w.problems().stream())
+              .forEach(problem -> err.println("partitrain: WARNING: " + problem));
+        }
+        return exit;
       }
     }
   }

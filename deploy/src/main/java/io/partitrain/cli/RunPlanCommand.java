@@ -7,11 +7,14 @@ import io.partitrain.orchestrator.finops.Forecast;
 import io.partitrain.orchestrator.scheduling.deadline.DeadlineForecast;
 import io.partitrain.orchestrator.scheduling.deadline.ExpectedDurations;
 import io.partitrain.orchestrator.scheduling.deadline.PlanDeadlineForecast;
+import io.partitrain.shared.contracts.ComputeCapacity;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.worker.backend.azureml.AzureMlBackend;
+import io.partitrain.worker.backend.azureml.AzureMlConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,6 +67,19 @@ public final class RunPlanCommand implements Callable<Integer> {
       description = "list every partition (default: the first " + RunView.DEFAULT_ROWS + ")")
   boolean all;
 
+  @Mixin ComputeChecks.Options computeCheck;
+
+  private final Function<AzureMlConfig, AzureMlBackend> azureMlBackends;
+
+  public RunPlanCommand() {
+    this(config -> AzureMlBackend.builder(config).build());
+  }
+
+  /** With the backend the compute check asks (a fake ARM in tests). */
+  RunPlanCommand(Function<AzureMlConfig, AzureMlBackend> azureMlBackends) {
+    this.azureMlBackends = azureMlBackends;
+  }
+
   @Override
   public Integer call() {
     if (nodeCap != null && nodeCap < 1) {
@@ -96,9 +113,19 @@ public final class RunPlanCommand implements Callable<Integer> {
     PlanDeadlineForecast d =
         PlanDeadlineForecast.of(
             plan, ExpectedDurations.fromLedger(history), nodeCaps(records), clock.instant());
+    List<FinOpsRecord> read = records;
+    List<ComputeLine> computes =
+        computeCheck
+            .file()
+            .map(file -> ComputeChecks.check(plan, file, azureMlBackends))
+            .orElse(List.of())
+            .stream()
+            .map(c -> ComputeLine.of(c, knownNodeCap(read, c.computeTarget())))
+            .toList();
     if (output.json()) {
       ObjectNode json = Json.mapper().valueToTree(f);
       json.set("deadline", Json.mapper().valueToTree(d));
+      json.set("computes", Json.mapper().valueToTree(computes));
       out.println(Json.toPrettyString(json));
       out.flush();
       return ExitCode.OK.code();
@@ -143,6 +170,7 @@ public final class RunPlanCommand implements Callable<Integer> {
     }
     f.warnings().forEach(w -> out.println("  WARNING: " + w));
     printDeadline(d, out);
+    printComputes(out, computes);
     out.flush();
     return ExitCode.OK.code();
   }
@@ -199,5 +227,84 @@ public final class RunPlanCommand implements Callable<Integer> {
       }
     }
     return t -> changed.getOrDefault(t, config.capOf(t));
+  }
+
+  /**
+   * The node cap the compute check compares: {@code --node-cap}, else the last {@code cap set};
+   * null when neither says (the orchestrator's configured cap is not known here).
+   */
+  private Integer knownNodeCap(List<FinOpsRecord> records, String target) {
+    if (nodeCap != null) {
+      return nodeCap;
+    }
+    Integer cap = null;
+    for (FinOpsRecord r : records) {
+      if (r instanceof FinOpsRecord.NodeCapChanged n && n.computeTarget().equals(target)) {
+        cap = n.to();
+      }
+    }
+    return cap;
+  }
+
+  private void printComputes(PrintWriter out, List<ComputeLine> computes) {
+    if (computeCheck.file().isEmpty()) {
+      out.println(
+          "  compute    not checked (--azureml-config or $"
+              + ComputeChecks.CONFIG_ENV
+              + " names the azureml.* settings to ask Azure ML)");
+      return;
+    }
+    for (ComputeLine c : computes) {
+      if (c.error() != null) {
+        out.printf("  compute    %s: not checked: %s%n", c.computeTarget(), c.error());
+        continue;
+      }
+      out.printf("  compute    %s%n", c.capacity().describe());
+      if (c.nodeCap() == null && c.capacity().nodesItHolds() >= 0) {
+        out.printf(
+            "             node cap: none set with cap set; keep the orchestrator's at most %d"
+                + " (partitrain cap set %s --nodes %d)%n",
+            c.capacity().nodesItHolds(), c.computeTarget(), c.capacity().nodesItHolds());
+      }
+      c.problems().forEach(p -> out.println("  WARNING: " + p));
+    }
+  }
+
+  /**
+   * One compute target in the plan's output: what it holds, the node cap last set for it with
+   * {@code cap set} (null: the orchestrator's configured cap, unknown here), and what does not fit.
+   */
+  record ComputeLine(
+      String type,
+      String computeTarget,
+      ComputeCapacity capacity,
+      Integer nodeCap,
+      Integer nodesItHolds,
+      List<String> problems,
+      String error) {
+
+    static ComputeLine of(ComputeChecks.Checked c, Integer nodeCap) {
+      if (c.capacity() == null) {
+        return new ComputeLine(
+            "computeCheck", c.computeTarget(), null, nodeCap, null, List.of(), c.error());
+      }
+      int holds = c.capacity().nodesItHolds();
+      return new ComputeLine(
+          "computeCheck",
+          c.computeTarget(),
+          c.capacity(),
+          nodeCap,
+          holds < 0 ? null : holds,
+          problems(c.capacity(), nodeCap),
+          null);
+    }
+
+    /** Without a known cap, the cluster at its maximum is what the quota must hold. */
+    private static List<String> problems(ComputeCapacity capacity, Integer nodeCap) {
+      if (nodeCap != null) {
+        return capacity.problemsFor(nodeCap);
+      }
+      return capacity.known() ? capacity.problemsFor(capacity.maxNodeCount()) : List.of();
+    }
   }
 }

@@ -98,6 +98,9 @@ public final class RunView {
           time(h.deadlineAtRisk().at()), h.deadlineAtRisk().detail());
     }
     SummaryView.printCounts(h.summary(), out, failedList);
+    for (var w : h.warnings()) {
+      w.problems().forEach(problem -> out.println("  WARNING (run start): " + problem));
+    }
   }
 
   /** The run as one JSON object: the summary's fields plus type, outcome, times and cancel. */
@@ -123,6 +126,17 @@ public final class RunView {
       o.set("deadlineAtRisk", Json.mapper().valueToTree(h.deadlineAtRisk()));
     }
     o.setAll((ObjectNode) Json.mapper().valueToTree(h.summary()));
+    if (!h.warnings().isEmpty()) {
+      var warnings = o.putArray("warnings");
+      for (var w : h.warnings()) {
+        ObjectNode j = warnings.addObject();
+        j.put("type", "ComputeCapacityWarning");
+        j.put("computeTarget", w.computeTarget());
+        j.set("nodeCap", w.nodeCap() == null ? null : j.numberNode(w.nodeCap()));
+        j.set("problems", Json.mapper().valueToTree(w.problems()));
+        j.put("at", w.at().toString());
+      }
+    }
     return o;
   }
 

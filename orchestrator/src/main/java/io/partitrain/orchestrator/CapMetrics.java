@@ -3,17 +3,15 @@ package io.partitrain.orchestrator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.partitrain.orchestrator.tracking.Outbox;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
-import io.partitrain.shared.contracts.Topics;
-import io.partitrain.shared.serde.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Counters of the caps, in the Prometheus style (see docs/metrics.md): cap events, submissions,
@@ -24,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class CapMetrics {
 
   private final MeterRegistry registry;
-  private final Topics topics;
   private final Counter submissions;
   private final Counter retries;
   private final Timer admissionLatency;
@@ -32,9 +29,8 @@ final class CapMetrics {
   /** When each partition's next attempt became eligible (scheduled, or its retry due). */
   private final Map<String, Instant> eligibleSince = new HashMap<>();
 
-  CapMetrics(MeterRegistry registry, Topics topics) {
+  CapMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.topics = topics;
     submissions =
         Counter.builder("partitrain_submissions_total")
             .description("attempts released to workers (work items of kind SUBMIT)")
@@ -52,18 +48,15 @@ final class CapMetrics {
             .register(registry);
   }
 
-  /** Counts what one committed round wrote. */
-  void committed(List<ProducerRecord<String, byte[]>> records) {
-    for (ProducerRecord<String, byte[]> r : records) {
-      if (r.topic().equals(topics.finops())) {
-        FinOpsRecord f = Json.read(r.value(), FinOpsRecord.class);
-        if (f instanceof FinOpsRecord.CapEvent) {
-          registry
-              .counter("partitrain_cap_events_total", "type", f.getClass().getSimpleName())
-              .increment();
-        }
-      } else if (r.topic().equals(topics.runs())) {
-        onRunEvent(Json.read(r.value(), RunEvent.class));
+  /** Counts what one committed transaction wrote, from the objects decided (never re-parsed). */
+  void committed(List<Outbox.Entry> written) {
+    for (Outbox.Entry e : written) {
+      if (e.value() instanceof FinOpsRecord.CapEvent f) {
+        registry
+            .counter("partitrain_cap_events_total", "type", f.getClass().getSimpleName())
+            .increment();
+      } else if (e.value() instanceof RunEvent r) {
+        onRunEvent(r);
       }
     }
   }

@@ -27,10 +27,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,11 +55,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The orchestrator's loop: read-process-write in Kafka transactions around the {@link Tracker}.
  *
- * <p>On start it replays the runs topic into a fresh tracker, then consumes commands, scheduled
- * partitions and status events from its committed offsets. Each round's output (run events, work
- * items, scheduled partitions, dead letters) and the round's input offsets commit in one
- * transaction, so a crash at any moment neither loses nor repeats a decision: the next instance
- * replays exactly what was committed and continues from exactly where it was committed.
+ * <p>On start it replays the runs topic into a fresh tracker, then consumes commands, status events
+ * (and scheduled partitions written by versions before issue 12) from its committed offsets. What
+ * it decides (run events, work items, FinOps records, dead letters) and the input offsets it was
+ * decided from commit in one transaction, so a crash at any moment neither loses nor repeats a
+ * decision: the next instance replays exactly what was committed and continues from exactly where
+ * it was committed.
+ *
+ * <p>Group commit and pipelining: one transaction carries everything decided in a window, and the
+ * loop decides the next window while the committer's thread writes and commits the last one. So the
+ * loop never waits for a commit unless a window grows to {@link #MAX_RECORDS_PER_TRANSACTION}
+ * records, and the transactions grow as the load does (measured by {@code partitrain bench}; see
+ * docs/performance.md). Its cost: a failed commit also discards the decisions of the window in
+ * progress, which the rebuilt tracker decides again from the same input.
  *
  * <p>If a transaction fails the in-memory state may be ahead of the log, so the loop throws the
  * tracker away and rebuilds it. If another instance fenced this one, it stops.
@@ -66,6 +80,17 @@ public final class Orchestrator implements Term {
    * Header on every record an orchestrator writes: which instance wrote it (for audits and tests).
    */
   public static final String INSTANCE_HEADER = "partitrain-instance";
+
+  /**
+   * The most records one transaction carries; a window that reaches it waits for the transaction in
+   * flight instead of growing (a few thousand records are a few hundred kilobytes).
+   */
+  static final int MAX_RECORDS_PER_TRANSACTION = 5_000;
+
+  /** How long the loop polls while decisions wait for the transaction in flight. */
+  private static final Duration PIPELINED_POLL = Duration.ofMillis(5);
+
+  private static final Duration STOP_COMMIT_TIMEOUT = Duration.ofSeconds(30);
 
   private final OrchestratorConfig config;
   private final KafkaSettings kafka;
@@ -96,7 +121,7 @@ public final class Orchestrator implements Term {
     this.lease = b.lease;
     this.instanceId = config.instanceId().getBytes(StandardCharsets.UTF_8);
     this.metrics = new OrchestratorMetrics(b.registry, this::currentTracker);
-    this.capMetrics = new CapMetrics(b.registry, topics);
+    this.capMetrics = new CapMetrics(b.registry);
   }
 
   /** An orchestrator of {@code config} on the cluster and topics of {@code kafka}. */
@@ -202,31 +227,154 @@ public final class Orchestrator implements Term {
               new DeadLetters(null, topics.deadLetters(), "orchestrator " + config.instanceId()),
               clock,
               metrics::deadLettered);
-      Outbox out = new Outbox();
-      while (!closed.get()) {
-        ConsumerRecords<String, byte[]> records = input.poll(config.tickInterval());
-        out.clear();
-        for (ConsumerRecord<String, byte[]> record : records) {
-          guard.handle(record, out, r -> dispatch(fresh, r, out));
-        }
-        fresh.tick(out);
-        if (records.isEmpty() && out.isEmpty()) {
-          continue;
-        }
-        requireLease();
-        producer.beginTransaction();
-        for (ProducerRecord<String, byte[]> r : out.records()) {
-          r.headers().add(INSTANCE_HEADER, instanceId);
-          producer.send(r);
-        }
-        if (!records.isEmpty()) {
-          producer.sendOffsetsToTransaction(offsets(records), input.groupMetadata());
-        }
-        producer.commitTransaction();
-        backoff.succeeded();
-        metrics.round(records.count(), out.records().size());
-        capMetrics.committed(out.records());
+      ExecutorService committer =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "committer-" + config.instanceId());
+                t.setDaemon(true);
+                return t;
+              });
+      Pipeline pipeline = new Pipeline(producer, committer);
+      try {
+        decide(fresh, input, guard, pipeline);
+      } finally {
+        pipeline.awaitQuietly();
+        committer.shutdownNow();
       }
+    }
+  }
+
+  /**
+   * The loop proper: poll, decide, and hand what was decided to the committer. While one window's
+   * transaction commits, the loop goes on polling and deciding into the next window, so its
+   * transactions are as large as the commits are slow (group commit) and it never waits on a commit
+   * unless a window reaches {@link #MAX_RECORDS_PER_TRANSACTION}. A window's offsets cover exactly
+   * the input its decisions were made from; a failed commit fails the round, and the next term
+   * rebuilds from the log, so exactly-once holds as with one transaction per poll.
+   */
+  private void decide(
+      Tracker fresh, Consumer<String, byte[]> input, PoisonGuard guard, Pipeline pipeline) {
+    Outbox out = new Outbox();
+    Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
+    int consumedCount = 0;
+    while (!closed.get()) {
+      boolean pending = !out.isEmpty() || !consumed.isEmpty();
+      ConsumerRecords<String, byte[]> records =
+          input.poll(pending ? PIPELINED_POLL : config.tickInterval());
+      for (ConsumerRecord<String, byte[]> record : records) {
+        guard.handle(record, out, r -> dispatch(fresh, r, out));
+      }
+      consumedCount += records.count();
+      offsets(records, consumed);
+      fresh.tick(out);
+      pipeline.collectIfDone();
+      if (out.isEmpty() && consumed.isEmpty()) {
+        continue;
+      }
+      if (pipeline.busy() && out.size() < MAX_RECORDS_PER_TRANSACTION) {
+        continue;
+      }
+      pipeline.collect();
+      requireLease();
+      pipeline.commit(
+          new Window(out.drain(), Map.copyOf(consumed), input.groupMetadata(), consumedCount));
+      consumed.clear();
+      consumedCount = 0;
+    }
+  }
+
+  /** What one transaction writes: the decisions of a window and the input they came from. */
+  private record Window(
+      List<Outbox.Entry> entries,
+      Map<TopicPartition, OffsetAndMetadata> offsets,
+      ConsumerGroupMetadata group,
+      int consumed) {}
+
+  /**
+   * At most one transaction in flight, on the committer's thread; the loop's thread collects its
+   * outcome (so metrics and the gauges' snapshot are taken on the loop's thread, which owns the
+   * tracker).
+   */
+  private final class Pipeline {
+    private final Producer<String, byte[]> producer;
+    private final ExecutorService committer;
+    private Future<Window> inFlight;
+
+    Pipeline(Producer<String, byte[]> producer, ExecutorService committer) {
+      this.producer = producer;
+      this.committer = committer;
+    }
+
+    boolean busy() {
+      return inFlight != null;
+    }
+
+    void commit(Window w) {
+      inFlight = committer.submit(() -> write(w));
+    }
+
+    private Window write(Window w) {
+      long start = System.nanoTime();
+      producer.beginTransaction();
+      for (Outbox.Entry e : w.entries()) {
+        ProducerRecord<String, byte[]> r = e.toRecord();
+        r.headers().add(INSTANCE_HEADER, instanceId);
+        producer.send(r);
+      }
+      if (!w.offsets().isEmpty()) {
+        producer.sendOffsetsToTransaction(w.offsets(), w.group());
+      }
+      producer.commitTransaction();
+      metrics.committedIn(System.nanoTime() - start);
+      return w;
+    }
+
+    void collectIfDone() {
+      if (inFlight != null && inFlight.isDone()) {
+        collect();
+      }
+    }
+
+    /** Waits for the transaction in flight, if any; rethrows what failed it. */
+    void collect() {
+      if (inFlight == null) {
+        return;
+      }
+      Window w;
+      try {
+        w = inFlight.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WakeupException();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error fatal) {
+          throw fatal;
+        }
+        throw new KafkaException("transaction failed", e.getCause());
+      } finally {
+        inFlight = null;
+      }
+      backoff.succeeded();
+      metrics.round(w.consumed(), w.entries().size());
+      capMetrics.committed(w.entries());
+    }
+
+    /** On the way out: lets a transaction in flight finish before the producer closes. */
+    void awaitQuietly() {
+      if (inFlight == null) {
+        return;
+      }
+      try {
+        inFlight.get(STOP_COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.debug("the last transaction did not commit: {}", e.toString());
+      }
+      inFlight = null;
     }
   }
 
@@ -301,14 +449,13 @@ public final class Orchestrator implements Term {
     return out;
   }
 
-  private static Map<TopicPartition, OffsetAndMetadata> offsets(
-      ConsumerRecords<String, byte[]> records) {
-    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+  /** Adds the position after each partition's last record in {@code records} to {@code into}. */
+  private static void offsets(
+      ConsumerRecords<String, byte[]> records, Map<TopicPartition, OffsetAndMetadata> into) {
     for (TopicPartition tp : records.partitions()) {
       List<ConsumerRecord<String, byte[]>> list = records.records(tp);
-      out.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+      into.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
     }
-    return out;
   }
 
   /** Waits {@code d}, or less when the orchestrator is closed meanwhile. */

@@ -15,6 +15,7 @@ import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicAdmin;
 import io.partitrain.shared.kafka.TransactionProbe;
+import io.partitrain.shared.runtime.FatalErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -42,6 +43,7 @@ public final class OrchestratorMain {
   private OrchestratorMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    FatalErrors.install("orchestrator");
     Env env = Env.system();
     var kafka = KafkaClientConfig.fromEnvironment(env);
     OrchestratorConfig config = OrchestratorConfig.fromEnvironment(env, kafka.topics().prefix());

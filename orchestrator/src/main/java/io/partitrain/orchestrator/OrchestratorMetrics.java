@@ -2,6 +2,7 @@ package io.partitrain.orchestrator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.partitrain.orchestrator.metrics.LoopGauges;
 import io.partitrain.orchestrator.metrics.LoopSnapshot;
 import io.partitrain.orchestrator.tracking.Tracker;
@@ -18,6 +19,7 @@ final class OrchestratorMetrics {
   private final Counter recordsIn;
   private final Counter recordsOut;
   private final Counter deadLetters;
+  private final Timer commits;
   private final Supplier<Tracker> tracker;
   private final LoopGauges gauges;
 
@@ -27,7 +29,16 @@ final class OrchestratorMetrics {
     recordsIn = registry.counter("partitrain_orchestrator_records_consumed_total");
     recordsOut = registry.counter("partitrain_orchestrator_records_produced_total");
     deadLetters = registry.counter("partitrain_orchestrator_dead_letters_total");
+    commits =
+        Timer.builder("partitrain_orchestrator_transaction_seconds")
+            .description("from beginTransaction to the end of commitTransaction, per transaction")
+            .register(registry);
     gauges = new LoopGauges(registry);
+  }
+
+  /** How long one transaction took to write and commit (on the committer's thread). */
+  void committedIn(long nanos) {
+    commits.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** After a committed round, on the loop's thread. */

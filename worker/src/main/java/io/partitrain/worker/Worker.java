@@ -84,6 +84,7 @@ public final class Worker implements Runnable, AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ScheduledExecutorService ticker;
+  private final PollingWhileBusy submits;
 
   /** Sends of the batch being handled; touched by the poll thread only. */
   private final List<Future<RecordMetadata>> batchSends = new ArrayList<>();
@@ -117,6 +118,8 @@ public final class Worker implements Runnable, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.submits =
+        new PollingWhileBusy(consumer, "submit-" + config.workerId(), POLL_TIMEOUT, POLL_TIMEOUT);
     registry.gauge(
         "partitrain_worker_jobs_watched",
         List.of(io.micrometer.core.instrument.Tag.of("worker", config.workerId())),
@@ -223,7 +226,11 @@ public final class Worker implements Runnable, AutoCloseable {
   /** The next poll returns the batch again; its items are idempotent (get-or-create by name). */
   private void rewind(ConsumerRecords<String, byte[]> records) {
     for (TopicPartition tp : records.partitions()) {
-      consumer.seek(tp, records.records(tp).get(0).offset());
+      // A partition may have moved to another worker while a slow submit polled (its new owner
+      // reads it from the last commit); only the ones still here can be sought.
+      if (consumer.assignment().contains(tp)) {
+        consumer.seek(tp, records.records(tp).get(0).offset());
+      }
     }
   }
 
@@ -354,7 +361,8 @@ public final class Worker implements Runnable, AutoCloseable {
     int nodes = item.job().nodes();
     SubmitResult result;
     try {
-      result = backend.submit(JobRequest.of(item));
+      // A submit may upload a code folder or an input first: it runs while this thread polls.
+      result = submits.call(() -> backend.submit(JobRequest.of(item)));
     } catch (BackendException e) {
       log.warn("{} submission of {} failed: {}", ref, ref.jobName(), e.getMessage());
       metrics.submitted("failed");
@@ -420,6 +428,11 @@ public final class Worker implements Runnable, AutoCloseable {
             (md, ex) -> acknowledged(ex, "status of job " + event.jobName()));
     metrics.statusSent(event);
     return sent;
+  }
+
+  /** Polls made while a slow submit ran (see {@link PollingWhileBusy}). */
+  long pollsWhileSubmitting() {
+    return submits.pollsWhileBusy();
   }
 
   /** Waits until the loop has ended and its consumer left the group. */

@@ -7,6 +7,7 @@ import io.partitrain.shared.config.Env;
 import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.TopicAdmin;
+import io.partitrain.shared.runtime.FatalErrors;
 import io.partitrain.worker.backend.JobBackend;
 import io.partitrain.worker.backend.azureml.AzureMlBackend;
 import io.partitrain.worker.backend.azureml.AzureMlConfig;
@@ -35,6 +36,7 @@ public final class WorkerMain {
   private WorkerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    FatalErrors.install("worker");
     Env env = Env.system();
     var kafka = KafkaClientConfig.fromEnvironment(env);
     WorkerConfig config = WorkerConfig.fromEnvironment(env, kafka.topics().prefix());

@@ -25,6 +25,7 @@ public final class RunHistory {
   private RunSummary summary;
   private RunEvent.RunStarted started;
   private RunEvent.CancelAccepted cancel;
+  private final List<RunEvent.ComputeCapacityWarning> warnings = new ArrayList<>();
   private RunEvent.DeadlineAtRisk deadlineAtRisk;
   private final Map<String, PartitionLine> partitions = new LinkedHashMap<>();
 
@@ -43,12 +44,15 @@ public final class RunHistory {
       cancel = null;
       deadlineAtRisk = null;
       partitions.clear();
+      warnings.clear();
     } else if (e instanceof RunEvent.RunSnapshot s) {
       summary = s.summary();
     } else if (e instanceof RunEvent.RunCompleted c) {
       summary = c.summary();
     } else if (e instanceof RunEvent.CancelAccepted c) {
       cancel = c;
+    } else if (e instanceof RunEvent.ComputeCapacityWarning w) {
+      warnings.add(w);
     } else if (e instanceof RunEvent.DeadlineAtRisk d) {
       deadlineAtRisk = d;
     } else if (withPartitions && e instanceof RunEvent.PartitionTransitioned t) {
@@ -77,6 +81,11 @@ public final class RunHistory {
   /** The operator's accepted cancel; null when the run was not canceled. */
   public RunEvent.CancelAccepted cancel() {
     return cancel;
+  }
+
+  /** The compute targets whose node cap their cluster or quota could not hold at run start. */
+  public List<RunEvent.ComputeCapacityWarning> warnings() {
+    return List.copyOf(warnings);
   }
 
   public RunOutcome outcome() {

@@ -1,6 +1,5 @@
 package io.partitrain.orchestrator.metrics;
 
-import io.partitrain.orchestrator.state.PartitionRecord;
 import io.partitrain.orchestrator.state.RunBudget;
 import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.orchestrator.tracking.Tracker;
@@ -38,16 +37,17 @@ public record LoopSnapshot(
   /** A run's money, in its currency. */
   public record RunMoney(double spent, double reserved, double cap) {}
 
-  /** Copies what the gauges need; call on the thread that owns {@code tracker}. */
+  /**
+   * Copies what the gauges need, from the counts the fold keeps: O(runs), not O(partitions). Call
+   * on the thread that owns {@code tracker}.
+   */
   public static LoopSnapshot of(Tracker tracker) {
     Map<PartitionState, Long> partitions = new EnumMap<>(PartitionState.class);
     Map<String, Integer> nodes = new HashMap<>();
     Map<String, RunMoney> money = new HashMap<>();
     long active = 0;
     for (RunState run : tracker.runs()) {
-      for (PartitionRecord p : run.partitions()) {
-        partitions.merge(p.state(), 1L, Long::sum);
-      }
+      run.countsByState().forEach((state, n) -> partitions.merge(state, (long) n, Long::sum));
       run.inFlightNodesByTarget().forEach((t, n) -> nodes.merge(t, n, Integer::sum));
       if (!run.isComplete()) {
         active++;

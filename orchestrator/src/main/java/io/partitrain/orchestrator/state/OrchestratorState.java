@@ -79,9 +79,10 @@ public final class OrchestratorState {
     } else if (event instanceof RunEvent.RerunAccepted
         || event instanceof RunEvent.CommandRejected
         || event instanceof RunEvent.AdoptionRequested
+        || event instanceof RunEvent.ComputeCapacityWarning
         || event instanceof RunEvent.DeadlineAtRisk
         || event instanceof RunEvent.RunSnapshot) {
-      // Answers and views: the state changes through the events that accompany them
+      // Answers, warnings and views: the state changes through the events that accompany them
       // (RetryScheduled for a rerun), or not at all.
     } else {
       throw new PartitrainException(

@@ -53,6 +53,13 @@ public final class RunState {
       new TreeSet<>(Comparator.comparingInt(PartitionRecord::sequence));
   private final Map<String, Integer> inFlightNodesByTarget = new HashMap<>();
 
+  // The summary's parts, kept as the fold goes, so a snapshot costs O(failed partitions + metric
+  // groups), not O(partitions).
+  private final NavigableSet<PartitionRecord> failed =
+      new TreeSet<>(Comparator.comparingInt(PartitionRecord::sequence));
+  private final Map<String, Map<String, Map<String, MetricSum>>> metricSums = new TreeMap<>();
+  private int retried;
+
   /** The cost cap and its accounts; null for a run without a budget. */
   private final RunBudget budget;
 
@@ -225,9 +232,15 @@ public final class RunState {
     count(p.state, -1);
     waiting.remove(p);
     deferred.remove(p);
+    if (p.state == PartitionState.FAILED) {
+      failed.remove(p);
+    }
     unlistRetry(p);
     p.state = p.state.moveTo(t.to());
     count(p.state, +1);
+    if (p.state == PartitionState.FAILED) {
+      failed.add(p);
+    }
     switch (t.to()) {
       case ADMITTED -> onAdmitted(p, t);
       case SUBMITTED -> jobsSubmitted++;
@@ -240,6 +253,7 @@ public final class RunState {
       case SUCCEEDED -> {
         p.metrics = t.metrics() == null ? Map.of() : t.metrics();
         p.logPath = t.logPath();
+        addMetrics(p);
       }
       case FAILED, CANCELED -> {
         p.lastFailureClass = t.failureClass();
@@ -282,8 +296,9 @@ public final class RunState {
       rerunRequested++;
       complete = false;
       completedAt = null;
-    } else {
+    } else if (!p.retried) {
       p.retried = true;
+      retried++;
     }
     adjust(p, wasSettled, p.state.isInFlight());
   }
@@ -321,32 +336,8 @@ public final class RunState {
     byState.merge(s, delta, Integer::sum);
   }
 
-  /** The run at a glance. */
-  public RunSummary summary() {
-    List<RunSummary.FailedPartition> failed = new ArrayList<>();
-    int retried = 0;
-    Map<String, Map<String, Map<String, List<Double>>>> values = new TreeMap<>();
-    for (PartitionRecord p : partitions.values()) {
-      if (p.retried) {
-        retried++;
-      }
-      if (p.state == PartitionState.FAILED) {
-        failed.add(
-            new RunSummary.FailedPartition(
-                p.partitionId(), p.attempt, p.lastFailureClass, p.lastMessage, p.logPath));
-      }
-      if (p.state == PartitionState.SUCCEEDED) {
-        for (var tag : p.tags().entrySet()) {
-          for (var m : p.metrics.entrySet()) {
-            values
-                .computeIfAbsent(tag.getKey(), k -> new TreeMap<>())
-                .computeIfAbsent(tag.getValue(), k -> new TreeMap<>())
-                .computeIfAbsent(m.getKey(), k -> new ArrayList<>())
-                .add(m.getValue());
-          }
-        }
-      }
-    }
+  /** Partitions per state (states with none left out); kept as the fold goes. */
+  public Map<PartitionState, Integer> countsByState() {
     Map<PartitionState, Integer> states = new EnumMap<>(PartitionState.class);
     byState.forEach(
         (s, n) -> {
@@ -354,46 +345,77 @@ public final class RunState {
             states.put(s, n);
           }
         });
+    return states;
+  }
+
+  /** A SUCCEEDED partition's metrics join its tags' groups (a success is final). */
+  private void addMetrics(PartitionRecord p) {
+    for (var tag : p.tags().entrySet()) {
+      for (var m : p.metrics.entrySet()) {
+        metricSums
+            .computeIfAbsent(tag.getKey(), k -> new TreeMap<>())
+            .computeIfAbsent(tag.getValue(), k -> new TreeMap<>())
+            .computeIfAbsent(m.getKey(), k -> new MetricSum())
+            .add(m.getValue());
+      }
+    }
+  }
+
+  /** Count, sum, min and max of one metric in one tag group. */
+  private static final class MetricSum {
+    int count;
+    double sum;
+    double min = Double.MAX_VALUE;
+    double max = -Double.MAX_VALUE;
+
+    void add(double x) {
+      count++;
+      sum += x;
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+    }
+
+    RunSummary.MetricStats stats() {
+      return new RunSummary.MetricStats(count, sum / count, min, max);
+    }
+  }
+
+  /**
+   * The run at a glance, from what the fold keeps: O(failed partitions + metric groups), never a
+   * pass over all partitions.
+   */
+  public RunSummary summary() {
+    List<RunSummary.FailedPartition> failedNow = new ArrayList<>(failed.size());
+    for (PartitionRecord p : failed) {
+      failedNow.add(
+          new RunSummary.FailedPartition(
+              p.partitionId(), p.attempt, p.lastFailureClass, p.lastMessage, p.logPath));
+    }
+    Map<String, Map<String, Map<String, RunSummary.MetricStats>>> stats = new TreeMap<>();
+    metricSums.forEach(
+        (tag, byValue) ->
+            byValue.forEach(
+                (value, byMetric) ->
+                    byMetric.forEach(
+                        (metric, sum) ->
+                            stats
+                                .computeIfAbsent(tag, k -> new TreeMap<>())
+                                .computeIfAbsent(value, k -> new TreeMap<>())
+                                .put(metric, sum.stats()))));
     return new RunSummary(
         runId,
         definition.planName(),
         complete,
         partitionCount,
-        states,
+        countsByState(),
         attempts,
         jobsSubmitted,
         retried,
         rerunRequested,
         rerunResubmitted,
-        failed,
-        stats(values),
+        failedNow,
+        stats,
         startedAt,
         completedAt);
-  }
-
-  private static Map<String, Map<String, Map<String, RunSummary.MetricStats>>> stats(
-      Map<String, Map<String, Map<String, List<Double>>>> values) {
-    Map<String, Map<String, Map<String, RunSummary.MetricStats>>> out = new TreeMap<>();
-    values.forEach(
-        (tag, byValue) ->
-            byValue.forEach(
-                (value, byMetric) ->
-                    byMetric.forEach(
-                        (metric, xs) -> {
-                          double sum = 0;
-                          double min = Double.MAX_VALUE;
-                          double max = -Double.MAX_VALUE;
-                          for (double x : xs) {
-                            sum += x;
-                            min = Math.min(min, x);
-                            max = Math.max(max, x);
-                          }
-                          out.computeIfAbsent(tag, k -> new TreeMap<>())
-                              .computeIfAbsent(value, k -> new TreeMap<>())
-                              .put(
-                                  metric,
-                                  new RunSummary.MetricStats(xs.size(), sum / xs.size(), min, max));
-                        })));
-    return out;
   }
 }

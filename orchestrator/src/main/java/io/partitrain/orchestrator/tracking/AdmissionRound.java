@@ -28,10 +28,12 @@ final class AdmissionRound {
 
   private final Admission admission;
   private final DecisionLog decisions;
+  private final Liveness liveness;
 
-  AdmissionRound(Admission admission, DecisionLog decisions) {
+  AdmissionRound(Admission admission, DecisionLog decisions, Liveness liveness) {
     this.admission = admission;
     this.decisions = decisions;
+    this.liveness = liveness;
   }
 
   void admit(RunState run, Instant now, Outbox out) {
@@ -150,6 +152,7 @@ final class AdmissionRound {
     }
     decisions.emit(RunEvents.admitted(run, next, attempt, reason, now), out);
     decisions.work(run, next, WorkItem.Kind.SUBMIT, attempt, now, out);
+    liveness.seen(run, next, now);
   }
 
   private static PartitionRecord dueRetry(RunState run, Instant now) {

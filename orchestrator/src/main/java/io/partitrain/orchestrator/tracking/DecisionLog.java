@@ -6,7 +6,6 @@ import io.partitrain.orchestrator.state.PartitionRecord;
 import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobNames;
-import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Schema;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -25,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the tracker's decisions go: each {@link RunEvent} is applied to the {@link
  * OrchestratorState} (the fold) and queued for the runs topic by the same call, so the live state
- * and the replayed state never differ. Work items, scheduled partitions and FinOps records go to
- * their topics through the same {@link Outbox}, so one round commits in one transaction.
+ * and the replayed state never differ. Work items and FinOps records go to their topics through the
+ * same {@link Outbox}, so one round commits in one transaction.
  */
 final class DecisionLog {
 
@@ -94,12 +92,6 @@ final class DecisionLog {
             CostCap.submitted(run, p),
             p.tags(),
             now));
-  }
-
-  void scheduled(List<PartitionScheduled> partitions, Outbox out) {
-    for (PartitionScheduled p : partitions) {
-      out.send(topics.partitions(), Topics.partitionKey(p.runId(), p.partitionId()), p);
-    }
   }
 
   void finops(FinOpsRecord record, Outbox out) {

@@ -6,30 +6,71 @@ import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The records one round of the tracker wants written. The orchestrator writes them in one Kafka
- * transaction together with the consumed offsets, so a round happens entirely or not at all.
+ * The records the tracker wants written. The orchestrator writes them in one Kafka transaction
+ * together with the consumed offsets of the input they were decided from, so a decision happens
+ * entirely or not at all.
+ *
+ * <p>Messages are kept as the objects the tracker decided (immutable records) and encoded once,
+ * when the transaction writes them: on the committer's thread, while the loop decides the next
+ * window. Whoever counts what was committed reads the objects, never the bytes.
  */
 public final class Outbox {
 
-  private final List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+  /**
+   * One record to write: a message object ({@code value}), or a record encoded elsewhere ({@code
+   * encoded}: a dead letter, which copies the bytes it could not read).
+   */
+  public record Entry(
+      String topic, String key, Object value, ProducerRecord<String, byte[]> encoded) {
 
+    /** The record to send, encoded now if it was not yet. */
+    public ProducerRecord<String, byte[]> toRecord() {
+      return encoded != null ? encoded : new ProducerRecord<>(topic, key, Json.toBytes(value));
+    }
+  }
+
+  private List<Entry> entries = new ArrayList<>();
+
+  /** Queues {@code value} for {@code topic}; it is encoded as JSON when it is written. */
   public void send(String topic, String key, Object value) {
-    records.add(new ProducerRecord<>(topic, key, Json.toBytes(value)));
+    entries.add(new Entry(topic, key, value, null));
   }
 
+  /** Queues a record that is encoded already. */
   public void add(ProducerRecord<String, byte[]> record) {
-    records.add(record);
+    entries.add(new Entry(record.topic(), record.key(), null, record));
   }
 
+  /** What is queued, in order. */
+  public List<Entry> entries() {
+    return entries;
+  }
+
+  /** What is queued, encoded (for tests and diagnostics; the orchestrator encodes on commit). */
   public List<ProducerRecord<String, byte[]>> records() {
-    return records;
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      out.add(e.toRecord());
+    }
+    return out;
+  }
+
+  /** Takes everything queued so far, leaving this outbox empty. */
+  public List<Entry> drain() {
+    List<Entry> taken = entries;
+    entries = new ArrayList<>();
+    return taken;
+  }
+
+  public int size() {
+    return entries.size();
   }
 
   public boolean isEmpty() {
-    return records.isEmpty();
+    return entries.isEmpty();
   }
 
   public void clear() {
-    records.clear();
+    entries.clear();
   }
 }

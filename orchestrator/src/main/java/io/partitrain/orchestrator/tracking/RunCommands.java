@@ -8,6 +8,7 @@ import io.partitrain.orchestrator.state.OrchestratorState;
 import io.partitrain.orchestrator.state.PartitionRecord;
 import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
@@ -43,7 +44,8 @@ final class RunCommands {
 
   /**
    * Starts a run: its state is built once from the {@code RunStarted} it will record (the job
-   * template parsed once), checked, then recorded, and its partitions are scheduled.
+   * template parsed once), checked, then recorded, and its partitions are scheduled in the same
+   * transaction.
    */
   void start(RunCommand.StartRun start, Instant now, Outbox out) {
     Optional<String> problem = Scheduler.problemWith(start);
@@ -83,8 +85,23 @@ final class RunCommands {
       decisions.reject(start, problem.get(), now, out);
       return;
     }
+    List<RunEvent.ComputeCapacityWarning> overCapacity =
+        ComputeCapacityCheck.warnings(run, start, nodeCap, now);
+    if (start.refuseOverCapacity() && !overCapacity.isEmpty()) {
+      decisions.reject(start, ComputeCapacityCheck.refusal(overCapacity), now, out);
+      return;
+    }
     decisions.start(run, started, out);
-    decisions.scheduled(Scheduler.partitionsOf(start, now), out);
+    for (RunEvent.ComputeCapacityWarning w : overCapacity) {
+      log.warn("[run={}] {}", w.runId(), String.join("; ", w.problems()));
+      decisions.emit(w, out);
+      decisions.finops(FinOpsTrail.computeCapacityWarning(w), out);
+    }
+    // Each partition's SCHEDULED move is decided here, with the start, in plan order: nothing goes
+    // through the partitions topic, which only this process would read back (issue 12).
+    for (PartitionScheduled p : Scheduler.partitionsOf(start, now)) {
+      decisions.emit(RunEvents.scheduled(p, now), out);
+    }
     log.info(
         "[run={}] started by {}: plan {}, {} partitions",
         start.runId(),

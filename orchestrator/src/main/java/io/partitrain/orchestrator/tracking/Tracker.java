@@ -77,7 +77,8 @@ public final class Tracker {
     this.commands = new RunCommands(state, decisions, nodeCap);
     this.reruns = new Rerun(state, decisions);
     this.statuses = new StatusHandler(state, decisions, liveness, b.random);
-    this.admission = new AdmissionRound(b.admission.and(nodeCap).and(new CostCap()), decisions);
+    this.admission =
+        new AdmissionRound(b.admission.and(nodeCap).and(new CostCap()), decisions, liveness);
     this.scheduleRound = new ScheduleRound(schedules, decisions, this::onCommand);
   }
 
@@ -108,6 +109,11 @@ public final class Tracker {
     return nodeCap;
   }
 
+  /** Partitions in the liveness index now (for tests: finished ones must leave it). */
+  int watchedPartitions() {
+    return liveness.watched();
+  }
+
   /** Nodes held now on a compute target by all runs' jobs in flight. */
   public int inFlightNodes(String computeTarget) {
     return state.inFlightNodes(computeTarget);
@@ -133,6 +139,11 @@ public final class Tracker {
     }
   }
 
+  /**
+   * A partition scheduled through the partitions topic, as versions before issue 12 did (a run
+   * started by one of them may still have such records unread); a run started now schedules its
+   * partitions with its start.
+   */
   public void onPartitionScheduled(PartitionScheduled scheduled, Outbox out) {
     RunState run = state.run(scheduled.runId()).orElse(null);
     if (run == null) {
@@ -155,8 +166,8 @@ public final class Tracker {
   public void tick(Outbox out) {
     Instant now = clock.instant();
     scheduleRound.decideDue(now, out);
+    liveness.adoptSilentJobs(state.runs(), now, out);
     for (RunState run : state.runs()) {
-      liveness.adoptSilentJobs(run, now, out);
       if (!run.isCanceling()) {
         admission.admit(run, now, out);
       }

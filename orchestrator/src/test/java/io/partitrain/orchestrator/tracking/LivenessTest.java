@@ -120,4 +120,26 @@ class LivenessTest {
     h.clock.advance(Duration.ofMinutes(1));
     assertThat(h.tick()).singleElement().extracting(WorkItem::attempt).isEqualTo(2);
   }
+
+  @Test
+  void onlyTheSilentJobsAreAdoptedAndFinishedOnesLeaveTheDeadlineIndex() {
+    h.start("r1", 200, 200, retry(1));
+    List<WorkItem> items = h.tick();
+    assertThat(h.tracker.watchedPartitions()).isEqualTo(200);
+    for (WorkItem item : items.subList(3, items.size())) {
+      h.status(item, JobPhase.RUNNING);
+      h.status(item, JobPhase.SUCCEEDED);
+    }
+
+    h.clock.advance(SILENCE.plusSeconds(1));
+    assertThat(h.tick())
+        .extracting(WorkItem::kind, WorkItem::partitionId)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(WorkItem.Kind.ADOPT, "p1"),
+            org.assertj.core.groups.Tuple.tuple(WorkItem.Kind.ADOPT, "p2"),
+            org.assertj.core.groups.Tuple.tuple(WorkItem.Kind.ADOPT, "p3"));
+    assertThat(h.tracker.watchedPartitions())
+        .as("the 197 finished partitions left the index when their deadline came up")
+        .isEqualTo(3);
+  }
 }

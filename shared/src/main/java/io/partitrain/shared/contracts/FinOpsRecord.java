@@ -21,6 +21,9 @@ import java.util.Map;
   @JsonSubTypes.Type(value = FinOpsRecord.DeferredAdmitted.class, name = "DeferredAdmitted"),
   @JsonSubTypes.Type(value = FinOpsRecord.CostCapChanged.class, name = "CostCapChanged"),
   @JsonSubTypes.Type(value = FinOpsRecord.NodeCapChanged.class, name = "NodeCapChanged"),
+  @JsonSubTypes.Type(
+      value = FinOpsRecord.ComputeCapacityWarning.class,
+      name = "ComputeCapacityWarning"),
   @JsonSubTypes.Type(value = FinOpsRecord.RunCostSettled.class, name = "RunCostSettled"),
   @JsonSubTypes.Type(value = FinOpsRecord.LedgerEntry.class, name = "LedgerEntry"),
   @JsonSubTypes.Type(value = FinOpsRecord.CostOverrun.class, name = "CostOverrun"),
@@ -41,6 +44,7 @@ public sealed interface FinOpsRecord {
           DeferredAdmitted,
           CostCapChanged,
           NodeCapChanged,
+          ComputeCapacityWarning,
           RunCostSettled,
           CostOverrun,
           ChargeEstimated,
@@ -124,6 +128,30 @@ public sealed interface FinOpsRecord {
       String reason,
       Instant at)
       implements CapEvent {}
+
+  /**
+   * At run start, a compute target's node cap was more than its cluster or the vCPU quota can hold
+   * (a mirror of {@link RunEvent.ComputeCapacityWarning}): jobs would wait in {@code Queued} while
+   * the cost cap reserves money for them.
+   *
+   * @param nodeCap the node cap at run start; null when the target had none
+   * @param nodesItHolds what the cluster and the free quota hold together
+   * @param problems what does not fit, one sentence each with its fix
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ComputeCapacityWarning(
+      int schemaVersion,
+      String runId,
+      String computeTarget,
+      Integer nodeCap,
+      int nodesItHolds,
+      List<String> problems,
+      Instant at)
+      implements CapEvent {
+    public ComputeCapacityWarning {
+      problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+  }
 
   /**
    * The run completed (it completes again after a rerun or after deferred partitions ran).

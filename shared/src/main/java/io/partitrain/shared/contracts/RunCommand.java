@@ -41,6 +41,12 @@ public sealed interface RunCommand {
    *
    * @param definition the validated plan
    * @param partitions the partitions, in plan order
+   * @param computes what the run's Azure ML compute targets hold, as the sender asked the service
+   *     just before (empty when it could not ask: a local run, no {@code azureml.*} settings, a
+   *     schedule); the orchestrator compares each with its node cap and records a {@link
+   *     RunEvent.ComputeCapacityWarning} for a cap the cluster or the quota cannot hold
+   * @param refuseOverCapacity refuse the run instead of warning ({@code run start
+   *     --refuse-over-capacity})
    */
   record StartRun(
       int schemaVersion,
@@ -49,10 +55,49 @@ public sealed interface RunCommand {
       RunDefinition definition,
       List<PartitionSpec> partitions,
       String requestedBy,
-      Instant requestedAt)
+      Instant requestedAt,
+      List<ComputeCapacity> computes,
+      Boolean refuseOverCapacity)
       implements RunCommand {
     public StartRun {
       partitions = partitions == null ? List.of() : List.copyOf(partitions);
+      computes = computes == null ? List.of() : List.copyOf(computes);
+      refuseOverCapacity = Boolean.TRUE.equals(refuseOverCapacity); // absent in older senders
+    }
+
+    /** A start without compute facts (nothing to compare: warnings need {@link #computes}). */
+    public StartRun(
+        int schemaVersion,
+        String commandId,
+        String runId,
+        RunDefinition definition,
+        List<PartitionSpec> partitions,
+        String requestedBy,
+        Instant requestedAt) {
+      this(
+          schemaVersion,
+          commandId,
+          runId,
+          definition,
+          partitions,
+          requestedBy,
+          requestedAt,
+          List.of(),
+          false);
+    }
+
+    /** The same command with what the run's compute targets hold, and the operator's choice. */
+    public StartRun withComputes(List<ComputeCapacity> checked, boolean refuse) {
+      return new StartRun(
+          schemaVersion,
+          commandId,
+          runId,
+          definition,
+          partitions,
+          requestedBy,
+          requestedAt,
+          checked,
+          refuse);
     }
   }
 

@@ -29,6 +29,9 @@ import java.util.Map;
   @JsonSubTypes.Type(value = RunEvent.CostCharged.class, name = "CostCharged"),
   @JsonSubTypes.Type(value = RunEvent.CostCapChanged.class, name = "CostCapChanged"),
   @JsonSubTypes.Type(value = RunEvent.NodeCapChanged.class, name = "NodeCapChanged"),
+  @JsonSubTypes.Type(
+      value = RunEvent.ComputeCapacityWarning.class,
+      name = "ComputeCapacityWarning"),
   @JsonSubTypes.Type(value = RunEvent.ScheduleApplied.class, name = "ScheduleApplied"),
   @JsonSubTypes.Type(value = RunEvent.SchedulePauseChanged.class, name = "SchedulePauseChanged"),
   @JsonSubTypes.Type(value = RunEvent.ScheduleFired.class, name = "ScheduleFired"),
@@ -305,6 +308,32 @@ public sealed interface RunEvent {
       int to,
       Instant at)
       implements Answer {}
+
+  /**
+   * At run start, a compute target's node cap was more than its Azure ML cluster or the
+   * subscription's vCPU quota can hold: jobs beyond it would wait in {@code Queued} while the cost
+   * cap reserves money for them. The run started anyway (with {@code --refuse-over-capacity} it
+   * would have been refused with the same sentences). Recorded right after {@link RunStarted}.
+   *
+   * @param computeTarget the target
+   * @param nodeCap the node cap at run start; null when the target had none
+   * @param capacity what the service answered
+   * @param problems what does not fit, one sentence each with its fix
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ComputeCapacityWarning(
+      int schemaVersion,
+      String runId,
+      String computeTarget,
+      Integer nodeCap,
+      ComputeCapacity capacity,
+      List<String> problems,
+      Instant at)
+      implements RunEvent {
+    public ComputeCapacityWarning {
+      problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+  }
 
   // ---- schedules: keyed by ScheduleSpec.key(plan); the schedule book is their fold -----------
 

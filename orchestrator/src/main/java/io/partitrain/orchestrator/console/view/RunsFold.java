@@ -147,6 +147,9 @@ public final class RunsFold {
           e.reason(),
           e.computeTarget() + ": " + e.from() + " → " + e.to() + " nodes",
           List.of());
+    } else if (record instanceof FinOpsRecord.ComputeCapacityWarning e) {
+      a.capEvent(
+          "ComputeCapacityWarning", e.at(), null, null, String.join("; ", e.problems()), List.of());
     } else if (record instanceof FinOpsRecord.CostOverrun e) {
       a.capEvent(
           "CostOverrun",

@@ -8,12 +8,14 @@ import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.shared.contracts.ComputeCapacity;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpecHash;
@@ -28,6 +30,7 @@ import io.partitrain.worker.backend.azureml.internal.ArmAssetResolver;
 import io.partitrain.worker.backend.azureml.internal.ArmCallException;
 import io.partitrain.worker.backend.azureml.internal.ArmResponse;
 import io.partitrain.worker.backend.azureml.internal.ArmTransport;
+import io.partitrain.worker.backend.azureml.internal.BlobAccess;
 import io.partitrain.worker.backend.azureml.internal.CodeAssets;
 import io.partitrain.worker.backend.azureml.internal.Datastores;
 import io.partitrain.worker.backend.azureml.internal.RunHistory;
@@ -104,7 +107,7 @@ public final class AzureMlBackend implements JobBackend {
   private final Counter adopted;
   private volatile boolean lastAccepting = true;
 
-  private AzureMlBackend(Builder b, HttpPipeline pipeline) {
+  private AzureMlBackend(Builder b, HttpPipeline pipeline, BlobAccess blobs) {
     this.config = b.config;
     this.clock = b.clock;
     this.paths = new ArmPaths(config);
@@ -113,10 +116,10 @@ public final class AzureMlBackend implements JobBackend {
         new JobBodyTranslator(
             paths,
             new ArmAssetResolver(transport, paths),
-            new CodeAssets(transport, paths, clock, b.uploaderId, b.blobEndpoint));
+            new CodeAssets(transport, paths, clock, b.uploaderId, blobs));
     this.renderer = new AzureMlRequestRenderer(config);
     this.runHistory = new RunHistory(transport, paths);
-    this.datastores = new Datastores(transport, paths, b.blobEndpoint);
+    this.datastores = new Datastores(transport, paths, blobs);
     this.prober =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -566,6 +569,19 @@ public final class AzureMlBackend implements JobBackend {
    * @throws BackendException when the compute does not exist (USER) or ARM cannot answer
    */
   public ComputeCheck checkCompute(String computeName, int nodeCap) {
+    ComputeCheck check = ComputeCheck.of(computeCapacity(computeName), nodeCap);
+    check.problems().forEach(problem -> LOG.warn("compute check: {}", problem));
+    return check;
+  }
+
+  /**
+   * What a compute target can hold: the cluster's VM size and {@code maxNodeCount}, and the free
+   * vCPU quota of its VM family in its region. A compute that is not AmlCompute (Kubernetes,
+   * serverless) comes back without them: it has nothing to compare.
+   *
+   * @throws BackendException USER when the compute does not exist; else as any ARM call
+   */
+  public ComputeCapacity computeCapacity(String computeName) {
     JobRef ref = new JobRef("(check)", computeName, 1, computeName);
     try {
       ArmResponse c =
@@ -585,12 +601,13 @@ public final class AzureMlBackend implements JobBackend {
         throw refused(ref, "GET compute", c);
       }
       JsonNode p = c.body().path("properties");
-      if (!"AmlCompute".equals(p.path("computeType").asText())) {
+      String type = p.path("computeType").asText(null);
+      if (!"AmlCompute".equals(type)) {
         LOG.info(
             "compute {} is {}, not AmlCompute: no node count or quota to compare",
             computeName,
-            p.path("computeType").asText());
-        return ComputeCheck.of(computeName, nodeCap, null, -1, -1, null, -1, -1);
+            type);
+        return new ComputeCapacity(computeName, type, null, -1, -1, null, -1, -1, clock.instant());
       }
       String vmSize = p.at("/properties/vmSize").asText(null);
       int maxNodes = p.at("/properties/scaleSettings/maxNodeCount").asInt(-1);
@@ -621,10 +638,8 @@ public final class AzureMlBackend implements JobBackend {
           }
         }
       }
-      ComputeCheck check =
-          ComputeCheck.of(computeName, nodeCap, vmSize, maxNodes, vcpus, family, limit, used);
-      check.problems().forEach(problem -> LOG.warn("compute check: {}", problem));
-      return check;
+      return new ComputeCapacity(
+          computeName, type, vmSize, maxNodes, vcpus, family, limit, used, clock.instant());
     } catch (RuntimeException e) {
       throw toBackendException(ref, "compute check", e);
     }
@@ -898,6 +913,22 @@ public final class AzureMlBackend implements JobBackend {
                 a);
       };
     }
+    if (e instanceof BlobStorageException b) {
+      // Status and code only: the exception's own message may carry a SAS URL.
+      return BackendException.retriable(
+          ref
+              + " "
+              + what
+              + " failed: blob storage answered "
+              + b.getStatusCode()
+              + " "
+              + b.getErrorCode()
+              + (b.getStatusCode() == 403
+                  ? " (the worker's identity needs Storage Blob Data Contributor on the"
+                      + " datastore's container, or the datastore's secret is wrong)"
+                  : ""),
+          null);
+    }
     return BackendException.retriable(
         ref + " " + what + " failed: " + e.getClass().getSimpleName(), e);
   }
@@ -998,7 +1029,9 @@ public final class AzureMlBackend implements JobBackend {
                   new RequestIdPolicy(),
                   new BearerTokenAuthenticationPolicy(cred, config.tokenScope()))
               .build();
-      return new AzureMlBackend(this, pipeline);
+      // Storage shares the identity (identity-based datastores) and, when one was given, the
+      // client.
+      return new AzureMlBackend(this, pipeline, new BlobAccess(cred, httpClient, blobEndpoint));
     }
   }
 }

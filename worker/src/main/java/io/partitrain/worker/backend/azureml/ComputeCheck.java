@@ -1,6 +1,6 @@
 package io.partitrain.worker.backend.azureml;
 
-import java.util.ArrayList;
+import io.partitrain.shared.contracts.ComputeCapacity;
 import java.util.List;
 
 /**
@@ -19,6 +19,7 @@ import java.util.List;
  * @param quotaLimit the family's vCPU limit in the region, -1 when unknown
  * @param quotaUsed vCPUs of the family in use now, -1 when unknown
  * @param problems what does not fit, one sentence each; empty when the cap fits
+ * @param capacity what the service answered
  */
 public record ComputeCheck(
     String compute,
@@ -29,7 +30,8 @@ public record ComputeCheck(
     String family,
     long quotaLimit,
     long quotaUsed,
-    List<String> problems) {
+    List<String> problems,
+    ComputeCapacity capacity) {
 
   public ComputeCheck {
     problems = List.copyOf(problems);
@@ -40,61 +42,23 @@ public record ComputeCheck(
     return problems.isEmpty();
   }
 
-  /** Compares a node cap with what the service answered. */
-  static ComputeCheck of(
-      String compute,
-      int nodeCap,
-      String vmSize,
-      int maxNodeCount,
-      int vCpusPerNode,
-      String family,
-      long quotaLimit,
-      long quotaUsed) {
-    List<String> problems = new ArrayList<>();
-    if (maxNodeCount >= 0 && nodeCap > maxNodeCount) {
-      problems.add(
-          "node cap "
-              + nodeCap
-              + " for "
-              + compute
-              + " is above the cluster's maxNodeCount "
-              + maxNodeCount
-              + ": jobs beyond "
-              + maxNodeCount
-              + " nodes wait in Queued while the cost cap reserves money for them; lower the cap"
-              + " (partitrain cap set) or raise max_instances (az ml compute update)");
-    }
-    if (vCpusPerNode > 0 && quotaLimit >= 0) {
-      long free = Math.max(0, quotaLimit - Math.max(0, quotaUsed));
-      long needed = (long) Math.min(nodeCap, maxNodeCount < 0 ? nodeCap : maxNodeCount);
-      if (needed * vCpusPerNode > free) {
-        problems.add(
-            needed
-                + " nodes of "
-                + vmSize
-                + " need "
-                + needed * vCpusPerNode
-                + " vCPUs, but the subscription's "
-                + family
-                + " quota has "
-                + free
-                + " free ("
-                + quotaUsed
-                + " of "
-                + quotaLimit
-                + " in use): jobs would wait in Queued for quota; request more quota or lower the"
-                + " node cap");
-      }
-    }
+  /** What the service answered, for a comparison elsewhere (the orchestrator, at run start). */
+  public ComputeCapacity capacity() {
+    return capacity;
+  }
+
+  /** Compares a node cap with what the service answered ({@link ComputeCapacity#problemsFor}). */
+  static ComputeCheck of(ComputeCapacity capacity, int nodeCap) {
     return new ComputeCheck(
-        compute,
+        capacity.computeTarget(),
         nodeCap,
-        vmSize,
-        maxNodeCount,
-        vCpusPerNode,
-        family,
-        quotaLimit,
-        quotaUsed,
-        problems);
+        capacity.vmSize(),
+        capacity.maxNodeCount(),
+        capacity.vCpusPerNode(),
+        capacity.family(),
+        capacity.quotaLimit(),
+        capacity.quotaUsed(),
+        capacity.problemsFor(nodeCap),
+        capacity);
   }
 }

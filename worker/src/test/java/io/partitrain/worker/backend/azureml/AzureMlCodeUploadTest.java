@@ -244,6 +244,25 @@ class AzureMlCodeUploadTest {
   }
 
   @Test
+  void aSasDatastoreIsWrittenWithTheSasTokenListSecretsHandsOut() throws Exception {
+    fake.datastoreCredentials = "Sas";
+    Path sales = Files.writeString(dir.resolve("store-042.csv"), "week,units\n1,42\n");
+    JobRequest r = request("weekly-demand-2026-W48", "store-042", sales);
+
+    newWorker().submit(r);
+
+    String rel =
+        "LocalUpload/" + CodeSnapshot.of("inputs.sales.path", sales).hash() + "/store-042.csv";
+    assertThat(fake.jobs.get(r.jobName()).properties.at("/inputs/sales/uri").asText())
+        .isEqualTo("azureml://datastores/workspaceblobstore/paths/" + rel);
+    assertThat(
+            azurite.container(fake.uploadContainer).getBlobClient(rel).downloadContent().toString())
+        .isEqualTo("week,units\n1,42\n");
+    assertThat(fake.requestsByKind.get("datastore.listSecrets")).hasValue(1);
+    assertThat(fake.bodyViolations).isEmpty();
+  }
+
+  @Test
   void jobRenderShowsTheUploadItWouldMakeBeforeThePut() {
     AzureMlRequestRenderer.Rendered r =
         new AzureMlRequestRenderer(TestConfigs.offline()).render(request("run-1", "store-001"));

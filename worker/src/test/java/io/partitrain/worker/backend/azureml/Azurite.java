@@ -38,7 +38,7 @@ public final class Azurite implements AutoCloseable {
   private static final String KEY =
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
   private static final Pattern LISTENING =
-      Pattern.compile("successfully listens on (http://[0-9.]+:[0-9]+)");
+      Pattern.compile("successfully listens on (https?://[0-9.]+:[0-9]+)");
 
   private final Process process;
   private final Path data;
@@ -49,21 +49,52 @@ public final class Azurite implements AutoCloseable {
     this.process = process;
     this.data = data;
     this.endpoint = endpoint;
-    this.service =
+    BlobServiceClientBuilder b =
         new BlobServiceClientBuilder()
             .endpoint(blobEndpoint())
-            .credential(new StorageSharedKeyCredential(ACCOUNT, KEY))
-            .buildClient();
+            .credential(new StorageSharedKeyCredential(ACCOUNT, KEY));
+    if (endpoint.startsWith("https:")) {
+      b.httpClient(FakeArm.trustingClient(java.time.Duration.ofSeconds(30)));
+    }
+    this.service = b.buildClient();
   }
 
   /** Installs Azurite if needed and starts a blob service on a free loopback port. */
   public static Azurite start() {
+    return start(List.of());
+  }
+
+  /**
+   * Azurite over HTTPS (the test certificate, which {@link FakeArm#trustingClient} trusts) that
+   * also accepts Entra ID bearer tokens ({@code --oauth basic}: it checks the token's issuer,
+   * audience and expiry, not its signature), for identity-based datastores. The account key still
+   * works, for the test's own view.
+   */
+  public static Azurite startWithOAuth() {
+    try {
+      Path certDir = Files.createTempDirectory("azurite-cert-");
+      SelfSignedCertificate cert = SelfSignedCertificate.shared();
+      return start(
+          List.of(
+              "--cert",
+              cert.writePkcs12(certDir).toString(),
+              "--pwd",
+              cert.password(),
+              "--oauth",
+              "basic"));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start Azurite with OAuth", e);
+    }
+  }
+
+  private static Azurite start(List<String> extra) {
     Path tools = toolsDir();
     install(tools);
     try {
       Path data = Files.createTempDirectory("azurite-");
-      Process p =
-          new ProcessBuilder(
+      List<String> command =
+          new java.util.ArrayList<>(
+              List.of(
                   tools.resolve("node_modules/.bin/azurite-blob").toString(),
                   "--blobHost",
                   "127.0.0.1",
@@ -74,9 +105,9 @@ public final class Azurite implements AutoCloseable {
                   "--debug",
                   data.resolve("debug.log").toString(),
                   "--skipApiVersionCheck",
-                  "--loose")
-              .redirectErrorStream(true)
-              .start();
+                  "--loose"));
+      command.addAll(extra);
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       BufferedReader out =
           new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String endpoint =

@@ -13,6 +13,7 @@ import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -21,8 +22,44 @@ import reactor.netty.resources.ConnectionProvider;
 /** Test fixtures: a backend wired to a {@link FakeArmServer}, and job requests to send it. */
 final class FakeArm {
 
+  static final String STORAGE_AUDIENCE = "https://storage.azure.com";
+
+  private static final String TENANT = "00000000-0000-0000-0000-0000000000e1";
+
+  /**
+   * The worker's identity in tests: ARM's token for ARM, and for storage a token in the shape Entra
+   * ID issues (issuer, audience {@code https://storage.azure.com}, expiry), unsigned: Azurite's
+   * {@code --oauth basic} checks those claims, not the signature.
+   */
   static final TokenCredential TOKEN =
-      request -> Mono.just(new AccessToken(FakeArmServer.TOKEN, OffsetDateTime.now().plusHours(1)));
+      request ->
+          Mono.just(
+              request.getScopes().stream().anyMatch(s -> s.startsWith(STORAGE_AUDIENCE))
+                  ? new AccessToken(
+                      unsignedJwt(STORAGE_AUDIENCE, Instant.now()),
+                      OffsetDateTime.now().plusHours(1))
+                  : new AccessToken(FakeArmServer.TOKEN, OffsetDateTime.now().plusHours(1)));
+
+  /** An Entra ID-shaped access token for {@code audience}, valid for an hour, without signature. */
+  static String unsignedJwt(String audience, Instant now) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+    String claims =
+        String.format(
+            "{\"aud\":\"%s\",\"iss\":\"https://sts.windows.net/%s/\",\"iat\":%d,"
+                + "\"nbf\":%d,\"exp\":%d,\"oid\":\"%s\",\"tid\":\"%s\"}",
+            audience,
+            TENANT,
+            now.getEpochSecond() - 60,
+            now.getEpochSecond() - 60,
+            now.getEpochSecond() + 3600,
+            "00000000-0000-0000-0000-00000000a11c",
+            TENANT);
+    return b64.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        + "."
+        + b64.encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        + ".c2lnbmF0dXJl";
+  }
 
   private FakeArm() {}
 

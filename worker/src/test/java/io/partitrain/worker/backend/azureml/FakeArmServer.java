@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
@@ -222,7 +223,20 @@ final class FakeArmServer implements AutoCloseable {
       this.script = script;
     }
 
+    /**
+     * The status ARM answers. While the service writes logs, a finished job stays {@code
+     * Finalizing} until its last log line is in the artifact store, as the real service uploads the
+     * logs before the job turns terminal.
+     */
     String status() {
+      String s = rawStatus();
+      return writeLogs && storage != null && isTerminal(s) && !logsEnded.contains(name)
+          ? "Finalizing"
+          : s;
+    }
+
+    /** The status the job's script says, whatever its logs. */
+    String rawStatus() {
       long now = armNanos();
       if (cancelAt >= 0 && !isTerminal(statusAtCancel)) {
         return (now - cancelAt) / 1e9 < cancelArmSeconds ? "CancelRequested" : "Canceled";
@@ -263,6 +277,10 @@ final class FakeArmServer implements AutoCloseable {
   volatile boolean writeLogs;
 
   private final Map<String, Integer> logLines = new ConcurrentHashMap<>();
+
+  /** Jobs whose last log line is written (a finished job is Finalizing until then). */
+  private final Set<String> logsEnded = ConcurrentHashMap.newKeySet();
+
   private final java.util.concurrent.ScheduledExecutorService logWriter =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -276,6 +294,13 @@ final class FakeArmServer implements AutoCloseable {
 
   /** The workspace's clusters by name (others answer 404). */
   final Map<String, Cluster> clusters = new ConcurrentHashMap<>();
+
+  /**
+   * The {@code credentials.credentialsType} of the workspace's datastores: {@code AccountKey}
+   * (listSecrets hands out Azurite's key), {@code Sas} (a container SAS token) or {@code None}
+   * (identity-based: no secret to list, storage is reached with the caller's own identity).
+   */
+  volatile String datastoreCredentials = "AccountKey";
 
   /** vCPU quota per VM family in the region: {in use, limit}. */
   final Map<String, long[]> quota = new ConcurrentHashMap<>();
@@ -411,10 +436,13 @@ final class FakeArmServer implements AutoCloseable {
       return;
     }
     for (FakeJob j : jobs.values()) {
-      String status = j.status();
+      String status = j.rawStatus();
       double elapsed = (armNanos() - j.createdAt) / 1e9;
       double ranFor = j.script.runningAfter() < 0 ? 0 : elapsed - j.script.runningAfter();
       if (ranFor < 0 || status.equals("NotStarted") || status.equals("Queued")) {
+        if (isTerminal(status)) {
+          logsEnded.add(j.name); // ended before it ran: no log to finish
+        }
         continue;
       }
       int target =
@@ -443,6 +471,9 @@ final class FakeArmServer implements AutoCloseable {
       byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
       blob.appendBlock(new java.io.ByteArrayInputStream(bytes), bytes.length);
       logLines.put(j.name, target);
+      if (isTerminal(status)) {
+        logsEnded.add(j.name);
+      }
     }
   }
 
@@ -591,8 +622,23 @@ final class FakeArmServer implements AutoCloseable {
         return;
       }
       ObjectNode secrets = JSON.createObjectNode();
-      secrets.put("secretsType", "AccountKey");
-      secrets.put("key", Azurite.accountKey());
+      switch (datastoreCredentials) {
+        case "None" -> {
+          send(ex, 400, error("UserError", "datastore " + m.group(4) + " holds no secret"));
+          return;
+        }
+        case "Sas" -> {
+          String url =
+              storage.containerSasUrl(
+                  m.group(4).equals(ARTIFACT_STORE) ? artifactContainer : uploadContainer);
+          secrets.put("secretsType", "Sas");
+          secrets.put("sasToken", url.substring(url.indexOf('?') + 1));
+        }
+        default -> {
+          secrets.put("secretsType", "AccountKey");
+          secrets.put("key", Azurite.accountKey());
+        }
+      }
       send(ex, 200, secrets);
     } else if ((m = PENDING_UPLOAD.matcher(path)).matches() && method.equals("POST")) {
       count("code.startPendingUpload");
@@ -754,8 +800,10 @@ final class FakeArmServer implements AutoCloseable {
     p.put("protocol", "https");
     p.put("isDefault", isDefault);
     ObjectNode cred = p.putObject("credentials");
-    cred.put("credentialsType", "AccountKey");
-    cred.putObject("secrets").put("secretsType", "AccountKey");
+    cred.put("credentialsType", datastoreCredentials);
+    if (!datastoreCredentials.equals("None")) {
+      cred.putObject("secrets").put("secretsType", datastoreCredentials);
+    }
     // id, name and type come from ProxyResource, outside the excerpt: check the properties
     List<String> v = assetsApi.validateResponse("Datastore", p);
     if (!v.isEmpty()) {

@@ -35,6 +35,31 @@ public final class FakeAzureMl implements AutoCloseable {
     return this;
   }
 
+  /** An AmlCompute cluster in the workspace (other compute names answer 404). */
+  public FakeAzureMl withCluster(String name, String vmSize, int maxNodeCount) {
+    fake.clusters.put(name, new FakeArmServer.Cluster(vmSize, maxNodeCount));
+    return this;
+  }
+
+  /** The subscription's vCPU quota of a VM family in the region: {@code used} of {@code limit}. */
+  public FakeAzureMl withQuota(String family, long used, long limit) {
+    fake.quota.put(family, new long[] {used, limit});
+    return this;
+  }
+
+  /** The settings a worker (or the CLI) would be given for this fake's workspace. */
+  public String settingsProperties() {
+    return "azureml.subscriptionId="
+        + TestConfigs.SUBSCRIPTION
+        + "\nazureml.resourceGroup="
+        + TestConfigs.RESOURCE_GROUP
+        + "\nazureml.workspace="
+        + TestConfigs.WORKSPACE
+        + "\nazureml.armEndpoint="
+        + fake.endpoint()
+        + "\n";
+  }
+
   /** The container of the workspace's default datastore (and of pending code uploads). */
   public String uploadContainer() {
     return fake.uploadContainer;

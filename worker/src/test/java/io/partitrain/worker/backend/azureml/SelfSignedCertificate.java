@@ -94,6 +94,22 @@ final class SelfSignedCertificate {
     return ctx;
   }
 
+  /**
+   * Writes the key and certificate as a PKCS#12 file (for a server that is not in this JVM, such as
+   * Azurite's {@code --cert FILE --pwd PASSWORD}); {@link #password()} opens it.
+   */
+  Path writePkcs12(Path dir) throws Exception {
+    Path file = dir.resolve("test-cert.pfx");
+    try (var out = Files.newOutputStream(file)) {
+      keyStore.store(out, PASSWORD);
+    }
+    return file;
+  }
+
+  String password() {
+    return new String(PASSWORD);
+  }
+
   /** Trusts this certificate and nothing else. */
   TrustManagerFactory trustManagers() throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");

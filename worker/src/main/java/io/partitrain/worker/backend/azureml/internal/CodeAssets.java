@@ -2,7 +2,6 @@ package io.partitrain.worker.backend.azureml.internal;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
@@ -70,22 +69,19 @@ public final class CodeAssets implements LocalUploads {
   private final Map<String, String> byRunAndFolder = new ConcurrentHashMap<>();
   private final Map<String, String> byHash = new ConcurrentHashMap<>();
   private final DataUploads data;
+  private final BlobAccess blobs;
 
   /**
-   * @param blobEndpointOverride the default datastore's blob endpoint when it is not the account's
-   *     public one (a storage emulator); null otherwise
+   * @param blobs how to reach blob storage (identity, HTTP client, an emulator's endpoint)
    */
   public CodeAssets(
-      ArmTransport transport,
-      ArmPaths paths,
-      Clock clock,
-      String who,
-      String blobEndpointOverride) {
+      ArmTransport transport, ArmPaths paths, Clock clock, String who, BlobAccess blobs) {
     this.transport = transport;
     this.paths = paths;
     this.clock = clock;
     this.who = who;
-    this.data = new DataUploads(transport, paths, clock, who, blobEndpointOverride);
+    this.blobs = blobs;
+    this.data = new DataUploads(transport, paths, clock, who, blobs);
   }
 
   @Override
@@ -124,7 +120,7 @@ public final class CodeAssets implements LocalUploads {
     }
     requireStorageUrl(blobUri);
     requireStorageUrl(sasUri);
-    BlobContainerClient container = new BlobContainerClientBuilder().endpoint(sasUri).buildClient();
+    BlobContainerClient container = blobs.container(sasUri).buildClient();
     String prefix = blobPath(blobUri, container.getBlobContainerName());
     if (claim(container, prefix)) {
       upload(container, prefix, s, blobUri);

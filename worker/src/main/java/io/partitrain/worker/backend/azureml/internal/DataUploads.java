@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * azureml://datastores/<default>/paths/LocalUpload/<hash>/<name>}. The same content is never
  * uploaded twice, by any worker, in any run.
  *
- * <p>The datastore comes from {@code GET .../datastores?isDefault=true} and its account key from
- * {@code POST .../datastores/{name}/listSecrets}, each read once per process; the key stays in
- * memory and is never logged. Concurrent workers coordinate with the same claim blob as code.
+ * <p>The datastore comes from {@code GET .../datastores?isDefault=true}, read once per process; it
+ * is reached with its account key or SAS token ({@code POST .../listSecrets}, kept in memory, never
+ * logged) or, for an identity-based datastore, with the worker's own Azure identity ({@link
+ * Datastores}). Concurrent workers coordinate with the same claim blob as code.
  */
 public final class DataUploads {
 
@@ -39,20 +40,15 @@ public final class DataUploads {
   private final Map<String, String> byHash = new ConcurrentHashMap<>();
 
   /**
-   * @param blobEndpointOverride the storage account's blob endpoint when it is not {@code
-   *     https://ACCOUNT.blob.ENDPOINT} (a storage emulator); null for the datastore's own
+   * @param blobs how to reach blob storage (identity, HTTP client, an emulator's endpoint)
    */
   public DataUploads(
-      ArmTransport transport,
-      ArmPaths paths,
-      Clock clock,
-      String who,
-      String blobEndpointOverride) {
+      ArmTransport transport, ArmPaths paths, Clock clock, String who, BlobAccess blobs) {
     this.transport = transport;
     this.paths = paths;
     this.clock = clock;
     this.who = who;
-    this.datastores = new Datastores(transport, paths, blobEndpointOverride);
+    this.datastores = new Datastores(transport, paths, blobs);
   }
 
   /** The input's {@code azureml://} URI, its content uploaded if the datastore lacks it. */

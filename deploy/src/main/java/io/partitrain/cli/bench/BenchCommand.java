@@ -1,0 +1,358 @@
+package io.partitrain.cli.bench;
+
+import io.partitrain.cli.OutputFormat;
+import io.partitrain.deploy.broker.KafkaBootstrap;
+import io.partitrain.orchestrator.scheduling.deadline.BenchInstances;
+import io.partitrain.orchestrator.scheduling.deadline.MakespanSimulator;
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.TopicAdmin;
+import io.partitrain.shared.serde.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code partitrain bench}: in one process and one run, the raw-Kafka baseline on the broker (N
+ * small messages produced and consumed), then the end-to-end simulated run of many partitions on
+ * the same broker, and the figures that compare them: partitions/s, the ratio to the broker's own
+ * rate, the messages each partition cost on each topic (counted by reading the topics back), and
+ * the process's memory. It runs under a topic prefix of its own, so it can also run against an
+ * external cluster ({@code KAFKA_BOOTSTRAP_SERVERS}) without touching an installation's topics.
+ *
+ * <p>A benchmark prints figures; it asserts nothing about time. On a shared machine compare the
+ * ratio, which both halves of one run share, rather than absolute rates across runs.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measure raw Kafka and an end-to-end simulated run on the same broker, and compare them.")
+public final class BenchCommand implements Callable<Integer> {
+
+  /** The fewest messages a partition needs: work item, two statuses, one decision. */
+  static final int MIN_MESSAGES_PER_PARTITION = 4;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "10000",
+      description = "partitions of the simulated run (default: ${DEFAULT-VALUE})")
+  int partitions;
+
+  @Option(
+      names = "--raw-messages",
+      defaultValue = "200000",
+      description = "messages of the raw-Kafka baseline (default: ${DEFAULT-VALUE})")
+  int rawMessages;
+
+  @Option(
+      names = "--message-bytes",
+      defaultValue = "200",
+      description = "size of each raw-Kafka message (default: ${DEFAULT-VALUE})")
+  int messageBytes;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "2",
+      description = "workers of the simulated run (default: ${DEFAULT-VALUE})")
+  int workers;
+
+  @Option(
+      names = "--max-in-flight",
+      defaultValue = "500",
+      description = "the run's concurrency cap (default: ${DEFAULT-VALUE}, as the simulated demo)")
+  int maxInFlight;
+
+  @Option(
+      names = "--failure-rate",
+      defaultValue = "0",
+      description =
+          "injected INFRA failure rate, retried (default: ${DEFAULT-VALUE}: the happy path)")
+  double failureRate;
+
+  @Option(
+      names = "--makespan-node-cap",
+      defaultValue = "100",
+      description =
+          "node cap of the makespan comparison, history-aware order against FIFO"
+              + " (default: ${DEFAULT-VALUE})")
+  int makespanNodeCap;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "seed of the simulated jobs (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT30M",
+      description = "give up on the simulated run after this long (default: ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table or json")
+  OutputFormat output;
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter info = spec.commandLine().getErr();
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    Path dir = Files.createTempDirectory("partitrain-bench-");
+    try (KafkaBootstrap broker = KafkaBootstrap.resolve()) {
+      KafkaSettings kafka =
+          new KafkaSettings(broker.bootstrapServers(), new Topics(prefix), Map.of());
+      info.printf("partitrain bench: Kafka %s, topic prefix %s%n", broker.description(), prefix);
+      info.printf("  raw Kafka: %,d messages of %d bytes...%n", rawMessages, messageBytes);
+      info.flush();
+      RawKafkaBench.Result raw =
+          RawKafkaBench.run(
+              kafka,
+              prefix + ".raw",
+              TopicAdmin.DEFAULT_WORK_PARTITIONS,
+              rawMessages,
+              messageBytes);
+      info.printf(
+          "  end to end: %,d simulated partitions, %d workers, maxInFlight %d...%n",
+          partitions, workers, maxInFlight);
+      info.flush();
+      EndToEndBench.Result run =
+          EndToEndBench.run(
+              kafka,
+              new EndToEndBench.Setup(partitions, workers, maxInFlight, failureRate, seed, timeout),
+              dir,
+              new Progress(info));
+      info.println();
+      info.printf("  counting what reached each topic...%n");
+      info.flush();
+      BenchReport.Messages messages = BenchReport.Messages.of(TopicCounts.of(kafka), partitions);
+      BenchReport report = report(broker.description(), raw, run, messages);
+      if (output == OutputFormat.json) {
+        out.println(Json.toPrettyString(report));
+      } else {
+        print(report, out);
+      }
+      out.flush();
+      return run.succeeded() + run.failed() == partitions ? 0 : 1;
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private BenchReport report(
+      String broker,
+      RawKafkaBench.Result raw,
+      EndToEndBench.Result run,
+      BenchReport.Messages messages) {
+    double partitionsPerSecond = partitions / run.seconds();
+    double rawRate = raw.rate();
+    return new BenchReport(
+        "BenchReport",
+        new BenchReport.Machine(
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+            System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+            Runtime.getRuntime().maxMemory() >> 20,
+            broker,
+            "partitrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs())),
+        new BenchReport.Raw(
+            raw.messages(),
+            raw.messageBytes(),
+            BenchReport.round(raw.produceRate()),
+            BenchReport.round(raw.consumeRate()),
+            BenchReport.round(rawRate)),
+        new BenchReport.EndToEnd(
+            run.runId(),
+            partitions,
+            workers,
+            maxInFlight,
+            failureRate,
+            BenchReport.round(run.seconds()),
+            BenchReport.round(partitionsPerSecond),
+            run.succeeded(),
+            run.failed(),
+            run.attempts(),
+            run.transactions(),
+            BenchReport.round(run.transactions() / run.seconds()),
+            run.recordsProduced(),
+            BenchReport.round(run.recordsProduced() / (double) Math.max(1, run.transactions())),
+            BenchReport.round(run.meanCommitMillis()),
+            BenchReport.round(messages.total() / run.seconds())),
+        messages,
+        BenchReport.round(partitionsPerSecond / (rawRate / MIN_MESSAGES_PER_PARTITION)),
+        ProcessMemory.now(),
+        makespan());
+  }
+
+  /** The makespan figure, computed by the deadline-aware scheduler's own simulator. */
+  private BenchReport.Makespan makespan() {
+    MakespanSimulator.Comparison c =
+        MakespanSimulator.compare(BenchInstances.retailWeek(partitions, seed), makespanNodeCap);
+    return new BenchReport.Makespan(
+        partitions,
+        makespanNodeCap,
+        BenchReport.round(c.lowerBound()),
+        BenchReport.round(c.fifoMakespan()),
+        BenchReport.round(c.historyAwareMakespan()),
+        BenchReport.round(c.fifoRatio()),
+        BenchReport.round(c.historyAwareRatio()));
+  }
+
+  private static void print(BenchReport r, PrintWriter out) {
+    var e = r.endToEnd();
+    out.printf(Locale.ROOT, "%-44s %s%n", "machine", describe(r.machine()));
+    out.printf(
+        Locale.ROOT,
+        "%-44s %,.0f msgs/s (produce %,.0f, consume %,.0f; %,d x %d B)%n",
+        "raw Kafka",
+        r.raw().messagesPerSecond(),
+        r.raw().producePerSecond(),
+        r.raw().consumePerSecond(),
+        r.raw().messages(),
+        r.raw().messageBytes());
+    out.printf(
+        Locale.ROOT,
+        "%-44s %,.0f partitions/s (%,d in %.1f s; %d succeeded, %d failed, %d attempts)%n",
+        "end to end (simulated)",
+        e.partitionsPerSecond(),
+        e.partitions(),
+        e.seconds(),
+        e.succeeded(),
+        e.failed(),
+        e.attempts());
+    out.printf(Locale.ROOT, "%-44s %.3f%n", "ratio: partitions/s / (raw msgs/s / 4)", r.ratio());
+    var m = r.makespan();
+    out.printf(
+        Locale.ROOT,
+        "%-44s history-aware %.3f, FIFO %.3f (node cap %d, %,d simulated jobs)%n",
+        "makespan / lower bound",
+        m.historyAwareRatio(),
+        m.fifoRatio(),
+        m.nodeCap(),
+        m.partitions());
+    out.printf(
+        Locale.ROOT,
+        "%-44s %.2f (%s)%n",
+        "messages per partition",
+        r.messages().totalPerPartition(),
+        perTopic(r.messages()));
+    out.printf(
+        Locale.ROOT,
+        "%-44s %,.0f msgs/s; %,d transactions (%.1f/s, %.0f records and %.1f ms each)%n",
+        "orchestrator + workers",
+        e.messagesPerSecond(),
+        e.transactions(),
+        e.transactionsPerSecond(),
+        e.recordsPerTransaction(),
+        e.meanCommitMillis());
+    out.printf(
+        Locale.ROOT,
+        "%-44s %,d MiB resident (peak %,d MiB), heap %,d of %,d MiB (pools' peaks %,d MiB)%n",
+        "memory (one process, broker included)",
+        r.memory().residentMiB(),
+        r.memory().peakResidentMiB(),
+        r.memory().heapUsedMiB(),
+        r.memory().heapMaxMiB(),
+        r.memory().heapPeakMiB());
+  }
+
+  private static String describe(BenchReport.Machine m) {
+    return m.cpus()
+        + " CPUs, "
+        + m.os()
+        + ", "
+        + m.java()
+        + ", max heap "
+        + m.maxHeapMiB()
+        + " MiB";
+  }
+
+  private static String perTopic(BenchReport.Messages m) {
+    StringBuilder b = new StringBuilder();
+    m.perPartition()
+        .forEach(
+            (topic, n) -> {
+              if (!topic.equals("total") && n > 0) {
+                b.append(b.length() == 0 ? "" : ", ")
+                    .append(topic)
+                    .append(' ')
+                    .append(String.format(Locale.ROOT, "%.2f", n));
+              }
+            });
+    return b.toString();
+  }
+
+  private void validate() {
+    if (partitions < 1 || partitions > 1_000_000) {
+      throw new PartitrainException(
+          "--partitions must be from 1 to 1000000, but was " + partitions);
+    }
+    if (rawMessages < 1) {
+      throw new PartitrainException("--raw-messages must be at least 1, but was " + rawMessages);
+    }
+    if (messageBytes < 32 || messageBytes > 100_000) {
+      throw new PartitrainException(
+          "--message-bytes must be from 32 to 100000, but was " + messageBytes);
+    }
+    if (makespanNodeCap < 1) {
+      throw new PartitrainException(
+          "--makespan-node-cap must be at least 1, but was " + makespanNodeCap);
+    }
+    if (workers < 1 || maxInFlight < 1) {
+      throw new PartitrainException("--workers and --max-in-flight must be at least 1");
+    }
+    if (failureRate < 0 || failureRate > 0.9) {
+      throw new PartitrainException("--failure-rate must be from 0 to 0.9, but was " + failureRate);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** One progress line on stderr, rewritten as the run's snapshots arrive. */
+  private static final class Progress implements java.util.function.Consumer<RunSummary> {
+    private final PrintWriter info;
+    private long lastPrint;
+
+    Progress(PrintWriter info) {
+      this.info = info;
+    }
+
+    @Override
+    public void accept(RunSummary s) {
+      long now = System.nanoTime();
+      if (now - lastPrint < 1_000_000_000L && !s.complete()) {
+        return;
+      }
+      lastPrint = now;
+      info.printf(
+          "\r    %,d of %,d succeeded, %,d failed",
+          s.count(PartitionState.SUCCEEDED), s.total(), s.count(PartitionState.FAILED));
+      info.flush();
+    }
+  }
+}

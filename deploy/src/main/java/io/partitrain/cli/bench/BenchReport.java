@@ -1,0 +1,99 @@
+package io.partitrain.cli.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@code partitrain bench} prints ({@code -o json} prints this object). Rates are per second
+ * of wall time on this machine; the ratio compares two figures measured in the same run, so it
+ * means more than either alone on a shared machine.
+ *
+ * @param type always {@code "BenchReport"}
+ * @param machine where it ran
+ * @param raw the raw-Kafka baseline
+ * @param endToEnd the simulated run; {@code orchestratorRecords} is what the orchestrator's own
+ *     counter says it committed, a cross-check of the topic counts
+ * @param messages records that reached each topic, and per partition
+ * @param ratio end-to-end partitions/s ÷ (raw msgs/s ÷ 4): 1.0 would mean Partitrain moves a
+ *     partition as fast as the broker moves the four messages a partition needs at least
+ * @param memory this process's memory after the run (the broker runs in it when embedded)
+ * @param makespan the deadline-aware order against FIFO under a node cap, simulated on a retail
+ *     week of as many partitions (issue 12, item 6: computed, not timed)
+ */
+public record BenchReport(
+    String type,
+    Machine machine,
+    Raw raw,
+    EndToEnd endToEnd,
+    Messages messages,
+    double ratio,
+    ProcessMemory memory,
+    Makespan makespan) {
+
+  /** The machine and the broker. */
+  public record Machine(
+      int cpus, String os, String java, long maxHeapMiB, String broker, String command) {}
+
+  /** The raw-Kafka baseline. */
+  public record Raw(
+      int messages,
+      int messageBytes,
+      double producePerSecond,
+      double consumePerSecond,
+      double messagesPerSecond) {}
+
+  /**
+   * Makespans under a node cap, in seconds of simulated time, and their ratios to the lower bound
+   * {@code max(Σ nodes × time / cap, longest job)}.
+   */
+  public record Makespan(
+      int partitions,
+      int nodeCap,
+      double lowerBoundSeconds,
+      double fifoSeconds,
+      double historyAwareSeconds,
+      double fifoRatio,
+      double historyAwareRatio) {}
+
+  /** The end-to-end simulated run. */
+  public record EndToEnd(
+      String runId,
+      int partitions,
+      int workers,
+      int maxInFlight,
+      double failureRate,
+      double seconds,
+      double partitionsPerSecond,
+      int succeeded,
+      int failed,
+      int attempts,
+      long transactions,
+      double transactionsPerSecond,
+      long orchestratorRecords,
+      double recordsPerTransaction,
+      double meanCommitMillis,
+      double messagesPerSecond) {}
+
+  /** Records per topic (read back, committed only) and per partition. */
+  public record Messages(Map<String, Long> byTopic, long total, Map<String, Double> perPartition) {
+
+    static Messages of(Map<String, Long> byTopic, int partitions) {
+      Map<String, Double> per = new LinkedHashMap<>();
+      long total = 0;
+      for (var e : byTopic.entrySet()) {
+        total += e.getValue();
+        per.put(e.getKey(), round(e.getValue() / (double) partitions));
+      }
+      per.put("total", round(total / (double) partitions));
+      return new Messages(byTopic, total, per);
+    }
+
+    public double totalPerPartition() {
+      return perPartition.get("total");
+    }
+  }
+
+  static double round(double x) {
+    return Math.round(x * 1000) / 1000.0;
+  }
+}

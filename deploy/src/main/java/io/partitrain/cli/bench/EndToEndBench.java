@@ -1,0 +1,152 @@
+package io.partitrain.cli.bench;
+
+import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.client.RunClient;
+import io.partitrain.deploy.LocalStack;
+import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.RunDefinition;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunLimits;
+import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.plan.Plan;
+import io.partitrain.shared.plan.PlanLoader;
+import io.partitrain.worker.WorkerConfig;
+import io.partitrain.worker.backend.simulated.SimulatedBackend;
+import io.partitrain.worker.backend.simulated.SimulationProfile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The end-to-end part of {@code partitrain bench}: the demo's simulated path (the {@code
+ * weekly-demand} plan, an orchestrator and workers in this process, simulated jobs of 20–80 ms)
+ * with {@code partitions} partitions, timed from the start command to the run's completion.
+ */
+final class EndToEndBench {
+
+  private static final String EXAMPLE = "/examples/weekly-demand/";
+
+  /** How the run is set up. */
+  record Setup(
+      int partitions,
+      int workers,
+      int maxInFlight,
+      double failureRate,
+      long seed,
+      Duration timeout) {}
+
+  /** What the run did. */
+  record Result(
+      String runId,
+      double seconds,
+      int succeeded,
+      int failed,
+      int attempts,
+      long transactions,
+      long recordsProduced,
+      double meanCommitMillis) {}
+
+  private EndToEndBench() {}
+
+  static Result run(KafkaSettings kafka, Setup setup, Path dir, Consumer<RunSummary> progress) {
+    Plan plan = plan(dir, setup);
+    SimulatedBackend cloud =
+        new SimulatedBackend(
+            Clock.systemUTC(),
+            new SimulationProfile(
+                Duration.ofMillis(10),
+                Duration.ofMillis(20),
+                Duration.ofMillis(80),
+                0,
+                setup.failureRate(),
+                setup.seed()));
+    try (LocalStack stack =
+            LocalStack.start(
+                kafka,
+                setup.workers(),
+                id -> cloud,
+                WorkerConfig.forInstallation("w", kafka.topics().prefix())
+                    .withPollInterval(Duration.ofMillis(200)),
+                Clock.systemUTC());
+        RunClient client = new RunClient(kafka, "partitrain-bench")) {
+      String runId = "bench-" + setup.partitions();
+      Instant t0 = Instant.now();
+      long start = System.nanoTime();
+      RunEvent started =
+          client.send(RunCommands.startCommand(plan, runId, "bench", t0), Duration.ofSeconds(60));
+      if (started instanceof RunEvent.CommandRejected r) {
+        throw new PartitrainException("the orchestrator rejected the benchmark run: " + r.reason());
+      }
+      RunSummary last = client.follow(runId, RunSummary::complete, progress, setup.timeout());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new Result(
+          runId,
+          seconds,
+          last.count(PartitionState.SUCCEEDED),
+          last.count(PartitionState.FAILED),
+          last.attempts(),
+          counter(stack, "partitrain_orchestrator_transactions_total"),
+          counter(stack, "partitrain_orchestrator_records_produced_total"),
+          meanMillis(stack, "partitrain_orchestrator_transaction_seconds"));
+    }
+  }
+
+  private static long counter(LocalStack stack, String name) {
+    var c = stack.registry().find(name).counter();
+    return c == null ? -1 : (long) c.count();
+  }
+
+  private static double meanMillis(LocalStack stack, String name) {
+    var t = stack.registry().find(name).timer();
+    return t == null ? -1 : t.mean(java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The weekly-demand example with {@code partitions} stores and the bench's concurrency cap. */
+  private static Plan plan(Path dir, Setup setup) {
+    try {
+      Files.createDirectories(dir.resolve("src"));
+      copy("plan.yml", dir.resolve("plan.yml"));
+      copy("job.yml", dir.resolve("job.yml"));
+      copy("src/Train.java", dir.resolve("src/Train.java"));
+      StringBuilder csv = new StringBuilder("store_id,region,business_unit\n");
+      for (int i = 1; i <= setup.partitions(); i++) {
+        csv.append(String.format(Locale.ROOT, "store-%07d,region-%d,bu-%d%n", i, i % 4, i % 7));
+      }
+      Files.writeString(dir.resolve("stores.csv"), csv, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Plan plan = PlanLoader.load(dir.resolve("plan.yml"));
+    RunDefinition d = plan.definition();
+    return new Plan(
+        plan.file(),
+        new RunDefinition(
+            d.planName(),
+            d.planSource(),
+            d.jobTemplate(),
+            d.retry(),
+            new RunLimits(setup.maxInFlight(), null)),
+        plan.partitions(),
+        plan.template());
+  }
+
+  private static void copy(String name, Path target) throws IOException {
+    try (InputStream in = EndToEndBench.class.getResourceAsStream(EXAMPLE + name)) {
+      if (in == null) {
+        throw new PartitrainException(
+            "the example file " + EXAMPLE + name + " is missing from the jar");
+      }
+      Files.copy(in, target);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.partitrain.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.shared.serde.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code partitrain bench -o json} as a user runs it (the jar, its own embedded broker), small. It
+ * asserts what the figures must satisfy whatever the machine's speed, never a time: every partition
+ * settled, the topic counts agree with the orchestrator's own count of what it committed, the
+ * counts cover what each partition must at least have cost, and the ratio is computed from the
+ * printed rates.
+ */
+@Timeout(600)
+class BenchIT {
+
+  private static final Path JAR = Path.of("target/partitrain.jar").toAbsolutePath();
+  private static final int PARTITIONS = 300;
+
+  @TempDir Path dir;
+
+  @Test
+  void benchPrintsConsistentFiguresAsJson() throws Exception {
+    Path out = dir.resolve("bench.json");
+    Path err = dir.resolve("bench.err");
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    JAR.toString(),
+                    "bench",
+                    "--partitions",
+                    String.valueOf(PARTITIONS),
+                    "--raw-messages",
+                    "5000",
+                    "-o",
+                    "json"))
+            .directory(dir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("bench did not finish; stderr:\n" + Files.readString(err));
+    }
+    assertThat(p.exitValue()).as("exit code; stderr:\n" + Files.readString(err)).isZero();
+    JsonNode r = Json.mapper().readTree(out.toFile());
+
+    assertThat(r.path("type").asText()).isEqualTo("BenchReport");
+    JsonNode run = r.path("endToEnd");
+    assertThat(run.path("partitions").asInt()).isEqualTo(PARTITIONS);
+    assertThat(run.path("succeeded").asInt()).isEqualTo(PARTITIONS);
+    assertThat(run.path("failed").asInt()).isZero();
+
+    JsonNode topics = r.path("messages").path("byTopic");
+    // What each partition costs at least: its work item, its job's SUBMITTED and terminal status,
+    // and its terminal decision on the runs topic.
+    assertThat(topics.path("work").asLong()).isGreaterThanOrEqualTo(PARTITIONS);
+    assertThat(topics.path("status").asLong()).isGreaterThanOrEqualTo(2L * PARTITIONS);
+    assertThat(topics.path("runs").asLong()).isGreaterThanOrEqualTo(PARTITIONS);
+    assertThat(topics.path("dlq").asLong()).isZero();
+    // The topics, read back, hold exactly what the orchestrator's counter says it committed.
+    long written =
+        topics.path("runs").asLong()
+            + topics.path("work").asLong()
+            + topics.path("partitions").asLong()
+            + topics.path("finops").asLong();
+    assertThat(run.path("orchestratorRecords").asLong()).isEqualTo(written);
+    long total = 0;
+    for (JsonNode n : topics) {
+      total += n.asLong();
+    }
+    assertThat(r.path("messages").path("total").asLong()).isEqualTo(total);
+    assertThat(r.path("messages").path("perPartition").path("total").asDouble())
+        .isCloseTo(total / (double) PARTITIONS, within(0.001));
+
+    double raw = r.path("raw").path("messagesPerSecond").asDouble();
+    assertThat(raw).isPositive();
+    assertThat(r.path("ratio").asDouble())
+        .isCloseTo(run.path("partitionsPerSecond").asDouble() / (raw / 4), within(0.002));
+    assertThat(r.path("memory").path("residentMiB").asLong()).isPositive();
+    // The makespan figure: no order beats the lower bound.
+    JsonNode makespan = r.path("makespan");
+    assertThat(makespan.path("partitions").asInt()).isEqualTo(PARTITIONS);
+    assertThat(makespan.path("historyAwareRatio").asDouble()).isGreaterThanOrEqualTo(1.0);
+    assertThat(makespan.path("fifoRatio").asDouble()).isGreaterThanOrEqualTo(1.0);
+  }
+}

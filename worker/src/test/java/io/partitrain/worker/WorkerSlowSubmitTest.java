@@ -1,0 +1,242 @@
+package io.partitrain.worker;
+
+import static io.partitrain.shared.testing.WorkItemBuilder.aWorkItem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.contracts.WorkItem;
+import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.testing.MutableClock;
+import io.partitrain.worker.backend.BackendException;
+import io.partitrain.worker.backend.JobBackend;
+import io.partitrain.worker.backend.JobObservation;
+import io.partitrain.worker.backend.JobRef;
+import io.partitrain.worker.backend.JobRequest;
+import io.partitrain.worker.backend.SubmitResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 11: a submit that uploads a large code folder first must not keep the poll thread from
+ * polling, or the group drops the worker after {@code max.poll.interval.ms} and its items are
+ * handled twice. The submit runs on its own thread; the poll thread keeps polling with its
+ * partitions paused, takes no new work meanwhile, and still reports and commits only after the job
+ * exists.
+ */
+@Timeout(60)
+class WorkerSlowSubmitTest {
+
+  private static final Topics TOPICS = Topics.defaults();
+  private static final TopicPartition P0 = new TopicPartition(TOPICS.work(), 0);
+  private static final TopicPartition P1 = new TopicPartition(TOPICS.work(), 1);
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T05:00:00Z"));
+  private final MockProducer<String, byte[]> producer =
+      new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+
+  /** A consumer whose empty poll blocks a little, as a real one does, and counts the polls. */
+  static final class CountingConsumer extends MockConsumer<String, byte[]> {
+    final AtomicInteger polls = new AtomicInteger();
+
+    CountingConsumer() {
+      super("earliest");
+    }
+
+    @Override
+    public ConsumerRecords<String, byte[]> poll(Duration timeout) {
+      ConsumerRecords<String, byte[]> r = super.poll(timeout);
+      polls.incrementAndGet();
+      if (r.isEmpty()) {
+        LockSupport.parkNanos(Math.min(timeout.toNanos(), TimeUnit.MILLISECONDS.toNanos(5)));
+      }
+      return r;
+    }
+  }
+
+  /** A backend whose submit uploads for as long as the test says (a large code folder). */
+  static final class SlowUploadBackend implements JobBackend {
+    final CountDownLatch uploading = new CountDownLatch(1);
+    final CountDownLatch uploaded = new CountDownLatch(1);
+    final AtomicInteger submits = new AtomicInteger();
+    volatile String submitThread;
+
+    @Override
+    public String name() {
+      return "slow-upload";
+    }
+
+    @Override
+    public SubmitResult submit(JobRequest request) {
+      submits.incrementAndGet();
+      submitThread = Thread.currentThread().getName();
+      uploading.countDown();
+      try {
+        if (!uploaded.await(30, TimeUnit.SECONDS)) {
+          throw BackendException.retriable("the test never finished the upload", null);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw BackendException.retriable("interrupted", e);
+      }
+      return new SubmitResult(
+          new JobObservation(
+              request.jobName(),
+              JobPhase.QUEUED,
+              "Queued",
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              Map.of()),
+          true);
+    }
+
+    @Override
+    public Optional<JobObservation> observe(JobRef job) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void cancel(JobRef job) {}
+
+    @Override
+    public void close() {}
+  }
+
+  private final CountingConsumer consumer = new CountingConsumer();
+
+  private Worker worker(JobBackend backend) {
+    consumer.assign(List.of(P0, P1));
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    return new Worker(
+        WorkerConfig.forInstallation("w1", TOPICS.prefix()),
+        TOPICS,
+        consumer,
+        producer,
+        backend,
+        clock,
+        new SimpleMeterRegistry());
+  }
+
+  private static ConsumerRecord<String, byte[]> record(TopicPartition tp, long offset, WorkItem i) {
+    return new ConsumerRecord<>(tp.topic(), tp.partition(), offset, i.key(), Json.toBytes(i));
+  }
+
+  private List<JobStatusEvent> statuses() {
+    return producer.history().stream()
+        .filter(r -> r.topic().equals(TOPICS.status()))
+        .map(r -> Json.read(r.value(), JobStatusEvent.class))
+        .toList();
+  }
+
+  @Test
+  void theConsumerKeepsPollingWithItsPartitionsPausedWhileAnUploadRunsAndReportsAfterIt() {
+    SlowUploadBackend backend = new SlowUploadBackend();
+    Worker worker = worker(backend);
+    WorkItem item = aWorkItem().forPartition("store-001").build();
+
+    CompletableFuture<Void> pollThread =
+        CompletableFuture.runAsync(() -> worker.handle(record(P0, 0, item)));
+    await().until(() -> backend.uploading.getCount() == 0);
+    int pollsAtStart = consumer.polls.get();
+    await().until(() -> consumer.polls.get() >= pollsAtStart + 20);
+    assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+    // New work arrives meanwhile: the paused consumer does not take it.
+    WorkItem next = aWorkItem().forPartition("store-002").build();
+    consumer.addRecord(record(P1, 0, next));
+    int pollsWithNewWork = consumer.polls.get();
+    await().until(() -> consumer.polls.get() >= pollsWithNewWork + 10);
+    assertThat(consumer.position(P1)).as("nothing fetched while paused").isZero();
+    assertThat(statuses()).as("nothing reported before the job exists").isEmpty();
+    assertThat(pollThread).isNotDone();
+
+    backend.uploaded.countDown();
+    pollThread.join();
+
+    assertThat(backend.submitThread).isEqualTo("submit-w1");
+    assertThat(backend.submits).hasValue(1);
+    assertThat(statuses())
+        .singleElement()
+        .satisfies(e -> assertThat(e.phase()).isEqualTo(JobPhase.SUBMITTED));
+    assertThat(worker.pollsWhileSubmitting()).isGreaterThanOrEqualTo(30);
+    assertThat(consumer.paused()).as("resumed after the submit").isEmpty();
+    assertThat(consumer.poll(Duration.ZERO).records(P1))
+        .as("the work that arrived meanwhile comes next")
+        .singleElement()
+        .satisfies(r -> assertThat(r.key()).isEqualTo(next.key()));
+  }
+
+  @Test
+  void aPartitionPausedBeforeTheSubmitStaysPausedAfterIt() {
+    SlowUploadBackend backend = new SlowUploadBackend();
+    Worker worker = worker(backend);
+    consumer.pause(Set.of(P1)); // e.g. paused while the backend refused work
+
+    CompletableFuture<Void> pollThread =
+        CompletableFuture.runAsync(
+            () -> worker.handle(record(P0, 0, aWorkItem().forPartition("store-001").build())));
+    await().until(() -> backend.uploading.getCount() == 0 && consumer.paused().contains(P0));
+    backend.uploaded.countDown();
+    pollThread.join();
+
+    assertThat(consumer.paused()).containsExactly(P1);
+  }
+
+  @Test
+  void submitsBackToBackAreNeverRefusedByTheSubmitThread() {
+    SlowUploadBackend backend = new SlowUploadBackend();
+    backend.uploaded.countDown();
+    Worker worker = worker(backend);
+
+    for (int i = 1; i <= 2_000; i++) {
+      worker.handle(
+          record(P0, i, aWorkItem().forPartition(String.format("store-%04d", i)).build()));
+    }
+
+    assertThat(backend.submits).hasValue(2_000);
+    assertThat(statuses())
+        .hasSize(2_000)
+        .allSatisfy(e -> assertThat(e.phase()).isEqualTo(JobPhase.SUBMITTED));
+  }
+
+  @Test
+  void aQuickSubmitCostsNoPollAndItsFailureIsReportedAsBefore() {
+    SlowUploadBackend backend = new SlowUploadBackend();
+    backend.uploaded.countDown();
+    Worker worker = worker(backend);
+
+    worker.handle(record(P0, 0, aWorkItem().forPartition("store-001").build()));
+
+    assertThat(worker.pollsWhileSubmitting()).isZero();
+    assertThat(consumer.polls).hasValue(0);
+    assertThat(statuses())
+        .singleElement()
+        .extracting(JobStatusEvent::phase)
+        .isEqualTo(JobPhase.SUBMITTED);
+  }
+}
