@@ -54,11 +54,7 @@ public final class CapCommands {
     @Option(names = "--reason", required = true, description = "why, for the FinOps record")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -83,7 +79,7 @@ public final class CapCommands {
                 RunCommands.user(),
                 reason,
                 Instant.now());
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
       }
     }
 
@@ -102,7 +98,7 @@ public final class CapCommands {
             api,
             run + (raise ? "/cap/raise" : "/cap"),
             Map.of("to", to, "reason", reason),
-            output);
+            output.format());
       } catch (ConsoleApiClient.ApiException e) {
         return Answers.failed(spec, e);
       }
@@ -133,11 +129,7 @@ public final class CapCommands {
     @Option(names = "--reason", required = true, description = "why, for the record")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -157,7 +149,7 @@ public final class CapCommands {
             api.get(),
             "/compute/" + ConsoleApiClient.segment(name) + "/node-cap",
             Map.of("nodes", nodes, "reason", reason),
-            output);
+            output.format());
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         var cmd =
@@ -170,7 +162,7 @@ public final class CapCommands {
                 RunCommands.user(),
                 reason,
                 Instant.now());
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }

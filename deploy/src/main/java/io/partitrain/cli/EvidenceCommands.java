@@ -48,11 +48,7 @@ final class EvidenceCommands {
     @Option(names = "--attempt", description = "the attempt (default: the latest)")
     Integer attempt;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -70,7 +66,7 @@ final class EvidenceCommands {
         return ExitCode.NOT_FOUND.code();
       }
       PrintWriter out = spec.commandLine().getOut();
-      if (output == OutputFormat.json) {
+      if (output.json()) {
         out.println(Json.toPrettyString(job));
       } else {
         printTable(job, out);
@@ -225,7 +221,7 @@ final class EvidenceCommands {
 
   /** {@code run show --server}: the console's view of the run. */
   static int showThroughServer(
-      CommandSpec spec, ConsoleApiClient api, String runId, OutputFormat output) {
+      CommandSpec spec, ConsoleApiClient api, String runId, OutputOption output) {
     JsonNode run;
     try {
       run = api.get("/runs/" + ConsoleApiClient.segment(runId));
@@ -233,7 +229,7 @@ final class EvidenceCommands {
       return Answers.failed(spec, e);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       out.println(Json.toPrettyString(run));
     } else {
       out.printf(

@@ -115,11 +115,7 @@ public final class FinOpsCommands {
     @Option(names = "--run", description = "only this run")
     String runId;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -159,7 +155,7 @@ public final class FinOpsCommands {
         return Answers.failed(spec, e);
       }
       PrintWriter out = spec.commandLine().getOut();
-      if (output == OutputFormat.json) {
+      if (output.json()) {
         out.println(eventsJson(events));
       } else {
         out.printf("%-20s %-36s %-17s %s%n", "AT", "RUN OR TARGET", "EVENT", "DETAIL");

@@ -1,6 +1,8 @@
 package io.partitrain.cli;
 
+import io.partitrain.cli.client.BrokerProbe;
 import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.RetriableException;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaClientConfig;
@@ -26,7 +28,14 @@ public final class KafkaOptions {
    * reports the broker unreachable. Kafka's default is 60 s; a person at a terminal should know
    * within 5 s, JVM start included.
    */
-  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(4);
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
+
+  /**
+   * How long the up-front TCP probe of the bootstrap addresses waits for a connection ({@link
+   * BrokerProbe}): a refused connection or an unknown host is known at once, a silent address after
+   * this long.
+   */
+  public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   @Option(
       names = "--bootstrap-servers",
@@ -54,8 +63,32 @@ public final class KafkaOptions {
       description = "one Kafka client setting, overriding the file (repeatable)")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+  /** The servers {@link #settings()} chose, for error messages; null before it was called. */
+  private String resolvedServers;
+
+  /**
+   * The client settings, after a TCP probe of the bootstrap addresses: a broker nobody can reach is
+   * reported at once, naming the servers and the setting that chose them.
+   *
+   * @throws RetriableException when no bootstrap address takes a connection
+   */
   public KafkaSettings settings() {
-    return settings(Env.system());
+    KafkaSettings settings = settings(Env.system());
+    BrokerProbe.unreachable(settings.bootstrapServers(), PROBE_TIMEOUT)
+        .ifPresent(
+            problem -> {
+              throw new RetriableException(unreachable(problem));
+            });
+    return settings;
+  }
+
+  /** The one line an operator reads when Kafka cannot be reached. */
+  String unreachable(String what) {
+    return "cannot reach Kafka at "
+        + describe()
+        + ": "
+        + what
+        + "; is the broker running (`partitrain up`), and are the address and port right?";
   }
 
   KafkaSettings settings(Env env) {
@@ -71,14 +104,17 @@ public final class KafkaOptions {
     String servers =
         bootstrapServers != null ? bootstrapServers : env.string(KafkaSettings.BOOTSTRAP_ENV, null);
     try {
-      return KafkaClientConfig.build(
-          file,
-          overrides,
-          servers,
-          new Topics(topicPrefix),
-          "set "
-              + KafkaSettings.BOOTSTRAP_ENV
-              + " or pass --bootstrap-servers (`partitrain up` prints the value for a local stack)");
+      KafkaSettings settings =
+          KafkaClientConfig.build(
+              file,
+              overrides,
+              servers,
+              new Topics(topicPrefix),
+              "set "
+                  + KafkaSettings.BOOTSTRAP_ENV
+                  + " or pass --bootstrap-servers (`partitrain up` prints the value for a local stack)");
+      resolvedServers = settings.bootstrapServers();
+      return settings;
     } catch (IllegalArgumentException e) {
       throw new PartitrainException(e.getMessage(), e);
     }
@@ -86,17 +122,15 @@ public final class KafkaOptions {
 
   /** The servers and the setting that chose them, for error messages. */
   public String describe() {
-    String servers = servers();
-    return servers
-        + " (set by "
-        + (bootstrapServers != null ? "--bootstrap-servers" : "$" + KafkaSettings.BOOTSTRAP_ENV)
-        + ")";
-  }
-
-  private String servers() {
-    String servers =
-        bootstrapServers != null ? bootstrapServers : System.getenv(KafkaSettings.BOOTSTRAP_ENV);
-    return servers != null ? servers : "bootstrap.servers of the Kafka client config file";
+    if (bootstrapServers != null) {
+      return bootstrapServers + " (set by --bootstrap-servers)";
+    }
+    String env = System.getenv(KafkaSettings.BOOTSTRAP_ENV);
+    if (env != null && !env.isBlank()) {
+      return env + " (set by $" + KafkaSettings.BOOTSTRAP_ENV + ")";
+    }
+    return (resolvedServers != null ? resolvedServers + " " : "")
+        + "(set by bootstrap.servers of the Kafka client config)";
   }
 
   /** Client settings that make an unreachable broker fail fast instead of after a minute. */

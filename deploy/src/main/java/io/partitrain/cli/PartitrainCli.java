@@ -65,7 +65,7 @@ public final class PartitrainCli {
     cl.setExecutionExceptionHandler(
         (ex, cmd, parse) -> {
           if (isKafkaTimeout(ex)) {
-            cmd.getErr().println("partitrain: " + unreachable(cmd, ex));
+            cmd.getErr().println("partitrain: " + unreachable(cmd));
             return ExitCode.UNREACHABLE.code();
           }
           cmd.getErr().println("partitrain: " + ex.getMessage());
@@ -95,15 +95,13 @@ public final class PartitrainCli {
   }
 
   /** Names the servers tried and the setting that chose them. */
-  private static String unreachable(CommandLine cmd, Exception ex) {
+  private static String unreachable(CommandLine cmd) {
+    String noAnswer = "no answer within " + KafkaOptions.CALL_TIMEOUT.toSeconds() + " s";
     CommandLine.Model.CommandSpec mixin = cmd.getCommandSpec().mixins().get("kafka");
-    String where =
-        mixin != null && mixin.userObject() instanceof KafkaOptions k ? k.describe() : "Kafka";
-    return "cannot reach Kafka at "
-        + where
-        + ": no answer within "
-        + KafkaOptions.CALL_TIMEOUT.toSeconds()
-        + " s; is the broker running (`partitrain up`), and are the address and port right?";
+    if (mixin != null && mixin.userObject() instanceof KafkaOptions k) {
+      return k.unreachable(noAnswer);
+    }
+    return "cannot reach Kafka: " + noAnswer;
   }
 
   /** A bad option is bad input (1), not picocli's default 2, which means "rejected" here. */

@@ -99,11 +99,7 @@ public final class RunCommands {
         description = "the run id (default: PLAN-yyyyMMdd-HHmmss, UTC)")
     String runId;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ComputeChecks.Options computeCheck;
 
@@ -157,7 +153,7 @@ public final class RunCommands {
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         RunEvent answer = client.send(start, ANSWER_TIMEOUT);
-        int exit = Answers.print(spec, answer, output);
+        int exit = Answers.print(spec, answer, output.format());
         if (answer instanceof RunEvent.RunStarted && !start.computes().isEmpty()) {
           // Recorded in the same transaction as the start, so they are there now.
           client.history(id, false).map(RunHistory::warnings).orElse(List.of()).stream()
@@ -209,11 +205,7 @@ public final class RunCommands {
         description = "after showing the run, print a line per change until it settles")
     boolean watch;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -232,7 +224,7 @@ public final class RunCommands {
         Instant now = Instant.now();
         PrintWriter out = spec.commandLine().getOut();
         List<RunHistory.PartitionLine> lines = listPartitions ? selected(h) : List.of();
-        if (output == OutputFormat.json) {
+        if (output.json()) {
           ObjectNode o = RunView.json(h, now);
           if (listPartitions) {
             o.set("partitions", RunView.partitionsJson(lines, now));
@@ -320,11 +312,7 @@ public final class RunCommands {
             "give up after this long (default: ${DEFAULT-VALUE}): " + TimeArgs.DURATION_FORMATS)
     Duration timeout;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json: how the final state is printed (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -361,7 +349,7 @@ public final class RunCommands {
           h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.json) {
+        if (output.json()) {
           out.println(Json.toPrettyString(RunView.json(h, Instant.now())));
         } else {
           out.printf("run %s: %s%n", runId, RunView.outcomeLine(h));
@@ -400,11 +388,7 @@ public final class RunCommands {
         description = "list every run (default: the latest " + RunView.DEFAULT_ROWS + ")")
     boolean all;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -430,7 +414,7 @@ public final class RunCommands {
         return out;
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return client.histories().values();
+        return client.histories(since == null ? Instant.EPOCH : since).values();
       }
     }
 
@@ -449,7 +433,7 @@ public final class RunCommands {
                       java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
               .toList();
       PrintWriter out = spec.commandLine().getOut();
-      if (output == OutputFormat.json) {
+      if (output.json()) {
         var a = Json.mapper().createArrayNode();
         runs.forEach(h -> a.add(RunView.json(h, now)));
         out.println(Json.toPrettyString(a));
@@ -504,11 +488,7 @@ public final class RunCommands {
         description = "why, recorded with your user name (default: ${DEFAULT-VALUE})")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -521,14 +501,14 @@ public final class RunCommands {
             api.get(),
             "/runs/" + ConsoleApiClient.segment(runId) + "/rerun-failed",
             Map.of("reason", reason),
-            output);
+            output.format());
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
         var cmd =
             new RunCommand.RerunFailed(
                 Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
-        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output.format());
       }
     }
   }
@@ -551,11 +531,7 @@ public final class RunCommands {
             "why, recorded with your user name and shown by run show (default: ${DEFAULT-VALUE})")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Mixin ServerOptions server;
 
@@ -568,22 +544,16 @@ public final class RunCommands {
             api.get(),
             "/runs/" + ConsoleApiClient.segment(runId) + "/cancel",
             Map.of("reason", reason),
-            output);
+            output.format());
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        RunHistory h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
-        if (h.outcome().isSettled()) {
-          spec.commandLine()
-              .getErr()
-              .printf(
-                  "partitrain: run %s already finished: %s at %s; nothing to cancel%n",
-                  runId, RunView.outcomeLine(h), RunView.time(h.endedAt()));
-          return ExitCode.REJECTED.code();
-        }
+        client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
+        // The orchestrator refuses the cancel of a finished run and records why; its answer is
+        // the one printed (and in JSON, with its type), whoever sends the command.
         var cmd =
             new RunCommand.CancelRun(
                 Schema.VERSION, UUID.randomUUID().toString(), runId, user(), reason, Instant.now());
-        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, ANSWER_TIMEOUT), output.format());
       }
     }
   }

@@ -50,11 +50,7 @@ public final class RunPlanCommand implements Callable<Integer> {
   @Option(names = "--no-history", description = "do not read the ledger of earlier runs")
   boolean noHistory;
 
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "table",
-      description = "table or json (default: ${DEFAULT-VALUE})")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Option(
       names = "--node-cap",
@@ -98,6 +94,8 @@ public final class RunPlanCommand implements Callable<Integer> {
       KafkaSettings settings = null;
       try {
         settings = kafka.settings();
+      } catch (io.partitrain.shared.RetriableException e) {
+        throw e; // configured but unreachable: exit 4, as every verb
       } catch (io.partitrain.shared.PartitrainException e) {
         historyNote = "no Kafka configured: worst case only";
       }
@@ -124,7 +122,7 @@ public final class RunPlanCommand implements Callable<Integer> {
             .stream()
             .map(c -> ComputeLine.of(c, knownNodeCap(read, c.computeTarget())))
             .toList();
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       ObjectNode json = Json.mapper().valueToTree(f);
       json.set("deadline", Json.mapper().valueToTree(d));
       json.set("computes", Json.mapper().valueToTree(computes));

@@ -162,7 +162,7 @@ public final class RunView {
           duration(p.duration(now)),
           p.failureClass() == null ? "-" : p.failureClass(),
           SummaryView.clip(reason(p), 72),
-          p.logPath() == null ? "-" : p.logPath());
+          log(p));
     }
     if (shown < lines.size()) {
       out.printf("  ... %d more partitions; --all lists every one%n", lines.size() - shown);
@@ -188,12 +188,26 @@ public final class RunView {
       if (p.logPath() != null) {
         o.put("logPath", p.logPath());
       }
+      if (p.studioUrl() != null) {
+        o.put("studioUrl", p.studioUrl());
+      }
       if (p.jobName() != null) {
         o.put("jobName", p.jobName());
       }
       o.set("tags", Json.mapper().valueToTree(p.tags()));
     }
     return a;
+  }
+
+  /**
+   * Where to look: the job's page in Azure ML Studio when it has one (its log, metrics and outputs
+   * are there; {@code job logs} prints the log), else the log's path.
+   */
+  static String log(PartitionLine p) {
+    if (p.studioUrl() != null) {
+      return p.studioUrl();
+    }
+    return p.logPath() == null ? "-" : p.logPath();
   }
 
   /**

@@ -94,11 +94,7 @@ public final class ScheduleCommands {
         description = "how many fire times, 1 to " + MAX_COUNT + " (default: ${DEFAULT-VALUE})")
     int count;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -118,7 +114,7 @@ public final class ScheduleCommands {
           return ExitCode.BAD_INPUT.code();
         }
         List<FireTimeView> times = fireTimes(plan.name(), plan.schedule(), after, count);
-        if (output == OutputFormat.json) {
+        if (output.json()) {
           out.println(Json.toPrettyString(times));
         } else {
           printTimes(out, times);
@@ -134,7 +130,7 @@ public final class ScheduleCommands {
       } catch (ConsoleApiClient.ApiException e) {
         return Answers.failed(spec, e);
       }
-      if (output == OutputFormat.json) {
+      if (output.json()) {
         out.println(Json.toPrettyString(views));
         return ExitCode.OK.code();
       }
@@ -234,11 +230,7 @@ public final class ScheduleCommands {
         description = "the plan.yml, with a schedule section")
     Path planFile;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -260,7 +252,7 @@ public final class ScheduleCommands {
               RunCommands.user(),
               Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }
@@ -279,11 +271,7 @@ public final class ScheduleCommands {
         description = "why, recorded with your user name (default: ${DEFAULT-VALUE})")
     String reason;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin OutputOption output;
 
     abstract boolean pause();
 
@@ -296,7 +284,7 @@ public final class ScheduleCommands {
             api.get(),
             "/schedules/" + ConsoleApiClient.segment(plan) + (pause() ? "/pause" : "/resume"),
             Map.of("reason", reason),
-            output);
+            output.format());
       }
       var cmd =
           new RunCommand.SetSchedulePaused(
@@ -309,7 +297,7 @@ public final class ScheduleCommands {
               reason,
               Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output);
+        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }

@@ -152,6 +152,17 @@ class AzureMlKafkaRunIT {
             .isEqualTo(1);
       }
       assertThat(codeIds).as("every job references the same code version").hasSize(1);
+      // The partition view links each job to its page in Studio, the one ARM's answer named
+      // (services.Studio.endpoint; the fallback link would carry an encoded workspace id).
+      var view = client.history("weekly-demand-2026-W48", true).orElseThrow();
+      assertThat(view.partitions())
+          .hasSize(450)
+          .allSatisfy(
+              p ->
+                  assertThat(p.studioUrl())
+                      .as(p.partitionId())
+                      .startsWith(
+                          "https://ml.azure.com/runs/" + p.jobName() + "?wsid=/subscriptions/"));
       assertThat(RunScenario.workItems(kafka))
           .filteredOn(w -> w.kind() == WorkItem.Kind.SUBMIT)
           .as("no attempt was spent on a lost answer or a 429")

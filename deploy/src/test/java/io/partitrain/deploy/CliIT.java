@@ -182,12 +182,52 @@ class CliIT {
   }
 
   @Test
-  void cancelOfAFinishedRunSaysItIsFinished() {
+  void cancelOfAFinishedRunIsRefusedByTheOrchestratorSayingItIsFinished() throws Exception {
     Result r = cli("run", "cancel", FAILED_RUN);
     assertThat(r.code()).isEqualTo(ExitCode.REJECTED.code());
     assertThat(r.firstErrLine())
-        .startsWith("partitrain: run cli-failed already finished: FAILED at ")
+        .startsWith("partitrain: rejected: run cli-failed already finished: FAILED at ")
         .endsWith("; nothing to cancel");
+
+    Result json = cli("run", "cancel", FAILED_RUN, "-o", "json");
+    assertThat(json.code()).isEqualTo(ExitCode.REJECTED.code());
+    JsonNode answer = Json.mapper().readTree(json.out());
+    assertThat(answer.path("type").asText()).isEqualTo("CommandRejected");
+    assertThat(answer.path("reason").asText()).startsWith("run cli-failed already finished: ");
+    assertThat(cli("run", "show", FAILED_RUN).firstOutLine())
+        .as("the refused cancel did not turn the FAILED run into a CANCELED one")
+        .isEqualTo("Run cli-failed (plan it-plan): FAILED");
+  }
+
+  @Test
+  void theJsonAnswersOfStartRerunAndARefusedStartCarryTheirType() throws Exception {
+    Path p = dir.resolve("typed");
+    java.nio.file.Files.createDirectories(p);
+    java.nio.file.Files.writeString(p.resolve("job.yml"), "command: echo ${{partition.id}}\n");
+    java.nio.file.Files.writeString(
+        p.resolve("plan.yml"), "name: typed\njob: job.yml\npartitions: {inline: [s1]}\n");
+    String[] start = {"run", "start", "--plan", p.resolve("plan.yml").toString()};
+    String[] asJson = {"--run-id", "typed-1", "-o", "json"};
+
+    Result started = cli(concat(start, asJson));
+    assertThat(started.code()).isZero();
+    assertThat(Json.mapper().readTree(started.out()).path("type").asText()).isEqualTo("RunStarted");
+
+    Result rerun = cli("run", "rerun", "typed-1", "--failed", "-o", "json");
+    assertThat(rerun.code()).isZero();
+    assertThat(Json.mapper().readTree(rerun.out()).path("type").asText())
+        .isEqualTo("RerunAccepted");
+
+    Result again = cli(concat(start, asJson));
+    assertThat(again.code()).isEqualTo(ExitCode.REJECTED.code());
+    assertThat(Json.mapper().readTree(again.out()).path("type").asText())
+        .isEqualTo("CommandRejected");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    return all.toArray(String[]::new);
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +35,12 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 public final class RunClient implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /**
+   * How far before a run's start time its records may carry an earlier timestamp: record times come
+   * from the orchestrator's system clock, event times from its (injectable) clock.
+   */
+  static final Duration CLOCK_MARGIN = Duration.ofHours(1);
 
   private final KafkaSettings kafka;
   private final String clientId;
@@ -102,6 +109,18 @@ public final class RunClient implements AutoCloseable {
     }
   }
 
+  /** The decisions a run's line needs (outcome, start, end, counts); the rest is not decoded. */
+  private static final Set<String> HEADLINE =
+      Set.of(
+          RunEvent.RunStarted.class.getSimpleName(),
+          RunEvent.CancelAccepted.class.getSimpleName(),
+          RunEvent.RunSnapshot.class.getSimpleName(),
+          RunEvent.RunCompleted.class.getSimpleName());
+
+  private static final Set<String> SUMMARIES =
+      Set.of(
+          RunEvent.RunSnapshot.class.getSimpleName(), RunEvent.RunCompleted.class.getSimpleName());
+
   /** Bad input, not a broken broker: the command is larger than a record may be. */
   private static IllegalArgumentException tooLarge(RunCommand command, int bytes) {
     String what =
@@ -127,40 +146,59 @@ public final class RunClient implements AutoCloseable {
 
   /**
    * A run folded from its decisions: summary, cancel, and with {@code withPartitions} each
-   * partition's line. Empty when the run has published no state.
+   * partition's line. Empty when the run has published no state. Reads only the run's own records
+   * ({@link KeyedReads}).
    */
   public Optional<RunHistory> history(String runId, boolean withPartitions) {
     RunHistory h = new RunHistory(runId, withPartitions);
-    readAll(h::apply);
+    readRun(runId, withPartitions ? null : HEADLINE, h::apply);
     return h.hasState() ? Optional.of(h) : Optional.empty();
   }
 
-  /** Every run that published state, folded without partitions, by run id. */
+  /**
+   * Every run that published state, folded without partitions, by run id. Only the records a run's
+   * line needs are decoded: its start, its last cancel and its last summary.
+   */
   public Map<String, RunHistory> histories() {
+    return histories(Instant.EPOCH);
+  }
+
+  /**
+   * Every run that started at or after {@code startedFrom}, as {@link #histories()}. The read
+   * starts at the broker's time index for that time (less {@link #CLOCK_MARGIN}): a run's records
+   * all come after its start, so older history is not even fetched.
+   */
+  public Map<String, RunHistory> histories(Instant startedFrom) {
+    Map<String, Headline> heads = new java.util.HashMap<>();
+    readHeadlines(HEADLINE, startedFrom, heads);
     Map<String, RunHistory> out = new java.util.TreeMap<>();
-    readAll(e -> out.computeIfAbsent(e.runId(), id -> new RunHistory(id, false)).apply(e));
-    out.values().removeIf(h -> !h.hasState());
+    for (Headline head : heads.values()) {
+      head.decoded()
+          .forEach(e -> out.computeIfAbsent(e.runId(), id -> new RunHistory(id, false)).apply(e));
+    }
+    // The read began up to CLOCK_MARGIN early: runs that started before the time, or whose start
+    // was not read at all (their summary tells when they started), are not asked for.
+    out.values()
+        .removeIf(
+            h -> !h.hasState() || (h.startedAt() != null && h.startedAt().isBefore(startedFrom)));
     return out;
   }
 
   /** The latest published summary of a run, read from the runs topic; empty if none. */
   public Optional<RunSummary> latest(String runId) {
     RunSummary[] latest = {null};
-    readAll(
-        e -> {
-          if (e.runId().equals(runId)) {
-            summaryOf(e).ifPresent(s -> latest[0] = s);
-          }
-        });
+    readRun(runId, SUMMARIES, e -> summaryOf(e).ifPresent(s -> latest[0] = s));
     return Optional.ofNullable(latest[0]);
   }
 
   /** Every decision recorded for a run, in order (snapshots left out). */
   public List<RunEvent> events(String runId) {
     List<RunEvent> out = new ArrayList<>();
-    readAll(
+    readRun(
+        runId,
+        null,
         e -> {
-          if (e.runId().equals(runId) && !(e instanceof RunEvent.RunSnapshot)) {
+          if (!(e instanceof RunEvent.RunSnapshot)) {
             out.add(e);
           }
         });
@@ -169,9 +207,79 @@ public final class RunClient implements AutoCloseable {
 
   /** The latest summary of every run. */
   public Map<String, RunSummary> all() {
+    Map<String, Headline> heads = new java.util.HashMap<>();
+    readHeadlines(SUMMARIES, Instant.EPOCH, heads);
     Map<String, RunSummary> out = new java.util.TreeMap<>();
-    readAll(e -> summaryOf(e).ifPresent(s -> out.put(e.runId(), s)));
+    for (Headline head : heads.values()) {
+      head.decoded().forEach(e -> summaryOf(e).ifPresent(s -> out.put(e.runId(), s)));
+    }
     return out;
+  }
+
+  /** A run's records of the wanted types (all when null), decoded, in order. */
+  private void readRun(String runId, Set<String> types, Consumer<RunEvent> sink) {
+    try (KafkaConsumer<String, byte[]> reader = reader()) {
+      KeyedReads.readKey(
+          reader,
+          kafka.topics().runs(),
+          runId,
+          r -> {
+            String type = KeyedReads.typeOf(r.value());
+            if (types == null || type == null || types.contains(type)) {
+              decode(r).filter(e -> runId.equals(e.runId())).ifPresent(sink);
+            }
+          });
+    }
+  }
+
+  /** The whole runs topic, keeping per key only the last record of each wanted type, undecoded. */
+  private void readHeadlines(Set<String> types, Instant from, Map<String, Headline> heads) {
+    try (KafkaConsumer<String, byte[]> reader = reader()) {
+      List<TopicPartition> parts = TopicReader.assignAll(reader, kafka.topics().runs());
+      seekToTime(reader, parts, from.equals(Instant.EPOCH) ? from : from.minus(CLOCK_MARGIN));
+      TopicReader.readToEnd(
+          reader,
+          parts,
+          r -> {
+            String type = KeyedReads.typeOf(r.value());
+            if (type == null || types.contains(type)) {
+              heads.computeIfAbsent(String.valueOf(r.key()), k -> new Headline()).keep(type, r);
+            }
+          },
+          () -> false);
+    }
+  }
+
+  /**
+   * The records of one key that a run's line needs, in the fold's terms: the last start, the last
+   * cancel after it, the last summary; a record whose type could not be read from its first bytes
+   * is kept whole (decoded and applied in order).
+   */
+  private static final class Headline {
+    private final Map<String, ConsumerRecord<String, byte[]>> last = new java.util.HashMap<>();
+    private final List<ConsumerRecord<String, byte[]>> unknown = new ArrayList<>();
+
+    void keep(String type, ConsumerRecord<String, byte[]> r) {
+      if (type == null) {
+        unknown.add(r);
+        return;
+      }
+      String slot = SUMMARIES.contains(type) ? "summary" : type;
+      if (type.equals(RunEvent.RunStarted.class.getSimpleName())) {
+        last.remove(RunEvent.CancelAccepted.class.getSimpleName());
+      }
+      last.put(slot, r);
+    }
+
+    /** The kept records decoded, in their order on the topic. */
+    List<RunEvent> decoded() {
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(last.values());
+      records.addAll(unknown);
+      records.sort(java.util.Comparator.comparingLong(ConsumerRecord::offset));
+      List<RunEvent> out = new ArrayList<>();
+      records.forEach(r -> decode(r).ifPresent(out::add));
+      return out;
+    }
   }
 
   /** Follows a run's published state, from its start, until {@code done} holds. */
@@ -197,6 +305,9 @@ public final class RunClient implements AutoCloseable {
       RunSummary last = null;
       while (Instant.now().isBefore(deadline)) {
         for (ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
+          if (!runId.equals(r.key())) {
+            continue; // another run's record: not worth decoding
+          }
           Optional<RunEvent> e = decode(r);
           if (e.isEmpty() || !runId.equals(e.get().runId()) || e.get().at().isBefore(since)) {
             continue;

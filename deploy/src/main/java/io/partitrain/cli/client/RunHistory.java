@@ -151,6 +151,7 @@ public final class RunHistory {
     private String reason;
     private String jobName;
     private String logPath;
+    private String studioUrl;
     private Instant attemptSubmittedAt;
     private Instant attemptStartedAt;
     private Instant attemptEndedAt;
@@ -170,6 +171,7 @@ public final class RunHistory {
         // A new attempt: what the previous one left behind no longer describes the partition.
         failureClass = null;
         logPath = null;
+        studioUrl = null;
         attemptSubmittedAt = null;
         attemptStartedAt = null;
         attemptEndedAt = null;
@@ -187,6 +189,9 @@ public final class RunHistory {
         if (t.logPath() != null) {
           logPath = t.logPath();
         }
+      }
+      if (t.studioUrl() != null) {
+        studioUrl = t.studioUrl();
       }
       state = t.to();
       attempt = Math.max(attempt, t.attempt());
@@ -230,6 +235,11 @@ public final class RunHistory {
 
     public String logPath() {
       return logPath;
+    }
+
+    /** The attempt's page in Azure ML Studio; null for a backend without one. */
+    public String studioUrl() {
+      return studioUrl;
     }
 
     /**

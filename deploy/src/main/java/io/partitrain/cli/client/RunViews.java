@@ -5,7 +5,6 @@ import io.partitrain.orchestrator.console.view.RunsFold;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.kafka.KafkaSettings;
-import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
 import java.time.Instant;
@@ -25,9 +24,11 @@ public final class RunViews {
     RunsFold fold = new RunsFold();
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(kafka.consumer("partitrain-cli-evidence", null))) {
-      TopicReader.readAll(
+      // Both topics are keyed by run id: only the run's own partition is read (KeyedReads).
+      KeyedReads.readKey(
           c,
           kafka.topics().runs(),
+          runId,
           r -> {
             try {
               RunEvent e = Json.read(r.value(), RunEvent.class);
@@ -38,9 +39,10 @@ public final class RunViews {
               // the orchestrator dead-letters what it cannot read; evidence skips it too
             }
           });
-      TopicReader.readAll(
+      KeyedReads.readKey(
           c,
           kafka.topics().finops(),
+          runId,
           r -> {
             try {
               FinOpsRecord f = Json.read(r.value(), FinOpsRecord.class);

@@ -1,7 +1,7 @@
 package io.partitrain.cli.demo;
 
 import io.partitrain.cli.ExitCode;
-import io.partitrain.cli.OutputFormat;
+import io.partitrain.cli.OutputOption;
 import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.SummaryView;
 import io.partitrain.cli.client.FinOpsClient;
@@ -53,6 +53,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -144,11 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "give up after this long (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "table",
-      description = "table or json")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Option(names = "--report", description = "also write the JSON summary to this file")
   Path reportFile;
@@ -187,7 +184,7 @@ public final class DemoCommand implements Callable<Integer> {
     validate();
     Instant t0 = Instant.now();
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter info = output == OutputFormat.json ? spec.commandLine().getErr() : out;
+    PrintWriter info = output.json() ? spec.commandLine().getErr() : out;
     Path dir = prepareWorkdir();
     List<String> storeIds = writeStores(dir.resolve("stores.csv"));
     Set<String> brokenStores = WeeklyDemandData.pickBroken(storeIds, broken, seed);
@@ -245,11 +242,10 @@ public final class DemoCommand implements Callable<Integer> {
             "%nRun %s started: %d partitions, concurrency cap %d%n",
             runId, stores, plan.definition().limits().maxInFlight());
         info.flush();
-        Progress progress =
-            new Progress(info, System.console() != null && output == OutputFormat.table);
+        Progress progress = new Progress(info, System.console() != null && !output.json());
         RunSummary first = client.follow(runId, RunSummary::complete, progress, timeout);
         progress.done(first);
-        if (output == OutputFormat.table) {
+        if (!output.json()) {
           out.println();
           SummaryView.print(first, out, SHOWN_TAGS, SHOWN_METRICS);
         }
@@ -480,7 +476,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (reportFile != null) {
       Files.writeString(reportFile, Json.toPrettyString(r));
     }
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       out.println(Json.toPrettyString(r));
       out.flush();
       return;

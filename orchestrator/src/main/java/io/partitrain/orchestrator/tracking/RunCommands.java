@@ -12,9 +12,12 @@ import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunOutcome;
+import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.WorkItem;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -107,11 +110,34 @@ final class RunCommands {
         start.partitions().size());
   }
 
+  /**
+   * Cancels a run that has not settled. A settled run is refused with its outcome, whoever sent the
+   * command (the CLI, the console, or a record written straight to the commands topic): accepting
+   * it would record a cancel that canceled nothing and turn a FAILED run into a CANCELED one.
+   */
   void cancel(RunCommand.CancelRun cancel, Instant now, Outbox out) {
     RunState run = state.run(cancel.runId()).orElse(null);
     if (run == null) {
       decisions.reject(cancel, "no run " + cancel.runId(), now, out);
       return;
+    }
+    if (run.isComplete()) {
+      RunSummary summary = run.summary();
+      RunOutcome outcome = RunOutcome.of(summary, run.isCanceling());
+      if (outcome.isSettled()) {
+        decisions.reject(
+            cancel,
+            "run "
+                + run.runId()
+                + " already finished: "
+                + outcome
+                + " at "
+                + summary.completedAt().truncatedTo(ChronoUnit.SECONDS)
+                + "; nothing to cancel",
+            now,
+            out);
+        return;
+      }
     }
     decisions.emit(
         new RunEvent.CancelAccepted(

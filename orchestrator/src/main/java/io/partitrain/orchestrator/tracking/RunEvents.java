@@ -74,7 +74,8 @@ final class RunEvents {
 
   /**
    * A move reported by the job's status: its message (else the backend's status) as the reason, its
-   * log, its metrics when it succeeded, and what the worker submitted on SUBMITTED (evidence).
+   * log and studio link, its metrics when it succeeded, and what the worker submitted on SUBMITTED
+   * (evidence).
    */
   static PartitionTransitioned reported(
       RunState run,
@@ -97,8 +98,9 @@ final class RunEvents {
         null,
         event.logPath(),
         to == PartitionState.SUCCEEDED ? event.metrics() : null,
-        to == PartitionState.SUBMITTED ? event.submission() : null,
-        now);
+        now,
+        event.studioUrl(),
+        to == PartitionState.SUBMITTED ? event.submission() : null);
   }
 
   /** The partition gets another attempt, not before {@code notBefore}. */

@@ -95,6 +95,8 @@ class RunsFoldMemoryTest {
         m.sequence(),
         m.logPath(),
         m.metrics(),
+        m.at(),
+        null,
         new SubmittedJob(
             "worker-1",
             "local",
@@ -103,8 +105,7 @@ class RunsFoldMemoryTest {
             "ab".repeat(32),
             Map.of("sales", "/data/" + p + ".csv"),
             Map.of("model", "/jobs/" + m.jobName() + "/outputs/model"),
-            null),
-        m.at());
+            null));
   }
 
   @Test

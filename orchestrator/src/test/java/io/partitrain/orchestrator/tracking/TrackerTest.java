@@ -14,7 +14,9 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.WorkItem;
+import io.partitrain.shared.serde.Json;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -248,6 +250,104 @@ class TrackerTest {
     assertThat(h.tick()).isEmpty();
     assertThat(h.run("r1").summary().count(PartitionState.CANCELED)).isEqualTo(3);
     assertThat(h.run("r1").isComplete()).isTrue();
+  }
+
+  @Test
+  void aCancelOfAFinishedRunIsRefusedWithItsOutcomeAndChangesNothing() {
+    h.start("r1", 2, 2, retry(1));
+    List<WorkItem> items = h.tick();
+    h.finish(items.get(0), JobPhase.SUCCEEDED, null);
+    h.finish(items.get(1), JobPhase.FAILED, FailureClass.USER);
+    h.tick();
+    assertThat(h.run("r1").isComplete()).isTrue();
+    int logged = h.log.size();
+    int sent = h.work.size();
+    String finishedAt =
+        h.run("r1").summary().completedAt().truncatedTo(ChronoUnit.SECONDS).toString();
+
+    // Straight on the commands topic, as a script or an old CLI would send it.
+    h.command(new RunCommand.CancelRun(Schema.VERSION, "c", "r1", "op", "oops", h.clock.instant()));
+
+    assertThat(h.answers)
+        .last()
+        .isInstanceOfSatisfying(
+            RunEvent.CommandRejected.class,
+            r -> {
+              assertThat(r.commandId()).isEqualTo("c");
+              assertThat(r.reason())
+                  .isEqualTo(
+                      "run r1 already finished: FAILED at " + finishedAt + "; nothing to cancel");
+            });
+    assertThat(h.log.subList(logged, h.log.size()))
+        .as("no decision recorded for the refused cancel")
+        .noneMatch(e -> e instanceof RunEvent.CancelAccepted)
+        .noneMatch(e -> e instanceof RunEvent.PartitionTransitioned);
+    assertThat(h.work).hasSize(sent);
+    assertThat(h.run("r1").isCanceling()).isFalse();
+  }
+
+  @Test
+  void aSecondCancelAfterTheRunSettledCanceledIsRefusedSayingCanceled() {
+    h.start("r1", 1, 1, retry(1));
+    WorkItem running = h.tick().get(0);
+    h.status(running, JobPhase.RUNNING);
+    h.command(
+        new RunCommand.CancelRun(Schema.VERSION, "c1", "r1", "op", "stop", h.clock.instant()));
+    h.status(running, JobPhase.CANCELED, FailureClass.CANCELED);
+    h.tick();
+    assertThat(h.run("r1").isComplete()).isTrue();
+
+    h.command(
+        new RunCommand.CancelRun(Schema.VERSION, "c2", "r1", "op", "again", h.clock.instant()));
+
+    assertThat(h.answers)
+        .last()
+        .isInstanceOfSatisfying(
+            RunEvent.CommandRejected.class,
+            r -> assertThat(r.reason()).startsWith("run r1 already finished: CANCELED at "));
+  }
+
+  @Test
+  void aMoveReportedByAWorkerKeepsTheJobsStudioLink() {
+    h.start("r1", 1, 1, retry(1));
+    WorkItem item = h.tick().get(0);
+    String studio = "https://ml.azure.com/runs/" + item.jobName() + "?wsid=/subscriptions/s";
+    var running =
+        new io.partitrain.shared.contracts.JobStatusEvent(
+            Schema.VERSION,
+            io.partitrain.shared.contracts.JobStatusEvent.Kind.STATUS,
+            "r1",
+            "p1",
+            item.attempt(),
+            item.jobName(),
+            "w1",
+            JobPhase.RUNNING,
+            "Running",
+            null,
+            null,
+            h.clock.instant(),
+            h.clock.instant(),
+            null,
+            1,
+            "azureml://datastores/workspaceartifactstore/paths/ExperimentRun/x",
+            studio,
+            null,
+            null);
+    RunState run = h.run("r1");
+
+    RunEvent.PartitionTransitioned moved =
+        RunEvents.reported(
+            run,
+            run.partition("p1"),
+            running,
+            new StatusHandler.Outcome(PartitionState.RUNNING, null, "Running"),
+            h.clock.instant());
+
+    assertThat(moved.to()).isEqualTo(PartitionState.RUNNING);
+    assertThat(moved.studioUrl()).isEqualTo(studio);
+    assertThat(Json.read(Json.toBytes((RunEvent) moved), RunEvent.class))
+        .as("the link survives the runs topic")
+        .isEqualTo(moved);
   }
 
   @Test

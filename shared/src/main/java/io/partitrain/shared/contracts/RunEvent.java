@@ -87,6 +87,8 @@ public sealed interface RunEvent {
    * @param sequence the partition's position in the plan, on the first move only
    * @param logPath where the attempt's log is, on terminal moves
    * @param metrics what the job reported, on SUCCEEDED
+   * @param studioUrl the job's page in the backend's own UI (Azure ML Studio), on moves a worker
+   *     reported for a backend that has one; absent in events written before it existed
    * @param submission the job as its worker submitted it (code hash, resolved inputs and outputs,
    *     the backend's request, the worker), on SUBMITTED when the worker reported it
    */
@@ -105,11 +107,48 @@ public sealed interface RunEvent {
       Integer sequence,
       String logPath,
       Map<String, Double> metrics,
-      SubmittedJob submission,
-      Instant at)
+      Instant at,
+      String studioUrl,
+      SubmittedJob submission)
       implements RunEvent {
 
-    /** A move without submission evidence (every move but SUBMITTED). */
+    /** A move with a studio link and without submission evidence (every move but SUBMITTED). */
+    public PartitionTransitioned(
+        int schemaVersion,
+        String runId,
+        String partitionId,
+        PartitionState from,
+        PartitionState to,
+        int attempt,
+        String reason,
+        FailureClass failureClass,
+        String jobName,
+        Map<String, String> tags,
+        Integer sequence,
+        String logPath,
+        Map<String, Double> metrics,
+        Instant at,
+        String studioUrl) {
+      this(
+          schemaVersion,
+          runId,
+          partitionId,
+          from,
+          to,
+          attempt,
+          reason,
+          failureClass,
+          jobName,
+          tags,
+          sequence,
+          logPath,
+          metrics,
+          at,
+          studioUrl,
+          null);
+    }
+
+    /** A move without a studio link or submission evidence (moves the tracker decides itself). */
     public PartitionTransitioned(
         int schemaVersion,
         String runId,
@@ -139,8 +178,9 @@ public sealed interface RunEvent {
           sequence,
           logPath,
           metrics,
+          at,
           null,
-          at);
+          null);
     }
   }
 
