@@ -363,6 +363,21 @@ public final class Worker implements Runnable, AutoCloseable {
       return;
     }
     int nodes = item.job().nodes();
+    if (item.expiredAt(clock.instant())) {
+      // This worker was stopped or slow: the tracker may already have found no job for this
+      // attempt and started the next one, so creating it now could run it unbudgeted beside its
+      // successor. Watch it as an ADOPT does: a job someone created is followed to its end, and
+      // a job nobody created is reported lost.
+      log.warn(
+          "{} SUBMIT of {} reached this worker after its deadline {}; not creating it, only"
+              + " watching for it",
+          ref,
+          ref.jobName(),
+          item.notAfter());
+      metrics.submitted("expired");
+      watcher.watch(ref, nodes, null);
+      return;
+    }
     SubmitResult result;
     try {
       // A submit may upload a code folder or an input first: it runs while this thread polls.

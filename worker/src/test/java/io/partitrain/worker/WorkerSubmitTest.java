@@ -153,4 +153,38 @@ class WorkerSubmitTest {
               assertThat(e.message()).contains("job.command");
             });
   }
+
+  @Test
+  void aSubmitPastItsDeadlineCreatesNoJobAndIsOnlyWatchedForAsAnAdoptWould() {
+    RefusingBackend backend = new RefusingBackend(null);
+    WorkItem item = aWorkItem().build();
+    WorkItem late =
+        new WorkItem(
+            item.schemaVersion(),
+            item.kind(),
+            item.runId(),
+            item.partitionId(),
+            item.attempt(),
+            item.jobName(),
+            item.job(),
+            item.partitionTags(),
+            clock.instant().minusSeconds(40),
+            clock.instant().minusSeconds(10));
+    Worker worker =
+        new Worker(
+            WorkerConfig.forInstallation("w1", TOPICS.prefix()),
+            TOPICS,
+            new MockConsumer<>("earliest"),
+            producer,
+            backend,
+            clock,
+            new SimpleMeterRegistry());
+
+    worker.handle(new ConsumerRecord<>(TOPICS.work(), 0, 0L, late.key(), Json.toBytes(late)));
+
+    assertThat(backend.submits).as("a late SUBMIT must not start a job").hasValue(0);
+    assertThat(worker.watcher().isWatching(late.jobName()))
+        .as("but a job someone created for it is followed, and a missing one reported lost")
+        .isTrue();
+  }
 }

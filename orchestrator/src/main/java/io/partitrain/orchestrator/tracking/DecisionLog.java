@@ -33,13 +33,22 @@ final class DecisionLog {
   private final OrchestratorState state;
   private final Topics topics;
   private final Duration snapshotInterval;
+
+  /**
+   * How long a SUBMIT stays valid: the silence timeout, after which liveness may find no job for
+   * the attempt and start the next one.
+   */
+  private final Duration submitWindow;
+
   private final Set<String> dirty = new LinkedHashSet<>();
   private final Map<String, Instant> lastSnapshot = new HashMap<>();
 
-  DecisionLog(OrchestratorState state, Topics topics, Duration snapshotInterval) {
+  DecisionLog(
+      OrchestratorState state, Topics topics, Duration snapshotInterval, Duration submitWindow) {
     this.state = state;
     this.topics = topics;
     this.snapshotInterval = snapshotInterval;
+    this.submitWindow = submitWindow;
   }
 
   /** Applies a decision about a run and queues it for the runs topic, keyed by its run id. */
@@ -91,7 +100,8 @@ final class DecisionLog {
             JobNames.of(run.runId(), p.partitionId(), attempt),
             CostCap.submitted(run, p),
             p.tags(),
-            now));
+            now,
+            kind == WorkItem.Kind.SUBMIT ? now.plus(submitWindow) : null));
   }
 
   void finops(FinOpsRecord record, Outbox out) {

@@ -71,7 +71,7 @@ public final class Tracker {
     state.onApplied(order::observe);
     state.onApplied(deadlines::observe);
     this.clock = b.clock;
-    this.decisions = new DecisionLog(state, b.topics, b.snapshotInterval);
+    this.decisions = new DecisionLog(state, b.topics, b.snapshotInterval, b.silenceTimeout);
     this.nodeCap = new NodeCap(b.nodeCaps, state);
     this.liveness = new Liveness(b.silenceTimeout, decisions);
     this.commands = new RunCommands(state, decisions, nodeCap);

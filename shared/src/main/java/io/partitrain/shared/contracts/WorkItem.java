@@ -16,6 +16,10 @@ import java.util.Map;
  * @param job the rendered job
  * @param partitionTags the partition's tags, for evidence and cost grouping
  * @param issuedAt when the tracker released it
+ * @param notAfter for a SUBMIT, the last moment a worker may still submit it: from then on the
+ *     tracker may have found no job for the attempt and started the next one, so a worker that was
+ *     stopped or slow must not start this one any more (it would run unbudgeted beside its
+ *     successor); null for items without a deadline (and from older trackers)
  */
 public record WorkItem(
     int schemaVersion,
@@ -26,7 +30,8 @@ public record WorkItem(
     String jobName,
     JobSpec job,
     Map<String, String> partitionTags,
-    Instant issuedAt) {
+    Instant issuedAt,
+    Instant notAfter) {
 
   /** What a worker is asked to do. */
   public enum Kind {
@@ -37,6 +42,35 @@ public record WorkItem(
 
   public WorkItem {
     partitionTags = partitionTags == null ? Map.of() : Map.copyOf(partitionTags);
+  }
+
+  /** An item without a submission deadline. */
+  public WorkItem(
+      int schemaVersion,
+      Kind kind,
+      String runId,
+      String partitionId,
+      int attempt,
+      String jobName,
+      JobSpec job,
+      Map<String, String> partitionTags,
+      Instant issuedAt) {
+    this(
+        schemaVersion,
+        kind,
+        runId,
+        partitionId,
+        attempt,
+        jobName,
+        job,
+        partitionTags,
+        issuedAt,
+        null);
+  }
+
+  /** Whether a worker must no longer submit this item at {@code now}. */
+  public boolean expiredAt(Instant now) {
+    return kind == Kind.SUBMIT && notAfter != null && now.isAfter(notAfter);
   }
 
   public String key() {
