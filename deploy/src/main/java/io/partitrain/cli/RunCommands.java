@@ -156,8 +156,11 @@ public final class RunCommands {
         int exit = Answers.print(spec, answer, output.format());
         if (answer instanceof RunEvent.RunStarted && !start.computes().isEmpty()) {
           // Recorded in the same transaction as the start, so they are there now.
-          client.history(id, false).map(RunHistory::warnings).orElse(List.of()).stream()
-              .flatMap(w -> w.problems().stream())
+          // Read as events, not as a history: a headline read skips warnings, and a run this
+          // young has published no summary yet.
+          client.events(id).stream()
+              .filter(e -> e instanceof RunEvent.ComputeCapacityWarning)
+              .flatMap(e -> ((RunEvent.ComputeCapacityWarning) e).problems().stream())
               .forEach(problem -> err.println("partitrain: WARNING: " + problem));
         }
         return exit;

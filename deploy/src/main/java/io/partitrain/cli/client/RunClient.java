@@ -110,12 +110,15 @@ public final class RunClient implements AutoCloseable {
   }
 
   /** The decisions a run's line needs (outcome, start, end, counts); the rest is not decoded. */
+  /** What a run's headline shows: start, cancel, summary, and the warnings `run show` prints. */
   private static final Set<String> HEADLINE =
       Set.of(
           RunEvent.RunStarted.class.getSimpleName(),
           RunEvent.CancelAccepted.class.getSimpleName(),
           RunEvent.RunSnapshot.class.getSimpleName(),
-          RunEvent.RunCompleted.class.getSimpleName());
+          RunEvent.RunCompleted.class.getSimpleName(),
+          RunEvent.ComputeCapacityWarning.class.getSimpleName(),
+          RunEvent.DeadlineAtRisk.class.getSimpleName());
 
   private static final Set<String> SUMMARIES =
       Set.of(
