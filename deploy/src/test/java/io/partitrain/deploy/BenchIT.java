@@ -63,12 +63,27 @@ class BenchIT {
     assertThat(run.path("failed").asInt()).isZero();
 
     JsonNode topics = r.path("messages").path("byTopic");
-    // What each partition costs at least: its work item, its job's SUBMITTED and terminal status,
-    // and its terminal decision on the runs topic.
+    JsonNode carried = r.path("messages").path("carried");
+    // What each partition costs at least, read back from the topics and unbatched: its work item,
+    // its job's SUBMITTED and terminal status, and its SCHEDULED, ADMITTED and terminal moves.
     assertThat(topics.path("work").asLong()).isGreaterThanOrEqualTo(PARTITIONS);
-    assertThat(topics.path("status").asLong()).isGreaterThanOrEqualTo(2L * PARTITIONS);
-    assertThat(topics.path("runs").asLong()).isGreaterThanOrEqualTo(PARTITIONS);
+    assertThat(carried.path("statuses").asLong()).isGreaterThanOrEqualTo(2L * PARTITIONS);
+    assertThat(carried.path("moves").asLong()).isGreaterThanOrEqualTo(3L * PARTITIONS);
     assertThat(topics.path("dlq").asLong()).isZero();
+    // ... carried by far fewer records (issue 12): the moves of a window in one record per run, the
+    // statuses of a batch of work items or of a watcher round in one record per worker.
+    assertThat(topics.path("runs").asLong())
+        .isPositive()
+        .isLessThanOrEqualTo(carried.path("moves").asLong() / 2);
+    assertThat(topics.path("status").asLong())
+        .isPositive()
+        .isLessThanOrEqualTo(carried.path("statuses").asLong() / 2);
+    JsonNode workers = r.path("workers");
+    assertThat(workers.path("batches").asLong()).isPositive();
+    assertThat(workers.path("itemsPerBatch").asDouble() * workers.path("batches").asLong())
+        .as("every work item handled in some batch")
+        .isGreaterThanOrEqualTo(PARTITIONS - 1);
+    assertThat(workers.path("statusRecords").asLong()).isPositive();
     // The topics, read back, hold exactly what the orchestrator's counter says it committed.
     long written =
         topics.path("runs").asLong()

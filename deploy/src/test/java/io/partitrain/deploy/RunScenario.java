@@ -2,6 +2,7 @@ package io.partitrain.deploy;
 
 import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
@@ -99,7 +100,7 @@ final class RunScenario {
   static List<RunEvent> runEvents(KafkaSettings kafka) {
     List<RunEvent> out = new ArrayList<>();
     TopicRecords.readAll(kafka, kafka.topics().runs())
-        .forEach(r -> out.add(Json.read(r.value(), RunEvent.class)));
+        .forEach(r -> out.addAll(RunEvent.unbatched(Json.read(r.value(), RunEvent.class))));
     return out;
   }
 
@@ -109,7 +110,7 @@ final class RunScenario {
         .forEach(
             r -> {
               try {
-                out.add(Json.read(r.value(), JobStatusEvent.class));
+                out.addAll(JobStatusBatch.read(r.value()));
               } catch (RuntimeException poison) {
                 // a poison record a test wrote on purpose
               }

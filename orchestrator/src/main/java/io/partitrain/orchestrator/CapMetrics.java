@@ -56,7 +56,7 @@ final class CapMetrics {
             .counter("partitrain_cap_events_total", "type", f.getClass().getSimpleName())
             .increment();
       } else if (e.value() instanceof RunEvent r) {
-        onRunEvent(r);
+        RunEvent.unbatched(r).forEach(this::onRunEvent);
       }
     }
   }

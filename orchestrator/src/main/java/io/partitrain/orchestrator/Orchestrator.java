@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.leadership.Term;
+import io.partitrain.orchestrator.tracking.MoveBatches;
 import io.partitrain.orchestrator.tracking.Outbox;
 import io.partitrain.orchestrator.tracking.Tracker;
+import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.RunCommand;
@@ -313,8 +315,15 @@ public final class Orchestrator implements Term {
       inFlight = committer.submit(() -> write(w));
     }
 
-    private Window write(Window w) {
+    private Window write(Window decided) {
       long start = System.nanoTime();
+      // The window's partition moves go out as one record per run (RunEvent.PartitionMoves).
+      Window w =
+          new Window(
+              MoveBatches.coalesce(decided.entries(), topics.runs()),
+              decided.offsets(),
+              decided.group(),
+              decided.consumed());
       producer.beginTransaction();
       for (Outbox.Entry e : w.entries()) {
         ProducerRecord<String, byte[]> r = e.toRecord();
@@ -405,7 +414,10 @@ public final class Orchestrator implements Term {
 
   private void dispatch(Tracker t, ConsumerRecord<String, byte[]> record, Outbox out) {
     if (record.topic().equals(topics.status())) {
-      t.onStatus(Json.read(record.value(), JobStatusEvent.class), out);
+      // A worker's batch (or a single status): each as if it had come alone, in the order sent.
+      for (JobStatusEvent e : JobStatusBatch.read(record.value())) {
+        t.onStatus(e, out);
+      }
     } else if (record.topic().equals(topics.partitions())) {
       t.onPartitionScheduled(Json.read(record.value(), PartitionScheduled.class), out);
     } else if (record.topic().equals(topics.commands())) {

@@ -10,6 +10,7 @@ import io.partitrain.worker.backend.JobRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * azureml.pollInterval}, so N workers stay inside ARM's read bucket); ticks in between only send
  * the heartbeats that are due, with the last answer, so a long backend interval never makes a job
  * look silent to the orchestrator.
+ *
+ * <p>What one round reports goes to its sink at once, as one list ({@link #batching}): the worker
+ * writes it as one {@link io.partitrain.shared.contracts.JobStatusBatch}, so a round over hundreds
+ * of jobs is one record on the status topic, not one per status and heartbeat (issue 12).
  */
 public final class JobWatcher {
 
@@ -36,19 +41,39 @@ public final class JobWatcher {
   static final int MISSING_ROUNDS_BEFORE_LOST = 3;
 
   private final JobBackend backend;
-  private final Consumer<JobStatusEvent> sink;
+  private final Consumer<List<JobStatusEvent>> sink;
   private final String workerId;
   private final Duration heartbeatInterval;
   private final Clock clock;
   private final Map<String, Watched> watched = new ConcurrentHashMap<>();
   private volatile Instant lastBackendRound;
 
+  /** A watcher that hands each status and heartbeat to {@code sink} on its own. */
   public JobWatcher(
       JobBackend backend,
       Consumer<JobStatusEvent> sink,
       String workerId,
       Duration heartbeatInterval,
       Clock clock) {
+    this(backend, workerId, heartbeatInterval, clock, round -> round.forEach(sink));
+  }
+
+  /** A watcher that hands what each round reports to {@code roundSink} as one list. */
+  public static JobWatcher batching(
+      JobBackend backend,
+      Consumer<List<JobStatusEvent>> roundSink,
+      String workerId,
+      Duration heartbeatInterval,
+      Clock clock) {
+    return new JobWatcher(backend, workerId, heartbeatInterval, clock, roundSink);
+  }
+
+  private JobWatcher(
+      JobBackend backend,
+      String workerId,
+      Duration heartbeatInterval,
+      Clock clock,
+      Consumer<List<JobStatusEvent>> sink) {
     this.backend = backend;
     this.sink = sink;
     this.workerId = workerId;
@@ -73,15 +98,26 @@ public final class JobWatcher {
     return watched.containsKey(jobName);
   }
 
-  /** One round: observe every watched job, report changes and heartbeats. */
+  /** One round: observe every watched job, report changes and heartbeats, all at once. */
   public void tick() {
     if (watched.isEmpty()) {
       return;
     }
+    List<JobStatusEvent> round = new ArrayList<>();
+    try {
+      observe(round);
+    } finally {
+      if (!round.isEmpty()) {
+        sink.accept(round);
+      }
+    }
+  }
+
+  private void observe(List<JobStatusEvent> round) {
     Instant start = clock.instant();
     if (lastBackendRound != null
         && start.isBefore(lastBackendRound.plus(backend.watchInterval()))) {
-      heartbeatsFromLastAnswers(start);
+      heartbeatsFromLastAnswers(start, round);
       return;
     }
     lastBackendRound = start;
@@ -95,26 +131,26 @@ public final class JobWatcher {
       // The backend is unreachable, not the jobs: this worker still watches them, so it keeps
       // saying so. Without heartbeats a short outage would offer every job for adoption, to workers
       // that cannot reach the backend either.
-      heartbeatsFromLastAnswers(start);
+      heartbeatsFromLastAnswers(start, round);
       return;
     }
     Instant now = clock.instant();
     for (Watched w : watched.values()) {
       JobObservation o = seen.get(w.ref.jobName());
       if (o == null) {
-        onMissing(w, now);
+        onMissing(w, now, round);
       } else {
         w.missing = 0;
-        onObserved(w, o, now);
+        onObserved(w, o, now, round);
       }
     }
   }
 
-  private void heartbeatsFromLastAnswers(Instant now) {
+  private void heartbeatsFromLastAnswers(Instant now, List<JobStatusEvent> round) {
     for (Watched w : watched.values()) {
       if (!now.isBefore(w.lastSent.plus(heartbeatInterval))) {
         JobObservation last = w.last != null ? w.last : notObservedYet(w);
-        sink.accept(
+        round.add(
             StatusEvents.of(w.ref, workerId, w.nodes, last, JobStatusEvent.Kind.HEARTBEAT, now));
         w.lastSent = now;
       }
@@ -148,7 +184,7 @@ public final class JobWatcher {
     }
   }
 
-  private void onObserved(Watched w, JobObservation o, Instant now) {
+  private void onObserved(Watched w, JobObservation o, Instant now, List<JobStatusEvent> round) {
     w.last = o;
     if (o.phase() == JobPhase.UNKNOWN) {
       if (!w.unknownLogged) {
@@ -160,7 +196,7 @@ public final class JobWatcher {
         w.unknownLogged = true;
       }
     } else if (o.phase() != w.reported) {
-      sink.accept(StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.STATUS, now));
+      round.add(StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.STATUS, now));
       w.reported = o.phase();
       w.lastSent = now;
     }
@@ -169,12 +205,12 @@ public final class JobWatcher {
       return;
     }
     if (!now.isBefore(w.lastSent.plus(heartbeatInterval))) {
-      sink.accept(StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.HEARTBEAT, now));
+      round.add(StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.HEARTBEAT, now));
       w.lastSent = now;
     }
   }
 
-  private void onMissing(Watched w, Instant now) {
+  private void onMissing(Watched w, Instant now, List<JobStatusEvent> round) {
     if (++w.missing < MISSING_ROUNDS_BEFORE_LOST) {
       return;
     }
@@ -183,7 +219,7 @@ public final class JobWatcher {
         w.ref,
         w.ref.jobName(),
         backend.name());
-    sink.accept(
+    round.add(
         StatusEvents.failedToSubmit(
             w.ref,
             workerId,

@@ -3,6 +3,7 @@ package io.partitrain.worker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
@@ -17,7 +18,9 @@ import io.partitrain.worker.backend.SubmitResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -30,6 +33,7 @@ import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -49,9 +53,15 @@ import org.slf4j.LoggerFactory;
  * after a crash finds its job already created and adopts it. A record that cannot be read goes to
  * the dead-letter topic and the loop goes on. Offsets are committed only once every status and
  * dead-letter record of the batch is acknowledged by the broker; when one is not, the batch is read
- * again. A commit the group refuses (this worker was stopped or too slow and its partitions moved
- * on) is not an error: the new owner gets the items and adopts their jobs by name. Anything else
- * that ends the loop is a failure the process must not outlive ({@link Workers}).
+ * again. Statuses go out batched ({@link JobStatusBatch}, keyed by this worker's id, so all its
+ * reports land in one partition, in the order sent): a batch's SUBMITTED statuses as one record,
+ * sent before its jobs are handed to the watcher, and each watcher round as one record. A poll
+ * returns up to {@link Workers#MAX_POLL_RECORDS} items, and a batch is cut after {@link
+ * #BATCH_TIME} (the rest is read again by the next poll), so fast backends take hundreds of items a
+ * commit and slow ones (an Azure ML submission takes about a second) are not held for long. A
+ * commit the group refuses (this worker was stopped or too slow and its partitions moved on) is not
+ * an error: the new owner gets the items and adopts their jobs by name. Anything else that ends the
+ * loop is a failure the process must not outlive ({@link Workers}).
  *
  * <p>The worker never retries and never sleeps on its poll thread (docs/retries.md): the backend
  * retries transport failures inside one call, with bounded backoff; a submission that still fails
@@ -63,6 +73,13 @@ public final class Worker implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+
+  /**
+   * How long one batch of work items may take before the rest of the poll is left for the next one:
+   * its statuses are then sent and its offsets committed, so a batch of slow submissions neither
+   * delays its SUBMITTED reports for long nor nears {@code max.poll.interval.ms}.
+   */
+  static final Duration BATCH_TIME = Duration.ofSeconds(1);
 
   /**
    * Records in a row the broker would not take (each after the producer's own retries, for up to
@@ -93,7 +110,20 @@ public final class Worker implements Runnable, AutoCloseable {
   /** Sends of the batch being handled; touched by the poll thread only. */
   private final List<Future<RecordMetadata>> batchSends = new ArrayList<>();
 
+  /** Statuses of the batch being handled, sent as one record at its end (poll thread only). */
+  private final List<JobStatusEvent> batchStatuses = new ArrayList<>();
+
+  /**
+   * Jobs of the batch to hand to the watcher once the batch's statuses are sent, so no round of the
+   * watcher reports a job's later status before its SUBMITTED (poll thread only).
+   */
+  private final List<Runnable> batchWatches = new ArrayList<>();
+
   private final AtomicInteger unacknowledgedSends = new AtomicInteger();
+
+  /** {@link #BATCH_TIME}, or a test's. */
+  private volatile Duration batchTime = BATCH_TIME;
+
   private volatile Throwable failure;
 
   public Worker(
@@ -112,7 +142,8 @@ public final class Worker implements Runnable, AutoCloseable {
     this.clock = clock;
     this.metrics = new WorkerMetrics(registry, backend.name());
     this.watcher =
-        new JobWatcher(backend, this::send, config.workerId(), config.heartbeatInterval(), clock);
+        JobWatcher.batching(
+            backend, this::send, config.workerId(), config.heartbeatInterval(), clock);
     this.deadLetters =
         new DeadLetters(producer, topics.deadLetters(), "worker " + config.workerId());
     this.ticker =
@@ -184,12 +215,30 @@ public final class Worker implements Runnable, AutoCloseable {
     return failure;
   }
 
-  /** Handles one poll's records, then commits them if the broker took every record they caused. */
+  /**
+   * Handles one poll's records (as many as {@link #BATCH_TIME} allows; the rest is read again),
+   * sends their statuses as one record, then commits what was handled if the broker took every
+   * record it caused.
+   */
   void handleBatch(ConsumerRecords<String, byte[]> records) {
     batchSends.clear();
+    long started = System.nanoTime();
+    long cutAt = started + batchTime.toNanos();
+    Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+    boolean cut = false;
+    int items = 0;
     for (ConsumerRecord<String, byte[]> record : records) {
-      handle(record);
+      if (!handled.isEmpty() && System.nanoTime() - cutAt > 0) {
+        cut = true;
+        break;
+      }
+      handleOne(record);
+      items++;
+      handled.put(
+          new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1));
     }
+    reportBatch();
     producer.flush();
     String unacknowledged = firstFailedSend();
     if (unacknowledged != null) {
@@ -201,7 +250,26 @@ public final class Worker implements Runnable, AutoCloseable {
       rewind(records);
       return;
     }
-    commit();
+    if (cut) {
+      readRestAgain(records, handled);
+      commit(handled);
+    } else {
+      commit();
+    }
+    metrics.batchHandled(items, System.nanoTime() - started);
+  }
+
+  /** A cut batch: the next poll starts, per partition, after the last item handled. */
+  private void readRestAgain(
+      ConsumerRecords<String, byte[]> records, Map<TopicPartition, OffsetAndMetadata> handled) {
+    for (TopicPartition tp : records.partitions()) {
+      if (!consumer.assignment().contains(tp)) {
+        continue;
+      }
+      OffsetAndMetadata next = handled.get(tp);
+      consumer.seek(tp, next != null ? next.offset() : records.records(tp).get(0).offset());
+    }
+    metrics.batchCut();
   }
 
   private void giveUpIfTheProducerStaysBroken() {
@@ -239,8 +307,17 @@ public final class Worker implements Runnable, AutoCloseable {
   }
 
   private void commit() {
+    commit(null);
+  }
+
+  /** Commits {@code offsets}, or every position when null. */
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
     try {
-      consumer.commitSync();
+      if (offsets == null) {
+        consumer.commitSync();
+      } else {
+        consumer.commitSync(offsets);
+      }
     } catch (CommitFailedException | RebalanceInProgressException e) {
       // The group moved on without this worker (it was stopped, paused or slower than
       // max.poll.interval.ms) or is moving now. The next poll rejoins; whoever owns the partitions
@@ -298,7 +375,26 @@ public final class Worker implements Runnable, AutoCloseable {
     }
   }
 
+  /** Handles one record as a batch of its own: its status is sent and its job watched. */
   void handle(ConsumerRecord<String, byte[]> record) {
+    handleOne(record);
+    reportBatch();
+  }
+
+  /**
+   * Sends the batch's statuses as one record, then hands its jobs to the watcher (after: so no
+   * watcher round reports a job's later status ahead of its SUBMITTED).
+   */
+  private void reportBatch() {
+    if (!batchStatuses.isEmpty()) {
+      batchSends.add(send(List.copyOf(batchStatuses)));
+      batchStatuses.clear();
+    }
+    batchWatches.forEach(Runnable::run);
+    batchWatches.clear();
+  }
+
+  private void handleOne(ConsumerRecord<String, byte[]> record) {
     WorkItem read;
     try {
       read = Json.read(record.value(), WorkItem.class);
@@ -375,7 +471,7 @@ public final class Worker implements Runnable, AutoCloseable {
           ref.jobName(),
           item.notAfter());
       metrics.submitted("expired");
-      watcher.watch(ref, nodes, null);
+      batchWatches.add(() -> watcher.watch(ref, nodes, null));
       return;
     }
     SubmitResult result;
@@ -407,22 +503,25 @@ public final class Worker implements Runnable, AutoCloseable {
               result.submission(),
               logUrlBase,
               clock.instant()));
-      watcher.watch(ref, nodes, JobPhase.SUBMITTED);
+      batchWatches.add(() -> watcher.watch(ref, nodes, JobPhase.SUBMITTED));
     } else {
       metrics.submitted("adopted");
       log.info("{} job {} already existed; watching it, not starting another", ref, ref.jobName());
-      watcher.watch(ref, nodes, null);
+      batchWatches.add(() -> watcher.watch(ref, nodes, null));
     }
   }
 
   private void adopt(WorkItem item, JobRef ref) {
     log.info("{} adopting job {}", ref, ref.jobName());
-    watcher.watch(ref, item.job().nodes(), null);
+    batchWatches.add(() -> watcher.watch(ref, item.job().nodes(), null));
   }
 
-  /** Reports a status from the poll thread: the batch's offsets wait for its acknowledgement. */
+  /**
+   * Reports a status from the poll thread: it goes out with the batch's others, and the batch's
+   * offsets wait for its acknowledgement.
+   */
   private void emit(JobStatusEvent event) {
-    batchSends.add(send(event));
+    batchStatuses.add(event);
   }
 
   private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Exception e) {
@@ -434,25 +533,44 @@ public final class Worker implements Runnable, AutoCloseable {
   }
 
   private void acknowledged(Exception failure, String what) {
+    acknowledged(failure, what, 1);
+  }
+
+  /** Counts {@code records} (the statuses a batch carried) as acknowledged, or not. */
+  private void acknowledged(Exception failure, String what, int records) {
     if (failure == null) {
       unacknowledgedSends.set(0);
     } else {
-      unacknowledgedSends.incrementAndGet();
+      unacknowledgedSends.addAndGet(records);
       log.error("cannot send the {}: {}", what, failure.getMessage());
     }
   }
 
   /**
-   * Sends a status. The watcher's own reports need no acknowledgement here: a lost one is repeated
-   * by the next change or heartbeat, or missed heartbeats offer the job for adoption.
+   * Sends statuses as one record, keyed by this worker. The watcher's own reports need no
+   * acknowledgement here: a lost one is repeated by the next change or heartbeat, or missed
+   * heartbeats offer the job for adoption.
    */
-  private Future<RecordMetadata> send(JobStatusEvent event) {
+  private Future<RecordMetadata> send(List<JobStatusEvent> events) {
+    JobStatusBatch batch = JobStatusBatch.of(config.workerId(), events, clock.instant());
     Future<RecordMetadata> sent =
         producer.send(
-            new ProducerRecord<>(topics.status(), event.key(), Json.toBytes(event)),
-            (md, ex) -> acknowledged(ex, "status of job " + event.jobName()));
-    metrics.statusSent(event);
+            new ProducerRecord<>(topics.status(), config.workerId(), Json.toBytes(batch)),
+            (md, ex) ->
+                acknowledged(
+                    ex,
+                    events.size() == 1
+                        ? "status of job " + events.get(0).jobName()
+                        : events.size() + " statuses",
+                    events.size()));
+    events.forEach(metrics::statusSent);
+    metrics.statusRecordSent(events.size());
     return sent;
+  }
+
+  /** Sets how long a batch may take before it is cut (tests: zero cuts after every item). */
+  void batchTime(Duration batchTime) {
+    this.batchTime = batchTime;
   }
 
   /** Polls made while a slow submit ran (see {@link PollingWhileBusy}). */

@@ -35,6 +35,28 @@ final class WorkerMetrics {
         .increment();
   }
 
+  /** One record on the status topic carrying {@code events} statuses and heartbeats. */
+  void statusRecordSent(int events) {
+    registry.counter("partitrain_worker_status_records_total").increment();
+    registry.summary("partitrain_worker_statuses_per_record").record(events);
+  }
+
+  /**
+   * One batch of work items handled: how many, and how long from its first item to its commit
+   * (submits, the status record's acknowledgement, the offset commit): the worker's pipeline.
+   */
+  void batchHandled(int items, long nanos) {
+    registry.summary("partitrain_worker_batch_items").record(items);
+    registry
+        .timer("partitrain_worker_batch_seconds")
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** A batch of work items cut after its time budget; the rest was read again. */
+  void batchCut() {
+    registry.counter("partitrain_worker_batches_cut_total").increment();
+  }
+
   void statusSent(JobStatusEvent e) {
     registry
         .counter(

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
@@ -150,7 +151,7 @@ class WorkerSlowSubmitTest {
   private List<JobStatusEvent> statuses() {
     return producer.history().stream()
         .filter(r -> r.topic().equals(TOPICS.status()))
-        .map(r -> Json.read(r.value(), JobStatusEvent.class))
+        .flatMap(r -> JobStatusBatch.read(r.value()).stream())
         .toList();
   }
 

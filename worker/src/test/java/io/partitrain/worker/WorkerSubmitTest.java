@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
@@ -91,7 +92,7 @@ class WorkerSubmitTest {
     worker.handle(new ConsumerRecord<>(TOPICS.work(), 0, 0L, item.key(), Json.toBytes(item)));
     return producer.history().stream()
         .filter(r -> r.topic().equals(TOPICS.status()))
-        .map(r -> Json.read(r.value(), JobStatusEvent.class))
+        .flatMap(r -> JobStatusBatch.read(r.value()).stream())
         .toList();
   }
 

@@ -144,7 +144,8 @@ public final class BenchCommand implements Callable<Integer> {
       info.println();
       info.printf("  counting what reached each topic...%n");
       info.flush();
-      BenchReport.Messages messages = BenchReport.Messages.of(TopicCounts.of(kafka), partitions);
+      BenchReport.Messages messages =
+          BenchReport.Messages.of(TopicCounts.of(kafka), partitions, TopicCounts.carried(kafka));
       BenchReport report = report(broker.description(), raw, run, messages);
       if (output == OutputFormat.json) {
         out.println(Json.toPrettyString(report));
@@ -200,7 +201,8 @@ public final class BenchCommand implements Callable<Integer> {
         messages,
         BenchReport.round(partitionsPerSecond / (rawRate / MIN_MESSAGES_PER_PARTITION)),
         ProcessMemory.now(),
-        makespan());
+        makespan(),
+        run.workers());
   }
 
   /** The makespan figure, computed by the deadline-aware scheduler's own simulator. */
@@ -264,6 +266,19 @@ public final class BenchCommand implements Callable<Integer> {
         e.transactionsPerSecond(),
         e.recordsPerTransaction(),
         e.meanCommitMillis());
+    var w = r.workers();
+    out.printf(
+        Locale.ROOT,
+        "%-44s %,d batches of %.1f work items, %.1f ms each (max %.0f ms, %d cut);"
+            + " %,d status records of %.1f statuses%n",
+        "workers",
+        w.batches(),
+        w.itemsPerBatch(),
+        w.meanBatchMillis(),
+        w.maxBatchMillis(),
+        w.batchesCut(),
+        w.statusRecords(),
+        w.statusesPerRecord());
     out.printf(
         Locale.ROOT,
         "%-44s %,d MiB resident (peak %,d MiB), heap %,d of %,d MiB (pools' peaks %,d MiB)%n",

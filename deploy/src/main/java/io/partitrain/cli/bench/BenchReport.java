@@ -19,6 +19,7 @@ import java.util.Map;
  * @param memory this process's memory after the run (the broker runs in it when embedded)
  * @param makespan the deadline-aware order against FIFO under a node cap, simulated on a retail
  *     week of as many partitions (issue 12, item 6: computed, not timed)
+ * @param workers the workers' pipeline: their batches of work items and their status records
  */
 public record BenchReport(
     String type,
@@ -28,7 +29,8 @@ public record BenchReport(
     Messages messages,
     double ratio,
     ProcessMemory memory,
-    Makespan makespan) {
+    Makespan makespan,
+    Workers workers) {
 
   /** The machine and the broker. */
   public record Machine(
@@ -74,10 +76,36 @@ public record BenchReport(
       double meanCommitMillis,
       double messagesPerSecond) {}
 
-  /** Records per topic (read back, committed only) and per partition. */
-  public record Messages(Map<String, Long> byTopic, long total, Map<String, Double> perPartition) {
+  /**
+   * The workers' pipeline, from their meters: batches of work items (a poll's items, cut after a
+   * second), each timed from its first item to its offset commit; and their status records, each
+   * carrying a batch's SUBMITTED statuses or a watcher round's statuses and heartbeats.
+   */
+  public record Workers(
+      long batches,
+      double itemsPerBatch,
+      double meanBatchMillis,
+      double maxBatchMillis,
+      long batchesCut,
+      long statusRecords,
+      double statusesPerRecord) {}
+
+  /**
+   * Records per topic (read back, committed only) and per partition; {@code carried}: what the runs
+   * and status records carry once unbatched (partition moves, job statuses and heartbeats), the
+   * cross-check that batching lost nothing.
+   */
+  public record Messages(
+      Map<String, Long> byTopic,
+      long total,
+      Map<String, Double> perPartition,
+      Map<String, Long> carried) {
 
     static Messages of(Map<String, Long> byTopic, int partitions) {
+      return of(byTopic, partitions, Map.of());
+    }
+
+    static Messages of(Map<String, Long> byTopic, int partitions, Map<String, Long> carried) {
       Map<String, Double> per = new LinkedHashMap<>();
       long total = 0;
       for (var e : byTopic.entrySet()) {
@@ -85,7 +113,7 @@ public record BenchReport(
         per.put(e.getKey(), round(e.getValue() / (double) partitions));
       }
       per.put("total", round(total / (double) partitions));
-      return new Messages(byTopic, total, per);
+      return new Messages(byTopic, total, per, carried);
     }
 
     public double totalPerPartition() {

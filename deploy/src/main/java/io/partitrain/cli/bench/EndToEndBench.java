@@ -54,7 +54,8 @@ final class EndToEndBench {
       int attempts,
       long transactions,
       long recordsProduced,
-      double meanCommitMillis) {}
+      double meanCommitMillis,
+      BenchReport.Workers workers) {}
 
   private EndToEndBench() {}
 
@@ -97,8 +98,38 @@ final class EndToEndBench {
           last.attempts(),
           counter(stack, "partitrain_orchestrator_transactions_total"),
           counter(stack, "partitrain_orchestrator_records_produced_total"),
-          meanMillis(stack, "partitrain_orchestrator_transaction_seconds"));
+          meanMillis(stack, "partitrain_orchestrator_transaction_seconds"),
+          workers(stack));
     }
+  }
+
+  private static BenchReport.Workers workers(LocalStack stack) {
+    var registry = stack.registry();
+    var items = registry.find("partitrain_worker_batch_items").summaries();
+    var times = registry.find("partitrain_worker_batch_seconds").timers();
+    var perRecord = registry.find("partitrain_worker_statuses_per_record").summaries();
+    long batches = items.stream().mapToLong(s -> s.count()).sum();
+    double itemTotal = items.stream().mapToDouble(s -> s.totalAmount()).sum();
+    double millis =
+        times.stream()
+            .mapToDouble(t -> t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+            .sum();
+    double maxMillis =
+        times.stream()
+            .mapToDouble(t -> t.max(java.util.concurrent.TimeUnit.MILLISECONDS))
+            .max()
+            .orElse(0);
+    long records = perRecord.stream().mapToLong(s -> s.count()).sum();
+    double statuses = perRecord.stream().mapToDouble(s -> s.totalAmount()).sum();
+    var cut = registry.find("partitrain_worker_batches_cut_total").counters();
+    return new BenchReport.Workers(
+        batches,
+        BenchReport.round(itemTotal / Math.max(1, batches)),
+        BenchReport.round(millis / Math.max(1, batches)),
+        BenchReport.round(maxMillis),
+        (long) cut.stream().mapToDouble(c -> c.count()).sum(),
+        records,
+        BenchReport.round(statuses / Math.max(1, records)));
   }
 
   private static long counter(LocalStack stack, String name) {

@@ -1,8 +1,11 @@
 package io.partitrain.cli.bench;
 
+import io.partitrain.shared.contracts.JobStatusBatch;
+import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicReader;
+import io.partitrain.shared.serde.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,37 @@ final class TopicCounts {
         reader.assign(List.of());
       }
     }
+    return out;
+  }
+
+  /**
+   * What the runs and status records carry once unbatched: partition moves ({@code moves}) and job
+   * statuses and heartbeats ({@code statuses}), decoded from the records read back.
+   */
+  static Map<String, Long> carried(KafkaSettings kafka) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    long[] moves = {0};
+    long[] statuses = {0};
+    try (KafkaConsumer<String, byte[]> reader =
+        new KafkaConsumer<>(kafka.consumer("partitrain-bench-carried", null))) {
+      var parts = TopicReader.assignAll(reader, kafka.topics().runs());
+      reader.seekToBeginning(parts);
+      TopicReader.readToEnd(
+          reader,
+          parts,
+          r ->
+              moves[0] +=
+                  RunEvent.unbatched(Json.read(r.value(), RunEvent.class)).stream()
+                      .filter(e -> e instanceof RunEvent.PartitionTransitioned)
+                      .count(),
+          () -> false);
+      parts = TopicReader.assignAll(reader, kafka.topics().status());
+      reader.seekToBeginning(parts);
+      TopicReader.readToEnd(
+          reader, parts, r -> statuses[0] += JobStatusBatch.read(r.value()).size(), () -> false);
+    }
+    out.put("moves", moves[0]);
+    out.put("statuses", statuses[0]);
     return out;
   }
 }

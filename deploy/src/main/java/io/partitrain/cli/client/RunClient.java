@@ -229,7 +229,9 @@ public final class RunClient implements AutoCloseable {
           r -> {
             String type = KeyedReads.typeOf(r.value());
             if (types == null || type == null || types.contains(type)) {
-              decode(r).filter(e -> runId.equals(e.runId())).ifPresent(sink);
+              decode(r)
+                  .filter(e -> runId.equals(e.runId()))
+                  .ifPresent(e -> RunEvent.unbatched(e).forEach(sink));
             }
           });
     }
@@ -342,7 +344,10 @@ public final class RunClient implements AutoCloseable {
 
   private void readAll(Consumer<RunEvent> sink) {
     try (KafkaConsumer<String, byte[]> reader = reader()) {
-      TopicReader.readAll(reader, kafka.topics().runs(), r -> decode(r).ifPresent(sink));
+      TopicReader.readAll(
+          reader,
+          kafka.topics().runs(),
+          r -> decode(r).ifPresent(e -> RunEvent.unbatched(e).forEach(sink)));
     }
   }
 

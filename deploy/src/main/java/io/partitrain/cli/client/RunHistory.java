@@ -54,7 +54,9 @@ public final class RunHistory {
     if (!runId.equals(e.runId())) {
       return;
     }
-    if (e instanceof RunEvent.RunStarted s) {
+    if (e instanceof RunEvent.PartitionMoves batch) {
+      batch.moves().forEach(this::apply);
+    } else if (e instanceof RunEvent.RunStarted s) {
       started = s;
       cancel = null;
       deadlineAtRisk = null;

@@ -33,7 +33,7 @@ public final class RunViews {
             try {
               RunEvent e = Json.read(r.value(), RunEvent.class);
               if (e.runId().equals(runId)) {
-                fold.apply(e);
+                RunEvent.unbatched(e).forEach(fold::apply);
               }
             } catch (UnreadableMessageException ignored) {
               // the orchestrator dead-letters what it cannot read; evidence skips it too

@@ -43,6 +43,11 @@ public final class OrchestratorState {
 
   /** Applies one decision: the live path after deciding, and the replay on start-up. */
   public void apply(RunEvent event) {
+    if (event instanceof RunEvent.PartitionMoves batch) {
+      // Stands for its moves (replay): each is folded and observed as if it had come alone.
+      batch.moves().forEach(this::apply);
+      return;
+    }
     fold(event);
     for (Consumer<RunEvent> o : observers) {
       o.accept(event);

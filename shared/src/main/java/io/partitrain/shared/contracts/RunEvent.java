@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The orchestrator's record of what it decided, on {@link Topics#runs()}, keyed by run id. The
@@ -19,6 +20,7 @@ import java.util.Map;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = RunEvent.RunStarted.class, name = "RunStarted"),
   @JsonSubTypes.Type(value = RunEvent.PartitionTransitioned.class, name = "PartitionTransitioned"),
+  @JsonSubTypes.Type(value = RunEvent.PartitionMoves.class, name = "PartitionMoves"),
   @JsonSubTypes.Type(value = RunEvent.RetryScheduled.class, name = "RetryScheduled"),
   @JsonSubTypes.Type(value = RunEvent.RerunAccepted.class, name = "RerunAccepted"),
   @JsonSubTypes.Type(value = RunEvent.CancelAccepted.class, name = "CancelAccepted"),
@@ -182,6 +184,45 @@ public sealed interface RunEvent {
           null,
           null);
     }
+  }
+
+  /**
+   * Several {@link PartitionTransitioned} moves of one run's partitions, decided in one window of
+   * the orchestrator's loop and written as one record (issue 12: a record per move made the runs
+   * topic carry four records per partition). It stands for its moves, in order, and for nothing
+   * else: every reader of the runs topic applies {@link #unbatched} of what it reads, so the fold,
+   * the console, the CLI and FinOps see the same moves as before. The orchestrator writes it where
+   * the last of its moves was decided; no other event of the run lies between its moves.
+   *
+   * @param moves the moves, in the order they were decided; each names this run
+   * @param at when the last of them was decided
+   */
+  record PartitionMoves(
+      int schemaVersion, String runId, List<PartitionTransitioned> moves, Instant at)
+      implements RunEvent {
+    public PartitionMoves {
+      moves = moves == null ? List.of() : List.copyOf(moves);
+      for (PartitionTransitioned m : moves) {
+        if (m == null || !Objects.equals(m.runId(), runId)) {
+          throw new IllegalArgumentException(
+              "PartitionMoves.moves: every move must belong to run "
+                  + runId
+                  + ", but one was of run "
+                  + (m == null ? null : m.runId()));
+        }
+      }
+    }
+  }
+
+  /**
+   * The events a record of the runs topic stands for: the moves of a {@link PartitionMoves}, else
+   * the record itself. Readers fold what this returns, so a batch and its moves read the same.
+   */
+  static List<RunEvent> unbatched(RunEvent event) {
+    if (event instanceof PartitionMoves batch) {
+      return List.copyOf(batch.moves());
+    }
+    return List.of(event);
   }
 
   /**

@@ -35,7 +35,11 @@ public record Topics(String prefix) {
     return prefix + ".work";
   }
 
-  /** {@link JobStatusEvent}: status changes and heartbeats from workers. */
+  /**
+   * Status changes and heartbeats from workers: a {@link JobStatusBatch} per worker and round,
+   * keyed by worker id (a single {@link JobStatusEvent}, keyed {@code runId/partitionId}, from
+   * workers before it).
+   */
   public String status() {
     return prefix + ".status";
   }
@@ -57,8 +61,9 @@ public record Topics(String prefix) {
 
   /**
    * {@link RunEvent}: the orchestrator's decisions (run started, every partition transition, retry
-   * scheduled, run completed) and its published run snapshots, keyed by run id. The tracker's state
-   * is the fold of this topic.
+   * scheduled, run completed) and its published run snapshots, keyed by run id; the moves of one
+   * window come as one {@link RunEvent.PartitionMoves}. The tracker's state is the fold of this
+   * topic.
    */
   public String runs() {
     return prefix + ".runs";

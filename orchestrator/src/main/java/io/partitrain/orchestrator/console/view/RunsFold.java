@@ -99,7 +99,9 @@ public final class RunsFold {
    * retries and adoptions show as the transitions that follow them.
    */
   public void apply(RunEvent event) {
-    if (event instanceof RunEvent.RunStarted e) {
+    if (event instanceof RunEvent.PartitionMoves batch) {
+      batch.moves().forEach(this::apply);
+    } else if (event instanceof RunEvent.RunStarted e) {
       acc(e.runId()).started(e);
     } else if (event instanceof RunEvent.PartitionTransitioned e) {
       acc(e.runId()).transitioned(e);
