@@ -6,22 +6,23 @@ import io.partitrain.shared.contracts.RunEvent.PartitionTransitioned;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.serde.Json;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes the partition moves of one window as {@link PartitionMoves} records, one per run (issue
- * 12): a window of 10,000 partitions' SCHEDULED moves, or of a few hundred admissions, is then a
- * handful of records on the runs topic instead of one each. The tracker still decides and folds one
- * {@link PartitionTransitioned} at a time; only the writing batches them, on the committer's
- * thread, just before encoding.
+ * Writes the partition moves of one window as {@link PartitionMoves} records (issue 12): a window
+ * of 10,000 partitions' SCHEDULED moves, or of a few hundred admissions, is then a handful of
+ * records on the runs topic instead of one each. The tracker still decides and folds one {@link
+ * PartitionTransitioned} at a time; only the writing batches them, on the committer's thread, just
+ * before encoding.
  *
- * <p>Order: the moves of a run are gathered until any other record of the same run's key comes (a
- * cost reservation, a retry, a snapshot), which is written after the batch, so every reader folds
- * the run's events in the order they were decided. Records of other topics and other keys keep
- * their places; the batch takes the place of the last of its moves.
+ * <p>Order: a batch is a run of consecutive moves of one run on the runs topic; any other record of
+ * the runs topic (another run's move, a cost reservation, a retry, a snapshot) ends it. So the runs
+ * topic holds every decision in exactly the order it was decided, across runs too: a reader that
+ * replays the node cap over all runs (CapsIT) sees no admission ahead of the end that made room for
+ * it. Records of other topics keep their places. A run's start (its SCHEDULED moves) and its
+ * admission round are each one batch; a window that interleaves the statuses of many runs batches
+ * less.
  *
  * <p>Size: at most {@link #MAX_MOVES} moves a record, and a batch whose JSON exceeds {@link
  * #MAX_BYTES} (moves with large submission evidence) is split in halves, far below the broker's
@@ -37,30 +38,36 @@ public final class MoveBatches {
 
   private MoveBatches() {}
 
-  /** {@code entries} with the runs topic's moves gathered into batches per run (see above). */
+  /** {@code entries} with the runs topic's consecutive moves of one run batched (see above). */
   public static List<Outbox.Entry> coalesce(List<Outbox.Entry> entries, String runsTopic) {
     List<Outbox.Entry> out = new ArrayList<>(entries.size());
-    Map<String, List<PartitionTransitioned>> open = new LinkedHashMap<>();
+    List<PartitionTransitioned> open = new ArrayList<>();
     for (Outbox.Entry e : entries) {
       if (!runsTopic.equals(e.topic())) {
         out.add(e);
         continue;
       }
-      if (e.value() instanceof PartitionTransitioned move && move.runId().equals(e.key())) {
-        List<PartitionTransitioned> moves = open.computeIfAbsent(e.key(), k -> new ArrayList<>());
-        moves.add(move);
-        if (moves.size() == MAX_MOVES) {
-          write(runsTopic, open.remove(e.key()), out);
-        }
+      PartitionTransitioned move =
+          e.value() instanceof PartitionTransitioned t && t.runId().equals(e.key()) ? t : null;
+      boolean continues =
+          move != null && (open.isEmpty() || open.get(0).runId().equals(move.runId()));
+      if (!continues && !open.isEmpty()) {
+        write(runsTopic, open, out);
+        open = new ArrayList<>();
+      }
+      if (move == null) {
+        out.add(e);
         continue;
       }
-      List<PartitionTransitioned> pending = open.remove(e.key());
-      if (pending != null) {
-        write(runsTopic, pending, out);
+      open.add(move);
+      if (open.size() == MAX_MOVES) {
+        write(runsTopic, open, out);
+        open = new ArrayList<>();
       }
-      out.add(e);
     }
-    open.values().forEach(moves -> write(runsTopic, moves, out));
+    if (!open.isEmpty()) {
+      write(runsTopic, open, out);
+    }
     return out;
   }
 

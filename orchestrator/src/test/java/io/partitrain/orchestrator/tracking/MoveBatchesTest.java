@@ -91,6 +91,17 @@ class MoveBatchesTest {
     return out;
   }
 
+  /** Every record of the runs topic unbatched, in topic order. */
+  private static List<RunEvent> flat(List<ProducerRecord<String, byte[]>> records) {
+    List<RunEvent> out = new ArrayList<>();
+    for (ProducerRecord<String, byte[]> r : records) {
+      if (r.topic().equals(RUNS)) {
+        out.addAll(RunEvent.unbatched(Json.read(r.value(), RunEvent.class)));
+      }
+    }
+    return out;
+  }
+
   private static List<ProducerRecord<String, byte[]>> encode(List<Outbox.Entry> entries) {
     return entries.stream().map(Outbox.Entry::toRecord).toList();
   }
@@ -110,14 +121,48 @@ class MoveBatchesTest {
         decided.stream().filter(e -> e.value() instanceof RunEvent.PartitionTransitioned).count();
     long runsRecords = written.stream().filter(e -> e.topic().equals(RUNS)).count();
     assertThat(movesDecided).as("70 SCHEDULED and 15 ADMITTED moves").isEqualTo(85);
-    assertThat(runsRecords).as("per run: its start, one batch of moves, its snapshot").isEqualTo(6);
-    assertThat(byKey(encode(written)))
-        .as("a reader of the topic sees the decided events, per run in the decided order")
-        .isEqualTo(byKey(encode(decided)));
+    assertThat(runsRecords)
+        .as("per run: its start, its SCHEDULED moves, its admissions, its snapshot")
+        .isEqualTo(8);
+    assertThat(flat(encode(written)))
+        .as("a reader of the topic sees the decided events in the decided order, across runs too")
+        .isEqualTo(flat(encode(decided)));
+    assertThat(byKey(encode(written))).isEqualTo(byKey(encode(decided)));
     assertThat(written)
         .as("other topics' records are untouched")
         .filteredOn(e -> !e.topic().equals(RUNS))
         .containsExactlyElementsOf(decided.stream().filter(e -> !e.topic().equals(RUNS)).toList());
+  }
+
+  @Test
+  void movesOfTwoRunsThatInterleaveStayInTheirOrderAndEndEachOthersBatches() {
+    List<Outbox.Entry> decided = new ArrayList<>();
+    String[] runs = {"a", "a", "b", "a", "b", "b"};
+    for (int i = 0; i < runs.length; i++) {
+      decided.add(
+          new Outbox.Entry(
+              RUNS,
+              runs[i],
+              new RunEvent.PartitionTransitioned(
+                  Schema.VERSION,
+                  runs[i],
+                  "p" + i,
+                  null,
+                  PartitionState.SCHEDULED,
+                  0,
+                  "s",
+                  null,
+                  null,
+                  null,
+                  i,
+                  null,
+                  null,
+                  clock.instant()),
+              null));
+    }
+    List<ProducerRecord<String, byte[]>> written = encode(MoveBatches.coalesce(decided, RUNS));
+    assertThat(written).extracting(ProducerRecord::key).containsExactly("a", "b", "a", "b");
+    assertThat(flat(written)).isEqualTo(flat(encode(decided)));
   }
 
   @Test
