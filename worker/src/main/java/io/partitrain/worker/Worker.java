@@ -18,6 +18,7 @@ import io.partitrain.worker.backend.SubmitResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -80,6 +82,12 @@ public final class Worker implements Runnable, AutoCloseable {
    * delays its SUBMITTED reports for long nor nears {@code max.poll.interval.ms}.
    */
   static final Duration BATCH_TIME = Duration.ofSeconds(1);
+
+  /**
+   * How long a rebalance may wait for the submit in flight before it lets the partitions go: a
+   * fifth of Kafka's default {@code max.poll.interval.ms} (5 min), which also bounds a rebalance.
+   */
+  static final Duration REVOKE_WAIT = Duration.ofSeconds(60);
 
   /**
    * Records in a row the broker would not take (each after the producer's own retries, for up to
@@ -167,6 +175,25 @@ public final class Worker implements Runnable, AutoCloseable {
   }
 
   /**
+   * Lets partitions go only after the submit in flight ended (see {@link
+   * PollingWhileBusy#awaitInFlight}), so an item moved by a rebalance is never submitted by two
+   * workers at once.
+   */
+  ConsumerRebalanceListener rebalanceListener() {
+    return new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+          submits.awaitInFlight(REVOKE_WAIT);
+        }
+      }
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    };
+  }
+
+  /**
    * Runs the loop until {@link #close}. Returns normally after a close; a failure that ended the
    * loop is rethrown (and kept, see {@link #failure}) so whoever runs it can stop the process.
    */
@@ -175,7 +202,7 @@ public final class Worker implements Runnable, AutoCloseable {
     long pollMs = config.pollInterval().toMillis();
     ticker.scheduleWithFixedDelay(this::safeTick, pollMs, pollMs, TimeUnit.MILLISECONDS);
     try {
-      consumer.subscribe(List.of(topics.work()));
+      consumer.subscribe(List.of(topics.work()), rebalanceListener());
       while (!closed.get()) {
         giveUpIfTheProducerStaysBroken();
         pauseWhileBackendRefusesWork();
@@ -227,16 +254,29 @@ public final class Worker implements Runnable, AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
     boolean cut = false;
     int items = 0;
-    for (ConsumerRecord<String, byte[]> record : records) {
-      if (!handled.isEmpty() && System.nanoTime() - cutAt > 0) {
-        cut = true;
-        break;
+    partitions:
+    for (TopicPartition tp : records.partitions()) {
+      for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
+        if (!consumer.assignment().contains(tp)) {
+          // A rebalance during this batch (in the polls of a slow submit) gave the partition to
+          // another worker, which reads these items again from the last commit: handling them
+          // here as well would submit them twice at the same time.
+          log.info(
+              "worker {}: {} moved to another worker during this batch; leaving its items from"
+                  + " offset {} to it",
+              config.workerId(),
+              tp,
+              record.offset());
+          break;
+        }
+        if (!handled.isEmpty() && System.nanoTime() - cutAt > 0) {
+          cut = true;
+          break partitions;
+        }
+        handleOne(record);
+        items++;
+        handled.put(tp, new OffsetAndMetadata(record.offset() + 1));
       }
-      handleOne(record);
-      items++;
-      handled.put(
-          new TopicPartition(record.topic(), record.partition()),
-          new OffsetAndMetadata(record.offset() + 1));
     }
     reportBatch();
     producer.flush();
@@ -252,6 +292,7 @@ public final class Worker implements Runnable, AutoCloseable {
     }
     if (cut) {
       readRestAgain(records, handled);
+      handled.keySet().retainAll(consumer.assignment());
       commit(handled);
     } else {
       commit();
