@@ -42,10 +42,25 @@ public final class RunHistory {
    */
   public static RunHistory of(
       RunSummary summary, Instant startedAt, RunEvent.CancelAccepted cancel) {
+    return of(summary, startedAt, cancel, List.of(), null);
+  }
+
+  /**
+   * A run as the console API reports it with its warnings ({@code GET /runs/RUN?include=summary}):
+   * everything {@code run show} and {@code run wait} print from the topics.
+   */
+  public static RunHistory of(
+      RunSummary summary,
+      Instant startedAt,
+      RunEvent.CancelAccepted cancel,
+      List<RunEvent.ComputeCapacityWarning> warnings,
+      RunEvent.DeadlineAtRisk deadlineAtRisk) {
     RunHistory h = new RunHistory(summary.runId(), false);
     h.summary = summary;
     h.startedAtFromServer = startedAt;
     h.cancel = cancel;
+    h.warnings.addAll(warnings);
+    h.deadlineAtRisk = deadlineAtRisk;
     return h;
   }
 
