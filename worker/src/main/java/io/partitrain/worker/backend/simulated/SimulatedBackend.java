@@ -107,6 +107,19 @@ public final class SimulatedBackend implements JobBackend {
   }
 
   /**
+   * All a simulation holds of a job it did not report: that it exists, under this name (it keeps no
+   * definitions, so a million simulated jobs cost no more memory than before).
+   */
+  @Override
+  public java.util.Optional<SubmittedJob> evidenceOf(JobRef ref) {
+    return jobs.containsKey(ref.jobName())
+        ? java.util.Optional.of(
+            new SubmittedJob(
+                null, name(), "simulated://" + ref.jobName(), null, null, Map.of(), Map.of(), null))
+        : java.util.Optional.empty();
+  }
+
+  /**
    * The evidence of a simulated job: inputs and outputs as the job names them (nothing is
    * resolved), and the code's content hash when the code is a local folder, hashed once per folder
    * (a simulation does not change its code).
