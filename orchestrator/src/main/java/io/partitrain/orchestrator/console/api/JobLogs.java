@@ -139,7 +139,9 @@ public final class JobLogs {
     String studio = studioUrl(p);
     if (studio != null) {
       out.put("available", false);
-      out.put("studioUrl", studio);
+      if (attempt == p.attempt()) {
+        out.put("studioUrl", studio); // the link names the current attempt only
+      }
       out.put(
           "detail",
           "an Azure ML job: the console has no Azure identity to read its log; it is in Studio,"

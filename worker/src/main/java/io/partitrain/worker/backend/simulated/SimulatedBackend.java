@@ -184,7 +184,8 @@ public final class SimulatedBackend implements JobBackend {
         submitted,
         start,
         start.plus(duration),
-        failure);
+        failure,
+        studioBase == null ? null : studioBase + request.jobName());
   }
 
   @Override
@@ -205,6 +206,8 @@ public final class SimulatedBackend implements JobBackend {
   @Override
   public void close() {}
 
+  private volatile String studioBase;
+
   /**
    * Marks partitions whose data is "broken": their jobs fail as USER until {@link #repair}. Mirrors
    * the local demo's broken stores.
@@ -215,6 +218,14 @@ public final class SimulatedBackend implements JobBackend {
 
   public void repair(String partitionId) {
     brokenPartitions.remove(partitionId);
+  }
+
+  /**
+   * Jobs created from now on report a Studio page, {@code base} + their name, as Azure ML jobs
+   * report theirs: for tests of what shows the link.
+   */
+  public void linkToStudio(String base) {
+    studioBase = base;
   }
 
   /** Names of the jobs created, in creation order. */
@@ -289,6 +300,7 @@ public final class SimulatedBackend implements JobBackend {
     final Instant startAt;
     final Instant endAt;
     final FailureClass failure;
+    final String studioUrl;
     volatile Instant canceledAt;
 
     SimJob(
@@ -298,7 +310,9 @@ public final class SimulatedBackend implements JobBackend {
         Instant submittedAt,
         Instant startAt,
         Instant endAt,
-        FailureClass failure) {
+        FailureClass failure,
+        String studioUrl) {
+      this.studioUrl = studioUrl;
       this.ref = ref;
       this.nodes = nodes;
       this.specHash = specHash;
@@ -348,7 +362,7 @@ public final class SimulatedBackend implements JobBackend {
             startAt,
             endAt,
             "sim://" + ref.jobName() + "/user_logs/std_log.txt",
-            null,
+            studioUrl,
             "sim:" + ref.jobName(),
             Map.of("mape", 0.05 + (Math.abs(ref.jobName().hashCode()) % 100) / 1000.0));
       }
@@ -377,7 +391,7 @@ public final class SimulatedBackend implements JobBackend {
           started,
           finished,
           "sim://" + ref.jobName() + "/user_logs/std_log.txt",
-          null,
+          studioUrl,
           "sim:" + ref.jobName(),
           Map.of());
     }
