@@ -300,17 +300,7 @@ public final class RunCommands {
       boolean listPartitions = partitions || state != null || !tags.isEmpty();
       var api = server.client();
       if (api.isPresent()) {
-        if (listPartitions) {
-          spec.commandLine()
-              .getErr()
-              .println(
-                  "partitrain: run show --partitions (--state, --tag) reads the runs topic; through"
-                      + " --server use the console's page or GET /api/v1/runs/"
-                      + runId
-                      + "/partitions");
-          return ExitCode.BAD_INPUT.code();
-        }
-        return showThroughServer(api.get());
+        return showThroughServer(api.get(), listPartitions);
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         Instant asked = Instant.now();
@@ -341,10 +331,14 @@ public final class RunCommands {
     }
 
     /** The same table and JSON as from the topics, from the console's view of the run. */
-    private int showThroughServer(ConsoleApiClient api) {
+    private int showThroughServer(ConsoleApiClient api, boolean listPartitions) {
       Optional<RunHistory> found;
+      List<RunHistory.PartitionLine> lines = List.of();
       try {
         found = api.run(runId);
+        if (found.isPresent() && listPartitions) {
+          lines = select(partitionsThroughServer(api));
+        }
       } catch (ConsoleApiClient.ApiException e) {
         return Answers.failed(spec, e);
       }
@@ -354,10 +348,19 @@ public final class RunCommands {
       }
       RunHistory h = found.get();
       PrintWriter out = spec.commandLine().getOut();
+      Instant now = Instant.now();
       if (output.json()) {
-        out.println(Json.toPrettyString(RunView.json(h, Instant.now())));
+        ObjectNode o = RunView.json(h, now);
+        if (listPartitions) {
+          o.set("partitions", RunView.partitionsJson(lines, now));
+        }
+        out.println(Json.toPrettyString(o));
       } else {
-        RunView.print(h, Instant.now(), out, true);
+        RunView.print(h, now, out, !listPartitions);
+        if (listPartitions) {
+          out.println();
+          RunView.printPartitions(lines, all, now, out);
+        }
       }
       out.flush();
       if (watch && !h.outcome().isSettled()) {
@@ -376,8 +379,31 @@ public final class RunCommands {
       return ExitCode.OK.code();
     }
 
+    /** Every partition, page by page, in plan order as the topic path lists them. */
+    private List<RunHistory.PartitionLine> partitionsThroughServer(ConsoleApiClient api) {
+      List<RunHistory.PartitionLine> out = new java.util.ArrayList<>();
+      String cursor = null;
+      do {
+        var page =
+            api.get(
+                "/runs/"
+                    + ConsoleApiClient.segment(runId)
+                    + "/partitions?limit=1000"
+                    + (state == null ? "" : "&state=" + state)
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+        page.path("items").forEach(p -> out.add(RunHistory.PartitionLine.fromConsole(runId, p)));
+        cursor = page.path("nextCursor").asText(null);
+      } while (cursor != null);
+      out.sort(java.util.Comparator.comparingInt(RunHistory.PartitionLine::sequence));
+      return out;
+    }
+
     private List<RunHistory.PartitionLine> selected(RunHistory h) {
-      return h.partitions().stream()
+      return select(h.partitions());
+    }
+
+    private List<RunHistory.PartitionLine> select(List<RunHistory.PartitionLine> all) {
+      return all.stream()
           .filter(p -> state == null || p.state() == state)
           .filter(
               p ->

@@ -103,13 +103,21 @@ class ConsoleServerVerbsIT {
       assertThat(waitS.out())
           .isEqualTo("run vs: FAILED\n")
           .isEqualTo(waitK.out().replace("vk", "vs"));
-      // Settled runs: the JSON and the table of run wait / run show are byte for byte the same.
+      // Settled runs: the JSON and the table of run wait / run show (with its partitions, their
+      // durations, failure classes, first error lines and logs) are byte for byte the same.
       for (String[] verb :
           List.of(
               new String[] {"run", "wait", "vk", "-o", "json"},
               new String[] {"run", "show", "vk", "-o", "json"},
-              new String[] {"run", "show", "vk"})) {
+              new String[] {"run", "show", "vk"},
+              new String[] {"run", "show", "vk", "--partitions"},
+              new String[] {"run", "show", "vk", "--partitions", "-o", "json"},
+              new String[] {"run", "show", "vk", "--state", "FAILED", "--tag", "region=north"})) {
         Result k = cli(kafka, List.of(), verb);
+        assertThat(k.out()).as(String.join(" ", verb)).contains("vk");
+        if (List.of(verb).contains("--partitions") || List.of(verb).contains("--state")) {
+          assertThat(k.out()).as(String.join(" ", verb)).contains("p002", "USER");
+        }
         await()
             .atMost(Duration.ofSeconds(20))
             .untilAsserted(

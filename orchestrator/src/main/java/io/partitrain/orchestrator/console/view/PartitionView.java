@@ -14,6 +14,7 @@ import java.util.Map;
  * @param history every transition, oldest first
  * @param studioUrl the current attempt's page in Azure ML Studio, as the worker reported it ({@code
  *     PartitionTransitioned.studioUrl}); null for a backend without one
+ * @param sequence the partition's place in its plan (0 first), as scheduled; null when not read
  */
 public record PartitionView(
     String partitionId,
@@ -26,7 +27,8 @@ public record PartitionView(
     String logPath,
     Map<String, Double> metrics,
     List<Transition> history,
-    String studioUrl) {
+    String studioUrl,
+    Integer sequence) {
 
   /** A partition without a Studio page (a local or simulated job). */
   public PartitionView(
@@ -51,6 +53,7 @@ public record PartitionView(
         logPath,
         metrics,
         history,
+        null,
         null);
   }
 
@@ -76,6 +79,7 @@ public record PartitionView(
       Map<String, String> newTags,
       String newLogPath,
       String newStudioUrl,
+      Integer newSequence,
       Map<String, Double> m) {
     List<Transition> h = new ArrayList<>(history.size() + 1);
     h.addAll(history);
@@ -93,6 +97,7 @@ public record PartitionView(
         newLogPath != null ? newLogPath : newAttempt ? null : logPath,
         m != null && !m.isEmpty() ? m : newAttempt ? Map.of() : metrics,
         h,
-        newStudioUrl != null ? newStudioUrl : newAttempt ? null : studioUrl);
+        newStudioUrl != null ? newStudioUrl : newAttempt ? null : studioUrl,
+        newSequence != null ? newSequence : sequence);
   }
 }

@@ -409,6 +409,7 @@ public final class RunsFold {
               e.tags(),
               e.logPath(),
               e.studioUrl(),
+              e.sequence(),
               e.metrics()));
       cached = null;
     }
