@@ -177,15 +177,17 @@ public final class SimulatedBackend implements JobBackend {
       duration = timeout;
       failure = FailureClass.TIMEOUT;
     }
-    return new SimJob(
-        request.ref(),
-        request.spec().nodes(),
-        JobSpecHash.of(request.spec()),
-        submitted,
-        start,
-        start.plus(duration),
-        failure,
-        studioBase == null ? null : studioBase + request.jobName());
+    SimJob job =
+        new SimJob(
+            request.ref(),
+            request.spec().nodes(),
+            JobSpecHash.of(request.spec()),
+            submitted,
+            start,
+            start.plus(duration),
+            failure);
+    job.studioUrl = studioBase == null ? null : studioBase + request.jobName();
+    return job;
   }
 
   @Override
@@ -300,7 +302,7 @@ public final class SimulatedBackend implements JobBackend {
     final Instant startAt;
     final Instant endAt;
     final FailureClass failure;
-    final String studioUrl;
+    String studioUrl; // set before the job is published (computeIfAbsent)
     volatile Instant canceledAt;
 
     SimJob(
@@ -310,9 +312,7 @@ public final class SimulatedBackend implements JobBackend {
         Instant submittedAt,
         Instant startAt,
         Instant endAt,
-        FailureClass failure,
-        String studioUrl) {
-      this.studioUrl = studioUrl;
+        FailureClass failure) {
       this.ref = ref;
       this.nodes = nodes;
       this.specHash = specHash;
