@@ -416,7 +416,7 @@ public final class Worker implements Runnable, AutoCloseable {
           ref.jobName(),
           item.notAfter());
       metrics.submitted("expired");
-      watcher.watch(ref, nodes, null);
+      watcher.adopt(ref, nodes, null);
       return;
     }
     SubmitResult result;
@@ -452,13 +452,13 @@ public final class Worker implements Runnable, AutoCloseable {
     } else {
       metrics.submitted("adopted");
       log.info("{} job {} already existed; watching it, not starting another", ref, ref.jobName());
-      watcher.watch(ref, nodes, null);
+      watcher.adopt(ref, nodes, result.submission());
     }
   }
 
   private void adopt(WorkItem item, JobRef ref) {
     log.info("{} adopting job {}", ref, ref.jobName());
-    watcher.watch(ref, item.job().nodes(), null);
+    watcher.adopt(ref, item.job().nodes(), null);
   }
 
   /** Reports a status from the poll thread: the batch's offsets wait for its acknowledgement. */
