@@ -512,7 +512,7 @@ public final class Worker implements Runnable, AutoCloseable {
           ref.jobName(),
           item.notAfter());
       metrics.submitted("expired");
-      batchWatches.add(() -> watcher.watch(ref, nodes, null));
+      batchWatches.add(() -> watcher.adopt(ref, nodes, null));
       return;
     }
     SubmitResult result;
@@ -548,13 +548,13 @@ public final class Worker implements Runnable, AutoCloseable {
     } else {
       metrics.submitted("adopted");
       log.info("{} job {} already existed; watching it, not starting another", ref, ref.jobName());
-      batchWatches.add(() -> watcher.watch(ref, nodes, null));
+      batchWatches.add(() -> watcher.adopt(ref, nodes, result.submission()));
     }
   }
 
   private void adopt(WorkItem item, JobRef ref) {
     log.info("{} adopting job {}", ref, ref.jobName());
-    batchWatches.add(() -> watcher.watch(ref, item.job().nodes(), null));
+    batchWatches.add(() -> watcher.adopt(ref, item.job().nodes(), null));
   }
 
   /**
