@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,18 +65,30 @@ class RunsTopicReadIT {
     TopicAdmin.ensureTopics(kafka, (short) 1);
     RunDefinition definition =
         RunScenario.plan(dir, PARTITIONS, "echo ${{partition.id}}", 4, 2).definition();
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(kafka.producer("runs-topic-read-it", null))) {
+    Map<String, Object> props = new java.util.HashMap<>(kafka.producer("runs-topic-read-it", null));
+    // A loaded machine took 125 s to write these; a batch must not expire meanwhile (a test once
+    // counted 397 of its 400 runs because three sends had failed unchecked).
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+    List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
       for (int r = 0; r < RUNS; r++) {
         for (RunEvent e : runEvents(runId(r), definition, r)) {
           // Timestamped as the orchestrator writes a decision: when it makes it.
-          producer.send(
-              new ProducerRecord<>(
-                  kafka.topics().runs(), null, e.at().toEpochMilli(), e.runId(), Json.toBytes(e)));
+          sends.add(
+              producer.send(
+                  new ProducerRecord<>(
+                      kafka.topics().runs(),
+                      null,
+                      e.at().toEpochMilli(),
+                      e.runId(),
+                      Json.toBytes(e))));
           records++;
         }
       }
       producer.flush();
+      for (var send : sends) {
+        send.get(10, TimeUnit.MINUTES); // a failed send fails the setup, not a later count
+      }
     }
   }
 

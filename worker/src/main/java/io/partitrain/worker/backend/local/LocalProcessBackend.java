@@ -600,7 +600,14 @@ public final class LocalProcessBackend implements JobBackend {
 
   private void finish(OwnedJob job, Path dir, Integer exit, Duration timeout) {
     LocalJobState before = readState(dir).orElse(LocalJobState.queued());
-    Instant now = clock.instant();
+    // The wrapper's own end time when it wrote one, not when this worker noticed: a worker that was
+    // stopped or starved while its job ended would otherwise bill the job its pause (ChaosIT, seed
+    // 20261131: 0.93 billed against a 0.50 cap after a 52 s SIGSTOP).
+    Instant now =
+        readExitCode(dir)
+            .map(ExitRecord::endedAt)
+            .filter(ended -> before.startedAt() == null || !ended.isBefore(before.startedAt()))
+            .orElseGet(clock::instant);
     KillReason reason = job.killReason;
     LocalJobState end;
     if (reason == KillReason.CANCELED || cancelRequested(dir)) {

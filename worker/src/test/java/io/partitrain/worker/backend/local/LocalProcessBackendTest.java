@@ -288,6 +288,55 @@ class LocalProcessBackendTest {
     }
   }
 
+  /** The system clock plus an offset a test moves: a worker that was paused sees time jump. */
+  private static final class JumpingClock extends Clock {
+    volatile Duration jump = Duration.ZERO;
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.now().plus(jump);
+    }
+  }
+
+  /**
+   * ChaosIT (seed 20261131) billed 0.93 against a 0.50 cap: a worker stopped (SIGSTOP) for 52 s
+   * while its own jobs ran recorded their end when it woke up, so each was billed the pause. The
+   * end is the wrapper's own, for the job's starter as for an adopter.
+   */
+  @Test
+  void aJobsEndIsTheWrappersOwnEvenWhenItsWorkerNoticesItLate() {
+    JumpingClock clock = new JumpingClock();
+    backend = new LocalProcessBackend(new LocalBackendConfig(jobs, 2, 0, 1), clock);
+    JobRef ref = ref();
+    backend.submit(
+        new JobRequest(ref, spec("sleep 1", Map.of(), null, Duration.ofSeconds(30)), Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> backend.observe(ref).orElseThrow().phase() == JobPhase.RUNNING);
+    clock.jump = Duration.ofHours(1); // the worker's next look comes an hour later
+
+    JobObservation end =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> backend.observe(ref).orElseThrow(), JobObservation::isTerminal);
+
+    assertThat(end.phase()).isEqualTo(JobPhase.SUCCEEDED);
+    assertThat(Duration.between(end.startedAt(), end.finishedAt()))
+        .as("billable time is the job's, not the worker's pause")
+        .isBetween(Duration.ofMillis(500), Duration.ofSeconds(20));
+  }
+
   /**
    * Issue 8: an adopted job had no timeout (only the worker that started it enforced one) and was
    * billed until the adopter noticed its end. The job's wrapper enforces the timeout now, and the
