@@ -2,6 +2,8 @@ package io.partitrain.orchestrator.state;
 
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.StateSnapshot;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -27,6 +29,7 @@ public final class OrchestratorState {
   private final Map<String, RunState> runs = new HashMap<>();
   private final Map<String, ScheduleRecord> schedules = new TreeMap<>();
   private final Map<String, Integer> nodeCapOverrides = new HashMap<>();
+  private final Map<String, Instant> finished = new TreeMap<>();
 
   /** Who learns from every applied decision besides the fold (see {@link #onApplied}). */
   private final List<Consumer<RunEvent>> observers = new ArrayList<>();
@@ -49,7 +52,12 @@ public final class OrchestratorState {
     }
   }
 
-  private void fold(RunEvent event) {
+  /**
+   * The fold of one event without its observers: a new leader's replay of the events after its
+   * snapshots, which decides per part of the state (run, schedule, history) whether a snapshot
+   * covers the event already.
+   */
+  public void fold(RunEvent event) {
     if (event instanceof RunEvent.RunStarted e) {
       start(RunState.start(e));
     } else if (event instanceof RunEvent.PartitionTransitioned e) {
@@ -100,7 +108,62 @@ public final class OrchestratorState {
    * run only: a second start of the same id changes nothing.
    */
   public void start(RunState run) {
+    if (finished.containsKey(run.runId())) {
+      return;
+    }
     runs.putIfAbsent(run.runId(), run);
+  }
+
+  /** A run restored from its snapshot (a new leader's takeover, or a finished run asked for). */
+  public void restore(RunState run) {
+    finished.remove(run.runId());
+    runs.put(run.runId(), run);
+  }
+
+  /** A schedule restored from its snapshot. */
+  public void restore(StateSnapshot.Schedule schedule) {
+    schedules.put(schedule.applied().planName(), ScheduleRecord.restore(schedule));
+  }
+
+  /** Operators' node caps restored from the checkpoint. */
+  public void restoreNodeCaps(Map<String, Integer> caps) {
+    nodeCapOverrides.putAll(caps);
+  }
+
+  /** Operators' node caps ({@code cap set}), per compute target. */
+  public Map<String, Integer> nodeCapOverrides() {
+    return Collections.unmodifiableMap(nodeCapOverrides);
+  }
+
+  /**
+   * Drops a finished run from memory once its final snapshot is committed; its id stays known (a
+   * run id starts one run only) until {@link #forget}.
+   */
+  public void evict(String runId, Instant finishedAt) {
+    runs.remove(runId);
+    finished.put(runId, finishedAt);
+  }
+
+  /** Notes a finished run that is not in memory (read from the state topic at takeover). */
+  public void noteFinished(String runId, Instant finishedAt) {
+    if (!runs.containsKey(runId)) {
+      finished.put(runId, finishedAt);
+    }
+  }
+
+  /** Forgets a finished run whose final snapshot was tombstoned. */
+  public void forget(String runId) {
+    finished.remove(runId);
+  }
+
+  /** Finished runs evicted from memory, with when they finished. */
+  public Map<String, Instant> finished() {
+    return Collections.unmodifiableMap(finished);
+  }
+
+  /** Whether a run of this id exists, in memory or evicted after it finished. */
+  public boolean exists(String runId) {
+    return runs.containsKey(runId) || finished.containsKey(runId);
   }
 
   public Optional<RunState> run(String runId) {
