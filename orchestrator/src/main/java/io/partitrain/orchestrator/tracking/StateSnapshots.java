@@ -145,7 +145,7 @@ final class StateSnapshots {
   private boolean due(RunState run, Instant now) {
     Sent last = sent.get(run.runId());
     boolean lastComplete = last != null && last.snapshot().complete();
-    if (run.isComplete() != lastComplete) {
+    if (run.isComplete() != lastComplete || lastComplete) {
       return true;
     }
     Instant since = last != null ? last.at() : dirtySince.computeIfAbsent(run.runId(), k -> now);
