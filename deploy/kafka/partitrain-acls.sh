@@ -23,7 +23,7 @@ FINOPS="${FINOPS_PRINCIPAL:-User:partitrain-finops}"
 "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.finops" --partitions 3 --replication-factor "$RF" --config max.message.bytes=8388608
 "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.commands" --partitions 1 --replication-factor "$RF" --config max.message.bytes=8388608
 "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.dlq" --partitions 1 --replication-factor "$RF" --config max.message.bytes=8388608
-"${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.runs" --partitions 3 --replication-factor "$RF" --config max.message.bytes=8388608 --config retention.ms=7776000000
+"${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.runs" --partitions 3 --replication-factor "$RF" --config max.message.bytes=8388608 --config retention.ms=2592000000
 "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.state" --partitions 3 --replication-factor "$RF" --config cleanup.policy=compact --config max.message.bytes=8388608 --config segment.ms=3600000
 "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.control" --partitions 1 --replication-factor "$RF" --config max.message.bytes=8388608
 

@@ -16,8 +16,8 @@ import java.util.List;
  */
 public record StateConfig(Duration snapshotInterval, Duration finishedRetention) {
 
-  public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_FINISHED_RETENTION = Duration.ofDays(30);
+  public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_FINISHED_RETENTION = Duration.ofDays(90);
 
   public static final Setting<Duration> SNAPSHOT_INTERVAL =
       Setting.durationAtLeast(

@@ -3,6 +3,7 @@ package io.partitrain.orchestrator;
 import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.orchestrator.tracking.Outbox;
 import io.partitrain.orchestrator.tracking.Tracker;
+import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.contracts.Topics;
@@ -119,7 +120,8 @@ final class StateTopic implements AutoCloseable {
       String finishedAt = header(r, StateSnapshot.FINISHED_HEADER);
       if (finishedAt != null) {
         String runId = r.key().substring("run/".length());
-        tracker.noteFinished(runId, Instant.parse(finishedAt));
+        tracker.noteFinished(
+            runId, Instant.parse(finishedAt), countsOf(header(r, StateSnapshot.COUNTS_HEADER)));
         finals.put(runId, new Position(r.partition(), r.offset()));
         finished++;
         continue;
@@ -253,6 +255,13 @@ final class StateTopic implements AutoCloseable {
       record
           .headers()
           .add(StateSnapshot.FINISHED_HEADER, at.toString().getBytes(StandardCharsets.UTF_8));
+      List<String> counts = new ArrayList<>();
+      r.summary().byState().forEach((s, n) -> counts.add(s.name() + "=" + n));
+      record
+          .headers()
+          .add(
+              StateSnapshot.COUNTS_HEADER,
+              String.join(",", counts).getBytes(StandardCharsets.UTF_8));
     }
     return record;
   }
@@ -307,6 +316,17 @@ final class StateTopic implements AutoCloseable {
     }
     log.warn("[run={}] its final snapshot at {} was not found in time", runId, at);
     return Optional.empty();
+  }
+
+  private static Map<PartitionState, Integer> countsOf(String header) {
+    Map<PartitionState, Integer> out = new java.util.EnumMap<>(PartitionState.class);
+    if (header != null && !header.isBlank()) {
+      for (String part : header.split(",")) {
+        String[] kv = part.split("=");
+        out.put(PartitionState.valueOf(kv[0]), Integer.parseInt(kv[1]));
+      }
+    }
+    return out;
   }
 
   private static Map<Integer, Long> coveredOf(ConsumerRecord<String, byte[]> r) {

@@ -77,6 +77,10 @@ public final class RunState {
   private int rerunResubmitted;
   private boolean complete;
   private boolean canceling;
+
+  /** The operator's cancel (who, when, why), for readers of the run's final snapshot. */
+  private RunEvent.CancelAccepted cancel;
+
   private Instant completedAt;
 
   private RunState(RunEvent.RunStarted started) {
@@ -144,6 +148,7 @@ public final class RunState {
         rerunRequested,
         rerunResubmitted,
         budget == null ? null : budget.snapshot(),
+        cancel,
         deadlineWarned,
         ps,
         sums,
@@ -161,6 +166,7 @@ public final class RunState {
     run.complete = s.complete();
     run.completedAt = s.completedAt();
     run.canceling = s.canceling();
+    run.cancel = s.cancel();
     run.attempts = s.attempts();
     run.jobsSubmitted = s.jobsSubmitted();
     run.retried = s.retried();
@@ -440,8 +446,9 @@ public final class RunState {
     adjust(p, wasSettled, p.state.isInFlight());
   }
 
-  void applyCancel() {
+  void applyCancel(RunEvent.CancelAccepted c) {
     canceling = true;
+    cancel = c;
     for (PartitionRecord p : List.copyOf(retries)) {
       boolean wasSettled = p.isSettled();
       unlistRetry(p);

@@ -37,10 +37,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class StateSnapshots {
 
   /** How often a changing run's state is snapshotted at most. */
-  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
   /** How long a finished run's final snapshot stays on the state topic. */
-  static final Duration DEFAULT_FINISHED_RETENTION = Duration.ofDays(30);
+  static final Duration DEFAULT_FINISHED_RETENTION = Duration.ofDays(90);
 
   private final OrchestratorState state;
   private final Topics topics;

@@ -13,6 +13,7 @@ import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
+import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
@@ -127,13 +128,19 @@ public final class Tracker {
       order.durations().restore(d);
     } else if (snapshot instanceof StateSnapshot.Checkpoint c) {
       state.restoreNodeCaps(c.nodeCaps());
-      c.finishedRuns().forEach(state::noteFinished);
+      c.finishedRuns().forEach((id, at) -> state.noteFinished(id, at, Map.of()));
     }
   }
 
   /** A finished run whose final snapshot is on the state topic: known, not held in memory. */
-  public void noteFinished(String runId, Instant finishedAt) {
-    state.noteFinished(runId, finishedAt);
+  public void noteFinished(
+      String runId, Instant finishedAt, Map<PartitionState, Integer> partitionsByState) {
+    state.noteFinished(runId, finishedAt, partitionsByState);
+  }
+
+  /** Partitions per state of the finished runs not held in memory. */
+  public Map<PartitionState, Long> finishedPartitions() {
+    return state.finishedPartitions();
   }
 
   private void restoreRun(StateSnapshot.Run r, Instant now) {

@@ -48,7 +48,7 @@ public final class ServiceSettings {
    * How long the runs topic keeps decisions by default: the audit trail of {@code run evidence} and
    * {@code run show}; a finished run's final snapshot outlives it on the state topic.
    */
-  public static final Duration DEFAULT_RUNS_RETENTION = Duration.ofDays(90);
+  public static final Duration DEFAULT_RUNS_RETENTION = Duration.ofDays(30);
 
   public static final Setting<Duration> RUNS_RETENTION =
       Setting.positiveDuration(

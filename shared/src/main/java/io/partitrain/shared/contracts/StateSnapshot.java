@@ -39,6 +39,12 @@ public sealed interface StateSnapshot {
    */
   String FINISHED_HEADER = "partitrain-run-finished";
 
+  /**
+   * Header on a finished run's final snapshot: its partitions per state ({@code SUCCEEDED=10,...}),
+   * so a new leader's gauges count the run without decoding it.
+   */
+  String COUNTS_HEADER = "partitrain-run-counts";
+
   /** The key of the {@link Checkpoint}. */
   String CHECKPOINT_KEY = "checkpoint";
 
@@ -71,6 +77,7 @@ public sealed interface StateSnapshot {
    * @param rerunRequested partitions an operator asked to rerun (summary)
    * @param rerunResubmitted of those, the ones admitted again (summary)
    * @param budget the run's money accounts; null without a budget
+   * @param cancel the operator's cancel (who, when, why); null if not canceled
    * @param deadlineWarned whether its {@link RunEvent.DeadlineAtRisk} was decided
    * @param partitions every scheduled partition, in the order they were scheduled
    * @param metricSums the successful partitions' metrics per tag group, as summed so far
@@ -89,6 +96,7 @@ public sealed interface StateSnapshot {
       int rerunRequested,
       int rerunResubmitted,
       Budget budget,
+      RunEvent.CancelAccepted cancel,
       boolean deadlineWarned,
       List<Partition> partitions,
       List<MetricSum> metricSums,
