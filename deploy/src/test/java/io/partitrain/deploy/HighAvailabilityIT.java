@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.orchestrator.Orchestrator;
+import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
@@ -131,36 +132,75 @@ class HighAvailabilityIT {
     return s.count(state);
   }
 
+  /**
+   * What must hold whatever process was hurt: every partition succeeded; each partition's job ran
+   * exactly once (its mark file, written by the job itself, and the backend's job folders count
+   * what really ran); each attempt (run, partition, attempt) ended once; and every attempt before a
+   * partition's last one is an attempt whose SUBMIT was lost with its worker: it failed INFRA
+   * without creating a job, and was retried. Such a lost attempt is legitimate (a SUBMIT that
+   * reaches the next owner after its deadline only watches, docs/failure-modes.md); a job that ran
+   * twice, or an attempt that ended twice, is not.
+   */
   private void assertEveryPartitionRanOnceAndEndedOnce(RunSummary done, String runId)
       throws IOException {
     assertThat(done.complete()).isTrue();
     assertThat(count(done, PartitionState.SUCCEEDED))
         .as("every partition succeeded")
         .isEqualTo(PARTITIONS);
+    List<String> jobFolders;
+    try (var folders = Files.list(dir.resolve("jobs"))) {
+      jobFolders =
+          folders
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.startsWith(runId + "-"))
+              .toList();
+    }
     for (int i = 1; i <= PARTITIONS; i++) {
       String p = String.format("p%03d", i);
       assertThat(Files.readAllLines(marks.resolve(p + ".txt")))
           .as("job of " + p + " ran once")
           .containsExactly(p);
+      assertThat(jobFolders)
+          .as("jobs the backend created for " + p)
+          .filteredOn(n -> n.contains("-" + p + "-"))
+          .hasSize(1);
     }
     List<RunEvent> events = runEvents(kafka);
     assertThat(events).filteredOn(e -> e instanceof RunEvent.RunStarted).hasSize(1);
-    assertThat(events)
-        .filteredOn(
-            e ->
-                e instanceof RunEvent.PartitionTransitioned t
-                    && t.runId().equals(runId)
-                    && t.to().isJobTerminal())
-        .extracting(e -> ((RunEvent.PartitionTransitioned) e).partitionId())
-        .as("one final status per partition")
-        .hasSize(PARTITIONS)
+    List<RunEvent.PartitionTransitioned> endings =
+        events.stream()
+            .filter(
+                e ->
+                    e instanceof RunEvent.PartitionTransitioned t
+                        && t.runId().equals(runId)
+                        && t.to().isJobTerminal())
+            .map(e -> (RunEvent.PartitionTransitioned) e)
+            .toList();
+    assertThat(endings)
+        .extracting(t -> t.partitionId() + "#" + t.attempt())
+        .as("one final status per attempt")
         .doesNotHaveDuplicates();
+    Map<String, RunEvent.PartitionTransitioned> last = new HashMap<>();
+    endings.forEach(
+        t -> last.merge(t.partitionId(), t, (a, b) -> b.attempt() > a.attempt() ? b : a));
+    assertThat(last).as("partitions that ended").hasSize(PARTITIONS);
+    assertThat(last.values())
+        .as("each partition's last attempt succeeded")
+        .allMatch(t -> t.to() == PartitionState.SUCCEEDED);
+    assertThat(endings)
+        .filteredOn(t -> t != last.get(t.partitionId()))
+        .as("earlier attempts: SUBMITs lost with their worker, failed INFRA and retried")
+        .allMatch(t -> t.to() == PartitionState.FAILED && t.failureClass() == FailureClass.INFRA);
+    figure(
+        runId
+            + ": attempts lost with their worker (SUBMIT past its deadline): "
+            + (endings.size() - PARTITIONS));
     assertThat(workItems(kafka))
         .filteredOn(w -> w.kind() == WorkItem.Kind.SUBMIT)
         .extracting(WorkItem::jobName)
-        .as("one job per (run, partition, attempt)")
-        .hasSize(PARTITIONS)
-        .doesNotHaveDuplicates();
+        .as("one SUBMIT per (run, partition, attempt)")
+        .doesNotHaveDuplicates()
+        .hasSize(endings.size());
   }
 
   private static void figure(String line) throws IOException {
