@@ -54,12 +54,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The orchestrator's loop: read-process-write in Kafka transactions around the {@link Tracker}.
  *
- * <p>On start it replays the runs topic into a fresh tracker, then consumes commands, status events
- * (and scheduled partitions written by versions before issue 12) from its committed offsets. What
- * it decides (run events, work items, FinOps records, dead letters) and the input offsets it was
- * decided from commit in one transaction, so a crash at any moment neither loses nor repeats a
- * decision: the next instance replays exactly what was committed and continues from exactly where
- * it was committed.
+ * <p>On start it restores a fresh tracker from the state topic's snapshots and the runs-topic
+ * events after them ({@link StateTopic}), then consumes commands, status events (and scheduled
+ * partitions written by versions before issue 12) from its committed offsets. What it decides (run
+ * events, work items, FinOps records, dead letters) and the input offsets it was decided from
+ * commit in one transaction, so a crash at any moment neither loses nor repeats a decision: the
+ * next instance rebuilds exactly what was committed and continues from exactly where it was
+ * committed. A window's snapshots commit with the decisions they fold.
  *
  * <p>Group commit and pipelining: one transaction carries everything decided in a window, and the
  * loop decides the next window while the committer's thread writes and commits the last one. So the

@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * written to the runs topic by the same call ({@link DecisionLog#emit}); {@link #replay} applies
  * the same events on start-up. So the state after a restart is exactly the state that was
  * committed, which is the design's biggest advantage. Its biggest limitation: the whole state of
- * all active runs lives in one process's memory, and a restart reads the runs topic from the
- * beginning.
+ * all active runs lives in one process's memory. A new leader restores it from the per-run
+ * snapshots on the state topic ({@link #restore}) and replays only the events after them ({@link
+ * #replay(RunEvent, Predicate)}); finished runs leave memory once their final snapshot is committed
+ * ({@link #committed}) and come back from it when a command names them.
  *
  * <p>No Kafka here: the tracker fills an {@link Outbox}; the orchestrator writes it in a
  * transaction. That keeps the tracker testable with an injected clock and nothing else.
@@ -232,7 +234,7 @@ public final class Tracker {
 
   public void onCommand(RunCommand command, Outbox out) {
     Instant now = clock.instant();
-    RunState reloaded = reloadFinished(command.runId(), now);
+    RunState reloaded = asksForTheRun(command) ? reloadFinished(command.runId(), now) : null;
     decideCommand(command, now, out);
     if (reloaded != null
         && reloaded.isComplete()
@@ -241,6 +243,13 @@ public final class Tracker {
       // Nothing changed (a refused cancel): its final snapshot still holds.
       snapshots.evict(reloaded, now);
     }
+  }
+
+  /** Commands answered from a run's state (a start only needs to know the id exists). */
+  private static boolean asksForTheRun(RunCommand command) {
+    return command instanceof RunCommand.RerunFailed
+        || command instanceof RunCommand.CancelRun
+        || command instanceof RunCommand.SetCostCap;
   }
 
   /**
