@@ -74,17 +74,28 @@ final class Answers {
   static int sendThroughServer(
       CommandSpec spec, ConsoleApiClient api, String path, Object body, OutputFormat output) {
     try {
-      JsonNode answer = api.post(path, body);
-      return print(spec, Json.mapper().treeToValue(answer.get("event"), RunEvent.class), output);
+      return print(spec, post(api, path, body), output);
     } catch (ConsoleApiClient.ApiException e) {
       return failed(spec, e);
-    } catch (JsonProcessingException e) {
-      throw new PartitrainException(
-          "the console's answer is not a run event: " + e.getOriginalMessage());
+    }
+  }
+
+  /** A command through the console API: the orchestrator's answer, as on the runs topic. */
+  static RunEvent post(ConsoleApiClient api, String path, Object body) {
+    JsonNode answer = api.post(path, body);
+    try {
+      return Json.mapper().treeToValue(answer.get("event"), RunEvent.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new PartitrainException("the console's answer is not a run event: " + e.getMessage());
     }
   }
 
   static int failed(CommandSpec spec, ConsoleApiClient.ApiException e) {
+    if (e.status() == 409) {
+      // The orchestrator's rejection, worded as the Kafka path words it.
+      spec.commandLine().getErr().println("partitrain: rejected: " + e.detail());
+      return ExitCode.REJECTED.code();
+    }
     spec.commandLine().getErr().println("partitrain: " + e.getMessage());
     return switch (e.status()) {
       case 404 -> ExitCode.NOT_FOUND.code();

@@ -135,6 +135,7 @@ final class EvidenceCommands {
                   + "/node-hour"
               : "");
       row(out, "Log", j.path("logLocation").asText(""));
+      row(out, "Studio", j.path("studioUrl").asText(""));
       row(out, "Command", j.path("renderedJob").path("command").asText(""));
       row(out, "Code", j.path("renderedJob").path("code").asText(""));
       row(
@@ -148,6 +149,13 @@ final class EvidenceCommands {
       if (!sub.isMissingNode()) {
         // As the worker submitted it: the resolved form of the rendered job above.
         row(out, "Worker", j.path("workerId").asText(""));
+        row(
+            out,
+            "Adopted by",
+            sub.has("adoptedBy")
+                ? sub.get("adoptedBy").asText()
+                    + " (its creator never reported it; read back from the backend)"
+                : "");
         row(out, "Backend id", sub.path("backendId").asText(""));
         row(out, "Code location", sub.path("codeLocation").asText(""));
         row(out, "Code SHA-256", sub.path("codeHash").asText("(not read: a registered asset)"));
@@ -217,42 +225,5 @@ final class EvidenceCommands {
       spec.commandLine().getOut().flush();
       return ExitCode.OK.code();
     }
-  }
-
-  /** {@code run show --server}: the console's view of the run. */
-  static int showThroughServer(
-      CommandSpec spec, ConsoleApiClient api, String runId, OutputOption output) {
-    JsonNode run;
-    try {
-      run = api.get("/runs/" + ConsoleApiClient.segment(runId));
-    } catch (ConsoleApiClient.ApiException e) {
-      return Answers.failed(spec, e);
-    }
-    PrintWriter out = spec.commandLine().getOut();
-    if (output.json()) {
-      out.println(Json.toPrettyString(run));
-    } else {
-      out.printf(
-          "Run %s (%s): %s, %d partitions, %d attempts%n",
-          run.path("runId").asText(),
-          run.path("planName").asText(),
-          run.path("outcome").asText(),
-          run.path("total").asInt(),
-          run.path("attempts").asInt());
-      run.path("byState")
-          .fields()
-          .forEachRemaining(e -> out.printf("  %-18s %6d%n", e.getKey(), e.getValue().asInt()));
-      JsonNode cost = run.path("cost");
-      if (!cost.isMissingNode()) {
-        out.printf(
-            "Cost: spent %s, reserved %s, cap %s %s%n",
-            cost.path("spent").asText(),
-            cost.path("reserved").asText(),
-            cost.path("cap").asText("none"),
-            cost.path("currency").asText(""));
-      }
-    }
-    out.flush();
-    return ExitCode.OK.code();
   }
 }

@@ -1,5 +1,7 @@
 package io.partitrain.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobLog;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -21,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +39,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "logs",
     mixinStandardHelpOptions = true,
-    description = "Print a job's user_logs/std_log.txt; --follow keeps printing while it runs.")
+    description =
+        "Print a job's user_logs/std_log.txt; --follow keeps printing while it runs. With --server,"
+            + " the console reads it (local jobs: from the shared jobs folder or the worker).")
 public final class JobLogsCommand implements Callable<Integer> {
 
   /** Highest attempt looked for when {@code --attempt} is not given. */
@@ -79,6 +85,8 @@ public final class JobLogsCommand implements Callable<Integer> {
       description = "how often --follow reads again (default: ${DEFAULT-VALUE})")
   Duration interval;
 
+  @Mixin ServerOptions server;
+
   private final Function<AzureMlConfig, AzureMlBackend> azureMlBackends;
 
   public JobLogsCommand() {
@@ -97,6 +105,14 @@ public final class JobLogsCommand implements Callable<Integer> {
     if (attempt != null && attempt < 1) {
       err.println("partitrain: --attempt must be at least 1, but was " + attempt);
       return ExitCode.BAD_INPUT.code();
+    }
+    var api = server.client();
+    if (api.isPresent()) {
+      try {
+        return throughServer(api.get(), out, err);
+      } catch (ConsoleApiClient.ApiException e) {
+        return Answers.failed(spec, e);
+      }
     }
     String kind = backend != null ? backend : env("PARTITRAIN_BACKEND", "local");
     try {
@@ -149,6 +165,51 @@ public final class JobLogsCommand implements Callable<Integer> {
         return ExitCode.NOT_FOUND.code();
       }
       return print(b.log(name), out);
+    }
+  }
+
+  /**
+   * Through the console ({@code GET .../jobs/PARTITION/log?offset=}): the console reads the log
+   * where it can see it (the jobs folder it shares, or the worker that created the job, with the
+   * workers' log token) and hands it on in chunks; the same bytes, and the same end, as reading the
+   * file.
+   */
+  private int throughServer(ConsoleApiClient api, PrintWriter out, PrintWriter err) {
+    String path =
+        "/runs/"
+            + ConsoleApiClient.segment(runId)
+            + "/jobs/"
+            + ConsoleApiClient.segment(partitionId)
+            + "/log?"
+            + (attempt == null ? "" : "attempt=" + attempt + "&")
+            + "offset=";
+    long offset = 0;
+    boolean lastLook = !follow;
+    while (true) {
+      JsonNode chunk = api.get(path + offset);
+      if (!chunk.path("available").asBoolean()) {
+        String studio = chunk.path("studioUrl").asText("");
+        err.println(
+            "partitrain: the console cannot show this log: "
+                + chunk.path("detail").asText("")
+                + (studio.isEmpty() ? "" : "; Studio: " + studio));
+        return chunk.path("detail").asText("").startsWith("no log location")
+            ? ExitCode.NOT_FOUND.code()
+            : ExitCode.UNREACHABLE.code();
+      }
+      boolean ended = !follow || chunk.path("ended").asBoolean();
+      byte[] data = Base64.getDecoder().decode(chunk.path("data").asText(""));
+      if (data.length > 0) {
+        out.print(new String(data, StandardCharsets.UTF_8));
+        out.flush();
+        offset = chunk.path("nextOffset").asLong(offset + data.length);
+        continue;
+      }
+      if (ended && lastLook) {
+        return ExitCode.OK.code();
+      }
+      lastLook = ended;
+      LockSupport.parkNanos(interval.toNanos());
     }
   }
 

@@ -103,6 +103,8 @@ public final class RunCommands {
 
     @Mixin ComputeChecks.Options computeCheck;
 
+    @Mixin ServerOptions server;
+
     @Option(
         names = "--refuse-over-capacity",
         description =
@@ -151,6 +153,10 @@ public final class RunCommands {
                 + ") to check the compute targets");
         return ExitCode.BAD_INPUT.code();
       }
+      var api = server.client();
+      if (api.isPresent()) {
+        return startThroughServer(api.get(), start, err);
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         RunEvent answer = client.send(start, ANSWER_TIMEOUT);
         int exit = Answers.print(spec, answer, output.format());
@@ -165,6 +171,83 @@ public final class RunCommands {
         }
         return exit;
       }
+    }
+
+    /**
+     * The start through the console ({@code POST /runs}): the same command, the caller's token as
+     * {@code requestedBy}; the compute warnings are read back from the console's view of the run
+     * once it has read the whole start (every partition's SCHEDULED follows the warnings).
+     */
+    private int startThroughServer(
+        ConsoleApiClient api, RunCommand.StartRun start, PrintWriter err) {
+      RunEvent answer;
+      try {
+        answer = Answers.post(api, "/runs", start);
+      } catch (ConsoleApiClient.ApiException e) {
+        return Answers.failed(spec, e);
+      }
+      int exit = Answers.print(spec, answer, output.format());
+      if (answer instanceof RunEvent.RunStarted started && !start.computes().isEmpty()) {
+        Instant giveUp = Instant.now().plus(ANSWER_TIMEOUT);
+        com.fasterxml.jackson.databind.JsonNode run;
+        do {
+          run = api.get("/runs/" + ConsoleApiClient.segment(started.runId()) + "?include=summary");
+        } while (scheduledSum(run) < started.partitionCount()
+            && Instant.now().isBefore(giveUp)
+            && pause(SERVER_POLL_SHORT));
+        for (var w : run.path("warnings")) {
+          w.path("problems")
+              .forEach(problem -> err.println("partitrain: WARNING: " + problem.asText()));
+        }
+      }
+      return exit;
+    }
+
+    private static int scheduledSum(com.fasterxml.jackson.databind.JsonNode run) {
+      int n = 0;
+      for (var count : run.path("byState")) {
+        n += count.asInt();
+      }
+      return n;
+    }
+  }
+
+  /** How often {@code --server} asks the console again while waiting for a run. */
+  static final Duration SERVER_POLL = Duration.ofSeconds(1);
+
+  private static final Duration SERVER_POLL_SHORT = Duration.ofMillis(100);
+
+  /** Waits {@code d}; true (to go on) unless interrupted. */
+  static boolean pause(Duration d) {
+    java.util.concurrent.locks.LockSupport.parkNanos(d.toNanos());
+    return !Thread.currentThread().isInterrupted();
+  }
+
+  /**
+   * Follows a run through the console until it is no longer ACTIVE or {@code until} passed: one
+   * line per changed summary, as {@link RunClient#follow} does on the topics.
+   *
+   * @return the run as last read; its outcome is still ACTIVE when the time ran out
+   */
+  static Optional<RunHistory> followThroughServer(
+      ConsoleApiClient api,
+      String runId,
+      Instant until,
+      java.util.function.Consumer<RunSummary> onChange) {
+    Optional<RunHistory> h = api.run(runId);
+    RunSummary shown = null;
+    while (true) {
+      if (h.isPresent() && !h.get().summary().equals(shown)) {
+        shown = h.get().summary();
+        onChange.accept(shown);
+      }
+      if (h.isPresent() && h.get().outcome() != RunOutcome.ACTIVE) {
+        return h;
+      }
+      if (!Instant.now().isBefore(until) || !pause(SERVER_POLL)) {
+        return h;
+      }
+      h = api.run(runId);
     }
   }
 
@@ -217,8 +300,7 @@ public final class RunCommands {
       boolean listPartitions = partitions || state != null || !tags.isEmpty();
       var api = server.client();
       if (api.isPresent()) {
-        // The console's view of the run; the partition view and --watch need Kafka for now.
-        return EvidenceCommands.showThroughServer(spec, api.get(), runId, output);
+        return showThroughServer(api.get(), listPartitions);
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         Instant asked = Instant.now();
@@ -248,8 +330,80 @@ public final class RunCommands {
       }
     }
 
+    /** The same table and JSON as from the topics, from the console's view of the run. */
+    private int showThroughServer(ConsoleApiClient api, boolean listPartitions) {
+      Optional<RunHistory> found;
+      List<RunHistory.PartitionLine> lines = List.of();
+      try {
+        found = api.run(runId);
+        if (found.isPresent() && listPartitions) {
+          lines = select(partitionsThroughServer(api));
+        }
+      } catch (ConsoleApiClient.ApiException e) {
+        return Answers.failed(spec, e);
+      }
+      if (found.isEmpty()) {
+        // Started, but no summary published yet: what the topics hold is no more than that.
+        throw NotFoundException.run(runId);
+      }
+      RunHistory h = found.get();
+      PrintWriter out = spec.commandLine().getOut();
+      Instant now = Instant.now();
+      if (output.json()) {
+        ObjectNode o = RunView.json(h, now);
+        if (listPartitions) {
+          o.set("partitions", RunView.partitionsJson(lines, now));
+        }
+        out.println(Json.toPrettyString(o));
+      } else {
+        RunView.print(h, now, out, !listPartitions);
+        if (listPartitions) {
+          out.println();
+          RunView.printPartitions(lines, all, now, out);
+        }
+      }
+      out.flush();
+      if (watch && !h.outcome().isSettled()) {
+        Optional<RunHistory> last =
+            followThroughServer(
+                api,
+                runId,
+                Instant.now().plus(WATCH_LIMIT),
+                s -> {
+                  out.println(watchLine(s));
+                  out.flush();
+                });
+        last.ifPresent(l -> out.println("settled: " + RunView.outcomeLine(l)));
+        out.flush();
+      }
+      return ExitCode.OK.code();
+    }
+
+    /** Every partition, page by page, in plan order as the topic path lists them. */
+    private List<RunHistory.PartitionLine> partitionsThroughServer(ConsoleApiClient api) {
+      List<RunHistory.PartitionLine> out = new java.util.ArrayList<>();
+      String cursor = null;
+      do {
+        var page =
+            api.get(
+                "/runs/"
+                    + ConsoleApiClient.segment(runId)
+                    + "/partitions?limit=1000"
+                    + (state == null ? "" : "&state=" + state)
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+        page.path("items").forEach(p -> out.add(RunHistory.PartitionLine.fromConsole(runId, p)));
+        cursor = page.path("nextCursor").asText(null);
+      } while (cursor != null);
+      out.sort(java.util.Comparator.comparingInt(RunHistory.PartitionLine::sequence));
+      return out;
+    }
+
     private List<RunHistory.PartitionLine> selected(RunHistory h) {
-      return h.partitions().stream()
+      return select(h.partitions());
+    }
+
+    private List<RunHistory.PartitionLine> select(List<RunHistory.PartitionLine> all) {
+      return all.stream()
           .filter(p -> state == null || p.state() == state)
           .filter(
               p ->
@@ -323,7 +477,7 @@ public final class RunCommands {
     public Integer call() {
       var api = server.client();
       if (api.isPresent()) {
-        return EvidenceCommands.showThroughServer(spec, api.get(), runId, output);
+        return waitThroughServer(api.get());
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         Instant asked = Instant.now();
@@ -351,15 +505,51 @@ public final class RunCommands {
           }
           h = client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-          out.println(Json.toPrettyString(RunView.json(h, Instant.now())));
-        } else {
-          out.printf("run %s: %s%n", runId, RunView.outcomeLine(h));
-        }
-        out.flush();
-        return h.outcome() == RunOutcome.SUCCEEDED ? ExitCode.OK.code() : ExitCode.REJECTED.code();
+        return settled(h);
       }
+    }
+
+    /** Polls the console's view of the run; the same lines and exit codes as the Kafka path. */
+    private int waitThroughServer(ConsoleApiClient api) {
+      PrintWriter err = spec.commandLine().getErr();
+      Optional<RunHistory> h;
+      try {
+        h =
+            followThroughServer(
+                api,
+                runId,
+                Instant.now().plus(timeout),
+                s -> {
+                  // The first read is the state asked about, not a change (as on the topics).
+                  if (RunOutcome.of(s, false) == RunOutcome.ACTIVE) {
+                    err.println(watchLine(s));
+                    err.flush();
+                  }
+                });
+      } catch (ConsoleApiClient.ApiException e) {
+        return Answers.failed(spec, e);
+      }
+      if (h.isEmpty() || h.get().outcome() == RunOutcome.ACTIVE) {
+        err.println(
+            "partitrain: run "
+                + runId
+                + " did not settle within "
+                + RunView.duration(timeout)
+                + "; still ACTIVE");
+        return ExitCode.UNREACHABLE.code();
+      }
+      return settled(h.get());
+    }
+
+    private int settled(RunHistory h) {
+      PrintWriter out = spec.commandLine().getOut();
+      if (output.json()) {
+        out.println(Json.toPrettyString(RunView.json(h, Instant.now())));
+      } else {
+        out.printf("run %s: %s%n", runId, RunView.outcomeLine(h));
+      }
+      out.flush();
+      return h.outcome() == RunOutcome.SUCCEEDED ? ExitCode.OK.code() : ExitCode.REJECTED.code();
     }
   }
 

@@ -223,6 +223,7 @@ public final class ScheduleCommands {
   static final class Apply implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka;
+    @Mixin ServerOptions server;
 
     @Option(
         names = "--plan",
@@ -251,6 +252,11 @@ public final class ScheduleCommands {
               plan.partitions(),
               RunCommands.user(),
               Instant.now());
+      var api = server.client();
+      if (api.isPresent()) {
+        // The console sets requestedBy from the caller's token, whatever the body says.
+        return Answers.sendThroughServer(spec, api.get(), "/schedules", cmd, output.format());
+      }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
         return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
       }

@@ -10,6 +10,7 @@ import io.partitrain.orchestrator.console.Console;
 import io.partitrain.orchestrator.console.ConsoleConfig;
 import io.partitrain.orchestrator.console.TestIdentityProvider;
 import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
+import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.testkit.TestKafka;
@@ -59,11 +60,15 @@ class ConsoleBrowserIT {
   @TempDir Path dir;
   @TempDir Path profile;
 
+  private static final String STUDIO = "https://ml.azure.com/runs/";
+
   @Test
   void operatorRerunsFailuresFinOpsRaisesTheCapViewerIsRefused() throws Exception {
     requireBrowser();
     KafkaSettings kafka = kafka(BROKER);
     SimulatedBackend cloud = ConsoleIT.backend();
+    // Its jobs report a Studio page as Azure ML jobs do; the job pane links to the reported one.
+    cloud.linkToStudio(STUDIO);
     try (TestIdentityProvider entra = TestIdentityProvider.start("contoso");
         LocalStack stack = ConsoleIT.stack(kafka, cloud);
         RunClient client = new RunClient(kafka, "it")) {
@@ -101,9 +106,15 @@ class ConsoleBrowserIT {
             .extracting(r -> r.getAttribute("data-partition"))
             .containsExactlyInAnyOrderElementsOf(ConsoleIT.BROKEN);
         assertThat(browser.getCurrentUrl()).contains("state=FAILED");
+        String opened = rows(browser).get(0).getAttribute("data-partition");
         rows(browser).get(0).click();
         wait.until(
             ExpectedConditions.textToBePresentInElementLocated(By.id("job-history"), "FAILED"));
+        WebElement studio =
+            wait.until(
+                ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#job-log-link a")));
+        assertThat(studio.getAttribute("href")).isEqualTo(STUDIO + JobNames.of("run-b", opened, 1));
+        assertThat(studio.getText()).isEqualTo("Open in Azure ML Studio");
         screenshot(browser, "1-run-failed-as-operator");
 
         // The data is repaired; the operator reruns the failures with a reason.

@@ -3,17 +3,25 @@ package io.partitrain.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Renders deploy/kubernetes (base and the AKS overlay) with {@code kubectl kustomize} and validates
@@ -68,6 +76,71 @@ class KubernetesManifestsIT {
     Result r = validate(MANIFESTS.resolve("base"));
 
     assertThat(r.exit()).as(r.output()).isZero();
+  }
+
+  /**
+   * The console reads a local job's log from the worker that created it: each worker names its pod
+   * address ({@code PARTITRAIN_WORKER_HTTP_URL} from the downward API) and checks the same log
+   * token Secret key the orchestrator sends, and the network policy lets the orchestrators, and
+   * only them besides monitoring, reach the workers' port.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/aks"})
+  void workersNameTheirPodAddressAndShareTheLogTokenSecretWithTheConsole(String kustomization)
+      throws Exception {
+    Result rendered =
+        run(
+            List.of("kubectl", "kustomize", MANIFESTS.resolve(kustomization).toString()),
+            null,
+            MANIFESTS);
+    assertThat(rendered.exit()).as(rendered.output()).isZero();
+    Map<String, JsonNode> objects = new HashMap<>();
+    try (MappingIterator<JsonNode> docs =
+        new YAMLMapper().readerFor(JsonNode.class).readValues(rendered.output())) {
+      docs.forEachRemaining(
+          d ->
+              objects.put(
+                  d.path("kind").asText() + "/" + d.path("metadata").path("name").asText(), d));
+    }
+    List<JsonNode> worker = env(objects.get("Deployment/partitrain-worker"));
+    List<JsonNode> orchestrator = env(objects.get("Deployment/partitrain-orchestrator"));
+
+    int podIp = indexOf(worker, "POD_IP");
+    int url = indexOf(worker, "PARTITRAIN_WORKER_HTTP_URL");
+    assertThat(worker.get(podIp).at("/valueFrom/fieldRef/fieldPath").asText())
+        .isEqualTo("status.podIP");
+    assertThat(url).as("$(POD_IP) expands only after POD_IP is defined").isGreaterThan(podIp);
+    assertThat(worker.get(url).path("value").asText()).isEqualTo("http://$(POD_IP):8080");
+    JsonNode workerToken =
+        worker.get(indexOf(worker, "PARTITRAIN_WORKER_LOG_TOKEN")).at("/valueFrom/secretKeyRef");
+    JsonNode consoleToken =
+        orchestrator
+            .get(indexOf(orchestrator, "PARTITRAIN_WORKER_LOG_TOKEN"))
+            .at("/valueFrom/secretKeyRef");
+    assertThat(workerToken.path("name").asText()).isEqualTo("partitrain-worker-logs");
+    assertThat(consoleToken).isEqualTo(workerToken);
+
+    JsonNode policy = objects.get("NetworkPolicy/partitrain");
+    assertThat(policy.path("spec").path("ingress").toString())
+        .contains("\"app.kubernetes.io/name\":\"partitrain-orchestrator\"");
+    assertThat(policy.path("spec").path("egress").toString())
+        .contains("\"app.kubernetes.io/name\":\"partitrain-worker\"");
+  }
+
+  private static List<JsonNode> env(JsonNode deployment) {
+    assertThat(deployment).isNotNull();
+    List<JsonNode> out = new ArrayList<>();
+    deployment.at("/spec/template/spec/containers/0/env").forEach(out::add);
+    return out;
+  }
+
+  private static int indexOf(List<JsonNode> env, String name) {
+    for (int i = 0; i < env.size(); i++) {
+      if (env.get(i).path("name").asText().equals(name)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no env " + name + " in " + env);
   }
 
   @Test

@@ -172,6 +172,43 @@ class RunsTopicReadIT {
   }
 
   @Test
+  void followingFromNowFindsACompletionDecidedEarlierButCommittedAfterTheCallersRead()
+      throws Exception {
+    // The race `run wait` lost: it read the run (ACTIVE), then followed from that moment; the
+    // completion had been decided just before and was committed just after the read, so the seek
+    // by time and the filter on `at` both skipped it, and the wait never ended.
+    KafkaSettings own = RunScenario.kafka(BROKER); // the other test counts this class's runs
+    TopicAdmin.ensureTopics(own, (short) 1);
+    String runId = "committed-late";
+    Instant decided = Instant.now().minusSeconds(30);
+    RunEvent.RunCompleted completed =
+        new RunEvent.RunCompleted(
+            Schema.VERSION,
+            runId,
+            summary(runId, PartitionState.SUCCEEDED, 0, decided.minusSeconds(60), decided),
+            decided);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(own.producer("runs-topic-read-it-late", null))) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  own.topics().runs(),
+                  null,
+                  decided.toEpochMilli(),
+                  runId,
+                  Json.toBytes(completed)))
+          .get(30, TimeUnit.SECONDS);
+    }
+    try (RunClient client = new RunClient(own, "it")) {
+      RunSummary found =
+          client.follow(
+              runId, Instant.now(), RunSummary::complete, s -> {}, Duration.ofSeconds(60));
+      assertThat(found.complete()).isTrue();
+      assertThat(found.runId()).isEqualTo(runId);
+    }
+  }
+
+  @Test
   void runShowAndRunListGiveTheSameAnswersAsAFullReplayWhileDecodingOnlyWhatTheyNeed() {
     String probe = runId(RUNS / 2); // every tenth run is canceled: RUNS / 2 is one
     try (RunClient client = new RunClient(kafka, "runs-topic-read-it")) {

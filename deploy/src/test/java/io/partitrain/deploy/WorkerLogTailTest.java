@@ -75,4 +75,39 @@ class WorkerLogTailTest {
       assertThat(WorkerLogs.withToken(TOKEN).toString()).doesNotContain(TOKEN);
     }
   }
+
+  @Test
+  void theConsoleReadsTheWholeLogFromTheWorkerChunkByChunk() throws Exception {
+    Path logs = Files.createDirectories(workerDisk.resolve(JOB).resolve("user_logs"));
+    Files.writeString(logs.resolve("std_log.txt"), "epoch 1\n");
+    try (WorkerHttpServer worker =
+        WorkerHttpServer.start("127.0.0.1", 0, () -> "", () -> true, workerDisk, TOKEN)) {
+      String url = "http://127.0.0.1:" + worker.port() + "/jobs/" + JOB + "/log";
+      JobLogs console = new JobLogs(Optional.empty(), WorkerLogs.withToken(TOKEN));
+
+      Map<String, Object> first = console.chunk("run-1", partition(), 1, url, 0);
+      assertThat(first).containsEntry("available", true).containsEntry("source", "worker");
+      assertThat(first).containsEntry("ended", false).containsEntry("nextOffset", 8L);
+      assertThat(decode(first)).isEqualTo("epoch 1\n");
+
+      // The job writes on and ends (its wrapper wrote exit_code): the rest, and the end.
+      Files.writeString(logs.resolve("std_log.txt"), "epoch 1\nepoch 2\n");
+      Files.writeString(workerDisk.resolve(JOB).resolve("exit_code"), "0\n");
+      Map<String, Object> rest = console.chunk("run-1", partition(), 1, url, 8);
+      assertThat(decode(rest)).isEqualTo("epoch 2\n");
+      assertThat(rest).containsEntry("ended", true).containsEntry("nextOffset", 16L);
+
+      Map<String, Object> refused =
+          new JobLogs(Optional.empty(), WorkerLogs.withToken("x".repeat(48)))
+              .chunk("run-1", partition(), 1, url, 0);
+      assertThat(refused).containsEntry("available", false).doesNotContainKey("data");
+      assertThat((String) refused.get("detail")).contains("answered 401");
+    }
+  }
+
+  private static String decode(Map<String, Object> chunk) {
+    return new String(
+        java.util.Base64.getDecoder().decode((String) chunk.get("data")),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
 }

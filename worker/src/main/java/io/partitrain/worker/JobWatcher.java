@@ -3,6 +3,7 @@ package io.partitrain.worker;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
 import io.partitrain.worker.backend.JobObservation;
@@ -62,7 +63,23 @@ public final class JobWatcher {
    * @param reported the phase already reported for it (SUBMITTED after a submission)
    */
   public void watch(JobRef ref, int nodes, JobPhase reported) {
-    watched.putIfAbsent(ref.jobName(), new Watched(ref, nodes, reported, clock.instant()));
+    watched.putIfAbsent(ref.jobName(), new Watched(ref, nodes, reported, clock.instant(), false));
+  }
+
+  /**
+   * Starts watching a job this worker did not report creating (an ADOPT, or a SUBMIT that found the
+   * job existing): its first status carries the job's evidence as the backend holds it, signed as
+   * found by this worker, so a job whose creator stopped before reporting SUBMITTED still has its
+   * evidence on record. Readers keep the first evidence of an attempt, so the creator's own report,
+   * when there was one, stands.
+   *
+   * @param found the evidence the backend already gave (a submit that found the job), or null: it
+   *     is asked for on the first report
+   */
+  public void adopt(JobRef ref, int nodes, SubmittedJob found) {
+    Watched w = new Watched(ref, nodes, null, clock.instant(), true);
+    w.evidence = found;
+    watched.putIfAbsent(ref.jobName(), w);
   }
 
   public int watching() {
@@ -160,7 +177,13 @@ public final class JobWatcher {
         w.unknownLogged = true;
       }
     } else if (o.phase() != w.reported) {
-      sink.accept(StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.STATUS, now));
+      JobStatusEvent status =
+          StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.STATUS, now);
+      if (w.evidencePending) {
+        status = status.withSubmission(foundEvidence(w));
+        w.evidencePending = false;
+      }
+      sink.accept(status);
       w.reported = o.phase();
       w.lastSent = now;
     }
@@ -172,6 +195,22 @@ public final class JobWatcher {
       sink.accept(StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.HEARTBEAT, now));
       w.lastSent = now;
     }
+  }
+
+  /**
+   * The adopted job's evidence, signed as found by this worker; null when the backend cannot say.
+   */
+  private SubmittedJob foundEvidence(Watched w) {
+    SubmittedJob e = w.evidence;
+    if (e == null) {
+      try {
+        e = backend.evidenceOf(w.ref).orElse(null);
+      } catch (RuntimeException ex) {
+        log.warn(
+            "{} cannot read the evidence of job {}: {}", w.ref, w.ref.jobName(), ex.getMessage());
+      }
+    }
+    return e == null ? null : e.foundBy(workerId);
   }
 
   private void onMissing(Watched w, Instant now) {
@@ -203,12 +242,15 @@ public final class JobWatcher {
     volatile JobObservation last;
     int missing;
     boolean unknownLogged;
+    volatile boolean evidencePending;
+    volatile SubmittedJob evidence;
 
-    Watched(JobRef ref, int nodes, JobPhase reported, Instant lastSent) {
+    Watched(JobRef ref, int nodes, JobPhase reported, Instant lastSent, boolean evidencePending) {
       this.ref = ref;
       this.nodes = nodes;
       this.reported = reported;
       this.lastSent = lastSent;
+      this.evidencePending = evidencePending;
     }
   }
 }

@@ -17,6 +17,7 @@ import io.partitrain.worker.backend.SubmitResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
@@ -63,6 +65,12 @@ public final class Worker implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+
+  /**
+   * How long a rebalance may wait for the submit in flight before it lets the partitions go: a
+   * fifth of Kafka's default {@code max.poll.interval.ms} (5 min), which also bounds a rebalance.
+   */
+  static final Duration REVOKE_WAIT = Duration.ofSeconds(60);
 
   /**
    * Records in a row the broker would not take (each after the producer's own retries, for up to
@@ -136,6 +144,25 @@ public final class Worker implements Runnable, AutoCloseable {
   }
 
   /**
+   * Lets partitions go only after the submit in flight ended (see {@link
+   * PollingWhileBusy#awaitInFlight}), so an item moved by a rebalance is never submitted by two
+   * workers at once.
+   */
+  ConsumerRebalanceListener rebalanceListener() {
+    return new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+          submits.awaitInFlight(REVOKE_WAIT);
+        }
+      }
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    };
+  }
+
+  /**
    * Runs the loop until {@link #close}. Returns normally after a close; a failure that ended the
    * loop is rethrown (and kept, see {@link #failure}) so whoever runs it can stop the process.
    */
@@ -144,7 +171,7 @@ public final class Worker implements Runnable, AutoCloseable {
     long pollMs = config.pollInterval().toMillis();
     ticker.scheduleWithFixedDelay(this::safeTick, pollMs, pollMs, TimeUnit.MILLISECONDS);
     try {
-      consumer.subscribe(List.of(topics.work()));
+      consumer.subscribe(List.of(topics.work()), rebalanceListener());
       while (!closed.get()) {
         giveUpIfTheProducerStaysBroken();
         pauseWhileBackendRefusesWork();
@@ -187,8 +214,22 @@ public final class Worker implements Runnable, AutoCloseable {
   /** Handles one poll's records, then commits them if the broker took every record they caused. */
   void handleBatch(ConsumerRecords<String, byte[]> records) {
     batchSends.clear();
-    for (ConsumerRecord<String, byte[]> record : records) {
-      handle(record);
+    for (TopicPartition tp : records.partitions()) {
+      for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
+        if (!consumer.assignment().contains(tp)) {
+          // A rebalance during this batch (in the polls of a slow submit) gave the partition to
+          // another worker, which reads these items again from the last commit: handling them
+          // here as well would submit them twice at the same time.
+          log.info(
+              "worker {}: {} moved to another worker during this batch; leaving its items from"
+                  + " offset {} to it",
+              config.workerId(),
+              tp,
+              record.offset());
+          break;
+        }
+        handle(record);
+      }
     }
     producer.flush();
     String unacknowledged = firstFailedSend();
@@ -375,7 +416,7 @@ public final class Worker implements Runnable, AutoCloseable {
           ref.jobName(),
           item.notAfter());
       metrics.submitted("expired");
-      watcher.watch(ref, nodes, null);
+      watcher.adopt(ref, nodes, null);
       return;
     }
     SubmitResult result;
@@ -411,13 +452,13 @@ public final class Worker implements Runnable, AutoCloseable {
     } else {
       metrics.submitted("adopted");
       log.info("{} job {} already existed; watching it, not starting another", ref, ref.jobName());
-      watcher.watch(ref, nodes, null);
+      watcher.adopt(ref, nodes, result.submission());
     }
   }
 
   private void adopt(WorkItem item, JobRef ref) {
     log.info("{} adopting job {}", ref, ref.jobName());
-    watcher.watch(ref, item.job().nodes(), null);
+    watcher.adopt(ref, item.job().nodes(), null);
   }
 
   /** Reports a status from the poll thread: the batch's offsets wait for its acknowledgement. */

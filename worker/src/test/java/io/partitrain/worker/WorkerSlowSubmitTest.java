@@ -19,6 +19,7 @@ import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.SubmitResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -80,6 +82,7 @@ class WorkerSlowSubmitTest {
     final CountDownLatch uploading = new CountDownLatch(1);
     final CountDownLatch uploaded = new CountDownLatch(1);
     final AtomicInteger submits = new AtomicInteger();
+    final AtomicInteger returned = new AtomicInteger();
     volatile String submitThread;
 
     @Override
@@ -100,6 +103,7 @@ class WorkerSlowSubmitTest {
         Thread.currentThread().interrupt();
         throw BackendException.retriable("interrupted", e);
       }
+      returned.incrementAndGet();
       return new SubmitResult(
           new JobObservation(
               request.jobName(),
@@ -189,6 +193,104 @@ class WorkerSlowSubmitTest {
         .as("the work that arrived meanwhile comes next")
         .singleElement()
         .satisfies(r -> assertThat(r.key()).isEqualTo(next.key()));
+  }
+
+  @Test
+  void aRebalanceLetsPartitionsGoOnlyAfterTheSubmitInFlightEnded() {
+    // Without the wait, the next owner read the item again while this worker still submitted:
+    // both found no job, both created it (13 PUTs on existing jobs in AzureMlKafkaRunIT under
+    // load).
+    SlowUploadBackend backend = new SlowUploadBackend();
+    Worker worker = worker(backend);
+    CompletableFuture<Void> pollThread =
+        CompletableFuture.runAsync(
+            () -> worker.handle(record(P0, 0, aWorkItem().forPartition("store-001").build())));
+    await().until(() -> backend.uploading.getCount() == 0);
+
+    AtomicInteger submitsEndedWhenRevoked = new AtomicInteger(-1);
+    CountDownLatch revoking = new CountDownLatch(1);
+    CompletableFuture<Void> revoke =
+        CompletableFuture.runAsync(
+            () -> {
+              revoking.countDown();
+              worker.rebalanceListener().onPartitionsRevoked(List.of(P0, P1));
+              submitsEndedWhenRevoked.set(backend.returned.get());
+            });
+    await().until(() -> revoking.getCount() == 0);
+    assertThat(revoke).as("the revoke waits for the upload").isNotDone();
+
+    backend.uploaded.countDown();
+    revoke.join();
+    pollThread.join();
+
+    assertThat(submitsEndedWhenRevoked)
+        .as("submits that had returned when the revoke ended")
+        .hasValue(1);
+    assertThat(backend.submits).hasValue(1);
+  }
+
+  @Test
+  void itemsOfAPartitionTakenAwayDuringTheBatchAreLeftToItsNewOwner() {
+    SlowUploadBackend backend = new SlowUploadBackend();
+    CountingConsumer subscribed = new CountingConsumer();
+    Worker worker =
+        new Worker(
+            WorkerConfig.forInstallation("w1", TOPICS.prefix()),
+            TOPICS,
+            subscribed,
+            producer,
+            backend,
+            clock,
+            new SimpleMeterRegistry());
+    CountDownLatch revoking = new CountDownLatch(1);
+    subscribed.subscribe(
+        List.of(TOPICS.work()),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+              revoking.countDown();
+            }
+            worker.rebalanceListener().onPartitionsRevoked(partitions);
+          }
+
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+        });
+    subscribed.rebalance(List.of(P0, P1));
+    subscribed.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    List<ConsumerRecord<String, byte[]>> items = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      items.add(record(P0, i, aWorkItem().forPartition("store-00" + i).build()));
+    }
+    CompletableFuture<Void> batch =
+        CompletableFuture.runAsync(
+            () -> worker.handleBatch(new ConsumerRecords<>(Map.of(P0, items), Map.of())));
+    await().until(() -> backend.uploading.getCount() == 0);
+
+    // The group moves P0 away while the first item's upload runs: the revoke waits for it.
+    CompletableFuture<Void> rebalance =
+        CompletableFuture.runAsync(() -> subscribed.rebalance(List.of(P1)));
+    await().until(() -> revoking.getCount() == 0);
+    backend.uploaded.countDown();
+    rebalance.join();
+    batch.join();
+
+    assertThat(backend.submits).as("only the item in flight was submitted").hasValue(1);
+    assertThat(statuses()).hasSize(1);
+  }
+
+  @Test
+  void aRevokeWithNoSubmitInFlightDoesNotWait() {
+    SlowUploadBackend backend = new SlowUploadBackend();
+    Worker worker = worker(backend);
+
+    CompletableFuture<Void> revoke =
+        CompletableFuture.runAsync(
+            () -> worker.rebalanceListener().onPartitionsRevoked(List.of(P0, P1)));
+
+    assertThat(revoke).succeedsWithin(Duration.ofSeconds(10));
+    assertThat(backend.submits).hasValue(0);
   }
 
   @Test

@@ -70,6 +70,38 @@ public final class ConsoleApiClient {
             .POST(HttpRequest.BodyPublishers.ofByteArray(Json.toBytes(body))));
   }
 
+  /**
+   * {@code GET /runs/RUN?include=summary} as the CLI's run: empty while the orchestrator has
+   * published no summary of it yet (a run this young); a missing run is an {@link ApiException}
+   * (404).
+   */
+  public java.util.Optional<RunHistory> run(String runId) {
+    JsonNode r = get("/runs/" + segment(runId) + "?include=summary");
+    if (!r.path("summary").isObject()) {
+      return java.util.Optional.empty();
+    }
+    java.util.List<io.partitrain.shared.contracts.RunEvent.ComputeCapacityWarning> warnings =
+        new java.util.ArrayList<>();
+    for (JsonNode w : r.path("warnings")) {
+      warnings.add(as(w, io.partitrain.shared.contracts.RunEvent.ComputeCapacityWarning.class));
+    }
+    return java.util.Optional.of(
+        RunHistory.of(
+            as(r.get("summary"), io.partitrain.shared.contracts.RunSummary.class),
+            r.path("startedAt").isTextual()
+                ? java.time.Instant.parse(r.get("startedAt").asText())
+                : null,
+            r.path("cancel").isObject()
+                ? as(r.get("cancel"), io.partitrain.shared.contracts.RunEvent.CancelAccepted.class)
+                : null,
+            warnings,
+            r.path("deadlineAtRisk").isObject()
+                ? as(
+                    r.get("deadlineAtRisk"),
+                    io.partitrain.shared.contracts.RunEvent.DeadlineAtRisk.class)
+                : null));
+  }
+
   /** A JSON value of the console's answer as a contract type, or an error naming the type. */
   public static <T> T as(JsonNode node, Class<T> type) {
     try {
@@ -122,14 +154,21 @@ public final class ConsoleApiClient {
   /** A problem+json answer: the status and the server's detail. */
   public static final class ApiException extends PartitrainException {
     private final int status;
+    private final String detail;
 
     ApiException(int status, String detail) {
       super("the console answered " + status + ": " + detail);
       this.status = status;
+      this.detail = detail;
     }
 
     public int status() {
       return status;
+    }
+
+    /** The server's own words (problem+json {@code detail}). */
+    public String detail() {
+      return detail;
     }
   }
 }

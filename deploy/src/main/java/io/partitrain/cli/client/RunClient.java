@@ -37,6 +37,9 @@ public final class RunClient implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(200);
 
+  /** How long {@link #follow} goes without a new summary before it reads the run's latest. */
+  static final Duration RECHECK = Duration.ofSeconds(5);
+
   /**
    * How far before a run's start time its records may carry an earlier timestamp: record times come
    * from the orchestrator's system clock, event times from its (injectable) clock.
@@ -367,8 +370,21 @@ public final class RunClient implements AutoCloseable {
       List<TopicPartition> parts = TopicReader.assignAll(reader, kafka.topics().runs());
       seekToTime(reader, parts, since);
       Instant deadline = Instant.now().plus(timeout);
+      Instant recheck = Instant.now().plus(RECHECK);
       RunSummary last = null;
       while (Instant.now().isBefore(deadline)) {
+        if (Instant.now().isAfter(recheck)) {
+          // A summary decided before `since` but committed after the caller's own read (the
+          // orchestrator commits a window of decisions up to a few hundred ms after deciding them)
+          // is skipped by the seek and the filter below: `run wait` then waited for ever on a run
+          // that had completed. The run's latest committed summary tells.
+          Optional<RunSummary> latest = latest(runId);
+          if (latest.isPresent() && done.test(latest.get())) {
+            progress.accept(latest.get());
+            return latest.get();
+          }
+          recheck = Instant.now().plus(RECHECK);
+        }
         for (ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
           if (!runId.equals(r.key())) {
             continue; // another run's record: not worth decoding
@@ -380,6 +396,7 @@ public final class RunClient implements AutoCloseable {
           Optional<RunSummary> s = summaryOf(e.get());
           if (s.isPresent()) {
             last = s.get();
+            recheck = Instant.now().plus(RECHECK);
             progress.accept(last);
             if (done.test(last)) {
               return last;

@@ -1,10 +1,12 @@
 package io.partitrain.cli.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.StateSnapshot;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,10 +45,25 @@ public final class RunHistory {
    */
   public static RunHistory of(
       RunSummary summary, Instant startedAt, RunEvent.CancelAccepted cancel) {
+    return of(summary, startedAt, cancel, List.of(), null);
+  }
+
+  /**
+   * A run as the console API reports it with its warnings ({@code GET /runs/RUN?include=summary}):
+   * everything {@code run show} and {@code run wait} print from the topics.
+   */
+  public static RunHistory of(
+      RunSummary summary,
+      Instant startedAt,
+      RunEvent.CancelAccepted cancel,
+      List<RunEvent.ComputeCapacityWarning> warnings,
+      RunEvent.DeadlineAtRisk deadlineAtRisk) {
     RunHistory h = new RunHistory(summary.runId(), false);
     h.summary = summary;
     h.startedAtFromServer = startedAt;
     h.cancel = cancel;
+    h.warnings.addAll(warnings);
+    h.deadlineAtRisk = deadlineAtRisk;
     return h;
   }
 
@@ -196,6 +213,46 @@ public final class RunHistory {
       this.partitionId = partitionId;
     }
 
+    /**
+     * A partition as the console API answers it ({@code GET /runs/RUN/partitions}): its transitions
+     * replayed as the runs topic holds them, so the line reads as from the topic.
+     */
+    public static PartitionLine fromConsole(String runId, JsonNode p) {
+      PartitionLine line = new PartitionLine(p.path("partitionId").asText());
+      Map<String, String> tags = new LinkedHashMap<>();
+      p.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+      Integer sequence = p.path("sequence").isNumber() ? p.path("sequence").asInt() : null;
+      boolean first = true;
+      for (JsonNode t : p.path("history")) {
+        PartitionState to = PartitionState.valueOf(t.path("to").asText());
+        line.apply(
+            new RunEvent.PartitionTransitioned(
+                Schema.VERSION,
+                runId,
+                line.partitionId,
+                t.path("from").isTextual() ? PartitionState.valueOf(t.path("from").asText()) : null,
+                to,
+                t.path("attempt").asInt(),
+                t.path("reason").asText(null),
+                t.path("failureClass").isTextual()
+                    ? FailureClass.valueOf(t.path("failureClass").asText())
+                    : null,
+                t.path("jobName").asText(null),
+                first ? tags : null,
+                first ? sequence : null,
+                null,
+                null,
+                Instant.parse(t.path("at").asText())));
+        first = false;
+      }
+      // Where the current attempt's log is, and its Studio page: the view keeps the latest.
+      if (line.state != null && line.state.isJobTerminal()) {
+        line.logPath = p.path("logPath").asText(null);
+      }
+      line.studioUrl = p.path("studioUrl").asText(null);
+      return line;
+    }
+
     void apply(RunEvent.PartitionTransitioned t) {
       if (t.sequence() != null) {
         sequence = t.sequence();
@@ -241,7 +298,7 @@ public final class RunHistory {
       return partitionId;
     }
 
-    int sequence() {
+    public int sequence() {
       return sequence;
     }
 

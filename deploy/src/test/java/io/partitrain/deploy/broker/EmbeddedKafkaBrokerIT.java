@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -206,8 +207,20 @@ class EmbeddedKafkaBrokerIT {
           .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      // The controller has committed the topic; the broker's metadata cache may learn of it a
+      // moment later (UnknownTopicOrPartitionException meanwhile, seen on a loaded machine).
       TopicDescription description =
-          admin.describeTopics(Set.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+          await()
+              .atMost(WAIT)
+              .ignoreExceptionsInstanceOf(ExecutionException.class)
+              .until(
+                  () ->
+                      admin
+                          .describeTopics(Set.of(name))
+                          .allTopicNames()
+                          .get(30, TimeUnit.SECONDS)
+                          .get(name),
+                  d -> d != null);
       assertThat(description.partitions()).hasSize(partitions);
     }
     return name;

@@ -52,6 +52,13 @@ public final class ConsoleServer implements AutoCloseable {
    * @param ready whether this instance is ready (its view caught up with the topics)
    * @param status what {@code /readyz} reports besides ready (role, caught-up, …)
    */
+  /**
+   * The largest request body: a run start carries its plan's partitions as JSON, which the commands
+   * topic takes compressed up to {@code TopicAdmin.MAX_MESSAGE_BYTES} (8 MiB); JSON of that many
+   * partitions is a few times larger.
+   */
+  public static final long MAX_REQUEST_BYTES = 32L << 20;
+
   public static ConsoleServer start(
       ConsoleConfig config,
       ConsoleApi api,
@@ -68,6 +75,8 @@ public final class ConsoleServer implements AutoCloseable {
               cfg.startup.showOldJavalinVersionWarning = false;
               cfg.startup.startupWatcherEnabled = false;
               cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+              // A run start carries its plan's partitions: as large as a start command may be.
+              cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
               cfg.staticFiles.add(
                   sf -> {
                     sf.hostedPath = "/";

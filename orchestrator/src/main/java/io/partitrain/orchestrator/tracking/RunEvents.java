@@ -100,7 +100,8 @@ final class RunEvents {
         to == PartitionState.SUCCEEDED ? event.metrics() : null,
         now,
         event.studioUrl(),
-        to == PartitionState.SUBMITTED ? event.submission() : null);
+        // The creator's evidence comes with SUBMITTED; an adopter's with its first status.
+        event.submission());
   }
 
   /** The partition gets another attempt, not before {@code notBefore}. */

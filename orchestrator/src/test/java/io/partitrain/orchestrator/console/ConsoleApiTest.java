@@ -11,6 +11,7 @@ import io.partitrain.orchestrator.console.api.ConsoleApi;
 import io.partitrain.orchestrator.console.api.JobLogs;
 import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
 import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.serde.Json;
@@ -174,6 +175,118 @@ class ConsoleApiTest {
     JsonNode outside = json("/api/v1/runs/" + RUN + "/jobs/store-00200/log");
     assertThat(outside.get("available").asBoolean()).isFalse();
     assertThat(outside.toString()).doesNotContain("root:");
+  }
+
+  @Test
+  void readsAWholeLogFromAnOffsetAsJobLogsFollowDoes() throws Exception {
+    String job = JobNames.of(RUN, "store-00301", 1);
+    Path dirOfJob = Files.createDirectories(jobs.resolve(job).resolve("user_logs"));
+    Path log = dirOfJob.resolve("std_log.txt");
+    Files.writeString(log, "epoch 1\n");
+    leader.apply(
+        moved(
+            RUN,
+            "store-00301",
+            PartitionState.SUCCEEDED,
+            PartitionState.SUCCEEDED,
+            1,
+            null,
+            log.toString()));
+    String base = "/api/v1/runs/" + RUN + "/jobs/store-00301/log?offset=";
+
+    JsonNode first = json(base + 0);
+    assertThat(first.get("available").asBoolean()).isTrue();
+    assertThat(first.get("ended").asBoolean()).as("no exit_code yet").isFalse();
+    assertThat(decode(first)).isEqualTo("epoch 1\n");
+    long next = first.get("nextOffset").asLong();
+    assertThat(next).isEqualTo(8);
+
+    // The job writes on and ends: the next read starts where the last one stopped.
+    Files.writeString(log, "epoch 1\nepoch 2 ü\n");
+    Files.writeString(jobs.resolve(job).resolve("exit_code"), "0\n");
+    JsonNode second = json(base + next);
+    assertThat(decode(second)).isEqualTo("epoch 2 ü\n");
+    assertThat(second.get("ended").asBoolean()).isTrue();
+    JsonNode last = json(base + second.get("nextOffset").asLong());
+    assertThat(decode(last)).isEmpty();
+
+    HttpResponse<String> bad = send("GET", base + "-1", null);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("'offset'", "-1", "at least 0");
+    HttpResponse<String> noAttempt = send("GET", base + "0&attempt=2", null);
+    assertThat(noAttempt.statusCode()).isEqualTo(400);
+    assertThat(noAttempt.body()).contains("'attempt'", "'2'");
+  }
+
+  @Test
+  void theStudioLinkIsTheOneTheWorkerReportedNotTheLogPath() throws Exception {
+    String studio = "https://ml.azure.com/runs/big-run-store-00401-a1?wsid=/subscriptions/s";
+    leader.apply(
+        new RunEvent.PartitionTransitioned(
+            io.partitrain.shared.contracts.Schema.VERSION,
+            RUN,
+            "store-00401",
+            PartitionState.SUCCEEDED,
+            PartitionState.SUCCEEDED,
+            1,
+            null,
+            null,
+            "big-run-store-00401-a1",
+            Map.of(),
+            null,
+            "azureml://jobs/big-run-store-00401-a1/outputs/user_logs/std_log.txt",
+            null,
+            ConsoleEvents.T0.plusSeconds(99),
+            studio));
+    JsonNode log = json("/api/v1/runs/" + RUN + "/jobs/store-00401/log");
+    assertThat(log.get("studioUrl").asText()).isEqualTo(studio);
+    assertThat(log.get("available").asBoolean()).isFalse();
+    JsonNode chunk = json("/api/v1/runs/" + RUN + "/jobs/store-00401/log?offset=0");
+    assertThat(chunk.get("studioUrl").asText()).isEqualTo(studio);
+    assertThat(chunk.get("detail").asText()).contains("--backend azureml");
+    JsonNode job = json("/api/v1/runs/" + RUN + "/jobs/store-00401");
+    assertThat(job.get("studioUrl").asText()).isEqualTo(studio);
+    JsonNode partition =
+        json("/api/v1/runs/" + RUN + "/partitions?q=store-00401").get("items").get(0);
+    assertThat(partition.get("studioUrl").asText()).isEqualTo(studio);
+  }
+
+  @Test
+  void aStartThroughTheApiIsTheCallersWhateverTheBodySays() throws Exception {
+    String definition = Json.toString(runStarted("x", 1, null).definition());
+    HttpResponse<String> started =
+        send(
+            "POST",
+            "/api/v1/runs",
+            "{\"runId\":\"api-start-1\",\"requestedBy\":\"mallory\",\"definition\":"
+                + definition
+                + ",\"partitions\":[{\"id\":\"store-001\"}]}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+    assertThat(started.body()).contains("\"RunStarted\"").doesNotContain("mallory");
+    var sent =
+        (io.partitrain.shared.contracts.RunCommand.StartRun)
+            leader.sent.get(leader.sent.size() - 1);
+    assertThat(sent.runId()).isEqualTo("api-start-1");
+    assertThat(sent.requestedBy()).startsWith(LocalTokenAuthenticator.SUBJECT);
+    assertThat(sent.partitions()).hasSize(1);
+
+    HttpResponse<String> noPlan =
+        send("POST", "/api/v1/runs", "{\"runId\":\"api-start-2\",\"partitions\":[]}");
+    assertThat(noPlan.statusCode()).isEqualTo(400);
+    assertThat(noPlan.body()).contains("'definition'");
+    HttpResponse<String> badId =
+        send(
+            "POST",
+            "/api/v1/runs",
+            "{\"runId\":\"../etc\",\"definition\":" + definition + ",\"partitions\":[]}");
+    assertThat(badId.statusCode()).isEqualTo(400);
+    assertThat(badId.body()).contains("'runId'", "../etc");
+  }
+
+  private static String decode(JsonNode chunk) {
+    return new String(
+        java.util.Base64.getDecoder().decode(chunk.get("data").asText()),
+        java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test

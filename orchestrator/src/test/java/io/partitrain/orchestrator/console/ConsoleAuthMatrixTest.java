@@ -11,11 +11,13 @@ import io.partitrain.orchestrator.console.api.JobLogs;
 import io.partitrain.orchestrator.console.auth.Authenticator;
 import io.partitrain.orchestrator.console.auth.JwtAuthenticator;
 import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.ScheduleSpec;
 import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.serde.Json;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,6 +54,7 @@ class ConsoleAuthMatrixTest {
   static {
     ALLOWED.put("GET /api/v1/whoami", EVERY_ROLE);
     ALLOWED.put("GET /api/v1/runs", EVERY_ROLE);
+    ALLOWED.put("POST /api/v1/runs", Set.of("operator", "admin"));
     ALLOWED.put("GET /api/v1/runs/{runId}", EVERY_ROLE);
     ALLOWED.put("GET /api/v1/runs/{runId}/partitions", EVERY_ROLE);
     ALLOWED.put("GET /api/v1/runs/{runId}/jobs/{partitionId}", EVERY_ROLE);
@@ -63,6 +66,7 @@ class ConsoleAuthMatrixTest {
     ALLOWED.put("GET /api/v1/runs/{runId}/finops/events", Set.of("finops", "admin"));
     ALLOWED.put("GET /api/v1/runs/{runId}/evidence", Set.of("finops", "admin"));
     ALLOWED.put("GET /api/v1/schedules", EVERY_ROLE);
+    ALLOWED.put("POST /api/v1/schedules", Set.of("operator", "admin"));
     ALLOWED.put("POST /api/v1/runs/{runId}/rerun-failed", Set.of("operator", "admin"));
     ALLOWED.put("POST /api/v1/runs/{runId}/cancel", Set.of("operator", "admin"));
     ALLOWED.put("POST /api/v1/runs/{runId}/cap/raise", Set.of("finops", "admin"));
@@ -200,12 +204,41 @@ class ConsoleAuthMatrixTest {
             .replace("{plan}", "weekly-demand");
     // Each cap change goes higher than every earlier one, so a raise is always a raise.
     String body =
-        path.endsWith("/cap/raise") || path.endsWith("/cap")
-            ? "{\"to\":\"" + (10 + CAP.incrementAndGet()) + ".00\",\"reason\":\"more stores\"}"
-            : path.endsWith("/node-cap")
-                ? "{\"nodes\":4,\"reason\":\"quota raised\"}"
-                : "{\"reason\":\"matrix\"}";
+        path.equals("/api/v1/runs")
+            ? startBody("matrix-" + CAP.incrementAndGet())
+            : path.equals("/api/v1/schedules")
+                ? scheduleBody()
+                : path.endsWith("/cap/raise") || path.endsWith("/cap")
+                    ? "{\"to\":\""
+                        + (10 + CAP.incrementAndGet())
+                        + ".00\",\"reason\":\"more stores\"}"
+                    : path.endsWith("/node-cap")
+                        ? "{\"nodes\":4,\"reason\":\"quota raised\"}"
+                        : "{\"reason\":\"matrix\"}";
     return send(parts[0], path, parts[0].equals("POST") ? body : null, token);
+  }
+
+  /** A start as 'partitrain run start' posts it: the checked plan and its partitions. */
+  static String startBody(String runId) {
+    return Json.toString(
+        Map.of(
+            "runId",
+            runId,
+            "definition",
+            runStarted(runId, 1, null).definition(),
+            "partitions",
+            List.of(new PartitionSpec("store-001", Map.of("region", "north")))));
+  }
+
+  static String scheduleBody() {
+    return Json.toString(
+        Map.of(
+            "schedule",
+            new ScheduleSpec("0 6 * * MON", "Europe/Berlin", null, null, null),
+            "definition",
+            runStarted(RUN, 1, null).definition(),
+            "partitions",
+            List.of(new PartitionSpec("store-001", Map.of()))));
   }
 
   private static HttpResponse<String> send(String method, String path, String body, String token)

@@ -95,6 +95,28 @@ final class FakeLeader implements ConsoleReader, CommandGateway {
               null,
               r.nodes(),
               at);
+    } else if (c instanceof RunCommand.StartRun r) {
+      answer =
+          new RunEvent.RunStarted(
+              Schema.VERSION,
+              r.runId(),
+              r.definition(),
+              r.partitions().size(),
+              r.commandId(),
+              r.requestedBy(),
+              at);
+    } else if (c instanceof RunCommand.ApplySchedule r) {
+      answer =
+          new RunEvent.ScheduleApplied(
+              Schema.VERSION,
+              r.runId(),
+              r.definition().planName(),
+              r.schedule(),
+              r.definition(),
+              r.partitions(),
+              r.commandId(),
+              r.requestedBy(),
+              at);
     } else if (c instanceof RunCommand.SetSchedulePaused r) {
       answer =
           new RunEvent.SchedulePauseChanged(

@@ -17,6 +17,7 @@ import io.partitrain.shared.contracts.RunDefinition;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunLimits;
 import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.serde.Json;
@@ -174,6 +175,34 @@ final class TrackerHarness {
             "/logs/" + item.jobName(),
             null,
             phase == JobPhase.SUCCEEDED ? Map.of("mape", 0.1) : null),
+        out);
+    route(out);
+  }
+
+  /** A status carrying the job's evidence: a creator's SUBMITTED, or an adopter's first status. */
+  void status(WorkItem item, JobPhase phase, SubmittedJob evidence) {
+    Outbox out = new Outbox();
+    tracker.onStatus(
+        new JobStatusEvent(
+                Schema.VERSION,
+                JobStatusEvent.Kind.STATUS,
+                item.runId(),
+                item.partitionId(),
+                item.attempt(),
+                item.jobName(),
+                "w2",
+                phase,
+                phase.name(),
+                null,
+                null,
+                clock.instant(),
+                null,
+                null,
+                1,
+                "/logs/" + item.jobName(),
+                null,
+                null)
+            .withSubmission(evidence),
         out);
     route(out);
   }

@@ -13,11 +13,13 @@ import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.serde.Json;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TrackerTest {
@@ -45,6 +47,35 @@ class TrackerTest {
 
     h.finish(first.get(0), JobPhase.SUCCEEDED, null);
     assertThat(h.tick()).extracting(WorkItem::partitionId).containsExactly("p3");
+  }
+
+  /**
+   * A job adopted before its creator reported SUBMITTED: the adopter's first status (QUEUED here)
+   * carries what it read back from the backend, and the transition on the runs topic carries it on.
+   */
+  @Test
+  void anAdoptersFirstStatusCarriesTheJobsEvidenceOntoItsTransition() {
+    h.start("r1", 1, 1, retry(3));
+    WorkItem a1 = h.tick().get(0);
+    SubmittedJob found =
+        new SubmittedJob(
+                null, "local", "/jobs/" + a1.jobName(), null, null, Map.of(), Map.of(), null)
+            .foundBy("w2");
+
+    h.status(a1, JobPhase.QUEUED, found);
+
+    RunEvent.PartitionTransitioned queued =
+        h.log.stream()
+            .filter(
+                e ->
+                    e instanceof RunEvent.PartitionTransitioned t
+                        && t.to() == PartitionState.QUEUED)
+            .map(RunEvent.PartitionTransitioned.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(queued.from()).isEqualTo(PartitionState.ADMITTED);
+    assertThat(queued.submission()).isEqualTo(found);
+    assertThat(queued.submission().adoptedBy()).isEqualTo("w2");
   }
 
   @Test

@@ -69,6 +69,31 @@ public record JobStatusEvent(
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
   }
 
+  /** The same event carrying {@code evidence} (an adopting worker's first status). */
+  public JobStatusEvent withSubmission(SubmittedJob evidence) {
+    return new JobStatusEvent(
+        schemaVersion,
+        kind,
+        runId,
+        partitionId,
+        attempt,
+        jobName,
+        workerId,
+        phase,
+        backendStatus,
+        failureClass,
+        message,
+        observedAt,
+        startedAt,
+        finishedAt,
+        nodes,
+        logPath,
+        studioUrl,
+        metrics,
+        retryAfter,
+        evidence);
+  }
+
   /** An event without submission evidence (every status but SUBMITTED). */
   public JobStatusEvent(
       int schemaVersion,

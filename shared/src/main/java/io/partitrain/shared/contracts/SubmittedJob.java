@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
 /**
  * The job as the worker really submitted it: the evidence only the worker can give, because it
  * resolves the code, the inputs and the outputs on its own machine or in the workspace. A worker
- * reports it once, on the SUBMITTED status of the job it created; the orchestrator carries it on
- * the SUBMITTED transition of the runs topic, so every reader of that topic (the console, {@code
- * run evidence}) has it. Optional everywhere: older workers send none, and readers show what they
- * have.
+ * reports it once, on the SUBMITTED status of the job it created (or, for a job adopted before its
+ * creator reported it, on the adopter's first status: {@link #adoptedBy}); the orchestrator carries
+ * it on that transition of the runs topic, so every reader of that topic (the console, {@code run
+ * evidence}) has it; readers keep the first evidence of an attempt. Optional everywhere: older
+ * workers send none, and readers show what they have.
  *
  * @param workerId the worker that created the job
  * @param backend the backend that runs it ({@code local}, {@code azureml}, {@code simulated})
@@ -31,6 +32,10 @@ import java.util.regex.Pattern;
  *     values of environment variables whose names look secret replaced by {@link #REDACTED}
  * @param logUrl where the console fetches the log tail of a local job: the creating worker's HTTP
  *     port ({@code /jobs/NAME/log}, with the workers' log token), when that worker serves it
+ * @param adoptedBy set when the job's creator never reported it (it stopped between creating the
+ *     job and reporting SUBMITTED): the worker that adopted the job and read this evidence back
+ *     from the backend (the job folder; Azure ML: the job resource as the service holds it, whose
+ *     code hash it does not know). {@code workerId} is then null: who created it is not known
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SubmittedJob(
@@ -42,7 +47,8 @@ public record SubmittedJob(
     Map<String, String> inputs,
     Map<String, String> outputs,
     JsonNode requestBody,
-    String logUrl) {
+    String logUrl,
+    String adoptedBy) {
 
   /** The azure-ai-ml hash version of {@link #codeHash}. */
   public static final String CODE_HASH_VERSION = "202208";
@@ -65,6 +71,30 @@ public record SubmittedJob(
         outputs == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
   }
 
+  /** Evidence its creator reported. */
+  public SubmittedJob(
+      String workerId,
+      String backend,
+      String backendId,
+      String codeLocation,
+      String codeHash,
+      Map<String, String> inputs,
+      Map<String, String> outputs,
+      JsonNode requestBody,
+      String logUrl) {
+    this(
+        workerId,
+        backend,
+        backendId,
+        codeLocation,
+        codeHash,
+        inputs,
+        outputs,
+        requestBody,
+        logUrl,
+        null);
+  }
+
   /** Evidence without a log URL (set by the worker, not the backend: {@link #withLogUrl}). */
   public SubmittedJob(
       String workerId,
@@ -81,13 +111,49 @@ public record SubmittedJob(
   /** The same evidence, naming the worker that created the job. */
   public SubmittedJob withWorker(String worker) {
     return new SubmittedJob(
-        worker, backend, backendId, codeLocation, codeHash, inputs, outputs, requestBody, logUrl);
+        worker,
+        backend,
+        backendId,
+        codeLocation,
+        codeHash,
+        inputs,
+        outputs,
+        requestBody,
+        logUrl,
+        adoptedBy);
   }
 
   /** The same evidence, with where the creating worker serves the job's log. */
   public SubmittedJob withLogUrl(String url) {
     return new SubmittedJob(
-        workerId, backend, backendId, codeLocation, codeHash, inputs, outputs, requestBody, url);
+        workerId,
+        backend,
+        backendId,
+        codeLocation,
+        codeHash,
+        inputs,
+        outputs,
+        requestBody,
+        url,
+        adoptedBy);
+  }
+
+  /**
+   * The same evidence as read back by {@code worker}, which adopted a job whose creator never
+   * reported it: its creator is unknown, and the log lies on the creator's disk.
+   */
+  public SubmittedJob foundBy(String worker) {
+    return new SubmittedJob(
+        null,
+        backend,
+        backendId,
+        codeLocation,
+        codeHash,
+        inputs,
+        outputs,
+        requestBody,
+        null,
+        worker);
   }
 
   /** Whether an environment variable of this name has its value redacted in evidence. */

@@ -1,5 +1,6 @@
 package io.partitrain.worker.backend;
 
+import io.partitrain.shared.contracts.SubmittedJob;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -50,6 +51,18 @@ public interface JobBackend extends AutoCloseable {
       observe(job).ifPresent(o -> out.put(job.jobName(), o));
     }
     return out;
+  }
+
+  /**
+   * What the backend holds of a job this worker did not create, read back for its evidence: the job
+   * as it was submitted (local: the job folder's definition and command; Azure ML: the job resource
+   * as the service holds it). Asked once, when a worker adopts a job; evidence never fails a job,
+   * so a backend that cannot tell answers empty rather than throwing.
+   *
+   * @return empty when the backend has no such job or cannot tell now
+   */
+  default Optional<SubmittedJob> evidenceOf(JobRef job) {
+    return Optional.empty();
   }
 
   /**

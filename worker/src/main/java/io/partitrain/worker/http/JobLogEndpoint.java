@@ -71,6 +71,11 @@ final class JobLogEndpoint implements HttpHandler {
         send(ex, 404, Map.of("detail", "no log of job " + job + " on this worker"));
         return;
       }
+      long offset = offset(uri.getQuery());
+      if (offset >= 0) {
+        send(ex, 200, chunk(job, log, offset));
+        return;
+      }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("type", "JobLogTail");
       body.put("jobName", job);
@@ -78,6 +83,46 @@ final class JobLogEndpoint implements HttpHandler {
       body.put("ended", Files.exists(jobsRoot.resolve(job).resolve("exit_code")));
       send(ex, 200, body);
     }
+  }
+
+  /**
+   * {@code ?offset=B}: up to 1 MiB from byte B, base64 in {@code data}, with {@code nextOffset} and
+   * {@code ended}, so a reader can follow the whole log; the job has ended once its wrapper wrote
+   * {@code exit_code}.
+   */
+  private Map<String, Object> chunk(String job, Path log, long offset) throws IOException {
+    boolean ended = Files.exists(jobsRoot.resolve(job).resolve("exit_code"));
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      int n = (int) Math.max(0, Math.min(f.length() - offset, MAX_BYTES));
+      byte[] buf = new byte[n];
+      if (n > 0) {
+        f.seek(offset);
+        f.readFully(buf);
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("type", "JobLogChunk");
+      body.put("jobName", job);
+      body.put("data", java.util.Base64.getEncoder().encodeToString(buf));
+      body.put("nextOffset", offset + n);
+      body.put("ended", ended);
+      return body;
+    }
+  }
+
+  /** The {@code offset} parameter; -1 when absent or not a byte offset (then: the tail). */
+  private static long offset(String query) {
+    if (query != null) {
+      for (String kv : query.split("&")) {
+        if (kv.startsWith("offset=")) {
+          try {
+            return Math.max(0, Long.parseLong(kv.substring(7)));
+          } catch (NumberFormatException e) {
+            return -1;
+          }
+        }
+      }
+    }
+    return -1;
   }
 
   private static int lines(String query) {

@@ -75,7 +75,21 @@ public final class ConsoleApi {
         new Endpoint(
             GET, BASE + "/whoami", Role.VIEWER, "the caller and their roles", this::whoami),
         new Endpoint(GET, BASE + "/runs", Role.VIEWER, "runs, newest first", this::runs),
-        new Endpoint(GET, BASE + "/runs/{runId}", Role.VIEWER, "one run with counts", this::run),
+        new Endpoint(
+            POST,
+            BASE + "/runs",
+            Role.OPERATOR,
+            "start a run of a checked plan: {runId, definition, partitions, computes,"
+                + " refuseOverCapacity}, as 'partitrain run start' builds it; the answer is the"
+                + " RunStarted event",
+            this::startRun),
+        new Endpoint(
+            GET,
+            BASE + "/runs/{runId}",
+            Role.VIEWER,
+            "one run with counts; ?include=summary adds the orchestrator's published summary and"
+                + " the accepted cancel, as 'partitrain run wait' reads them",
+            this::run),
         new Endpoint(
             GET,
             BASE + "/runs/{runId}/partitions",
@@ -92,7 +106,9 @@ public final class ConsoleApi {
             GET,
             BASE + "/runs/{runId}/jobs/{partitionId}/log",
             Role.VIEWER,
-            "the tail of a local job's log (?lines=), or the Studio link of an Azure ML job",
+            "the tail of a local job's log (?lines=), or from a byte offset (?offset=, with"
+                + " ?attempt=) as 'partitrain job logs --follow' reads it; or the Studio link of"
+                + " an Azure ML job",
             this::log),
         new Endpoint(
             GET,
@@ -136,6 +152,13 @@ public final class ConsoleApi {
                 + " ledger (schema: docs/run-evidence.schema.json)",
             ctx -> ctx.json(RunEvidence.of(requireDetail(ctx), clock.instant()))),
         new Endpoint(GET, BASE + "/schedules", Role.VIEWER, "schedules", this::schedules),
+        new Endpoint(
+            POST,
+            BASE + "/schedules",
+            Role.OPERATOR,
+            "register or update a plan's schedule: {schedule, definition, partitions}, as"
+                + " 'partitrain schedule apply' builds it; the answer is the ScheduleApplied event",
+            this::applySchedule),
         new Endpoint(
             POST,
             BASE + "/runs/{runId}/rerun-failed",
@@ -222,6 +245,19 @@ public final class ConsoleApi {
     body.put("requestedBy", r.requestedBy());
     body.put("actions", r.actions());
     body.put("failureClasses", new TreeMap<>(r.failureClasses()));
+    String include = ctx.queryParam("include");
+    if (include != null) {
+      if (!include.equals("summary")) {
+        throw Problem.badRequest(
+            "parameter 'include' must be 'summary' (the orchestrator's run summary), but was '"
+                + include
+                + "'");
+      }
+      body.put("summary", r.summary());
+      body.put("cancel", r.cancel());
+      body.put("warnings", r.warnings());
+      body.put("deadlineAtRisk", r.deadlineAtRisk());
+    }
     if (r.detailEvicted()) {
       body.put("detailEvicted", true);
     }
@@ -338,9 +374,36 @@ public final class ConsoleApi {
   private void log(Context ctx) {
     RunView r = requireDetail(ctx);
     PartitionView p = requirePartition(ctx, r);
+    int attempt = intParam(ctx, "attempt", p.attempt(), 1, Math.max(1, p.attempt()));
+    var submission = r.submission(p.partitionId(), attempt);
+    String workerLogUrl = submission == null ? null : submission.logUrl();
+    String offset = ctx.queryParam("offset");
+    if (offset != null) {
+      long from = longParam("offset", offset);
+      ctx.json(logs.chunk(r.runId(), p, attempt, workerLogUrl, from));
+      return;
+    }
+    if (attempt != p.attempt()) {
+      throw Problem.badRequest(
+          "query parameter 'attempt' goes with 'offset' (a whole log from the start); the tail"
+              + " (?lines=) is of the current attempt, "
+              + p.attempt());
+    }
     int lines = intParam(ctx, "lines", JobLogs.DEFAULT_LINES, 1, JobLogs.MAX_LINES);
-    var submission = r.submission(p.partitionId(), p.attempt());
-    ctx.json(logs.tail(p, submission == null ? null : submission.logUrl(), lines));
+    ctx.json(logs.tail(p, workerLogUrl, lines));
+  }
+
+  private static long longParam(String name, String v) {
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw Problem.badRequest(
+        "query parameter '" + name + "' must be a byte offset, at least 0, but was '" + v + "'");
   }
 
   private void finops(Context ctx) {
@@ -419,6 +482,94 @@ public final class ConsoleApi {
   }
 
   // ---- writes: commands with the authenticated principal as requestedBy --------------------
+
+  /**
+   * {@code run start} through the console: the body is the start command as the CLI built it from a
+   * checked plan; the caller's token replaces whatever {@code requestedBy} it names, and the
+   * orchestrator checks it as it checks every start (its answer decides 200 or 409).
+   */
+  private void startRun(Context ctx) {
+    RunCommand.StartRun given = command(body(ctx), "StartRun", RunCommand.StartRun.class);
+    String runId = given.runId();
+    if (runId == null || !ID.matcher(runId).matches()) {
+      throw Problem.badRequest("field 'runId' must match " + ID.pattern() + ", but was " + runId);
+    }
+    requireDefinition(given.definition(), given.partitions());
+    Principal p = principal(ctx);
+    send(
+        ctx,
+        runId,
+        new RunCommand.StartRun(
+            Schema.VERSION,
+            commandId(),
+            runId,
+            given.definition(),
+            given.partitions(),
+            p.requestedBy(),
+            clock.instant(),
+            given.computes(),
+            given.refuseOverCapacity()));
+  }
+
+  /** {@code schedule apply} through the console, with the caller's token as {@code requestedBy}. */
+  private void applySchedule(Context ctx) {
+    RunCommand.ApplySchedule given =
+        command(body(ctx), "ApplySchedule", RunCommand.ApplySchedule.class);
+    if (given.schedule() == null) {
+      throw Problem.badRequest("field 'schedule' is required: the plan's schedule section");
+    }
+    requireDefinition(given.definition(), given.partitions());
+    String plan = given.definition().planName();
+    if (plan == null || !ID.matcher(plan).matches()) {
+      throw Problem.badRequest(
+          "field 'definition.planName' must match " + ID.pattern() + ", but was " + plan);
+    }
+    Principal p = principal(ctx);
+    String key = ScheduleSpec.key(plan);
+    send(
+        ctx,
+        key,
+        new RunCommand.ApplySchedule(
+            Schema.VERSION,
+            commandId(),
+            key,
+            given.schedule(),
+            given.definition(),
+            given.partitions(),
+            p.requestedBy(),
+            clock.instant()));
+  }
+
+  private static void requireDefinition(
+      io.partitrain.shared.contracts.RunDefinition definition,
+      List<io.partitrain.shared.contracts.PartitionSpec> partitions) {
+    if (definition == null) {
+      throw Problem.badRequest("field 'definition' is required: the checked plan");
+    }
+    if (partitions.isEmpty()) {
+      throw Problem.badRequest("field 'partitions' must name at least one partition");
+    }
+  }
+
+  /**
+   * A command body read as the contract type; ids, principal and times in it are ignored (the
+   * console sets them).
+   */
+  private static <T extends RunCommand> T command(JsonNode body, String type, Class<T> as) {
+    com.fasterxml.jackson.databind.node.ObjectNode o =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) body).deepCopy();
+    o.put("type", type);
+    o.put("schemaVersion", Schema.VERSION);
+    try {
+      return as.cast(Json.mapper().treeToValue(o, RunCommand.class));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw Problem.badRequest(
+          "the body is not a "
+              + type
+              + " command: "
+              + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
 
   private void rerunFailed(Context ctx) {
     RunView r = requireRun(ctx);

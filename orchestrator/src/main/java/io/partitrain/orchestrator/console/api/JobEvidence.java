@@ -28,6 +28,8 @@ import java.util.Map;
  *     outputs as resolved, the backend's request body (Azure ML: the ARM PUT, secret-looking values
  *     redacted); absent when the worker did not report it (an older worker, or a job that was
  *     adopted before its creator reported it)
+ * @param studioUrl the attempt's page in Azure ML Studio, as its worker reported it; absent for a
+ *     backend without one, and for an earlier attempt
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobEvidence(
@@ -55,7 +57,8 @@ public record JobEvidence(
     JobSpec renderedJob,
     String renderNote,
     String workerId,
-    SubmittedJob submission) {
+    SubmittedJob submission,
+    String studioUrl) {
 
   /** The evidence of {@code attempt} of {@code p}. */
   public static JobEvidence of(RunView run, PartitionView p, int attempt) {
@@ -124,6 +127,7 @@ public record JobEvidence(
         rendered,
         note,
         submission == null ? null : submission.workerId(),
-        submission);
+        submission,
+        current ? JobLogs.studioUrl(p) : null);
   }
 }

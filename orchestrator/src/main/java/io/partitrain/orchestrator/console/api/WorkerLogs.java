@@ -40,20 +40,49 @@ public final class WorkerLogs {
   /** What one call answered: the lines, or why there are none. */
   public record Tail(List<String> lines, String problem) {}
 
+  /** What one call from an offset answered: base64 bytes, the next offset, whether it ended. */
+  public record Chunk(String data, long nextOffset, boolean ended, String problem) {}
+
   /** The last {@code lines} lines at {@code url}. */
   public Tail fetch(String url, int lines) {
+    Answer a = call(url, "lines=" + lines);
+    if (a.problem() != null) {
+      return new Tail(null, a.problem());
+    }
+    List<String> out = new ArrayList<>();
+    a.body().path("lines").forEach(l -> out.add(l.asText()));
+    return new Tail(out, null);
+  }
+
+  /** The log at {@code url} from byte {@code offset} (the worker sends at most 1 MiB a call). */
+  public Chunk fetchFrom(String url, long offset) {
+    Answer a = call(url, "offset=" + offset);
+    if (a.problem() != null) {
+      return new Chunk(null, offset, false, a.problem());
+    }
+    JsonNode b = a.body();
+    return new Chunk(
+        b.path("data").asText(""),
+        b.path("nextOffset").asLong(offset),
+        b.path("ended").asBoolean(false),
+        null);
+  }
+
+  private record Answer(JsonNode body, String problem) {}
+
+  private Answer call(String url, String query) {
     URI uri;
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException e) {
-      return new Tail(null, "the worker named no valid log address");
+      return new Answer(null, "the worker named no valid log address");
     }
     String scheme = uri.getScheme();
     if (!("http".equals(scheme) || "https".equals(scheme)) || !uri.getPath().endsWith("/log")) {
-      return new Tail(null, "the worker's log address is not an http(s) .../log URL: " + url);
+      return new Answer(null, "the worker's log address is not an http(s) .../log URL: " + url);
     }
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url + "?lines=" + lines))
+        HttpRequest.newBuilder(URI.create(url + "?" + query))
             .timeout(TIMEOUT)
             .header("Authorization", "Bearer " + token)
             .GET()
@@ -62,7 +91,7 @@ public final class WorkerLogs {
       HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
       JsonNode body = Json.mapper().readTree(answer.body());
       if (answer.statusCode() != 200) {
-        return new Tail(
+        return new Answer(
             null,
             "the worker at "
                 + uri.getHost()
@@ -73,15 +102,13 @@ public final class WorkerLogs {
                 + ": "
                 + body.path("detail").asText(""));
       }
-      List<String> out = new ArrayList<>();
-      body.path("lines").forEach(l -> out.add(l.asText()));
-      return new Tail(out, null);
+      return new Answer(body, null);
     } catch (IOException e) {
-      return new Tail(
+      return new Answer(
           null, "cannot reach the worker at " + uri.getHost() + ":" + uri.getPort() + ": " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Tail(null, "interrupted while reading the worker's log");
+      return new Answer(null, "interrupted while reading the worker's log");
     }
   }
 

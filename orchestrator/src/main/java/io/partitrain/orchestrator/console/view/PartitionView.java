@@ -12,6 +12,9 @@ import java.util.Map;
  * and log of its current attempt, and every transition it went through (the retry history).
  *
  * @param history every transition, oldest first
+ * @param studioUrl the current attempt's page in Azure ML Studio, as the worker reported it ({@code
+ *     PartitionTransitioned.studioUrl}); null for a backend without one
+ * @param sequence the partition's place in its plan (0 first), as scheduled; null when not read
  */
 public record PartitionView(
     String partitionId,
@@ -23,7 +26,36 @@ public record PartitionView(
     Map<String, String> tags,
     String logPath,
     Map<String, Double> metrics,
-    List<Transition> history) {
+    List<Transition> history,
+    String studioUrl,
+    Integer sequence) {
+
+  /** A partition without a Studio page (a local or simulated job). */
+  public PartitionView(
+      String partitionId,
+      PartitionState state,
+      int attempt,
+      FailureClass failureClass,
+      String reason,
+      String jobName,
+      Map<String, String> tags,
+      String logPath,
+      Map<String, Double> metrics,
+      List<Transition> history) {
+    this(
+        partitionId,
+        state,
+        attempt,
+        failureClass,
+        reason,
+        jobName,
+        tags,
+        logPath,
+        metrics,
+        history,
+        null,
+        null);
+  }
 
   public PartitionView {
     tags = tags == null ? Map.of() : Map.copyOf(tags);
@@ -43,7 +75,12 @@ public record PartitionView(
 
   /** This partition after {@code t}: fields the event leaves out keep their last value. */
   PartitionView after(
-      Transition t, Map<String, String> newTags, String newLogPath, Map<String, Double> m) {
+      Transition t,
+      Map<String, String> newTags,
+      String newLogPath,
+      String newStudioUrl,
+      Integer newSequence,
+      Map<String, Double> m) {
     List<Transition> h = new ArrayList<>(history.size() + 1);
     h.addAll(history);
     h.add(t);
@@ -59,6 +96,8 @@ public record PartitionView(
         newTags != null && !newTags.isEmpty() ? newTags : tags,
         newLogPath != null ? newLogPath : newAttempt ? null : logPath,
         m != null && !m.isEmpty() ? m : newAttempt ? Map.of() : metrics,
-        h);
+        h,
+        newStudioUrl != null ? newStudioUrl : newAttempt ? null : studioUrl,
+        newSequence != null ? newSequence : sequence);
   }
 }

@@ -29,6 +29,8 @@ import java.util.Map;
  * @param finopsRecords the run's records on the FinOps topic, in order
  * @param detailEvicted true when the console dropped this finished run's detail (partitions, jobs,
  *     ledger, cost timeline, cap events) to bound its memory; the summary stays exact
+ * @param warnings the compute targets whose node cap their cluster or quota could not hold at start
+ * @param deadlineAtRisk the latest warning that the run will miss its deadline; null when none
  */
 public record RunView(
     String runId,
@@ -53,7 +55,9 @@ public record RunView(
     RunSummary summary,
     RunEvent.CancelAccepted cancel,
     List<RunEvent> costEvents,
-    List<FinOpsRecord> finopsRecords) {
+    List<FinOpsRecord> finopsRecords,
+    List<RunEvent.ComputeCapacityWarning> warnings,
+    RunEvent.DeadlineAtRisk deadlineAtRisk) {
 
   public RunView {
     byState = Map.copyOf(byState);
@@ -65,6 +69,7 @@ public record RunView(
     failureClasses = failureClasses == null ? Map.of() : Map.copyOf(failureClasses);
     costEvents = costEvents == null ? List.of() : List.copyOf(costEvents);
     finopsRecords = finopsRecords == null ? List.of() : List.copyOf(finopsRecords);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
   }
 
   /** What the worker submitted for this attempt of this partition, if it said. */

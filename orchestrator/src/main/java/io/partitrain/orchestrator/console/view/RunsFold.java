@@ -103,6 +103,14 @@ public final class RunsFold {
       acc(e.runId()).started(e);
     } else if (event instanceof RunEvent.PartitionTransitioned e) {
       acc(e.runId()).transitioned(e);
+    } else if (event instanceof RunEvent.ComputeCapacityWarning e) {
+      RunAcc a = acc(e.runId());
+      a.warnings.add(e);
+      a.cached = null;
+    } else if (event instanceof RunEvent.DeadlineAtRisk e) {
+      RunAcc a = acc(e.runId());
+      a.deadlineAtRisk = e;
+      a.cached = null;
     } else if (event instanceof RunEvent.RunCompleted e) {
       RunAcc a = acc(e.runId());
       a.summary = e.summary();
@@ -328,6 +336,8 @@ public final class RunsFold {
     boolean evicted;
     RunSummary summary;
     RunEvent.CancelAccepted cancel;
+    final List<RunEvent.ComputeCapacityWarning> warnings = new ArrayList<>();
+    RunEvent.DeadlineAtRisk deadlineAtRisk;
     final List<RunEvent> costEvents = new ArrayList<>();
     final List<FinOpsRecord> finopsRecords = new ArrayList<>();
     Map<PartitionState, Integer> evictedCounts;
@@ -344,6 +354,8 @@ public final class RunsFold {
       requestedBy = e.requestedBy();
       startedAt = e.at();
       cancel = null;
+      warnings.clear();
+      deadlineAtRisk = null;
       total = e.partitionCount();
       CostBudget budget =
           e.definition() == null || e.definition().limits() == null
@@ -380,7 +392,9 @@ public final class RunsFold {
       if (e.to() == PartitionState.ADMITTED) {
         attempts++;
       }
-      if (e.submission() != null) {
+      if (e.submission() != null
+          && !submissions.getOrDefault(e.partitionId(), Map.of()).containsKey(e.attempt())) {
+        // The first evidence of an attempt stands: its creator's, else the first adopter's.
         // Each inner map is replaced, never changed, so views already published stay immutable.
         Map<Integer, SubmittedJob> byAttempt =
             new HashMap<>(submissions.getOrDefault(e.partitionId(), Map.of()));
@@ -394,6 +408,8 @@ public final class RunsFold {
                   e.from(), e.to(), e.attempt(), e.failureClass(), e.reason(), e.jobName(), e.at()),
               e.tags(),
               e.logPath(),
+              e.studioUrl(),
+              e.sequence(),
               e.metrics()));
       cached = null;
     }
@@ -553,7 +569,9 @@ public final class RunsFold {
               summary,
               cancel,
               costEvents,
-              finopsRecords);
+              finopsRecords,
+              warnings,
+              deadlineAtRisk);
       return cached;
     }
   }

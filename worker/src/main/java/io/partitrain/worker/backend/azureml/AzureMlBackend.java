@@ -20,6 +20,7 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.JobSpecHash;
+import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
@@ -236,7 +237,10 @@ public final class AzureMlBackend implements JobBackend {
       // that exists now is adopted if it is ours, never created a second time.
       ArmResponse again = transport.execute(get(ref.jobName()));
       if (again.status() == 200) {
-        return new SubmitResult(adopt(request, again.body()), false);
+        return new SubmitResult(
+            adopt(request, again.body()),
+            false,
+            SubmissionEvidence.found(again.body(), paths.jobId(ref.jobName())));
       }
     }
     throw refused(ref, "PUT", answer);
@@ -337,6 +341,22 @@ public final class AzureMlBackend implements JobBackend {
       return Optional.of(observation(track(job), r.body()));
     } catch (RuntimeException e) {
       throw toBackendException(job, "observe", e);
+    }
+  }
+
+  /**
+   * The job resource as the service holds it (the body its creator sent, as the service kept it).
+   */
+  @Override
+  public Optional<SubmittedJob> evidenceOf(JobRef job) {
+    try {
+      ArmResponse r = transport.execute(get(job.jobName()));
+      return r.status() == 200
+          ? Optional.of(SubmissionEvidence.found(r.body(), paths.jobId(job.jobName())))
+          : Optional.empty();
+    } catch (RuntimeException e) {
+      LOG.warn("{} cannot read job {} for its evidence: {}", job, job.jobName(), e.getMessage());
+      return Optional.empty();
     }
   }
 

@@ -63,6 +63,15 @@ final class SubmissionEvidence {
         sent);
   }
 
+  /**
+   * The evidence of a job found in the workspace rather than created here: its resource as the
+   * service answers a GET (the properties its creator sent, as the service kept them). The code's
+   * content hash is not known: the code version's id names it.
+   */
+  static SubmittedJob found(JsonNode job, String jobId) {
+    return of(new ArmRequest("job.get", "GET", jobId, job), job, jobId, null);
+  }
+
   /** A copy of the body whose secret-looking environment variables read {@code ***redacted***}. */
   static JsonNode redacted(JsonNode body) {
     JsonNode copy = body.deepCopy();

@@ -299,7 +299,24 @@ public final class LocalProcessBackend implements JobBackend {
           null);
     }
     log.info("{} job {} exists with the same definition; adopting it", request.ref(), dir);
-    return new SubmitResult(readObservation(request.ref(), dir), false);
+    return new SubmitResult(
+        readObservation(request.ref(), dir), false, evidenceOf(request.ref()).orElse(null));
+  }
+
+  /** The job folder's definition and command, as its creator laid them out. */
+  @Override
+  public Optional<SubmittedJob> evidenceOf(JobRef ref) {
+    Path dir = jobDir(ref.jobName());
+    Optional<JobSpec> spec = specOf(dir);
+    if (spec.isEmpty() || !Files.isRegularFile(dir.resolve(COMMAND_FILE))) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(submission(spec.get(), dir, Files.readString(dir.resolve(COMMAND_FILE))));
+    } catch (IOException | RuntimeException e) {
+      log.warn("{} cannot read the evidence of job folder {}: {}", ref, dir, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /**

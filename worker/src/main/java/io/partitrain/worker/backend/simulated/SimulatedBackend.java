@@ -107,6 +107,19 @@ public final class SimulatedBackend implements JobBackend {
   }
 
   /**
+   * All a simulation holds of a job it did not report: that it exists, under this name (it keeps no
+   * definitions, so a million simulated jobs cost no more memory than before).
+   */
+  @Override
+  public java.util.Optional<SubmittedJob> evidenceOf(JobRef ref) {
+    return jobs.containsKey(ref.jobName())
+        ? java.util.Optional.of(
+            new SubmittedJob(
+                null, name(), "simulated://" + ref.jobName(), null, null, Map.of(), Map.of(), null))
+        : java.util.Optional.empty();
+  }
+
+  /**
    * The evidence of a simulated job: inputs and outputs as the job names them (nothing is
    * resolved), and the code's content hash when the code is a local folder, hashed once per folder
    * (a simulation does not change its code).
@@ -164,14 +177,17 @@ public final class SimulatedBackend implements JobBackend {
       duration = timeout;
       failure = FailureClass.TIMEOUT;
     }
-    return new SimJob(
-        request.ref(),
-        request.spec().nodes(),
-        JobSpecHash.of(request.spec()),
-        submitted,
-        start,
-        start.plus(duration),
-        failure);
+    SimJob job =
+        new SimJob(
+            request.ref(),
+            request.spec().nodes(),
+            JobSpecHash.of(request.spec()),
+            submitted,
+            start,
+            start.plus(duration),
+            failure);
+    job.studioUrl = studioBase == null ? null : studioBase + request.jobName();
+    return job;
   }
 
   @Override
@@ -192,6 +208,8 @@ public final class SimulatedBackend implements JobBackend {
   @Override
   public void close() {}
 
+  private volatile String studioBase;
+
   /**
    * Marks partitions whose data is "broken": their jobs fail as USER until {@link #repair}. Mirrors
    * the local demo's broken stores.
@@ -202,6 +220,14 @@ public final class SimulatedBackend implements JobBackend {
 
   public void repair(String partitionId) {
     brokenPartitions.remove(partitionId);
+  }
+
+  /**
+   * Jobs created from now on report a Studio page, {@code base} + their name, as Azure ML jobs
+   * report theirs: for tests of what shows the link.
+   */
+  public void linkToStudio(String base) {
+    studioBase = base;
   }
 
   /** Names of the jobs created, in creation order. */
@@ -276,6 +302,7 @@ public final class SimulatedBackend implements JobBackend {
     final Instant startAt;
     final Instant endAt;
     final FailureClass failure;
+    String studioUrl; // set before the job is published (computeIfAbsent)
     volatile Instant canceledAt;
 
     SimJob(
@@ -335,7 +362,7 @@ public final class SimulatedBackend implements JobBackend {
             startAt,
             endAt,
             "sim://" + ref.jobName() + "/user_logs/std_log.txt",
-            null,
+            studioUrl,
             "sim:" + ref.jobName(),
             Map.of("mape", 0.05 + (Math.abs(ref.jobName().hashCode()) % 100) / 1000.0));
       }
@@ -364,7 +391,7 @@ public final class SimulatedBackend implements JobBackend {
           started,
           finished,
           "sim://" + ref.jobName() + "/user_logs/std_log.txt",
-          null,
+          studioUrl,
           "sim:" + ref.jobName(),
           Map.of());
     }

@@ -119,6 +119,20 @@ class AzureMlBackendTest {
     // An adopted job reports nothing new: its creator did.
     assertThat(again.created()).isFalse();
     assertThat(again.submission()).isNull();
+
+    // The adopter reads the job back (its watcher asks on the first report): what the service
+    // holds of the same job, the secret-looking value still redacted, the code hash not known.
+    SubmittedJob found = backend.evidenceOf(r.ref()).orElseThrow();
+    assertThat(found.backendId()).isEqualTo(evidence.backendId());
+    assertThat(found.codeLocation()).isEqualTo(evidence.codeLocation());
+    assertThat(found.inputs()).isEqualTo(evidence.inputs());
+    assertThat(found.outputs()).containsOnlyKeys("model");
+    assertThat(found.codeHash()).isNull();
+    assertThat(
+            found.requestBody().at("/properties/environmentVariables/STORAGE_ACCOUNT_KEY").asText())
+        .isEqualTo(SubmittedJob.REDACTED);
+    assertThat(found.requestBody().toString()).doesNotContain("literal-key-value-in-job-yml");
+    assertThat(backend.evidenceOf(FakeArm.request(RUN, "store-404").ref())).isEmpty();
   }
 
   @Test
