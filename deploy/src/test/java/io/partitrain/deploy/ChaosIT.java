@@ -107,7 +107,7 @@ class ChaosIT {
           failures.add("seed " + seed + ": " + trial.problems);
         }
       } catch (Throwable e) {
-        line = String.format("trial %d seed %d: ERROR %s", t, seed, e);
+        line = String.format("trial %d seed %d: ERROR %s; %s", t, seed, e, trial.diagnosis());
         failures.add(line);
       } finally {
         trial.close();
@@ -471,6 +471,48 @@ class ChaosIT {
         max = Math.max(max, now);
       }
       return max;
+    }
+
+    /**
+     * What a failed trial leaves for whoever reads the build log (the trial's folder is deleted):
+     * the chaos done so far, the run's last published counts, and the last warnings and errors of
+     * each service; the services' whole logs are copied to {@code target/chaos-logs/seed-N}.
+     */
+    String diagnosis() {
+      StringBuilder b = new StringBuilder("chaos so far: ").append(chaos);
+      try (RunClient client = new RunClient(kafka, "chaos-diagnosis")) {
+        RunSummary s = latest(client, "chaos-" + seed);
+        b.append("; last summary: ").append(s == null ? "none" : s.byState());
+      } catch (RuntimeException e) {
+        b.append("; last summary unreadable: ").append(e);
+      }
+      Path keep = Path.of("target", "chaos-logs", "seed-" + seed);
+      for (ServiceProcess p : processes) {
+        try {
+          Files.createDirectories(keep);
+          Files.copy(
+              p.log,
+              keep.resolve(p.log.getFileName()),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          List<String> warnings =
+              Files.readAllLines(p.log).stream()
+                  .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                  .filter(l -> !l.contains("NetworkClient"))
+                  .toList();
+          b.append(System.lineSeparator())
+              .append("  ")
+              .append(p.log.getFileName())
+              .append(": ")
+              .append(warnings.size())
+              .append(" warnings/errors, last: ");
+          warnings
+              .subList(Math.max(0, warnings.size() - 4), warnings.size())
+              .forEach(l -> b.append(System.lineSeparator()).append("    ").append(l));
+        } catch (IOException | RuntimeException e) {
+          b.append(System.lineSeparator()).append("  ").append(p.log).append(": ").append(e);
+        }
+      }
+      return b.toString();
     }
 
     @Override
