@@ -23,7 +23,8 @@ FINOPS="${FINOPS_PRINCIPAL:-User:partitrain-finops}"
 "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.finops" --partitions 3 --replication-factor "$RF" --config max.message.bytes=8388608
 "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.commands" --partitions 1 --replication-factor "$RF" --config max.message.bytes=8388608
 "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.dlq" --partitions 1 --replication-factor "$RF" --config max.message.bytes=8388608
-"${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.runs" --partitions 3 --replication-factor "$RF" --config max.message.bytes=8388608
+"${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.runs" --partitions 3 --replication-factor "$RF" --config max.message.bytes=8388608 --config retention.ms=2592000000
+"${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.state" --partitions 3 --replication-factor "$RF" --config cleanup.policy=compact --config max.message.bytes=8388608 --config segment.ms=3600000
 "${BIN}kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --create --if-not-exists --topic "${P}.control" --partitions 1 --replication-factor "$RF" --config max.message.bytes=8388608
 
 # ORCHESTRATOR
@@ -31,9 +32,11 @@ FINOPS="${FINOPS_PRINCIPAL:-User:partitrain-finops}"
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Read --topic "${P}.partitions" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Read --topic "${P}.status" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Read --topic "${P}.runs" --resource-pattern-type literal
+"${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Read --topic "${P}.state" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Read --topic "${P}.control" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Write --topic "${P}.partitions" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Write --topic "${P}.runs" --resource-pattern-type literal
+"${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Write --topic "${P}.state" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Write --topic "${P}.work" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Write --topic "${P}.finops" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$ORCHESTRATOR" --operation Write --topic "${P}.dlq" --resource-pattern-type literal
@@ -51,8 +54,10 @@ FINOPS="${FINOPS_PRINCIPAL:-User:partitrain-finops}"
 # OPERATOR
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$OPERATOR" --operation Write --topic "${P}.commands" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$OPERATOR" --operation Read --topic "${P}.runs" --resource-pattern-type literal
+"${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$OPERATOR" --operation Read --topic "${P}.state" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$OPERATOR" --operation Read --topic "${P}.finops" --resource-pattern-type literal
 
 # FINOPS
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$FINOPS" --operation Read --topic "${P}.finops" --resource-pattern-type literal
 "${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$FINOPS" --operation Read --topic "${P}.runs" --resource-pattern-type literal
+"${BIN}kafka-acls.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal "$FINOPS" --operation Read --topic "${P}.state" --resource-pattern-type literal

@@ -162,6 +162,11 @@ public final class LocalStack implements AutoCloseable {
     return List.copyOf(workers);
   }
 
+  /** The orchestrator running now; null while stopped. */
+  public synchronized Orchestrator orchestrator() {
+    return orchestrator;
+  }
+
   /** Starts an orchestrator (again) and waits until it replayed its state. */
   public synchronized void startOrchestrator() {
     if (orchestrator != null) {

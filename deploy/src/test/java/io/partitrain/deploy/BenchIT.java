@@ -43,6 +43,10 @@ class BenchIT {
                     String.valueOf(PARTITIONS),
                     "--raw-messages",
                     "5000",
+                    "--takeover-runs",
+                    "3",
+                    "--takeover-partitions",
+                    "100",
                     "-o",
                     "json"))
             .directory(dir.toFile())
@@ -89,7 +93,8 @@ class BenchIT {
         topics.path("runs").asLong()
             + topics.path("work").asLong()
             + topics.path("partitions").asLong()
-            + topics.path("finops").asLong();
+            + topics.path("finops").asLong()
+            + topics.path("state").asLong();
     assertThat(run.path("orchestratorRecords").asLong()).isEqualTo(written);
     long total = 0;
     for (JsonNode n : topics) {
@@ -109,5 +114,14 @@ class BenchIT {
     assertThat(makespan.path("partitions").asInt()).isEqualTo(PARTITIONS);
     assertThat(makespan.path("historyAwareRatio").asDouble()).isGreaterThanOrEqualTo(1.0);
     assertThat(makespan.path("fifoRatio").asDouble()).isGreaterThanOrEqualTo(1.0);
+    // The takeover figure: the new leader knows the finished runs by their final snapshots and
+    // reads less of the runs topic than one run wrote (the full replay reads all of it).
+    JsonNode takeover = r.path("takeover");
+    assertThat(takeover.path("finishedRuns").asInt()).isEqualTo(3);
+    assertThat(takeover.path("runsInMemory").asInt()).isZero();
+    assertThat(takeover.path("stateRecords").asLong()).isPositive();
+    assertThat(takeover.path("runsRecordsAfterSnapshots").asLong())
+        .isLessThan(takeover.path("runsTopicRecords").asLong() / 3);
+    assertThat(takeover.path("readyMillis").asLong()).isPositive();
   }
 }

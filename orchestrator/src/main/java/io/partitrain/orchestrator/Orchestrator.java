@@ -12,11 +12,10 @@ import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.RunCommand;
-import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.DeadLetters;
 import io.partitrain.shared.kafka.KafkaSettings;
-import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +44,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -57,12 +56,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The orchestrator's loop: read-process-write in Kafka transactions around the {@link Tracker}.
  *
- * <p>On start it replays the runs topic into a fresh tracker, then consumes commands, status events
- * (and scheduled partitions written by versions before issue 12) from its committed offsets. What
- * it decides (run events, work items, FinOps records, dead letters) and the input offsets it was
- * decided from commit in one transaction, so a crash at any moment neither loses nor repeats a
- * decision: the next instance replays exactly what was committed and continues from exactly where
- * it was committed.
+ * <p>On start it restores a fresh tracker from the state topic's snapshots and the runs-topic
+ * events after them ({@link StateTopic}), then consumes commands, status events (and scheduled
+ * partitions written by versions before issue 12) from its committed offsets. What it decides (run
+ * events, work items, FinOps records, dead letters) and the input offsets it was decided from
+ * commit in one transaction, so a crash at any moment neither loses nor repeats a decision: the
+ * next instance rebuilds exactly what was committed and continues from exactly where it was
+ * committed. A window's snapshots commit with the decisions they fold.
  *
  * <p>Group commit and pipelining: one transaction carries everything decided in a window, and the
  * loop decides the next window while the committer's thread writes and commits the last one. So the
@@ -112,6 +112,8 @@ public final class Orchestrator implements Term {
   private volatile Tracker tracker;
   private final BooleanSupplier lease;
   private final byte[] instanceId;
+  private final StateConfig stateConfig;
+  private volatile StateTopic.Takeover lastTakeover;
 
   private Orchestrator(Builder b) {
     this.config = b.config;
@@ -121,6 +123,7 @@ public final class Orchestrator implements Term {
     this.admission = b.admission;
     this.nodeCaps = b.nodeCaps;
     this.lease = b.lease;
+    this.stateConfig = b.stateConfig;
     this.instanceId = config.instanceId().getBytes(StandardCharsets.UTF_8);
     this.metrics = new OrchestratorMetrics(b.registry, this::currentTracker);
     this.capMetrics = new CapMetrics(b.registry);
@@ -134,6 +137,30 @@ public final class Orchestrator implements Term {
   private Tracker currentTracker() {
     return tracker;
   }
+
+  /**
+   * What this instance's last takeover read: records consumed from the state topic and from the
+   * runs topic, runs restored, finished runs known, and how long it took. Null before the first.
+   */
+  public Takeover lastTakeover() {
+    StateTopic.Takeover t = lastTakeover;
+    return t == null
+        ? null
+        : new Takeover(
+            t.stateRecords(), t.runsRecords(), t.restoredRuns(), t.finishedRuns(), t.millis());
+  }
+
+  /**
+   * What a takeover read and restored.
+   *
+   * @param stateRecords records consumed from the state topic
+   * @param runsRecords records consumed from the runs topic (after the snapshots)
+   * @param restoredRuns runs restored from their snapshots
+   * @param finishedRuns finished runs known by their final snapshot (not held in memory)
+   * @param millis how long it took, until the loop was ready
+   */
+  public record Takeover(
+      long stateRecords, long runsRecords, int restoredRuns, int finishedRuns, long millis) {}
 
   /** Waits until the state was rebuilt and the loop consumes input. */
   public boolean awaitReady(Duration timeout) throws InterruptedException {
@@ -202,6 +229,7 @@ public final class Orchestrator implements Term {
             new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-input", config.groupId()))) {
       requireLease();
       producer.initTransactions();
+      StateTopic stateTopic = new StateTopic(kafka, config.instanceId());
       Tracker fresh =
           Tracker.builder()
               .clock(clock)
@@ -211,17 +239,26 @@ public final class Orchestrator implements Term {
               .snapshotInterval(config.snapshotInterval())
               .nodeCaps(nodeCaps)
               .silenceTimeout(config.silenceTimeout())
+              .stateInterval(stateConfig.snapshotInterval())
+              .finishedRetention(stateConfig.finishedRetention())
+              .finishedRuns(stateTopic::finalSnapshot)
               .build();
-      long events = rebuild(fresh);
+      StateTopic.Takeover takeover = stateTopic.takeover(fresh, closed::get);
+      lastTakeover = takeover;
       tracker = fresh;
       metrics.publish();
       consumer = input;
       input.assign(
           partitionsOf(input, List.of(topics.commands(), topics.partitions(), topics.status())));
       log.info(
-          "orchestrator {} ready: replayed {} events, {} runs",
+          "orchestrator {} ready in {} ms: {} state records ({} runs restored, {} finished runs"
+              + " known), then {} runs-topic events; {} runs in memory",
           config.instanceId(),
-          events,
+          takeover.millis(),
+          takeover.stateRecords(),
+          takeover.restoredRuns(),
+          takeover.finishedRuns(),
+          takeover.runsRecords(),
           fresh.runs().size());
       ready.countDown();
       PoisonGuard guard =
@@ -236,12 +273,13 @@ public final class Orchestrator implements Term {
                 t.setDaemon(true);
                 return t;
               });
-      Pipeline pipeline = new Pipeline(producer, committer);
+      Pipeline pipeline = new Pipeline(producer, committer, stateTopic, fresh);
       try {
         decide(fresh, input, guard, pipeline);
       } finally {
         pipeline.awaitQuietly();
         committer.shutdownNow();
+        stateTopic.close();
       }
     }
   }
@@ -300,11 +338,19 @@ public final class Orchestrator implements Term {
   private final class Pipeline {
     private final Producer<String, byte[]> producer;
     private final ExecutorService committer;
+    private final StateTopic stateTopic;
+    private final Tracker tracker;
     private Future<Window> inFlight;
 
-    Pipeline(Producer<String, byte[]> producer, ExecutorService committer) {
+    Pipeline(
+        Producer<String, byte[]> producer,
+        ExecutorService committer,
+        StateTopic stateTopic,
+        Tracker tracker) {
       this.producer = producer;
       this.committer = committer;
+      this.stateTopic = stateTopic;
+      this.tracker = tracker;
     }
 
     boolean busy() {
@@ -325,15 +371,12 @@ public final class Orchestrator implements Term {
               decided.group(),
               decided.consumed());
       producer.beginTransaction();
-      for (Outbox.Entry e : w.entries()) {
-        ProducerRecord<String, byte[]> r = e.toRecord();
-        r.headers().add(INSTANCE_HEADER, instanceId);
-        producer.send(r);
-      }
+      List<Future<RecordMetadata>> state = stateTopic.send(producer, w.entries(), instanceId);
       if (!w.offsets().isEmpty()) {
         producer.sendOffsetsToTransaction(w.offsets(), w.group());
       }
       producer.commitTransaction();
+      stateTopic.afterCommit(state);
       metrics.committedIn(System.nanoTime() - start);
       return w;
     }
@@ -369,6 +412,12 @@ public final class Orchestrator implements Term {
       backoff.succeeded();
       metrics.round(w.consumed(), w.entries().size());
       capMetrics.committed(w.entries());
+      // Finished runs whose final snapshot is now committed leave memory.
+      for (Outbox.Entry e : w.entries()) {
+        if (e.value() instanceof StateSnapshot.Run r && r.complete()) {
+          tracker.committed(r);
+        }
+      }
     }
 
     /** On the way out: lets a transaction in flight finish before the producer closes. */
@@ -425,34 +474,6 @@ public final class Orchestrator implements Term {
     }
   }
 
-  /** Reads the runs topic from the beginning to its end and replays it into {@code t}. */
-  private long rebuild(Tracker t) {
-    long[] count = {0};
-    try (Consumer<String, byte[]> reader =
-        new KafkaConsumer<>(kafka.consumer(config.instanceId() + "-replay", null))) {
-      List<TopicPartition> parts = TopicReader.assignAll(reader, topics.runs());
-      reader.seekToBeginning(parts);
-      TopicReader.readToEnd(
-          reader,
-          parts,
-          record -> {
-            try {
-              t.replay(Json.read(record.value(), RunEvent.class));
-              count[0]++;
-            } catch (UnreadableMessageException e) {
-              log.warn(
-                  "skipping unreadable run event at {}-{}@{}: {}",
-                  record.topic(),
-                  record.partition(),
-                  record.offset(),
-                  e.getMessage());
-            }
-          },
-          closed::get);
-    }
-    return count[0];
-  }
-
   private static List<TopicPartition> partitionsOf(Consumer<?, ?> c, List<String> names) {
     List<TopicPartition> out = new ArrayList<>();
     for (String name : names) {
@@ -500,6 +521,7 @@ public final class Orchestrator implements Term {
     private MeterRegistry registry = new SimpleMeterRegistry();
     private NodeCapConfig nodeCaps = NodeCapConfig.unlimited();
     private BooleanSupplier lease = () -> true;
+    private StateConfig stateConfig = StateConfig.defaults();
 
     private Builder(OrchestratorConfig config, KafkaSettings kafka) {
       this.config = Objects.requireNonNull(config, "config");
@@ -535,6 +557,12 @@ public final class Orchestrator implements Term {
      */
     public Builder lease(BooleanSupplier lease) {
       this.lease = Objects.requireNonNull(lease, "lease");
+      return this;
+    }
+
+    /** How the state topic is written (snapshot interval, finished runs' retention). */
+    public Builder state(StateConfig stateConfig) {
+      this.stateConfig = Objects.requireNonNull(stateConfig, "stateConfig");
       return this;
     }
 

@@ -107,7 +107,9 @@ public record OrchestratorConfig(
         SNAPSHOT_INTERVAL,
         SILENCE_TIMEOUT,
         NODE_CAP_DEFAULT,
-        NODE_CAPS);
+        NODE_CAPS,
+        StateConfig.SNAPSHOT_INTERVAL,
+        StateConfig.FINISHED_RETENTION);
   }
 
   /**

@@ -50,7 +50,11 @@ public final class OrchestratorMain {
     OrchestratorConfig config = OrchestratorConfig.fromEnvironment(env, kafka.topics().prefix());
     LeadershipConfig leadership = LeadershipConfig.fromEnvironment(env);
     NodeCapConfig nodeCaps = OrchestratorConfig.nodeCapsFrom(env);
-    TopicAdmin.ensureTopics(kafka, ServiceSettings.REPLICATION_FACTOR.from(env).shortValue());
+    StateConfig state = StateConfig.fromEnvironment(env);
+    TopicAdmin.ensureTopics(
+        kafka,
+        ServiceSettings.REPLICATION_FACTOR.from(env).shortValue(),
+        ServiceSettings.RUNS_RETENTION.from(env));
     // Refuse to start, saying why, on a cluster without transactions (an Event Hubs tier below
     // Premium): every round commits in one.
     TransactionProbe.requireTransactions(kafka, TransactionProbe.DEFAULT_TIMEOUT);
@@ -71,6 +75,7 @@ public final class OrchestratorMain {
                       .registry(registry)
                       .nodeCaps(nodeCaps)
                       .lease(lease)
+                      .state(state)
                       .build();
               term.set(o);
               return o;

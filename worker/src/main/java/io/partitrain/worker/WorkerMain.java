@@ -42,7 +42,10 @@ public final class WorkerMain {
     WorkerConfig config = WorkerConfig.fromEnvironment(env, kafka.topics().prefix());
     Duration session = WorkerConfig.SESSION_TIMEOUT.from(env);
     JobBackend backend = backend(env);
-    TopicAdmin.ensureTopics(kafka, ServiceSettings.REPLICATION_FACTOR.from(env).shortValue());
+    TopicAdmin.ensureTopics(
+        kafka,
+        ServiceSettings.REPLICATION_FACTOR.from(env).shortValue(),
+        ServiceSettings.RUNS_RETENTION.from(env));
     String id = config.workerId();
     Map<String, Object> overrides = new HashMap<>();
     if (session != null) {

@@ -100,6 +100,20 @@ public final class BenchCommand implements Callable<Integer> {
   long seed;
 
   @Option(
+      names = "--takeover-runs",
+      defaultValue = "10",
+      description =
+          "finished runs before the takeover is timed, each of --takeover-partitions (default:"
+              + " ${DEFAULT-VALUE}; 0 skips it)")
+  int takeoverRuns;
+
+  @Option(
+      names = "--takeover-partitions",
+      defaultValue = "1000",
+      description = "partitions of each run before the takeover (default: ${DEFAULT-VALUE})")
+  int takeoverPartitions;
+
+  @Option(
       names = "--timeout",
       defaultValue = "PT30M",
       description = "give up on the simulated run after this long (default: ${DEFAULT-VALUE})")
@@ -146,7 +160,21 @@ public final class BenchCommand implements Callable<Integer> {
       info.flush();
       BenchReport.Messages messages =
           BenchReport.Messages.of(TopicCounts.of(kafka), partitions, TopicCounts.carried(kafka));
-      BenchReport report = report(broker.description(), raw, run, messages);
+      TakeoverBench.Result takeover = null;
+      if (takeoverRuns > 0) {
+        info.printf(
+            "  takeover: %d finished runs of %,d partitions, then a new leader...%n",
+            takeoverRuns, takeoverPartitions);
+        info.flush();
+        takeover =
+            TakeoverBench.run(
+                new KafkaSettings(
+                    broker.bootstrapServers(), new Topics(prefix + "-takeover"), Map.of()),
+                new EndToEndBench.Setup(takeoverPartitions, workers, maxInFlight, 0, seed, timeout),
+                takeoverRuns,
+                Files.createDirectories(dir.resolve("takeover")));
+      }
+      BenchReport report = report(broker.description(), raw, run, messages, takeover);
       if (output == OutputFormat.json) {
         out.println(Json.toPrettyString(report));
       } else {
@@ -163,7 +191,8 @@ public final class BenchCommand implements Callable<Integer> {
       String broker,
       RawKafkaBench.Result raw,
       EndToEndBench.Result run,
-      BenchReport.Messages messages) {
+      BenchReport.Messages messages,
+      TakeoverBench.Result takeover) {
     double partitionsPerSecond = partitions / run.seconds();
     double rawRate = raw.rate();
     return new BenchReport(
@@ -202,7 +231,18 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport.round(partitionsPerSecond / (rawRate / MIN_MESSAGES_PER_PARTITION)),
         ProcessMemory.now(),
         makespan(),
-        run.workers());
+        run.workers(),
+        takeover == null
+            ? null
+            : new BenchReport.Takeover(
+                takeover.finishedRuns(),
+                takeover.partitionsPerRun(),
+                takeover.readyMillis(),
+                takeover.stateRecords(),
+                takeover.runsRecordsAfterSnapshots(),
+                takeover.runsInMemory(),
+                takeover.runsTopicRecords(),
+                takeover.fullReplayMillis()));
   }
 
   /** The makespan figure, computed by the deadline-aware scheduler's own simulator. */
@@ -279,6 +319,22 @@ public final class BenchCommand implements Callable<Integer> {
         w.batchesCut(),
         w.statusRecords(),
         w.statusesPerRecord());
+    var t = r.takeover();
+    if (t != null) {
+      out.printf(
+          Locale.ROOT,
+          "%-44s ready in %,d ms after %d finished runs of %,d partitions: read %,d state and %,d"
+              + " runs records, %d runs in memory (full replay of %,d records: %,d ms)%n",
+          "takeover (new leader)",
+          t.readyMillis(),
+          t.finishedRuns(),
+          t.partitionsPerRun(),
+          t.stateRecords(),
+          t.runsRecordsAfterSnapshots(),
+          t.runsInMemory(),
+          t.runsTopicRecords(),
+          t.fullReplayMillis());
+    }
     out.printf(
         Locale.ROOT,
         "%-44s %,d MiB resident (peak %,d MiB), heap %,d of %,d MiB (pools' peaks %,d MiB)%n",
@@ -334,6 +390,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (workers < 1 || maxInFlight < 1) {
       throw new PartitrainException("--workers and --max-in-flight must be at least 1");
+    }
+    if (takeoverRuns < 0 || takeoverRuns > 1000 || takeoverPartitions < 1) {
+      throw new PartitrainException(
+          "--takeover-runs must be from 0 to 1000 and --takeover-partitions at least 1, but were "
+              + takeoverRuns
+              + " and "
+              + takeoverPartitions);
     }
     if (failureRate < 0 || failureRate > 0.9) {
       throw new PartitrainException("--failure-rate must be from 0 to 0.9, but was " + failureRate);

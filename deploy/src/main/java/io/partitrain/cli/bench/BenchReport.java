@@ -20,6 +20,7 @@ import java.util.Map;
  * @param makespan the deadline-aware order against FIFO under a node cap, simulated on a retail
  *     week of as many partitions (issue 12, item 6: computed, not timed)
  * @param workers the workers' pipeline: their batches of work items and their status records
+ * @param takeover a new leader's takeover after many finished runs, against a full replay
  */
 public record BenchReport(
     String type,
@@ -30,7 +31,29 @@ public record BenchReport(
     double ratio,
     ProcessMemory memory,
     Makespan makespan,
-    Workers workers) {
+    Workers workers,
+    Takeover takeover) {
+
+  /**
+   * A new leader's takeover after {@code finishedRuns} finished runs (issue 12, item 5), against
+   * the full replay of the same runs topic that a leader did before the state topic existed.
+   *
+   * @param readyMillis from the new orchestrator's start to its loop consuming input
+   * @param stateRecords records its takeover consumed from the state topic
+   * @param runsRecordsAfterSnapshots records it consumed from the runs topic (after the snapshots)
+   * @param runsInMemory runs it restored into memory (the active ones)
+   * @param runsTopicRecords every record of the runs topic (what a full replay reads)
+   * @param fullReplayMillis reading and replaying all of them into a fresh tracker
+   */
+  public record Takeover(
+      int finishedRuns,
+      int partitionsPerRun,
+      long readyMillis,
+      long stateRecords,
+      long runsRecordsAfterSnapshots,
+      int runsInMemory,
+      long runsTopicRecords,
+      long fullReplayMillis) {}
 
   /** The machine and the broker. */
   public record Machine(

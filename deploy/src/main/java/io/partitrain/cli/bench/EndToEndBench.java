@@ -143,7 +143,7 @@ final class EndToEndBench {
   }
 
   /** The weekly-demand example with {@code partitions} stores and the bench's concurrency cap. */
-  private static Plan plan(Path dir, Setup setup) {
+  static Plan plan(Path dir, Setup setup) {
     try {
       Files.createDirectories(dir.resolve("src"));
       copy("plan.yml", dir.resolve("plan.yml"));

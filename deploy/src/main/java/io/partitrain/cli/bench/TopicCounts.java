@@ -29,6 +29,7 @@ final class TopicCounts {
     roles.put("work", t.work());
     roles.put("partitions", t.partitions());
     roles.put("finops", t.finops());
+    roles.put("state", t.state());
     roles.put("commands", t.commands());
     roles.put("dlq", t.deadLetters());
     Map<String, Long> out = new LinkedHashMap<>();

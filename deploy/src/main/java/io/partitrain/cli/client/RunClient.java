@@ -5,6 +5,7 @@ import io.partitrain.shared.RetriableException;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
@@ -158,7 +159,60 @@ public final class RunClient implements AutoCloseable {
   public Optional<RunHistory> history(String runId, boolean withPartitions) {
     RunHistory h = new RunHistory(runId, withPartitions);
     readRun(runId, withPartitions ? null : HEADLINE, h::apply);
-    return h.hasState() ? Optional.of(h) : Optional.empty();
+    if (h.hasState()) {
+      return Optional.of(h);
+    }
+    return finalSnapshot(runId).map(s -> RunHistory.fromFinalSnapshot(s, withPartitions));
+  }
+
+  /**
+   * A finished run's final snapshot on the state topic (it outlives the run's events on the runs
+   * topic); empty if there is none.
+   */
+  public Optional<StateSnapshot.Run> finalSnapshot(String runId) {
+    StateSnapshot.Run[] found = {null};
+    try (KafkaConsumer<String, byte[]> reader = reader()) {
+      KeyedReads.readKey(
+          reader,
+          kafka.topics().state(),
+          StateSnapshot.runKey(runId),
+          r -> found[0] = r.value() == null ? null : runSnapshot(r).orElse(found[0]));
+    }
+    return Optional.ofNullable(found[0]).filter(StateSnapshot.Run::complete);
+  }
+
+  /** Every finished run's final snapshot on the state topic, by run id. */
+  private Map<String, StateSnapshot.Run> finalSnapshots() {
+    Map<String, ConsumerRecord<String, byte[]>> latest = new java.util.HashMap<>();
+    try (KafkaConsumer<String, byte[]> reader = reader()) {
+      TopicReader.readAll(
+          reader,
+          kafka.topics().state(),
+          r -> {
+            if (r.key() == null || !r.key().startsWith(StateSnapshot.runKey(""))) {
+              return;
+            }
+            if (r.value() == null
+                || r.headers().lastHeader(StateSnapshot.FINISHED_HEADER) == null) {
+              latest.remove(r.key());
+            } else {
+              latest.put(r.key(), r);
+            }
+          });
+    }
+    Map<String, StateSnapshot.Run> out = new java.util.TreeMap<>();
+    latest.values().forEach(r -> runSnapshot(r).ifPresent(s -> out.put(s.runId(), s)));
+    return out;
+  }
+
+  private static Optional<StateSnapshot.Run> runSnapshot(ConsumerRecord<String, byte[]> r) {
+    try {
+      return Json.read(r.value(), StateSnapshot.class) instanceof StateSnapshot.Run s
+          ? Optional.of(s)
+          : Optional.empty();
+    } catch (UnreadableMessageException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -182,6 +236,14 @@ public final class RunClient implements AutoCloseable {
       head.decoded()
           .forEach(e -> out.computeIfAbsent(e.runId(), id -> new RunHistory(id, false)).apply(e));
     }
+    // Finished runs whose decisions aged out of the runs topic: their final snapshots.
+    finalSnapshots()
+        .forEach(
+            (id, s) -> {
+              if (!out.containsKey(id) || !out.get(id).hasState()) {
+                out.put(id, RunHistory.fromFinalSnapshot(s, false));
+              }
+            });
     // The read began up to CLOCK_MARGIN early: runs that started before the time, or whose start
     // was not read at all (their summary tells when they started), are not asked for.
     out.values()

@@ -7,6 +7,7 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.StateSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +64,41 @@ public final class RunHistory {
     h.cancel = cancel;
     h.warnings.addAll(warnings);
     h.deadlineAtRisk = deadlineAtRisk;
+    return h;
+  }
+
+  /**
+   * A finished run read from its final snapshot on the state topic, once its events have aged out
+   * of the runs topic: the same summary, start and cancel; each partition's last state, attempt,
+   * failure class, reason, job and log (its attempt's times and studio link are not kept there).
+   */
+  public static RunHistory fromFinalSnapshot(StateSnapshot.Run s, boolean withPartitions) {
+    RunHistory h = new RunHistory(s.runId(), withPartitions);
+    h.apply(s.started());
+    if (s.cancel() != null) {
+      h.apply(s.cancel());
+    }
+    if (withPartitions) {
+      for (StateSnapshot.Partition p : s.partitions()) {
+        h.apply(
+            new RunEvent.PartitionTransitioned(
+                s.schemaVersion(),
+                s.runId(),
+                p.id(),
+                null,
+                p.state(),
+                p.attempt(),
+                p.message(),
+                p.failureClass(),
+                p.jobName(),
+                p.tags(),
+                p.sequence(),
+                p.logPath(),
+                p.metrics(),
+                s.at()));
+      }
+    }
+    h.summary = s.summary();
     return h;
   }
 

@@ -46,6 +46,8 @@ public record LoopSnapshot(
     Map<String, Integer> nodes = new HashMap<>();
     Map<String, RunMoney> money = new HashMap<>();
     long active = 0;
+    // Finished runs leave memory; their partitions still count ("all known runs").
+    partitions.putAll(tracker.finishedPartitions());
     for (RunState run : tracker.runs()) {
       run.countsByState().forEach((state, n) -> partitions.merge(state, (long) n, Long::sum));
       run.inFlightNodesByTarget().forEach((t, n) -> nodes.merge(t, n, Integer::sum));

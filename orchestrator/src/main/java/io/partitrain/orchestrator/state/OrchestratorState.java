@@ -1,10 +1,14 @@
 package io.partitrain.orchestrator.state;
 
 import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.StateSnapshot;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,12 @@ public final class OrchestratorState {
   private final Map<String, RunState> runs = new HashMap<>();
   private final Map<String, ScheduleRecord> schedules = new TreeMap<>();
   private final Map<String, Integer> nodeCapOverrides = new HashMap<>();
+  private final Map<String, Instant> finished = new TreeMap<>();
+
+  /** Partitions per state of each finished run not in memory, and their sums (the gauges'). */
+  private final Map<String, Map<PartitionState, Integer>> finishedCounts = new HashMap<>();
+
+  private final Map<PartitionState, Long> finishedPartitions = new EnumMap<>(PartitionState.class);
 
   /** Who learns from every applied decision besides the fold (see {@link #onApplied}). */
   private final List<Consumer<RunEvent>> observers = new ArrayList<>();
@@ -54,7 +64,12 @@ public final class OrchestratorState {
     }
   }
 
-  private void fold(RunEvent event) {
+  /**
+   * The fold of one event without its observers: a new leader's replay of the events after its
+   * snapshots, which decides per part of the state (run, schedule, history) whether a snapshot
+   * covers the event already.
+   */
+  public void fold(RunEvent event) {
     if (event instanceof RunEvent.RunStarted e) {
       start(RunState.start(e));
     } else if (event instanceof RunEvent.PartitionTransitioned e) {
@@ -62,7 +77,7 @@ public final class OrchestratorState {
     } else if (event instanceof RunEvent.RetryScheduled e) {
       run(e).ifPresent(r -> r.applyRetry(e));
     } else if (event instanceof RunEvent.CancelAccepted e) {
-      run(e).ifPresent(RunState::applyCancel);
+      run(e).ifPresent(r -> r.applyCancel(e));
     } else if (event instanceof RunEvent.RunCompleted e) {
       run(e).ifPresent(r -> r.applyCompleted(e));
     } else if (event instanceof RunEvent.CostReserved e) {
@@ -105,7 +120,77 @@ public final class OrchestratorState {
    * run only: a second start of the same id changes nothing.
    */
   public void start(RunState run) {
+    if (finished.containsKey(run.runId())) {
+      return;
+    }
     runs.putIfAbsent(run.runId(), run);
+  }
+
+  /** A run restored from its snapshot (a new leader's takeover, or a finished run asked for). */
+  public void restore(RunState run) {
+    forget(run.runId());
+    runs.put(run.runId(), run);
+  }
+
+  /** A schedule restored from its snapshot. */
+  public void restore(StateSnapshot.Schedule schedule) {
+    schedules.put(schedule.applied().planName(), ScheduleRecord.restore(schedule));
+  }
+
+  /** Operators' node caps restored from the checkpoint. */
+  public void restoreNodeCaps(Map<String, Integer> caps) {
+    nodeCapOverrides.putAll(caps);
+  }
+
+  /** Operators' node caps ({@code cap set}), per compute target. */
+  public Map<String, Integer> nodeCapOverrides() {
+    return Collections.unmodifiableMap(nodeCapOverrides);
+  }
+
+  /**
+   * Drops a finished run from memory once its final snapshot is committed; its id stays known (a
+   * run id starts one run only) until {@link #forget}.
+   */
+  public void evict(String runId, Instant finishedAt) {
+    RunState run = runs.remove(runId);
+    noteFinished(runId, finishedAt, run == null ? Map.of() : run.countsByState());
+  }
+
+  /**
+   * Notes a finished run that is not in memory (read from the state topic at takeover), with its
+   * partitions per state if known; a run noted already keeps what it had.
+   */
+  public void noteFinished(String runId, Instant finishedAt, Map<PartitionState, Integer> counts) {
+    if (runs.containsKey(runId) || finished.containsKey(runId)) {
+      return;
+    }
+    finished.put(runId, finishedAt);
+    finishedCounts.put(runId, Map.copyOf(counts));
+    counts.forEach((s, n) -> finishedPartitions.merge(s, (long) n, Long::sum));
+  }
+
+  /** Forgets a finished run whose final snapshot was tombstoned (or that came back to memory). */
+  public void forget(String runId) {
+    finished.remove(runId);
+    Map<PartitionState, Integer> counts = finishedCounts.remove(runId);
+    if (counts != null) {
+      counts.forEach((s, n) -> finishedPartitions.merge(s, (long) -n, Long::sum));
+    }
+  }
+
+  /** Partitions per state of the finished runs not held in memory (the gauges count them too). */
+  public Map<PartitionState, Long> finishedPartitions() {
+    return Collections.unmodifiableMap(finishedPartitions);
+  }
+
+  /** Finished runs evicted from memory, with when they finished. */
+  public Map<String, Instant> finished() {
+    return Collections.unmodifiableMap(finished);
+  }
+
+  /** Whether a run of this id exists, in memory or evicted after it finished. */
+  public boolean exists(String runId) {
+    return runs.containsKey(runId) || finished.containsKey(runId);
   }
 
   public Optional<RunState> run(String runId) {

@@ -3,9 +3,11 @@ package io.partitrain.orchestrator.state;
 import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.StateSnapshot;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -67,6 +69,22 @@ public final class RunBudget {
   /** The open reservation of an attempt, if it has one. */
   public RunEvent.CostReserved openReservation(String partitionId, int attempt) {
     return open.get(key(partitionId, attempt));
+  }
+
+  /** The accounts as a snapshot records them. */
+  StateSnapshot.Budget snapshot() {
+    return new StateSnapshot.Budget(budget, spent, reserved, List.copyOf(open.values()));
+  }
+
+  /** The accounts a {@link #snapshot} recorded. */
+  void restore(StateSnapshot.Budget s) {
+    budget = s.budget();
+    spent = s.spent();
+    reserved = s.reserved();
+    open.clear();
+    for (RunEvent.CostReserved r : s.openReservations()) {
+      open.put(key(r.partitionId(), r.attempt()), r);
+    }
   }
 
   void reserve(RunEvent.CostReserved r) {

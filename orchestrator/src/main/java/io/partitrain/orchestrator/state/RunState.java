@@ -9,6 +9,8 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunEvent.PartitionTransitioned;
 import io.partitrain.shared.contracts.RunEvent.RetryScheduled;
 import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.shared.plan.PlanViolation;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * One run as the tracker knows it: its definition, its partitions' state machines, and the counters
@@ -37,6 +40,7 @@ import java.util.TreeSet;
 public final class RunState {
 
   private final String runId;
+  private final RunEvent.RunStarted started;
   private final RunDefinition definition;
   private final JobTemplate template;
   private final int partitionCount;
@@ -73,10 +77,15 @@ public final class RunState {
   private int rerunResubmitted;
   private boolean complete;
   private boolean canceling;
+
+  /** The operator's cancel (who, when, why), for readers of the run's final snapshot. */
+  private RunEvent.CancelAccepted cancel;
+
   private Instant completedAt;
 
   private RunState(RunEvent.RunStarted started) {
     this.runId = started.runId();
+    this.started = started;
     this.definition = started.definition();
     this.template = JobTemplate.fromTree(definition.jobTemplate(), definition.planSource());
     this.partitionCount = started.partitionCount();
@@ -85,6 +94,140 @@ public final class RunState {
         definition.limits() == null || definition.limits().budget() == null
             ? null
             : new RunBudget(definition.limits().budget());
+  }
+
+  /**
+   * This run as a {@link StateSnapshot.Run}: everything the fold holds, so that {@link #restore}
+   * resumes it without its events. O(partitions).
+   *
+   * @param admittedAt when each partition's attempt in flight was admitted (null: unknown)
+   * @param deadlineWarned whether the run's deadline warning was decided
+   */
+  public StateSnapshot.Run snapshot(
+      Function<PartitionRecord, Instant> admittedAt, boolean deadlineWarned, Instant now) {
+    List<StateSnapshot.Partition> ps = new ArrayList<>(partitions.size());
+    for (PartitionRecord p : partitions.values()) {
+      ps.add(
+          new StateSnapshot.Partition(
+              p.partitionId(),
+              p.tags(),
+              p.sequence(),
+              p.state,
+              p.attempt,
+              p.roundAttempts,
+              p.jobName,
+              p.retryNotBefore,
+              p.nextAttempt,
+              p.retried,
+              p.rerunPending,
+              p.lastFailureClass,
+              p.lastMessage,
+              p.logPath,
+              p.metrics,
+              p.state.isInFlight() ? admittedAt.apply(p) : null));
+    }
+    List<StateSnapshot.MetricSum> sums = new ArrayList<>();
+    metricSums.forEach(
+        (tag, byValue) ->
+            byValue.forEach(
+                (value, byMetric) ->
+                    byMetric.forEach(
+                        (metric, m) ->
+                            sums.add(
+                                new StateSnapshot.MetricSum(
+                                    tag, value, metric, m.count, m.sum, m.min, m.max)))));
+    return new StateSnapshot.Run(
+        Schema.VERSION,
+        started,
+        complete,
+        completedAt,
+        canceling,
+        attempts,
+        jobsSubmitted,
+        retried,
+        rerunRequested,
+        rerunResubmitted,
+        budget == null ? null : budget.snapshot(),
+        cancel,
+        deadlineWarned,
+        ps,
+        sums,
+        summary(),
+        now);
+  }
+
+  /**
+   * The run a {@link #snapshot} describes, with every index rebuilt: the same state a replay of the
+   * events it covers would have built. Each partition's job is rendered again from the template
+   * (rendering is deterministic), so the snapshot does not carry it.
+   */
+  public static RunState restore(StateSnapshot.Run s) {
+    RunState run = new RunState(s.started());
+    run.complete = s.complete();
+    run.completedAt = s.completedAt();
+    run.canceling = s.canceling();
+    run.cancel = s.cancel();
+    run.attempts = s.attempts();
+    run.jobsSubmitted = s.jobsSubmitted();
+    run.retried = s.retried();
+    run.rerunRequested = s.rerunRequested();
+    run.rerunResubmitted = s.rerunResubmitted();
+    if (run.budget != null && s.budget() != null) {
+      run.budget.restore(s.budget());
+    }
+    for (StateSnapshot.Partition sp : s.partitions()) {
+      PartitionRecord p =
+          new PartitionRecord(
+              sp.id(), sp.tags(), sp.sequence(), run.render(new PartitionSpec(sp.id(), sp.tags())));
+      p.state = sp.state();
+      p.attempt = sp.attempt();
+      p.roundAttempts = sp.roundAttempts();
+      p.jobName = sp.jobName();
+      p.retryNotBefore = sp.retryNotBefore();
+      p.nextAttempt = sp.nextAttempt();
+      p.retried = sp.retried();
+      p.rerunPending = sp.rerunPending();
+      p.lastFailureClass = sp.failureClass();
+      p.lastMessage = sp.message();
+      p.logPath = sp.logPath();
+      p.metrics = sp.metrics();
+      run.index(p);
+    }
+    for (StateSnapshot.MetricSum m : s.metricSums()) {
+      MetricSum sum =
+          run.metricSums
+              .computeIfAbsent(m.tag(), k -> new TreeMap<>())
+              .computeIfAbsent(m.value(), k -> new TreeMap<>())
+              .computeIfAbsent(m.metric(), k -> new MetricSum());
+      sum.count = m.count();
+      sum.sum = m.sum();
+      sum.min = m.min();
+      sum.max = m.max();
+    }
+    return run;
+  }
+
+  /** Puts a restored partition in every index the fold keeps (as its events would have). */
+  private void index(PartitionRecord p) {
+    partitions.put(p.partitionId(), p);
+    count(p.state, +1);
+    switch (p.state) {
+      case SCHEDULED -> waiting.add(p);
+      case DEFERRED_BY_COST -> deferred.add(p);
+      case FAILED -> failed.add(p);
+      default -> {}
+    }
+    if (p.retryNotBefore != null) {
+      retries.add(p);
+    }
+    if (p.isSettled()) {
+      settled++;
+    }
+    if (p.state.isInFlight()) {
+      inFlight++;
+      inFlightNodes += p.nodes();
+      inFlightNodesByTarget.merge(p.job().computeTarget(), p.nodes(), Integer::sum);
+    }
   }
 
   /** The run's cost cap and accounts; null when the plan has no budget. */
@@ -303,8 +446,9 @@ public final class RunState {
     adjust(p, wasSettled, p.state.isInFlight());
   }
 
-  void applyCancel() {
+  void applyCancel(RunEvent.CancelAccepted c) {
     canceling = true;
+    cancel = c;
     for (PartitionRecord p : List.copyOf(retries)) {
       boolean wasSettled = p.isSettled();
       unlistRetry(p);

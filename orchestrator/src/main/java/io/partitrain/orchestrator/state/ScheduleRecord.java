@@ -2,6 +2,8 @@ package io.partitrain.orchestrator.state;
 
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.ScheduleSpec;
+import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.schedule.CronSchedule;
 import java.time.Instant;
 
@@ -22,6 +24,21 @@ public final class ScheduleRecord {
   private String lastRunId;
 
   ScheduleRecord() {}
+
+  /** This schedule as a {@link StateSnapshot.Schedule}. */
+  public StateSnapshot.Schedule snapshot(Instant now) {
+    return new StateSnapshot.Schedule(Schema.VERSION, applied, paused, cursor, lastRunId, now);
+  }
+
+  /** The schedule a {@link #snapshot} describes. */
+  static ScheduleRecord restore(StateSnapshot.Schedule s) {
+    ScheduleRecord r = new ScheduleRecord();
+    r.apply(s.applied());
+    r.paused = s.paused();
+    r.cursor = s.cursor();
+    r.lastRunId = s.lastRunId();
+    return r;
+  }
 
   public String planName() {
     return applied.planName();

@@ -49,7 +49,7 @@ final class RunCommands {
    */
   void start(RunCommand.StartRun start, Instant now, Outbox out) {
     Optional<String> problem = Scheduler.problemWith(start);
-    if (problem.isEmpty() && state.run(start.runId()).isPresent()) {
+    if (problem.isEmpty() && state.exists(start.runId())) {
       problem =
           Optional.of("run " + start.runId() + " exists already; a run id starts one run only");
     }

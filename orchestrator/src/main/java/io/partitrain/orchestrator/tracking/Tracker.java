@@ -13,18 +13,25 @@ import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
+import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.contracts.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * written to the runs topic by the same call ({@link DecisionLog#emit}); {@link #replay} applies
  * the same events on start-up. So the state after a restart is exactly the state that was
  * committed, which is the design's biggest advantage. Its biggest limitation: the whole state of
- * all active runs lives in one process's memory, and a restart reads the runs topic from the
- * beginning.
+ * all active runs lives in one process's memory. A new leader restores it from the per-run
+ * snapshots on the state topic ({@link #restore}) and replays only the events after them ({@link
+ * #replay(RunEvent, Predicate)}); finished runs leave memory once their final snapshot is committed
+ * ({@link #committed}) and come back from it when a command names them.
  *
  * <p>No Kafka here: the tracker fills an {@link Outbox}; the orchestrator writes it in a
  * transaction. That keeps the tracker testable with an injected clock and nothing else.
@@ -66,10 +75,17 @@ public final class Tracker {
   private final ScheduleRound scheduleRound;
   private final HistoryAwareOrder order = new HistoryAwareOrder(state);
   private final DeadlineWatch deadlines = new DeadlineWatch();
+  private final StateSnapshots snapshots;
+  private final Function<String, Optional<StateSnapshot.Run>> finishedRuns;
 
   private Tracker(Builder b) {
     state.onApplied(order::observe);
     state.onApplied(deadlines::observe);
+    this.snapshots =
+        new StateSnapshots(
+            state, b.topics, deadlines, order.durations(), b.stateInterval, b.finishedRetention);
+    state.onApplied(snapshots::changed);
+    this.finishedRuns = b.finishedRuns;
     this.clock = b.clock;
     this.decisions = new DecisionLog(state, b.topics, b.snapshotInterval, b.silenceTimeout);
     this.nodeCap = new NodeCap(b.nodeCaps, state);
@@ -99,6 +115,103 @@ public final class Tracker {
     state.apply(event);
   }
 
+  /**
+   * Restores one part of the state from its snapshot on the state topic (a new leader's takeover,
+   * before it replays the events after the snapshots with {@link #replay(RunEvent, Predicate)}). A
+   * finished run's final snapshot is not restored: {@link #noteFinished} keeps its id only.
+   */
+  public void restore(StateSnapshot snapshot) {
+    Instant now = clock.instant();
+    if (snapshot instanceof StateSnapshot.Run r) {
+      restoreRun(r, now);
+    } else if (snapshot instanceof StateSnapshot.Schedule s) {
+      state.restore(s);
+    } else if (snapshot instanceof StateSnapshot.Durations d) {
+      order.durations().restore(d);
+    } else if (snapshot instanceof StateSnapshot.Checkpoint c) {
+      state.restoreNodeCaps(c.nodeCaps());
+      c.finishedRuns().forEach((id, at) -> state.noteFinished(id, at, Map.of()));
+    }
+  }
+
+  /** A finished run whose final snapshot is on the state topic: known, not held in memory. */
+  public void noteFinished(
+      String runId, Instant finishedAt, Map<PartitionState, Integer> partitionsByState) {
+    state.noteFinished(runId, finishedAt, partitionsByState);
+  }
+
+  /** Partitions per state of the finished runs not held in memory. */
+  public Map<PartitionState, Long> finishedPartitions() {
+    return state.finishedPartitions();
+  }
+
+  private void restoreRun(StateSnapshot.Run r, Instant now) {
+    state.restore(RunState.restore(r));
+    Map<String, Instant> admitted = new HashMap<>();
+    for (StateSnapshot.Partition p : r.partitions()) {
+      if (p.admittedAt() != null) {
+        admitted.put(p.id(), p.admittedAt());
+      }
+    }
+    deadlines.restore(r.runId(), r.deadlineWarned(), admitted);
+    snapshots.restored(r, now);
+  }
+
+  /**
+   * Applies one event read back from the runs topic after the snapshots: each part of the state it
+   * touches (its run, its schedule, its plan's history, the node caps) takes it only when that
+   * part's snapshot does not cover it. {@code covered} answers for a state-topic key ({@link
+   * StateSnapshot#runKey} and the like). With nothing covered this is {@link #replay(RunEvent)}.
+   */
+  public void replay(RunEvent event, Predicate<String> covered) {
+    String key = stateKeyOf(event);
+    if (!covered.test(key)) {
+      state.fold(event);
+      deadlines.observe(event);
+      snapshots.changed(event);
+    }
+    if (event instanceof RunEvent.CostCharged c) {
+      state
+          .run(c.runId())
+          .filter(run -> !covered.test(StateSnapshot.durationsKey(run.definition().planName())))
+          .ifPresent(run -> order.observe(event));
+    }
+  }
+
+  /** The state-topic key of the part of the state an event changes. */
+  private static String stateKeyOf(RunEvent event) {
+    if (event instanceof RunEvent.ScheduleApplied e) {
+      return StateSnapshot.scheduleKey(e.planName());
+    } else if (event instanceof RunEvent.SchedulePauseChanged e) {
+      return StateSnapshot.scheduleKey(e.planName());
+    } else if (event instanceof RunEvent.ScheduleFired e) {
+      return StateSnapshot.scheduleKey(e.planName());
+    } else if (event instanceof RunEvent.ScheduleSkipped e) {
+      return StateSnapshot.scheduleKey(e.planName());
+    } else if (event instanceof RunEvent.NodeCapChanged) {
+      return StateSnapshot.CHECKPOINT_KEY;
+    }
+    return StateSnapshot.runKey(event.runId());
+  }
+
+  /**
+   * A run's final snapshot committed: the run leaves memory unless it changed since (a rerun).
+   * Returns whether it was evicted.
+   */
+  public boolean committed(StateSnapshot.Run snapshot) {
+    return snapshots.evictIfFinal(snapshot);
+  }
+
+  /** The whole state as snapshots taken now (tests compare restored and replayed states). */
+  public List<StateSnapshot> stateSnapshots() {
+    return snapshots.all(clock.instant());
+  }
+
+  /** Finished runs not held in memory, with when they finished. */
+  public Map<String, Instant> finishedRuns() {
+    return state.finished();
+  }
+
   /** The plans' schedules. */
   public ScheduleBook schedules() {
     return schedules;
@@ -121,6 +234,42 @@ public final class Tracker {
 
   public void onCommand(RunCommand command, Outbox out) {
     Instant now = clock.instant();
+    RunState reloaded = asksForTheRun(command) ? reloadFinished(command.runId(), now) : null;
+    decideCommand(command, now, out);
+    if (reloaded != null
+        && reloaded.isComplete()
+        && !snapshots.isDirty(reloaded.runId())
+        && state.run(reloaded.runId()).orElse(null) == reloaded) {
+      // Nothing changed (a refused cancel): its final snapshot still holds.
+      snapshots.evict(reloaded, now);
+    }
+  }
+
+  /** Commands answered from a run's state (a start only needs to know the id exists). */
+  private static boolean asksForTheRun(RunCommand command) {
+    return command instanceof RunCommand.RerunFailed
+        || command instanceof RunCommand.CancelRun
+        || command instanceof RunCommand.SetCostCap;
+  }
+
+  /**
+   * A command about a finished run that is not in memory brings it back from its final snapshot (a
+   * rerun of its failed partitions, a refused cancel) so that it is answered as before.
+   */
+  private RunState reloadFinished(String runId, Instant now) {
+    if (runId == null || state.run(runId).isPresent() || !state.finished().containsKey(runId)) {
+      return null;
+    }
+    Optional<StateSnapshot.Run> s = finishedRuns.apply(runId);
+    if (s.isEmpty()) {
+      log.warn("[run={}] finished, but its final snapshot cannot be read", runId);
+      return null;
+    }
+    restoreRun(s.get(), now);
+    return state.run(runId).orElse(null);
+  }
+
+  private void decideCommand(RunCommand command, Instant now, Outbox out) {
     if (command instanceof RunCommand.StartRun start) {
       commands.start(order.inAdmissionOrder(start), now, out);
     } else if (command instanceof RunCommand.RerunFailed rerun) {
@@ -183,6 +332,7 @@ public final class Tracker {
       }
     }
     decisions.publishSnapshots(now, out);
+    snapshots.publish(now, out);
   }
 
   private void complete(RunState run, Instant now, Outbox out) {
@@ -203,8 +353,32 @@ public final class Tracker {
     private Duration snapshotInterval = Duration.ZERO;
     private NodeCapConfig nodeCaps = NodeCapConfig.unlimited();
     private Duration silenceTimeout = DEFAULT_SILENCE_TIMEOUT;
+    private Duration stateInterval = StateSnapshots.DEFAULT_INTERVAL;
+    private Duration finishedRetention = StateSnapshots.DEFAULT_FINISHED_RETENTION;
+    private Function<String, Optional<StateSnapshot.Run>> finishedRuns = id -> Optional.empty();
 
     private Builder() {}
+
+    /**
+     * How often a changing run's state is snapshotted to the state topic at most (default {@link
+     * StateSnapshots#DEFAULT_INTERVAL}); a completed or reopened run is snapshotted at once.
+     */
+    public Builder stateInterval(Duration stateInterval) {
+      this.stateInterval = stateInterval;
+      return this;
+    }
+
+    /** How long a finished run's final snapshot stays on the state topic before its tombstone. */
+    public Builder finishedRetention(Duration finishedRetention) {
+      this.finishedRetention = finishedRetention;
+      return this;
+    }
+
+    /** Reads a finished run's final snapshot back from the state topic (default: none). */
+    public Builder finishedRuns(Function<String, Optional<StateSnapshot.Run>> finishedRuns) {
+      this.finishedRuns = finishedRuns;
+      return this;
+    }
 
     public Builder clock(Clock clock) {
       this.clock = clock;
@@ -259,6 +433,15 @@ public final class Tracker {
         throw new IllegalArgumentException(
             "snapshotInterval must not be negative, but was " + snapshotInterval);
       }
+      if (stateInterval == null || stateInterval.isNegative()) {
+        throw new IllegalArgumentException(
+            "stateInterval must not be negative, but was " + stateInterval);
+      }
+      if (finishedRetention == null || finishedRetention.isNegative()) {
+        throw new IllegalArgumentException(
+            "finishedRetention must not be negative, but was " + finishedRetention);
+      }
+      Objects.requireNonNull(finishedRuns, "finishedRuns");
       if (silenceTimeout == null || silenceTimeout.isNegative() || silenceTimeout.isZero()) {
         throw new IllegalArgumentException(
             "silenceTimeout must be greater than 0, but was " + silenceTimeout);

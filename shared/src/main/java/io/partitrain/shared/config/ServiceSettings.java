@@ -44,6 +44,20 @@ public final class ServiceSettings {
               + " only logs on its own disk",
           32);
 
+  /**
+   * How long the runs topic keeps decisions by default: the audit trail of {@code run evidence} and
+   * {@code run show}; a finished run's final snapshot outlives it on the state topic.
+   */
+  public static final Duration DEFAULT_RUNS_RETENTION = Duration.ofDays(30);
+
+  public static final Setting<Duration> RUNS_RETENTION =
+      Setting.positiveDuration(
+          "PARTITRAIN_RUNS_RETENTION",
+          "how long the runs topic keeps decisions (retention.ms of the topic, when a service"
+              + " creates it): the audit trail of run evidence and run show; a finished run's final"
+              + " state outlives it on the state topic",
+          DEFAULT_RUNS_RETENTION);
+
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
 
   /** A silence timeout must cover this many heartbeat intervals: one lost heartbeat is normal. */
@@ -63,6 +77,7 @@ public final class ServiceSettings {
         KAFKA_BOOTSTRAP_SERVERS,
         TOPIC_PREFIX,
         REPLICATION_FACTOR,
+        RUNS_RETENTION,
         HEARTBEAT_INTERVAL,
         WORKER_LOG_TOKEN);
   }

@@ -70,6 +70,15 @@ public record Topics(String prefix) {
   }
 
   /**
+   * {@link StateSnapshot}: the leader's per-run snapshots (and its schedules', durations' and
+   * checkpoint's), compacted, keyed {@code run/RUN_ID} and so on. A new leader reads it, then only
+   * the runs-topic events after it; readers find a finished run's final snapshot here.
+   */
+  public String state() {
+    return prefix + ".state";
+  }
+
+  /**
    * One partition, no messages: the orchestrators' leader election. The instance of the group
    * {@code PREFIX-orchestrator-leader} that is assigned its partition is the leader.
    */
@@ -79,7 +88,15 @@ public record Topics(String prefix) {
 
   public List<String> all() {
     return List.of(
-        partitions(), work(), status(), finops(), commands(), deadLetters(), runs(), control());
+        partitions(),
+        work(),
+        status(),
+        finops(),
+        commands(),
+        deadLetters(),
+        runs(),
+        state(),
+        control());
   }
 
   /** The record key used on partition-scoped topics. */

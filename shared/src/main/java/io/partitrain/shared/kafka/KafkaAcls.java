@@ -92,8 +92,8 @@ public final class KafkaAcls {
     List<Grant> g = new ArrayList<>();
     switch (role) {
       case ORCHESTRATOR -> {
-        read(g, role, t.commands(), t.partitions(), t.status(), t.runs(), t.control());
-        write(g, role, t.partitions(), t.runs(), t.work(), t.finops(), t.deadLetters());
+        read(g, role, t.commands(), t.partitions(), t.status(), t.runs(), t.state(), t.control());
+        write(g, role, t.partitions(), t.runs(), t.state(), t.work(), t.finops(), t.deadLetters());
         group(g, role, orchestratorGroup(t));
         group(g, role, leaderGroup(t));
         g.add(
@@ -110,9 +110,9 @@ public final class KafkaAcls {
       }
       case OPERATOR -> {
         write(g, role, t.commands());
-        read(g, role, t.runs(), t.finops());
+        read(g, role, t.runs(), t.state(), t.finops());
       }
-      case FINOPS -> read(g, role, t.finops(), t.runs());
+      case FINOPS -> read(g, role, t.finops(), t.runs(), t.state());
     }
     return List.copyOf(g);
   }

@@ -1,6 +1,7 @@
 package io.partitrain.shared.kafka;
 
 import io.partitrain.shared.RetriableException;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,17 @@ public final class TopicAdmin {
    * @param replicationFactor 1 for a single broker; 3 for a production cluster
    */
   public static void ensureTopics(KafkaSettings settings, short replicationFactor) {
-    List<NewTopic> wanted = topics(settings.topics(), replicationFactor);
+    ensureTopics(settings, replicationFactor, DEFAULT_RUNS_RETENTION);
+  }
+
+  /**
+   * @param replicationFactor 1 for a single broker; 3 for a production cluster
+   * @param runsRetention how long the runs topic keeps decisions ({@code retention.ms}; null:
+   *     unlimited)
+   */
+  public static void ensureTopics(
+      KafkaSettings settings, short replicationFactor, Duration runsRetention) {
+    List<NewTopic> wanted = topics(settings.topics(), replicationFactor, runsRetention);
     try (Admin admin = Admin.create(settings.common("partitrain-topic-admin"))) {
       Set<String> existing =
           admin.listTopics().names().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -81,6 +92,11 @@ public final class TopicAdmin {
    * and what the administrator's script creates on a secured cluster ({@link KafkaAcls}).
    */
   public static List<NewTopic> topics(Topics t, short replicationFactor) {
+    return topics(t, replicationFactor, DEFAULT_RUNS_RETENTION);
+  }
+
+  /** As {@link #topics(Topics, short)}, with the runs topic's retention (null: unlimited). */
+  public static List<NewTopic> topics(Topics t, short replicationFactor, Duration runsRetention) {
     List<NewTopic> wanted = new ArrayList<>();
     wanted.add(topic(t.partitions(), DEFAULT_PARTITIONS, replicationFactor));
     wanted.add(topic(t.work(), DEFAULT_WORK_PARTITIONS, replicationFactor));
@@ -89,7 +105,27 @@ public final class TopicAdmin {
     // Commands are ordered globally: one partition.
     wanted.add(topic(t.commands(), 1, replicationFactor));
     wanted.add(topic(t.deadLetters(), 1, replicationFactor));
-    wanted.add(topic(t.runs(), 3, replicationFactor));
+    // Decisions: kept for the audit period; the state needed to go on lives on the state topic.
+    wanted.add(
+        topic(
+            t.runs(),
+            3,
+            replicationFactor,
+            Map.of(
+                "retention.ms",
+                runsRetention == null ? "-1" : String.valueOf(runsRetention.toMillis()))));
+    // Per-run snapshots: one record per key survives compaction; segments roll hourly so that
+    // compaction (which never touches the open segment) keeps up.
+    wanted.add(
+        topic(
+            t.state(),
+            3,
+            replicationFactor,
+            Map.of(
+                "cleanup.policy",
+                "compact",
+                "segment.ms",
+                String.valueOf(STATE_SEGMENT.toMillis()))));
     // Leader election: whoever is assigned its one partition leads.
     wanted.add(topic(t.control(), 1, replicationFactor));
     return wanted;
@@ -98,8 +134,21 @@ public final class TopicAdmin {
   /** The largest record batch, after compression, the topics this tool creates accept. */
   public static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
+  /**
+   * How long the runs topic keeps decisions unless configured ({@code PARTITRAIN_RUNS_RETENTION}).
+   */
+  public static final Duration DEFAULT_RUNS_RETENTION = ServiceSettings.DEFAULT_RUNS_RETENTION;
+
+  /** The state topic's segment time: compaction cleans closed segments only. */
+  public static final Duration STATE_SEGMENT = Duration.ofHours(1);
+
   private static NewTopic topic(String name, int partitions, short rf) {
-    return new NewTopic(name, partitions, rf)
-        .configs(Map.of("max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES)));
+    return topic(name, partitions, rf, Map.of());
+  }
+
+  private static NewTopic topic(String name, int partitions, short rf, Map<String, String> more) {
+    Map<String, String> configs = new java.util.TreeMap<>(more);
+    configs.put("max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES));
+    return new NewTopic(name, partitions, rf).configs(configs);
   }
 }

@@ -69,6 +69,33 @@ public final class DeadlineWatch {
     }
   }
 
+  /** Whether the run's deadline warning was decided (snapshots record it). */
+  public boolean warned(String runId) {
+    return warned.contains(runId);
+  }
+
+  /** When the partition's attempt in flight was admitted, if known (snapshots record it). */
+  public Instant admittedAt(String runId, String partitionId) {
+    return admittedAt.get(runId + "/" + partitionId);
+  }
+
+  /** What a run's snapshot recorded: its warning, and when its attempts in flight were admitted. */
+  public void restore(String runId, boolean warnedBefore, Map<String, Instant> admitted) {
+    if (warnedBefore) {
+      warned.add(runId);
+    }
+    admitted.forEach((partition, at) -> admittedAt.put(runId + "/" + partition, at));
+  }
+
+  /** Forgets a run evicted from memory (it finished: nothing more to forecast). */
+  public void forget(String runId, Iterable<String> partitionIds) {
+    warned.remove(runId);
+    nextCheck.remove(runId);
+    for (String p : partitionIds) {
+      admittedAt.remove(runId + "/" + p);
+    }
+  }
+
   /**
    * The warning to record for this run now, if its forecast end has crossed its deadline and it was
    * not warned before.

@@ -3,6 +3,8 @@ package io.partitrain.orchestrator.scheduling.deadline;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
+import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.StateSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,6 +46,7 @@ public final class ExpectedDurations {
   }
 
   private final Map<String, Map<String, Stat>> byPlan = new HashMap<>();
+  private java.util.Set<String> changed = new java.util.TreeSet<>();
 
   /** A history read from the FinOps ledger: every successful attempt's billable time. */
   public static ExpectedDurations fromLedger(Iterable<FinOpsRecord.LedgerEntry> ledger) {
@@ -69,6 +72,40 @@ public final class ExpectedDurations {
     }
     s.count++;
     s.sum += seconds;
+    changed.add(planName);
+  }
+
+  /** The plans whose history changed since the last call (and forgets them). */
+  public java.util.Set<String> drainChanged() {
+    java.util.Set<String> out = changed;
+    changed = new java.util.TreeSet<>();
+    return out;
+  }
+
+  /** One plan's history as a {@link StateSnapshot.Durations}. */
+  public StateSnapshot.Durations snapshot(String planName, java.time.Instant now) {
+    List<StateSnapshot.PartitionDurations> out = new ArrayList<>();
+    new TreeMap<>(byPlan.getOrDefault(planName, Map.of()))
+        .forEach(
+            (id, s) -> out.add(new StateSnapshot.PartitionDurations(id, s.tagKey, s.count, s.sum)));
+    return new StateSnapshot.Durations(Schema.VERSION, planName, out, now);
+  }
+
+  /** One plan's history as a {@link #snapshot} recorded it (replacing what was known). */
+  public void restore(StateSnapshot.Durations d) {
+    Map<String, Stat> plan = new HashMap<>();
+    for (StateSnapshot.PartitionDurations p : d.partitions()) {
+      Stat s = new Stat(p.tagKey());
+      s.count = p.count();
+      s.sum = p.sum();
+      plan.put(p.id(), s);
+    }
+    byPlan.put(d.planName(), plan);
+  }
+
+  /** The plans with history, in name order. */
+  public List<String> plans() {
+    return byPlan.keySet().stream().sorted().toList();
   }
 
   /** How many of the plan's partitions have history. */
