@@ -164,6 +164,11 @@ public final class Tracker {
    * StateSnapshot#runKey} and the like). With nothing covered this is {@link #replay(RunEvent)}.
    */
   public void replay(RunEvent event, Predicate<String> covered) {
+    if (event instanceof RunEvent.PartitionMoves batch) {
+      // One window's moves of one run in one record: each is replayed as if it had come alone.
+      batch.moves().forEach(move -> replay(move, covered));
+      return;
+    }
     String key = stateKeyOf(event);
     if (!covered.test(key)) {
       state.fold(event);
