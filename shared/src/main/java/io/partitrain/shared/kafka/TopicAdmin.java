@@ -62,6 +62,7 @@ public final class TopicAdmin {
       try {
         admin.createTopics(missing).all().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+        awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       } catch (ExecutionException e) {
         if (e.getCause() instanceof TopicAuthorizationException
             || e.getCause() instanceof ClusterAuthorizationException) {
@@ -85,6 +86,38 @@ public final class TopicAdmin {
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Waits until every partition of the new topics has a leader. A producer that writes to a topic
+   * its broker does not lead yet has its first batch refused (NOT_LEADER_OR_FOLLOWER); if a later
+   * batch is accepted meanwhile, the broker starts the idempotent producer's sequence there and
+   * refuses the first batch for ever (OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout: a CI
+   * run's setup lost 10 minutes that way). Bounded: after {@link #DEFAULT_TIMEOUT} it goes on and
+   * leaves the producers' retries to cope.
+   */
+  private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+    long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        boolean allLed =
+            admin
+                .describeTopics(topics)
+                .allTopicNames()
+                .get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .values()
+                .stream()
+                .flatMap(d -> d.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (allLed) {
+          return;
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        log.debug("topics {} not described yet: {}", topics, e.getMessage());
+      }
+      Thread.sleep(50); // a poll of the broker's metadata, not a wait for a test
+    }
+    log.warn("topics {} have partitions without a leader after {}", topics, DEFAULT_TIMEOUT);
   }
 
   /**
