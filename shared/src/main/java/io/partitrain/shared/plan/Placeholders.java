@@ -28,6 +28,9 @@ public final class Placeholders {
   /** Every expression in {@code text}, in order. */
   public static List<String> expressions(String text) {
     List<String> found = new ArrayList<>();
+    if (!mayHaveExpressions(text)) {
+      return found;
+    }
     Matcher m = EXPRESSION.matcher(text);
     while (m.find()) {
       found.add(m.group(1));
@@ -40,6 +43,9 @@ public final class Placeholders {
    * are.
    */
   public static String substitute(String text, Function<String, String> resolver) {
+    if (!mayHaveExpressions(text)) {
+      return text;
+    }
     Matcher m = EXPRESSION.matcher(text);
     StringBuilder out = new StringBuilder(text.length());
     while (m.find()) {
@@ -48,6 +54,15 @@ public final class Placeholders {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /**
+   * False when {@code text} cannot hold an expression: most fields of a job have none, and the
+   * regular expression ran over each of them for every partition (a tenth of the orchestrator's
+   * time at a run's start in a profile of 20,000 partitions).
+   */
+  private static boolean mayHaveExpressions(String text) {
+    return text.indexOf("${{") >= 0;
   }
 
   /** The resolver for the partition placeholders; null for anything else. */

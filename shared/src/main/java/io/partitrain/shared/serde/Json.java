@@ -1,7 +1,9 @@
 package io.partitrain.shared.serde;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -75,6 +77,15 @@ public final class Json {
     if (bytes == null) {
       throw new UnreadableMessageException(type, "the value is null (a tombstone?)", null);
     }
+    if (readableVersion(bytes)) {
+      try {
+        // The common case, bound in one pass: building a tree first and binding the tree doubled
+        // the cost of every message read (a third of the orchestrator's time in a profile).
+        return MAPPER.readValue(bytes, type);
+      } catch (IOException e) {
+        // Fall through: the checks below name what is wrong, as they always did.
+      }
+    }
     try {
       var tree = MAPPER.readTree(bytes);
       if (tree == null || !tree.isObject()) {
@@ -97,6 +108,37 @@ public final class Json {
       return MAPPER.treeToValue(tree, type);
     } catch (IOException e) {
       throw new UnreadableMessageException(type, firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Whether the message is an object whose top-level {@code schemaVersion} is an integer this code
+   * understands, found by reading the tokens without building anything. Anything else goes the slow
+   * way, which explains what is wrong.
+   */
+  private static boolean readableVersion(byte[] bytes) {
+    try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      boolean readable = false;
+      int versions = 0;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("schemaVersion".equals(name)) {
+          versions++;
+          readable =
+              value == JsonToken.VALUE_NUMBER_INT
+                  && p.getNumberType() == JsonParser.NumberType.INT
+                  && p.getIntValue() <= Schema.VERSION;
+        }
+        p.skipChildren();
+      }
+      // Read to the end: a second schemaVersion (the tree keeps the last) goes the slow way too.
+      return readable && versions == 1;
+    } catch (IOException e) {
+      return false;
     }
   }
 

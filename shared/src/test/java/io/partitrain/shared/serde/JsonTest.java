@@ -201,4 +201,32 @@ class JsonTest {
             item.issuedAt());
     assertThatThrownBy(badPartition::validate).hasMessageContaining("partition id");
   }
+
+  @Test
+  void aSecondSchemaVersionIsJudgedAsTheTreeReadsIt() {
+    WorkItem item = aWorkItem().forPartition("store-017").build();
+    String json = new String(Json.toBytes(item), java.nio.charset.StandardCharsets.UTF_8);
+    // The last of two keys wins, as in a tree: a newer version after an understood one is refused.
+    String twice =
+        "{\"schemaVersion\":1,"
+            + json.substring(1).replaceFirst("\"schemaVersion\":\\d+", "\"schemaVersion\":999");
+    assertThatThrownBy(
+            () ->
+                Json.read(twice.getBytes(java.nio.charset.StandardCharsets.UTF_8), WorkItem.class))
+        .isInstanceOf(UnreadableMessageException.class)
+        .hasMessageContaining("schemaVersion 999 is newer");
+  }
+
+  @Test
+  void aVersionWrittenAsTextIsMissingAsBefore() {
+    String json =
+        new String(
+                Json.toBytes(aWorkItem().forPartition("store-017").build()),
+                java.nio.charset.StandardCharsets.UTF_8)
+            .replaceFirst("\"schemaVersion\":(\\d+)", "\"schemaVersion\":\"$1\"");
+    assertThatThrownBy(
+            () -> Json.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), WorkItem.class))
+        .isInstanceOf(UnreadableMessageException.class)
+        .hasMessageContaining("field 'schemaVersion' is missing");
+  }
 }
