@@ -41,6 +41,9 @@ final class TakeoverBench {
       long runsTopicRecords,
       long fullReplayMillis) {}
 
+  /** Runs of the history that run at the same time. */
+  private static final int ACTIVE = 4;
+
   private TakeoverBench() {}
 
   static Result run(KafkaSettings kafka, EndToEndBench.Setup setup, int runs, Path dir) {
@@ -59,7 +62,12 @@ final class TakeoverBench {
                     .withPollInterval(Duration.ofMillis(200)),
                 Clock.systemUTC());
         RunClient client = new RunClient(kafka, "partitrain-bench-takeover")) {
+      // At most ACTIVE runs at once: the history is made of finished runs, and a hundred runs of
+      // 10,000 partitions started together would hold a million partitions in one heap.
       for (int r = 0; r < runs; r++) {
+        if (r >= ACTIVE) {
+          client.follow("history-" + (r - ACTIVE), RunSummary::complete, s -> {}, setup.timeout());
+        }
         RunEvent started =
             client.send(
                 RunCommands.startCommand(plan, "history-" + r, "bench", Instant.now()),
@@ -68,7 +76,7 @@ final class TakeoverBench {
           throw new PartitrainException("the takeover bench's run was rejected: " + rejected);
         }
       }
-      for (int r = 0; r < runs; r++) {
+      for (int r = Math.max(0, runs - ACTIVE); r < runs; r++) {
         client.follow("history-" + r, RunSummary::complete, s -> {}, setup.timeout());
       }
       stack.stopOrchestrator();
