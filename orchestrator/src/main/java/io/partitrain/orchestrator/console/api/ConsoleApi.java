@@ -275,6 +275,10 @@ public final class ConsoleApi {
     m.put("byState", new TreeMap<>(r.byState()));
     m.put("startedAt", r.startedAt());
     m.put("completedAt", r.completedAt());
+    if (r.fromFinalSnapshot()) {
+      // Its decisions are past the runs topic's retention: read from its final snapshot.
+      m.put("fromFinalSnapshot", true);
+    }
     CostView c = r.cost();
     if (c != null) {
       Map<String, Object> cost = new LinkedHashMap<>();
@@ -311,6 +315,9 @@ public final class ConsoleApi {
     body.put("type", "PartitionPage");
     body.put("runId", r.runId());
     body.put("total", r.total());
+    if (r.fromFinalSnapshot()) {
+      body.put("fromFinalSnapshot", true);
+    }
     body.put("items", page);
     body.put("nextCursor", next);
     ctx.json(body);
@@ -734,7 +741,14 @@ public final class ConsoleApi {
     return reader
         .snapshot()
         .run(runId)
-        .orElseThrow(() -> Problem.notFound("no run '" + runId + "'"));
+        .orElseThrow(
+            () ->
+                Problem.notFound(
+                    "no run '"
+                        + runId
+                        + "' on the runs topic or the state topic; if it ran, its decisions are"
+                        + " past the runs topic's retention (PARTITRAIN_RUNS_RETENTION) and its"
+                        + " final snapshot past PARTITRAIN_FINISHED_RUN_RETENTION"));
   }
 
   /**

@@ -1,0 +1,77 @@
+package io.partitrain.orchestrator.console.view;
+
+import io.partitrain.shared.contracts.StateSnapshot;
+import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.UnreadableMessageException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * How readers (the console, the CLI's {@code run evidence} and {@code job show}) read a finished
+ * run's final snapshot from a state-topic record: only {@code run/RUN} records that carry {@link
+ * StateSnapshot#FINISHED_HEADER} are decoded; a snapshot of an active run, a schedule or the
+ * checkpoint is left alone.
+ */
+public final class FinalSnapshots {
+
+  private static final String RUN_PREFIX = StateSnapshot.runKey("");
+
+  private FinalSnapshots() {}
+
+  /** The run id of a {@code run/RUN} key; null for any other key. */
+  public static String runIdOf(String key) {
+    return key != null && key.startsWith(RUN_PREFIX) ? key.substring(RUN_PREFIX.length()) : null;
+  }
+
+  /** Whether the record is a run's tombstone (its final snapshot's retention has passed). */
+  public static boolean isTombstone(ConsumerRecord<String, byte[]> r) {
+    return runIdOf(r.key()) != null && r.value() == null;
+  }
+
+  /**
+   * The finished run's final snapshot the record holds; empty for a tombstone, a snapshot of a run
+   * still active, another key, or a record that cannot be read.
+   */
+  public static Optional<StateSnapshot.Run> finalRun(ConsumerRecord<String, byte[]> r) {
+    if (runIdOf(r.key()) == null
+        || r.value() == null
+        || r.headers().lastHeader(StateSnapshot.FINISHED_HEADER) == null) {
+      return Optional.empty();
+    }
+    try {
+      return Json.read(r.value(), StateSnapshot.class) instanceof StateSnapshot.Run s
+              && s.complete()
+          ? Optional.of(s)
+          : Optional.empty();
+    } catch (UnreadableMessageException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The runs-topic offsets the snapshot covers (header {@link StateSnapshot#COVERED_HEADER}): per
+   * partition, every record below the offset is folded into it. Empty when absent or unreadable.
+   */
+  public static Map<Integer, Long> covered(ConsumerRecord<String, byte[]> r) {
+    Header h = r.headers().lastHeader(StateSnapshot.COVERED_HEADER);
+    Map<Integer, Long> out = new HashMap<>();
+    if (h == null) {
+      return out;
+    }
+    try {
+      for (String part : new String(h.value(), StandardCharsets.UTF_8).split(",")) {
+        if (!part.isBlank()) {
+          String[] kv = part.split(":");
+          out.put(Integer.parseInt(kv[0].trim()), Long.parseLong(kv[1].trim()));
+        }
+      }
+    } catch (RuntimeException e) {
+      return new HashMap<>();
+    }
+    return out;
+  }
+}
