@@ -190,6 +190,23 @@ class FinishedRunPastRetentionIT {
         assertThat(old.out()).isEmpty();
       }
 
+      // run show --partitions: the same lines from the snapshot, with and without the console.
+      for (String[] verb :
+          List.of(
+              new String[] {"run", "show", "aged", "--partitions"},
+              new String[] {"run", "show", "aged", "--partitions", "-o", "json"})) {
+        Result k = cli(kafka, List.of(), verb);
+        Result sv = cli(null, server, verb);
+        assertThat(k.code()).as(k.err()).isZero();
+        assertThat(sv.code()).as(sv.err()).isZero();
+        assertThat(k.out()).as(String.join(" ", verb)).contains(BROKEN, "USER", "FAILED");
+        assertThat(sv.out()).as(String.join(" ", verb)).isEqualTo(k.out());
+      }
+      // The FinOps report is built from the cost decisions, which are gone: refused, not partial.
+      var report = ConsoleIT.get(http, console, "/api/v1/runs/aged/finops/report", token.token());
+      assertThat(report.statusCode()).isEqualTo(410);
+      assertThat(report.body()).contains("PARTITRAIN_RUNS_RETENTION");
+
       // A run id that never ran: a message naming the retention settings, not an empty answer.
       for (String[] verb :
           List.of(

@@ -440,6 +440,23 @@ public final class ConsoleApi {
 
   private void finopsReport(Context ctx) {
     RunView r = requireDetail(ctx);
+    if (r.fromFinalSnapshot()) {
+      // The report is built from the cost decisions, which aged out; a partial one would mislead.
+      throw Problem.gone(
+          "run '"
+              + r.runId()
+              + "' is past the runs topic's retention (PARTITRAIN_RUNS_RETENTION): its cost"
+              + " decisions (cap changes, reservations, deferrals) are gone from it. Its final cap,"
+              + " spent and reserved are at "
+              + BASE
+              + "/runs/"
+              + r.runId()
+              + ", and what the FinOps topic still holds at "
+              + BASE
+              + "/runs/"
+              + r.runId()
+              + "/finops/ledger and /finops/events");
+    }
     ctx.json(FinOpsReport.of(r.runId(), r.costEvents(), r.finopsRecords()));
   }
 
