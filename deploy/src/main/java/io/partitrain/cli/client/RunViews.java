@@ -33,17 +33,8 @@ public final class RunViews {
     RunsFold fold = new RunsFold();
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(kafka.consumer("partitrain-cli-evidence", null))) {
-      // The final snapshot first: the runs topic's records of the run then replace it when they
-      // still start at its start, and add what came after it otherwise.
-      List<ConsumerRecord<String, byte[]>> state = new ArrayList<>();
-      KeyedReads.readKey(c, kafka.topics().state(), StateSnapshot.runKey(runId), state::add);
-      if (!state.isEmpty()) {
-        ConsumerRecord<String, byte[]> last = state.get(state.size() - 1);
-        FinalSnapshots.finalRun(last)
-            .filter(s -> s.runId().equals(runId))
-            .ifPresent(s -> fold.apply(s, FinalSnapshots.covered(last)));
-      }
       // Both topics are keyed by run id: only the run's own partition is read (KeyedReads).
+      List<Positioned> events = new ArrayList<>();
       KeyedReads.readKey(
           c,
           kafka.topics().runs(),
@@ -52,12 +43,18 @@ public final class RunViews {
             try {
               RunEvent e = Json.read(r.value(), RunEvent.class);
               if (e.runId().equals(runId)) {
-                fold.apply(e, r.partition(), r.offset());
+                events.add(new Positioned(e, r.partition(), r.offset()));
               }
             } catch (UnreadableMessageException ignored) {
               // the orchestrator dead-letters what it cannot read; evidence skips it too
             }
           });
+      if (events.stream().noneMatch(p -> p.event() instanceof RunEvent.RunStarted)) {
+        // Its start is past the runs topic's retention: its final snapshot first, then what the
+        // runs topic holds after it (a rerun), as the console folds them.
+        finalSnapshot(c, kafka, runId, fold);
+      }
+      events.forEach(p -> fold.apply(p.event(), p.partition(), p.offset()));
       KeyedReads.readKey(
           c,
           kafka.topics().finops(),
@@ -74,6 +71,21 @@ public final class RunViews {
           });
     }
     return fold.snapshot(Instant.now()).run(runId);
+  }
+
+  /** A decision with where it was read on the runs topic. */
+  private record Positioned(RunEvent event, int partition, long offset) {}
+
+  private static void finalSnapshot(
+      KafkaConsumer<String, byte[]> c, KafkaSettings kafka, String runId, RunsFold fold) {
+    List<ConsumerRecord<String, byte[]>> state = new ArrayList<>();
+    KeyedReads.readKey(c, kafka.topics().state(), StateSnapshot.runKey(runId), state::add);
+    if (!state.isEmpty()) {
+      ConsumerRecord<String, byte[]> last = state.get(state.size() - 1);
+      FinalSnapshots.finalRun(last)
+          .filter(s -> s.runId().equals(runId))
+          .ifPresent(s -> fold.apply(s, FinalSnapshots.covered(last)));
+    }
   }
 
   /**
