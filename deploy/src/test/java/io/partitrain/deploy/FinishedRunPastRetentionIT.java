@@ -36,6 +36,8 @@ import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -221,6 +223,25 @@ class FinishedRunPastRetentionIT {
           assertThat(r.out()).isEmpty();
         }
       }
+
+      // The final snapshot's own retention passes (the leader writes a tombstone): the console,
+      // following the state topic, lets the run go; the fresh run stays.
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(kafka.producer("it-tombstone", null))) {
+        producer
+            .send(new ProducerRecord<>(kafka.topics().state(), StateSnapshot.runKey("aged"), null))
+            .get();
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  ConsoleIT.get(http, console, "/api/v1/runs/aged", token.token()).statusCode()
+                      == 404);
+      assertThat(ConsoleIT.get(http, console, "/api/v1/runs/aged", token.token()).body())
+          .contains("PARTITRAIN_RUNS_RETENTION", "PARTITRAIN_FINISHED_RUN_RETENTION");
+      assertThat(api(http, console, token, "/api/v1/runs/fresh").get("outcome").asText())
+          .isEqualTo("FAILED");
     }
   }
 
