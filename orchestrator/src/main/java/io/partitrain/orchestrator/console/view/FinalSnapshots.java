@@ -11,16 +11,50 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * How readers (the console, the CLI's {@code run evidence} and {@code job show}) read a finished
- * run's final snapshot from a state-topic record: only {@code run/RUN} records that carry {@link
- * StateSnapshot#FINISHED_HEADER} are decoded; a snapshot of an active run, a schedule or the
- * checkpoint is left alone.
+ * How readers (the console, the CLI's {@code run evidence}, {@code job show}, {@code run list} and
+ * {@code schedule list}) read the state topic's records: a finished run's final snapshot (only
+ * {@code run/RUN} records that carry {@link StateSnapshot#FINISHED_HEADER} are decoded; a snapshot
+ * of an active run is left alone), a schedule's snapshot ({@code schedule/PLAN}), their tombstones,
+ * and the runs-topic offsets a record covers. The checkpoint and the plans' histories are the
+ * leader's alone.
  */
 public final class FinalSnapshots {
 
   private static final String RUN_PREFIX = StateSnapshot.runKey("");
 
+  private static final String SCHEDULE_PREFIX = StateSnapshot.scheduleKey("");
+
   private FinalSnapshots() {}
+
+  /** The plan name of a {@code schedule/PLAN} key; null for any other key. */
+  public static String planOf(String key) {
+    return key != null && key.startsWith(SCHEDULE_PREFIX)
+        ? key.substring(SCHEDULE_PREFIX.length())
+        : null;
+  }
+
+  /** Whether the record is a schedule's tombstone. */
+  public static boolean isScheduleTombstone(ConsumerRecord<String, byte[]> r) {
+    return planOf(r.key()) != null && r.value() == null;
+  }
+
+  /**
+   * The schedule snapshot the record holds; empty for a tombstone, another key, or a record that
+   * cannot be read.
+   */
+  public static Optional<StateSnapshot.Schedule> schedule(ConsumerRecord<String, byte[]> r) {
+    if (planOf(r.key()) == null || r.value() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Json.read(r.value(), StateSnapshot.class) instanceof StateSnapshot.Schedule s
+              && s.applied() != null
+          ? Optional.of(s)
+          : Optional.empty();
+    } catch (UnreadableMessageException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
 
   /** The run id of a {@code run/RUN} key; null for any other key. */
   public static String runIdOf(String key) {

@@ -54,7 +54,7 @@ public final class RunsFold {
   public static final int UNBOUNDED = Integer.MAX_VALUE;
 
   private final Map<String, RunAcc> runs = new LinkedHashMap<>();
-  private final Map<String, ScheduleView> schedules = new TreeMap<>();
+  private final SchedulesFold schedules = new SchedulesFold();
   private final int retainedRuns;
 
   /** Cap events across runs and compute targets kept for {@code finops events}: the latest. */
@@ -160,27 +160,8 @@ public final class RunsFold {
       if (a != null) {
         a.action("CommandRejected", e.commandId(), null, e.reason(), "", e.at());
       }
-    } else if (event instanceof RunEvent.ScheduleApplied e) {
-      ScheduleView s = schedules.get(e.planName());
-      schedules.put(
-          e.planName(),
-          new ScheduleView(
-              e.planName(),
-              e.schedule().cron(),
-              e.schedule().timeZone(),
-              e.schedule().concurrencyPolicy().name(),
-              s != null && s.paused(),
-              e.requestedBy(),
-              s == null ? null : s.lastFired(),
-              s == null ? null : s.lastRunId(),
-              s == null ? null : s.lastDecided(),
-              e.schedule()));
-    } else if (event instanceof RunEvent.SchedulePauseChanged e) {
-      schedules.computeIfPresent(e.planName(), (k, s) -> s.withPaused(e.paused()));
-    } else if (event instanceof RunEvent.ScheduleFired e) {
-      schedules.computeIfPresent(e.planName(), (k, s) -> s.fired(e.scheduledFor(), e.runId()));
-    } else if (event instanceof RunEvent.ScheduleSkipped e) {
-      schedules.computeIfPresent(e.planName(), (k, s) -> s.skipped(e.scheduledFor()));
+    } else if (SchedulesFold.isScheduleEvent(event)) {
+      schedules.apply(event);
     }
     if (event instanceof RunEvent.CancelAccepted e) {
       acc(e.runId()).cancel = e;
@@ -198,6 +179,11 @@ public final class RunsFold {
    * #apply(RunEvent)}, except that a decision the run's final snapshot already holds is skipped.
    */
   public void apply(RunEvent event, int partition, long offset) {
+    if (SchedulesFold.isScheduleEvent(event)) {
+      // A ScheduleFired names the run it starts: the schedule's snapshot decides, not the run's.
+      schedules.apply(event, partition, offset);
+      return;
+    }
     RunAcc a = runs.get(event.runId());
     if (a != null
         && a.fromFinalSnapshot
@@ -223,6 +209,21 @@ public final class RunsFold {
     RunAcc a = old == null ? acc(snapshot.runId()) : replace(old);
     a.restore(snapshot, covered);
     noteFinished(a);
+  }
+
+  /**
+   * A schedule's snapshot from the state topic: the schedule's base, so it stays listed after its
+   * {@link RunEvent.ScheduleApplied} aged out of the runs topic ({@link SchedulesFold}).
+   *
+   * @param covered the runs-topic offsets it covers ({@link FinalSnapshots#covered})
+   */
+  public void apply(StateSnapshot.Schedule snapshot, Map<Integer, Long> covered) {
+    schedules.apply(snapshot, covered);
+  }
+
+  /** The schedule snapshot of {@code plan} was tombstoned: see {@link SchedulesFold#forget}. */
+  public void forgetSchedule(String plan) {
+    schedules.forget(plan);
   }
 
   /**
@@ -374,12 +375,7 @@ public final class RunsFold {
                 RunView::startedAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
             .reversed());
     return new ConsoleSnapshot(
-        views,
-        byId,
-        List.copyOf(schedules.values()),
-        List.copyOf(capEventsAll),
-        capEventsDropped,
-        asOf);
+        views, byId, schedules.views(), List.copyOf(capEventsAll), capEventsDropped, asOf);
   }
 
   private RunAcc acc(String runId) {

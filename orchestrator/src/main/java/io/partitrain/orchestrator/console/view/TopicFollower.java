@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * instance, leader or standby, keeps its own view) and publishes a fresh {@link ConsoleSnapshot}
  * after each poll that brought records. The one thread that owns the {@link RunsFold}.
  *
- * <p>It also follows the state topic's finished runs' final snapshots, read to its end first: a run
- * whose decisions are past the runs topic's retention is shown from its final snapshot ({@link
- * RunView#fromFinalSnapshot()}), and leaves the console when the snapshot is tombstoned.
+ * <p>It also follows the state topic's finished runs' final snapshots and schedules' snapshots,
+ * read to its end first: a run whose decisions are past the runs topic's retention is shown from
+ * its final snapshot ({@link RunView#fromFinalSnapshot()}), and leaves the console when the
+ * snapshot is tombstoned; a schedule whose {@code ScheduleApplied} aged out is listed from its
+ * snapshot ({@link SchedulesFold}).
  *
  * <p>Biggest advantage: reads never touch the tracker, so the console answers the same on a standby
  * and puts no lock on the leader's loop. Biggest limitation: it is as fresh as its last poll (about
@@ -181,10 +183,17 @@ public final class TopicFollower implements ConsoleReader, Runnable, AutoCloseab
     }
   }
 
-  /** A finished run's final snapshot, or its tombstone; the rest of the state topic is not ours. */
+  /**
+   * A finished run's final snapshot, a schedule's snapshot, or their tombstones; the rest of the
+   * state topic is not ours.
+   */
   private void applyState(ConsumerRecord<String, byte[]> record) {
     if (FinalSnapshots.isTombstone(record)) {
       fold.forgetFinalSnapshot(FinalSnapshots.runIdOf(record.key()));
+    } else if (FinalSnapshots.isScheduleTombstone(record)) {
+      fold.forgetSchedule(FinalSnapshots.planOf(record.key()));
+    } else if (FinalSnapshots.planOf(record.key()) != null) {
+      FinalSnapshots.schedule(record).ifPresent(s -> fold.apply(s, FinalSnapshots.covered(record)));
     } else {
       FinalSnapshots.finalRun(record).ifPresent(s -> fold.apply(s, FinalSnapshots.covered(record)));
     }
