@@ -208,11 +208,19 @@ class FinishedRunPastRetentionIT {
       var report = ConsoleIT.get(http, console, "/api/v1/runs/aged/finops/report", token.token());
       assertThat(report.statusCode()).isEqualTo(410);
       assertThat(report.body()).contains("PARTITRAIN_RUNS_RETENTION");
+      // finops report says the same with and without the console: refused, naming the setting.
+      for (List<String> extra : List.of(List.<String>of(), server)) {
+        Result r = cli(extra.isEmpty() ? kafka : null, extra, "finops", "report", "aged");
+        assertThat(r.code()).as("finops report " + extra + ": " + r.err()).isEqualTo(3);
+        assertThat(r.err()).contains("aged", "PARTITRAIN_RUNS_RETENTION");
+        assertThat(r.out()).isEmpty();
+      }
 
       // A run id that never ran: a message naming the retention settings, not an empty answer.
       for (String[] verb :
           List.of(
               new String[] {"run", "evidence", "never-ran"},
+              new String[] {"finops", "report", "never-ran"},
               new String[] {"job", "show", "never-ran", "p001"})) {
         for (List<String> extra : List.of(List.<String>of(), server)) {
           Result r = cli(extra.isEmpty() ? kafka : null, extra, verb);
@@ -281,7 +289,7 @@ class FinishedRunPastRetentionIT {
   }
 
   /** Deletes every record of the runs topic so far, as its retention would; returns how many. */
-  private static long deleteRunsTopic(KafkaSettings kafka) throws Exception {
+  static long deleteRunsTopic(KafkaSettings kafka) throws Exception {
     Map<TopicPartition, Long> end;
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("it-end", null))) {
       List<TopicPartition> parts = new ArrayList<>();
