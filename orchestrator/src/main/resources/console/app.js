@@ -126,7 +126,9 @@ async function renderRun(r) {
   outcome.className = 'badge ' + run.outcome;
   $('#run-meta').textContent = (run.planName || '') + ' · ' + run.total + ' partitions · ' + run.attempts +
     ' attempts · started ' + when(run.startedAt) + ' by ' + (run.requestedBy || '?') +
-    (run.completedAt ? ' · completed ' + when(run.completedAt) : '');
+    (run.completedAt ? ' · completed ' + when(run.completedAt) : '') +
+    (run.fromFinalSnapshot ? ' · read from its final snapshot: its decisions are past the runs topic\'s retention,' +
+      ' so partitions show their last state without history' : '');
   $('#btn-rerun').disabled = !has('operator') || !(run.byState.FAILED > 0);
   $('#btn-cancel').disabled = !has('operator') || run.complete;
   $('#btn-raise-cap').disabled = !has('finops') || !run.cost;
@@ -189,8 +191,10 @@ async function renderJob(runId, partitionId, scroll) {
     ['metrics', job.metrics ? Object.entries(job.metrics).map(([k, v]) => k + '=' + v).join(' ') : null]];
   $('#job-facts').replaceChildren(...facts.filter(([, v]) => v != null && v !== '')
     .flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
-  $('#job-history').replaceChildren(...job.statusHistory.map((t) =>
-    el('li', {}, when(t.at) + ' ' + (t.from || '∅') + ' → ' + t.to + (t.failureClass ? ' (' + t.failureClass + ')' : ''))));
+  $('#job-history').replaceChildren(...(job.fromFinalSnapshot
+    ? [el('li', { text: 'status history past the runs topic\'s retention; last state ' + job.state })]
+    : job.statusHistory.map((t) =>
+      el('li', {}, when(t.at) + ' ' + (t.from || '∅') + ' → ' + t.to + (t.failureClass ? ' (' + t.failureClass + ')' : '')))));
   const log = await api(base + '/log?lines=200');
   const link = $('#job-log-link');
   link.replaceChildren();

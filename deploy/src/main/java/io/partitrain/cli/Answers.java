@@ -98,7 +98,7 @@ final class Answers {
     }
     spec.commandLine().getErr().println("partitrain: " + e.getMessage());
     return switch (e.status()) {
-      case 404 -> ExitCode.NOT_FOUND.code();
+      case 404, 410 -> ExitCode.NOT_FOUND.code();
       case 401, 403, 409 -> ExitCode.REJECTED.code();
       case 502, 503, 504 -> ExitCode.UNREACHABLE.code();
       default -> ExitCode.BAD_INPUT.code();

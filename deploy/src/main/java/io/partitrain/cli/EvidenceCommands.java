@@ -86,6 +86,9 @@ final class EvidenceCommands {
 
     private JsonNode fromKafka() {
       Optional<RunView> run = RunViews.read(kafka.settings(), runId);
+      if (run.isEmpty()) {
+        throw new NotFoundException(RunViews.missing(kafka.settings(), runId));
+      }
       Optional<PartitionView> p =
           run.flatMap(
               r ->
@@ -99,6 +102,9 @@ final class EvidenceCommands {
       if (n < 1 || n > p.get().attempt()) {
         throw new IllegalArgumentException(
             "--attempt must be from 1 to " + p.get().attempt() + ", but was " + n);
+      }
+      if (run.get().fromFinalSnapshot() && n != p.get().attempt()) {
+        throw new NotFoundException(JobEvidence.pastRetention(run.get(), p.get()));
       }
       return Json.mapper().valueToTree(JobEvidence.of(run.get(), p.get(), n));
     }
@@ -213,7 +219,9 @@ final class EvidenceCommands {
         } else {
           Optional<RunView> run = RunViews.read(kafka.settings(), runId);
           if (run.isEmpty()) {
-            spec.commandLine().getErr().println("partitrain: no run " + runId);
+            spec.commandLine()
+                .getErr()
+                .println("partitrain: " + RunViews.missing(kafka.settings(), runId));
             return ExitCode.NOT_FOUND.code();
           }
           bundle = Json.mapper().valueToTree(RunEvidence.of(run.get(), Instant.now()));

@@ -3,8 +3,11 @@ package io.partitrain.cli;
 import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.cli.client.FinOpsClient;
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.cli.client.RunViews;
 import io.partitrain.orchestrator.finops.FinOpsReport;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.FinOpsRecord;
+import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.serde.Json;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -79,9 +82,19 @@ public final class FinOpsCommands {
       } else {
         var settings = kafka.settings();
         try (RunClient client = new RunClient(settings, "partitrain-cli")) {
-          report =
-              FinOpsReport.of(
-                  runId, client.events(runId), FinOpsClient.readAll(settings, "partitrain-cli"));
+          List<RunEvent> events = client.events(runId);
+          if (events.stream().noneMatch(e -> e instanceof RunEvent.RunStarted)) {
+            // As the console's 410: a report without the cost decisions would mislead.
+            spec.commandLine()
+                .getErr()
+                .println(
+                    "partitrain: "
+                        + (client.finalSnapshot(runId).isPresent()
+                            ? pastRetention(runId)
+                            : RunViews.missing(settings, runId)));
+            return ExitCode.NOT_FOUND.code();
+          }
+          report = FinOpsReport.of(runId, events, FinOpsClient.readAll(settings, "partitrain-cli"));
         }
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -97,6 +110,21 @@ public final class FinOpsCommands {
       out.flush();
       return ExitCode.OK.code();
     }
+  }
+
+  /** Why the report of a run read from its final snapshot is refused, and where to look. */
+  static String pastRetention(String runId) {
+    return "run "
+        + runId
+        + " is past the runs topic's retention (PARTITRAIN_RUNS_RETENTION, default "
+        + ServiceSettings.DEFAULT_RUNS_RETENTION.toDays()
+        + " days): its cost decisions (cap changes, reservations, deferrals) are gone from it,"
+        + " and a report without them would mislead. Its final cap, spent and reserved:"
+        + " `partitrain run show "
+        + runId
+        + "`; what the FinOps topic still holds: `partitrain finops events --run "
+        + runId
+        + "`";
   }
 
   @Command(

@@ -3,7 +3,6 @@ package io.partitrain.cli;
 import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.RunCommand;
-import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.ScheduleSpec;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.plan.Plan;
@@ -15,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -173,39 +171,26 @@ public final class ScheduleCommands {
       return out;
     }
 
+    /**
+     * The schedules as the console folds them: the state topic's snapshots, then the runs topic's
+     * events after them, so a schedule applied before the runs topic's retention is still listed.
+     */
     private List<ScheduleView> fromKafka(Instant after) {
-      Map<String, RunEvent.ScheduleApplied> applied = new LinkedHashMap<>();
-      Map<String, Boolean> paused = new LinkedHashMap<>();
-      Map<String, String> lastRun = new LinkedHashMap<>();
-      Map<String, Instant> decided = new LinkedHashMap<>();
-      try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        client.forEachEvent(
-            e -> {
-              if (e instanceof RunEvent.ScheduleApplied a) {
-                applied.put(a.planName(), a);
-              } else if (e instanceof RunEvent.SchedulePauseChanged p) {
-                paused.put(p.planName(), p.paused());
-              } else if (e instanceof RunEvent.ScheduleFired f) {
-                lastRun.put(f.planName(), f.runId());
-                decided.merge(f.planName(), f.scheduledFor(), (x, y) -> x.isAfter(y) ? x : y);
-              } else if (e instanceof RunEvent.ScheduleSkipped s) {
-                decided.merge(s.planName(), s.scheduledFor(), (x, y) -> x.isAfter(y) ? x : y);
-              }
-            });
-      }
       List<ScheduleView> out = new ArrayList<>();
-      applied.forEach(
-          (plan, a) ->
-              out.add(
-                  new ScheduleView(
-                      plan,
-                      a.schedule().cron(),
-                      a.schedule().timeZone(),
-                      a.schedule().concurrencyPolicy().name(),
-                      paused.getOrDefault(plan, false),
-                      lastRun.get(plan),
-                      decided.get(plan),
-                      fireTimes(plan, a.schedule(), after, count))));
+      try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
+        for (var s : client.schedules()) {
+          out.add(
+              new ScheduleView(
+                  s.planName(),
+                  s.schedule().cron(),
+                  s.schedule().timeZone(),
+                  s.schedule().concurrencyPolicy().name(),
+                  s.paused(),
+                  s.lastRunId(),
+                  s.lastDecided(),
+                  fireTimes(s.planName(), s.schedule(), after, count)));
+        }
+      }
       return out;
     }
 

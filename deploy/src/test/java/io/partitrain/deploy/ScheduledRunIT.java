@@ -70,7 +70,7 @@ class ScheduledRunIT {
   }
 
   /** The system clock, moved forward by a settable amount. */
-  private static final class ShiftedClock extends Clock {
+  static final class ShiftedClock extends Clock {
     private volatile Duration shift = Duration.ZERO;
 
     void shift(Duration d) {

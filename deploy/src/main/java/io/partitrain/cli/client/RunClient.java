@@ -1,5 +1,8 @@
 package io.partitrain.cli.client;
 
+import io.partitrain.orchestrator.console.view.FinalSnapshots;
+import io.partitrain.orchestrator.console.view.ScheduleView;
+import io.partitrain.orchestrator.console.view.SchedulesFold;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.RetriableException;
 import io.partitrain.shared.contracts.RunCommand;
@@ -167,18 +170,16 @@ public final class RunClient implements AutoCloseable {
 
   /**
    * A finished run's final snapshot on the state topic (it outlives the run's events on the runs
-   * topic); empty if there is none.
+   * topic); empty if there is none, or if the latest record of the run's key is a tombstone.
    */
   public Optional<StateSnapshot.Run> finalSnapshot(String runId) {
-    StateSnapshot.Run[] found = {null};
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> reader = reader()) {
-      KeyedReads.readKey(
-          reader,
-          kafka.topics().state(),
-          StateSnapshot.runKey(runId),
-          r -> found[0] = r.value() == null ? null : runSnapshot(r).orElse(found[0]));
+      KeyedReads.readKey(reader, kafka.topics().state(), StateSnapshot.runKey(runId), records::add);
     }
-    return Optional.ofNullable(found[0]).filter(StateSnapshot.Run::complete);
+    return records.isEmpty()
+        ? Optional.empty()
+        : FinalSnapshots.finalRun(records.get(records.size() - 1));
   }
 
   /** Every finished run's final snapshot on the state topic, by run id. */
@@ -189,30 +190,50 @@ public final class RunClient implements AutoCloseable {
           reader,
           kafka.topics().state(),
           r -> {
-            if (r.key() == null || !r.key().startsWith(StateSnapshot.runKey(""))) {
-              return;
-            }
-            if (r.value() == null
-                || r.headers().lastHeader(StateSnapshot.FINISHED_HEADER) == null) {
-              latest.remove(r.key());
-            } else {
+            if (FinalSnapshots.runIdOf(r.key()) != null) {
               latest.put(r.key(), r);
             }
           });
     }
     Map<String, StateSnapshot.Run> out = new java.util.TreeMap<>();
-    latest.values().forEach(r -> runSnapshot(r).ifPresent(s -> out.put(s.runId(), s)));
+    latest.values().forEach(r -> FinalSnapshots.finalRun(r).ifPresent(s -> out.put(s.runId(), s)));
     return out;
   }
 
-  private static Optional<StateSnapshot.Run> runSnapshot(ConsumerRecord<String, byte[]> r) {
-    try {
-      return Json.read(r.value(), StateSnapshot.class) instanceof StateSnapshot.Run s
-          ? Optional.of(s)
-          : Optional.empty();
-    } catch (UnreadableMessageException e) {
-      return Optional.empty();
+  /**
+   * Every schedule, as the console lists it ({@link SchedulesFold}): the state topic's schedule
+   * snapshots as the base, then the runs topic's schedule events after them. A schedule whose
+   * {@code ScheduleApplied} is past the runs topic's retention is still listed.
+   */
+  public List<ScheduleView> schedules() {
+    SchedulesFold fold = new SchedulesFold();
+    try (KafkaConsumer<String, byte[]> reader = reader()) {
+      Map<String, ConsumerRecord<String, byte[]>> latest = new java.util.HashMap<>();
+      TopicReader.readAll(
+          reader,
+          kafka.topics().state(),
+          r -> {
+            if (FinalSnapshots.planOf(r.key()) != null) {
+              latest.put(r.key(), r);
+            }
+          });
+      latest
+          .values()
+          .forEach(
+              r ->
+                  FinalSnapshots.schedule(r)
+                      .ifPresent(snap -> fold.apply(snap, FinalSnapshots.covered(r))));
+      TopicReader.readAll(
+          reader,
+          kafka.topics().runs(),
+          r ->
+              decode(r)
+                  .ifPresent(
+                      e ->
+                          RunEvent.unbatched(e)
+                              .forEach(one -> fold.apply(one, r.partition(), r.offset()))));
     }
+    return fold.views();
   }
 
   /**
@@ -419,20 +440,6 @@ public final class RunClient implements AutoCloseable {
               + timeout.toSeconds()
               + "s"
               + (last == null ? " (no state published)" : "; last: " + last.byState()));
-    }
-  }
-
-  /** Every event on the runs topic so far, in order (per partition). */
-  public void forEachEvent(Consumer<RunEvent> sink) {
-    readAll(sink);
-  }
-
-  private void readAll(Consumer<RunEvent> sink) {
-    try (KafkaConsumer<String, byte[]> reader = reader()) {
-      TopicReader.readAll(
-          reader,
-          kafka.topics().runs(),
-          r -> decode(r).ifPresent(e -> RunEvent.unbatched(e).forEach(sink)));
     }
   }
 

@@ -247,6 +247,20 @@ public final class RunHistory {
                 Instant.parse(t.path("at").asText())));
         first = false;
       }
+      if (first && p.path("state").isTextual()) {
+        // No history: a run read from its final snapshot (past the runs topic's retention) keeps
+        // each partition's last state only.
+        line.sequence = sequence == null ? line.sequence : sequence;
+        line.tags = Map.copyOf(tags);
+        line.state = PartitionState.valueOf(p.path("state").asText());
+        line.attempt = p.path("attempt").asInt();
+        line.failureClass =
+            p.path("failureClass").isTextual()
+                ? FailureClass.valueOf(p.path("failureClass").asText())
+                : null;
+        line.reason = p.path("reason").asText(null);
+        line.jobName = p.path("jobName").asText(null);
+      }
       // Where the current attempt's log is, and its Studio page: the view keeps the latest.
       if (line.state != null && line.state.isJobTerminal()) {
         line.logPath = p.path("logPath").asText(null);

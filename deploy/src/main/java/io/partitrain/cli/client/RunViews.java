@@ -1,20 +1,29 @@
 package io.partitrain.cli.client;
 
+import io.partitrain.orchestrator.StateConfig;
+import io.partitrain.orchestrator.console.view.FinalSnapshots;
 import io.partitrain.orchestrator.console.view.RunView;
 import io.partitrain.orchestrator.console.view.RunsFold;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A run as the console sees it, read straight from Kafka: the runs and FinOps topics folded by the
  * same {@link RunsFold} the console uses, so {@code job show} and {@code run evidence} say the same
- * with or without {@code --server}.
+ * with or without {@code --server}. A finished run whose decisions are past the runs topic's
+ * retention is read from its final snapshot on the state topic, as the console does.
  */
 public final class RunViews {
 
@@ -25,6 +34,7 @@ public final class RunViews {
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(kafka.consumer("partitrain-cli-evidence", null))) {
       // Both topics are keyed by run id: only the run's own partition is read (KeyedReads).
+      List<Positioned> events = new ArrayList<>();
       KeyedReads.readKey(
           c,
           kafka.topics().runs(),
@@ -33,12 +43,18 @@ public final class RunViews {
             try {
               RunEvent e = Json.read(r.value(), RunEvent.class);
               if (e.runId().equals(runId)) {
-                RunEvent.unbatched(e).forEach(fold::apply);
+                events.add(new Positioned(e, r.partition(), r.offset()));
               }
             } catch (UnreadableMessageException ignored) {
               // the orchestrator dead-letters what it cannot read; evidence skips it too
             }
           });
+      if (events.stream().noneMatch(p -> p.event() instanceof RunEvent.RunStarted)) {
+        // Its start is past the runs topic's retention: its final snapshot first, then what the
+        // runs topic holds after it (a rerun), as the console folds them.
+        finalSnapshot(c, kafka, runId, fold);
+      }
+      events.forEach(p -> fold.apply(p.event(), p.partition(), p.offset()));
       KeyedReads.readKey(
           c,
           kafka.topics().finops(),
@@ -55,5 +71,54 @@ public final class RunViews {
           });
     }
     return fold.snapshot(Instant.now()).run(runId);
+  }
+
+  /** A decision with where it was read on the runs topic. */
+  private record Positioned(RunEvent event, int partition, long offset) {}
+
+  private static void finalSnapshot(
+      KafkaConsumer<String, byte[]> c, KafkaSettings kafka, String runId, RunsFold fold) {
+    List<ConsumerRecord<String, byte[]>> state = new ArrayList<>();
+    KeyedReads.readKey(c, kafka.topics().state(), StateSnapshot.runKey(runId), state::add);
+    if (!state.isEmpty()) {
+      ConsumerRecord<String, byte[]> last = state.get(state.size() - 1);
+      FinalSnapshots.finalRun(last)
+          .filter(s -> s.runId().equals(runId))
+          .ifPresent(s -> fold.apply(s, FinalSnapshots.covered(last)));
+    }
+  }
+
+  /**
+   * Why {@link #read} found nothing: the run is on neither the runs topic nor the state topic.
+   * Names the retention settings, and says whether the runs topic has dropped records where the
+   * run's would be (its partition no longer starts at offset 0).
+   */
+  public static String missing(KafkaSettings kafka, String runId) {
+    long start = 0;
+    int partition = -1;
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(kafka.consumer("partitrain-cli-evidence", null))) {
+      TopicPartition home = KeyedReads.partitionOf(c, kafka.topics().runs(), runId);
+      partition = home.partition();
+      start = c.beginningOffsets(List.of(home)).getOrDefault(home, 0L);
+    }
+    String dropped =
+        start > 0
+            ? " (partition "
+                + partition
+                + " of the runs topic, where its decisions would be, now starts at offset "
+                + start
+                + ": the records before it are past its retention)"
+            : "";
+    return "no run "
+        + runId
+        + " on the runs topic or the state topic"
+        + dropped
+        + ". If it ran, its decisions are past the runs topic's retention"
+        + " (PARTITRAIN_RUNS_RETENTION, default "
+        + ServiceSettings.DEFAULT_RUNS_RETENTION.toDays()
+        + " days) and its final snapshot past PARTITRAIN_FINISHED_RUN_RETENTION (default "
+        + StateConfig.DEFAULT_FINISHED_RETENTION.toDays()
+        + " days); `partitrain run list` shows the runs still kept";
   }
 }

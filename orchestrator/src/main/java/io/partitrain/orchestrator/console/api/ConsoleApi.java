@@ -275,6 +275,10 @@ public final class ConsoleApi {
     m.put("byState", new TreeMap<>(r.byState()));
     m.put("startedAt", r.startedAt());
     m.put("completedAt", r.completedAt());
+    if (r.fromFinalSnapshot()) {
+      // Its decisions are past the runs topic's retention: read from its final snapshot.
+      m.put("fromFinalSnapshot", true);
+    }
     CostView c = r.cost();
     if (c != null) {
       Map<String, Object> cost = new LinkedHashMap<>();
@@ -311,6 +315,9 @@ public final class ConsoleApi {
     body.put("type", "PartitionPage");
     body.put("runId", r.runId());
     body.put("total", r.total());
+    if (r.fromFinalSnapshot()) {
+      body.put("fromFinalSnapshot", true);
+    }
     body.put("items", page);
     body.put("nextCursor", next);
     ctx.json(body);
@@ -433,6 +440,23 @@ public final class ConsoleApi {
 
   private void finopsReport(Context ctx) {
     RunView r = requireDetail(ctx);
+    if (r.fromFinalSnapshot()) {
+      // The report is built from the cost decisions, which aged out; a partial one would mislead.
+      throw Problem.gone(
+          "run '"
+              + r.runId()
+              + "' is past the runs topic's retention (PARTITRAIN_RUNS_RETENTION): its cost"
+              + " decisions (cap changes, reservations, deferrals) are gone from it. Its final cap,"
+              + " spent and reserved are at "
+              + BASE
+              + "/runs/"
+              + r.runId()
+              + ", and what the FinOps topic still holds at "
+              + BASE
+              + "/runs/"
+              + r.runId()
+              + "/finops/ledger and /finops/events");
+    }
     ctx.json(FinOpsReport.of(r.runId(), r.costEvents(), r.finopsRecords()));
   }
 
@@ -734,7 +758,14 @@ public final class ConsoleApi {
     return reader
         .snapshot()
         .run(runId)
-        .orElseThrow(() -> Problem.notFound("no run '" + runId + "'"));
+        .orElseThrow(
+            () ->
+                Problem.notFound(
+                    "no run '"
+                        + runId
+                        + "' on the runs topic or the state topic; if it ran, its decisions are"
+                        + " past the runs topic's retention (PARTITRAIN_RUNS_RETENTION) and its"
+                        + " final snapshot past PARTITRAIN_FINISHED_RUN_RETENTION"));
   }
 
   /**

@@ -30,6 +30,9 @@ import java.util.Map;
  *     adopted before its creator reported it)
  * @param studioUrl the attempt's page in Azure ML Studio, as its worker reported it; absent for a
  *     backend without one, and for an earlier attempt
+ * @param fromFinalSnapshot true when the run's decisions are past the runs topic's retention and
+ *     this is read from its final snapshot: the attempt's state, failure, job, log and metrics,
+ *     without its status history; absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobEvidence(
@@ -58,7 +61,8 @@ public record JobEvidence(
     String renderNote,
     String workerId,
     SubmittedJob submission,
-    String studioUrl) {
+    String studioUrl,
+    Boolean fromFinalSnapshot) {
 
   /** The evidence of {@code attempt} of {@code p}. */
   public static JobEvidence of(RunView run, PartitionView p, int attempt) {
@@ -73,21 +77,30 @@ public record JobEvidence(
               + " attempts, not "
               + attempt);
     }
+    boolean current = attempt == p.attempt();
+    if (run.fromFinalSnapshot() && !current) {
+      throw Problem.gone(pastRetention(run, p));
+    }
     List<PartitionView.Transition> history =
         p.history().stream().filter(t -> t.attempt() == attempt).toList();
     PartitionView.Transition last = history.isEmpty() ? null : history.get(history.size() - 1);
+    if (last == null && run.fromFinalSnapshot()) {
+      // The final snapshot keeps the partition's last move: its state, failure and job.
+      last =
+          new PartitionView.Transition(
+              null, p.state(), attempt, p.failureClass(), p.reason(), p.jobName(), null);
+    }
     String jobName =
         history.stream()
             .map(PartitionView.Transition::jobName)
             .filter(n -> n != null)
             .reduce((a, b) -> b)
-            .orElse(null);
+            .orElse(last == null ? null : last.jobName());
     FinOpsRecord.LedgerEntry ledger =
         run.ledger().stream()
             .filter(e -> e.partitionId().equals(p.partitionId()) && e.attempt() == attempt)
             .reduce((a, b) -> b)
             .orElse(null);
-    boolean current = attempt == p.attempt();
     SubmittedJob submission = run.submission(p.partitionId(), attempt);
     JobSpec rendered = null;
     String note = null;
@@ -128,6 +141,20 @@ public record JobEvidence(
         note,
         submission == null ? null : submission.workerId(),
         submission,
-        current ? JobLogs.studioUrl(p) : null);
+        current ? JobLogs.studioUrl(p) : null,
+        run.fromFinalSnapshot() ? Boolean.TRUE : null);
+  }
+
+  /** Why an earlier attempt of a run read from its final snapshot cannot be shown. */
+  public static String pastRetention(RunView run, PartitionView p) {
+    return "run '"
+        + run.runId()
+        + "' is past the runs topic's retention (PARTITRAIN_RUNS_RETENTION): its decisions are"
+        + " gone from it, and its final snapshot on the state topic keeps only the last attempt"
+        + " of each partition ("
+        + p.attempt()
+        + " of partition '"
+        + p.partitionId()
+        + "')";
   }
 }

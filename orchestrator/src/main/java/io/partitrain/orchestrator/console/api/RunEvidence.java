@@ -32,6 +32,10 @@ import java.util.TreeMap;
  *
  * @param jobTemplateSha256 SHA-256 of the job template as canonical JSON (keys sorted, no
  *     whitespace), so two bundles can be compared for "the same job definition"
+ * @param fromFinalSnapshot true when the run's decisions are past the runs topic's retention and
+ *     the bundle is built from its final snapshot on the state topic (see {@code note}); absent
+ *     otherwise
+ * @param note what such a bundle leaves out
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunEvidence(
@@ -53,7 +57,17 @@ public record RunEvidence(
     List<ActionView> decisions,
     List<JobEvidence> jobs,
     List<CapEventView> capEvents,
-    List<FinOpsRecord.LedgerEntry> ledger) {
+    List<FinOpsRecord.LedgerEntry> ledger,
+    Boolean fromFinalSnapshot,
+    String note) {
+
+  /** What a bundle built from a final snapshot leaves out. */
+  public static final String FINAL_SNAPSHOT_NOTE =
+      "the run's decisions are past the runs topic's retention (PARTITRAIN_RUNS_RETENTION); this"
+          + " bundle is built from its final snapshot on the state topic: each partition's last"
+          + " attempt without its status history, no earlier attempt, and no decision but the"
+          + " start and the cancel; cap events and ledger as far as the FinOps topic still holds"
+          + " them";
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -63,7 +77,9 @@ public record RunEvidence(
   public static RunEvidence of(RunView run, Instant generatedAt) {
     List<JobEvidence> jobs = new ArrayList<>();
     for (PartitionView p : run.partitions()) {
-      for (int attempt = 1; attempt <= p.attempt(); attempt++) {
+      // A final snapshot keeps only each partition's last attempt.
+      int first = run.fromFinalSnapshot() ? Math.max(1, p.attempt()) : 1;
+      for (int attempt = first; attempt <= p.attempt(); attempt++) {
         jobs.add(JobEvidence.of(run, p, attempt));
       }
     }
@@ -87,7 +103,9 @@ public record RunEvidence(
         run.actions(),
         jobs,
         run.capEvents(),
-        run.ledger());
+        run.ledger(),
+        run.fromFinalSnapshot() ? Boolean.TRUE : null,
+        run.fromFinalSnapshot() ? FINAL_SNAPSHOT_NOTE : null);
   }
 
   static String canonical(JsonNode node) {

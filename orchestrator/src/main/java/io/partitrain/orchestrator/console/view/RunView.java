@@ -31,6 +31,11 @@ import java.util.Map;
  *     ledger, cost timeline, cap events) to bound its memory; the summary stays exact
  * @param warnings the compute targets whose node cap their cluster or quota could not hold at start
  * @param deadlineAtRisk the latest warning that the run will miss its deadline; null when none
+ * @param fromFinalSnapshot true when the run's decisions are past the runs topic's retention
+ *     ({@code PARTITRAIN_RUNS_RETENTION}) and it is shown from its final snapshot on the state
+ *     topic: the same summary, start, cancel and cost totals, each partition's last state and
+ *     attempt, but no transition history, no earlier attempt, and no decision other than the start
+ *     and the cancel
  */
 public record RunView(
     String runId,
@@ -57,7 +62,8 @@ public record RunView(
     List<RunEvent> costEvents,
     List<FinOpsRecord> finopsRecords,
     List<RunEvent.ComputeCapacityWarning> warnings,
-    RunEvent.DeadlineAtRisk deadlineAtRisk) {
+    RunEvent.DeadlineAtRisk deadlineAtRisk,
+    boolean fromFinalSnapshot) {
 
   public RunView {
     byState = Map.copyOf(byState);

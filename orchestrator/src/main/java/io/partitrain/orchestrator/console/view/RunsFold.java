@@ -7,6 +7,7 @@ import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
+import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.contracts.SubmittedJob;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -33,6 +34,13 @@ import java.util.TreeMap;
  * where the CLI reads it. Transitions that arrive later for such a run (a rerun) keep its counts
  * exact.
  *
+ * <p>A finished run whose decisions are past the runs topic's retention is shown from its final
+ * snapshot on the state topic ({@link #apply(StateSnapshot.Run, Map)}), marked {@link
+ * RunView#fromFinalSnapshot()}. The runs topic wins wherever it still holds the run's start: a
+ * {@link RunEvent.RunStarted} replaces a run built from its snapshot, and a later final snapshot of
+ * such a run is ignored. Events that the snapshot covers (its runs-topic offsets) are not applied
+ * twice; events after it (a rerun) are.
+ *
  * <p>Events the console does not show (node caps of targets on the runs topic, retry and adoption
  * notices) are read and left alone; unreadable records are skipped by the reader, never fatal.
  *
@@ -46,7 +54,7 @@ public final class RunsFold {
   public static final int UNBOUNDED = Integer.MAX_VALUE;
 
   private final Map<String, RunAcc> runs = new LinkedHashMap<>();
-  private final Map<String, ScheduleView> schedules = new TreeMap<>();
+  private final SchedulesFold schedules = new SchedulesFold();
   private final int retainedRuns;
 
   /** Cap events across runs and compute targets kept for {@code finops events}: the latest. */
@@ -99,6 +107,13 @@ public final class RunsFold {
    * retries and adoptions show as the transitions that follow them.
    */
   public void apply(RunEvent event) {
+    if (event instanceof RunEvent.RunStarted e) {
+      RunAcc a = runs.get(e.runId());
+      if (a != null && a.fromFinalSnapshot) {
+        // The runs topic still holds the run from its start: its decisions say more.
+        replace(a);
+      }
+    }
     if (event instanceof RunEvent.PartitionMoves batch) {
       batch.moves().forEach(this::apply);
     } else if (event instanceof RunEvent.RunStarted e) {
@@ -145,27 +160,8 @@ public final class RunsFold {
       if (a != null) {
         a.action("CommandRejected", e.commandId(), null, e.reason(), "", e.at());
       }
-    } else if (event instanceof RunEvent.ScheduleApplied e) {
-      ScheduleView s = schedules.get(e.planName());
-      schedules.put(
-          e.planName(),
-          new ScheduleView(
-              e.planName(),
-              e.schedule().cron(),
-              e.schedule().timeZone(),
-              e.schedule().concurrencyPolicy().name(),
-              s != null && s.paused(),
-              e.requestedBy(),
-              s == null ? null : s.lastFired(),
-              s == null ? null : s.lastRunId(),
-              s == null ? null : s.lastDecided(),
-              e.schedule()));
-    } else if (event instanceof RunEvent.SchedulePauseChanged e) {
-      schedules.computeIfPresent(e.planName(), (k, s) -> s.withPaused(e.paused()));
-    } else if (event instanceof RunEvent.ScheduleFired e) {
-      schedules.computeIfPresent(e.planName(), (k, s) -> s.fired(e.scheduledFor(), e.runId()));
-    } else if (event instanceof RunEvent.ScheduleSkipped e) {
-      schedules.computeIfPresent(e.planName(), (k, s) -> s.skipped(e.scheduledFor()));
+    } else if (SchedulesFold.isScheduleEvent(event)) {
+      schedules.apply(event);
     }
     if (event instanceof RunEvent.CancelAccepted e) {
       acc(e.runId()).cancel = e;
@@ -176,6 +172,86 @@ public final class RunsFold {
         a.costEvents.add(event);
       }
     }
+  }
+
+  /**
+   * Applies one decision read from the runs topic at {@code partition}/{@code offset}: as {@link
+   * #apply(RunEvent)}, except that a decision the run's final snapshot already holds is skipped.
+   */
+  public void apply(RunEvent event, int partition, long offset) {
+    if (SchedulesFold.isScheduleEvent(event)) {
+      // A ScheduleFired names the run it starts: the schedule's snapshot decides, not the run's.
+      schedules.apply(event, partition, offset);
+      return;
+    }
+    RunAcc a = runs.get(event.runId());
+    if (a != null
+        && a.fromFinalSnapshot
+        && !(event instanceof RunEvent.RunStarted)
+        && offset < a.covered.getOrDefault(partition, -1L)) {
+      return;
+    }
+    apply(event);
+  }
+
+  /**
+   * Shows a finished run from its final snapshot on the state topic, unless the runs topic holds
+   * its start: the same summary, start, cancel and cost totals, and each partition's last state,
+   * attempt, failure, job, log and metrics.
+   *
+   * @param covered the runs-topic offsets the snapshot covers ({@link FinalSnapshots#covered})
+   */
+  public void apply(StateSnapshot.Run snapshot, Map<Integer, Long> covered) {
+    RunAcc old = runs.get(snapshot.runId());
+    if (old != null && old.startedAt != null && !old.fromFinalSnapshot) {
+      return;
+    }
+    RunAcc a = old == null ? acc(snapshot.runId()) : replace(old);
+    a.restore(snapshot, covered);
+    noteFinished(a);
+  }
+
+  /**
+   * A schedule's snapshot from the state topic: the schedule's base, so it stays listed after its
+   * {@link RunEvent.ScheduleApplied} aged out of the runs topic ({@link SchedulesFold}).
+   *
+   * @param covered the runs-topic offsets it covers ({@link FinalSnapshots#covered})
+   */
+  public void apply(StateSnapshot.Schedule snapshot, Map<Integer, Long> covered) {
+    schedules.apply(snapshot, covered);
+  }
+
+  /** The schedule snapshot of {@code plan} was tombstoned: see {@link SchedulesFold#forget}. */
+  public void forgetSchedule(String plan) {
+    schedules.forget(plan);
+  }
+
+  /**
+   * The final snapshot of {@code runId} was tombstoned: a run shown only from it is gone from the
+   * topics, and from the console.
+   */
+  public void forgetFinalSnapshot(String runId) {
+    RunAcc a = runs.get(runId);
+    if (a != null && a.fromFinalSnapshot) {
+      runs.remove(runId);
+      finishedWithDetail.remove(a);
+    }
+  }
+
+  /**
+   * A fresh accumulator in place of {@code old}, keeping what the FinOps topic told about the run
+   * (it is read alongside and does not come again).
+   */
+  private RunAcc replace(RunAcc old) {
+    finishedWithDetail.remove(old);
+    RunAcc a = new RunAcc(old.runId);
+    a.finopsRecords.addAll(old.finopsRecords);
+    a.ledger.addAll(old.ledger);
+    a.capEvents.addAll(old.capEvents);
+    a.priced = old.priced;
+    a.currency = old.currency;
+    runs.put(old.runId, a);
+    return a;
   }
 
   /**
@@ -299,12 +375,7 @@ public final class RunsFold {
                 RunView::startedAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
             .reversed());
     return new ConsoleSnapshot(
-        views,
-        byId,
-        List.copyOf(schedules.values()),
-        List.copyOf(capEventsAll),
-        capEventsDropped,
-        asOf);
+        views, byId, schedules.views(), List.copyOf(capEventsAll), capEventsDropped, asOf);
   }
 
   private RunAcc acc(String runId) {
@@ -344,6 +415,8 @@ public final class RunsFold {
     final List<FinOpsRecord> finopsRecords = new ArrayList<>();
     Map<PartitionState, Integer> evictedCounts;
     Map<FailureClass, Integer> evictedFailureClasses;
+    boolean fromFinalSnapshot;
+    Map<Integer, Long> covered = Map.of();
 
     RunAcc(String runId) {
       this.runId = runId;
@@ -413,6 +486,58 @@ public final class RunsFold {
               e.studioUrl(),
               e.sequence(),
               e.metrics()));
+      cached = null;
+    }
+
+    /**
+     * The run as its final snapshot holds it (see {@link RunsFold#apply(StateSnapshot.Run, Map)}).
+     */
+    void restore(StateSnapshot.Run s, Map<Integer, Long> coveredOffsets) {
+      fromFinalSnapshot = true;
+      covered = Map.copyOf(coveredOffsets);
+      started(s.started());
+      if (s.cancel() != null) {
+        cancel = s.cancel();
+        action(
+            "CancelAccepted",
+            s.cancel().commandId(),
+            s.cancel().requestedBy(),
+            s.cancel().reason(),
+            "",
+            s.cancel().at());
+      }
+      attempts = s.attempts();
+      summary = s.summary();
+      completedAt = s.complete() ? s.completedAt() : null;
+      if (s.budget() != null) {
+        priced = true;
+        if (s.budget().budget() != null) {
+          currency = s.budget().budget().currency();
+          cap = s.budget().budget().cap();
+        }
+        spent = s.budget().spent() == null ? BigDecimal.ZERO : s.budget().spent();
+        reserved = s.budget().reserved() == null ? BigDecimal.ZERO : s.budget().reserved();
+        timeline.clear();
+        point(s.at());
+      }
+      for (StateSnapshot.Partition p : s.partitions()) {
+        partitions.put(
+            p.id(),
+            new PartitionView(
+                p.id(),
+                p.state(),
+                p.attempt(),
+                p.failureClass(),
+                p.message(),
+                p.jobName(),
+                p.tags(),
+                p.logPath(),
+                p.metrics(),
+                List.of(),
+                null,
+                p.sequence()));
+      }
+      total = Math.max(total, partitions.size());
       cached = null;
     }
 
@@ -573,7 +698,8 @@ public final class RunsFold {
               costEvents,
               finopsRecords,
               warnings,
-              deadlineAtRisk);
+              deadlineAtRisk,
+              fromFinalSnapshot);
       return cached;
     }
   }

@@ -3,11 +3,13 @@ package io.partitrain.orchestrator.console.view;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * Follows the runs and FinOps topics from their beginning (no consumer group: every orchestrator
  * instance, leader or standby, keeps its own view) and publishes a fresh {@link ConsoleSnapshot}
  * after each poll that brought records. The one thread that owns the {@link RunsFold}.
+ *
+ * <p>It also follows the state topic's finished runs' final snapshots and schedules' snapshots,
+ * read to its end first: a run whose decisions are past the runs topic's retention is shown from
+ * its final snapshot ({@link RunView#fromFinalSnapshot()}), and leaves the console when the
+ * snapshot is tombstoned; a schedule whose {@code ScheduleApplied} aged out is listed from its
+ * snapshot ({@link SchedulesFold}).
  *
  * <p>Biggest advantage: reads never touch the tracker, so the console answers the same on a standby
  * and puts no lock on the leader's loop. Biggest limitation: it is as fresh as its last poll (about
@@ -114,12 +122,21 @@ public final class TopicFollower implements ConsoleReader, Runnable, AutoCloseab
     try (Consumer<String, byte[]> c =
         new KafkaConsumer<>(kafka.consumer(clientId + "-console", null))) {
       consumer = c;
+      // First the final snapshots, so runs aged out of the runs topic are known when it is read.
+      List<TopicPartition> state = TopicReader.assignAll(c, kafka.topics().state());
+      c.seekToBeginning(state);
+      TopicReader.readToEnd(c, state, this::apply, closed::get);
+      Map<TopicPartition, Long> statePositions = new HashMap<>();
+      state.forEach(p -> statePositions.put(p, c.position(p)));
       List<TopicPartition> parts = new ArrayList<>();
       for (String topic : List.of(kafka.topics().runs(), kafka.topics().finops())) {
         c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
       }
-      c.assign(parts);
+      List<TopicPartition> all = new ArrayList<>(parts);
+      all.addAll(state);
+      c.assign(all);
       c.seekToBeginning(parts);
+      statePositions.forEach(c::seek);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       while (!closed.get()) {
         ConsumerRecords<String, byte[]> records = c.poll(POLL);
@@ -142,9 +159,11 @@ public final class TopicFollower implements ConsoleReader, Runnable, AutoCloseab
 
   private void apply(ConsumerRecord<String, byte[]> record) {
     try {
-      if (record.topic().equals(kafka.topics().runs())) {
+      if (record.topic().equals(kafka.topics().state())) {
+        applyState(record);
+      } else if (record.topic().equals(kafka.topics().runs())) {
         RunEvent e = Json.read(record.value(), RunEvent.class);
-        fold.apply(e);
+        fold.apply(e, record.partition(), record.offset());
         if (e instanceof RunEvent.Answer a && a.commandId() != null) {
           synchronized (answers) {
             answers.put(a.commandId(), a);
@@ -161,6 +180,22 @@ public final class TopicFollower implements ConsoleReader, Runnable, AutoCloseab
           record.partition(),
           record.offset(),
           e.getMessage());
+    }
+  }
+
+  /**
+   * A finished run's final snapshot, a schedule's snapshot, or their tombstones; the rest of the
+   * state topic is not ours.
+   */
+  private void applyState(ConsumerRecord<String, byte[]> record) {
+    if (FinalSnapshots.isTombstone(record)) {
+      fold.forgetFinalSnapshot(FinalSnapshots.runIdOf(record.key()));
+    } else if (FinalSnapshots.isScheduleTombstone(record)) {
+      fold.forgetSchedule(FinalSnapshots.planOf(record.key()));
+    } else if (FinalSnapshots.planOf(record.key()) != null) {
+      FinalSnapshots.schedule(record).ifPresent(s -> fold.apply(s, FinalSnapshots.covered(record)));
+    } else {
+      FinalSnapshots.finalRun(record).ifPresent(s -> fold.apply(s, FinalSnapshots.covered(record)));
     }
   }
 
