@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -254,10 +255,18 @@ public final class Worker implements Runnable, AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
     boolean cut = false;
     int items = 0;
+    // A rebalance happens only inside a poll, here the polls of a slow submit: the assignment is
+    // read again after those only (it is a fresh copy per call, and this loop runs per item).
+    Set<TopicPartition> assigned = consumer.assignment();
+    long pollsSeen = submits.pollsWhileBusy();
     partitions:
     for (TopicPartition tp : records.partitions()) {
       for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
-        if (!consumer.assignment().contains(tp)) {
+        if (submits.pollsWhileBusy() != pollsSeen) {
+          assigned = consumer.assignment();
+          pollsSeen = submits.pollsWhileBusy();
+        }
+        if (!assigned.contains(tp)) {
           // A rebalance during this batch (in the polls of a slow submit) gave the partition to
           // another worker, which reads these items again from the last commit: handling them
           // here as well would submit them twice at the same time.
