@@ -7,6 +7,7 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.RunSnapshotParts;
 import io.partitrain.shared.kafka.StartCommandWriter;
 import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
@@ -200,15 +201,28 @@ public final class RunClient implements AutoCloseable {
    * topic); empty if there is none.
    */
   public Optional<StateSnapshot.Run> finalSnapshot(String runId) {
-    StateSnapshot.Run[] found = {null};
+    String key = StateSnapshot.runKey(runId);
+    Map<String, byte[]> latest = new java.util.HashMap<>();
     try (KafkaConsumer<String, byte[]> reader = reader()) {
-      KeyedReads.readKey(
+      // The run's record, and the parts of a run too large for one (on the same partition).
+      KeyedReads.readKeys(
           reader,
           kafka.topics().state(),
-          StateSnapshot.runKey(runId),
-          r -> found[0] = r.value() == null ? null : runSnapshot(r).orElse(found[0]));
+          key,
+          k -> k.equals(key) || k.startsWith(key + "/part/"),
+          r -> latest.put(r.key(), r.value()));
     }
-    return Optional.ofNullable(found[0]).filter(StateSnapshot.Run::complete);
+    StateSnapshot.Run head = decodeState(latest.get(key)) instanceof StateSnapshot.Run r ? r : null;
+    if (head == null || !head.complete()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          RunSnapshotParts.assemble(
+              head, i -> decodeState(latest.get(StateSnapshot.runPartKey(runId, i)))));
+    } catch (PartitrainException e) {
+      return Optional.empty();
+    }
   }
 
   /** Every finished run's final snapshot on the state topic, by run id. */
@@ -233,6 +247,14 @@ public final class RunClient implements AutoCloseable {
     Map<String, StateSnapshot.Run> out = new java.util.TreeMap<>();
     latest.values().forEach(r -> runSnapshot(r).ifPresent(s -> out.put(s.runId(), s)));
     return out;
+  }
+
+  private static StateSnapshot decodeState(byte[] value) {
+    try {
+      return value == null ? null : Json.read(value, StateSnapshot.class);
+    } catch (UnreadableMessageException e) {
+      return null;
+    }
   }
 
   private static Optional<StateSnapshot.Run> runSnapshot(ConsumerRecord<String, byte[]> r) {

@@ -153,7 +153,8 @@ public final class RunState {
         ps,
         sums,
         summary(),
-        now);
+        now,
+        null);
   }
 
   /**
