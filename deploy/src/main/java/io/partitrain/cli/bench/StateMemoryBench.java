@@ -1,0 +1,164 @@
+package io.partitrain.cli.bench;
+
+import io.partitrain.cli.RunCommands;
+import io.partitrain.orchestrator.admission.Admission;
+import io.partitrain.orchestrator.tracking.Outbox;
+import io.partitrain.orchestrator.tracking.Tracker;
+import io.partitrain.shared.contracts.JobPhase;
+import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.shared.contracts.RunCommand;
+import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.Schema;
+import io.partitrain.shared.contracts.Topics;
+import io.partitrain.shared.contracts.WorkItem;
+import io.partitrain.shared.plan.Plan;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The orchestrator's own memory for one run of many partitions, without Kafka, workers or broker in
+ * the process: the {@link Tracker} (the orchestrator's whole state) starts the run from its start
+ * command, admits it window by window, and takes each work item's SUBMITTED, RUNNING and SUCCEEDED
+ * statuses as a worker would send them; each window's outbox is dropped as the committer drops it
+ * after its commit. The heap is measured live (after a full collection) once the run is started and
+ * every tenth of the way, up to the last status before it completes: the figure a {@code -Xmx} must
+ * hold for the orchestrator's state, apart from its Kafka clients' buffers.
+ *
+ * <p>Its limitation: one window at a time is in memory here, while the real loop holds the window
+ * being decided and the one being committed; and it times nothing worth comparing (no I/O).
+ */
+final class StateMemoryBench {
+
+  /** Work items released per round (the real loop's window is a few thousand records). */
+  private static final int MAX_IN_FLIGHT = 2_000;
+
+  private StateMemoryBench() {}
+
+  /** What it measured. */
+  record Result(
+      int partitions,
+      double seconds,
+      long heapAfterStartMiB,
+      long heapLivePeakMiB,
+      double bytesPerPartition,
+      long heapMaxMiB,
+      int succeeded) {}
+
+  static Result run(int partitions, Path dir, java.io.PrintWriter info) {
+    long base = liveHeap();
+    Plan plan =
+        EndToEndBench.plan(
+            dir, new EndToEndBench.Setup(partitions, 0, MAX_IN_FLIGHT, 0, 1, Duration.ofHours(1)));
+    Clock clock = Clock.fixed(Instant.parse("2026-11-23T05:00:00Z"), ZoneOffset.UTC);
+    Tracker tracker =
+        Tracker.builder()
+            .clock(clock)
+            .topics(new Topics("state-bench"))
+            .admission(Admission.concurrencyCap())
+            .random(new SplittableRandom(1))
+            .silenceTimeout(Duration.ofDays(365))
+            .build();
+    long start = System.nanoTime();
+    RunCommand.StartRun command =
+        RunCommands.startCommand(plan, "state-bench", "bench", clock.instant());
+    plan = null; // the start command carries the partitions from here, as it does to the loop
+    Outbox out = new Outbox();
+    tracker.onCommand(command, out);
+    requireStarted(out);
+    command = null;
+    out.clear();
+    long afterStart = liveHeap() - base;
+    long peak = afterStart;
+    info.printf("    started: %,d MiB live%n", afterStart >> 20);
+    info.flush();
+    int succeeded = 0;
+    int nextReport = partitions / 10;
+    while (succeeded < partitions) {
+      tracker.tick(out);
+      List<WorkItem> items = new ArrayList<>();
+      for (Outbox.Entry e : out.entries()) {
+        if (e.value() instanceof WorkItem w && w.kind() == WorkItem.Kind.SUBMIT) {
+          items.add(w);
+        }
+      }
+      out.clear();
+      if (items.isEmpty()) {
+        throw new IllegalStateException(
+            "the tracker admitted nothing with " + succeeded + " of " + partitions + " done");
+      }
+      for (WorkItem w : items) {
+        for (JobPhase phase : List.of(JobPhase.SUBMITTED, JobPhase.RUNNING, JobPhase.SUCCEEDED)) {
+          tracker.onStatus(status(w, phase, clock.instant()), out);
+        }
+        out.clear();
+        succeeded++;
+        if (succeeded >= nextReport && succeeded < partitions) {
+          long live = liveHeap() - base;
+          peak = Math.max(peak, live);
+          info.printf(
+              "    %,d of %,d succeeded: %,d MiB live%n", succeeded, partitions, live >> 20);
+          info.flush();
+          nextReport += partitions / 10;
+        }
+      }
+    }
+    long live = liveHeap() - base;
+    peak = Math.max(peak, live);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    tracker.tick(out); // completes the run
+    return new Result(
+        partitions,
+        seconds,
+        afterStart >> 20,
+        peak >> 20,
+        (double) peak / partitions,
+        Runtime.getRuntime().maxMemory() >> 20,
+        succeeded);
+  }
+
+  private static void requireStarted(Outbox out) {
+    for (Outbox.Entry e : out.entries()) {
+      if (e.value() instanceof RunEvent.CommandRejected r) {
+        throw new IllegalStateException("the start was refused: " + r.reason());
+      }
+    }
+  }
+
+  private static JobStatusEvent status(WorkItem w, JobPhase phase, Instant at) {
+    return new JobStatusEvent(
+        Schema.VERSION,
+        JobStatusEvent.Kind.STATUS,
+        w.runId(),
+        w.partitionId(),
+        w.attempt(),
+        w.jobName(),
+        "w1",
+        phase,
+        phase.name(),
+        null,
+        null,
+        at,
+        null,
+        null,
+        1,
+        "/jobs/" + w.jobName() + "/user_logs/std_log.txt",
+        null,
+        phase == JobPhase.SUCCEEDED ? Map.of("mape", 0.1) : null);
+  }
+
+  /** Heap in use after a full collection: what is live. */
+  private static long liveHeap() {
+    for (int i = 0; i < 2; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+}
