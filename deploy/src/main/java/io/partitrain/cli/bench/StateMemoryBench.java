@@ -6,6 +6,7 @@ import io.partitrain.orchestrator.tracking.Outbox;
 import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobStatusEvent;
+import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Schema;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -54,9 +56,20 @@ final class StateMemoryBench {
 
   static Result run(int partitions, Path dir, java.io.PrintWriter info) {
     long base = liveHeap();
-    Plan plan =
+    // The plan's definition from a one-store plan, its partitions made here: the CLI's loading of
+    // a plan checks every partition's paths on the file system, which is not the orchestrator's.
+    Plan one =
         EndToEndBench.plan(
-            dir, new EndToEndBench.Setup(partitions, 0, MAX_IN_FLIGHT, 0, 1, Duration.ofHours(1)));
+            dir, new EndToEndBench.Setup(1, 0, MAX_IN_FLIGHT, 0, 1, Duration.ofHours(1)));
+    List<PartitionSpec> specs = new ArrayList<>(partitions);
+    for (int i = 1; i <= partitions; i++) {
+      specs.add(
+          new PartitionSpec(
+              String.format(Locale.ROOT, "store-%07d", i),
+              Map.of("region", "region-" + i % 4, "business_unit", "bu-" + i % 7)));
+    }
+    Plan plan = new Plan(one.file(), one.definition(), specs, one.template());
+    specs = null;
     Clock clock = Clock.fixed(Instant.parse("2026-11-23T05:00:00Z"), ZoneOffset.UTC);
     Tracker tracker =
         Tracker.builder()
