@@ -5,7 +5,6 @@ import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.contracts.StateSnapshot.Partition;
 import io.partitrain.shared.contracts.StateSnapshot.Run;
 import io.partitrain.shared.contracts.StateSnapshot.RunPart;
-import io.partitrain.shared.serde.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -30,26 +29,10 @@ public final class RunSnapshotParts {
    * else its head ({@link Run#partitionParts} set, no partitions) followed by its parts.
    */
   public static List<StateSnapshot> split(Run run, int partBytes) {
-    if (partBytes <= 0) {
-      throw new IllegalArgumentException("partBytes must be greater than 0, but was " + partBytes);
-    }
-    List<List<Partition>> chunks = new ArrayList<>();
-    List<Partition> chunk = new ArrayList<>();
-    long bytes = 0;
-    for (Partition p : run.partitions()) {
-      int size = Json.toBytes(p).length + 1;
-      if (!chunk.isEmpty() && bytes + size > partBytes) {
-        chunks.add(chunk);
-        chunk = new ArrayList<>();
-        bytes = 0;
-      }
-      chunk.add(p);
-      bytes += size;
-    }
-    if (chunks.isEmpty()) {
+    List<List<Partition>> chunks = JsonChunks.of(run.partitions(), partBytes);
+    if (chunks.size() == 1) {
       return List.of(run);
     }
-    chunks.add(chunk);
     List<StateSnapshot> out = new ArrayList<>(chunks.size() + 1);
     out.add(run.withPartitions(List.of(), chunks.size()));
     for (int i = 0; i < chunks.size(); i++) {

@@ -40,25 +40,7 @@ public final class StartCommandWriter {
    * else its parts (each at least one partition, in plan order).
    */
   public static List<StartRunPart> split(StartRun start, int partBytes) {
-    if (partBytes <= 0) {
-      throw new IllegalArgumentException("partBytes must be greater than 0, but was " + partBytes);
-    }
-    List<List<PartitionSpec>> chunks = new ArrayList<>();
-    List<PartitionSpec> chunk = new ArrayList<>();
-    long bytes = 0;
-    for (PartitionSpec p : start.partitions()) {
-      int size = Json.toBytes(p).length + 1;
-      if (!chunk.isEmpty() && bytes + size > partBytes) {
-        chunks.add(chunk);
-        chunk = new ArrayList<>();
-        bytes = 0;
-      }
-      chunk.add(p);
-      bytes += size;
-    }
-    if (!chunk.isEmpty()) {
-      chunks.add(chunk);
-    }
+    List<List<PartitionSpec>> chunks = JsonChunks.of(start.partitions(), partBytes);
     List<StartRunPart> parts = new ArrayList<>(chunks.size());
     for (int i = 0; i < chunks.size(); i++) {
       parts.add(
