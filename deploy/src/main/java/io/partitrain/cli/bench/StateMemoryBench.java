@@ -28,14 +28,16 @@ import java.util.SplittableRandom;
 /**
  * The orchestrator's own memory for one run of many partitions, without Kafka, workers or broker in
  * the process: the {@link Tracker} (the orchestrator's whole state) starts the run from its start
- * command, admits it window by window, and takes each work item's SUBMITTED, RUNNING and SUCCEEDED
- * statuses as a worker would send them; each window's outbox is dropped as the committer drops it
- * after its commit. The heap is measured live (after a full collection) once the run is started and
- * every tenth of the way, up to the last status before it completes: the figure a {@code -Xmx} must
+ * command, admits it round by round (a round a second on its clock, so the run's snapshot is taken
+ * every 30 rounds as every 30 s), and takes each work item's SUBMITTED, RUNNING and SUCCEEDED
+ * statuses as a worker would send them; a round's outbox is dropped as the committer drops it after
+ * its commit. The heap is measured live (after a full collection) with the start's window held,
+ * after the start, every tenth of the way with a round's window held (its work items, and its
+ * snapshot when one is due), and with the final snapshot's window: the figure a {@code -Xmx} must
  * hold for the orchestrator's state, apart from its Kafka clients' buffers.
  *
- * <p>Its limitation: one window at a time is in memory here, while the real loop holds the window
- * being decided and the one being committed; and it times nothing worth comparing (no I/O).
+ * <p>Its limitation: one window at a time is in memory here, while the real loop may hold the
+ * window being decided and the one being committed; and it times nothing worth comparing.
  */
 final class StateMemoryBench {
 
@@ -70,7 +72,7 @@ final class StateMemoryBench {
     }
     Plan plan = new Plan(one.file(), one.definition(), specs, one.template());
     specs = null;
-    Clock clock = Clock.fixed(Instant.parse("2026-11-23T05:00:00Z"), ZoneOffset.UTC);
+    SteppingClock clock = new SteppingClock(Instant.parse("2026-11-23T05:00:00Z"));
     Tracker tracker =
         Tracker.builder()
             .clock(clock)
@@ -86,16 +88,28 @@ final class StateMemoryBench {
     Outbox out = new Outbox();
     tracker.onCommand(command, out);
     requireStarted(out);
+    // The start's window (its million SCHEDULED moves) is held until its commit, as in the loop.
+    long peak = liveHeap() - base;
+    info.printf("    start decided, its window held: %,d MiB live%n", peak >> 20);
     command = null;
     out.clear();
     long afterStart = liveHeap() - base;
-    long peak = afterStart;
     info.printf("    started: %,d MiB live%n", afterStart >> 20);
     info.flush();
     int succeeded = 0;
     int nextReport = partitions / 10;
     while (succeeded < partitions) {
+      // One round a second: a changing run's snapshot is due every 30 rounds, as every 30 s.
+      clock.step(Duration.ofSeconds(1));
       tracker.tick(out);
+      if (succeeded >= nextReport) {
+        // Measured with the round's window held: its work items and any snapshot in it.
+        long live = liveHeap() - base;
+        peak = Math.max(peak, live);
+        info.printf("    %,d of %,d succeeded: %,d MiB live%n", succeeded, partitions, live >> 20);
+        info.flush();
+        nextReport += partitions / 10;
+      }
       List<WorkItem> items = new ArrayList<>();
       for (Outbox.Entry e : out.entries()) {
         if (e.value() instanceof WorkItem w && w.kind() == WorkItem.Kind.SUBMIT) {
@@ -111,22 +125,16 @@ final class StateMemoryBench {
         for (JobPhase phase : List.of(JobPhase.SUBMITTED, JobPhase.RUNNING, JobPhase.SUCCEEDED)) {
           tracker.onStatus(status(w, phase, clock.instant()), out);
         }
-        out.clear();
         succeeded++;
-        if (succeeded >= nextReport && succeeded < partitions) {
-          long live = liveHeap() - base;
-          peak = Math.max(peak, live);
-          info.printf(
-              "    %,d of %,d succeeded: %,d MiB live%n", succeeded, partitions, live >> 20);
-          info.flush();
-          nextReport += partitions / 10;
-        }
       }
     }
+    clock.step(Duration.ofSeconds(1));
+    tracker.tick(out); // completes the run: its final snapshot in the window
     long live = liveHeap() - base;
     peak = Math.max(peak, live);
+    info.printf("    complete, its final snapshot in the window: %,d MiB live%n", live >> 20);
     double seconds = (System.nanoTime() - start) / 1e9;
-    tracker.tick(out); // completes the run
+    out.clear();
     return new Result(
         partitions,
         seconds,
@@ -135,6 +143,34 @@ final class StateMemoryBench {
         (double) peak / partitions,
         Runtime.getRuntime().maxMemory() >> 20,
         succeeded);
+  }
+
+  /** A clock the bench moves forward by hand, one round at a time. */
+  private static final class SteppingClock extends Clock {
+    private Instant now;
+
+    SteppingClock(Instant start) {
+      this.now = start;
+    }
+
+    void step(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException("the bench's clock is UTC");
+    }
   }
 
   private static void requireStarted(Outbox out) {
