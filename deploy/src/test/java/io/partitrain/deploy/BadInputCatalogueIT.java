@@ -512,13 +512,7 @@ class BadInputCatalogueIT {
             t -> t.kafka.topics().commands(),
             t -> "{\"schemaVersion\":1,\"type\":\"Reboot\"}".getBytes(StandardCharsets.UTF_8),
             "Reboot"));
-    rows.add(
-        new Row(
-            Channel.COMMAND,
-            "a record over the limit (a 20 MB start command that zstd cannot shrink)",
-            t -> t.tooLargeStart(),
-            ExitCode.BAD_INPUT.code(),
-            List.of("150000 partitions", "MB", "max.message.bytes", "Split the partition list")));
+    // A start larger than a record is no longer bad input: it travels in parts (StartInPartsIT).
 
     // Work items, read by the workers.
     rows.add(
@@ -786,30 +780,6 @@ class BadInputCatalogueIT {
             + header(r, DeadLetters.HEADER_REASON)
             + " / "
             + header(r, DeadLetters.HEADER_ERROR));
-  }
-
-  /**
-   * A plan whose start command is about 20 MB of random tags (so compression cannot bring it under
-   * the topics' 8 MB): refused with its size and the limits, and nothing started.
-   */
-  Observed tooLargeStart() {
-    var random = new java.util.SplittableRandom(8);
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    StringBuilder csv = new StringBuilder("id,region\n");
-    for (int i = 0; i < 150_000; i++) {
-      csv.append("store-").append(i).append(',');
-      for (int k = 0; k < 100; k++) {
-        csv.append(alphabet.charAt(random.nextInt(alphabet.length())));
-      }
-      csv.append('\n');
-    }
-    Path plan =
-        planWith(
-            "too-large",
-            UnaryOperator.identity(),
-            j -> j.replace(" ${{partition.tags.region}}", ""),
-            csv.toString().getBytes(StandardCharsets.UTF_8));
-    return cliOnKafka("run", "start", "--plan", plan.toString(), "--run-id", "too-large");
   }
 
   private static String header(ConsumerRecord<String, byte[]> r, String name) {

@@ -115,6 +115,9 @@ public final class Orchestrator implements Term {
   private final StateConfig stateConfig;
   private volatile StateTopic.Takeover lastTakeover;
 
+  /** Reads the parts of a start in parts (the loop's thread only; one per term). */
+  private StartParts startParts;
+
   private Orchestrator(Builder b) {
     this.config = b.config;
     this.kafka = b.kafka;
@@ -230,6 +233,7 @@ public final class Orchestrator implements Term {
       requireLease();
       producer.initTransactions();
       StateTopic stateTopic = new StateTopic(kafka, config.instanceId());
+      startParts = new StartParts(kafka, config.instanceId(), StartParts.DEFAULT_TIMEOUT);
       Tracker fresh =
           Tracker.builder()
               .clock(clock)
@@ -280,6 +284,7 @@ public final class Orchestrator implements Term {
         pipeline.awaitQuietly();
         committer.shutdownNow();
         stateTopic.close();
+        startParts.close();
       }
     }
   }
@@ -470,7 +475,22 @@ public final class Orchestrator implements Term {
     } else if (record.topic().equals(topics.partitions())) {
       t.onPartitionScheduled(Json.read(record.value(), PartitionScheduled.class), out);
     } else if (record.topic().equals(topics.commands())) {
-      t.onCommand(Json.read(record.value(), RunCommand.class), out);
+      RunCommand command = Json.read(record.value(), RunCommand.class);
+      if (command instanceof RunCommand.StartRunPart) {
+        return; // data of a start in parts, read back when its head comes (StartParts)
+      }
+      if (command instanceof RunCommand.StartRunInParts head) {
+        StartParts.Assembly a =
+            startParts.assemble(
+                head, new TopicPartition(record.topic(), record.partition()), record.offset());
+        if (a.start() == null) {
+          t.refuse(head, a.problem(), out);
+        } else {
+          t.onCommand(a.start(), out);
+        }
+        return;
+      }
+      t.onCommand(command, out);
     }
   }
 

@@ -8,6 +8,7 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.RunSnapshotParts;
 import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
@@ -71,6 +72,16 @@ final class StateTopic implements AutoCloseable {
    */
   private final Map<String, Position> finals = new ConcurrentHashMap<>();
 
+  /**
+   * Per run key: how many {@link StateSnapshot.RunPart}s its latest snapshot has on the topic
+   * (none: absent), so that a smaller snapshot or a tombstone also removes the parts it leaves
+   * behind.
+   */
+  private final Map<String, Integer> partsWritten = new HashMap<>();
+
+  private final int partBytes;
+  private int statePartitions;
+
   private Consumer<String, byte[]> reader;
 
   private record Position(int partition, long offset) {}
@@ -80,9 +91,17 @@ final class StateTopic implements AutoCloseable {
       long stateRecords, long runsRecords, int restoredRuns, int finishedRuns, long millis) {}
 
   StateTopic(KafkaSettings kafka, String clientId) {
+    this(kafka, clientId, RunSnapshotParts.DEFAULT_PART_BYTES);
+  }
+
+  /**
+   * With a run's partitions in parts of at most {@code partBytes} of JSON each (tests lower it).
+   */
+  StateTopic(KafkaSettings kafka, String clientId, int partBytes) {
     this.kafka = kafka;
     this.topics = kafka.topics();
     this.clientId = clientId;
+    this.partBytes = partBytes;
   }
 
   /**
@@ -116,7 +135,14 @@ final class StateTopic implements AutoCloseable {
     int restored = 0;
     int finished = 0;
     for (ConsumerRecord<String, byte[]> r : latest.values()) {
+      if (StateSnapshot.isRunPartKey(r.key())) {
+        continue; // read with its run's record (RunSnapshotParts)
+      }
       covered.put(r.key(), coveredOf(r));
+      String parts = header(r, StateSnapshot.PARTS_HEADER);
+      if (parts != null) {
+        partsWritten.put(r.key(), Integer.parseInt(parts));
+      }
       String finishedAt = header(r, StateSnapshot.FINISHED_HEADER);
       if (finishedAt != null) {
         String runId = r.key().substring("run/".length());
@@ -129,6 +155,9 @@ final class StateTopic implements AutoCloseable {
       StateSnapshot s;
       try {
         s = Json.read(r.value(), StateSnapshot.class);
+        if (s instanceof StateSnapshot.Run head) {
+          s = RunSnapshotParts.assemble(head, i -> partOf(latest, head.runId(), i));
+        }
       } catch (UnreadableMessageException e) {
         log.warn("skipping unreadable state record {}: {}", r.key(), e.getMessage());
         covered.remove(r.key());
@@ -154,6 +183,12 @@ final class StateTopic implements AutoCloseable {
     }
     return new Takeover(
         stateRecords[0], runsRecords, restored, finished, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private static StateSnapshot partOf(
+      Map<String, ConsumerRecord<String, byte[]>> latest, String runId, int index) {
+    ConsumerRecord<String, byte[]> r = latest.get(StateSnapshot.runPartKey(runId, index));
+    return r == null ? null : Json.read(r.value(), StateSnapshot.class);
   }
 
   private long replay(
@@ -232,6 +267,52 @@ final class StateTopic implements AutoCloseable {
    * this transaction's runs-topic records, which {@link #written} learned after a flush. A
    * checkpoint gets its replay offsets here.
    */
+  /**
+   * The records of a state-topic entry: {@link #toRecord}, and for a run too large for one record
+   * its head and {@link StateSnapshot.RunPart}s ({@link RunSnapshotParts}), plus tombstones for the
+   * parts an earlier snapshot of the run (or the run's record, now tombstoned) leaves behind. The
+   * parts go to the head's state-topic partition, right after it, so a reader of the head finds
+   * them there.
+   */
+  List<ProducerRecord<String, byte[]>> toRecords(Outbox.Entry e, int partitionCount) {
+    String key = e.key();
+    if (key == null || !key.startsWith("run/")) {
+      return List.of(toRecord(e));
+    }
+    List<StateSnapshot> split =
+        e.value() instanceof StateSnapshot.Run r ? RunSnapshotParts.split(r, partBytes) : List.of();
+    int parts = Math.max(0, split.size() - 1);
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    out.add(toRecord(parts > 0 ? new Outbox.Entry(e.topic(), key, split.get(0), null) : e));
+    int partition =
+        Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitionCount;
+    String runId = key.substring("run/".length());
+    if (parts > 0) {
+      out.get(0)
+          .headers()
+          .add(
+              StateSnapshot.PARTS_HEADER, Integer.toString(parts).getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < parts; i++) {
+        out.add(
+            new ProducerRecord<>(
+                e.topic(),
+                partition,
+                StateSnapshot.runPartKey(runId, i),
+                Json.toBytes(split.get(i + 1))));
+      }
+    }
+    int before = partsWritten.getOrDefault(key, 0);
+    for (int i = parts; i < before; i++) {
+      out.add(new ProducerRecord<>(e.topic(), partition, StateSnapshot.runPartKey(runId, i), null));
+    }
+    if (parts > 0) {
+      partsWritten.put(key, parts);
+    } else {
+      partsWritten.remove(key);
+    }
+    return out;
+  }
+
   ProducerRecord<String, byte[]> toRecord(Outbox.Entry e) {
     Object value = e.value();
     if (value instanceof StateSnapshot.Run r) {
@@ -303,15 +384,30 @@ final class StateTopic implements AutoCloseable {
     reader.assign(List.of(tp));
     reader.seek(tp, at.offset());
     long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+    StateSnapshot.Run head = null;
+    Map<Integer, StateSnapshot> parts = new HashMap<>();
     while (System.nanoTime() < deadline) {
       for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(100))) {
-        if (r.offset() >= at.offset() && StateSnapshot.runKey(runId).equals(r.key())) {
-          if (r.value() != null
-              && Json.read(r.value(), StateSnapshot.class) instanceof StateSnapshot.Run run) {
-            return Optional.of(run);
-          }
-          return Optional.empty();
+        if (r.offset() < at.offset() || r.value() == null) {
+          continue;
         }
+        if (head == null && StateSnapshot.runKey(runId).equals(r.key())) {
+          if (!(Json.read(r.value(), StateSnapshot.class) instanceof StateSnapshot.Run run)) {
+            return Optional.empty();
+          }
+          head = run;
+        } else if (head != null
+            && r.key() != null
+            && r.key().startsWith(StateSnapshot.runKey(runId) + "/part/")
+            && Json.read(r.value(), StateSnapshot.class) instanceof StateSnapshot.RunPart p
+            && p.at().equals(head.at())) {
+          parts.put(p.index(), p);
+        }
+      }
+      // Its parts follow it on the same partition, in the same transaction.
+      if (head != null
+          && (head.partitionParts() == null || parts.size() >= head.partitionParts())) {
+        return Optional.of(RunSnapshotParts.assemble(head, parts::get));
       }
     }
     log.warn("[run={}] its final snapshot at {} was not found in time", runId, at);
@@ -391,10 +487,19 @@ final class StateTopic implements AutoCloseable {
       producer.flush();
       written(runs, runFutures);
       pendingRuns = List.of();
+      if (statePartitions == 0) {
+        statePartitions = producer.partitionsFor(topics.state()).size();
+      }
       for (Outbox.Entry e : state) {
-        ProducerRecord<String, byte[]> r = toRecord(e);
-        r.headers().add(Orchestrator.INSTANCE_HEADER, instanceId);
-        stateFutures.add(producer.send(r));
+        List<ProducerRecord<String, byte[]>> records = toRecords(e, statePartitions);
+        for (int i = 0; i < records.size(); i++) {
+          ProducerRecord<String, byte[]> r = records.get(i);
+          r.headers().add(Orchestrator.INSTANCE_HEADER, instanceId);
+          Future<RecordMetadata> f = producer.send(r);
+          if (i == 0) {
+            stateFutures.add(f); // a part's failure fails the commit
+          }
+        }
       }
     }
     return stateFutures;

@@ -120,6 +120,15 @@ public final class BenchCommand implements Callable<Integer> {
   Duration timeout;
 
   @Option(
+      names = "--state-only",
+      description =
+          "measure only the orchestrator's state for one run of --partitions (no Kafka, no"
+              + " workers): its live heap as the run goes, per partition; run it under the heap"
+              + " to check, e.g. java -Xmx1g -jar partitrain.jar bench --state-only --partitions"
+              + " 1000000")
+  boolean stateOnly;
+
+  @Option(
       names = {"-o", "--output"},
       defaultValue = "table",
       description = "table or json")
@@ -130,6 +139,9 @@ public final class BenchCommand implements Callable<Integer> {
     validate();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter info = spec.commandLine().getErr();
+    if (stateOnly) {
+      return stateOnly(out, info);
+    }
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     Path dir = Files.createTempDirectory("partitrain-bench-");
     try (KafkaBootstrap broker = KafkaBootstrap.resolve()) {
@@ -182,6 +194,47 @@ public final class BenchCommand implements Callable<Integer> {
       }
       out.flush();
       return run.succeeded() + run.failed() == partitions ? 0 : 1;
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** {@code --state-only}: the orchestrator's state alone ({@link StateMemoryBench}). */
+  private int stateOnly(PrintWriter out, PrintWriter info) throws IOException {
+    Path dir = Files.createTempDirectory("partitrain-bench-");
+    try {
+      info.printf(
+          "partitrain bench --state-only: one run of %,d partitions through the orchestrator's"
+              + " tracker, no Kafka%n",
+          partitions);
+      info.flush();
+      StateMemoryBench.Result r = StateMemoryBench.run(partitions, dir, info);
+      if (output == OutputFormat.json) {
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("type", "StateMemoryReport");
+        json.put("partitions", r.partitions());
+        json.put("succeeded", r.succeeded());
+        json.put("seconds", r.seconds());
+        json.put("heapAfterStartMiB", r.heapAfterStartMiB());
+        json.put("heapLivePeakMiB", r.heapLivePeakMiB());
+        json.put("bytesPerPartition", Math.round(r.bytesPerPartition()));
+        json.put("heapMaxMiB", r.heapMaxMiB());
+        out.println(Json.toPrettyString(json));
+      } else {
+        out.printf(
+            Locale.ROOT,
+            "partitions %,d (succeeded %,d) in %.1f s%nlive heap after the start %,d MiB, peak %,d"
+                + " MiB of %,d MiB max: %,.0f bytes per partition%n",
+            r.partitions(),
+            r.succeeded(),
+            r.seconds(),
+            r.heapAfterStartMiB(),
+            r.heapLivePeakMiB(),
+            r.heapMaxMiB(),
+            r.bytesPerPartition());
+      }
+      out.flush();
+      return r.succeeded() == partitions ? 0 : 1;
     } finally {
       deleteTree(dir);
     }

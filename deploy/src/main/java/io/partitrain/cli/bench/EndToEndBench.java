@@ -83,8 +83,10 @@ final class EndToEndBench {
       String runId = "bench-" + setup.partitions();
       Instant t0 = Instant.now();
       long start = System.nanoTime();
-      RunEvent started =
-          client.send(RunCommands.startCommand(plan, runId, "bench", t0), Duration.ofSeconds(60));
+      // The orchestrator checks every partition of a start before it answers: a minute, or more
+      // for a large run (a million partitions: their paths and jobs are checked one by one).
+      Duration answer = Duration.ofSeconds(Math.max(60, setup.partitions() / 2_000));
+      RunEvent started = client.send(RunCommands.startCommand(plan, runId, "bench", t0), answer);
       if (started instanceof RunEvent.CommandRejected r) {
         throw new PartitrainException("the orchestrator rejected the benchmark run: " + r.reason());
       }

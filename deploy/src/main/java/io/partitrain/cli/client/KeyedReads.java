@@ -69,6 +69,27 @@ final class KeyedReads {
     }
   }
 
+  /**
+   * Passes every record of {@code homeKey}'s partition of {@code topic} whose key {@code wanted}
+   * accepts, in order: records written to that partition under other keys on purpose (a run
+   * snapshot's parts, next to the run's record).
+   */
+  static void readKeys(
+      Consumer<String, byte[]> consumer,
+      String topic,
+      String homeKey,
+      java.util.function.Predicate<String> wanted,
+      java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink) {
+    readFromStart(
+        consumer,
+        List.of(partitionOf(consumer, topic, homeKey)),
+        r -> {
+          if (r.key() != null && wanted.test(r.key())) {
+            sink.accept(r);
+          }
+        });
+  }
+
   private static void readFromStart(
       Consumer<String, byte[]> consumer,
       List<TopicPartition> parts,

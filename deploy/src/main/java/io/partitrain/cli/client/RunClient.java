@@ -10,6 +10,8 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.RunSnapshotParts;
+import io.partitrain.shared.kafka.StartCommandWriter;
 import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
@@ -51,11 +53,25 @@ public final class RunClient implements AutoCloseable {
 
   private final KafkaSettings kafka;
   private final String clientId;
+  private final int startPartBytes;
   private KafkaProducer<String, byte[]> producer;
 
   public RunClient(KafkaSettings kafka, String clientId) {
+    this(kafka, clientId, StartCommandWriter.DEFAULT_PART_BYTES);
+  }
+
+  /**
+   * A client whose start commands travel in parts of at most {@code startPartBytes} of partitions
+   * each when they do not fit in one (tests lower it to send a small start in parts).
+   */
+  public RunClient(KafkaSettings kafka, String clientId, int startPartBytes) {
+    if (startPartBytes <= 0) {
+      throw new IllegalArgumentException(
+          "startPartBytes must be greater than 0, but was " + startPartBytes);
+    }
     this.kafka = kafka;
     this.clientId = clientId;
+    this.startPartBytes = startPartBytes;
   }
 
   /** Created on the first command: commands that only read never start a producer. */
@@ -77,14 +93,23 @@ public final class RunClient implements AutoCloseable {
       List<TopicPartition> parts = TopicReader.assignAll(reader, kafka.topics().runs());
       reader.seekToEnd(parts);
       parts.forEach(reader::position);
-      byte[] value = Json.toBytes(command);
+      RunCommand sent = command;
       try {
-        producer()
-            .send(new ProducerRecord<>(kafka.topics().commands(), command.runId(), value))
-            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (command instanceof RunCommand.StartRun start) {
+          // A start too large for one record travels in parts (StartCommandWriter).
+          sent =
+              StartCommandWriter.send(
+                  producer(), kafka.topics().commands(), start, startPartBytes, timeout);
+        } else {
+          producer()
+              .send(
+                  new ProducerRecord<>(
+                      kafka.topics().commands(), command.runId(), Json.toBytes(command)))
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RecordTooLargeException) {
-          throw tooLarge(command, value.length);
+          throw tooLarge(sent, Json.toBytes(sent).length);
         }
         throw e;
       }
@@ -140,14 +165,20 @@ public final class RunClient implements AutoCloseable {
                 + " ("
                 + start.partitions().size()
                 + " partitions)"
-            : "the " + command.getClass().getSimpleName() + " command";
+            : command instanceof RunCommand.StartRunInParts head
+                ? "the start command of run "
+                    + head.runId()
+                    + " without its partitions (sent in "
+                    + head.partOffsets().size()
+                    + " parts)"
+                : "the " + command.getClass().getSimpleName() + " command";
     return new IllegalArgumentException(
         String.format(
             java.util.Locale.ROOT,
             "%s is %.1f MB, and the broker refused it even compressed: a record may be at most"
                 + " %d MB after compression (the topics' max.message.bytes) and %d MB before"
-                + " (max.request.size). Split the partition list into several runs, or shorten"
-                + " the tags.",
+                + " (max.request.size). A start's partitions travel in parts, so what is too"
+                + " large is the plan's definition: shorten the job template.",
             what,
             bytes / 1e6,
             io.partitrain.shared.kafka.TopicAdmin.MAX_MESSAGE_BYTES / (1024 * 1024),
@@ -173,13 +204,35 @@ public final class RunClient implements AutoCloseable {
    * topic); empty if there is none, or if the latest record of the run's key is a tombstone.
    */
   public Optional<StateSnapshot.Run> finalSnapshot(String runId) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    String key = StateSnapshot.runKey(runId);
+    Map<String, ConsumerRecord<String, byte[]>> latest = new java.util.HashMap<>();
     try (KafkaConsumer<String, byte[]> reader = reader()) {
-      KeyedReads.readKey(reader, kafka.topics().state(), StateSnapshot.runKey(runId), records::add);
+      // The run's record, and the parts of a run too large for one (on the same partition).
+      KeyedReads.readKeys(
+          reader,
+          kafka.topics().state(),
+          key,
+          k -> k.equals(key) || k.startsWith(key + "/part/"),
+          r -> latest.put(r.key(), r));
     }
-    return records.isEmpty()
-        ? Optional.empty()
-        : FinalSnapshots.finalRun(records.get(records.size() - 1));
+    ConsumerRecord<String, byte[]> head = latest.get(key);
+    Optional<StateSnapshot.Run> run =
+        head == null ? Optional.empty() : FinalSnapshots.finalRun(head);
+    if (run.isEmpty()) {
+      return run;
+    }
+    try {
+      return Optional.of(
+          RunSnapshotParts.assemble(
+              run.get(),
+              i -> {
+                ConsumerRecord<String, byte[]> part =
+                    latest.get(StateSnapshot.runPartKey(runId, i));
+                return decodeState(part == null ? null : part.value());
+              }));
+    } catch (PartitrainException e) {
+      return Optional.empty();
+    }
   }
 
   /** Every finished run's final snapshot on the state topic, by run id. */
@@ -234,6 +287,14 @@ public final class RunClient implements AutoCloseable {
                               .forEach(one -> fold.apply(one, r.partition(), r.offset()))));
     }
     return fold.views();
+  }
+
+  private static StateSnapshot decodeState(byte[] value) {
+    try {
+      return value == null ? null : Json.read(value, StateSnapshot.class);
+    } catch (UnreadableMessageException e) {
+      return null;
+    }
   }
 
   /**

@@ -41,8 +41,9 @@ public final class NodeCap implements Admission {
 
   @Override
   public AdmissionDecision decide(RunState run, PartitionRecord partition) {
-    JobSpec job = partition.job();
-    return decide(job.computeTarget(), state.inFlightNodes(job.computeTarget()), job.nodes());
+    // From the partition's kept facts: a waiting partition's job is not held (PartitionRecord#job).
+    String target = partition.computeTarget();
+    return decide(target, state.inFlightNodes(target), partition.nodes());
   }
 
   /** Whether {@code nodes} more fit on {@code target} when {@code inFlight} are held already. */

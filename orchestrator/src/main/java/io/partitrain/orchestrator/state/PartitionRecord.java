@@ -1,7 +1,9 @@
 package io.partitrain.orchestrator.state;
 
 import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
 import java.time.Instant;
 import java.util.Map;
@@ -17,6 +19,9 @@ public final class PartitionRecord {
   private final Map<String, String> tags;
   private final int sequence;
 
+  /** Its run: renders its job again when it is not held (see {@link #job}). */
+  private final RunState run;
+
   PartitionState state = PartitionState.SCHEDULED;
 
   /** The current attempt; 0 until first admitted. */
@@ -25,6 +30,11 @@ public final class PartitionRecord {
   /** Attempts used since the last operator rerun (what {@code retry.maxAttempts} limits). */
   int roundAttempts;
 
+  /**
+   * The current attempt's job name when it is not {@link JobNames#of} the run, partition and
+   * attempt (it always is when this orchestrator named it); null otherwise, so a million partitions
+   * do not each hold a name that can be derived.
+   */
   String jobName;
 
   /** When a new attempt may be admitted; null when none is pending. */
@@ -38,27 +48,56 @@ public final class PartitionRecord {
   String logPath;
   Map<String, Double> metrics = Map.of();
 
-  /**
-   * The partition's job, rendered once from the run's template when the partition is scheduled: the
-   * one {@link JobSpec} admission, the node count in flight and the work item all use.
-   */
-  private final JobSpec job;
+  /** {@code resources.instance_count} of its job, and its compute target (interned). */
+  private final int nodes;
 
-  PartitionRecord(String partitionId, Map<String, String> tags, int sequence, JobSpec job) {
+  private final String computeTarget;
+
+  /**
+   * The partition's job while it is in flight (from its admission until it leaves flight): the one
+   * {@link JobSpec} admission checked, the work item carried and the node count in flight holds.
+   * Otherwise null, and {@link #job()} renders it again from the run's template (rendering is
+   * deterministic): a run of a million partitions does not hold a million rendered jobs.
+   */
+  JobSpec job;
+
+  PartitionRecord(
+      String partitionId, Map<String, String> tags, int sequence, JobSpec rendered, RunState run) {
     this.partitionId = partitionId;
-    this.tags = Map.copyOf(tags);
+    this.tags = interned(tags);
     this.sequence = sequence;
-    this.job = job;
+    this.run = run;
+    this.nodes = rendered.nodes();
+    this.computeTarget = rendered.computeTarget().intern();
   }
 
-  /** The partition's rendered job (see {@link #job}). */
+  /**
+   * Tag names and values shared between partitions ({@code region=north} a million times is one
+   * string, not a million).
+   */
+  static Map<String, String> interned(Map<String, String> tags) {
+    if (tags.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> out = new java.util.HashMap<>(tags.size() * 2);
+    tags.forEach((k, v) -> out.put(k.intern(), v == null ? null : v.intern()));
+    return Map.copyOf(out);
+  }
+
+  /** The partition's job: the one held while in flight, else rendered now (see {@link #job}). */
   public JobSpec job() {
-    return job;
+    JobSpec held = job;
+    return held != null ? held : run.render(new PartitionSpec(partitionId, tags));
   }
 
   /** Nodes its job holds while in flight: {@code resources.instance_count} of {@link #job()}. */
   public int nodes() {
-    return job.nodes();
+    return nodes;
+  }
+
+  /** The compute target of its job. */
+  public String computeTarget() {
+    return computeTarget;
   }
 
   public String partitionId() {
@@ -81,8 +120,20 @@ public final class PartitionRecord {
     return attempt;
   }
 
+  /** The current attempt's job name; null before the first admission. */
   public String jobName() {
-    return jobName;
+    if (jobName != null || attempt < 1) {
+      return jobName;
+    }
+    return JobNames.of(run.runId(), partitionId, attempt);
+  }
+
+  /** Keeps {@code name} only when it is not the one {@link #jobName()} derives. */
+  void nameJob(String name) {
+    jobName =
+        name == null || attempt < 1 || name.equals(JobNames.of(run.runId(), partitionId, attempt))
+            ? null
+            : name;
   }
 
   public boolean hasRetryPending() {

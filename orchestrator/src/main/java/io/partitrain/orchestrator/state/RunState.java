@@ -115,7 +115,7 @@ public final class RunState {
               p.state,
               p.attempt,
               p.roundAttempts,
-              p.jobName,
+              p.jobName(),
               p.retryNotBefore,
               p.nextAttempt,
               p.retried,
@@ -153,7 +153,8 @@ public final class RunState {
         ps,
         sums,
         summary(),
-        now);
+        now,
+        null);
   }
 
   /**
@@ -178,11 +179,15 @@ public final class RunState {
     for (StateSnapshot.Partition sp : s.partitions()) {
       PartitionRecord p =
           new PartitionRecord(
-              sp.id(), sp.tags(), sp.sequence(), run.render(new PartitionSpec(sp.id(), sp.tags())));
+              sp.id(),
+              sp.tags(),
+              sp.sequence(),
+              run.render(new PartitionSpec(sp.id(), sp.tags())),
+              run);
       p.state = sp.state();
       p.attempt = sp.attempt();
       p.roundAttempts = sp.roundAttempts();
-      p.jobName = sp.jobName();
+      p.nameJob(sp.jobName());
       p.retryNotBefore = sp.retryNotBefore();
       p.nextAttempt = sp.nextAttempt();
       p.retried = sp.retried();
@@ -190,7 +195,7 @@ public final class RunState {
       p.lastFailureClass = sp.failureClass();
       p.lastMessage = sp.message();
       p.logPath = sp.logPath();
-      p.metrics = sp.metrics();
+      p.metrics = internedKeys(sp.metrics());
       run.index(p);
     }
     for (StateSnapshot.MetricSum m : s.metricSums()) {
@@ -224,9 +229,10 @@ public final class RunState {
       settled++;
     }
     if (p.state.isInFlight()) {
+      p.job = p.job();
       inFlight++;
       inFlightNodes += p.nodes();
-      inFlightNodesByTarget.merge(p.job().computeTarget(), p.nodes(), Integer::sum);
+      inFlightNodesByTarget.merge(p.computeTarget(), p.nodes(), Integer::sum);
     }
   }
 
@@ -350,7 +356,8 @@ public final class RunState {
               t.partitionId(),
               t.tags() == null ? Map.of() : t.tags(),
               t.sequence() == null ? partitions.size() : t.sequence(),
-              render(new PartitionSpec(t.partitionId(), t.tags() == null ? Map.of() : t.tags())));
+              render(new PartitionSpec(t.partitionId(), t.tags() == null ? Map.of() : t.tags())),
+              this);
       partitions.put(p.partitionId(), p);
       count(p.state, +1);
       waiting.add(p);
@@ -394,7 +401,7 @@ public final class RunState {
       // Released by the budget, back in plan order to wait for maxInFlight or a node cap.
       case SCHEDULED -> waiting.add(p);
       case SUCCEEDED -> {
-        p.metrics = t.metrics() == null ? Map.of() : t.metrics();
+        p.metrics = internedKeys(t.metrics());
         p.logPath = t.logPath();
         addMetrics(p);
       }
@@ -413,7 +420,8 @@ public final class RunState {
 
   private void onAdmitted(PartitionRecord p, PartitionTransitioned t) {
     p.attempt = t.attempt();
-    p.jobName = t.jobName();
+    p.nameJob(t.jobName());
+    p.job = p.job();
     p.roundAttempts++;
     p.retryNotBefore = null;
     p.lastFailureClass = null;
@@ -472,7 +480,10 @@ public final class RunState {
       inFlight += p.state.isInFlight() ? 1 : -1;
       inFlightNodes += p.state.isInFlight() ? nodes : -nodes;
       inFlightNodesByTarget.merge(
-          p.job().computeTarget(), p.state.isInFlight() ? nodes : -nodes, Integer::sum);
+          p.computeTarget(), p.state.isInFlight() ? nodes : -nodes, Integer::sum);
+    }
+    if (!p.state.isInFlight()) {
+      p.job = null; // rendered again if it is admitted again (PartitionRecord#job)
     }
   }
 
@@ -503,6 +514,16 @@ public final class RunState {
             .add(m.getValue());
       }
     }
+  }
+
+  /** Metric names shared between partitions (a million {@code mape} keys are one string). */
+  private static Map<String, Double> internedKeys(Map<String, Double> metrics) {
+    if (metrics == null || metrics.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Double> out = new HashMap<>(metrics.size() * 2);
+    metrics.forEach((k, v) -> out.put(k.intern(), v));
+    return Map.copyOf(out);
   }
 
   /** Count, sum, min and max of one metric in one tag group. */

@@ -10,6 +10,7 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.contracts.Topics;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +61,16 @@ final class StateSnapshots {
   /** When each dirty run without a snapshot written by this leader was first seen changed. */
   private final Map<String, Instant> dirtySince = new HashMap<>();
 
-  private record Sent(StateSnapshot.Run snapshot, Instant at) {}
+  /**
+   * The last snapshot taken of a run: whether it was complete, when, and the snapshot itself only
+   * weakly (the outbox holds it until its commit, when {@link #evictIfFinal} needs to know it; kept
+   * strongly, a run of a million partitions would hold a second copy of its state for ever).
+   */
+  private record Sent(boolean complete, Instant at, WeakReference<StateSnapshot.Run> snapshot) {
+    Sent(StateSnapshot.Run s, Instant at) {
+      this(s.complete(), at, new WeakReference<>(s));
+    }
+  }
 
   StateSnapshots(
       OrchestratorState state,
@@ -144,7 +154,7 @@ final class StateSnapshots {
    */
   private boolean due(RunState run, Instant now) {
     Sent last = sent.get(run.runId());
-    boolean lastComplete = last != null && last.snapshot().complete();
+    boolean lastComplete = last != null && last.complete();
     if (run.isComplete() != lastComplete || lastComplete) {
       return true;
     }
@@ -190,7 +200,7 @@ final class StateSnapshots {
     RunState run = state.run(runId).orElse(null);
     if (run == null
         || last == null
-        || last.snapshot() != committed
+        || last.snapshot().get() != committed
         || !run.isComplete()
         || dirtyRuns.contains(runId)) {
       return false;

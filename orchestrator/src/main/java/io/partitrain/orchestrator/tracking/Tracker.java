@@ -250,6 +250,14 @@ public final class Tracker {
     }
   }
 
+  /**
+   * Refuses a command that never reached a decision (a start whose parts cannot be assembled): its
+   * sender gets the answer with {@code reason}; nothing else changes.
+   */
+  public void refuse(RunCommand command, String reason, Outbox out) {
+    decisions.reject(command, reason, clock.instant(), out);
+  }
+
   /** Commands answered from a run's state (a start only needs to know the id exists). */
   private static boolean asksForTheRun(RunCommand command) {
     return command instanceof RunCommand.RerunFailed

@@ -73,7 +73,8 @@ class RunsFoldFinalSnapshotTest {
             partition("a2", PartitionState.FAILED, 2, FailureClass.USER)),
         List.of(),
         summary,
-        T0.plusSeconds(120));
+        T0.plusSeconds(120),
+        null);
   }
 
   private static StateSnapshot.Partition partition(
@@ -204,7 +205,8 @@ class RunsFoldFinalSnapshotTest {
             other.partitions(),
             List.of(),
             other.summary(),
-            other.at()),
+            other.at(),
+            null),
         Map.of());
     RunView old = view(fold);
     assertThat(old.detailEvicted()).isTrue();

@@ -14,6 +14,8 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = RunCommand.StartRun.class, name = "StartRun"),
+  @JsonSubTypes.Type(value = RunCommand.StartRunPart.class, name = "StartRunPart"),
+  @JsonSubTypes.Type(value = RunCommand.StartRunInParts.class, name = "StartRunInParts"),
   @JsonSubTypes.Type(value = RunCommand.RerunFailed.class, name = "RerunFailed"),
   @JsonSubTypes.Type(value = RunCommand.CancelRun.class, name = "CancelRun"),
   @JsonSubTypes.Type(value = RunCommand.SetCostCap.class, name = "SetCostCap"),
@@ -98,6 +100,93 @@ public sealed interface RunCommand {
           requestedAt,
           checked,
           refuse);
+    }
+  }
+
+  /**
+   * One chunk of the partition list of a start too large for one record (a million partitions):
+   * written to the commands topic, keyed by the run id, before the {@link StartRunInParts} that
+   * names it by its offset. It is data, not a command: the orchestrator decides nothing when it
+   * reads one, and one that no {@link StartRunInParts} names (its sender stopped half-way) starts
+   * nothing.
+   *
+   * @param commandId the command id of the {@link StartRunInParts} it belongs to
+   * @param index its place among the start's parts, from 0
+   * @param parts how many parts the start has
+   * @param partitions this part's partitions, in plan order
+   */
+  record StartRunPart(
+      int schemaVersion,
+      String commandId,
+      String runId,
+      int index,
+      int parts,
+      List<PartitionSpec> partitions,
+      String requestedBy,
+      Instant requestedAt)
+      implements RunCommand {
+    public StartRunPart {
+      partitions = partitions == null ? List.of() : List.copyOf(partitions);
+    }
+  }
+
+  /**
+   * A {@link StartRun} whose partitions travel in {@link StartRunPart} records written before it to
+   * the same commands-topic partition (same key). The orchestrator reads the parts back at {@link
+   * #partOffsets} and decides the assembled {@link StartRun} as one command: every partition or
+   * none, so a start is never half-started. A part that is missing, unreadable or belongs to
+   * another command refuses the whole start, naming the offset and the rule. An orchestrator older
+   * than this record dead-letters it (unknown type) instead of starting part of the run.
+   *
+   * @param partitionCount the partitions of all parts together (checked on assembly)
+   * @param partOffsets the offsets of the parts on this record's commands-topic partition, in
+   *     order: part {@code i} at {@code partOffsets[i]}
+   */
+  record StartRunInParts(
+      int schemaVersion,
+      String commandId,
+      String runId,
+      RunDefinition definition,
+      int partitionCount,
+      List<Long> partOffsets,
+      String requestedBy,
+      Instant requestedAt,
+      List<ComputeCapacity> computes,
+      Boolean refuseOverCapacity)
+      implements RunCommand {
+    public StartRunInParts {
+      partOffsets = partOffsets == null ? List.of() : List.copyOf(partOffsets);
+      computes = computes == null ? List.of() : List.copyOf(computes);
+      refuseOverCapacity = Boolean.TRUE.equals(refuseOverCapacity);
+    }
+
+    /** The head of {@code start} once its parts are written at {@code offsets}. */
+    public static StartRunInParts of(StartRun start, List<Long> offsets) {
+      return new StartRunInParts(
+          start.schemaVersion(),
+          start.commandId(),
+          start.runId(),
+          start.definition(),
+          start.partitions().size(),
+          offsets,
+          start.requestedBy(),
+          start.requestedAt(),
+          start.computes(),
+          start.refuseOverCapacity());
+    }
+
+    /** The start this head and its parts' partitions (in part order) make together. */
+    public StartRun assembled(List<PartitionSpec> partitions) {
+      return new StartRun(
+          schemaVersion,
+          commandId,
+          runId,
+          definition,
+          partitions,
+          requestedBy,
+          requestedAt,
+          computes,
+          refuseOverCapacity);
     }
   }
 

@@ -17,13 +17,15 @@ import java.util.Map;
  * history; readers (CLI, console) find a finished run's final snapshot here after its events have
  * aged out of the runs topic.
  *
- * <p>Keys: {@code run/RUN_ID} ({@link Run}), {@code schedule/PLAN} ({@link Schedule}), {@code
+ * <p>Keys: {@code run/RUN_ID} ({@link Run}), {@code run/RUN_ID/part/N} ({@link RunPart}: the
+ * partitions of a run too large for one record), {@code schedule/PLAN} ({@link Schedule}), {@code
  * durations/PLAN} ({@link Durations}), and {@value #CHECKPOINT_KEY} ({@link Checkpoint}). A
  * finished run's record is tombstoned some time after it ended.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = StateSnapshot.Run.class, name = "RunState"),
+  @JsonSubTypes.Type(value = StateSnapshot.RunPart.class, name = "RunStatePart"),
   @JsonSubTypes.Type(value = StateSnapshot.Schedule.class, name = "ScheduleState"),
   @JsonSubTypes.Type(value = StateSnapshot.Durations.class, name = "Durations"),
   @JsonSubTypes.Type(value = StateSnapshot.Checkpoint.class, name = "Checkpoint")
@@ -45,6 +47,13 @@ public sealed interface StateSnapshot {
    */
   String COUNTS_HEADER = "partitrain-run-counts";
 
+  /**
+   * Header on a {@link Run} record whose partitions travel in {@link RunPart} records: how many
+   * (also its {@link Run#partitionParts}), so that a reader that does not decode it (a finished
+   * run) still knows which part keys belong to it.
+   */
+  String PARTS_HEADER = "partitrain-run-parts";
+
   /** The key of the {@link Checkpoint}. */
   String CHECKPOINT_KEY = "checkpoint";
 
@@ -54,6 +63,16 @@ public sealed interface StateSnapshot {
 
   static String runKey(String runId) {
     return "run/" + runId;
+  }
+
+  /** The key of part {@code index} of a run's snapshot in parts ({@link RunPart}). */
+  static String runPartKey(String runId, int index) {
+    return runKey(runId) + "/part/" + index;
+  }
+
+  /** Whether {@code key} is a {@link RunPart}'s (a run id never holds a slash). */
+  static boolean isRunPartKey(String key) {
+    return key != null && key.startsWith("run/") && key.indexOf('/', "run/".length()) > 0;
   }
 
   static String scheduleKey(String planName) {
@@ -82,6 +101,9 @@ public sealed interface StateSnapshot {
    * @param partitions every scheduled partition, in the order they were scheduled
    * @param metricSums the successful partitions' metrics per tag group, as summed so far
    * @param summary the run at a glance (what {@code run show} and {@code run list} print)
+   * @param partitionParts null when {@code partitions} holds them all; else {@code partitions} is
+   *     empty and they are in this many {@link RunPart} records written in the same transaction, to
+   *     the same state-topic partition, with the same {@code at}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Run(
@@ -101,7 +123,8 @@ public sealed interface StateSnapshot {
       List<Partition> partitions,
       List<MetricSum> metricSums,
       RunSummary summary,
-      Instant at)
+      Instant at,
+      Integer partitionParts)
       implements StateSnapshot {
     public Run {
       partitions = partitions == null ? List.of() : partitions;
@@ -110,6 +133,46 @@ public sealed interface StateSnapshot {
 
     public String runId() {
       return started.runId();
+    }
+
+    /** This snapshot with {@code partitions} in it (and no parts). */
+    public Run withPartitions(List<Partition> all, Integer parts) {
+      return new Run(
+          schemaVersion,
+          started,
+          complete,
+          completedAt,
+          canceling,
+          attempts,
+          jobsSubmitted,
+          retried,
+          rerunRequested,
+          rerunResubmitted,
+          budget,
+          cancel,
+          deadlineWarned,
+          all,
+          metricSums,
+          summary,
+          at,
+          parts);
+    }
+  }
+
+  /**
+   * Part {@code index} of the partitions of a {@link Run} snapshot too large for one record (a
+   * million partitions), keyed {@link #runPartKey}. It belongs to the {@link Run} of the same run
+   * with the same {@code at}; one with another {@code at} is left from an earlier snapshot.
+   *
+   * @param index its place among the parts, from 0
+   * @param parts how many parts the snapshot has
+   * @param partitions its partitions, in the order they were scheduled
+   */
+  record RunPart(
+      int schemaVersion, String runId, int index, int parts, List<Partition> partitions, Instant at)
+      implements StateSnapshot {
+    public RunPart {
+      partitions = partitions == null ? List.of() : partitions;
     }
   }
 

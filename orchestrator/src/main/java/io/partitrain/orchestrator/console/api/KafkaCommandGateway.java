@@ -3,7 +3,9 @@ package io.partitrain.orchestrator.console.api;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.StartCommandWriter;
 import io.partitrain.shared.serde.Json;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,6 +29,16 @@ public final class KafkaCommandGateway implements CommandGateway, AutoCloseable 
   @Override
   public void send(String key, RunCommand command) {
     try {
+      if (command instanceof RunCommand.StartRun start && key.equals(start.runId())) {
+        // A start too large for one record travels in parts.
+        StartCommandWriter.send(
+            producer,
+            topic,
+            start,
+            StartCommandWriter.DEFAULT_PART_BYTES,
+            Duration.ofSeconds(SEND_TIMEOUT_SECONDS));
+        return;
+      }
       producer
           .send(new ProducerRecord<>(topic, key, Json.toBytes(command)))
           .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);

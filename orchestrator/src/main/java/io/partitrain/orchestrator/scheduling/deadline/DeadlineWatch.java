@@ -247,7 +247,7 @@ public final class DeadlineWatch {
     private int count;
 
     void add(PartitionRecord p, double seconds, boolean inFlight) {
-      String target = p.job().computeTarget();
+      String target = p.computeTarget();
       (inFlight ? running : waiting)
           .computeIfAbsent(target, k -> new ArrayList<>())
           .add(MakespanSimulator.Job.exact(p.partitionId(), p.nodes(), seconds));
