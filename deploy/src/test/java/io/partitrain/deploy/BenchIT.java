@@ -47,6 +47,8 @@ class BenchIT {
                     "3",
                     "--takeover-partitions",
                     "100",
+                    "--warmup-partitions",
+                    "50",
                     "-o",
                     "json"))
             .directory(dir.toFile())
@@ -65,6 +67,7 @@ class BenchIT {
     assertThat(run.path("partitions").asInt()).isEqualTo(PARTITIONS);
     assertThat(run.path("succeeded").asInt()).isEqualTo(PARTITIONS);
     assertThat(run.path("failed").asInt()).isZero();
+    assertThat(run.path("warmupPartitions").asInt()).isEqualTo(50);
 
     JsonNode topics = r.path("messages").path("byTopic");
     JsonNode carried = r.path("messages").path("carried");

@@ -108,6 +108,15 @@ public final class BenchCommand implements Callable<Integer> {
   int takeoverRuns;
 
   @Option(
+      names = "--warmup-partitions",
+      defaultValue = "10000",
+      description =
+          "partitions of an untimed run first, on topics of its own, so that the timed run"
+              + " measures the pipeline with its code compiled, not the JVM's start (default:"
+              + " ${DEFAULT-VALUE}; 0 skips it)")
+  int warmupPartitions;
+
+  @Option(
       names = "--takeover-partitions",
       defaultValue = "1000",
       description = "partitions of each run before the takeover (default: ${DEFAULT-VALUE})")
@@ -148,6 +157,21 @@ public final class BenchCommand implements Callable<Integer> {
       KafkaSettings kafka =
           new KafkaSettings(broker.bootstrapServers(), new Topics(prefix), Map.of());
       info.printf("partitrain bench: Kafka %s, topic prefix %s%n", broker.description(), prefix);
+      if (warmupPartitions > 0) {
+        // A JIT compiles the hot paths of a process in its first seconds, and a 10,000-partition
+        // run lasts only a few: timed cold, it measured mostly the compiler. The warm-up runs the
+        // same code (another orchestrator and workers, on topics of their own) and is not timed.
+        info.printf(
+            "  warm-up: %,d simulated partitions on %s-warmup, not timed...%n",
+            warmupPartitions, prefix);
+        info.flush();
+        EndToEndBench.run(
+            new KafkaSettings(broker.bootstrapServers(), new Topics(prefix + "-warmup"), Map.of()),
+            new EndToEndBench.Setup(
+                warmupPartitions, workers, maxInFlight, failureRate, seed, timeout),
+            Files.createDirectories(dir.resolve("warmup")),
+            s -> {});
+      }
       info.printf("  raw Kafka: %,d messages of %d bytes...%n", rawMessages, messageBytes);
       info.flush();
       RawKafkaBench.Result raw =
@@ -279,7 +303,8 @@ public final class BenchCommand implements Callable<Integer> {
             run.recordsProduced(),
             BenchReport.round(run.recordsProduced() / (double) Math.max(1, run.transactions())),
             BenchReport.round(run.meanCommitMillis()),
-            BenchReport.round(messages.total() / run.seconds())),
+            BenchReport.round(messages.total() / run.seconds()),
+            warmupPartitions),
         messages,
         BenchReport.round(partitionsPerSecond / (rawRate / MIN_MESSAGES_PER_PARTITION)),
         ProcessMemory.now(),
@@ -443,6 +468,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (workers < 1 || maxInFlight < 1) {
       throw new PartitrainException("--workers and --max-in-flight must be at least 1");
+    }
+    if (warmupPartitions < 0 || warmupPartitions > 1_000_000) {
+      throw new PartitrainException(
+          "--warmup-partitions must be from 0 to 1000000, but was " + warmupPartitions);
     }
     if (takeoverRuns < 0 || takeoverRuns > 1000 || takeoverPartitions < 1) {
       throw new PartitrainException(

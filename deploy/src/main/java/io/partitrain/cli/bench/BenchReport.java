@@ -97,7 +97,8 @@ public record BenchReport(
       long orchestratorRecords,
       double recordsPerTransaction,
       double meanCommitMillis,
-      double messagesPerSecond) {}
+      double messagesPerSecond,
+      int warmupPartitions) {}
 
   /**
    * The workers' pipeline, from their meters: batches of work items (a poll's items, cut after a
