@@ -87,13 +87,32 @@ public final class LocalStack implements AutoCloseable {
       WorkerConfig workerTemplate,
       Clock clock,
       NodeCapConfig nodeCaps) {
+    return start(
+        kafka,
+        workerCount,
+        backends,
+        workerTemplate,
+        clock,
+        nodeCaps,
+        OrchestratorConfig.forInstallation("orchestrator-1", kafka.topics().prefix()));
+  }
+
+  /**
+   * As {@link #start(KafkaSettings, int, Function, WorkerConfig, Clock, NodeCapConfig)}, with this
+   * orchestrator.
+   */
+  public static LocalStack start(
+      KafkaSettings kafka,
+      int workerCount,
+      Function<String, JobBackend> backends,
+      WorkerConfig workerTemplate,
+      Clock clock,
+      NodeCapConfig nodeCaps,
+      OrchestratorConfig orchestrator) {
     TopicAdmin.ensureTopics(kafka, (short) 1);
     LocalStack stack =
         new LocalStack(
-            kafka,
-            clock,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            OrchestratorConfig.forInstallation("orchestrator-1", kafka.topics().prefix()));
+            kafka, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), orchestrator);
     stack.nodeCaps = nodeCaps;
     try {
       stack.startOrchestrator();

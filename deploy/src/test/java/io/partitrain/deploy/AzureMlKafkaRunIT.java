@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.orchestrator.OrchestratorConfig;
+import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
@@ -103,7 +105,9 @@ class AzureMlKafkaRunIT {
                 id -> arm.newBackend(),
                 WorkerConfig.forInstallation("w", kafka.topics().prefix())
                     .withPollInterval(Duration.ofMillis(100)),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                NodeCapConfig.unlimited(),
+                patientOrchestrator(kafka));
         RunClient client = new RunClient(kafka, "it")) {
       Instant t0 = Instant.now();
       long arm0 = arm.armNanos();
@@ -182,5 +186,24 @@ class AzureMlKafkaRunIT {
           arm.served("job.get"),
           arm.served("history.get"));
     }
+  }
+
+  /**
+   * An orchestrator whose SUBMITs stay valid for 3 minutes instead of 30 s. This test is about lost
+   * answers and 429s costing no attempt; on a loaded machine three workers behind ARM's limits took
+   * longer than 30 s to reach their 50th queued SUBMIT (a CI run saw 28 expire, each, as designed,
+   * costing an attempt: docs/failure-modes.md), which is another matter.
+   */
+  private static OrchestratorConfig patientOrchestrator(KafkaSettings kafka) {
+    OrchestratorConfig c =
+        OrchestratorConfig.forInstallation("orchestrator-1", kafka.topics().prefix());
+    return new OrchestratorConfig(
+        c.instanceId(),
+        c.transactionalId(),
+        c.groupId(),
+        c.tickInterval(),
+        c.snapshotInterval(),
+        c.seed(),
+        Duration.ofMinutes(3));
   }
 }
