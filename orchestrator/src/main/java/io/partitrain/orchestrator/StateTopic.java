@@ -398,7 +398,7 @@ final class StateTopic implements AutoCloseable {
           head = run;
         } else if (head != null
             && r.key() != null
-            && r.key().startsWith(StateSnapshot.runKey(runId) + "/part/")
+            && r.key().startsWith(StateSnapshot.runPartsPrefix(runId))
             && Json.read(r.value(), StateSnapshot.class) instanceof StateSnapshot.RunPart p
             && p.at().equals(head.at())) {
           parts.put(p.index(), p);

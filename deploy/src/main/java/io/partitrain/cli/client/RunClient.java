@@ -212,7 +212,7 @@ public final class RunClient implements AutoCloseable {
           reader,
           kafka.topics().state(),
           key,
-          k -> k.equals(key) || k.startsWith(key + "/part/"),
+          k -> k.equals(key) || k.startsWith(StateSnapshot.runPartsPrefix(runId)),
           r -> latest.put(r.key(), r));
     }
     ConsumerRecord<String, byte[]> head = latest.get(key);

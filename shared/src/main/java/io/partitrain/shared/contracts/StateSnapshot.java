@@ -67,7 +67,12 @@ public sealed interface StateSnapshot {
 
   /** The key of part {@code index} of a run's snapshot in parts ({@link RunPart}). */
   static String runPartKey(String runId, int index) {
-    return runKey(runId) + "/part/" + index;
+    return runPartsPrefix(runId) + index;
+  }
+
+  /** What the keys of every part of a run's snapshot in parts begin with. */
+  static String runPartsPrefix(String runId) {
+    return runKey(runId) + "/part/";
   }
 
   /** Whether {@code key} is a {@link RunPart}'s (a run id never holds a slash). */

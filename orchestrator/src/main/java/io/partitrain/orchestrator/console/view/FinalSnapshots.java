@@ -58,14 +58,12 @@ public final class FinalSnapshots {
 
   /** The run id of a {@code run/RUN} key; null for any other key. */
   public static String runIdOf(String key) {
-    if (key == null || !key.startsWith(RUN_PREFIX) || key.contains(PART_INFIX)) {
+    if (key == null || !key.startsWith(RUN_PREFIX) || StateSnapshot.isRunPartKey(key)) {
       // A part of a snapshot too large for one record (run/RUN/part/N) is not a run of its own.
       return null;
     }
     return key.substring(RUN_PREFIX.length());
   }
-
-  private static final String PART_INFIX = "/part/";
 
   /** Whether the record is a run's tombstone (its final snapshot's retention has passed). */
   public static boolean isTombstone(ConsumerRecord<String, byte[]> r) {
