@@ -61,24 +61,8 @@ final class EndToEndBench {
 
   static Result run(KafkaSettings kafka, Setup setup, Path dir, Consumer<RunSummary> progress) {
     Plan plan = plan(dir, setup);
-    SimulatedBackend cloud =
-        new SimulatedBackend(
-            Clock.systemUTC(),
-            new SimulationProfile(
-                Duration.ofMillis(10),
-                Duration.ofMillis(20),
-                Duration.ofMillis(80),
-                0,
-                setup.failureRate(),
-                setup.seed()));
     try (LocalStack stack =
-            LocalStack.start(
-                kafka,
-                setup.workers(),
-                id -> cloud,
-                WorkerConfig.forInstallation("w", kafka.topics().prefix())
-                    .withPollInterval(Duration.ofMillis(200)),
-                Clock.systemUTC());
+            simulatedStack(kafka, setup.workers(), setup.failureRate(), setup.seed());
         RunClient client = new RunClient(kafka, "partitrain-bench")) {
       String runId = "bench-" + setup.partitions();
       Instant t0 = Instant.now();
@@ -103,6 +87,31 @@ final class EndToEndBench {
           meanMillis(stack, "partitrain_orchestrator_transaction_seconds"),
           workers(stack));
     }
+  }
+
+  /**
+   * An orchestrator and {@code workers} workers in this process, sharing one simulated cloud: jobs
+   * of 10 ms queueing and 20–80 ms running, a watcher round every 200 ms.
+   */
+  static LocalStack simulatedStack(
+      KafkaSettings kafka, int workers, double failureRate, long seed) {
+    SimulatedBackend cloud =
+        new SimulatedBackend(
+            Clock.systemUTC(),
+            new SimulationProfile(
+                Duration.ofMillis(10),
+                Duration.ofMillis(20),
+                Duration.ofMillis(80),
+                0,
+                failureRate,
+                seed));
+    return LocalStack.start(
+        kafka,
+        workers,
+        id -> cloud,
+        WorkerConfig.forInstallation("w", kafka.topics().prefix())
+            .withPollInterval(Duration.ofMillis(200)),
+        Clock.systemUTC());
   }
 
   private static BenchReport.Workers workers(LocalStack stack) {

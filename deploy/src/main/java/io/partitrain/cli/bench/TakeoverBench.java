@@ -12,9 +12,6 @@ import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.serde.Json;
-import io.partitrain.worker.WorkerConfig;
-import io.partitrain.worker.backend.simulated.SimulatedBackend;
-import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,19 +45,7 @@ final class TakeoverBench {
 
   static Result run(KafkaSettings kafka, EndToEndBench.Setup setup, int runs, Path dir) {
     Plan plan = EndToEndBench.plan(dir, setup);
-    SimulatedBackend cloud =
-        new SimulatedBackend(
-            Clock.systemUTC(),
-            new SimulationProfile(
-                Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(80), 0, 0, 1));
-    try (LocalStack stack =
-            LocalStack.start(
-                kafka,
-                setup.workers(),
-                id -> cloud,
-                WorkerConfig.forInstallation("w", kafka.topics().prefix())
-                    .withPollInterval(Duration.ofMillis(200)),
-                Clock.systemUTC());
+    try (LocalStack stack = EndToEndBench.simulatedStack(kafka, setup.workers(), 0, 1);
         RunClient client = new RunClient(kafka, "partitrain-bench-takeover")) {
       // At most ACTIVE runs at once: the history is made of finished runs, and a hundred runs of
       // 10,000 partitions started together would hold a million partitions in one heap.
