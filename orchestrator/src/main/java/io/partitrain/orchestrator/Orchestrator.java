@@ -243,6 +243,7 @@ public final class Orchestrator implements Term {
               .snapshotInterval(config.snapshotInterval())
               .nodeCaps(nodeCaps)
               .silenceTimeout(config.silenceTimeout())
+              .submitWindowFloor(config.submitWindowFloor())
               .stateInterval(stateConfig.snapshotInterval())
               .finishedRetention(stateConfig.finishedRetention())
               .finishedRuns(stateTopic::finalSnapshot)

@@ -1,6 +1,7 @@
 package io.partitrain.orchestrator;
 
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.admission.SubmitWindow;
 import io.partitrain.orchestrator.tracking.Tracker;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.config.ServiceSettings;
@@ -33,7 +34,8 @@ public record OrchestratorConfig(
     Duration tickInterval,
     Duration snapshotInterval,
     long seed,
-    Duration silenceTimeout) {
+    Duration silenceTimeout,
+    int submitWindowFloor) {
 
   public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(100);
   public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMillis(500);
@@ -65,6 +67,15 @@ public record OrchestratorConfig(
               + " adopt it; keep it well above the workers' heartbeat interval",
           Tracker.DEFAULT_SILENCE_TIMEOUT);
 
+  public static final Setting<Integer> SUBMIT_WINDOW_MIN =
+      Setting.integer(
+          "PARTITRAIN_SUBMIT_WINDOW_MIN",
+          "the fewest SUBMITs that may wait for a worker; beyond it, no more wait than the workers"
+              + " take in half the silence timeout (back-pressure)",
+          SubmitWindow.DEFAULT_FLOOR,
+          1,
+          1_000_000);
+
   public static final Setting<String> NODE_CAP_DEFAULT =
       Setting.text(
           NodeCapConfig.DEFAULT_ENV,
@@ -87,6 +98,26 @@ public record OrchestratorConfig(
     SNAPSHOT_INTERVAL.check(snapshotInterval);
     silenceTimeout = silenceTimeout == null ? Tracker.DEFAULT_SILENCE_TIMEOUT : silenceTimeout;
     SILENCE_TIMEOUT.check(silenceTimeout);
+    SUBMIT_WINDOW_MIN.check(submitWindowFloor);
+  }
+
+  public OrchestratorConfig(
+      String instanceId,
+      String transactionalId,
+      String groupId,
+      Duration tickInterval,
+      Duration snapshotInterval,
+      long seed,
+      Duration silenceTimeout) {
+    this(
+        instanceId,
+        transactionalId,
+        groupId,
+        tickInterval,
+        snapshotInterval,
+        seed,
+        silenceTimeout,
+        SubmitWindow.DEFAULT_FLOOR);
   }
 
   public OrchestratorConfig(
@@ -106,6 +137,7 @@ public record OrchestratorConfig(
         TICK_INTERVAL,
         SNAPSHOT_INTERVAL,
         SILENCE_TIMEOUT,
+        SUBMIT_WINDOW_MIN,
         NODE_CAP_DEFAULT,
         NODE_CAPS,
         StateConfig.SNAPSHOT_INTERVAL,
@@ -140,7 +172,8 @@ public record OrchestratorConfig(
         TICK_INTERVAL.from(env),
         SNAPSHOT_INTERVAL.from(env),
         System.nanoTime(),
-        SILENCE_TIMEOUT.from(env));
+        SILENCE_TIMEOUT.from(env),
+        SUBMIT_WINDOW_MIN.from(env));
   }
 
   /** The node caps the environment sets. */

@@ -28,9 +28,18 @@ public final class LoopGauges {
   public static final String RUN_SPENT = "partitrain_run_cost_spent";
   public static final String RUN_RESERVED = "partitrain_run_cost_reserved";
   public static final String RUN_CAP = "partitrain_run_cost_cap";
+  public static final String SUBMIT_WINDOW = "partitrain_submit_window";
 
   private static final List<String> ALL =
-      List.of(PARTITIONS, RUNS_ACTIVE, NODES_IN_FLIGHT, NODE_CAP, RUN_SPENT, RUN_RESERVED, RUN_CAP);
+      List.of(
+          PARTITIONS,
+          RUNS_ACTIVE,
+          NODES_IN_FLIGHT,
+          NODE_CAP,
+          RUN_SPENT,
+          RUN_RESERVED,
+          RUN_CAP,
+          SUBMIT_WINDOW);
 
   private final MeterRegistry registry;
   private volatile LoopSnapshot snapshot = LoopSnapshot.EMPTY;
@@ -51,6 +60,11 @@ public final class LoopGauges {
     }
     Gauge.builder(RUNS_ACTIVE, () -> snapshot.runsActive())
         .description("runs not complete")
+        .register(registry);
+    Gauge.builder(SUBMIT_WINDOW, () -> snapshot.submitWindow())
+        .description(
+            "how many SUBMITs may wait for a worker now (back-pressure); the ADMITTED partitions"
+                + " are those waiting")
         .register(registry);
   }
 

@@ -16,16 +16,18 @@ import java.util.Map;
  * @param nodesInFlight nodes held per compute target, over all runs
  * @param nodeCaps the node cap in force per target ({@code +Inf}: none)
  * @param money spent, reserved and cap of each active run that has a budget
+ * @param submitWindow how many SUBMITs may wait for a worker now (back-pressure; {@code +Inf}: off)
  */
 public record LoopSnapshot(
     Map<PartitionState, Long> partitions,
     long runsActive,
     Map<String, Integer> nodesInFlight,
     Map<String, Double> nodeCaps,
-    Map<String, RunMoney> money) {
+    Map<String, RunMoney> money,
+    double submitWindow) {
 
   public static final LoopSnapshot EMPTY =
-      new LoopSnapshot(Map.of(), 0, Map.of(), Map.of(), Map.of());
+      new LoopSnapshot(Map.of(), 0, Map.of(), Map.of(), Map.of(), 0);
 
   public LoopSnapshot {
     partitions = Map.copyOf(partitions);
@@ -69,6 +71,13 @@ public record LoopSnapshot(
       int cap = tracker.nodeCaps().capOf(target);
       caps.put(target, cap == Integer.MAX_VALUE ? Double.POSITIVE_INFINITY : cap);
     }
-    return new LoopSnapshot(partitions, active, nodes, caps, money);
+    int window = tracker.submitWindow();
+    return new LoopSnapshot(
+        partitions,
+        active,
+        nodes,
+        caps,
+        money,
+        window == Integer.MAX_VALUE ? Double.POSITIVE_INFINITY : window);
   }
 }

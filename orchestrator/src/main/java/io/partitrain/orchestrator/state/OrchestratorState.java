@@ -214,6 +214,15 @@ public final class OrchestratorState {
     return Optional.ofNullable(nodeCapOverrides.get(computeTarget));
   }
 
+  /** How many partitions of the runs in memory are in a state now: O(runs). */
+  public int partitionsIn(PartitionState s) {
+    int n = 0;
+    for (RunState r : runs.values()) {
+      n += r.count(s);
+    }
+    return n;
+  }
+
   /** Nodes held now on a compute target by all runs' jobs in flight. */
   public int inFlightNodes(String computeTarget) {
     int n = 0;

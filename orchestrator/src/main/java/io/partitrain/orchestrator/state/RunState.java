@@ -491,6 +491,11 @@ public final class RunState {
     byState.merge(s, delta, Integer::sum);
   }
 
+  /** How many partitions are in a state now; kept as the fold goes. */
+  public int count(PartitionState s) {
+    return byState.getOrDefault(s, 0);
+  }
+
   /** Partitions per state (states with none left out); kept as the fold goes. */
   public Map<PartitionState, Integer> countsByState() {
     Map<PartitionState, Integer> states = new EnumMap<>(PartitionState.class);

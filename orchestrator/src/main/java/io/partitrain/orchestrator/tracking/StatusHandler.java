@@ -1,5 +1,6 @@
 package io.partitrain.orchestrator.tracking;
 
+import io.partitrain.orchestrator.admission.SubmitWindow;
 import io.partitrain.orchestrator.finops.FinOpsTrail;
 import io.partitrain.orchestrator.state.OrchestratorState;
 import io.partitrain.orchestrator.state.PartitionRecord;
@@ -31,13 +32,19 @@ final class StatusHandler {
   private final OrchestratorState state;
   private final DecisionLog decisions;
   private final Liveness liveness;
+  private final SubmitWindow submitWindow;
   private final RandomGenerator random;
 
   StatusHandler(
-      OrchestratorState state, DecisionLog decisions, Liveness liveness, RandomGenerator random) {
+      OrchestratorState state,
+      DecisionLog decisions,
+      Liveness liveness,
+      SubmitWindow submitWindow,
+      RandomGenerator random) {
     this.state = state;
     this.decisions = decisions;
     this.liveness = liveness;
+    this.submitWindow = submitWindow;
     this.random = random;
   }
 
@@ -98,6 +105,10 @@ final class StatusHandler {
     if (target == p.state() || !p.state().canMoveTo(target)) {
       // A duplicate (redelivery, two watchers) or a late event of a finished attempt.
       return;
+    }
+    if (p.state() == PartitionState.ADMITTED) {
+      // The attempt's first status: a worker took its SUBMIT (the workers' pace, back-pressure).
+      submitWindow.taken(now);
     }
     boolean seenRunning = p.state() == PartitionState.RUNNING;
     decisions.emit(RunEvents.reported(run, p, event, new Outcome(target, fc, message), now), out);

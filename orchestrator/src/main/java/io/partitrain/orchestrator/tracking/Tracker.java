@@ -4,6 +4,7 @@ import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.CostCap;
 import io.partitrain.orchestrator.admission.NodeCap;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.admission.SubmitWindow;
 import io.partitrain.orchestrator.finops.FinOpsTrail;
 import io.partitrain.orchestrator.scheduling.ScheduleBook;
 import io.partitrain.orchestrator.scheduling.deadline.DeadlineWatch;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * dispatches each to the part that decides about it ({@link RunCommands}, {@link Rerun}, {@link
  * StatusHandler}, the {@link ScheduleBook}), and on every round ({@link #tick}) decides the
  * schedules' due fire times, asks silent jobs to be adopted ({@link Liveness}), admits what the
- * caps allow ({@link AdmissionRound}), completes settled runs and publishes snapshots.
+ * caps and the workers' pace allow ({@link AdmissionRound}, {@link SubmitWindow}), completes
+ * settled runs and publishes snapshots.
  *
  * <p>Every decision is a {@link RunEvent} that is applied to the {@link OrchestratorState} and
  * written to the runs topic by the same call ({@link DecisionLog#emit}); {@link #replay} applies
@@ -71,6 +73,7 @@ public final class Tracker {
   private final RunCommands commands;
   private final Rerun reruns;
   private final StatusHandler statuses;
+  private final SubmitWindow submitWindow;
   private final AdmissionRound admission;
   private final ScheduleRound scheduleRound;
   private final HistoryAwareOrder order = new HistoryAwareOrder(state);
@@ -92,9 +95,11 @@ public final class Tracker {
     this.liveness = new Liveness(b.silenceTimeout, decisions);
     this.commands = new RunCommands(state, decisions, nodeCap);
     this.reruns = new Rerun(state, decisions);
-    this.statuses = new StatusHandler(state, decisions, liveness, b.random);
+    this.submitWindow = new SubmitWindow(state, b.clock, b.silenceTimeout, b.submitWindowFloor);
+    this.statuses = new StatusHandler(state, decisions, liveness, submitWindow, b.random);
     this.admission =
-        new AdmissionRound(b.admission.and(nodeCap).and(new CostCap()), decisions, liveness);
+        new AdmissionRound(
+            b.admission.and(nodeCap).and(submitWindow).and(new CostCap()), decisions, liveness);
     this.scheduleRound = new ScheduleRound(schedules, decisions, this::onCommand);
   }
 
@@ -232,6 +237,11 @@ public final class Tracker {
     return liveness.watched();
   }
 
+  /** How many SUBMITs may wait for a worker now (back-pressure, {@link SubmitWindow}). */
+  public int submitWindow() {
+    return submitWindow.window(clock.instant());
+  }
+
   /** Nodes held now on a compute target by all runs' jobs in flight. */
   public int inFlightNodes(String computeTarget) {
     return state.inFlightNodes(computeTarget);
@@ -366,6 +376,7 @@ public final class Tracker {
     private Duration snapshotInterval = Duration.ZERO;
     private NodeCapConfig nodeCaps = NodeCapConfig.unlimited();
     private Duration silenceTimeout = DEFAULT_SILENCE_TIMEOUT;
+    private int submitWindowFloor = SubmitWindow.DEFAULT_FLOOR;
     private Duration stateInterval = StateSnapshots.DEFAULT_INTERVAL;
     private Duration finishedRetention = StateSnapshots.DEFAULT_FINISHED_RETENTION;
     private Function<String, Optional<StateSnapshot.Run>> finishedRuns = id -> Optional.empty();
@@ -436,6 +447,15 @@ public final class Tracker {
       return this;
     }
 
+    /**
+     * The fewest SUBMITs that may wait for a worker, whatever the workers' measured rate (default
+     * {@link SubmitWindow#DEFAULT_FLOOR}; {@link SubmitWindow#UNLIMITED} turns back-pressure off).
+     */
+    public Builder submitWindowFloor(int submitWindowFloor) {
+      this.submitWindowFloor = submitWindowFloor;
+      return this;
+    }
+
     public Tracker build() {
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(topics, "topics");
@@ -458,6 +478,10 @@ public final class Tracker {
       if (silenceTimeout == null || silenceTimeout.isNegative() || silenceTimeout.isZero()) {
         throw new IllegalArgumentException(
             "silenceTimeout must be greater than 0, but was " + silenceTimeout);
+      }
+      if (submitWindowFloor < 1) {
+        throw new IllegalArgumentException(
+            "submitWindowFloor must be at least 1, but was " + submitWindowFloor);
       }
       return new Tracker(this);
     }

@@ -17,7 +17,8 @@ class LoopGaugesTest {
         money.size(),
         Map.of("cpu-cluster", (int) running),
         Map.of("cpu-cluster", 8.0),
-        money);
+        money,
+        1_500);
   }
 
   private double gauge(String name, String tag, String value) {
@@ -35,6 +36,7 @@ class LoopGaugesTest {
     assertThat(gauge(LoopGauges.NODE_CAP, "target", "cpu-cluster")).isEqualTo(8);
     assertThat(gauge(LoopGauges.RUN_SPENT, "run", "r1")).isEqualTo(1.5);
     assertThat(registry.get(LoopGauges.RUNS_ACTIVE).gauge().value()).isEqualTo(1);
+    assertThat(registry.get(LoopGauges.SUBMIT_WINDOW).gauge().value()).isEqualTo(1_500);
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.admission.SubmitWindow;
 import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
@@ -61,7 +62,20 @@ final class TrackerHarness {
     this(NodeCapConfig.unlimited(), silenceTimeout);
   }
 
+  /**
+   * Back-pressure out of the way too (no submit window), so a round hands out every SUBMIT the caps
+   * allow, as the tests of the caps expect.
+   */
   TrackerHarness(NodeCapConfig nodeCaps, Duration silenceTimeout) {
+    this(nodeCaps, silenceTimeout, SubmitWindow.UNLIMITED);
+  }
+
+  /** With back-pressure: at least {@code submitWindowFloor} SUBMITs may wait for a worker. */
+  TrackerHarness(Duration silenceTimeout, int submitWindowFloor) {
+    this(NodeCapConfig.unlimited(), silenceTimeout, submitWindowFloor);
+  }
+
+  private TrackerHarness(NodeCapConfig nodeCaps, Duration silenceTimeout, int submitWindowFloor) {
     tracker =
         Tracker.builder()
             .clock(clock)
@@ -71,6 +85,7 @@ final class TrackerHarness {
             .snapshotInterval(Duration.ZERO)
             .nodeCaps(nodeCaps)
             .silenceTimeout(silenceTimeout)
+            .submitWindowFloor(submitWindowFloor)
             .build();
   }
 
