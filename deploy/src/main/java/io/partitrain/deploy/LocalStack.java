@@ -116,24 +116,55 @@ public final class LocalStack implements AutoCloseable {
     stack.nodeCaps = nodeCaps;
     try {
       stack.startOrchestrator();
-      for (int i = 1; i <= workerCount; i++) {
-        String id = "worker-" + i;
-        JobBackend backend = backends.apply(id);
-        stack.backends.add(backend);
-        WorkerConfig config =
-            new WorkerConfig(
-                id,
-                kafka.topics().prefix() + "-workers",
-                workerTemplate.pollInterval(),
-                workerTemplate.heartbeatInterval());
-        stack.workers.add(
-            Workers.start(
-                kafka, config, backend, clock, stack.registry, Map.of(), stack.failure::complete));
-      }
+      stack.startWorkers(workerCount, backends, workerTemplate);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
       throw e;
+    }
+  }
+
+  /**
+   * Workers only, for an orchestrator that runs elsewhere (its own process, as the bench's
+   * million-partition run measures it under its own heap); {@link #startOrchestrator} is not
+   * called.
+   */
+  public static LocalStack workersOnly(
+      KafkaSettings kafka,
+      int workerCount,
+      Function<String, JobBackend> backends,
+      WorkerConfig workerTemplate,
+      Clock clock) {
+    TopicAdmin.ensureTopics(kafka, (short) 1);
+    LocalStack stack =
+        new LocalStack(
+            kafka,
+            clock,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            OrchestratorConfig.forInstallation("orchestrator-1", kafka.topics().prefix()));
+    try {
+      stack.startWorkers(workerCount, backends, workerTemplate);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startWorkers(
+      int workerCount, Function<String, JobBackend> backendOf, WorkerConfig workerTemplate) {
+    for (int i = 1; i <= workerCount; i++) {
+      String id = "worker-" + i;
+      JobBackend backend = backendOf.apply(id);
+      backends.add(backend);
+      WorkerConfig config =
+          new WorkerConfig(
+              id,
+              kafka.topics().prefix() + "-workers",
+              workerTemplate.pollInterval(),
+              workerTemplate.heartbeatInterval());
+      workers.add(
+          Workers.start(kafka, config, backend, clock, registry, Map.of(), failure::complete));
     }
   }
 

@@ -28,29 +28,18 @@ class BenchIT {
 
   @TempDir Path dir;
 
-  @Test
-  void benchPrintsConsistentFiguresAsJson() throws Exception {
-    Path out = dir.resolve("bench.json");
-    Path err = dir.resolve("bench.err");
+  /** Runs {@code partitrain bench ARGS} from the jar; returns its exit code. */
+  private int bench(Path out, Path err, String... args) throws Exception {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "bench"));
+    command.addAll(List.of(args));
     Process p =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    JAR.toString(),
-                    "bench",
-                    "--partitions",
-                    String.valueOf(PARTITIONS),
-                    "--raw-messages",
-                    "5000",
-                    "--takeover-runs",
-                    "3",
-                    "--takeover-partitions",
-                    "100",
-                    "--warmup-partitions",
-                    "50",
-                    "-o",
-                    "json"))
+        new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
@@ -59,7 +48,30 @@ class BenchIT {
       p.destroyForcibly();
       throw new AssertionError("bench did not finish; stderr:\n" + Files.readString(err));
     }
-    assertThat(p.exitValue()).as("exit code; stderr:\n" + Files.readString(err)).isZero();
+    return p.exitValue();
+  }
+
+  @Test
+  void benchPrintsConsistentFiguresAsJson() throws Exception {
+    Path out = dir.resolve("bench.json");
+    Path err = dir.resolve("bench.err");
+    int exit =
+        bench(
+            out,
+            err,
+            "--partitions",
+            String.valueOf(PARTITIONS),
+            "--raw-messages",
+            "5000",
+            "--takeover-runs",
+            "3",
+            "--takeover-partitions",
+            "100",
+            "--warmup-partitions",
+            "50",
+            "-o",
+            "json");
+    assertThat(exit).as("exit code; stderr:\n" + Files.readString(err)).isZero();
     JsonNode r = Json.mapper().readTree(out.toFile());
 
     assertThat(r.path("type").asText()).isEqualTo("BenchReport");
@@ -126,5 +138,56 @@ class BenchIT {
     assertThat(takeover.path("runsRecordsAfterSnapshots").asLong())
         .isLessThan(takeover.path("runsTopicRecords").asLong() / 3);
     assertThat(takeover.path("readyMillis").asLong()).isPositive();
+  }
+
+  /**
+   * {@code --orchestrator-heap}: the orchestrator runs as a process of its own under that heap (how
+   * the million-partition figure is measured); the bench reports its heap from the child's own GC
+   * log, and the run completes under it.
+   */
+  @Test
+  void anOrchestratorInItsOwnProcessRunsTheRunUnderItsOwnHeap() throws Exception {
+    Path out = dir.resolve("bench.json");
+    Path err = dir.resolve("bench.err");
+    int exit =
+        bench(
+            out,
+            err,
+            "--partitions",
+            String.valueOf(PARTITIONS),
+            "--raw-messages",
+            "2000",
+            "--takeover-runs",
+            "0",
+            "--warmup-partitions",
+            "0",
+            "--orchestrator-heap",
+            "96m",
+            "-o",
+            "json");
+    assertThat(exit).as("exit code; stderr:\n" + Files.readString(err)).isZero();
+    JsonNode r = Json.mapper().readTree(out.toFile());
+
+    assertThat(r.path("endToEnd").path("succeeded").asInt()).isEqualTo(PARTITIONS);
+    // Its meters stay in its own process: not reported as zeros.
+    assertThat(r.path("endToEnd").path("transactions").asLong()).isEqualTo(-1);
+    JsonNode o = r.path("orchestratorProcess");
+    assertThat(o.path("heapMax").asText()).isEqualTo("96m");
+    assertThat(o.path("ranToTheEnd").asBoolean()).as("not ended by running out of heap").isTrue();
+    assertThat(o.path("heapAfterGcPeakMiB").asLong()).isPositive().isLessThanOrEqualTo(96);
+    assertThat(o.path("peakResidentMiB").asLong()).isPositive();
+  }
+
+  @Test
+  void aHeapSizeThatIsNotOneIsRefusedBeforeAnythingStarts() throws Exception {
+    Path out = dir.resolve("bench.out");
+    Path err = dir.resolve("bench.err");
+    int exit = bench(out, err, "--orchestrator-heap", "1g -XX:+Something");
+
+    assertThat(exit).isNotZero();
+    assertThat(Files.readString(err))
+        .contains("--orchestrator-heap must be a heap size such as 1g or 800m")
+        .contains("'1g -XX:+Something'")
+        .doesNotContain("Kafka");
   }
 }

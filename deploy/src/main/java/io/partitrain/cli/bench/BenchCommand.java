@@ -138,6 +138,14 @@ public final class BenchCommand implements Callable<Integer> {
   boolean stateOnly;
 
   @Option(
+      names = "--orchestrator-heap",
+      description =
+          "run the orchestrator of the timed run as a process of its own with this -Xmx (e.g."
+              + " 1g), to measure its memory apart from the broker, the workers and the simulated"
+              + " cloud (default: in this process)")
+  String orchestratorHeap;
+
+  @Option(
       names = {"-o", "--output"},
       defaultValue = "table",
       description = "table or json")
@@ -188,7 +196,8 @@ public final class BenchCommand implements Callable<Integer> {
       EndToEndBench.Result run =
           EndToEndBench.run(
               kafka,
-              new EndToEndBench.Setup(partitions, workers, maxInFlight, failureRate, seed, timeout),
+              new EndToEndBench.Setup(
+                  partitions, workers, maxInFlight, failureRate, seed, timeout, orchestratorHeap),
               dir,
               new Progress(info));
       info.println();
@@ -299,9 +308,13 @@ public final class BenchCommand implements Callable<Integer> {
             run.failed(),
             run.attempts(),
             run.transactions(),
-            BenchReport.round(run.transactions() / run.seconds()),
+            // -1 throughout when the orchestrator ran as its own process (its meters stay there)
+            run.transactions() < 0 ? -1 : BenchReport.round(run.transactions() / run.seconds()),
             run.recordsProduced(),
-            BenchReport.round(run.recordsProduced() / (double) Math.max(1, run.transactions())),
+            run.transactions() < 0
+                ? -1
+                : BenchReport.round(
+                    run.recordsProduced() / (double) Math.max(1, run.transactions())),
             BenchReport.round(run.meanCommitMillis()),
             BenchReport.round(messages.total() / run.seconds()),
             warmupPartitions),
@@ -320,7 +333,20 @@ public final class BenchCommand implements Callable<Integer> {
                 takeover.runsRecordsAfterSnapshots(),
                 takeover.runsInMemory(),
                 takeover.runsTopicRecords(),
-                takeover.fullReplayMillis()));
+                takeover.fullReplayMillis()),
+        orchestratorMemory(run.orchestratorProcess()));
+  }
+
+  private static BenchReport.OrchestratorMemory orchestratorMemory(OrchestratorProcess.Result p) {
+    return p == null
+        ? null
+        : new BenchReport.OrchestratorMemory(
+            p.heapMax(),
+            p.heapAfterGcPeakMiB(),
+            p.fullGcs(),
+            p.peakResidentMiB(),
+            BenchReport.round(p.cpuSeconds()),
+            p.stoppedByBench());
   }
 
   /** The makespan figure, computed by the deadline-aware scheduler's own simulator. */
@@ -375,15 +401,23 @@ public final class BenchCommand implements Callable<Integer> {
         "messages per partition",
         r.messages().totalPerPartition(),
         perTopic(r.messages()));
-    out.printf(
-        Locale.ROOT,
-        "%-44s %,.0f msgs/s; %,d transactions (%.1f/s, %.0f records and %.1f ms each)%n",
-        "orchestrator + workers",
-        e.messagesPerSecond(),
-        e.transactions(),
-        e.transactionsPerSecond(),
-        e.recordsPerTransaction(),
-        e.meanCommitMillis());
+    if (e.transactions() < 0) {
+      out.printf(
+          Locale.ROOT,
+          "%-44s %,.0f msgs/s; transactions: in the orchestrator's own process, not measured%n",
+          "orchestrator + workers",
+          e.messagesPerSecond());
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "%-44s %,.0f msgs/s; %,d transactions (%.1f/s, %.0f records and %.1f ms each)%n",
+          "orchestrator + workers",
+          e.messagesPerSecond(),
+          e.transactions(),
+          e.transactionsPerSecond(),
+          e.recordsPerTransaction(),
+          e.meanCommitMillis());
+    }
     var w = r.workers();
     out.printf(
         Locale.ROOT,
@@ -413,10 +447,24 @@ public final class BenchCommand implements Callable<Integer> {
           t.runsTopicRecords(),
           t.fullReplayMillis());
     }
+    var o = r.orchestratorProcess();
+    if (o != null) {
+      out.printf(
+          Locale.ROOT,
+          "%-44s -Xmx%s: live heap peak %,d MiB (largest after a GC), %d full GCs, %,d MiB"
+              + " resident at peak, %.1f CPU-seconds; %s%n",
+          "orchestrator (its own process)",
+          o.heapMax(),
+          o.heapAfterGcPeakMiB(),
+          o.fullGcs(),
+          o.peakResidentMiB(),
+          o.cpuSeconds(),
+          o.ranToTheEnd() ? "ran to the end" : "exited before the bench stopped it");
+    }
     out.printf(
         Locale.ROOT,
         "%-44s %,d MiB resident (peak %,d MiB), heap %,d of %,d MiB (pools' peaks %,d MiB)%n",
-        "memory (one process, broker included)",
+        o == null ? "memory (one process, broker included)" : "memory (bench: broker, workers)",
         r.memory().residentMiB(),
         r.memory().peakResidentMiB(),
         r.memory().heapUsedMiB(),
@@ -479,6 +527,12 @@ public final class BenchCommand implements Callable<Integer> {
               + takeoverRuns
               + " and "
               + takeoverPartitions);
+    }
+    if (orchestratorHeap != null && !orchestratorHeap.matches("[1-9][0-9]*[mMgG]")) {
+      throw new PartitrainException(
+          "--orchestrator-heap must be a heap size such as 1g or 800m, but was '"
+              + orchestratorHeap
+              + "'");
     }
     if (failureRate < 0 || failureRate > 0.9) {
       throw new PartitrainException("--failure-rate must be from 0 to 0.9, but was " + failureRate);

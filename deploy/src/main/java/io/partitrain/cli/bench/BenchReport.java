@@ -21,6 +21,8 @@ import java.util.Map;
  *     week of as many partitions (issue 12, item 6: computed, not timed)
  * @param workers the workers' pipeline: their batches of work items and their status records
  * @param takeover a new leader's takeover after many finished runs, against a full replay
+ * @param orchestratorProcess the orchestrator's own process, when it ran as one ({@code
+ *     --orchestrator-heap}); null when it ran in the bench's process
  */
 public record BenchReport(
     String type,
@@ -32,7 +34,22 @@ public record BenchReport(
     ProcessMemory memory,
     Makespan makespan,
     Workers workers,
-    Takeover takeover) {
+    Takeover takeover,
+    OrchestratorMemory orchestratorProcess) {
+
+  /**
+   * The orchestrator as a process of its own: its {@code -Xmx}, the largest heap in use after a
+   * collection (from its GC log), its full collections, its peak resident memory, the CPU time it
+   * used over the whole run (its share of the machine), and how it ended (stopped by the bench
+   * after the run, or exited on its own: 3 is out of memory).
+   */
+  public record OrchestratorMemory(
+      String heapMax,
+      long heapAfterGcPeakMiB,
+      int fullGcs,
+      long peakResidentMiB,
+      double cpuSeconds,
+      boolean ranToTheEnd) {}
 
   /**
    * A new leader's takeover after {@code finishedRuns} finished runs (issue 12, item 5), against

@@ -36,14 +36,31 @@ final class EndToEndBench {
 
   private static final String EXAMPLE = "/examples/weekly-demand/";
 
-  /** How the run is set up. */
+  /**
+   * How the run is set up.
+   *
+   * @param orchestratorHeap null: the orchestrator runs in this process; else it runs as a process
+   *     of its own under this {@code -Xmx} ({@link OrchestratorProcess})
+   */
   record Setup(
       int partitions,
       int workers,
       int maxInFlight,
       double failureRate,
       long seed,
-      Duration timeout) {}
+      Duration timeout,
+      String orchestratorHeap) {
+
+    Setup(
+        int partitions,
+        int workers,
+        int maxInFlight,
+        double failureRate,
+        long seed,
+        Duration timeout) {
+      this(partitions, workers, maxInFlight, failureRate, seed, timeout, null);
+    }
+  }
 
   /** What the run did. */
   record Result(
@@ -55,38 +72,98 @@ final class EndToEndBench {
       long transactions,
       long recordsProduced,
       double meanCommitMillis,
-      BenchReport.Workers workers) {}
+      BenchReport.Workers workers,
+      OrchestratorProcess.Result orchestratorProcess) {}
 
   private EndToEndBench() {}
 
   static Result run(KafkaSettings kafka, Setup setup, Path dir, Consumer<RunSummary> progress) {
+    if (setup.orchestratorHeap() != null) {
+      return runWithOrchestratorProcess(kafka, setup, dir, progress);
+    }
     Plan plan = plan(dir, setup);
     try (LocalStack stack =
             simulatedStack(kafka, setup.workers(), setup.failureRate(), setup.seed());
         RunClient client = new RunClient(kafka, "partitrain-bench")) {
-      String runId = "bench-" + setup.partitions();
-      Instant t0 = Instant.now();
-      long start = System.nanoTime();
-      // The orchestrator checks every partition of a start before it answers: a minute, or more
-      // for a large run (a million partitions: their paths and jobs are checked one by one).
-      Duration answer = Duration.ofSeconds(Math.max(60, setup.partitions() / 2_000));
-      RunEvent started = client.send(RunCommands.startCommand(plan, runId, "bench", t0), answer);
-      if (started instanceof RunEvent.CommandRejected r) {
-        throw new PartitrainException("the orchestrator rejected the benchmark run: " + r.reason());
-      }
-      RunSummary last = client.follow(runId, RunSummary::complete, progress, setup.timeout());
-      double seconds = (System.nanoTime() - start) / 1e9;
+      Timed timed = startAndFollow(client, plan, setup, progress);
       return new Result(
-          runId,
-          seconds,
-          last.count(PartitionState.SUCCEEDED),
-          last.count(PartitionState.FAILED),
-          last.attempts(),
+          timed.runId(),
+          timed.seconds(),
+          timed.last().count(PartitionState.SUCCEEDED),
+          timed.last().count(PartitionState.FAILED),
+          timed.last().attempts(),
           counter(stack, "partitrain_orchestrator_transactions_total"),
           counter(stack, "partitrain_orchestrator_records_produced_total"),
           meanMillis(stack, "partitrain_orchestrator_transaction_seconds"),
-          workers(stack));
+          workers(stack),
+          null);
     }
+  }
+
+  /**
+   * The same run with the orchestrator in a process of its own, under {@code -Xmx} of {@code
+   * setup.orchestratorHeap()}; the workers and the simulated cloud stay here. The orchestrator's
+   * own meters (transactions, records) stay in its process: -1 here.
+   */
+  private static Result runWithOrchestratorProcess(
+      KafkaSettings kafka, Setup setup, Path dir, Consumer<RunSummary> progress) {
+    Plan plan = plan(dir, setup);
+    SimulatedBackend cloud = cloud(setup.failureRate(), setup.seed());
+    try (LocalStack stack =
+            LocalStack.workersOnly(
+                kafka, setup.workers(), id -> cloud, workerTemplate(kafka), Clock.systemUTC());
+        OrchestratorProcess orchestrator =
+            OrchestratorProcess.start(kafka, setup.orchestratorHeap(), dir);
+        RunClient client = new RunClient(kafka, "partitrain-bench")) {
+      Timed timed;
+      try {
+        timed = startAndFollow(client, plan, setup, progress);
+      } catch (RuntimeException e) {
+        if (!orchestrator.isAlive()) {
+          OrchestratorProcess.Result r = orchestrator.stop();
+          throw new PartitrainException(
+              "the orchestrator process (-Xmx"
+                  + setup.orchestratorHeap()
+                  + ") exited with code "
+                  + r.exitCode()
+                  + (r.exitCode() == 3 ? " (out of memory)" : "")
+                  + " before the run completed; its log: "
+                  + orchestrator.log(),
+              e);
+        }
+        throw e;
+      }
+      return new Result(
+          timed.runId(),
+          timed.seconds(),
+          timed.last().count(PartitionState.SUCCEEDED),
+          timed.last().count(PartitionState.FAILED),
+          timed.last().attempts(),
+          -1,
+          -1,
+          -1,
+          workers(stack),
+          orchestrator.stop());
+    }
+  }
+
+  /** The run's id, its last summary, and the seconds from the start command to its completion. */
+  private record Timed(String runId, RunSummary last, double seconds) {}
+
+  private static Timed startAndFollow(
+      RunClient client, Plan plan, Setup setup, Consumer<RunSummary> progress) {
+    String runId = "bench-" + setup.partitions();
+    Instant t0 = Instant.now();
+    long start = System.nanoTime();
+    // The orchestrator checks every partition of a start before it answers: a minute, or more
+    // for a large run (a million partitions: their paths and jobs are checked one by one).
+    Duration answer = Duration.ofSeconds(Math.max(60, setup.partitions() / 2_000));
+    RunEvent started = client.send(RunCommands.startCommand(plan, runId, "bench", t0), answer);
+    if (started instanceof RunEvent.CommandRejected r) {
+      throw new PartitrainException("the orchestrator rejected the benchmark run: " + r.reason());
+    }
+    RunSummary last = client.follow(runId, RunSummary::complete, progress, setup.timeout());
+    return new Timed(runId, last, (System.nanoTime() - start) / 1e9);
   }
 
   /**
@@ -95,23 +172,26 @@ final class EndToEndBench {
    */
   static LocalStack simulatedStack(
       KafkaSettings kafka, int workers, double failureRate, long seed) {
-    SimulatedBackend cloud =
-        new SimulatedBackend(
-            Clock.systemUTC(),
-            new SimulationProfile(
-                Duration.ofMillis(10),
-                Duration.ofMillis(20),
-                Duration.ofMillis(80),
-                0,
-                failureRate,
-                seed));
-    return LocalStack.start(
-        kafka,
-        workers,
-        id -> cloud,
-        WorkerConfig.forInstallation("w", kafka.topics().prefix())
-            .withPollInterval(Duration.ofMillis(200)),
-        Clock.systemUTC());
+    SimulatedBackend cloud = cloud(failureRate, seed);
+    return LocalStack.start(kafka, workers, id -> cloud, workerTemplate(kafka), Clock.systemUTC());
+  }
+
+  /** One simulated cloud for all workers of a run. */
+  private static SimulatedBackend cloud(double failureRate, long seed) {
+    return new SimulatedBackend(
+        Clock.systemUTC(),
+        new SimulationProfile(
+            Duration.ofMillis(10),
+            Duration.ofMillis(20),
+            Duration.ofMillis(80),
+            0,
+            failureRate,
+            seed));
+  }
+
+  private static WorkerConfig workerTemplate(KafkaSettings kafka) {
+    return WorkerConfig.forInstallation("w", kafka.topics().prefix())
+        .withPollInterval(Duration.ofMillis(200));
   }
 
   private static BenchReport.Workers workers(LocalStack stack) {
