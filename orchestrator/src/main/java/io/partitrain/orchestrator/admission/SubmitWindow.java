@@ -52,6 +52,12 @@ public final class SubmitWindow implements Admission {
 
   private final int[] bucketCount = new int[BUCKETS];
 
+  /** The window last measured, at which clock reading, and SUBMITs taken since. */
+  private int window;
+
+  private long windowAtMillis = Long.MIN_VALUE;
+  private int takenSince;
+
   public SubmitWindow(OrchestratorState state, Clock clock, Duration silenceTimeout, int floor) {
     if (floor < 1) {
       throw new IllegalArgumentException(
@@ -76,6 +82,7 @@ public final class SubmitWindow implements Admission {
       bucketCount[i] = 0;
     }
     bucketCount[i]++;
+    takenSince++;
   }
 
   /**
@@ -104,8 +111,15 @@ public final class SubmitWindow implements Admission {
     if (floor == UNLIMITED) {
       return UNLIMITED;
     }
-    double byRate = Math.ceil(takenPerSecond(now) * halfTimeoutSeconds);
-    return byRate >= Integer.MAX_VALUE ? Integer.MAX_VALUE : Math.max(floor, (int) byRate);
+    // A round asks once per partition it admits, all at the same clock reading: measure once.
+    long millis = now.toEpochMilli();
+    if (millis != windowAtMillis || takenSince != 0) {
+      double byRate = Math.ceil(takenPerSecond(now) * halfTimeoutSeconds);
+      window = byRate >= Integer.MAX_VALUE ? Integer.MAX_VALUE : Math.max(floor, (int) byRate);
+      windowAtMillis = millis;
+      takenSince = 0;
+    }
+    return window;
   }
 
   @Override
