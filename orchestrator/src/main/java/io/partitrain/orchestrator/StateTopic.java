@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -25,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -274,43 +278,49 @@ final class StateTopic implements AutoCloseable {
    * parts go to the head's state-topic partition, right after it, so a reader of the head finds
    * them there.
    */
-  List<ProducerRecord<String, byte[]>> toRecords(Outbox.Entry e, int partitionCount) {
+  Stream<ProducerRecord<String, byte[]>> toRecords(Outbox.Entry e, int partitionCount) {
     String key = e.key();
     if (key == null || !key.startsWith("run/")) {
-      return List.of(toRecord(e));
+      return Stream.of(toRecord(e));
     }
     List<StateSnapshot> split =
         e.value() instanceof StateSnapshot.Run r ? RunSnapshotParts.split(r, partBytes) : List.of();
     int parts = Math.max(0, split.size() - 1);
-    List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
-    out.add(toRecord(parts > 0 ? new Outbox.Entry(e.topic(), key, split.get(0), null) : e));
+    ProducerRecord<String, byte[]> head =
+        toRecord(parts > 0 ? new Outbox.Entry(e.topic(), key, split.get(0), null) : e);
     int partition =
         Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitionCount;
     String runId = key.substring("run/".length());
     if (parts > 0) {
-      out.get(0)
-          .headers()
+      head.headers()
           .add(
               StateSnapshot.PARTS_HEADER, Integer.toString(parts).getBytes(StandardCharsets.UTF_8));
-      for (int i = 0; i < parts; i++) {
-        out.add(
-            new ProducerRecord<>(
-                e.topic(),
-                partition,
-                StateSnapshot.runPartKey(runId, i),
-                Json.toBytes(split.get(i + 1))));
-      }
     }
     int before = partsWritten.getOrDefault(key, 0);
-    for (int i = parts; i < before; i++) {
-      out.add(new ProducerRecord<>(e.topic(), partition, StateSnapshot.runPartKey(runId, i), null));
-    }
     if (parts > 0) {
       partsWritten.put(key, parts);
     } else {
       partsWritten.remove(key);
     }
-    return out;
+    // Each part is encoded only when it is sent: a million partitions are a few hundred MB of
+    // JSON, and holding all of them at once took the orchestrator past -Xmx1g at the final
+    // snapshot of a million-partition run; the producer's buffer now bounds what is held.
+    Stream<ProducerRecord<String, byte[]>> partRecords =
+        IntStream.range(0, parts)
+            .mapToObj(
+                i ->
+                    new ProducerRecord<>(
+                        e.topic(),
+                        partition,
+                        StateSnapshot.runPartKey(runId, i),
+                        Json.toBytes(split.get(i + 1))));
+    Stream<ProducerRecord<String, byte[]>> tombstones =
+        IntStream.range(parts, Math.max(parts, before))
+            .mapToObj(
+                i ->
+                    new ProducerRecord<>(
+                        e.topic(), partition, StateSnapshot.runPartKey(runId, i), (byte[]) null));
+    return Stream.concat(Stream.of(head), Stream.concat(partRecords, tombstones));
   }
 
   ProducerRecord<String, byte[]> toRecord(Outbox.Entry e) {
@@ -459,13 +469,19 @@ final class StateTopic implements AutoCloseable {
     }
   }
 
-  /** Sends a window's records, state records last with the offsets they cover. */
+  /**
+   * Sends a window's records, state records last with the offsets they cover. An entry sent with
+   * its encoding and its message keeps only the message in {@code entries} afterwards: the producer
+   * has copied the bytes into its buffer, and the start of a million partitions encodes a few
+   * hundred MB of moves that nothing reads again.
+   */
   List<Future<RecordMetadata>> send(
       Producer<String, byte[]> producer, List<Outbox.Entry> entries, byte[] instanceId) {
     List<Outbox.Entry> runs = new ArrayList<>();
     List<Future<RecordMetadata>> runFutures = new ArrayList<>();
     List<Outbox.Entry> state = new ArrayList<>();
-    for (Outbox.Entry e : entries) {
+    for (ListIterator<Outbox.Entry> it = entries.listIterator(); it.hasNext(); ) {
+      Outbox.Entry e = it.next();
       if (e.topic().equals(topics.state())) {
         state.add(e);
         continue;
@@ -473,6 +489,10 @@ final class StateTopic implements AutoCloseable {
       ProducerRecord<String, byte[]> r = e.toRecord();
       r.headers().add(Orchestrator.INSTANCE_HEADER, instanceId);
       Future<RecordMetadata> f = producer.send(r);
+      if (e.encoded() != null && e.value() != null) {
+        e = new Outbox.Entry(e.topic(), e.key(), e.value(), null);
+        it.set(e);
+      }
       if (e.topic().equals(topics.runs())) {
         runs.add(e);
         runFutures.add(f);
@@ -491,13 +511,16 @@ final class StateTopic implements AutoCloseable {
         statePartitions = producer.partitionsFor(topics.state()).size();
       }
       for (Outbox.Entry e : state) {
-        List<ProducerRecord<String, byte[]>> records = toRecords(e, statePartitions);
-        for (int i = 0; i < records.size(); i++) {
-          ProducerRecord<String, byte[]> r = records.get(i);
+        boolean first = true;
+        for (Iterator<ProducerRecord<String, byte[]>> records =
+                toRecords(e, statePartitions).iterator();
+            records.hasNext(); ) {
+          ProducerRecord<String, byte[]> r = records.next();
           r.headers().add(Orchestrator.INSTANCE_HEADER, instanceId);
           Future<RecordMetadata> f = producer.send(r);
-          if (i == 0) {
+          if (first) {
             stateFutures.add(f); // a part's failure fails the commit
+            first = false;
           }
         }
       }

@@ -24,9 +24,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +52,12 @@ public final class SimulatedBackend implements JobBackend {
   /** The latest job of each run/partition, for the one-unfinished-job check in O(1). */
   private final Map<String, SimJob> latestByPartition = new ConcurrentHashMap<>();
 
-  private final List<JobRef> creations = new CopyOnWriteArrayList<>();
+  /**
+   * Every creation, in order. Not a copy-on-write list: each add copied the whole list, so a
+   * million-partition bench spent its time (and its heap) copying the first half million.
+   */
+  private final Queue<JobRef> creations = new ConcurrentLinkedQueue<>();
+
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicInteger submitCalls = new AtomicInteger();
   private final Map<String, String> codeHashes = new ConcurrentHashMap<>();
