@@ -343,6 +343,7 @@ public final class BenchCommand implements Callable<Integer> {
         : new BenchReport.OrchestratorMemory(
             p.heapMax(),
             p.heapAfterGcPeakMiB(),
+            p.heapAfterFullGcPeakMiB(),
             p.fullGcs(),
             p.peakResidentMiB(),
             BenchReport.round(p.cpuSeconds()),
@@ -451,12 +452,18 @@ public final class BenchCommand implements Callable<Integer> {
     if (o != null) {
       out.printf(
           Locale.ROOT,
-          "%-44s -Xmx%s: live heap peak %,d MiB (largest after a GC), %d full GCs, %,d MiB"
-              + " resident at peak, %.1f CPU-seconds; %s%n",
+          "%-44s -Xmx%s: heap after a GC at most %,d MiB, %s; %,d MiB resident at peak,"
+              + " %.1f CPU-seconds; %s%n",
           "orchestrator (its own process)",
           o.heapMax(),
           o.heapAfterGcPeakMiB(),
-          o.fullGcs(),
+          o.fullGcs() == 0
+              ? "no full GC"
+              : String.format(
+                  Locale.ROOT,
+                  "%d full GCs (live after them at most %,d MiB)",
+                  o.fullGcs(),
+                  o.heapAfterFullGcPeakMiB()),
           o.peakResidentMiB(),
           o.cpuSeconds(),
           o.ranToTheEnd() ? "ran to the end" : "exited before the bench stopped it");

@@ -38,14 +38,16 @@ public record BenchReport(
     OrchestratorMemory orchestratorProcess) {
 
   /**
-   * The orchestrator as a process of its own: its {@code -Xmx}, the largest heap in use after a
-   * collection (from its GC log), its full collections, its peak resident memory, the CPU time it
-   * used over the whole run (its share of the machine), and how it ended (stopped by the bench
-   * after the run, or exited on its own: 3 is out of memory).
+   * The orchestrator as a process of its own: its {@code -Xmx}, the largest heap in use after any
+   * collection and after a full one (from its GC log; see {@code OrchestratorProcess.Result}), its
+   * full collections, its peak resident memory, the CPU time it used over the whole run (its share
+   * of the machine), and how it ended (stopped by the bench after the run, or exited on its own: 3
+   * is out of memory).
    */
   public record OrchestratorMemory(
       String heapMax,
       long heapAfterGcPeakMiB,
+      long heapAfterFullGcPeakMiB,
       int fullGcs,
       long peakResidentMiB,
       double cpuSeconds,

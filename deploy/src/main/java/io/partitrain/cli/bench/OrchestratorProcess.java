@@ -35,7 +35,10 @@ final class OrchestratorProcess implements AutoCloseable {
    * What the process did.
    *
    * @param heapMax its {@code -Xmx}, as given
-   * @param heapAfterGcPeakMiB the largest heap in use after a collection (the live peak)
+   * @param heapAfterGcPeakMiB the largest heap in use after any collection: an upper bound of the
+   *     live heap (after a young collection the old generation's garbage is still counted)
+   * @param heapAfterFullGcPeakMiB the largest heap in use after a full collection: what was really
+   *     live at the tightest moment; -1 when there was none
    * @param fullGcs full collections (a heap too small spends its time in them)
    * @param peakResidentMiB its peak resident memory, -1 off Linux
    * @param cpuSeconds the CPU time it used (user and system), -1 off Linux
@@ -45,6 +48,7 @@ final class OrchestratorProcess implements AutoCloseable {
   record Result(
       String heapMax,
       long heapAfterGcPeakMiB,
+      long heapAfterFullGcPeakMiB,
       int fullGcs,
       long peakResidentMiB,
       double cpuSeconds,
@@ -137,18 +141,28 @@ final class OrchestratorProcess implements AutoCloseable {
     double cpu = running ? cpuSeconds(process.pid()) : -1;
     close();
     long peakAfterGc = 0;
+    long peakAfterFullGc = -1;
     int fullGcs = 0;
     for (String line : read(gcLog).split("\n")) {
       Matcher m = GC.matcher(line);
       if (m.find()) {
-        peakAfterGc = Math.max(peakAfterGc, Long.parseLong(m.group(2)));
+        long after = Long.parseLong(m.group(2));
+        peakAfterGc = Math.max(peakAfterGc, after);
         if (line.contains("Pause Full")) {
           fullGcs++;
+          peakAfterFullGc = Math.max(peakAfterFullGc, after);
         }
       }
     }
     return new Result(
-        heapMax, peakAfterGc, fullGcs, peakResident, cpu, process.exitValue(), running);
+        heapMax,
+        peakAfterGc,
+        peakAfterFullGc,
+        fullGcs,
+        peakResident,
+        cpu,
+        process.exitValue(),
+        running);
   }
 
   @Override
