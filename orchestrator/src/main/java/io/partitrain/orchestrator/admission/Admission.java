@@ -7,10 +7,12 @@ import io.partitrain.orchestrator.state.RunState;
  * Decides whether one partition's next attempt may be released now. Admission is central (the
  * tracker is the single writer), so a cap holds for any number of workers.
  *
- * <p>Implementations are asked in plan order and must be pure: the same state gives the same
- * answer, which keeps replay and live decisions alike. The tracker asks one composed admission: the
+ * <p>Implementations are asked in plan order and should be pure: the same state gives the same
+ * answer. (Replay never asks them: it applies the recorded decisions. So {@link SubmitWindow} may
+ * answer from a measurement of the workers' pace.) The tracker asks one composed admission: the
  * run's concurrency cap, then the node cap of the job's compute target ({@link NodeCap}), then the
- * run's cost cap ({@link CostCap}), composed with {@link #and}; the first refusal wins.
+ * workers' pace ({@link SubmitWindow}), then the run's cost cap ({@link CostCap}), composed with
+ * {@link #and}; the first refusal wins.
  */
 @FunctionalInterface
 public interface Admission {
