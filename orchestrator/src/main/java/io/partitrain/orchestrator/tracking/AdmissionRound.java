@@ -133,7 +133,7 @@ final class AdmissionRound {
               run,
               p,
               PartitionState.SCHEDULED,
-              "the budget has room again; waiting for its turn (maxInFlight or node cap)",
+              "the budget has room again; waiting for its turn (maxInFlight, node cap or the workers)",
               now),
           out);
       released.add(p.partitionId());
