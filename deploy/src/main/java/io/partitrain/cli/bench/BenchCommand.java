@@ -334,20 +334,7 @@ public final class BenchCommand implements Callable<Integer> {
                 takeover.runsInMemory(),
                 takeover.runsTopicRecords(),
                 takeover.fullReplayMillis()),
-        orchestratorMemory(run.orchestratorProcess()));
-  }
-
-  private static BenchReport.OrchestratorMemory orchestratorMemory(OrchestratorProcess.Result p) {
-    return p == null
-        ? null
-        : new BenchReport.OrchestratorMemory(
-            p.heapMax(),
-            p.heapAfterGcPeakMiB(),
-            p.heapAfterFullGcPeakMiB(),
-            p.fullGcs(),
-            p.peakResidentMiB(),
-            BenchReport.round(p.cpuSeconds()),
-            p.stoppedByBench());
+        run.orchestratorProcess());
   }
 
   /** The makespan figure, computed by the deadline-aware scheduler's own simulator. */

@@ -38,11 +38,19 @@ public record BenchReport(
     OrchestratorMemory orchestratorProcess) {
 
   /**
-   * The orchestrator as a process of its own: its {@code -Xmx}, the largest heap in use after any
-   * collection and after a full one (from its GC log; see {@code OrchestratorProcess.Result}), its
-   * full collections, its peak resident memory, the CPU time it used over the whole run (its share
-   * of the machine), and how it ended (stopped by the bench after the run, or exited on its own: 3
-   * is out of memory).
+   * The orchestrator as a process of its own ({@code --orchestrator-heap}).
+   *
+   * @param heapMax its {@code -Xmx}, as given
+   * @param heapAfterGcPeakMiB the largest heap in use after any collection (from its GC log): an
+   *     upper bound of the live heap (after a young collection the old generation's garbage is
+   *     still counted)
+   * @param heapAfterFullGcPeakMiB the largest heap in use after a full collection: what was really
+   *     live at the tightest moment; -1 when there was none
+   * @param fullGcs full collections (a heap too small spends its time in them)
+   * @param peakResidentMiB its peak resident memory, -1 off Linux
+   * @param cpuSeconds the CPU time it used over the whole run (user and system), -1 off Linux
+   * @param exitCode its exit code; 3 is an out-of-memory exit
+   * @param ranToTheEnd whether it was still running when the bench stopped it after the run
    */
   public record OrchestratorMemory(
       String heapMax,
@@ -51,6 +59,7 @@ public record BenchReport(
       int fullGcs,
       long peakResidentMiB,
       double cpuSeconds,
+      int exitCode,
       boolean ranToTheEnd) {}
 
   /**

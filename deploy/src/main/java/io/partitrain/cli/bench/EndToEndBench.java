@@ -73,7 +73,7 @@ final class EndToEndBench {
       long recordsProduced,
       double meanCommitMillis,
       BenchReport.Workers workers,
-      OrchestratorProcess.Result orchestratorProcess) {}
+      BenchReport.OrchestratorMemory orchestratorProcess) {}
 
   private EndToEndBench() {}
 
@@ -85,19 +85,27 @@ final class EndToEndBench {
     try (LocalStack stack =
             simulatedStack(kafka, setup.workers(), setup.failureRate(), setup.seed());
         RunClient client = new RunClient(kafka, "partitrain-bench")) {
-      Timed timed = startAndFollow(client, plan, setup, progress);
-      return new Result(
-          timed.runId(),
-          timed.seconds(),
-          timed.last().count(PartitionState.SUCCEEDED),
-          timed.last().count(PartitionState.FAILED),
-          timed.last().attempts(),
-          counter(stack, "partitrain_orchestrator_transactions_total"),
-          counter(stack, "partitrain_orchestrator_records_produced_total"),
-          meanMillis(stack, "partitrain_orchestrator_transaction_seconds"),
-          workers(stack),
-          null);
+      return result(startAndFollow(client, plan, setup, progress), stack, null);
     }
+  }
+
+  /**
+   * What a run did, from its last summary and the meters of {@code stack}: the orchestrator's are
+   * -1 when it ran in a process of its own ({@code process}), whose meters stay there.
+   */
+  private static Result result(
+      Timed timed, LocalStack stack, BenchReport.OrchestratorMemory process) {
+    return new Result(
+        timed.runId(),
+        timed.seconds(),
+        timed.last().count(PartitionState.SUCCEEDED),
+        timed.last().count(PartitionState.FAILED),
+        timed.last().attempts(),
+        counter(stack, "partitrain_orchestrator_transactions_total"),
+        counter(stack, "partitrain_orchestrator_records_produced_total"),
+        meanMillis(stack, "partitrain_orchestrator_transaction_seconds"),
+        workers(stack),
+        process);
   }
 
   /**
@@ -120,7 +128,7 @@ final class EndToEndBench {
         timed = startAndFollow(client, plan, setup, progress);
       } catch (RuntimeException e) {
         if (!orchestrator.isAlive()) {
-          OrchestratorProcess.Result r = orchestrator.stop();
+          BenchReport.OrchestratorMemory r = orchestrator.stop();
           throw new PartitrainException(
               "the orchestrator process (-Xmx"
                   + setup.orchestratorHeap()
@@ -133,17 +141,7 @@ final class EndToEndBench {
         }
         throw e;
       }
-      return new Result(
-          timed.runId(),
-          timed.seconds(),
-          timed.last().count(PartitionState.SUCCEEDED),
-          timed.last().count(PartitionState.FAILED),
-          timed.last().attempts(),
-          -1,
-          -1,
-          -1,
-          workers(stack),
-          orchestrator.stop());
+      return result(timed, stack, orchestrator.stop());
     }
   }
 

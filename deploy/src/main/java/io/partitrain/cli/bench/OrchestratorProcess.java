@@ -31,30 +31,6 @@ final class OrchestratorProcess implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-  /**
-   * What the process did.
-   *
-   * @param heapMax its {@code -Xmx}, as given
-   * @param heapAfterGcPeakMiB the largest heap in use after any collection: an upper bound of the
-   *     live heap (after a young collection the old generation's garbage is still counted)
-   * @param heapAfterFullGcPeakMiB the largest heap in use after a full collection: what was really
-   *     live at the tightest moment; -1 when there was none
-   * @param fullGcs full collections (a heap too small spends its time in them)
-   * @param peakResidentMiB its peak resident memory, -1 off Linux
-   * @param cpuSeconds the CPU time it used (user and system), -1 off Linux
-   * @param exitCode its exit code; {@code 3} is an out-of-memory exit
-   * @param stoppedByBench whether it was still running when the bench stopped it
-   */
-  record Result(
-      String heapMax,
-      long heapAfterGcPeakMiB,
-      long heapAfterFullGcPeakMiB,
-      int fullGcs,
-      long peakResidentMiB,
-      double cpuSeconds,
-      int exitCode,
-      boolean stoppedByBench) {}
-
   private final Process process;
   private final Path log;
   private final Path gcLog;
@@ -135,7 +111,7 @@ final class OrchestratorProcess implements AutoCloseable {
   }
 
   /** Stops it as a supervisor does (SIGTERM, then a kill after 30 s) and reports what it did. */
-  Result stop() {
+  BenchReport.OrchestratorMemory stop() {
     boolean running = process.isAlive();
     long peakResident = running ? peakResidentMiB(process.pid()) : -1;
     double cpu = running ? cpuSeconds(process.pid()) : -1;
@@ -154,13 +130,13 @@ final class OrchestratorProcess implements AutoCloseable {
         }
       }
     }
-    return new Result(
+    return new BenchReport.OrchestratorMemory(
         heapMax,
         peakAfterGc,
         peakAfterFullGc,
         fullGcs,
         peakResident,
-        cpu,
+        BenchReport.round(cpu),
         process.exitValue(),
         running);
   }
