@@ -204,6 +204,7 @@ class AzureMlKafkaRunIT {
         c.tickInterval(),
         c.snapshotInterval(),
         c.seed(),
-        Duration.ofMinutes(3));
+        Duration.ofMinutes(3),
+        c.submitWindowFloor());
   }
 }

@@ -112,14 +112,7 @@ class BadInputCatalogueIT {
       throws Exception {
     kafka = kafka(BROKER);
     SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), SimulationProfile.fast(5));
-    try (LocalStack stack =
-            LocalStack.start(
-                kafka,
-                2,
-                id -> cloud,
-                WorkerConfig.forInstallation("w", kafka.topics().prefix())
-                    .withPollInterval(Duration.ofMillis(50)),
-                Clock.systemUTC());
+    try (LocalStack stack = RunScenario.stack(kafka, 2, cloud);
         RunClient c = new RunClient(kafka, "catalogue");
         KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.producer("catalogue", null))) {
       client = c;

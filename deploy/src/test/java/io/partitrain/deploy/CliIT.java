@@ -62,14 +62,7 @@ class CliIT {
             Clock.systemUTC(),
             new SimulationProfile(
                 Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(60), 0, 0, 3));
-    stack =
-        LocalStack.start(
-            kafka,
-            1,
-            id -> cloud,
-            WorkerConfig.forInstallation("w", kafka.topics().prefix())
-                .withPollInterval(Duration.ofMillis(50)),
-            Clock.systemUTC());
+    stack = RunScenario.stack(kafka, 1, cloud);
     client = new RunClient(kafka, "cli-it");
     cloud.breakPartitions(Set.of("p002", "p004"));
     Plan plan = plan(dir, 6, "echo ${{partition.id}}", 6, 1);

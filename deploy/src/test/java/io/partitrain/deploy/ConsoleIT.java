@@ -29,7 +29,6 @@ import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.testkit.TestKafka;
-import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
@@ -126,13 +125,7 @@ class ConsoleIT {
   }
 
   static LocalStack stack(KafkaSettings kafka, SimulatedBackend cloud) {
-    return LocalStack.start(
-        kafka,
-        2,
-        id -> cloud,
-        WorkerConfig.forInstallation("w", kafka.topics().prefix())
-            .withPollInterval(Duration.ofMillis(50)),
-        Clock.systemUTC());
+    return RunScenario.stack(kafka, 2, cloud);
   }
 
   @Test

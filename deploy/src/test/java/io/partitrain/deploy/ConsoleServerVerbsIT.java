@@ -14,7 +14,6 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.testkit.TestKafka;
-import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.local.LocalBackendConfig;
 import io.partitrain.worker.backend.local.LocalProcessBackend;
 import java.io.PrintWriter;
@@ -68,14 +67,7 @@ class ConsoleServerVerbsIT {
     LocalProcessBackend backend =
         new LocalProcessBackend(new LocalBackendConfig(jobs, 3, 0, 0), Clock.systemUTC());
     try (TestIdentityProvider entra = TestIdentityProvider.start("tenant-a");
-        LocalStack stack =
-            LocalStack.start(
-                kafka,
-                1,
-                id -> backend,
-                WorkerConfig.forInstallation("w", kafka.topics().prefix())
-                    .withPollInterval(Duration.ofMillis(50)),
-                Clock.systemUTC())) {
+        LocalStack stack = RunScenario.stack(kafka, 1, backend)) {
       var console =
           stack.startConsole(
               ConsoleConfig.ephemeral(), ConsoleIT.jwtOrLocal(entra, local), Optional.of(jobs));

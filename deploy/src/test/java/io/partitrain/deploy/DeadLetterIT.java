@@ -23,7 +23,6 @@ import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.testing.WorkItemBuilder;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.testkit.TopicRecords;
-import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.nio.charset.StandardCharsets;
@@ -55,14 +54,7 @@ class DeadLetterIT {
   void poisonMessagesAreDeadLetteredWithTheirReasonAndTheRunStillCompletes() {
     KafkaSettings kafka = kafka(BROKER);
     SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), SimulationProfile.fast(5));
-    try (LocalStack stack =
-            LocalStack.start(
-                kafka,
-                2,
-                id -> cloud,
-                WorkerConfig.forInstallation("w", kafka.topics().prefix())
-                    .withPollInterval(Duration.ofMillis(50)),
-                Clock.systemUTC());
+    try (LocalStack stack = RunScenario.stack(kafka, 2, cloud);
         RunClient client = new RunClient(kafka, "it");
         KafkaProducer<String, byte[]> producer =
             new KafkaProducer<>(kafka.producer("poisoner", null))) {

@@ -18,7 +18,6 @@ import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.testkit.TopicRecords;
-import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.nio.file.Files;
@@ -64,14 +63,7 @@ class LargeRunSnapshotIT {
     SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), SimulationProfile.fast(5));
     cloud.breakPartitions(BROKEN);
     Plan plan = plan();
-    try (LocalStack stack =
-            LocalStack.start(
-                kafka,
-                2,
-                id -> cloud,
-                WorkerConfig.forInstallation("w", kafka.topics().prefix())
-                    .withPollInterval(Duration.ofMillis(50)),
-                Clock.systemUTC());
+    try (LocalStack stack = RunScenario.stack(kafka, 2, cloud);
         RunClient client = new RunClient(kafka, "it")) {
       assertThat(
               client.send(

@@ -22,7 +22,6 @@ import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.testkit.TestKafka;
-import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.nio.file.Path;
@@ -60,13 +59,7 @@ class PartitionedRunIT {
   }
 
   private LocalStack stack(KafkaSettings kafka, SimulatedBackend cloud) {
-    return LocalStack.start(
-        kafka,
-        3,
-        id -> cloud,
-        WorkerConfig.forInstallation("w", kafka.topics().prefix())
-            .withPollInterval(Duration.ofMillis(50)),
-        Clock.systemUTC());
+    return RunScenario.stack(kafka, 3, cloud);
   }
 
   @Test

@@ -15,7 +15,6 @@ import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.testkit.TestKafka;
-import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.local.LocalBackendConfig;
 import io.partitrain.worker.backend.local.LocalProcessBackend;
 import java.io.IOException;
@@ -24,7 +23,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -50,13 +48,7 @@ class ReusedRunIdIT {
   private static LocalStack stack(KafkaSettings kafka, Path jobs) {
     LocalProcessBackend local =
         new LocalProcessBackend(new LocalBackendConfig(jobs, 2, 0, 0), Clock.systemUTC());
-    return LocalStack.start(
-        kafka,
-        1,
-        id -> local,
-        WorkerConfig.forInstallation("w", kafka.topics().prefix())
-            .withPollInterval(Duration.ofMillis(50)),
-        Clock.systemUTC());
+    return RunScenario.stack(kafka, 1, local);
   }
 
   @Test

@@ -14,10 +14,13 @@ import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.testkit.TopicRecords;
+import io.partitrain.worker.WorkerConfig;
+import io.partitrain.worker.backend.JobBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +37,20 @@ final class RunScenario {
   static KafkaSettings kafka(TestKafka broker) {
     return new KafkaSettings(
         broker.bootstrapServers(), new Topics(TestKafka.uniqueName("it")), Map.of());
+  }
+
+  /**
+   * An orchestrator and {@code workers} workers in this process, all on one backend (a simulated
+   * cloud they share), the workers' watchers polling every 50 ms.
+   */
+  static LocalStack stack(KafkaSettings kafka, int workers, JobBackend backend) {
+    return LocalStack.start(
+        kafka,
+        workers,
+        id -> backend,
+        WorkerConfig.forInstallation("w", kafka.topics().prefix())
+            .withPollInterval(Duration.ofMillis(50)),
+        Clock.systemUTC());
   }
 
   /** A plan of {@code n} partitions p001.. with a job running {@code command}. */

@@ -19,7 +19,6 @@ import io.partitrain.shared.kafka.StartCommandWriter;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.testkit.TopicRecords;
-import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.nio.file.Path;
@@ -63,14 +62,7 @@ class StartInPartsIT {
       throws Exception {
     KafkaSettings kafka = kafka(BROKER);
     SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), SimulationProfile.fast(5));
-    try (LocalStack stack =
-            LocalStack.start(
-                kafka,
-                2,
-                id -> cloud,
-                WorkerConfig.forInstallation("w", kafka.topics().prefix())
-                    .withPollInterval(Duration.ofMillis(50)),
-                Clock.systemUTC());
+    try (LocalStack stack = RunScenario.stack(kafka, 2, cloud);
         RunClient client = new RunClient(kafka, "it", PART_BYTES);
         KafkaProducer<String, byte[]> raw = new KafkaProducer<>(kafka.producer("raw", null))) {
       var plan = plan(dir, PARTITIONS, "echo ${{partition.id}}", 50, 2);

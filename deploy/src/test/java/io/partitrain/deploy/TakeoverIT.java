@@ -18,7 +18,6 @@ import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.testkit.TopicRecords;
-import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.nio.file.Path;
@@ -53,14 +52,7 @@ class TakeoverIT {
     KafkaSettings kafka = kafka(BROKER);
     SimulatedBackend cloud = new SimulatedBackend(Clock.systemUTC(), SimulationProfile.fast(5));
     Plan plan = plan(dir, PARTITIONS, "echo ${{partition.id}}", 10, 2);
-    try (LocalStack stack =
-            LocalStack.start(
-                kafka,
-                2,
-                id -> cloud,
-                WorkerConfig.forInstallation("w", kafka.topics().prefix())
-                    .withPollInterval(Duration.ofMillis(50)),
-                Clock.systemUTC());
+    try (LocalStack stack = RunScenario.stack(kafka, 2, cloud);
         RunClient client = new RunClient(kafka, "it")) {
       for (int r = 0; r < RUNS; r++) {
         assertThat(RunScenario.start(client, plan, "old-" + r))
