@@ -107,8 +107,7 @@ public record OrchestratorConfig(
       String groupId,
       Duration tickInterval,
       Duration snapshotInterval,
-      long seed,
-      Duration silenceTimeout) {
+      long seed) {
     this(
         instanceId,
         transactionalId,
@@ -116,18 +115,8 @@ public record OrchestratorConfig(
         tickInterval,
         snapshotInterval,
         seed,
-        silenceTimeout,
+        null,
         SubmitWindow.DEFAULT_FLOOR);
-  }
-
-  public OrchestratorConfig(
-      String instanceId,
-      String transactionalId,
-      String groupId,
-      Duration tickInterval,
-      Duration snapshotInterval,
-      long seed) {
-    this(instanceId, transactionalId, groupId, tickInterval, snapshotInterval, seed, null);
   }
 
   /** Every setting, in the order the README lists them. */

@@ -3,6 +3,7 @@ package io.partitrain.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.partitrain.orchestrator.admission.SubmitWindow;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.config.Env;
@@ -33,7 +34,14 @@ class OrchestratorConfigTest {
     assertThatThrownBy(
             () ->
                 new OrchestratorConfig(
-                    "o", "t", "g", Duration.ofMillis(100), Duration.ZERO, 1L, Duration.ZERO))
+                    "o",
+                    "t",
+                    "g",
+                    Duration.ofMillis(100),
+                    Duration.ZERO,
+                    1L,
+                    Duration.ZERO,
+                    SubmitWindow.DEFAULT_FLOOR))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("PARTITRAIN_SILENCE_TIMEOUT must be a duration greater than PT0S")
         .hasMessageEndingWith("but was PT0S");
