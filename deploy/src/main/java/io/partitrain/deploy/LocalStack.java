@@ -10,6 +10,7 @@ import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.console.Console;
 import io.partitrain.orchestrator.console.ConsoleConfig;
 import io.partitrain.orchestrator.console.auth.Authenticator;
+import io.partitrain.orchestrator.metrics.LoopGauges;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicAdmin;
@@ -194,7 +195,7 @@ public final class LocalStack implements AutoCloseable {
             authenticator,
             new Console.Host(
                 jobsRoot,
-                registry::scrape,
+                () -> LoopGauges.scrape(registry::scrape),
                 () -> orchestrator != null && !orchestrator.isStopped()),
             clock);
     return console;

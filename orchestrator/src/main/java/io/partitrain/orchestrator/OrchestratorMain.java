@@ -10,6 +10,7 @@ import io.partitrain.orchestrator.console.ConsoleConfig;
 import io.partitrain.orchestrator.console.api.WorkerLogs;
 import io.partitrain.orchestrator.leadership.LeaderElector;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
+import io.partitrain.orchestrator.metrics.LoopGauges;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.kafka.KafkaClientConfig;
@@ -142,7 +143,7 @@ public final class OrchestratorMain {
             ConsoleAuthConfig.from(env).authenticator(),
             new Console.Host(
                 Optional.empty(),
-                registry::scrape,
+                () -> LoopGauges.scrape(registry::scrape),
                 leading,
                 WorkerLogs.withToken(ServiceSettings.WORKER_LOG_TOKEN.from(env))),
             Clock.systemUTC());

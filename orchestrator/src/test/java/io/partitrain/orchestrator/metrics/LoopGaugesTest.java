@@ -3,8 +3,11 @@ package io.partitrain.orchestrator.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.partitrain.shared.contracts.PartitionState;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class LoopGaugesTest {
@@ -62,5 +65,42 @@ class LoopGaugesTest {
     // the old term publishing late changes nothing anyone can see
     first.publish(snapshot(99, Map.of()));
     assertThat(gauge(LoopGauges.PARTITIONS, "state", "RUNNING")).isEqualTo(2);
+  }
+
+  /**
+   * A scrape sees one snapshot: while the loop publishes snapshots in which 12 partitions move
+   * between two states, every scrape counts 12 (before the lock, a publish in the middle of a
+   * scrape counted a moved partition in both states).
+   */
+  @Test
+  void aScrapeNeverMixesTwoSnapshots() throws Exception {
+    var prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    LoopGauges gauges = new LoopGauges(prometheus);
+    LoopSnapshot running = snapshot(12, Map.of());
+    LoopSnapshot done =
+        new LoopSnapshot(Map.of(PartitionState.SUCCEEDED, 17L), 0, Map.of(), Map.of(), Map.of(), 0);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread loop =
+        new Thread(
+            () -> {
+              for (int i = 0; !stop.get(); i++) {
+                gauges.publish(i % 2 == 0 ? running : done);
+              }
+            });
+    loop.start();
+    try {
+      for (int i = 0; i < 2_000; i++) {
+        double sum = 0;
+        for (String line : LoopGauges.scrape(prometheus::scrape).split("\n")) {
+          if (line.startsWith(LoopGauges.PARTITIONS + "{")) {
+            sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+        assertThat(sum).as("partitions over all states at scrape %d", i).isEqualTo(17);
+      }
+    } finally {
+      stop.set(true);
+      loop.join();
+    }
   }
 }
