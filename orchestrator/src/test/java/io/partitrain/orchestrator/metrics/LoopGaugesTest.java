@@ -79,6 +79,7 @@ class LoopGaugesTest {
     LoopSnapshot running = snapshot(12, Map.of());
     LoopSnapshot done =
         new LoopSnapshot(Map.of(PartitionState.SUCCEEDED, 17L), 0, Map.of(), Map.of(), Map.of(), 0);
+    gauges.publish(running); // the first scrape must not come before the first publish
     AtomicBoolean stop = new AtomicBoolean();
     Thread loop =
         new Thread(
