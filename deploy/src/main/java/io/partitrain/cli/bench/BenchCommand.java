@@ -219,7 +219,8 @@ public final class BenchCommand implements Callable<Integer> {
                 takeoverRuns,
                 Files.createDirectories(dir.resolve("takeover")));
       }
-      BenchReport report = report(broker.description(), raw, run, messages, takeover);
+      Timeline timeline = Timeline.of(kafka, run.runId(), run.startedAt(), run.seconds());
+      BenchReport report = report(broker.description(), raw, run, timeline, messages, takeover);
       if (output == OutputFormat.json) {
         out.println(Json.toPrettyString(report));
       } else {
@@ -277,6 +278,7 @@ public final class BenchCommand implements Callable<Integer> {
       String broker,
       RawKafkaBench.Result raw,
       EndToEndBench.Result run,
+      Timeline timeline,
       BenchReport.Messages messages,
       TakeoverBench.Result takeover) {
     double partitionsPerSecond = partitions / run.seconds();
@@ -318,6 +320,7 @@ public final class BenchCommand implements Callable<Integer> {
             BenchReport.round(run.meanCommitMillis()),
             BenchReport.round(messages.total() / run.seconds()),
             warmupPartitions),
+        timeline,
         messages,
         BenchReport.round(partitionsPerSecond / (rawRate / MIN_MESSAGES_PER_PARTITION)),
         ProcessMemory.now(),
@@ -374,6 +377,20 @@ public final class BenchCommand implements Callable<Integer> {
         e.failed(),
         e.attempts());
     out.printf(Locale.ROOT, "%-44s %.3f%n", "ratio: partitions/s / (raw msgs/s / 4)", r.ratio());
+    var tl = r.timeline();
+    out.printf(
+        Locale.ROOT,
+        "%-44s started %.2f, first admitted %.2f, submitted %.2f, succeeded %.2f;"
+            + " half succeeded %.2f, last %.2f; completed %.2f, seen %.2f%n",
+        "timeline (s after the start command)",
+        tl.started(),
+        tl.firstAdmitted(),
+        tl.firstSubmitted(),
+        tl.firstSucceeded(),
+        tl.halfSucceeded(),
+        tl.lastSucceeded(),
+        tl.completed(),
+        tl.seen());
     var m = r.makespan();
     out.printf(
         Locale.ROOT,

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param raw the raw-Kafka baseline
  * @param endToEnd the simulated run; {@code orchestratorRecords} is what the orchestrator's own
  *     counter says it committed, a cross-check of the topic counts
+ * @param timeline where the timed run's seconds went: its first moves and its successes, read back
+ *     from its runs topic
  * @param messages records that reached each topic, and per partition
  * @param ratio end-to-end partitions/s ÷ (raw msgs/s ÷ 4): 1.0 would mean Partitrain moves a
  *     partition as fast as the broker moves the four messages a partition needs at least
@@ -29,6 +31,7 @@ public record BenchReport(
     Machine machine,
     Raw raw,
     EndToEnd endToEnd,
+    Timeline timeline,
     Messages messages,
     double ratio,
     ProcessMemory memory,

@@ -65,6 +65,7 @@ final class EndToEndBench {
   /** What the run did. */
   record Result(
       String runId,
+      Instant startedAt,
       double seconds,
       int succeeded,
       int failed,
@@ -97,6 +98,7 @@ final class EndToEndBench {
       Timed timed, LocalStack stack, BenchReport.OrchestratorMemory process) {
     return new Result(
         timed.runId(),
+        timed.startedAt(),
         timed.seconds(),
         timed.last().count(PartitionState.SUCCEEDED),
         timed.last().count(PartitionState.FAILED),
@@ -145,8 +147,11 @@ final class EndToEndBench {
     }
   }
 
-  /** The run's id, its last summary, and the seconds from the start command to its completion. */
-  private record Timed(String runId, RunSummary last, double seconds) {}
+  /**
+   * The run's id, its last summary, when its start command was built, and the seconds from then to
+   * its completion.
+   */
+  private record Timed(String runId, RunSummary last, Instant startedAt, double seconds) {}
 
   private static Timed startAndFollow(
       RunClient client, Plan plan, Setup setup, Consumer<RunSummary> progress) {
@@ -161,7 +166,7 @@ final class EndToEndBench {
       throw new PartitrainException("the orchestrator rejected the benchmark run: " + r.reason());
     }
     RunSummary last = client.follow(runId, RunSummary::complete, progress, setup.timeout());
-    return new Timed(runId, last, (System.nanoTime() - start) / 1e9);
+    return new Timed(runId, last, t0, (System.nanoTime() - start) / 1e9);
   }
 
   /**

@@ -31,6 +31,12 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
   /** Large plans travel in one command; zstd keeps them well under the broker's message limit. */
   public static final int MAX_REQUEST_SIZE = 32 * 1024 * 1024;
 
+  /**
+   * How long a consumer's fetch waits at the broker for records, at most: an idle consumer sends
+   * about ten fetch requests a second.
+   */
+  public static final int FETCH_MAX_WAIT_MS = 100;
+
   public KafkaSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     if (bootstrapServers.isBlank()) {
@@ -90,6 +96,12 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A read_committed fetch that finds nothing readable waits at the broker up to
+    // fetch.max.wait.ms, and in our measurements a transaction's commit did not end that wait:
+    // with Kafka's default (500 ms) `partitrain bench` saw `run wait` learn of a completed run
+    // 0.6 s after its commit (0.2 s at 100 ms; issue 12). Every hop through a transactional topic
+    // (work items, run events) paid the same. PARTITRAIN_KAFKA_FETCH_MAX_WAIT_MS overrides it.
+    p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     if (groupId != null) {
       p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     }

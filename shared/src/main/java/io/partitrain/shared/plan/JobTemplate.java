@@ -1,6 +1,8 @@
 package io.partitrain.shared.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -14,11 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -72,10 +76,58 @@ public final class JobTemplate {
   private final ObjectNode tree;
   private final String source;
 
+  /**
+   * The containers of {@link #tree} (by identity) with a placeholder somewhere under them: {@link
+   * #render} copies these and shares the rest, read only, between the jobs it renders.
+   */
+  private final Set<JsonNode> withPlaceholders = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /**
+   * Every {@code ${{partition.tags.X}}} of the template, in field order: what {@link #check}
+   * checks.
+   */
+  private final List<TagUse> tagUses = new ArrayList<>();
+
+  /** A partition tag used by a text field. */
+  private record TagUse(String field, String expression, String tag) {}
+
+  /**
+   * The template of {@code tree}, copied: its placeholders are looked up once here, and a template
+   * renders every partition of a run (a start of 10,000 partitions rendered and checked each of
+   * them several times over a copy of the whole tree, a fifth of the orchestrator's start in a
+   * profile; issue 12).
+   */
   private JobTemplate(ObjectNode tree, String source) {
-    this.tree = tree;
+    this.tree = tree.deepCopy();
     this.source = source;
+    markPlaceholders(this.tree);
+    for (Map.Entry<String, String> e : textFields(this.tree, "").entrySet()) {
+      for (String expr : Placeholders.expressions(e.getValue())) {
+        if (expr.startsWith(Placeholders.PARTITION_TAG_PREFIX)) {
+          tagUses.add(
+              new TagUse(
+                  e.getKey(), expr, expr.substring(Placeholders.PARTITION_TAG_PREFIX.length())));
+        }
+      }
+    }
   }
+
+  /** Whether {@code node} holds a placeholder; marks the containers that do. */
+  private boolean markPlaceholders(JsonNode node) {
+    if (node.isTextual()) {
+      return node.asText().contains(PLACEHOLDER_OPEN);
+    }
+    boolean found = false;
+    for (JsonNode child : node) {
+      found |= markPlaceholders(child);
+    }
+    if (found) {
+      withPlaceholders.add(node);
+    }
+    return found;
+  }
+
+  private static final String PLACEHOLDER_OPEN = "${{";
 
   /**
    * Reads and checks a job.yml; local paths ({@code code}, input paths) are made absolute against
@@ -160,33 +212,28 @@ public final class JobTemplate {
 
   /** Adds the violations this partition's rendering would hit. */
   public void check(String runId, PartitionSpec partition, List<PlanViolation> violations) {
-    for (Map.Entry<String, String> e : textFields(tree, "").entrySet()) {
-      for (String expr : Placeholders.expressions(e.getValue())) {
-        if (expr.startsWith(Placeholders.PARTITION_TAG_PREFIX)) {
-          String tag = expr.substring(Placeholders.PARTITION_TAG_PREFIX.length());
-          String value = partition.tags().get(tag);
-          if (value == null) {
-            violations.add(
-                new PlanViolation(
-                    source,
-                    e.getKey(),
-                    "${{" + expr + "}}",
-                    "partition '"
-                        + partition.id()
-                        + "' has no tag '"
-                        + tag
-                        + "' (its tags: "
-                        + partition.tags().keySet()
-                        + ")"));
-          } else if (e.getKey().equals("command") && !SAFE_COMMAND_VALUE.matcher(value).matches()) {
-            violations.add(
-                new PlanViolation(
-                    source,
-                    "partitions[" + partition.id() + "].tags." + tag,
-                    value,
-                    "a tag used in 'command' must match " + SAFE_COMMAND_VALUE_RULE));
-          }
-        }
+    for (TagUse use : tagUses) {
+      String value = partition.tags().get(use.tag());
+      if (value == null) {
+        violations.add(
+            new PlanViolation(
+                source,
+                use.field(),
+                "${{" + use.expression() + "}}",
+                "partition '"
+                    + partition.id()
+                    + "' has no tag '"
+                    + use.tag()
+                    + "' (its tags: "
+                    + partition.tags().keySet()
+                    + ")"));
+      } else if (use.field().equals("command") && !SAFE_COMMAND_VALUE.matcher(value).matches()) {
+        violations.add(
+            new PlanViolation(
+                source,
+                "partitions[" + partition.id() + "].tags." + use.tag(),
+                value,
+                "a tag used in 'command' must match " + SAFE_COMMAND_VALUE_RULE));
       }
     }
   }
@@ -196,37 +243,32 @@ public final class JobTemplate {
    * ${{inputs.x}}}/{@code ${{outputs.x}}} left in place.
    */
   public JobSpec render(String runId, PartitionSpec partition) {
-    ObjectNode copy = tree.deepCopy();
     var resolver = Placeholders.partitionResolver(runId, partition.id(), partition.tags());
-    substituteAll(copy, resolver);
-    return toSpec(copy);
+    return toSpec((ObjectNode) rendered(tree, resolver));
   }
 
-  private static void substituteAll(JsonNode node, java.util.function.Function<String, String> r) {
-    if (node.isObject()) {
-      ObjectNode obj = (ObjectNode) node;
-      Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
-      List<String> keys = new ArrayList<>();
-      it.forEachRemaining(e -> keys.add(e.getKey()));
-      for (String k : keys) {
-        JsonNode child = obj.get(k);
-        if (child.isTextual()) {
-          obj.put(k, Placeholders.substitute(child.asText(), r));
-        } else {
-          substituteAll(child, r);
-        }
-      }
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        JsonNode child = node.get(i);
-        if (child.isTextual()) {
-          ((com.fasterxml.jackson.databind.node.ArrayNode) node)
-              .set(i, TextNode.valueOf(Placeholders.substitute(child.asText(), r)));
-        } else {
-          substituteAll(child, r);
-        }
-      }
+  /**
+   * {@code node} with the partition's placeholders substituted: a copy where it holds any, else the
+   * node itself (never changed: the jobs only read it).
+   */
+  private JsonNode rendered(JsonNode node, Function<String, String> resolver) {
+    if (node.isTextual()) {
+      String text = node.asText();
+      return text.contains(PLACEHOLDER_OPEN)
+          ? TextNode.valueOf(Placeholders.substitute(text, resolver))
+          : node;
     }
+    if (!withPlaceholders.contains(node)) {
+      return node;
+    }
+    if (node.isObject()) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      node.fields().forEachRemaining(e -> copy.set(e.getKey(), rendered(e.getValue(), resolver)));
+      return copy;
+    }
+    ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
+    node.forEach(child -> copy.add(rendered(child, resolver)));
+    return copy;
   }
 
   private static JobSpec toSpec(ObjectNode t) {

@@ -61,6 +61,32 @@ class KafkaClientConfigTest {
   }
 
   @Test
+  void consumersWaitATenthOfASecondAtMostForAFetchUnlessTheInstallationSaysOtherwise()
+      throws Exception {
+    // Kafka's default (500 ms) delayed every read of a committed transaction by up to half a
+    // second: a commit marker does not end a read_committed fetch's wait at the broker.
+    KafkaSettings defaults = KafkaSettings.of("localhost:9092");
+    assertThat(
+            new ConsumerConfig(defaults.consumer("c", "g"))
+                .getInt(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+        .isEqualTo(KafkaSettings.FETCH_MAX_WAIT_MS)
+        .isLessThanOrEqualTo(100);
+
+    KafkaSettings tuned =
+        KafkaClientConfig.fromEnvironment(
+            new Env(
+                Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    "localhost:9092",
+                    "PARTITRAIN_KAFKA_FETCH_MAX_WAIT_MS",
+                    "400")));
+    assertThat(
+            new ConsumerConfig(tuned.consumer("c", "g"))
+                .getInt(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+        .isEqualTo(400);
+  }
+
+  @Test
   void environmentOverridesBeatTheFileAndTheBootstrapVariableBeatsBoth() throws Exception {
     KafkaSettings s =
         KafkaClientConfig.fromEnvironment(

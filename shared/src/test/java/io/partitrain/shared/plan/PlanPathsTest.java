@@ -149,4 +149,55 @@ class PlanPathsTest {
         .containsExactly("inputs.features.path");
     assertThat(withSharedRoot).isEmpty();
   }
+
+  /**
+   * One instance checks every partition of a plan, remembering the folders it resolved: a link
+   * among ordinary files of a folder already seen, a dangling link, and a folder that is a link are
+   * each still refused, and the files around them accepted.
+   */
+  @Test
+  void eachPartitionsLinksAreJudgedEvenInAFolderAlreadyResolved() throws Exception {
+    Path plan = root.resolve("plan");
+    Path data = Files.createDirectories(plan.resolve("data"));
+    Path outside = Files.createDirectories(root.resolve("outside"));
+    Files.writeString(outside.resolve("secret.csv"), "x");
+    Files.createSymbolicLink(plan.resolve("linked"), outside);
+    Files.writeString(data.resolve("p1.csv"), "ok");
+    Files.createSymbolicLink(data.resolve("p2.csv"), outside.resolve("secret.csv"));
+    Files.createSymbolicLink(data.resolve("p4.csv"), outside.resolve("nowhere.csv"));
+    Files.writeString(data.resolve("p6.csv"), "ok");
+    Files.writeString(
+        plan.resolve("job.yml"),
+        """
+        command: echo ${{partition.id}}
+        inputs:
+          sales: {type: uri_file, path: './${{partition.tags.dir}}/${{partition.id}}.csv'}
+        """);
+    JobTemplate template = JobTemplate.load(plan.resolve("job.yml"));
+    PlanPaths paths = PlanPaths.of(plan, List.of());
+
+    List<PlanViolation> v = new java.util.ArrayList<>();
+    for (String[] p :
+        List.of(
+            new String[] {"p1", "data"},
+            new String[] {"p2", "data"},
+            new String[] {"p3", "data"},
+            new String[] {"p4", "data"},
+            new String[] {"p5", "linked"},
+            new String[] {"p6", "data"})) {
+      paths.check(
+          template,
+          "r",
+          new io.partitrain.shared.contracts.PartitionSpec(p[0], java.util.Map.of("dir", p[1])),
+          v);
+    }
+
+    assertThat(v)
+        .extracting(PlanViolation::value)
+        .containsExactly(
+            data.resolve("p2.csv").toString(),
+            data.resolve("p4.csv").toString(),
+            plan.resolve("linked/p5.csv").toString());
+    assertThat(v).allSatisfy(x -> assertThat(x.rule()).contains("symbolic link leads to"));
+  }
 }
