@@ -71,6 +71,10 @@ public final class JobTemplate {
   public static final String SAFE_COMMAND_VALUE_RULE = "^[A-Za-z0-9._:/@+=,-]+$";
 
   private static final Pattern SAFE_COMMAND_VALUE = Pattern.compile(SAFE_COMMAND_VALUE_RULE);
+
+  /** A URL's scheme and {@code ://} ({@link #isLocalPath}); compiled once, not per path checked. */
+  private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private final ObjectNode tree;
@@ -518,6 +522,6 @@ public final class JobTemplate {
 
   /** Whether a job.yml path names a local file or folder (not {@code azureml:}, not a URL). */
   public static boolean isLocalPath(String path) {
-    return !path.startsWith("azureml:") && !path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+    return !path.startsWith("azureml:") && !URL.matcher(path).matches();
   }
 }
