@@ -124,6 +124,23 @@ class BenchIT {
     assertThat(r.path("ratio").asDouble())
         .isCloseTo(run.path("partitionsPerSecond").asDouble() / (raw / 4), within(0.002));
     assertThat(r.path("memory").path("residentMiB").asLong()).isPositive();
+    // The timeline: every moment came, in the order a run goes, and the last is the timed end.
+    JsonNode t = r.path("timeline");
+    double previous = 0;
+    for (String moment :
+        List.of(
+            "started",
+            "firstAdmitted",
+            "firstSubmitted",
+            "firstSucceeded",
+            "halfSucceeded",
+            "lastSucceeded",
+            "completed",
+            "seen")) {
+      assertThat(t.path(moment).asDouble(-1)).as(moment).isGreaterThanOrEqualTo(previous);
+      previous = t.path(moment).asDouble();
+    }
+    assertThat(t.path("seen").asDouble()).isCloseTo(run.path("seconds").asDouble(), within(0.001));
     // The makespan figure: no order beats the lower bound.
     JsonNode makespan = r.path("makespan");
     assertThat(makespan.path("partitions").asInt()).isEqualTo(PARTITIONS);

@@ -219,7 +219,8 @@ public final class BenchCommand implements Callable<Integer> {
                 takeoverRuns,
                 Files.createDirectories(dir.resolve("takeover")));
       }
-      Timeline timeline = Timeline.of(kafka, run.runId(), run.startedAt(), run.seconds());
+      BenchReport.Timeline timeline =
+          TimelineReader.of(kafka, run.runId(), run.startedAt(), run.seconds());
       BenchReport report = report(broker.description(), raw, run, timeline, messages, takeover);
       if (output == OutputFormat.json) {
         out.println(Json.toPrettyString(report));
@@ -278,7 +279,7 @@ public final class BenchCommand implements Callable<Integer> {
       String broker,
       RawKafkaBench.Result raw,
       EndToEndBench.Result run,
-      Timeline timeline,
+      BenchReport.Timeline timeline,
       BenchReport.Messages messages,
       TakeoverBench.Result takeover) {
     double partitionsPerSecond = partitions / run.seconds();

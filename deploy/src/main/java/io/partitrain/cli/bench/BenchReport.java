@@ -41,6 +41,32 @@ public record BenchReport(
     OrchestratorMemory orchestratorProcess) {
 
   /**
+   * Where the timed run's seconds went, read back from its runs topic: when the orchestrator
+   * decided its first moves of each kind and when the run's partitions succeeded, in seconds after
+   * the start command was built. A run whose first success comes late spends its time getting going
+   * (the start's checks, the submit window's slow start, the first worker batches); one whose
+   * successes are spread evenly is limited by its rate. A moment that never came is -1.
+   *
+   * @param started the orchestrator's {@code RunStarted}
+   * @param firstAdmitted the first ADMITTED move (its SUBMIT handed to the workers)
+   * @param firstSubmitted the first SUBMITTED move (a worker created a job and said so)
+   * @param firstSucceeded the first SUCCEEDED move
+   * @param halfSucceeded when half of the partitions had SUCCEEDED
+   * @param lastSucceeded the last SUCCEEDED move
+   * @param completed the orchestrator's {@code RunCompleted}
+   * @param seen when the bench's {@code run wait} saw the run complete (the timed seconds)
+   */
+  public record Timeline(
+      double started,
+      double firstAdmitted,
+      double firstSubmitted,
+      double firstSucceeded,
+      double halfSucceeded,
+      double lastSucceeded,
+      double completed,
+      double seen) {}
+
+  /**
    * The orchestrator as a process of its own ({@code --orchestrator-heap}).
    *
    * @param heapMax its {@code -Xmx}, as given

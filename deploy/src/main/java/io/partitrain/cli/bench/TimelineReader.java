@@ -12,34 +12,13 @@ import java.util.Collections;
 import java.util.List;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
-/**
- * Where the timed run's seconds went, read back from its runs topic: when the orchestrator decided
- * its first moves of each kind and when the run's partitions succeeded, in seconds after the start
- * command was built. A run whose first success comes late spends its time getting going (the
- * start's checks, the submit window's slow start, the first worker batches); one whose successes
- * are spread evenly is limited by its rate.
- *
- * @param started the orchestrator's {@code RunStarted}
- * @param firstAdmitted the first ADMITTED move (its SUBMIT handed to the workers)
- * @param firstSubmitted the first SUBMITTED move (a worker created a job and said so)
- * @param firstSucceeded the first SUCCEEDED move
- * @param halfSucceeded when half of the partitions had SUCCEEDED
- * @param lastSucceeded the last SUCCEEDED move
- * @param completed the orchestrator's {@code RunCompleted}
- * @param seen when the bench's {@code run wait} saw the run complete (the timed seconds)
- */
-public record Timeline(
-    double started,
-    double firstAdmitted,
-    double firstSubmitted,
-    double firstSucceeded,
-    double halfSucceeded,
-    double lastSucceeded,
-    double completed,
-    double seen) {
+/** Reads the timed run's {@link BenchReport.Timeline} back from its runs topic. */
+final class TimelineReader {
+
+  private TimelineReader() {}
 
   /** The timeline of run {@code runId} started at {@code t0} and seen complete at {@code seen}. */
-  static Timeline of(KafkaSettings kafka, String runId, Instant t0, double seen) {
+  static BenchReport.Timeline of(KafkaSettings kafka, String runId, Instant t0, double seen) {
     Instant[] started = {null};
     Instant[] completed = {null};
     Instant[] firstAdmitted = {null};
@@ -75,7 +54,7 @@ public record Timeline(
           () -> false);
     }
     Collections.sort(succeeded);
-    return new Timeline(
+    return new BenchReport.Timeline(
         after(t0, started[0]),
         after(t0, firstAdmitted[0]),
         after(t0, firstSubmitted[0]),
