@@ -75,6 +75,9 @@ public final class JobTemplate {
   /** A URL's scheme and {@code ://} ({@link #isLocalPath}); compiled once, not per path checked. */
   private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
 
+  /** How every placeholder opens; a text without it renders as it is. */
+  private static final String PLACEHOLDER_OPEN = "${{";
+
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private final ObjectNode tree;
@@ -130,8 +133,6 @@ public final class JobTemplate {
     }
     return found;
   }
-
-  private static final String PLACEHOLDER_OPEN = "${{";
 
   /**
    * Reads and checks a job.yml; local paths ({@code code}, input paths) are made absolute against
