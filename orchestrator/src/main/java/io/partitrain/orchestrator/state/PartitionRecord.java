@@ -64,24 +64,12 @@ public final class PartitionRecord {
   PartitionRecord(
       String partitionId, Map<String, String> tags, int sequence, JobSpec rendered, RunState run) {
     this.partitionId = partitionId;
-    this.tags = interned(tags);
+    // Tag names and values shared between partitions: region=north a million times is one string.
+    this.tags = PartitionSpec.interned(tags);
     this.sequence = sequence;
     this.run = run;
     this.nodes = rendered.nodes();
     this.computeTarget = rendered.computeTarget().intern();
-  }
-
-  /**
-   * Tag names and values shared between partitions ({@code region=north} a million times is one
-   * string, not a million).
-   */
-  static Map<String, String> interned(Map<String, String> tags) {
-    if (tags.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, String> out = new java.util.HashMap<>(tags.size() * 2);
-    tags.forEach((k, v) -> out.put(k.intern(), v == null ? null : v.intern()));
-    return Map.copyOf(out);
   }
 
   /** The partition's job: the one held while in flight, else rendered now (see {@link #job}). */

@@ -15,11 +15,12 @@ public record PartitionSpec(String id, Map<String, String> tags) {
   }
 
   /**
-   * The tags with their names and values interned: a plan's tags repeat (a million stores in a few
-   * regions), and a start of a million partitions decoded two million copies of "region-1" and the
-   * like, 140 MB of the orchestrator's heap at the start, its tightest moment under -Xmx1g.
+   * The tags with their names and values interned, immutable: a plan's tags repeat (a million
+   * stores in a few regions), and a start of a million partitions decoded two million copies of
+   * "region-1" and the like, 140 MB of the orchestrator's heap at the start, its tightest moment
+   * under -Xmx1g. The orchestrator's partition records keep their tags through this too.
    */
-  private static Map<String, String> interned(Map<String, String> tags) {
+  public static Map<String, String> interned(Map<String, String> tags) {
     if (tags.isEmpty()) {
       return Map.of();
     }
