@@ -26,11 +26,9 @@ final class TimelineReader {
     List<Instant> succeeded = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> reader =
         new KafkaConsumer<>(kafka.consumer("partitrain-bench-timeline", null))) {
-      var parts = TopicReader.assignAll(reader, kafka.topics().runs());
-      reader.seekToBeginning(parts);
-      TopicReader.readToEnd(
+      TopicReader.readAll(
           reader,
-          parts,
+          kafka.topics().runs(),
           r -> {
             if (!runId.equals(r.key())) {
               return;
@@ -50,8 +48,7 @@ final class TimelineReader {
                 }
               }
             }
-          },
-          () -> false);
+          });
     }
     Collections.sort(succeeded);
     return new BenchReport.Timeline(

@@ -7,7 +7,6 @@ import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -37,11 +36,8 @@ final class TopicCounts {
         new KafkaConsumer<>(kafka.consumer("partitrain-bench-counter", null))) {
       for (var role : roles.entrySet()) {
         long[] n = {0};
-        var parts = TopicReader.assignAll(reader, role.getValue());
-        reader.seekToBeginning(parts);
-        TopicReader.readToEnd(reader, parts, r -> n[0]++, () -> false);
+        TopicReader.readAll(reader, role.getValue(), r -> n[0]++);
         out.put(role.getKey(), n[0]);
-        reader.assign(List.of());
       }
     }
     return out;
@@ -57,21 +53,18 @@ final class TopicCounts {
     long[] statuses = {0};
     try (KafkaConsumer<String, byte[]> reader =
         new KafkaConsumer<>(kafka.consumer("partitrain-bench-carried", null))) {
-      var parts = TopicReader.assignAll(reader, kafka.topics().runs());
-      reader.seekToBeginning(parts);
-      TopicReader.readToEnd(
+      TopicReader.readAll(
           reader,
-          parts,
+          kafka.topics().runs(),
           r ->
               moves[0] +=
                   RunEvent.unbatched(Json.read(r.value(), RunEvent.class)).stream()
                       .filter(e -> e instanceof RunEvent.PartitionTransitioned)
-                      .count(),
-          () -> false);
-      parts = TopicReader.assignAll(reader, kafka.topics().status());
-      reader.seekToBeginning(parts);
-      TopicReader.readToEnd(
-          reader, parts, r -> statuses[0] += JobStatusBatch.read(r.value()).size(), () -> false);
+                      .count());
+      TopicReader.readAll(
+          reader,
+          kafka.topics().status(),
+          r -> statuses[0] += JobStatusBatch.read(r.value()).size());
     }
     out.put("moves", moves[0]);
     out.put("statuses", statuses[0]);
