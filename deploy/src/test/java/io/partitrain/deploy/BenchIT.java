@@ -124,6 +124,37 @@ class BenchIT {
     assertThat(r.path("ratio").asDouble())
         .isCloseTo(run.path("partitionsPerSecond").asDouble() / (raw / 4), within(0.002));
     assertThat(r.path("memory").path("residentMiB").asLong()).isPositive();
+    // CPU: the process's clock (JVM) and its compiler and GC threads' (/proc) agree with each other
+    // and with the wall clock: no more than every core for the timed seconds.
+    int cpus = r.path("machine").path("cpus").asInt();
+    for (JsonNode cpu : List.of(r.path("raw").path("cpu"), run.path("cpu"))) {
+      double seconds = cpu.path("seconds").asDouble();
+      assertThat(seconds).isPositive();
+      assertThat(cpu.path("compilerSeconds").asDouble()).isBetween(0.0, seconds);
+      assertThat(cpu.path("gcSeconds").asDouble()).isBetween(0.0, seconds);
+      assertThat(cpu.path("microsPerUnitOutsideCompiler").asDouble())
+          .isPositive()
+          .isLessThanOrEqualTo(cpu.path("microsPerUnit").asDouble());
+    }
+    assertThat(run.path("cpu").path("seconds").asDouble())
+        .isLessThanOrEqualTo(run.path("seconds").asDouble() * cpus + 0.05);
+    assertThat(run.path("cpu").path("microsPerUnit").asDouble())
+        .isCloseTo(run.path("cpu").path("seconds").asDouble() * 1e6 / PARTITIONS, within(1.0));
+    assertThat(r.path("cpuRatio").asDouble())
+        .isCloseTo(
+            r.path("raw").path("cpu").path("microsPerUnitOutsideCompiler").asDouble()
+                * 4
+                / run.path("cpu").path("microsPerUnitOutsideCompiler").asDouble(),
+            within(0.002));
+    // Bytes: every work item carries its partition's whole job, so hundreds of bytes at least; the
+    // total is the topics' sum (each rounded per partition).
+    JsonNode bytes = r.path("messages").path("bytesPerPartition");
+    assertThat(bytes.path("work").asLong()).isGreaterThan(300);
+    long bytesSum = 0;
+    for (var names = topics.fieldNames(); names.hasNext(); ) {
+      bytesSum += bytes.path(names.next()).asLong(-1_000_000);
+    }
+    assertThat(bytes.path("total").asLong()).isCloseTo(bytesSum, within((long) topics.size()));
     // The timeline: every moment came, in the order a run goes, and the last is the timed end.
     JsonNode t = r.path("timeline");
     double previous = 0;

@@ -18,6 +18,9 @@ import java.util.Map;
  * @param messages records that reached each topic, and per partition
  * @param ratio end-to-end partitions/s ÷ (raw msgs/s ÷ 4): 1.0 would mean Partitrain moves a
  *     partition as fast as the broker moves the four messages a partition needs at least
+ * @param cpuRatio the ratio's counterpart in CPU time, outside the JIT compiler: the CPU four raw
+ *     messages cost (produced and consumed) ÷ the CPU a partition cost end to end; -1 when the
+ *     orchestrator ran in a process of its own (its CPU is not in this process's)
  * @param memory this process's memory after the run (the broker runs in it when embedded)
  * @param makespan the deadline-aware order against FIFO under a node cap, simulated on a retail
  *     week of as many partitions (issue 12, item 6: computed, not timed)
@@ -34,6 +37,7 @@ public record BenchReport(
     Timeline timeline,
     Messages messages,
     double ratio,
+    double cpuRatio,
     ProcessMemory memory,
     Makespan makespan,
     Workers workers,
@@ -112,17 +116,31 @@ public record BenchReport(
       long runsTopicRecords,
       long fullReplayMillis) {}
 
+  /**
+   * CPU time this process used over a timed stretch ({@link ProcessCpu}): in all, every thread and
+   * the embedded broker's included; the JIT compiler's and the garbage collector's threads' share
+   * (-1 off Linux; lower bounds, as such a thread may exit); and per unit of work (a raw message
+   * produced and consumed, or a partition run end to end), in all and outside the compiler.
+   */
+  public record Cpu(
+      double seconds,
+      double compilerSeconds,
+      double gcSeconds,
+      double microsPerUnit,
+      double microsPerUnitOutsideCompiler) {}
+
   /** The machine and the broker. */
   public record Machine(
       int cpus, String os, String java, long maxHeapMiB, String broker, String command) {}
 
-  /** The raw-Kafka baseline. */
+  /** The raw-Kafka baseline; {@code cpu} from the first message produced to the last consumed. */
   public record Raw(
       int messages,
       int messageBytes,
       double producePerSecond,
       double consumePerSecond,
-      double messagesPerSecond) {}
+      double messagesPerSecond,
+      Cpu cpu) {}
 
   /**
    * Makespans under a node cap, in seconds of simulated time, and their ratios to the lower bound
@@ -137,7 +155,10 @@ public record BenchReport(
       double fifoRatio,
       double historyAwareRatio) {}
 
-  /** The end-to-end simulated run. */
+  /**
+   * The end-to-end simulated run; {@code cpu} over its timed seconds (with {@code
+   * --orchestrator-heap}, without the orchestrator's: see {@code orchestratorProcess}).
+   */
   public record EndToEnd(
       String runId,
       int partitions,
@@ -155,7 +176,8 @@ public record BenchReport(
       double recordsPerTransaction,
       double meanCommitMillis,
       double messagesPerSecond,
-      int warmupPartitions) {}
+      int warmupPartitions,
+      Cpu cpu) {}
 
   /**
    * The workers' pipeline, from their meters: batches of work items (a poll's items, cut after a
@@ -172,29 +194,34 @@ public record BenchReport(
       double statusesPerRecord) {}
 
   /**
-   * Records per topic (read back, committed only) and per partition; {@code carried}: what the runs
-   * and status records carry once unbatched (partition moves, job statuses and heartbeats), the
-   * cross-check that batching lost nothing.
+   * Records per topic (read back, committed only) and per partition; {@code bytesPerPartition}: the
+   * bytes of those records (keys and values as written, before the broker's compression) per
+   * partition, per topic and in total, to set beside the raw baseline's message size; {@code
+   * carried}: what the runs and status records carry once unbatched (partition moves, job statuses
+   * and heartbeats), the cross-check that batching lost nothing.
    */
   public record Messages(
       Map<String, Long> byTopic,
       long total,
       Map<String, Double> perPartition,
+      Map<String, Long> bytesPerPartition,
       Map<String, Long> carried) {
 
-    static Messages of(Map<String, Long> byTopic, int partitions) {
-      return of(byTopic, partitions, Map.of());
-    }
-
-    static Messages of(Map<String, Long> byTopic, int partitions, Map<String, Long> carried) {
+    static Messages of(TopicCounts.Counted counted, int partitions, Map<String, Long> carried) {
       Map<String, Double> per = new LinkedHashMap<>();
+      Map<String, Long> bytes = new LinkedHashMap<>();
       long total = 0;
-      for (var e : byTopic.entrySet()) {
+      long totalBytes = 0;
+      for (var e : counted.records().entrySet()) {
         total += e.getValue();
         per.put(e.getKey(), round(e.getValue() / (double) partitions));
+        long b = counted.bytes().get(e.getKey());
+        totalBytes += b;
+        bytes.put(e.getKey(), Math.round(b / (double) partitions));
       }
       per.put("total", round(total / (double) partitions));
-      return new Messages(byTopic, total, per, carried);
+      bytes.put("total", Math.round(totalBytes / (double) partitions));
+      return new Messages(counted.records(), total, per, bytes, carried);
     }
 
     public double totalPerPartition() {

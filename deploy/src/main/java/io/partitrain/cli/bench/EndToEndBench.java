@@ -74,7 +74,8 @@ final class EndToEndBench {
       long recordsProduced,
       double meanCommitMillis,
       BenchReport.Workers workers,
-      BenchReport.OrchestratorMemory orchestratorProcess) {}
+      BenchReport.OrchestratorMemory orchestratorProcess,
+      BenchReport.Cpu cpu) {}
 
   private EndToEndBench() {}
 
@@ -112,7 +113,8 @@ final class EndToEndBench {
         counter(stack, "partitrain_orchestrator_records_produced_total"),
         meanMillis(stack, "partitrain_orchestrator_transaction_seconds"),
         workers(stack),
-        process);
+        process,
+        timed.cpu());
   }
 
   /**
@@ -153,14 +155,16 @@ final class EndToEndBench {
   }
 
   /**
-   * The run's id, its last summary, when its start command was built, and the seconds from then to
-   * its completion.
+   * The run's id, its last summary, when its start command was built, the seconds from then to its
+   * completion, and this process's CPU meanwhile.
    */
-  private record Timed(String runId, RunSummary last, Instant startedAt, double seconds) {}
+  private record Timed(
+      String runId, RunSummary last, Instant startedAt, double seconds, BenchReport.Cpu cpu) {}
 
   private static Timed startAndFollow(
       RunClient client, Plan plan, Setup setup, Consumer<RunSummary> progress) {
     String runId = "bench-" + setup.partitions();
+    ProcessCpu.Reading cpu0 = ProcessCpu.read();
     Instant t0 = Instant.now();
     long start = System.nanoTime();
     // The orchestrator checks every partition of a start before it answers: a minute, or more
@@ -171,7 +175,8 @@ final class EndToEndBench {
       throw new PartitrainException("the orchestrator rejected the benchmark run: " + r.reason());
     }
     RunSummary last = client.follow(runId, RunSummary::complete, progress, setup.timeout());
-    return new Timed(runId, last, t0, (System.nanoTime() - start) / 1e9);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Timed(runId, last, t0, seconds, cpu0.until(ProcessCpu.read(), setup.partitions()));
   }
 
   /**

@@ -28,8 +28,16 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class RawKafkaBench {
 
-  /** What one pass measured. */
-  record Result(int messages, int messageBytes, double produceSeconds, double consumeSeconds) {
+  /**
+   * What one pass measured; {@code cpu}: this process's CPU from the first message produced to the
+   * last consumed, per message.
+   */
+  record Result(
+      int messages,
+      int messageBytes,
+      double produceSeconds,
+      double consumeSeconds,
+      BenchReport.Cpu cpu) {
 
     double produceRate() {
       return messages / produceSeconds;
@@ -54,9 +62,11 @@ final class RawKafkaBench {
     byte[][] payloads = payloads(bytes);
     AtomicReference<Exception> failure = new AtomicReference<>();
     long t0;
+    ProcessCpu.Reading cpu0;
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(kafka.producer("partitrain-bench-raw-producer", null))) {
       warmUp(producer, topic, partitions);
+      cpu0 = ProcessCpu.read();
       t0 = System.nanoTime();
       for (int i = 0; i < count; i++) {
         producer.send(
@@ -83,11 +93,12 @@ final class RawKafkaBench {
       read = n[0];
     }
     long t2 = System.nanoTime();
+    ProcessCpu.Reading cpu2 = ProcessCpu.read();
     if (read != count) {
       throw new PartitrainException(
           "the raw Kafka baseline produced " + count + " messages but read back " + read);
     }
-    return new Result(count, bytes, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+    return new Result(count, bytes, (t1 - t0) / 1e9, (t2 - t1) / 1e9, cpu0.until(cpu2, count));
   }
 
   /**

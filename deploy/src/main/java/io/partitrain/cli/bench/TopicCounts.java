@@ -19,8 +19,14 @@ final class TopicCounts {
 
   private TopicCounts() {}
 
-  /** Records per topic, keyed by the topic's role (runs, work, status, ...), in a fixed order. */
-  static Map<String, Long> of(KafkaSettings kafka) {
+  /**
+   * Records per topic, and their bytes (key and value as written, before the broker's compression),
+   * both keyed by the topic's role (runs, work, status, ...), in a fixed order.
+   */
+  record Counted(Map<String, Long> records, Map<String, Long> bytes) {}
+
+  /** Counts the records and bytes of each of the installation's topics. */
+  static Counted of(KafkaSettings kafka) {
     Topics t = kafka.topics();
     Map<String, String> roles = new LinkedHashMap<>();
     roles.put("runs", t.runs());
@@ -31,16 +37,24 @@ final class TopicCounts {
     roles.put("state", t.state());
     roles.put("commands", t.commands());
     roles.put("dlq", t.deadLetters());
-    Map<String, Long> out = new LinkedHashMap<>();
+    Map<String, Long> records = new LinkedHashMap<>();
+    Map<String, Long> bytes = new LinkedHashMap<>();
     try (KafkaConsumer<String, byte[]> reader =
         new KafkaConsumer<>(kafka.consumer("partitrain-bench-counter", null))) {
       for (var role : roles.entrySet()) {
-        long[] n = {0};
-        TopicReader.readAll(reader, role.getValue(), r -> n[0]++);
-        out.put(role.getKey(), n[0]);
+        long[] n = {0, 0};
+        TopicReader.readAll(
+            reader,
+            role.getValue(),
+            r -> {
+              n[0]++;
+              n[1] += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
+            });
+        records.put(role.getKey(), n[0]);
+        bytes.put(role.getKey(), n[1]);
       }
     }
-    return out;
+    return new Counted(records, bytes);
   }
 
   /**
