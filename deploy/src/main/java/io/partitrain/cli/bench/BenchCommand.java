@@ -520,11 +520,14 @@ public final class BenchCommand implements Callable<Integer> {
         + " MiB";
   }
 
-  /** "123 µs (compiler 4.1 s, GC 0.3 s of 9.8 CPU-s; 80 µs outside the compiler)". */
+  /**
+   * "515 us (274 us outside the compiler; of 5.15 CPU-s, compiler 2.41, GC 0.14)": ASCII, as a
+   * terminal's or a log's encoding may not be UTF-8.
+   */
   private static String cpu(BenchReport.Cpu c) {
     return String.format(
         Locale.ROOT,
-        "%,.0f µs (%,.0f µs outside the compiler; of %.2f CPU-s, compiler %.2f, GC %.2f)",
+        "%,.0f us (%,.0f us outside the compiler; of %.2f CPU-s, compiler %.2f, GC %.2f)",
         c.microsPerUnit(),
         c.microsPerUnitOutsideCompiler(),
         c.seconds(),

@@ -12,11 +12,11 @@ import java.nio.file.Path;
  * garbage collector threads used.
  *
  * <p>Why it is measured: on a machine shared with other work a run's wall seconds vary by a factor
- * of two, its CPU seconds much less; and in a process only seconds old the JIT compiler is still at
- * work. On this project's 2-core machine its threads used about half the CPU of a timed
- * 10,000-partition run even after a warm-up, and still a third after a warm-up of 300,000
- * partitions (docs/performance.md, "Where the CPU goes"). The CPU per partition outside the
- * compiler is what a long-running service pays.
+ * of two, its CPU seconds much less; and in this process (broker, clients and Partitrain in one
+ * JVM) the JIT compiler is never done: on this project's 2-core machine its threads used 40-50% of
+ * the CPU of a timed 10,000-partition run, even after a warm-up of 100,000 partitions
+ * (docs/performance.md, "Where the CPU goes"). The CPU per partition outside the compiler is what a
+ * long-running service pays.
  *
  * <p>The per-thread figures come from {@code /proc/self/task/<tid>/stat} (Linux; -1 elsewhere), in
  * clock ticks of 10 ms ({@code USER_HZ}, 100 on Linux). A compiler or GC thread that exits during
