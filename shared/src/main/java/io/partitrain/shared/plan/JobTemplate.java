@@ -75,9 +75,6 @@ public final class JobTemplate {
   /** A URL's scheme and {@code ://} ({@link #isLocalPath}); compiled once, not per path checked. */
   private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
 
-  /** How every placeholder opens; a text without it renders as it is. */
-  private static final String PLACEHOLDER_OPEN = "${{";
-
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private final ObjectNode tree;
@@ -122,7 +119,7 @@ public final class JobTemplate {
   /** Whether {@code node} holds a placeholder; marks the containers that do. */
   private boolean markPlaceholders(JsonNode node) {
     if (node.isTextual()) {
-      return node.asText().contains(PLACEHOLDER_OPEN);
+      return Placeholders.opensAny(node.asText());
     }
     boolean found = false;
     for (JsonNode child : node) {
@@ -259,7 +256,7 @@ public final class JobTemplate {
   private JsonNode rendered(JsonNode node, Function<String, String> resolver) {
     if (node.isTextual()) {
       String text = node.asText();
-      return text.contains(PLACEHOLDER_OPEN)
+      return Placeholders.opensAny(text)
           ? TextNode.valueOf(Placeholders.substitute(text, resolver))
           : node;
     }

@@ -75,6 +75,14 @@ public final class Placeholders {
   private static final String CLOSE = "}}";
 
   /**
+   * Whether {@code text} opens a placeholder anywhere: a text that does not renders as it is, and
+   * {@link #substitute} returns it unchanged.
+   */
+  static boolean opensAny(String text) {
+    return text.contains(OPEN);
+  }
+
+  /**
    * Where the expression opened at {@code open} closes: the first {@code '}'} after the opening
    * must start {@code "}}"} (an expression holds no {@code '}'}); -1 when it does not.
    */
