@@ -1,36 +1,21 @@
 package io.partitrain.worker;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.partitrain.shared.contracts.FailureClass;
-import io.partitrain.shared.contracts.JobPhase;
-import io.partitrain.shared.contracts.JobStatusBatch;
-import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.Topics;
-import io.partitrain.shared.contracts.WorkItem;
-import io.partitrain.shared.kafka.DeadLetters;
-import io.partitrain.shared.serde.Json;
-import io.partitrain.shared.serde.UnreadableMessageException;
-import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
-import io.partitrain.worker.backend.JobRef;
-import io.partitrain.worker.backend.JobRequest;
-import io.partitrain.worker.backend.SubmitResult;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -38,8 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -48,23 +31,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A stateless executor: consumes {@link WorkItem}s from the work topic (one consumer group for all
- * workers), submits each job through its {@link JobBackend} (get-or-create by the deterministic
- * name), reports SUBMITTED, commits, and hands the job to its {@link JobWatcher}.
+ * A stateless executor's loop: consumes work items from the work topic (one consumer group for all
+ * workers), has each done by its {@link WorkItemHandler} (a SUBMIT: get-or-create of its job
+ * through the {@link JobBackend} by the deterministic name), sends the batch's statuses through its
+ * {@link BatchOutbox}, commits, and leaves the jobs to its {@link JobWatcher}.
  *
  * <p>The order "create, report, commit" is what makes a crash harmless: a work item redelivered
  * after a crash finds its job already created and adopts it. A record that cannot be read goes to
  * the dead-letter topic and the loop goes on. Offsets are committed only once every status and
  * dead-letter record of the batch is acknowledged by the broker; when one is not, the batch is read
- * again. Statuses go out batched ({@link JobStatusBatch}, keyed by this worker's id, so all its
- * reports land in one partition, in the order sent): a batch's SUBMITTED statuses as one record,
- * sent before its jobs are handed to the watcher, and each watcher round as one record. A poll
- * returns up to {@link Workers#MAX_POLL_RECORDS} items, and a batch is cut after {@link
- * #BATCH_TIME} (the rest is read again by the next poll), so fast backends take hundreds of items a
- * commit and slow ones (an Azure ML submission takes about a second) are not held for long. A
- * commit the group refuses (this worker was stopped or too slow and its partitions moved on) is not
- * an error: the new owner gets the items and adopts their jobs by name. Anything else that ends the
- * loop is a failure the process must not outlive ({@link Workers}).
+ * again. Statuses go out batched (see {@link BatchOutbox}): a batch's SUBMITTED statuses as one
+ * record, sent before its jobs are handed to the watcher, and each watcher round as one record. A
+ * partition the group takes away while a slow submit polls is left to its new owner from the item
+ * after the one in flight ({@link #rebalanceListener}). A poll returns up to {@link
+ * Workers#MAX_POLL_RECORDS} items, and a batch is cut after {@link #BATCH_TIME} (the rest is read
+ * again by the next poll), so fast backends take hundreds of items a commit and slow ones (an Azure
+ * ML submission takes about a second) are not held for long. A commit the group refuses (this
+ * worker was stopped or too slow and its partitions moved on) is not an error: the new owner gets
+ * the items and adopts their jobs by name. Anything else that ends the loop is a failure the
+ * process must not outlive ({@link Workers}).
  *
  * <p>The worker never retries and never sleeps on its poll thread (docs/retries.md): the backend
  * retries transport failures inside one call, with bounded backoff; a submission that still fails
@@ -103,32 +88,24 @@ public final class Worker implements Runnable, AutoCloseable {
   private final Consumer<String, byte[]> consumer;
   private final Producer<String, byte[]> producer;
   private final JobBackend backend;
-  private final Clock clock;
   private final JobWatcher watcher;
-  private final DeadLetters deadLetters;
   private final WorkerMetrics metrics;
+  private final BatchOutbox outbox;
+  private final WorkItemHandler items;
   private final AtomicBoolean closed = new AtomicBoolean();
-
-  /** Where this worker's HTTP port serves job logs ({@link #advertiseLogs}); null: it does not. */
-  private volatile String logUrlBase;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ScheduledExecutorService ticker;
   private final PollingWhileBusy submits;
 
-  /** Sends of the batch being handled; touched by the poll thread only. */
-  private final List<Future<RecordMetadata>> batchSends = new ArrayList<>();
-
-  /** Statuses of the batch being handled, sent as one record at its end (poll thread only). */
-  private final List<JobStatusEvent> batchStatuses = new ArrayList<>();
-
   /**
-   * Jobs of the batch to hand to the watcher once the batch's statuses are sent, so no round of the
-   * watcher reports a job's later status before its SUBMITTED (poll thread only).
+   * Partitions the group took from this worker since the batch began, as its rebalance listener was
+   * told (a revoke, or a loss). The batch stops handling their items at once: their new owner reads
+   * them again from the last commit, and handling them here too would submit them twice at the same
+   * time. Filled by the listener (on the poll thread, inside a poll of a slow submit, for a
+   * KafkaConsumer; a test may call it from another), read by the batch.
    */
-  private final List<Runnable> batchWatches = new ArrayList<>();
-
-  private final AtomicInteger unacknowledgedSends = new AtomicInteger();
+  private final Set<TopicPartition> revokedDuringBatch = ConcurrentHashMap.newKeySet();
 
   /** {@link #BATCH_TIME}, or a test's. */
   private volatile Duration batchTime = BATCH_TIME;
@@ -148,13 +125,11 @@ public final class Worker implements Runnable, AutoCloseable {
     this.consumer = consumer;
     this.producer = producer;
     this.backend = backend;
-    this.clock = clock;
     this.metrics = new WorkerMetrics(registry, backend.name());
+    this.outbox = new BatchOutbox(config.workerId(), topics, producer, clock, metrics);
     this.watcher =
         JobWatcher.batching(
-            backend, this::send, config.workerId(), config.heartbeatInterval(), clock);
-    this.deadLetters =
-        new DeadLetters(producer, topics.deadLetters(), "worker " + config.workerId());
+            backend, outbox::send, config.workerId(), config.heartbeatInterval(), clock);
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -164,6 +139,8 @@ public final class Worker implements Runnable, AutoCloseable {
             });
     this.submits =
         new PollingWhileBusy(consumer, "submit-" + config.workerId(), POLL_TIMEOUT, POLL_TIMEOUT);
+    this.items =
+        new WorkItemHandler(config.workerId(), backend, clock, watcher, submits, outbox, metrics);
     registry.gauge(
         "partitrain_worker_jobs_watched",
         List.of(io.micrometer.core.instrument.Tag.of("worker", config.workerId())),
@@ -176,15 +153,17 @@ public final class Worker implements Runnable, AutoCloseable {
   }
 
   /**
-   * Lets partitions go only after the submit in flight ended (see {@link
-   * PollingWhileBusy#awaitInFlight}), so an item moved by a rebalance is never submitted by two
-   * workers at once.
+   * Tells the batch in hand which partitions it must leave, then lets them go only after the submit
+   * in flight ended (see {@link PollingWhileBusy#awaitInFlight}), so an item moved by a rebalance
+   * is never submitted by two workers at once. A lost partition ({@code onPartitionsLost}, by
+   * default a revoke) is left the same way.
    */
   ConsumerRebalanceListener rebalanceListener() {
     return new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty()) {
+          revokedDuringBatch.addAll(partitions);
           submits.awaitInFlight(REVOKE_WAIT);
         }
       }
@@ -246,33 +225,25 @@ public final class Worker implements Runnable, AutoCloseable {
   /**
    * Handles one poll's records (as many as {@link #BATCH_TIME} allows; the rest is read again),
    * sends their statuses as one record, then commits what was handled if the broker took every
-   * record it caused.
+   * record it caused. Items of a partition the group takes away meanwhile are left to its new
+   * owner.
    */
   void handleBatch(ConsumerRecords<String, byte[]> records) {
-    batchSends.clear();
+    // The records of this poll come after any rebalance it ran; only revokes from now on count.
+    revokedDuringBatch.clear();
+    outbox.startBatch();
     long started = System.nanoTime();
     long cutAt = started + batchTime.toNanos();
     Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
     boolean cut = false;
-    int items = 0;
-    // A rebalance happens only inside a poll, here the polls of a slow submit: the assignment is
-    // read again after those only (it is a fresh copy per call, and this loop runs per item).
-    Set<TopicPartition> assigned = consumer.assignment();
-    long pollsSeen = submits.pollsWhileBusy();
+    int count = 0;
     partitions:
     for (TopicPartition tp : records.partitions()) {
       for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
-        if (submits.pollsWhileBusy() != pollsSeen) {
-          assigned = consumer.assignment();
-          pollsSeen = submits.pollsWhileBusy();
-        }
-        if (!assigned.contains(tp)) {
-          // A rebalance during this batch (in the polls of a slow submit) gave the partition to
-          // another worker, which reads these items again from the last commit: handling them
-          // here as well would submit them twice at the same time.
+        if (revokedDuringBatch.contains(tp)) {
           log.info(
-              "worker {}: {} moved to another worker during this batch; leaving its items from"
-                  + " offset {} to it",
+              "worker {}: {} was taken from this worker during this batch; leaving its items from"
+                  + " offset {} to its next owner",
               config.workerId(),
               tp,
               record.offset());
@@ -282,82 +253,57 @@ public final class Worker implements Runnable, AutoCloseable {
           cut = true;
           break partitions;
         }
-        handleOne(record);
-        items++;
+        items.handle(record);
+        count++;
         handled.put(tp, new OffsetAndMetadata(record.offset() + 1));
       }
     }
-    reportBatch();
+    outbox.report();
     producer.flush();
-    String unacknowledged = firstFailedSend();
+    String unacknowledged = outbox.firstFailedSend();
     if (unacknowledged != null) {
       log.warn(
           "worker {}: a status or dead-letter record of this batch was not acknowledged ({});"
               + " its offsets stay uncommitted and the batch is read again",
           config.workerId(),
           unacknowledged);
-      rewind(records);
+      seekStillOwned(records, Map.of());
       return;
     }
     if (cut) {
-      readRestAgain(records, handled);
-      handled.keySet().retainAll(consumer.assignment());
+      seekStillOwned(records, handled);
+      metrics.batchCut();
+      handled.keySet().removeAll(revokedDuringBatch);
       commit(handled);
     } else {
-      commit();
+      // Every position is after what was handled (a partition taken away has none here any more).
+      commit(null);
     }
-    metrics.batchHandled(items, System.nanoTime() - started);
+    metrics.batchHandled(count, System.nanoTime() - started);
   }
 
-  /** A cut batch: the next poll starts, per partition, after the last item handled. */
-  private void readRestAgain(
+  /**
+   * The next poll starts, per partition, after the last item of {@code handled}, or at the batch's
+   * first item (a batch read again, its items idempotent by get-or-create). A partition taken away
+   * meanwhile is left alone: its new owner reads it from the last commit.
+   */
+  private void seekStillOwned(
       ConsumerRecords<String, byte[]> records, Map<TopicPartition, OffsetAndMetadata> handled) {
     for (TopicPartition tp : records.partitions()) {
-      if (!consumer.assignment().contains(tp)) {
+      if (revokedDuringBatch.contains(tp)) {
         continue;
       }
       OffsetAndMetadata next = handled.get(tp);
       consumer.seek(tp, next != null ? next.offset() : records.records(tp).get(0).offset());
     }
-    metrics.batchCut();
   }
 
   private void giveUpIfTheProducerStaysBroken() {
-    int failed = unacknowledgedSends.get();
+    int failed = outbox.unacknowledgedInARow();
     if (failed >= MAX_UNACKNOWLEDGED_SENDS) {
       throw new KafkaException(
           failed + " records in a row were not acknowledged by the broker; the producer is broken");
     }
-  }
-
-  /** The first send of the batch that failed, as one line; null when the broker took them all. */
-  private String firstFailedSend() {
-    for (Future<RecordMetadata> send : batchSends) {
-      try {
-        send.get();
-      } catch (ExecutionException e) {
-        return String.valueOf(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "interrupted while waiting for an acknowledgement";
-      }
-    }
-    return null;
-  }
-
-  /** The next poll returns the batch again; its items are idempotent (get-or-create by name). */
-  private void rewind(ConsumerRecords<String, byte[]> records) {
-    for (TopicPartition tp : records.partitions()) {
-      // A partition may have moved to another worker while a slow submit polled (its new owner
-      // reads it from the last commit); only the ones still here can be sought.
-      if (consumer.assignment().contains(tp)) {
-        consumer.seek(tp, records.records(tp).get(0).offset());
-      }
-    }
-  }
-
-  private void commit() {
-    commit(null);
   }
 
   /** Commits {@code offsets}, or every position when null. */
@@ -427,195 +373,8 @@ public final class Worker implements Runnable, AutoCloseable {
 
   /** Handles one record as a batch of its own: its status is sent and its job watched. */
   void handle(ConsumerRecord<String, byte[]> record) {
-    handleOne(record);
-    reportBatch();
-  }
-
-  /**
-   * Sends the batch's statuses as one record, then hands its jobs to the watcher (after: so no
-   * watcher round reports a job's later status ahead of its SUBMITTED).
-   */
-  private void reportBatch() {
-    if (!batchStatuses.isEmpty()) {
-      batchSends.add(send(List.copyOf(batchStatuses)));
-      batchStatuses.clear();
-    }
-    batchWatches.forEach(Runnable::run);
-    batchWatches.clear();
-  }
-
-  private void handleOne(ConsumerRecord<String, byte[]> record) {
-    WorkItem read;
-    try {
-      read = Json.read(record.value(), WorkItem.class);
-    } catch (UnreadableMessageException | IllegalArgumentException e) {
-      deadLetter(record, "unreadable work item: " + e.getMessage(), e);
-      return;
-    }
-    WorkItem item;
-    try {
-      item = read.validate();
-    } catch (IllegalArgumentException e) {
-      deadLetter(record, "refused work item: " + e.getMessage(), e);
-      refused(read, e.getMessage());
-      return;
-    }
-    JobRef ref = JobRef.of(item);
-    try {
-      switch (item.kind()) {
-        case SUBMIT -> submit(item, ref);
-        case ADOPT -> adopt(item, ref);
-        case CANCEL -> backend.cancel(ref);
-      }
-    } catch (RuntimeException e) {
-      // Nothing is lost: the tracker sees an INFRA failure and retries the partition.
-      log.error("{} work item {} failed unexpectedly", ref, item.kind(), e);
-      emit(
-          StatusEvents.failedToSubmit(
-              ref,
-              config.workerId(),
-              item.job().nodes(),
-              FailureClass.INFRA,
-              "worker error: " + e.getClass().getSimpleName(),
-              null,
-              clock.instant()));
-    }
-  }
-
-  /**
-   * A SUBMIT this worker refuses ends its attempt FAILED (USER, with the reason), so the partition
-   * does not hold its slot, nodes and reservation in ADMITTED for ever; the item itself is on the
-   * dead-letter topic. Items without the ids to report on are left to the tracker's liveness.
-   */
-  private void refused(WorkItem item, String reason) {
-    if (item.kind() != WorkItem.Kind.SUBMIT || item.runId() == null || item.partitionId() == null) {
-      return;
-    }
-    emit(
-        StatusEvents.failedToSubmit(
-            JobRef.of(item),
-            config.workerId(),
-            item.job() == null ? 0 : item.job().nodes(),
-            FailureClass.USER,
-            "work item refused by worker " + config.workerId() + ": " + reason,
-            null,
-            clock.instant()));
-  }
-
-  private void submit(WorkItem item, JobRef ref) {
-    if (watcher.isWatching(ref.jobName())) {
-      log.info("{} work item redelivered; job {} is already watched here", ref, ref.jobName());
-      watcher.reportAgain(ref.jobName());
-      return;
-    }
-    int nodes = item.job().nodes();
-    if (item.expiredAt(clock.instant())) {
-      // This worker was stopped or slow: the tracker may already have found no job for this
-      // attempt and started the next one, so creating it now could run it unbudgeted beside its
-      // successor. Watch it as an ADOPT does: a job someone created is followed to its end, and
-      // a job nobody created is reported lost.
-      log.warn(
-          "{} SUBMIT of {} reached this worker after its deadline {}; not creating it, only"
-              + " watching for it",
-          ref,
-          ref.jobName(),
-          item.notAfter());
-      metrics.submitted("expired");
-      batchWatches.add(() -> watcher.adopt(ref, nodes, null));
-      return;
-    }
-    SubmitResult result;
-    try {
-      // A submit may upload a code folder or an input first: it runs while this thread polls.
-      result = submits.call(() -> backend.submit(JobRequest.of(item)));
-    } catch (BackendException e) {
-      log.warn("{} submission of {} failed: {}", ref, ref.jobName(), e.getMessage());
-      metrics.submitted("failed");
-      emit(
-          StatusEvents.failedToSubmit(
-              ref,
-              config.workerId(),
-              nodes,
-              e.failureClass() == null ? FailureClass.INFRA : e.failureClass(),
-              e.getMessage(),
-              e.retryAfter(),
-              clock.instant()));
-      return;
-    }
-    if (result.created()) {
-      metrics.submitted("created");
-      emit(
-          StatusEvents.submitted(
-              ref,
-              config.workerId(),
-              nodes,
-              result.observation(),
-              result.submission(),
-              logUrlBase,
-              clock.instant()));
-      batchWatches.add(() -> watcher.watch(ref, nodes, JobPhase.SUBMITTED));
-    } else {
-      metrics.submitted("adopted");
-      log.info("{} job {} already existed; watching it, not starting another", ref, ref.jobName());
-      batchWatches.add(() -> watcher.adopt(ref, nodes, result.submission()));
-    }
-  }
-
-  private void adopt(WorkItem item, JobRef ref) {
-    log.info("{} adopting job {}", ref, ref.jobName());
-    batchWatches.add(() -> watcher.adopt(ref, item.job().nodes(), null));
-  }
-
-  /**
-   * Reports a status from the poll thread: it goes out with the batch's others, and the batch's
-   * offsets wait for its acknowledgement.
-   */
-  private void emit(JobStatusEvent event) {
-    batchStatuses.add(event);
-  }
-
-  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Exception e) {
-    batchSends.add(
-        producer.send(
-            deadLetters.record(record, reason, e, clock.instant()),
-            (md, ex) -> acknowledged(ex, "dead letter of work item " + record.key())));
-    metrics.deadLettered();
-  }
-
-  private void acknowledged(Exception failure, String what) {
-    acknowledged(failure, what, 1);
-  }
-
-  /** Counts {@code records} (the statuses a batch carried) as acknowledged, or not. */
-  private void acknowledged(Exception failure, String what, int records) {
-    if (failure == null) {
-      unacknowledgedSends.set(0);
-    } else {
-      unacknowledgedSends.addAndGet(records);
-      log.error("cannot send the {}: {}", what, failure.getMessage());
-    }
-  }
-
-  /**
-   * Sends statuses as one record, keyed by this worker. The watcher's own reports need no
-   * acknowledgement here: a lost one is repeated by the next change or heartbeat, or missed
-   * heartbeats offer the job for adoption.
-   */
-  private Future<RecordMetadata> send(List<JobStatusEvent> events) {
-    JobStatusBatch batch = JobStatusBatch.of(config.workerId(), events, clock.instant());
-    Future<RecordMetadata> sent =
-        producer.send(
-            new ProducerRecord<>(topics.status(), config.workerId(), Json.toBytes(batch)),
-            (md, ex) ->
-                acknowledged(
-                    ex,
-                    events.size() == 1
-                        ? "status of job " + events.get(0).jobName()
-                        : events.size() + " statuses",
-                    events.size()));
-    events.forEach(metrics::statusSent);
-    metrics.statusRecordSent(events.size());
-    return sent;
+    items.handle(record);
+    outbox.report();
   }
 
   /** Sets how long a batch may take before it is cut (tests: zero cuts after every item). */
@@ -638,7 +397,7 @@ public final class Worker implements Runnable, AutoCloseable {
    * jobs it creates from now on, so the console can fetch their log tail from it.
    */
   public void advertiseLogs(String httpBase) {
-    this.logUrlBase = httpBase == null ? null : httpBase.replaceAll("/+$", "");
+    items.advertiseLogs(httpBase);
   }
 
   /** Stops taking work; running jobs are left to the backend (and to adoption). */

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -230,10 +231,9 @@ class WorkerSlowSubmitTest {
     assertThat(backend.submits).hasValue(1);
   }
 
-  @Test
-  void itemsOfAPartitionTakenAwayDuringTheBatchAreLeftToItsNewOwner() {
-    SlowUploadBackend backend = new SlowUploadBackend();
-    CountingConsumer subscribed = new CountingConsumer();
+  /** A worker on {@code subscribed}, which starts with P0 and P1 assigned by the group. */
+  private Worker subscribedWorker(
+      SlowUploadBackend backend, CountingConsumer subscribed, CountDownLatch revoking) {
     Worker worker =
         new Worker(
             WorkerConfig.forInstallation("w1", TOPICS.prefix()),
@@ -243,7 +243,6 @@ class WorkerSlowSubmitTest {
             backend,
             clock,
             new SimpleMeterRegistry());
-    CountDownLatch revoking = new CountDownLatch(1);
     subscribed.subscribe(
         List.of(TOPICS.work()),
         new ConsumerRebalanceListener() {
@@ -260,21 +259,76 @@ class WorkerSlowSubmitTest {
         });
     subscribed.rebalance(List.of(P0, P1));
     subscribed.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    return worker;
+  }
+
+  private static ConsumerRecords<String, byte[]> threeItemsOfP0() {
     List<ConsumerRecord<String, byte[]>> items = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
       items.add(record(P0, i, aWorkItem().forPartition("store-00" + i).build()));
     }
+    return new ConsumerRecords<>(Map.of(P0, items), Map.of());
+  }
+
+  @Test
+  void itemsOfAPartitionTakenAwayDuringTheBatchAreLeftToItsNewOwner() {
+    // As a KafkaConsumer does it: the rebalance runs inside a poll of the poll thread, here one of
+    // the polls it makes while the first item's upload runs (issue 28: this test used to drive the
+    // rebalance from a third thread, which no KafkaConsumer allows, and failed under CPU load).
+    SlowUploadBackend backend = new SlowUploadBackend();
+    CountingConsumer subscribed = new CountingConsumer();
+    CountDownLatch revoking = new CountDownLatch(1);
+    Worker worker = subscribedWorker(backend, subscribed, revoking);
+    AtomicReference<Thread> batchThread = new AtomicReference<>();
+    AtomicReference<Thread> rebalancedOn = new AtomicReference<>();
     CompletableFuture<Void> batch =
         CompletableFuture.runAsync(
-            () -> worker.handleBatch(new ConsumerRecords<>(Map.of(P0, items), Map.of())));
+            () -> {
+              batchThread.set(Thread.currentThread());
+              worker.handleBatch(threeItemsOfP0());
+            });
     await().until(() -> backend.uploading.getCount() == 0);
 
-    // The group moves P0 away while the first item's upload runs: the revoke waits for it.
-    CompletableFuture<Void> rebalance =
-        CompletableFuture.runAsync(() -> subscribed.rebalance(List.of(P1)));
+    // The group moves P0 away while the upload runs: the revoke waits for it.
+    subscribed.schedulePollTask(
+        () -> {
+          rebalancedOn.set(Thread.currentThread());
+          subscribed.rebalance(List.of(P1));
+        });
     await().until(() -> revoking.getCount() == 0);
     backend.uploaded.countDown();
-    rebalance.join();
+    batch.join();
+
+    assertThat(rebalancedOn.get())
+        .as("the rebalance ran in a poll of the batch's thread")
+        .isSameAs(batchThread.get());
+    assertThat(subscribed.assignment()).containsExactly(P1);
+    assertThat(backend.submits).as("only the item in flight was submitted").hasValue(1);
+    assertThat(statuses()).hasSize(1);
+    assertThat(subscribed.committed(Set.of(P0))).as("P0 is left to its next owner").isEmpty();
+  }
+
+  @Test
+  void aRevokeTheListenerHearsStopsTheBatchEvenIfTheUploadEndsBeforeAnyPoll() {
+    // The interleaving of issue 28's flaky failure, made certain: the group takes P0 while the
+    // first
+    // upload runs, and the upload ends within the quiet time before the poll thread's first poll.
+    // The batch used to infer a rebalance from its own polls and went on with P0's other items
+    // (3 submits); it now leaves a partition as soon as its rebalance listener hears it is revoked.
+    SlowUploadBackend backend = new SlowUploadBackend();
+    CountingConsumer subscribed = new CountingConsumer();
+    Worker worker = subscribedWorker(backend, subscribed, new CountDownLatch(1));
+    CompletableFuture<Void> batch =
+        CompletableFuture.runAsync(() -> worker.handleBatch(threeItemsOfP0()));
+    await().pollInterval(Duration.ofMillis(1)).until(() -> backend.uploading.getCount() == 0);
+
+    Thread rebalance = new Thread(() -> subscribed.rebalance(List.of(P1)), "group-rebalance");
+    rebalance.start();
+    // The listener waits for the upload in flight (a timed wait); then the upload may end.
+    await()
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> rebalance.getState() == Thread.State.TIMED_WAITING);
+    backend.uploaded.countDown();
     batch.join();
 
     assertThat(backend.submits).as("only the item in flight was submitted").hasValue(1);
