@@ -43,9 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The chaos suite (issue 8): each trial runs 1,000 partitions through two orchestrators and three
  * workers, each a JVM of its own, on an embedded broker, while a seeded random schedule SIGKILLs
- * and SIGSTOPs orchestrators and workers (a killed process is replaced, as a supervisor would) and
- * restarts the broker once. Every check reads ground truth from the other side: the job folders and
- * the jobs' own marker lines (what really ran), and the runs topic (what was decided).
+ * and SIGSTOPs orchestrators and workers (a killed process is replaced, as a supervisor would, and
+ * so is one that exits by itself, named in the trial's line) and restarts the broker once. Every
+ * check reads ground truth from the other side: the job folders and the jobs' own marker lines
+ * (what really ran), and the runs topic (what was decided).
  *
  * <ul>
  *   <li>every partition ends SUCCEEDED, FAILED or CANCELED, or is visibly DEFERRED_BY_COST;
@@ -128,6 +129,10 @@ class ChaosIT {
     final List<String> chaos = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
     final List<ServiceProcess> processes = new ArrayList<>();
+
+    /** Services that ended by themselves and were started again: their logs are kept too. */
+    final List<ServiceProcess> exited = new ArrayList<>();
+
     final Map<String, ServiceProcess> orchestrators = new HashMap<>();
     final Map<String, ServiceProcess> workers = new HashMap<>();
     final int port = freePort();
@@ -174,7 +179,12 @@ class ChaosIT {
                 .atMost(Duration.ofMinutes(15))
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
-                .until(() -> latest(client, runId), s -> s != null && isSettled(s));
+                .until(
+                    () -> {
+                      restartTheExited();
+                      return latest(client, runId);
+                    },
+                    s -> s != null && isSettled(s));
       }
       check(runId, done);
       Duration took = Duration.between(begin, Instant.now());
@@ -338,9 +348,36 @@ class ChaosIT {
           .ignoreExceptions()
           .until(
               () -> {
+                restartTheExited();
                 RunSummary s = latest(client, runId);
                 return s != null && settled(s) >= atLeast;
               });
+    }
+
+    /**
+     * Does what a supervisor does for a service that ended by itself (a worker whose producer
+     * stayed broken, an orchestrator whose terms kept failing: both exit 1 by design): starts it
+     * again, and says so in the trial's line. Without it, a trial in which every worker (or every
+     * orchestrator) had exited waited its 10 minutes with no progress and no word of why.
+     */
+    private void restartTheExited() {
+      restartTheExited(orchestrators, this::startOrchestrator);
+      restartTheExited(workers, this::startWorker);
+    }
+
+    private void restartTheExited(
+        Map<String, ServiceProcess> pool,
+        java.util.function.Function<String, ServiceProcess> start) {
+      for (String id : new ArrayList<>(pool.keySet())) {
+        ServiceProcess p = pool.get(id);
+        if (!p.isAlive()) {
+          chaos.add(id + " " + p.exitState() + " by itself, restarted");
+          System.out.printf("  seed %d: %s %s by itself; restarting it%n", seed, id, p.exitState());
+          processes.remove(p);
+          exited.add(p);
+          start.apply(id);
+        }
+      }
     }
 
     private static RunSummary latest(RunClient client, String runId) {
@@ -487,7 +524,9 @@ class ChaosIT {
         b.append("; last summary unreadable: ").append(e);
       }
       Path keep = Path.of("target", "chaos-logs", "seed-" + seed);
-      for (ServiceProcess p : processes) {
+      List<ServiceProcess> all = new ArrayList<>(exited);
+      all.addAll(processes);
+      for (ServiceProcess p : all) {
         try {
           Files.createDirectories(keep);
           Files.copy(
@@ -502,7 +541,9 @@ class ChaosIT {
           b.append(System.lineSeparator())
               .append("  ")
               .append(p.log.getFileName())
-              .append(": ")
+              .append(" (")
+              .append(p.exitState())
+              .append("): ")
               .append(warnings.size())
               .append(" warnings/errors, last: ");
           warnings

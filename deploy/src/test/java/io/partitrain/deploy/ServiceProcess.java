@@ -142,6 +142,11 @@ final class ServiceProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** "running", or how the process ended ("exited 1"). */
+  String exitState() {
+    return process.isAlive() ? "running" : "exited " + process.exitValue();
+  }
+
   @Override
   public void close() {
     if (process.isAlive()) {
