@@ -358,7 +358,7 @@ class ChaosIT {
      * Does what a supervisor does for a service that ended by itself (a worker whose producer
      * stayed broken, an orchestrator whose terms kept failing: both exit 1 by design): starts it
      * again, and says so in the trial's line. Without it, a trial in which every worker (or every
-     * orchestrator) had exited waited its 10 minutes with no progress and no word of why.
+     * orchestrator) had exited would wait its 10 minutes with no progress and no word of why.
      */
     private void restartTheExited() {
       restartTheExited(orchestrators, this::startOrchestrator);
