@@ -58,6 +58,7 @@ class ConsoleBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
+  @TempDir Path heldDir;
   @TempDir Path profile;
 
   private static final String STUDIO = "https://ml.azure.com/runs/";
@@ -80,6 +81,12 @@ class ConsoleBrowserIT {
       client.send(
           RunCommands.startCommand(
               ConsoleIT.budgetPlan(dir, 12), "run-b", "scheduler", Instant.now()),
+          Duration.ofSeconds(60));
+      // A second run that its cap holds back for good: it waits on its budget (issue 23: the page
+      // said SUCCEEDED and greyed out Cancel).
+      client.send(
+          RunCommands.startCommand(
+              ConsoleIT.heldPlan(heldDir), "run-w", "scheduler", Instant.now()),
           Duration.ofSeconds(60));
       WebDriver browser = chromium();
       try {
@@ -116,6 +123,18 @@ class ConsoleBrowserIT {
         assertThat(studio.getAttribute("href")).isEqualTo(STUDIO + JobNames.of("run-b", opened, 1));
         assertThat(studio.getText()).isEqualTo("Open in Azure ML Studio");
         screenshot(browser, "1-run-failed-as-operator");
+
+        // The run held by its money cap: the badge in the DOM says so, and it can be canceled.
+        browser.get(console.url() + "#/runs/run-w");
+        wait.until(ExpectedConditions.textToBe(By.id("run-outcome"), "WAITING_ON_BUDGET"));
+        assertThat(browser.findElement(By.id("run-outcome")).getAttribute("class"))
+            .contains("WAITING_ON_BUDGET")
+            .doesNotContain("SUCCEEDED");
+        assertThat(browser.findElement(By.id("run-meta")).getText()).doesNotContain("completed");
+        assertThat(browser.findElement(By.id("btn-cancel")).isEnabled()).isTrue();
+        screenshot(browser, "1b-run-waiting-on-budget");
+        browser.get(console.url() + "#/runs/run-b");
+        wait.until(ExpectedConditions.textToBe(By.id("run-outcome"), "FAILED"));
 
         // The data is repaired; the operator reruns the failures with a reason.
         ConsoleIT.BROKEN.forEach(cloud::repair);

@@ -19,6 +19,7 @@ import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunDefinition;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunLimits;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.Topics;
@@ -243,7 +244,7 @@ public final class DemoCommand implements Callable<Integer> {
             runId, stores, plan.definition().limits().maxInFlight());
         info.flush();
         Progress progress = new Progress(info, System.console() != null && !output.json());
-        RunSummary first = client.follow(runId, RunSummary::complete, progress, timeout);
+        RunSummary first = client.follow(runId, DemoCommand::settledOrWaiting, progress, timeout);
         progress.done(first);
         if (!output.json()) {
           out.println();
@@ -274,7 +275,7 @@ public final class DemoCommand implements Callable<Integer> {
             client.follow(
                 runId,
                 rerunAt,
-                s -> s.complete() && s.rerunRequested() >= wanted,
+                s -> settledOrWaiting(s) && s.rerunRequested() >= wanted,
                 progress,
                 timeout);
         progress.done(last);
@@ -368,6 +369,14 @@ public final class DemoCommand implements Callable<Integer> {
     copyResource("job.yml", dir.resolve("job.yml"));
     copyResource("src/Train.java", dir.resolve("src/Train.java"));
     return dir;
+  }
+
+  /**
+   * Where the demo stops following a run: settled, or held by its money cap ({@code --cost-cap}),
+   * whose deferred partitions wait for an operator; it is never "complete" then.
+   */
+  static boolean settledOrWaiting(RunSummary s) {
+    return RunOutcome.of(s, false) != RunOutcome.ACTIVE;
   }
 
   private static void copyResource(String name, Path target) throws IOException {
@@ -547,7 +556,7 @@ public final class DemoCommand implements Callable<Integer> {
       Instant now = Instant.now();
       String counts = counts(s);
       boolean due =
-          inPlace || Duration.between(lastPrinted, now).toMillis() >= 2000 || s.complete();
+          inPlace || Duration.between(lastPrinted, now).toMillis() >= 2000 || settledOrWaiting(s);
       if (!due || counts.equals(lastCounts)) {
         return;
       }

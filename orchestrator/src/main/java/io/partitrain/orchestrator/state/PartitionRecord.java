@@ -141,12 +141,14 @@ public final class PartitionRecord {
   }
 
   /**
-   * Settled: nothing more will happen unless an operator acts. SUCCEEDED and CANCELED always;
-   * FAILED when no retry is pending; DEFERRED_BY_COST while the budget holds it back.
+   * Settled: nothing more will happen unless an operator reruns it. SUCCEEDED and CANCELED always;
+   * FAILED when no retry is pending. DEFERRED_BY_COST is not settled: it runs as soon as budget
+   * frees up or the cap is raised, so a run waiting on its budget has not completed (issue 23: the
+   * console called such a run SUCCEEDED, and its cost was "settled" once per cap raise).
    */
   public boolean isSettled() {
     return switch (state) {
-      case SUCCEEDED, CANCELED, DEFERRED_BY_COST -> true;
+      case SUCCEEDED, CANCELED -> true;
       case FAILED -> retryNotBefore == null;
       default -> false;
     };

@@ -431,7 +431,6 @@ public final class RunState {
       p.rerunPending = false;
       rerunResubmitted++;
     }
-    complete = false;
   }
 
   void applyRetry(RetryScheduled r) {
@@ -445,8 +444,6 @@ public final class RunState {
       p.roundAttempts = 0;
       p.rerunPending = true;
       rerunRequested++;
-      complete = false;
-      completedAt = null;
     } else if (!p.retried) {
       p.retried = true;
       retried++;
@@ -475,6 +472,12 @@ public final class RunState {
 
   private void adjust(PartitionRecord p, boolean wasSettled, boolean wasInFlight) {
     settled += (p.isSettled() ? 1 : 0) - (wasSettled ? 1 : 0);
+    if (settled < partitionCount) {
+      // The one place a completed run becomes incomplete again (a rerun, a retry): its summary
+      // then never says "complete" beside a partition that still moves.
+      complete = false;
+      completedAt = null;
+    }
     int nodes = p.nodes();
     if (p.state.isInFlight() != wasInFlight) {
       inFlight += p.state.isInFlight() ? 1 : -1;

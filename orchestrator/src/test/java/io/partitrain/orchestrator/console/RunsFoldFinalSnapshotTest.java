@@ -13,6 +13,7 @@ import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.StateSnapshot;
@@ -108,7 +109,7 @@ class RunsFoldFinalSnapshotTest {
     fold.apply(finalSnapshot(), Map.of(0, 40L));
     RunView run = view(fold);
     assertThat(run.fromFinalSnapshot()).isTrue();
-    assertThat(run.outcome()).isEqualTo("FAILED");
+    assertThat(run.outcome()).isEqualTo(RunOutcome.FAILED);
     assertThat(run.complete()).isTrue();
     assertThat(run.total()).isEqualTo(2);
     assertThat(run.attempts()).isEqualTo(3);

@@ -17,6 +17,7 @@ import io.partitrain.orchestrator.console.view.RunsFold;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.SubmittedJob;
@@ -154,7 +155,7 @@ class RunsFoldMemoryTest {
         .containsExactly(Map.entry(FailureClass.USER, PARTITIONS / 10));
     assertThat(old.total()).isEqualTo(PARTITIONS);
     assertThat(old.attempts()).isEqualTo(same.attempts());
-    assertThat(old.outcome()).isEqualTo(same.outcome()).isEqualTo("FAILED");
+    assertThat(old.outcome()).isEqualTo(same.outcome()).isEqualTo(RunOutcome.FAILED);
     assertThat(old.cost().spent()).isEqualTo(same.cost().spent());
     assertThat(old.actions()).isEqualTo(same.actions());
     // A run still held in detail is whole, submissions included.

@@ -1,5 +1,7 @@
 package io.partitrain.shared.contracts;
 
+import java.util.Map;
+
 /**
  * What a run came to, in one word, derived from its summary ({@link #of}): the CLI's {@code run
  * show} and {@code run list}, their JSON, {@code run wait} and the console all say the same.
@@ -35,26 +37,42 @@ public enum RunOutcome {
   }
 
   /**
-   * The outcome of a run.
+   * The outcome of a run, from its latest summary.
    *
    * @param summary its latest summary
    * @param cancelAccepted whether an operator's cancel of the run was accepted
    */
   public static RunOutcome of(RunSummary summary, boolean cancelAccepted) {
-    int moving =
-        summary.count(PartitionState.SCHEDULED)
-            + summary.count(PartitionState.ADMITTED)
-            + summary.count(PartitionState.SUBMITTED)
-            + summary.count(PartitionState.QUEUED)
-            + summary.count(PartitionState.RUNNING);
-    int deferred = summary.count(PartitionState.DEFERRED_BY_COST);
+    return of(summary.byState(), summary.complete(), cancelAccepted);
+  }
+
+  /**
+   * The one place that decides a run's outcome: the tracker's fold, the console's API and page, and
+   * the CLI all call it, so that no screen can call a run SUCCEEDED that another shows waiting.
+   *
+   * <p>The partitions' states come first and the tracker's "complete" mark second: a run with any
+   * partition that is not terminal is never settled, whatever a (possibly older) completion record
+   * says.
+   *
+   * @param byState partitions per state
+   * @param complete whether the tracker marked the run complete (nothing pending, no retry due)
+   * @param cancelAccepted whether an operator's cancel of the run was accepted
+   */
+  public static RunOutcome of(
+      Map<PartitionState, Integer> byState, boolean complete, boolean cancelAccepted) {
+    int moving = 0;
+    for (PartitionState s : PartitionState.values()) {
+      if (!s.isJobTerminal() && s != PartitionState.DEFERRED_BY_COST) {
+        moving += byState.getOrDefault(s, 0);
+      }
+    }
     if (moving > 0) {
       return ACTIVE;
     }
-    if (deferred > 0) {
+    if (byState.getOrDefault(PartitionState.DEFERRED_BY_COST, 0) > 0) {
       return WAITING_ON_BUDGET;
     }
-    if (!summary.complete()) {
+    if (!complete) {
       // All published partitions are terminal, but a retry is pending or partitions are still
       // being scheduled: the tracker has not settled the run.
       return ACTIVE;
@@ -62,7 +80,9 @@ public enum RunOutcome {
     if (cancelAccepted) {
       return CANCELED;
     }
-    return summary.count(PartitionState.FAILED) + summary.count(PartitionState.CANCELED) > 0
+    return byState.getOrDefault(PartitionState.FAILED, 0)
+                + byState.getOrDefault(PartitionState.CANCELED, 0)
+            > 0
         ? FAILED
         : SUCCEEDED;
   }

@@ -66,4 +66,40 @@ class RunOutcomeTest {
     assertThat(RunOutcome.of(summary(false, Map.of(PartitionState.RUNNING, 2)), true))
         .isEqualTo(RunOutcome.ACTIVE);
   }
+
+  /**
+   * The property every screen relies on (issue 23): whatever the counts and whatever the "complete"
+   * mark says, a run with any partition that is not terminal is never SUCCEEDED, nor settled.
+   */
+  @Test
+  void aRunWithAnyNonTerminalPartitionIsNeverSucceededNorSettled() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(20261207L);
+    int checked = 0;
+    for (int trial = 0; trial < 20_000; trial++) {
+      Map<PartitionState, Integer> byState = new java.util.EnumMap<>(PartitionState.class);
+      for (PartitionState s : PartitionState.values()) {
+        if (random.nextInt(3) == 0) {
+          byState.put(s, random.nextInt(1, 50));
+        }
+      }
+      boolean complete = random.nextBoolean();
+      boolean canceled = random.nextBoolean();
+      RunOutcome outcome = RunOutcome.of(byState, complete, canceled);
+      boolean anyNonTerminal = byState.keySet().stream().anyMatch(s -> !s.isJobTerminal());
+      if (anyNonTerminal) {
+        checked++;
+        assertThat(outcome)
+            .as("%s complete=%s canceled=%s", byState, complete, canceled)
+            .isNotEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(outcome.isSettled()).as("%s", byState).isFalse();
+      } else if (complete
+          && !canceled
+          && byState.keySet().equals(java.util.Set.of(PartitionState.SUCCEEDED))) {
+        assertThat(outcome).isEqualTo(RunOutcome.SUCCEEDED);
+      }
+      // The summary's form decides the same as the counts' form.
+      assertThat(RunOutcome.of(summary(complete, byState), canceled)).isEqualTo(outcome);
+    }
+    assertThat(checked).as("trials that had a non-terminal partition").isGreaterThan(10_000);
+  }
 }

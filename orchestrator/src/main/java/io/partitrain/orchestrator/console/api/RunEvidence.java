@@ -96,7 +96,7 @@ public record RunEvidence(
         run.requestedBy(),
         run.startedAt(),
         run.completedAt(),
-        run.outcome(),
+        run.outcome().name(),
         run.total(),
         new TreeMap<>(run.byState()),
         c == null ? null : new Cost(c.currency(), c.cap(), c.spent(), c.reserved()),

@@ -5,6 +5,7 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.SubmittedJob;
 import java.time.Instant;
@@ -15,7 +16,8 @@ import java.util.Map;
  * One run as the console shows it, immutable: built by {@link RunsFold} on its own thread and read
  * by any number of HTTP threads.
  *
- * @param outcome SUCCEEDED, FAILED or CANCELED once settled; ACTIVE or WAITING_ON_BUDGET before
+ * @param completedAt when the run settled; null while its outcome is not settled
+ * @param outcome decided by {@link RunOutcome#of(Map, boolean, boolean)}, as everywhere else
  * @param partitions sorted by partition id
  * @param cost null when the run has no prices
  * @param submissions per partition and attempt, the job as its worker submitted it (code hash,
@@ -43,7 +45,7 @@ public record RunView(
     String requestedBy,
     Instant startedAt,
     Instant completedAt,
-    String outcome,
+    RunOutcome outcome,
     int total,
     Map<PartitionState, Integer> byState,
     int attempts,
@@ -84,31 +86,12 @@ public record RunView(
     return byAttempt == null ? null : byAttempt.get(attempt);
   }
 
+  /** Whether the run has settled (SUCCEEDED, FAILED or CANCELED): its outcome says so. */
   public boolean complete() {
-    return completedAt != null;
+    return outcome.isSettled();
   }
 
   public int count(PartitionState state) {
     return byState.getOrDefault(state, 0);
-  }
-
-  /** How a run is summed up in one word (DESIGN.md, Interfaces). */
-  static String outcomeOf(boolean complete, Map<PartitionState, Integer> byState) {
-    if (complete) {
-      if (byState.getOrDefault(PartitionState.FAILED, 0) > 0) {
-        return "FAILED";
-      }
-      if (byState.getOrDefault(PartitionState.CANCELED, 0) > 0) {
-        return "CANCELED";
-      }
-      return "SUCCEEDED";
-    }
-    int waiting = byState.getOrDefault(PartitionState.DEFERRED_BY_COST, 0);
-    int inFlight =
-        byState.getOrDefault(PartitionState.ADMITTED, 0)
-            + byState.getOrDefault(PartitionState.SUBMITTED, 0)
-            + byState.getOrDefault(PartitionState.QUEUED, 0)
-            + byState.getOrDefault(PartitionState.RUNNING, 0);
-    return waiting > 0 && inFlight == 0 ? "WAITING_ON_BUDGET" : "ACTIVE";
   }
 }

@@ -6,6 +6,7 @@ import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.contracts.SubmittedJob;
@@ -672,14 +673,17 @@ public final class RunsFold {
       } else if (partitions.isEmpty() && snapshotCounts != null) {
         byState.putAll(snapshotCounts);
       }
+      RunOutcome outcome = RunOutcome.of(byState, completedAt != null, cancel != null);
       cached =
           new RunView(
               runId,
               planName,
               requestedBy,
               startedAt,
-              completedAt,
-              RunView.outcomeOf(completedAt != null, byState),
+              // A completion read earlier (a rerun or a cap raise moved partitions since) is not
+              // shown beside partitions that still move.
+              outcome.isSettled() ? completedAt : null,
+              outcome,
               Math.max(total, partitions.size()),
               byState,
               attempts,
