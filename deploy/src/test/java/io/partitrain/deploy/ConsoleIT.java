@@ -22,6 +22,7 @@ import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.kafka.KafkaSettings;
@@ -66,6 +67,7 @@ class ConsoleIT {
   @RegisterExtension static final TestKafka BROKER = TestKafka.perClass();
 
   @TempDir Path dir;
+  @TempDir Path heldDir;
 
   private static final Pattern GAUGE =
       Pattern.compile("^partitrain_partitions\\{state=\"([A-Z_]+)\"} (\\S+)$", Pattern.MULTILINE);
@@ -111,6 +113,19 @@ class ConsoleIT {
           currency: EUR
           prices: {Standard_DS3_v2: 0.27}
         """);
+    return PlanLoader.load(dir.resolve("plan.yml"));
+  }
+
+  /**
+   * {@link #budgetPlan} with a cap that holds one reservation (0.0045) and 0.00005 of spend: at
+   * most five of its twelve jobs (at least 150 ms each, 0.0000112 spent each) run, and the rest
+   * wait on the budget for good.
+   */
+  static Plan heldPlan(Path dir) throws IOException {
+    budgetPlan(dir, 12);
+    Files.writeString(
+        dir.resolve("plan.yml"),
+        Files.readString(dir.resolve("plan.yml")).replace("cap: 1.00", "cap: 0.00455"));
     return PlanLoader.load(dir.resolve("plan.yml"));
   }
 
@@ -361,8 +376,40 @@ class ConsoleIT {
           RunCommands.startCommand(plan, "run-p", "it", Instant.now()), Duration.ofSeconds(60));
       await()
           .atMost(Duration.ofSeconds(120))
-          .until(() -> client.latest("run-p").filter(RunSummary::complete).isPresent());
+          .until(
+              () ->
+                  client
+                      .latest("run-p")
+                      .filter(s -> RunOutcome.of(s, false).isSettled())
+                      .isPresent());
       cli(kafka, "schedule", "apply", "--plan", dir.resolve("scheduled.yml").toString());
+      // A second run, held by its cap for good and canceled through the console: every read verb
+      // must still answer through --server (issue 23: a CancelAccepted lost its type there).
+      client.send(
+          RunCommands.startCommand(heldPlan(heldDir), "run-c", "it", Instant.now()),
+          Duration.ofSeconds(60));
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () ->
+                  client
+                      .latest("run-c")
+                      .filter(s -> RunOutcome.of(s, false) == RunOutcome.WAITING_ON_BUDGET)
+                      .isPresent());
+      assertThat(
+              cli(
+                  null,
+                  concat(
+                      server, "run", "cancel", "run-c", "--reason", "not this week", "-o", "json")))
+          .contains("CancelAccepted");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  client
+                      .history("run-c", false)
+                      .filter(h -> h.outcome() == RunOutcome.CANCELED)
+                      .isPresent());
 
       // Commands through the console: a raise (finops), a lowering (admin), a node cap, a pause.
       assertThat(
@@ -393,6 +440,8 @@ class ConsoleIT {
           List.of(
               new String[] {"run", "list", "-o", "json"},
               new String[] {"run", "list", "--all"},
+              new String[] {"run", "show", "run-c", "-o", "json"},
+              new String[] {"run", "show", "run-c"},
               new String[] {"finops", "report", "run-p", "-o", "json"},
               new String[] {"finops", "report", "run-p", "-o", "csv"},
               new String[] {"finops", "report", "run-p", "--all"},

@@ -29,7 +29,8 @@ public final class Json {
           // Registered after the time module, so it comes first for Instant.
           .addModule(
               new SimpleModule("partitrain-instants")
-                  .addDeserializer(Instant.class, new IsoInstantDeserializer()))
+                  .addDeserializer(Instant.class, new IsoInstantDeserializer())
+                  .setSerializerModifier(new TypeIdEverywhere()))
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
