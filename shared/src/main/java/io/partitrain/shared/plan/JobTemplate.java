@@ -35,30 +35,6 @@ import java.util.regex.Pattern;
  */
 public final class JobTemplate {
 
-  /** The job.yml keys Partitrain understands. */
-  public static final Set<String> SUPPORTED_KEYS =
-      Set.of(
-          "$schema",
-          "type",
-          "command",
-          "code",
-          "environment",
-          "compute",
-          "inputs",
-          "outputs",
-          "environment_variables",
-          "resources",
-          "limits",
-          "tags",
-          "experiment_name",
-          "display_name",
-          "description",
-          "distribution",
-          "identity",
-          "queue_settings",
-          "services",
-          "properties");
-
   /** Keys passed to backends unchanged ({@link JobSpec#extensions()}). */
   public static final Set<String> PASS_THROUGH_KEYS =
       Set.of("distribution", "identity", "queue_settings", "services", "properties");
@@ -151,7 +127,7 @@ public final class JobTemplate {
     }
     ObjectNode tree = (ObjectNode) root;
     List<PlanViolation> violations = new ArrayList<>();
-    checkShape(tree, name, violations);
+    JobShape.check(tree, name, violations);
     if (!violations.isEmpty()) {
       throw new PlanValidationException(violations);
     }
@@ -176,7 +152,7 @@ public final class JobTemplate {
                   "the job template must be a mapping (the job.yml)")));
     }
     List<PlanViolation> violations = new ArrayList<>();
-    checkShape((ObjectNode) tree, source, violations);
+    JobShape.check((ObjectNode) tree, source, violations);
     if (!violations.isEmpty()) {
       throw new PlanValidationException(violations);
     }
@@ -198,7 +174,7 @@ public final class JobTemplate {
               tree == null || tree.isNull() ? null : tree.toString(),
               "must be a YAML mapping"));
     } else {
-      checkShape((ObjectNode) tree, source, v);
+      JobShape.check((ObjectNode) tree, source, v);
     }
     return v;
   }
@@ -212,32 +188,68 @@ public final class JobTemplate {
     return source;
   }
 
-  /** Adds the violations this partition's rendering would hit. */
-  public void check(String runId, PartitionSpec partition, List<PlanViolation> violations) {
+  /**
+   * Adds the violations the partitions' renderings would hit: one per mistake, with the count of
+   * partitions it affects (issue 23: one misspelled tag in {@code command} was "60 rules are
+   * broken", the same message once per partition). A tag no partition has is suggested from the
+   * tags they do have; an unsafe value is its own mistake, once per partition that holds it.
+   */
+  public void check(String runId, List<PartitionSpec> partitions, List<PlanViolation> violations) {
     for (TagUse use : tagUses) {
-      String value = partition.tags().get(use.tag());
-      if (value == null) {
+      List<String> lacking = new ArrayList<>();
+      Set<String> tagsSeen = new java.util.TreeSet<>();
+      for (PartitionSpec partition : partitions) {
+        tagsSeen.addAll(partition.tags().keySet());
+        String value = partition.tags().get(use.tag());
+        if (value == null) {
+          lacking.add(partition.id());
+        } else if (use.field().equals("command") && !SAFE_COMMAND_VALUE.matcher(value).matches()) {
+          violations.add(
+              new PlanViolation(
+                  source,
+                  "partitions[" + partition.id() + "].tags." + use.tag(),
+                  value,
+                  "a tag used in 'command' must match " + SAFE_COMMAND_VALUE_RULE));
+        }
+      }
+      if (!lacking.isEmpty()) {
         violations.add(
             new PlanViolation(
                 source,
                 use.field(),
                 "${{" + use.expression() + "}}",
-                "partition '"
-                    + partition.id()
-                    + "' has no tag '"
-                    + use.tag()
-                    + "' (its tags: "
-                    + partition.tags().keySet()
-                    + ")"));
-      } else if (use.field().equals("command") && !SAFE_COMMAND_VALUE.matcher(value).matches()) {
-        violations.add(
-            new PlanViolation(
-                source,
-                "partitions[" + partition.id() + "].tags." + use.tag(),
-                value,
-                "a tag used in 'command' must match " + SAFE_COMMAND_VALUE_RULE));
+                missingTag(use, lacking, partitions.size(), tagsSeen)));
       }
     }
+  }
+
+  private static String missingTag(
+      TagUse use, List<String> lacking, int total, Set<String> tagsSeen) {
+    String which =
+        String.join(", ", lacking.subList(0, Math.min(5, lacking.size())))
+            + (lacking.size() > 5 ? ", ..." : "");
+    if (lacking.size() == total) {
+      String suggestion = KeyCheck.suggest(use.tag(), tagsSeen);
+      return "all "
+          + total
+          + " partitions have no tag '"
+          + use.tag()
+          + "'"
+          + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
+          + " (their tags: "
+          + tagsSeen
+          + "; "
+          + which
+          + ")";
+    }
+    return lacking.size()
+        + " of "
+        + total
+        + " partitions have no tag '"
+        + use.tag()
+        + "' ("
+        + which
+        + ")";
   }
 
   /**
@@ -340,7 +352,7 @@ public final class JobTemplate {
   }
 
   /** Every text value with its dotted path. */
-  private static Map<String, String> textFields(JsonNode node, String prefix) {
+  static Map<String, String> textFields(JsonNode node, String prefix) {
     Map<String, String> out = new LinkedHashMap<>();
     if (node.isTextual()) {
       out.put(prefix, node.asText());
@@ -358,146 +370,6 @@ public final class JobTemplate {
       }
     }
     return out;
-  }
-
-  private static void checkShape(ObjectNode t, String file, List<PlanViolation> v) {
-    t.fieldNames()
-        .forEachRemaining(
-            k -> {
-              if (!SUPPORTED_KEYS.contains(k)) {
-                v.add(
-                    new PlanViolation(
-                        file,
-                        k,
-                        t.get(k).toString(),
-                        k.equals("name")
-                            ? "Partitrain names each job itself (runId-partitionId-aN); remove 'name'"
-                            : KeyCheck.unknownRule(k, SUPPORTED_KEYS, "command-job key")));
-              }
-            });
-    JsonNode type = t.get("type");
-    if (type != null && !"command".equals(type.asText())) {
-      v.add(new PlanViolation(file, "type", type.asText(), "only 'command' jobs are supported"));
-    }
-    JsonNode command = t.get("command");
-    if (command == null || !command.isTextual() || command.asText().isBlank()) {
-      v.add(
-          new PlanViolation(
-              file,
-              "command",
-              command == null ? null : command.toString(),
-              "is required and must be a non-empty string"));
-    }
-    checkOptionalText(t, "code", file, v);
-    checkOptionalText(t, "compute", file, v);
-    checkOptionalText(t, "experiment_name", file, v);
-    checkOptionalText(t, "display_name", file, v);
-    checkOptionalText(t, "description", file, v);
-    checkOptionalMapping(t, "inputs", file, v);
-    checkOptionalMapping(t, "outputs", file, v);
-    checkOptionalMapping(t, "environment_variables", file, v);
-    checkOptionalMapping(t, "tags", file, v);
-    checkOptionalMapping(t, "resources", file, v);
-    checkOptionalMapping(t, "limits", file, v);
-    JsonNode count = t.path("resources").get("instance_count");
-    if (count != null
-        && (!count.canConvertToInt() || !count.isIntegralNumber() || count.asInt() < 1)) {
-      v.add(
-          new PlanViolation(
-              file,
-              "resources.instance_count",
-              count.asText(),
-              "must be an integer of at least 1"));
-    }
-    JsonNode timeout = t.path("limits").get("timeout");
-    if (timeout != null && (!timeout.isIntegralNumber() || timeout.asLong() < 1)) {
-      v.add(
-          new PlanViolation(
-              file,
-              "limits.timeout",
-              timeout.asText(),
-              "must be a whole number of seconds, at least 1"));
-    }
-    t.path("outputs")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              if (!e.getValue().isObject() && !e.getValue().isNull()) {
-                v.add(
-                    new PlanViolation(
-                        file,
-                        "outputs." + e.getKey(),
-                        e.getValue().asText(),
-                        "must be a mapping (type, path, mode)"));
-              }
-            });
-    for (Map.Entry<String, String> e : textFields(t, "").entrySet()) {
-      for (String expr : Placeholders.expressions(e.getValue())) {
-        checkExpression(t, file, e.getKey(), expr, v);
-      }
-    }
-  }
-
-  private static void checkExpression(
-      ObjectNode t, String file, String field, String expr, List<PlanViolation> v) {
-    if (expr.equals(Placeholders.PARTITION_ID) || expr.equals(Placeholders.RUN_ID)) {
-      return;
-    }
-    if (expr.startsWith(Placeholders.PARTITION_TAG_PREFIX)
-        && expr.length() > Placeholders.PARTITION_TAG_PREFIX.length()) {
-      return;
-    }
-    if (SecretRefs.isSecret(expr)) {
-      SecretRefs.check(file, field, expr).ifPresent(v::add);
-      return;
-    }
-    for (String[] io :
-        new String[][] {
-          {Placeholders.INPUT_PREFIX, "inputs"}, {Placeholders.OUTPUT_PREFIX, "outputs"}
-        }) {
-      if (expr.startsWith(io[0])) {
-        String name = expr.substring(io[0].length());
-        if (!field.equals("command")) {
-          v.add(
-              new PlanViolation(
-                  file,
-                  field,
-                  "${{" + expr + "}}",
-                  "${{" + io[1] + ".NAME}} may only appear in 'command'"));
-        } else if (!t.path(io[1]).has(name)) {
-          v.add(
-              new PlanViolation(
-                  file,
-                  field,
-                  "${{" + expr + "}}",
-                  "refers to " + io[1] + "." + name + ", which the job does not declare"));
-        }
-        return;
-      }
-    }
-    v.add(
-        new PlanViolation(
-            file,
-            field,
-            "${{" + expr + "}}",
-            "unknown placeholder; use ${{partition.id}}, ${{partition.tags.NAME}}, ${{run.id}}, "
-                + "${{inputs.NAME}}, ${{outputs.NAME}} or ${{secrets.NAME}}"));
-  }
-
-  private static void checkOptionalText(
-      ObjectNode t, String key, String file, List<PlanViolation> v) {
-    JsonNode n = t.get(key);
-    if (n != null && !n.isTextual()) {
-      v.add(new PlanViolation(file, key, n.toString(), "must be a string"));
-    }
-  }
-
-  private static void checkOptionalMapping(
-      ObjectNode t, String key, String file, List<PlanViolation> v) {
-    JsonNode n = t.get(key);
-    if (n != null && !n.isObject() && !n.isNull()) {
-      v.add(new PlanViolation(file, key, n.toString(), "must be a mapping"));
-    }
   }
 
   /** Local paths become absolute; azureml: references and URLs stay as they are. */

@@ -113,8 +113,8 @@ public final class PlanLoader {
     }
     if (template != null) {
       PlanPaths paths = PlanPaths.forPlan(base);
+      template.check(CHECK_RUN_ID, partitions, v);
       for (PartitionSpec p : partitions) {
-        template.check(CHECK_RUN_ID, p, v);
         paths.check(template, CHECK_RUN_ID, p, v);
       }
     }

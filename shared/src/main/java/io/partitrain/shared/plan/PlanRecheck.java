@@ -35,8 +35,8 @@ public final class PlanRecheck {
     }
     JobTemplate template = JobTemplate.fromTree(definition.jobTemplate(), source);
     PlanPaths paths = PlanPaths.forPlan(planDir);
+    template.check(runId, partitions, v);
     for (PartitionSpec p : partitions) {
-      template.check(runId, p, v);
       paths.check(template, runId, p, v);
     }
     return v;

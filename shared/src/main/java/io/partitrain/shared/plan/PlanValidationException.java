@@ -22,10 +22,16 @@ public class PlanValidationException extends PartitrainException {
   }
 
   private static String format(List<PlanViolation> violations) {
+    // The first line is what a CI log shows: it names the first broken rule itself (file, field,
+    // value, rule) and how many there are; every one of them follows, one per line.
     String head =
-        violations.size() == 1
-            ? "the plan is refused: 1 rule is broken"
-            : "the plan is refused: " + violations.size() + " rules are broken";
+        violations.isEmpty()
+            ? "the plan is refused"
+            : "the plan is refused: "
+                + violations.get(0)
+                + (violations.size() == 1
+                    ? ""
+                    : " (1 of " + violations.size() + " broken rules, all listed below)");
     return violations.stream()
         .limit(50)
         .map(v -> "  - " + v)

@@ -215,7 +215,7 @@ class BudgetSectionTest {
         .containsExactlyInAnyOrder(
             "budget.cap", "budget.currency", "budget.prices.Standard_DS3_v2");
     assertThat(e.getMessage())
-        .contains("3 rules are broken")
+        .contains("(1 of 3 broken rules, all listed below)")
         .contains("'Euro'")
         .contains("'cheap'");
   }
