@@ -115,10 +115,15 @@ final class EvidenceCommands {
       row(out, "Attempt", j.path("attempt").asText() + " of " + j.path("attempts").asText());
       row(out, "Job name", j.path("jobName").asText(""));
       row(out, "State", j.path("state").asText(""));
-      row(
-          out,
-          "Failure",
-          (j.path("failureClass").asText("") + " " + j.path("reason").asText("")).trim());
+      // A failure row holds failures only (issue 23: "Failure  Completed" for a succeeded job).
+      if (j.hasNonNull("failureClass")) {
+        row(
+            out,
+            "Failure",
+            (j.path("failureClass").asText() + " " + j.path("reason").asText("")).trim());
+      } else {
+        row(out, "Status", j.path("reason").asText(""));
+      }
       row(
           out,
           "Compute",
@@ -164,7 +169,12 @@ final class EvidenceCommands {
                 : "");
         row(out, "Backend id", sub.path("backendId").asText(""));
         row(out, "Code location", sub.path("codeLocation").asText(""));
-        row(out, "Code SHA-256", sub.path("codeHash").asText("(not read: a registered asset)"));
+        if (sub.hasNonNull("codeHash")) {
+          row(out, "Code SHA-256", sub.get("codeHash").asText());
+        } else if (sub.hasNonNull("codeLocation")) {
+          // A registered asset is not read by the worker; a job without code: has no row at all.
+          row(out, "Code SHA-256", "(not read: a registered asset)");
+        }
         sub.path("inputs")
             .fields()
             .forEachRemaining(e -> row(out, "Input " + e.getKey(), e.getValue().asText()));
@@ -176,14 +186,15 @@ final class EvidenceCommands {
         }
       }
       out.println();
-      out.printf("%-26s  %-18s  %-18s  %s%n", "AT", "FROM", "TO", "FAILURE");
+      out.printf("%-26s  %-18s  %-18s  %-9s  %s%n", "AT", "FROM", "TO", "FAILURE", "REASON");
       for (JsonNode t : j.path("statusHistory")) {
         out.printf(
-            "%-26s  %-18s  %-18s  %s%n",
+            "%-26s  %-18s  %-18s  %-9s  %s%n",
             t.path("at").asText(),
             t.path("from").asText("-"),
             t.path("to").asText(),
-            (t.path("failureClass").asText("") + " " + t.path("reason").asText("")).trim());
+            t.path("failureClass").asText(""),
+            t.path("reason").asText(""));
       }
     }
 

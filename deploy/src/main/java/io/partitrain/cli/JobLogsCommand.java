@@ -2,6 +2,8 @@ package io.partitrain.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.cli.client.ConsoleApiClient;
+import io.partitrain.cli.client.RunViews;
+import io.partitrain.orchestrator.console.view.RunView;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobLog;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
@@ -43,6 +46,9 @@ import picocli.CommandLine.Spec;
         "Print a job's user_logs/std_log.txt; --follow keeps printing while it runs. With --server,"
             + " the console reads it (local jobs: from the shared jobs folder or the worker).")
 public final class JobLogsCommand implements Callable<Integer> {
+
+  /** Where local jobs live when nothing else says. */
+  static final String DEFAULT_JOBS_DIR = ".partitrain/jobs";
 
   /** Highest attempt looked for when {@code --attempt} is not given. */
   static final int MAX_ATTEMPT_PROBE = 100;
@@ -71,7 +77,8 @@ public final class JobLogsCommand implements Callable<Integer> {
   @Option(
       names = "--jobs-dir",
       description =
-          "local jobs folder (default: $PARTITRAIN_LOCAL_JOBS_DIR, else .partitrain/jobs)")
+          "local jobs folder (default: the folder of the job's recorded log, else"
+              + " $PARTITRAIN_LOCAL_JOBS_DIR, else .partitrain/jobs)")
   Path jobsDir;
 
   @Option(
@@ -86,6 +93,8 @@ public final class JobLogsCommand implements Callable<Integer> {
   Duration interval;
 
   @Mixin ServerOptions server;
+
+  @Mixin KafkaOptions kafka;
 
   private final Function<AzureMlConfig, AzureMlBackend> azureMlBackends;
 
@@ -131,16 +140,75 @@ public final class JobLogsCommand implements Callable<Integer> {
   }
 
   private int local(PrintWriter out, PrintWriter err) {
-    Path root =
-        jobsDir != null ? jobsDir : Path.of(env("PARTITRAIN_LOCAL_JOBS_DIR", ".partitrain/jobs"));
+    JobsFolder folder = jobsFolder();
+    Path root = folder.path();
     int a = attempt != null ? attempt : latest(n -> new LocalJobLog(root, n).exists());
     String name = JobNames.of(runId, partitionId, Math.max(a, 1));
     LocalJobLog log = new LocalJobLog(root, name);
     if (a < 1 || !log.exists()) {
-      err.println("partitrain: no local job " + name + " under " + root.toAbsolutePath());
+      err.println(
+          "partitrain: no local job "
+              + name
+              + " under "
+              + root.toAbsolutePath()
+              + " ("
+              + folder.chosenBy()
+              + "); try --jobs-dir with the folder the workers write to, --server with the"
+              + " console's URL, or `partitrain job show "
+              + runId
+              + " "
+              + partitionId
+              + "` for the job's recorded log location");
       return ExitCode.NOT_FOUND.code();
     }
     return print(log, out);
+  }
+
+  /** The local jobs folder looked in, and what chose it (for the not-found message). */
+  record JobsFolder(Path path, String chosenBy) {}
+
+  /**
+   * {@code --jobs-dir} when given; else the folder of the job's log location as its worker recorded
+   * it on the runs topic (issue 23: {@code up --jobs-dir X} wrote there, and {@code job logs}
+   * looked under the default and answered "not found" although {@code job show} printed the path);
+   * else $PARTITRAIN_LOCAL_JOBS_DIR; else {@code .partitrain/jobs}.
+   */
+  JobsFolder jobsFolder() {
+    if (jobsDir != null) {
+      return new JobsFolder(jobsDir, "--jobs-dir");
+    }
+    Optional<Path> recorded = recordedJobsFolder();
+    if (recorded.isPresent()) {
+      return new JobsFolder(recorded.get(), "the job's recorded log location");
+    }
+    String fromEnv = env("PARTITRAIN_LOCAL_JOBS_DIR", "");
+    if (!fromEnv.isEmpty()) {
+      return new JobsFolder(Path.of(fromEnv), "$PARTITRAIN_LOCAL_JOBS_DIR");
+    }
+    return new JobsFolder(Path.of(DEFAULT_JOBS_DIR), "the default; no log location was recorded");
+  }
+
+  /**
+   * The jobs folder of the partition's recorded log, when Kafka answers and the run recorded one of
+   * the local form {@code <folder>/<job name>/user_logs/std_log.txt} for a job of this partition: a
+   * recorded path that names another job is not followed.
+   */
+  private Optional<Path> recordedJobsFolder() {
+    Optional<RunView> run;
+    try {
+      run = RunViews.read(kafka.settings(), runId);
+    } catch (RuntimeException unreachable) {
+      return Optional.empty(); // offline: the flags and defaults still work
+    }
+    return run.flatMap(
+            r ->
+                r.partitions().stream()
+                    .filter(p -> p.partitionId().equals(partitionId))
+                    .findFirst())
+        .flatMap(
+            p ->
+                LocalJobLog.jobsFolderOf(
+                    p.logPath(), JobNames.of(runId, partitionId, p.attempt())));
   }
 
   private int azureMl(PrintWriter out, PrintWriter err) {

@@ -295,6 +295,16 @@ class ConsoleIT {
               job.get("statusHistory").get(job.get("statusHistory").size() - 1).get("to").asText())
           .isEqualTo("FAILED");
       assertThat(cli(kafka, "job", "show", "run-m", "p003")).contains("USER").contains("echo p003");
+      // Labels say what they hold (issue 23): the failure row of a failed job names its class; a
+      // succeeded job has no failure row, and its status history no failure class.
+      assertThat(cli(kafka, "job", "show", "run-m", "p003").lines())
+          .anyMatch(l -> l.matches("Failure\\s+USER\\b.*"));
+      String succeeded = cli(kafka, "job", "show", "run-m", "p001");
+      assertThat(succeeded.lines()).noneMatch(l -> l.startsWith("Failure"));
+      assertThat(succeeded.lines())
+          .filteredOn(l -> l.contains("SUCCEEDED"))
+          .isNotEmpty()
+          .noneMatch(l -> l.matches(".*SUCCEEDED\\s+(USER|INFRA|TIMEOUT|THROTTLED|CANCELED).*"));
 
       var shown =
           Json.mapper()

@@ -138,6 +138,11 @@ class ConsoleServerVerbsIT {
           Result fromDisk =
               cli(null, List.of("--jobs-dir", jobs.toString()), args.toArray(String[]::new));
           Result fromConsole = cli(null, admin, args.toArray(String[]::new));
+          // Through Kafka without --jobs-dir: found where the job's worker recorded its log
+          // (issue 23: it looked under .partitrain/jobs and answered "not found").
+          Result fromRecord = cli(kafka, List.of(), args.toArray(String[]::new));
+          assertThat(fromRecord.code()).as(fromRecord.err()).isZero();
+          assertThat(fromRecord.out()).isEqualTo(fromDisk.out());
           assertThat(fromDisk.code()).as(fromDisk.err()).isZero();
           assertThat(fromConsole.code()).as(fromConsole.err()).isZero();
           assertThat(fromConsole.out())
@@ -149,6 +154,10 @@ class ConsoleServerVerbsIT {
       Result noJob = cli(null, admin, "job", "logs", "vs", "p999");
       assertThat(noJob.code()).isEqualTo(3);
       assertThat(noJob.err()).contains("404", "p999");
+      Result noLocalJob = cli(kafka, List.of(), "job", "logs", "vs", "p999");
+      assertThat(noLocalJob.code()).isEqualTo(3);
+      assertThat(noLocalJob.err())
+          .contains("no local job vs-p999-a1", "--jobs-dir", "--server", "job show vs p999");
 
       // schedule apply: the same answer; the console's principal applied it.
       Result applyK = cli(kafka, List.of(), "schedule", "apply", "--plan", scheduled.toString());

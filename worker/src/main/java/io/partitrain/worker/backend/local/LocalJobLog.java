@@ -19,6 +19,33 @@ public final class LocalJobLog implements JobLog {
     this.dir = jobsRoot.resolve(jobName);
   }
 
+  /**
+   * The jobs folder a recorded log location lies in: for {@code <folder>/<jobName>/user_logs/
+   * std_log.txt}, {@code <folder>}; empty for any other form, or a location of another job (a path
+   * read from a topic is not followed anywhere else).
+   */
+  public static java.util.Optional<Path> jobsFolderOf(String logLocation, String jobName) {
+    if (logLocation == null || logLocation.isBlank() || logLocation.contains("://")) {
+      return java.util.Optional.empty();
+    }
+    Path log;
+    try {
+      log = Path.of(logLocation).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return java.util.Optional.empty();
+    }
+    Path userLogs = log.getParent();
+    Path job = userLogs == null ? null : userLogs.getParent();
+    if (job == null
+        || job.getParent() == null
+        || !log.getFileName().toString().equals("std_log.txt")
+        || !userLogs.getFileName().toString().equals("user_logs")
+        || !job.getFileName().toString().equals(jobName)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(job.getParent());
+  }
+
   /** Whether the job folder exists at all. */
   public boolean exists() {
     return Files.isDirectory(dir);
