@@ -265,9 +265,12 @@ public final class RunState {
     return p.job();
   }
 
-  /** Adds the rules this partition's rendering would break (a missing or unsafe tag). */
-  public void checkRendering(PartitionSpec partition, List<PlanViolation> violations) {
-    template.check(runId, partition, violations);
+  /**
+   * Adds the rules the partitions' renderings would break (a missing or unsafe tag), one per
+   * mistake.
+   */
+  public void checkRendering(List<PartitionSpec> partitions, List<PlanViolation> violations) {
+    template.check(runId, partitions, violations);
   }
 
   /**

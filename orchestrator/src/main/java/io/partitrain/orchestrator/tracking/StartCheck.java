@@ -45,11 +45,11 @@ final class StartCheck {
    */
   static Optional<String> renderingProblem(RunState run, RunCommand.StartRun start, NodeCap caps) {
     List<PlanViolation> violations = new ArrayList<>();
+    run.checkRendering(start.partitions(), violations);
+    if (!violations.isEmpty()) {
+      return Optional.of(new PlanValidationException(violations).getMessage());
+    }
     for (PartitionSpec p : start.partitions()) {
-      run.checkRendering(p, violations);
-      if (!violations.isEmpty()) {
-        continue;
-      }
       JobSpec job;
       try {
         job = run.render(p);
@@ -74,8 +74,6 @@ final class StartCheck {
                 + " --reason ...)");
       }
     }
-    return violations.isEmpty()
-        ? Optional.empty()
-        : Optional.of(new PlanValidationException(violations).getMessage());
+    return Optional.empty();
   }
 }
