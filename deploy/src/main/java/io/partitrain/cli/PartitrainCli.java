@@ -62,6 +62,8 @@ public final class PartitrainCli {
     cl.registerConverter(java.time.Instant.class, new TimeArgs.TimeConverter());
     cl.registerConverter(java.time.Duration.class, new TimeArgs.DurationConverter());
     setInvalidInputExitCode(cl);
+    cl.setExecutionStrategy(PartitrainCli::refuseUnmatchedThenRun);
+    cl.setParameterExceptionHandler(PartitrainCli::badInput);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parse) -> {
           if (isKafkaTimeout(ex)) {
@@ -105,6 +107,40 @@ public final class PartitrainCli {
   }
 
   /** A bad option is bad input (1), not picocli's default 2, which means "rejected" here. */
+  /**
+   * Picocli lets an unknown word pass when {@code --help} is also given ({@code finops reconcile
+   * --help} printed the parent's help and exited 0, as if the verb existed): an unmatched word is
+   * refused before anything runs, help or not.
+   */
+  private static int refuseUnmatchedThenRun(CommandLine.ParseResult parse) {
+    for (CommandLine.ParseResult p = parse; p != null; p = p.subcommand()) {
+      if (!p.unmatched().isEmpty()) {
+        throw new CommandLine.UnmatchedArgumentException(
+            p.commandSpec().commandLine(), p.unmatched());
+      }
+    }
+    return new CommandLine.RunLast().execute(parse);
+  }
+
+  /** Picocli's message for bad input, plus the known subcommands where a verb was unknown. */
+  private static int badInput(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    java.io.PrintWriter err = cmd.getErr();
+    err.println(ex.getMessage());
+    if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+      CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
+      if (!cmd.getSubcommands().isEmpty()) {
+        err.println(
+            "known subcommands of '"
+                + cmd.getCommandSpec().qualifiedName()
+                + "': "
+                + String.join(", ", new java.util.TreeSet<>(cmd.getSubcommands().keySet())));
+      }
+    }
+    err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
   private static void setInvalidInputExitCode(CommandLine cl) {
     cl.getCommandSpec().exitCodeOnInvalidInput(ExitCode.BAD_INPUT.code());
     cl.getSubcommands().values().forEach(PartitrainCli::setInvalidInputExitCode);

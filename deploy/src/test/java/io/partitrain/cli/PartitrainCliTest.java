@@ -146,6 +146,26 @@ class PartitrainCliTest {
   }
 
   @Test
+  void anUnknownSubcommandIsRefusedEvenWithHelpAndTheKnownOnesAreNamed() {
+    // Issue 23, item 8: `finops reconcile --help` printed the parent's help and exited 0.
+    for (String[] args :
+        List.of(
+            new String[] {"finops", "reconcile", "--help"},
+            new String[] {"finops", "reconcile"},
+            new String[] {"run", "frobnicate", "-h"})) {
+      err.getBuffer().setLength(0);
+      out.getBuffer().setLength(0);
+      assertThat(run(args)).as(String.join(" ", args)).isEqualTo(ExitCode.BAD_INPUT.code());
+      assertThat(firstLine(err)).startsWith("Unmatched argument at index 1: '" + args[1] + "'");
+      assertThat(err.toString()).contains("known subcommands of 'partitrain " + args[0] + "': ");
+      assertThat(out.toString()).as("no help printed as if the verb existed").isEmpty();
+    }
+    assertThat(err.toString()).contains("cancel, evidence, list, plan, rerun, show, start, wait");
+    err.getBuffer().setLength(0);
+    assertThat(run("finops", "report", "--help")).isEqualTo(ExitCode.OK.code());
+  }
+
+  @Test
   void aTimeOptionThatCannotBeReadExplainsItsFormat() {
     assertThat(run("schedule", "list", "--from", "20-03-2026"))
         .isEqualTo(ExitCode.BAD_INPUT.code());
