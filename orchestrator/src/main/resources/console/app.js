@@ -132,6 +132,8 @@ async function renderRun(r) {
   $('#btn-rerun').disabled = !has('operator') || !(run.byState.FAILED > 0);
   $('#btn-cancel').disabled = !has('operator') || run.complete;
   $('#btn-raise-cap').disabled = !has('finops') || !run.cost;
+  // The raise dialog starts from the run's current cap (issue 23, item 8).
+  state.currentCap = run.cost && run.cost.cap != null ? String(run.cost.cap) : '';
   renderCounts(run, r.params);
   for (const [id, name] of [['#search', 'q'], ['#failure-class', 'failureClass'], ['#tag', 'tag']]) {
     if (document.activeElement !== $(id)) $(id).value = r.params.get(name) || '';
@@ -271,7 +273,7 @@ function openAction(kind, context) {
   $('#amount-label').hidden = $('#action-amount').hidden = !ACTIONS[kind].amount;
   $('#action-amount').required = ACTIONS[kind].amount;
   $('#action-reason').value = '';
-  $('#action-amount').value = '';
+  $('#action-amount').value = kind === 'raise' ? (state.currentCap || '') : '';
   $('#action-dialog').showModal();
 }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.cli.client.RunHistory;
 import io.partitrain.cli.client.RunHistory.PartitionLine;
+import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.serde.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -98,6 +100,14 @@ public final class RunView {
           time(h.deadlineAtRisk().at()), h.deadlineAtRisk().detail());
     }
     SummaryView.printCounts(h.summary(), out, failedList);
+    if (h.outcome() == RunOutcome.WAITING_ON_BUDGET) {
+      // Where operators got stuck (issue 23, item 8): what waits, and the command that moves it.
+      out.printf(
+          "  NEXT: %d partitions wait for budget; `partitrain finops report %s` shows the cap,"
+              + " spent and reserved; raise the cap with `partitrain cap raise %s --to AMOUNT"
+              + " --reason TEXT` (finops role), or cancel the run%n",
+          h.summary().count(PartitionState.DEFERRED_BY_COST), h.runId(), h.runId());
+    }
     for (var w : h.warnings()) {
       w.problems().forEach(problem -> out.println("  WARNING (run start): " + problem));
     }

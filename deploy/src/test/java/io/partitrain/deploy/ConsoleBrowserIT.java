@@ -170,6 +170,12 @@ class ConsoleBrowserIT {
             browser, wait, entra.token("oid-fiona", "Fiona FinOps", List.of("Partitrain.FinOps")));
         wait.until(ExpectedConditions.textToBe(By.id("run-outcome"), "SUCCEEDED"));
         wait.until(ExpectedConditions.elementToBeClickable(By.id("btn-raise-cap"))).click();
+        // The dialog starts from the current cap (the plan's 1.00), not from an empty field.
+        assertThat(
+                new java.math.BigDecimal(
+                    browser.findElement(By.id("action-amount")).getAttribute("value")))
+            .isEqualByComparingTo("1.00");
+        browser.findElement(By.id("action-amount")).clear();
         browser.findElement(By.id("action-amount")).sendKeys("2.50");
         browser.findElement(By.id("action-reason")).sendKeys("Q4 promotion stores");
         browser.findElement(By.id("action-submit")).click();
