@@ -120,6 +120,14 @@ async function renderRuns() {
 async function renderRun(r) {
   const runId = r.runId;
   const run = await api('/runs/' + encodeURIComponent(runId));
+  // An action's answer belongs to the run it was given on (issue 23, item 7: a cap change of one
+  // run showed on other runs' pages).
+  const result = $('#action-result');
+  if (result.dataset.run !== runId) {
+    result.textContent = '';
+    result.className = '';
+    result.dataset.run = runId;
+  }
   $('#run-id').textContent = run.runId;
   const outcome = $('#run-outcome');
   outcome.textContent = run.outcome;
@@ -285,6 +293,7 @@ async function submitAction(ev) {
   if (ACTIONS[kind].amount) body.to = $('#action-amount').value;
   $('#action-dialog').close();
   const out = $('#action-result');
+  out.dataset.run = context.runId || '';
   try {
     const answer = await api(ACTIONS[kind].path(context), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     out.className = 'ok';

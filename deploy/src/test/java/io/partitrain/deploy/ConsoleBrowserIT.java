@@ -195,6 +195,12 @@ class ConsoleBrowserIT {
         ((JavascriptExecutor) browser)
             .executeScript("document.getElementById('cost').scrollIntoView()");
         screenshot(browser, "3-cap-raised-as-finops");
+        // The answer belongs to run-b: another run's page does not show it.
+        browser.get(console.url() + "#/runs/run-w");
+        wait.until(ExpectedConditions.textToBe(By.id("run-outcome"), "WAITING_ON_BUDGET"));
+        assertThat(browser.findElement(By.id("action-result")).getText()).isEmpty();
+        browser.get(console.url() + "#/runs/run-b");
+        wait.until(ExpectedConditions.textToBe(By.id("run-outcome"), "SUCCEEDED"));
 
         // A viewer sees the run but may do nothing: buttons off, and the API refuses with 403.
         signOut(browser, wait);
