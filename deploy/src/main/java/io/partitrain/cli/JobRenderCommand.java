@@ -13,6 +13,7 @@ import io.partitrain.worker.backend.azureml.ArmRequest;
 import io.partitrain.worker.backend.azureml.AzureMlConfig;
 import io.partitrain.worker.backend.azureml.AzureMlRequestRenderer;
 import io.partitrain.worker.backend.azureml.AzureMlTranslationException;
+import io.partitrain.worker.backend.local.LocalJobPreview;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
     name = "render",
     mixinStandardHelpOptions = true,
     description =
-        "Print the ARM request the azureml backend would send for one partition (a dry run).")
+        "Print what the backend would run for one partition (a dry run): the ARM requests of"
+            + " azureml, or the job folder and bash command of local.")
 public final class JobRenderCommand implements Callable<Integer> {
 
   static final String PLACEHOLDER_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -85,6 +87,20 @@ public final class JobRenderCommand implements Callable<Integer> {
   URI armEndpoint;
 
   @Option(
+      names = "--backend",
+      description =
+          "local or azureml: the backend whose job to print (default: $PARTITRAIN_BACKEND; else"
+              + " local for a job on compute 'local', azureml otherwise)")
+  String backend;
+
+  @Option(
+      names = "--jobs-dir",
+      description =
+          "local backend: the jobs folder (default: $PARTITRAIN_LOCAL_JOBS_DIR, else"
+              + " .partitrain/jobs)")
+  Path jobsDir;
+
+  @Option(
       names = {"-o", "--output"},
       defaultValue = "json",
       description = "json (default) or table")
@@ -110,6 +126,14 @@ public final class JobRenderCommand implements Callable<Integer> {
     String run = runId != null ? runId : plan.name() + "-render";
     RunIds.requireValid(run);
     JobSpec job = plan.template().render(run, partition.get());
+    String kind = backendFor(job);
+    if (kind.equals("local")) {
+      return renderLocal(job, JobNames.of(run, partitionId, attempt), out, err);
+    }
+    if (!kind.equals("azureml")) {
+      err.println("partitrain: --backend must be local or azureml, but was '" + kind + "'");
+      return ExitCode.BAD_INPUT.code();
+    }
     JobRef ref = new JobRef(run, partitionId, attempt, JobNames.of(run, partitionId, attempt));
     JobRequest request = new JobRequest(ref, job, partition.get().tags());
     boolean placeholders = first(subscription, "AZUREML_SUBSCRIPTION_ID") == null;
@@ -145,6 +169,54 @@ public final class JobRenderCommand implements Callable<Integer> {
         out.println();
       }
       json.withArray("notes").forEach(n -> out.println("note: " + n.asText()));
+    }
+    out.flush();
+    return ExitCode.OK.code();
+  }
+
+  /**
+   * The backend whose request to show: the flag, else the workers' $PARTITRAIN_BACKEND, else what
+   * the job's compute says (issue 23, item 4: a plan run by local workers was refused with Azure
+   * ML's rules).
+   */
+  private String backendFor(JobSpec job) {
+    String chosen = first(backend, "PARTITRAIN_BACKEND");
+    if (chosen != null) {
+      return chosen;
+    }
+    // A job that names no Azure ML compute and no Azure ML environment is a local job.
+    boolean azureEnvironment = job.environment() != null;
+    return JobSpec.DEFAULT_COMPUTE.equals(job.computeTarget()) && !azureEnvironment
+        ? "local"
+        : "azureml";
+  }
+
+  /** What the local backend would run: the job folder, the bash command, its environment. */
+  private int renderLocal(JobSpec job, String jobName, PrintWriter out, PrintWriter err) {
+    Path root =
+        jobsDir != null
+            ? jobsDir
+            : Path.of(orDefault(first(null, "PARTITRAIN_LOCAL_JOBS_DIR"), ".partitrain/jobs"));
+    LocalJobPreview preview;
+    try {
+      preview = LocalJobPreview.of(job, root, jobName);
+    } catch (RuntimeException e) {
+      err.println("partitrain: the local backend would not start this job: " + e.getMessage());
+      return ExitCode.BAD_INPUT.code();
+    }
+    if (output == OutputFormat.json) {
+      out.println(Json.toPrettyString(preview));
+    } else {
+      out.println("backend      local");
+      out.println("job          " + preview.jobName());
+      out.println("job folder   " + preview.jobFolder());
+      out.println("code         " + (preview.code() == null ? "(none)" : preview.code()));
+      out.println("slots        " + preview.slots());
+      out.println(
+          "timeout      "
+              + (preview.timeoutSeconds() == null ? "(none)" : preview.timeoutSeconds() + " s"));
+      preview.environmentVariables().forEach((k, v) -> out.println("env          " + k + "=" + v));
+      out.println("command      " + preview.command());
     }
     out.flush();
     return ExitCode.OK.code();

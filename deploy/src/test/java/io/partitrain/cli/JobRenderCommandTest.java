@@ -120,4 +120,71 @@ class JobRenderCommandTest {
     assertThat(r.exit()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(r.err()).contains("code").contains("does not exist on this worker");
   }
+
+  /**
+   * Issue 23, item 4: a plan for the local backend (compute local, no environment) rendered Azure
+   * ML's refusals; it renders what the local backend will run.
+   */
+  @Test
+  void aPlanForTheLocalBackendRendersTheLocalJob(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("sales.csv"), "day,units\n");
+    java.nio.file.Files.writeString(
+        dir.resolve("job.yml"),
+        """
+        command: wc -l ${{inputs.sales}} > ${{outputs.report}}/lines --store ${{partition.id}}
+        inputs:
+          sales: {type: uri_file, path: ./sales.csv}
+        outputs:
+          report: {type: uri_folder}
+        environment_variables:
+          TOKEN: ${{secrets.API_TOKEN}}
+        limits:
+          timeout: 600
+        """);
+    java.nio.file.Files.writeString(
+        dir.resolve("plan.yml"), "name: lp\njob: job.yml\npartitions: {inline: [s1]}\n");
+    Path jobs = dir.resolve("jobs");
+    Result r =
+        run(
+            "--plan",
+            dir.resolve("plan.yml").toString(),
+            "--partition",
+            "s1",
+            "--run-id",
+            "lp-1",
+            "--jobs-dir",
+            jobs.toString(),
+            "-o",
+            "json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode json = Json.mapper().readTree(r.out());
+    String name = JobNames.of("lp-1", "s1", 1);
+    assertThat(json.get("backend").asText()).isEqualTo("local");
+    assertThat(json.get("jobFolder").asText())
+        .isEqualTo(jobs.toAbsolutePath().resolve(name).toString());
+    assertThat(json.get("command").asText())
+        .isEqualTo(
+            "wc -l '"
+                + dir.resolve("sales.csv")
+                + "' > '"
+                + jobs.toAbsolutePath().resolve(name).resolve("outputs/report")
+                + "'/lines --store s1");
+    assertThat(json.at("/environmentVariables/TOKEN").asText())
+        .as("a secret stays a reference")
+        .isEqualTo("${{secrets.API_TOKEN}}");
+    assertThat(json.get("timeoutSeconds").asLong()).isEqualTo(600);
+
+    // Asked for Azure ML's request, the same plan gets Azure ML's rules.
+    Result azure =
+        run(
+            "--plan",
+            dir.resolve("plan.yml").toString(),
+            "--partition",
+            "s1",
+            "--backend",
+            "azureml");
+    assertThat(azure.exit()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(azure.err()).contains("environment");
+  }
 }

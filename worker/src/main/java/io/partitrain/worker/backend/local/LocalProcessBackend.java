@@ -383,7 +383,7 @@ public final class LocalProcessBackend implements JobBackend {
     }
   }
 
-  private static String resolveCommand(JobSpec spec, Map<String, String> outputs) {
+  static String resolveCommand(JobSpec spec, Map<String, String> outputs) {
     return Placeholders.substitute(
         spec.command(),
         expr -> {

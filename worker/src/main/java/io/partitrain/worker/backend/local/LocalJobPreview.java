@@ -1,0 +1,69 @@
+package io.partitrain.worker.backend.local;
+
+import io.partitrain.shared.contracts.JobNames;
+import io.partitrain.shared.contracts.JobSpec;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the local backend would run for one job, without running it ({@code partitrain job render
+ * --backend local}): the job folder, the bash command with {@code ${{inputs.NAME}}} and {@code
+ * ${{outputs.NAME}}} substituted exactly as a launch substitutes them, the job's own environment
+ * variables as written ({@code ${{secrets.NAME}}} stays a reference: secrets exist only on the
+ * worker), the timeout and the slots it takes.
+ *
+ * @param jobFolder where the job's code copy, {@code user_logs/} and {@code outputs/} would be
+ * @param command the command bash would run, in the job folder's {@code code/}
+ */
+public record LocalJobPreview(
+    String type,
+    String backend,
+    String jobName,
+    String jobFolder,
+    String command,
+    String code,
+    Map<String, String> environmentVariables,
+    Long timeoutSeconds,
+    int slots) {
+
+  /**
+   * The preview of {@code spec} as job {@code jobName} under {@code jobsRoot}.
+   *
+   * @throws RuntimeException as a launch would fail: an input that does not exist, an undeclared
+   *     one
+   */
+  public static LocalJobPreview of(JobSpec spec, Path jobsRoot, String jobName) {
+    if (!JobNames.isValid(jobName)) {
+      throw new IllegalArgumentException(
+          "job name '" + jobName + "' does not match " + JobNames.RULE);
+    }
+    if (spec.code() != null
+        && !(io.partitrain.shared.plan.JobTemplate.isLocalPath(spec.code())
+            && java.nio.file.Files.isDirectory(Path.of(spec.code())))) {
+      // As a launch refuses it (LocalProcessBackend#prepare).
+      throw new IllegalArgumentException(
+          "code '"
+              + spec.code()
+              + "' is not an existing local folder; the local backend runs"
+              + " local code only");
+    }
+    Path dir = jobsRoot.toAbsolutePath().resolve(jobName);
+    Map<String, String> outputs = new TreeMap<>();
+    spec.outputs()
+        .keySet()
+        .forEach(n -> outputs.put(n, dir.resolve("outputs").resolve(n).toString()));
+    return new LocalJobPreview(
+        "LocalJobPreview",
+        "local",
+        jobName,
+        dir.toString(),
+        LocalProcessBackend.resolveCommand(spec, outputs),
+        spec.code(),
+        new TreeMap<>(spec.environmentVariables()),
+        spec.limits() == null || spec.limits().timeout() == null
+            ? null
+            : spec.limits().timeout().toSeconds(),
+        spec.nodes());
+  }
+}
