@@ -23,6 +23,7 @@ import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunDefinition;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunLimits;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
@@ -449,7 +450,15 @@ class CapsRandomizedTest {
       if (workers.stream().anyMatch(w -> w.watching() > 0)) {
         return false;
       }
-      return tracker.runs().stream().allMatch(RunState::isComplete);
+      // Complete, or held by its budget for good: nothing in flight, no retry due, the rest
+      // deferred (such a run is WAITING_ON_BUDGET, not complete, since issue 23).
+      return tracker.runs().stream()
+          .allMatch(
+              r ->
+                  r.isComplete()
+                      || (r.retries().isEmpty()
+                          && RunOutcome.of(r.summary(), r.isCanceling())
+                              == RunOutcome.WAITING_ON_BUDGET));
     }
 
     void checkEnd() {
