@@ -56,6 +56,9 @@ public final class PartitrainCli {
     System.exit(commandLine().execute(args));
   }
 
+  /** When the command being executed started (one command per CLI process). */
+  private static volatile long executionStartedNanos = System.nanoTime();
+
   /** The command line with Partitrain's error handling: a one-line message, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new PartitrainCli());
@@ -98,7 +101,15 @@ public final class PartitrainCli {
 
   /** Names the servers tried and the setting that chose them. */
   private static String unreachable(CommandLine cmd) {
-    String noAnswer = "no answer within " + KafkaOptions.CALL_TIMEOUT.toSeconds() + " s";
+    // What the person waited, not the timeout of one call: a silent address costs several calls
+    // (issue 23, item 7: "no answer within 3 s" arrived after 6.1 s).
+    double waited = (System.nanoTime() - executionStartedNanos) / 1e9;
+    String noAnswer =
+        String.format(
+            java.util.Locale.ROOT,
+            "no answer in %.1f s (each call waits at most %d s)",
+            waited,
+            KafkaOptions.CALL_TIMEOUT.toSeconds());
     CommandLine.Model.CommandSpec mixin = cmd.getCommandSpec().mixins().get("kafka");
     if (mixin != null && mixin.userObject() instanceof KafkaOptions k) {
       return k.unreachable(noAnswer);
@@ -106,13 +117,13 @@ public final class PartitrainCli {
     return "cannot reach Kafka: " + noAnswer;
   }
 
-  /** A bad option is bad input (1), not picocli's default 2, which means "rejected" here. */
   /**
    * Picocli lets an unknown word pass when {@code --help} is also given ({@code finops reconcile
    * --help} printed the parent's help and exited 0, as if the verb existed): an unmatched word is
    * refused before anything runs, help or not.
    */
   private static int refuseUnmatchedThenRun(CommandLine.ParseResult parse) {
+    executionStartedNanos = System.nanoTime();
     for (CommandLine.ParseResult p = parse; p != null; p = p.subcommand()) {
       if (!p.unmatched().isEmpty()) {
         throw new CommandLine.UnmatchedArgumentException(
@@ -141,6 +152,7 @@ public final class PartitrainCli {
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
+  /** A bad option is bad input (1), not picocli's default 2, which means "rejected" here. */
   private static void setInvalidInputExitCode(CommandLine cl) {
     cl.getCommandSpec().exitCodeOnInvalidInput(ExitCode.BAD_INPUT.code());
     cl.getSubcommands().values().forEach(PartitrainCli::setInvalidInputExitCode);
