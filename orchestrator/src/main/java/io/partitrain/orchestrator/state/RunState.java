@@ -291,6 +291,11 @@ public final class RunState {
     return runId;
   }
 
+  /** The operator's accepted cancel of this run; null when it was not canceled. */
+  public RunEvent.CancelAccepted cancel() {
+    return cancel;
+  }
+
   public RunDefinition definition() {
     return definition;
   }

@@ -35,14 +35,27 @@ final class Rerun {
     this.decisions = decisions;
   }
 
+  /**
+   * Why a rerun is refused, with the way on: a canceled run stays canceled, so its failures run
+   * again in a new run (issue 23, item 8: "was canceled" left operators stuck).
+   */
+  static String refusal(String runId, RunState run) {
+    if (run == null) {
+      return "no run " + runId;
+    }
+    return "run "
+        + runId
+        + " was canceled by "
+        + (run.cancel() == null ? "an operator" : run.cancel().requestedBy())
+        + " and stays canceled; to run its partitions again, start a new run of plan "
+        + run.definition().planName()
+        + " with another run id (partitrain run start --plan PLAN --run-id NEW_ID)";
+  }
+
   void rerun(RunCommand.RerunFailed rerun, Instant now, Outbox out) {
     RunState run = state.run(rerun.runId()).orElse(null);
     if (run == null || run.isCanceling()) {
-      decisions.reject(
-          rerun,
-          run == null ? "no run " + rerun.runId() : "run " + rerun.runId() + " was canceled",
-          now,
-          out);
+      decisions.reject(rerun, refusal(rerun.runId(), run), now, out);
       return;
     }
     List<String> ids = new ArrayList<>();
