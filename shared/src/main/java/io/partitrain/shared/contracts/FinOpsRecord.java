@@ -154,11 +154,13 @@ public sealed interface FinOpsRecord {
   }
 
   /**
-   * The run completed (it completes again after a rerun or after deferred partitions ran).
+   * The run completed: every partition is terminal (it completes again after a rerun). A run
+   * waiting on its budget has not completed, so this is not written while partitions wait.
    *
    * @param projected the worst case of one attempt per partition, as projected at the start
    * @param overProjection whether {@code spent} exceeded {@code projected} (retries cost money)
-   * @param deferred partitions still DEFERRED_BY_COST
+   * @param deferred partitions still DEFERRED_BY_COST: empty since issue 23 (such a run is not
+   *     complete); kept so that older records stay readable
    */
   record RunCostSettled(
       int schemaVersion,
