@@ -336,6 +336,46 @@ class WorkerSlowSubmitTest {
   }
 
   @Test
+  void aPartitionRevokedAndGivenBackInTheSameRebalanceIsStillLeft() {
+    // Kafka's default (eager) protocol revokes every partition and assigns them again within one
+    // poll, here one of the polls the batch's thread makes while the first upload runs; P0 comes
+    // back, its position reset to the last commit. The batch used to re-read the assignment after
+    // the polls, found P0 in it and went on with the items it held (3 submits, none of them to be
+    // committed); a revoke heard during the batch now leaves the partition, and the next poll reads
+    // it again from the last commit (the item in flight is then adopted by name).
+    SlowUploadBackend backend = new SlowUploadBackend();
+    CountingConsumer subscribed = new CountingConsumer();
+    CountDownLatch revoking = new CountDownLatch(1);
+    Worker worker = subscribedWorker(backend, subscribed, revoking);
+    AtomicReference<Thread> batchThread = new AtomicReference<>();
+    AtomicReference<Thread> rebalancedOn = new AtomicReference<>();
+    CompletableFuture<Void> batch =
+        CompletableFuture.runAsync(
+            () -> {
+              batchThread.set(Thread.currentThread());
+              worker.handleBatch(threeItemsOfP0());
+            });
+    await().until(() -> backend.uploading.getCount() == 0);
+
+    subscribed.schedulePollTask(
+        () -> {
+          rebalancedOn.set(Thread.currentThread());
+          subscribed.rebalance(List.of()); // eager: every partition revoked, then
+          subscribed.rebalance(List.of(P0, P1)); // assigned again
+        });
+    await().until(() -> revoking.getCount() == 0);
+    backend.uploaded.countDown();
+    batch.join();
+
+    assertThat(rebalancedOn.get())
+        .as("the rebalance ran in a poll of the batch's thread")
+        .isSameAs(batchThread.get());
+    assertThat(subscribed.assignment()).containsExactlyInAnyOrder(P0, P1);
+    assertThat(backend.submits).as("only the item in flight was submitted").hasValue(1);
+    assertThat(statuses()).hasSize(1);
+  }
+
+  @Test
   void aRevokeWithNoSubmitInFlightDoesNotWait() {
     SlowUploadBackend backend = new SlowUploadBackend();
     Worker worker = worker(backend);
