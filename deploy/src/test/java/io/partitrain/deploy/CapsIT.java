@@ -13,6 +13,7 @@ import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunEvent.PartitionTransitioned;
+import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.plan.Plan;
@@ -105,7 +106,9 @@ class CapsIT {
             LocalStack.start(kafka, 3, id -> cloud, workers(kafka), Clock.systemUTC());
         RunClient client = new RunClient(kafka, "it")) {
       RunScenario.start(client, plan, "caps-cost");
-      RunSummary first = RunScenario.awaitComplete(client, "caps-cost");
+      RunSummary first = RunScenario.awaitSettledOrWaiting(client, "caps-cost");
+      assertThat(RunOutcome.of(first, false)).isEqualTo(RunOutcome.WAITING_ON_BUDGET);
+      assertThat(first.complete()).as("a run waiting on its budget is not complete").isFalse();
       assertThat(first.count(PartitionState.SUCCEEDED)).isEqualTo(2);
       BigDecimal billedBeforeRaise = backendBill(cloud, "caps-cost");
       assertThat(billedBeforeRaise)
@@ -155,13 +158,13 @@ class CapsIT {
       assertThat(byRegion).isEqualByComparingTo(ledgerSum);
       List<String> timeline = new ArrayList<>();
       report.get("timeline").forEach(e -> timeline.add(e.get("type").asText()));
+      // The run's cost settles once, when it really ends; not while it waits on its budget
+      // (issue 23: a RunCostSettled appeared while the run was still waiting).
       assertThat(timeline)
           .containsSubsequence(
-              "CostCapReached",
-              "RunCostSettled",
-              "CostCapChanged",
-              "DeferredAdmitted",
-              "RunCostSettled");
+              "CostCapReached", "CostCapChanged", "DeferredAdmitted", "RunCostSettled");
+      assertThat(timeline).filteredOn("RunCostSettled"::equals).hasSize(1);
+      assertThat(timeline.get(timeline.size() - 1)).isEqualTo("RunCostSettled");
       Set<String> readmitted = new HashSet<>();
       report
           .get("deferred")

@@ -107,6 +107,20 @@ final class RunScenario {
     return client.follow(runId, RunSummary::complete, s -> {}, RUN_TIMEOUT);
   }
 
+  /**
+   * Waits until the run has settled, or until nothing moves but partitions its budget holds back
+   * (WAITING_ON_BUDGET: such a run is not complete).
+   */
+  static RunSummary awaitSettledOrWaiting(RunClient client, String runId) {
+    return client.follow(
+        runId,
+        s ->
+            io.partitrain.shared.contracts.RunOutcome.of(s, false)
+                != io.partitrain.shared.contracts.RunOutcome.ACTIVE,
+        s -> {},
+        RUN_TIMEOUT);
+  }
+
   static List<WorkItem> workItems(KafkaSettings kafka) {
     List<WorkItem> out = new ArrayList<>();
     TopicRecords.readAll(kafka, kafka.topics().work())
