@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    subcommands = CliBench.class,
     description =
         "Measure raw Kafka and an end-to-end simulated run on the same broker, and compare them.")
 public final class BenchCommand implements Callable<Integer> {
@@ -598,7 +599,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
