@@ -231,7 +231,7 @@ public final class BenchCommand implements Callable<Integer> {
       out.flush();
       return run.succeeded() + run.failed() == partitions ? 0 : 1;
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -272,7 +272,7 @@ public final class BenchCommand implements Callable<Integer> {
       out.flush();
       return r.succeeded() == partitions ? 0 : 1;
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -596,14 +596,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (failureRate < 0 || failureRate > 0.9) {
       throw new PartitrainException("--failure-rate must be from 0 to 0.9, but was " + failureRate);
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 
