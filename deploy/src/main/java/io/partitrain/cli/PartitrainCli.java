@@ -5,6 +5,7 @@ import io.partitrain.cli.demo.DemoCommand;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.RetriableException;
 import io.partitrain.shared.runtime.FatalErrors;
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,19 +22,26 @@ import picocli.CommandLine.Command;
     name = "partitrain",
     mixinStandardHelpOptions = true,
     versionProvider = PartitrainCli.Version.class,
-    description = "Partitioned ML training under node and cost caps: one job per data partition.",
-    subcommands = {
-      DemoCommand.class,
-      BenchCommand.class,
-      UpCommand.class,
-      RunCommands.class,
-      ScheduleCommands.class,
-      JobCommands.class,
-      CapCommands.class,
-      FinOpsCommands.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Partitioned ML training under node and cost caps: one job per data partition.")
 public final class PartitrainCli {
+
+  /**
+   * The verbs, in the order the help lists them. They are added by {@link #commandLine(String...)}
+   * rather than named in {@code @Command(subcommands)}: picocli builds a subcommand's whole model
+   * by reflection when it is added, and building every verb's took a fifth of a {@code run show}
+   * (issue 29), so a command line for one verb builds that verb only.
+   */
+  static final List<Class<?>> VERBS =
+      List.of(
+          DemoCommand.class,
+          BenchCommand.class,
+          UpCommand.class,
+          RunCommands.class,
+          ScheduleCommands.class,
+          JobCommands.class,
+          CapCommands.class,
+          FinOpsCommands.class,
+          CommandLine.HelpCommand.class);
 
   /** Verbs that run services in this process; their Kafka client logs are worth seeing. */
   private static final Set<String> SERVICE_VERBS = Set.of("demo", "up", "bench");
@@ -53,15 +61,51 @@ public final class PartitrainCli {
       // add a WARN line per reconnect attempt.
       System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "off");
     }
-    System.exit(commandLine().execute(args));
+    if (isVersionOnly(args)) {
+      // What picocli prints for --version, without building even the root's model: its classes
+      // are compiled for Java 5, which the class-data archive cannot hold (issue 29).
+      System.exit(printVersion(new java.io.PrintWriter(System.out, true)));
+    }
+    System.exit(commandLine(args).execute(args));
+  }
+
+  static boolean isVersionOnly(String[] args) {
+    return args.length == 1 && Set.of("--version", "-V").contains(args[0]);
+  }
+
+  static int printVersion(java.io.PrintWriter out) {
+    try {
+      for (String line : new Version().getVersion()) {
+        out.println(line);
+      }
+      out.flush();
+      return ExitCode.OK.code();
+    } catch (java.io.IOException e) {
+      System.err.println("partitrain: cannot read the version: " + e.getMessage());
+      return ExitCode.BAD_INPUT.code();
+    }
   }
 
   /** When the command being executed started (one command per CLI process). */
   private static volatile long executionStartedNanos = System.nanoTime();
 
-  /** The command line with Partitrain's error handling: a one-line message, not a stack trace. */
+  /** The command line with every verb and Partitrain's error handling. */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command line that runs {@code args}: with their verb only when the first word names one,
+   * else (help, an option, an unknown word: anything that may list or suggest verbs) with every
+   * verb; {@code --version} alone with none. Errors are a one-line message, not a stack trace.
+   */
+  public static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new PartitrainCli());
+    Class<?> verb = args.length == 0 ? null : verbNamed(args[0]);
+    for (Class<?> v :
+        verb != null ? List.of(verb) : isVersionOnly(args) ? List.<Class<?>>of() : VERBS) {
+      cl.addSubcommand(v);
+    }
     cl.registerConverter(java.time.Instant.class, new TimeArgs.TimeConverter());
     cl.registerConverter(java.time.Duration.class, new TimeArgs.DurationConverter());
     setInvalidInputExitCode(cl);
@@ -88,6 +132,17 @@ public final class PartitrainCli {
           return ExitCode.BAD_INPUT.code();
         });
     return cl;
+  }
+
+  /** The verb whose name is {@code word}; null for none, and for help, which lists them all. */
+  private static Class<?> verbNamed(String word) {
+    for (Class<?> v : VERBS) {
+      Command c = v.getAnnotation(Command.class);
+      if (v != CommandLine.HelpCommand.class && c.name().equals(word)) {
+        return v;
+      }
+    }
+    return null;
   }
 
   private static boolean isKafkaTimeout(Throwable ex) {
