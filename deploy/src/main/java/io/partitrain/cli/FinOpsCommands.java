@@ -94,7 +94,9 @@ public final class FinOpsCommands {
                             : RunViews.missing(settings, runId)));
             return ExitCode.NOT_FOUND.code();
           }
-          report = FinOpsReport.of(runId, events, FinOpsClient.readAll(settings, "partitrain-cli"));
+          report =
+              FinOpsReport.of(
+                  runId, events, FinOpsClient.readRun(settings, "partitrain-cli", runId));
         }
       }
       PrintWriter out = spec.commandLine().getOut();

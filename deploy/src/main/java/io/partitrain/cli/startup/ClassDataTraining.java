@@ -1,26 +1,30 @@
 package io.partitrain.cli.startup;
 
 import io.partitrain.cli.PartitrainCli;
+import io.partitrain.deploy.LocalStack;
+import io.partitrain.deploy.broker.EmbeddedKafkaBroker;
+import io.partitrain.orchestrator.console.Console;
+import io.partitrain.orchestrator.console.ConsoleConfig;
+import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.worker.WorkerConfig;
+import io.partitrain.worker.backend.simulated.SimulatedBackend;
+import io.partitrain.worker.backend.simulated.SimulationProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
+import java.util.Optional;
 
 /**
  * The training run of the CLI's class-data archive (AppCDS, JDK 17's {@code
@@ -28,12 +32,13 @@ import org.apache.kafka.common.errors.TimeoutException;
  * JDK, and later commands map the classes it loaded from the archive instead of reading, parsing
  * and verifying them out of the jar (issue 29: most of a read command's time was class loading).
  *
- * <p>It walks the paths a person's commands take, without a broker or a console: the whole command
- * tree and its help, each read verb through Kafka and through {@code --server} against an address
- * that refuses (port 1 of the loopback), a Kafka consumer's and producer's start and a poll, and a
- * plan loaded and its start command written and read as JSON. What fails here fails on purpose; the
- * classes it loaded on the way are the point. Biggest limitation: a class only a successful read
- * loads (a record type's decoder) is still read from the jar.
+ * <p>It walks the paths a person's commands take, for real: in this process an embedded broker, an
+ * orchestrator, a worker with simulated jobs and a console; one small run started and awaited with
+ * the CLI; then each read verb through Kafka and through {@code --server}, and the error paths
+ * (help, a broker and a console that refuse). Biggest advantage: the archive holds what the reads
+ * really load (the Kafka fetch path, the event decoders, the HTTP client). Limitation: it also
+ * holds the broker's and the services' classes, which a command never asks for (a larger file in
+ * the cache, mapped but not read), and it takes some seconds once per build.
  */
 public final class ClassDataTraining {
 
@@ -43,11 +48,12 @@ public final class ClassDataTraining {
   private ClassDataTraining() {}
 
   public static void main(String[] args) throws IOException {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Path dir = Files.createTempDirectory("partitrain-cds-");
     try {
       Path plan = writePlan(dir);
-      commands(plan);
-      kafkaClients();
+      refusedCommands(plan);
+      realCommands(plan, dir);
       json(plan);
     } finally {
       try (var paths = Files.walk(dir)) {
@@ -58,7 +64,70 @@ public final class ClassDataTraining {
     }
   }
 
-  private static void commands(Path plan) {
+  /** A run of the plan, then each read through Kafka and through the console. */
+  private static void realCommands(Path plan, Path dir) throws IOException {
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.custom().logDir(dir.resolve("kafka")).start()) {
+      KafkaSettings kafka =
+          new KafkaSettings(broker.bootstrapServers(), new Topics("cds"), Map.of());
+      SimulatedBackend cloud =
+          new SimulatedBackend(
+              Clock.systemUTC(),
+              new SimulationProfile(
+                  Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40), 0, 0, 1));
+      WorkerConfig worker =
+          WorkerConfig.forInstallation("w", "cds").withPollInterval(Duration.ofMillis(100));
+      try (LocalStack stack = LocalStack.start(kafka, 1, id -> cloud, worker, Clock.systemUTC())) {
+        LocalTokenAuthenticator token = LocalTokenAuthenticator.generate();
+        Console console = stack.startConsole(ConsoleConfig.ephemeral(), token, Optional.empty());
+        Path tokenFile = Files.writeString(dir.resolve("token"), token.token());
+        List<String> direct =
+            List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", "cds");
+        List<String> server =
+            List.of("--server", console.url().toString(), "--token-file", tokenFile.toString());
+        run(with(List.of("run", "start", "--plan", plan.toString(), "--run-id", "r"), direct));
+        run(with(List.of("run", "wait", "r", "--timeout", "60s"), direct));
+        for (List<String> read : READS) {
+          run(with(read, direct));
+          run(with(read, server));
+        }
+        run(
+            with(
+                List.of("run", "start", "--plan", plan.toString(), "--run-id", "r-server"),
+                server));
+      }
+    }
+  }
+
+  private static final List<List<String>> READS =
+      List.of(
+          List.of("run", "list"),
+          List.of("run", "show", "r"),
+          List.of("run", "show", "r", "--partitions"),
+          List.of("run", "show", "r", "-o", "json"),
+          List.of("job", "show", "r", "p-1"),
+          List.of("job", "logs", "r", "p-1"),
+          List.of("run", "evidence", "r"),
+          List.of("finops", "report", "r"),
+          List.of("finops", "events"),
+          List.of("schedule", "list"));
+
+  private static List<String> with(List<String> command, List<String> options) {
+    List<String> all = new java.util.ArrayList<>(command);
+    all.addAll(options);
+    return all;
+  }
+
+  private static void run(List<String> args) {
+    String[] a = args.toArray(String[]::new);
+    var cl = PartitrainCli.commandLine(a);
+    StringWriter sink = new StringWriter();
+    cl.setOut(new PrintWriter(sink));
+    cl.setErr(new PrintWriter(sink));
+    cl.execute(a);
+  }
+
+  private static void refusedCommands(Path plan) {
     List<List<String>> runs =
         List.of(
             List.of("--help"),
@@ -75,45 +144,7 @@ public final class ClassDataTraining {
             List.of("finops", "report", "r", "--server", REFUSING_SERVER),
             List.of("run", "start", "--plan", plan.toString(), "--server", REFUSING_SERVER),
             List.of("no-such-verb"));
-    for (List<String> args : runs) {
-      var cl = PartitrainCli.commandLine();
-      StringWriter sink = new StringWriter();
-      cl.setOut(new PrintWriter(sink));
-      cl.setErr(new PrintWriter(sink));
-      cl.execute(args.toArray(String[]::new));
-    }
-  }
-
-  private static void kafkaClients() {
-    KafkaSettings kafka =
-        new KafkaSettings(
-            REFUSING_KAFKA,
-            Topics.defaults(),
-            Map.of(
-                CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 200,
-                CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 200,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 200));
-    // Closed at once: nothing answers on port 1, and a close would wait for it.
-    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("partitrain-cds", null));
-    try {
-      TopicPartition tp = new TopicPartition(kafka.topics().runs(), 0);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      c.poll(Duration.ofMillis(50));
-      c.endOffsets(List.of(tp), Duration.ofMillis(100));
-    } catch (TimeoutException expected) {
-      // The client's classes are loaded, which is all this is for.
-    } finally {
-      c.close(Duration.ZERO);
-    }
-    KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.producer("partitrain-cds", null));
-    try {
-      p.partitionsFor(kafka.topics().commands());
-    } catch (TimeoutException expected) {
-      // As above.
-    } finally {
-      p.close(Duration.ZERO);
-    }
+    runs.forEach(ClassDataTraining::run);
   }
 
   private static void json(Path planFile) {
@@ -136,7 +167,7 @@ public final class ClassDataTraining {
             + "compute: azureml:cpu\nresources:\n  instance_count: 1\nlimits:\n  timeout: 60\n");
     return Files.writeString(
         dir.resolve("plan.yml"),
-        "name: cds\njob: job.yml\npartitions:\n  inline: [p-1, p-2]\n"
+        "name: cds\njob: job.yml\npartitions:\n  inline: [p-1, p-2]\nconcurrency:\n  maxInFlight: 2\n"
             + "budget:\n  cap: 1.00\n  currency: EUR\n  prices: {cpu: 0.10}\n");
   }
 }
