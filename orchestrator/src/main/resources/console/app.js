@@ -94,7 +94,7 @@ async function renderRuns() {
   const list = await api('/runs');
   const body = $('#runs tbody');
   body.replaceChildren(...list.items.map((r) => {
-    const counts = STATES.filter((s) => r.byState[s]).map((s) => s.toLowerCase() + ' ' + r.byState[s]).join(' · ');
+    const counts = shownCounts(r).map(([s, n]) => s.toLowerCase().replace(/_/g, ' ') + ' ' + n).join(' · ');
     const tr = el('tr', { 'data-run': r.runId },
       el('td', {}, el('a', { href: '#/runs/' + encodeURIComponent(r.runId), text: r.runId })),
       el('td', { text: r.planName || '' }),
@@ -155,11 +155,29 @@ async function renderRun(r) {
   if (state.selected) await renderJob(runId, state.selected, false);
 }
 
+// Partitions per state as run show prints them: a FAILED partition whose next attempt is already
+// scheduled counts as RETRY_PENDING, not as a failure (issue 23: the failed count went 2, 4, 2).
+function shownCounts(run) {
+  const pending = run.retryPending || 0;
+  const out = [];
+  for (const s of STATES) {
+    const n = s === 'FAILED' ? Math.max(0, (run.byState[s] || 0) - pending) : (run.byState[s] || 0);
+    if (n > 0) out.push([s, n]);
+    if (s === 'FAILED' && pending > 0) out.push(['RETRY_PENDING', pending]);
+  }
+  return out;
+}
+
 function renderCounts(run, params) {
   const active = (params.get('state') || '').split(',').filter(Boolean);
-  const chips = STATES.filter((s) => run.byState[s]).map((s) => {
+  const chips = shownCounts(run).map(([s, n]) => {
+    const label = s.toLowerCase().replace(/_/g, ' ') + ' ' + n;
+    if (s === 'RETRY_PENDING') {
+      // Not a state of its own: the FAILED filter lists these partitions too.
+      return el('span', { class: 'chip st-RETRY_PENDING', 'data-state': s, text: label });
+    }
     const b = el('button', { type: 'button', class: 'st-' + s + (active.includes(s) ? ' active' : ''),
-      'data-state': s, text: s.toLowerCase().replace(/_/g, ' ') + ' ' + run.byState[s] });
+      'data-state': s, text: label });
     b.addEventListener('click', () => setFilter('state', active.includes(s) ? '' : s));
     return b;
   });

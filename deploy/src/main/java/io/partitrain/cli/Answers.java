@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.contracts.Money;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.serde.Json;
 import picocli.CommandLine.Model.CommandSpec;

@@ -7,6 +7,7 @@ import io.partitrain.cli.client.RunViews;
 import io.partitrain.orchestrator.finops.FinOpsReport;
 import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.FinOpsRecord;
+import io.partitrain.shared.contracts.Money;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.serde.Json;
 import java.io.PrintWriter;

@@ -312,14 +312,14 @@ public final class RunCommands {
         if (output.json()) {
           ObjectNode o = RunView.json(h, now);
           if (listPartitions) {
-            o.set("partitions", RunView.partitionsJson(lines, now));
+            o.set("partitions", RunView.partitionsJson(lines, h.summary().budget(), now));
           }
           out.println(Json.toPrettyString(o));
         } else {
           RunView.print(h, now, out, !listPartitions);
           if (listPartitions) {
             out.println();
-            RunView.printPartitions(lines, all, now, out);
+            RunView.printPartitions(lines, h.summary().budget(), all, now, out);
           }
         }
         out.flush();
@@ -352,14 +352,14 @@ public final class RunCommands {
       if (output.json()) {
         ObjectNode o = RunView.json(h, now);
         if (listPartitions) {
-          o.set("partitions", RunView.partitionsJson(lines, now));
+          o.set("partitions", RunView.partitionsJson(lines, h.summary().budget(), now));
         }
         out.println(Json.toPrettyString(o));
       } else {
         RunView.print(h, now, out, !listPartitions);
         if (listPartitions) {
           out.println();
-          RunView.printPartitions(lines, all, now, out);
+          RunView.printPartitions(lines, h.summary().budget(), all, now, out);
         }
       }
       out.flush();
@@ -651,7 +651,7 @@ public final class RunCommands {
             RunView.duration(h.duration(now)),
             h.summary().total(),
             h.summary().count(PartitionState.SUCCEEDED),
-            h.summary().count(PartitionState.FAILED));
+            h.summary().failedForGood());
       }
       out.flush();
       return ExitCode.OK.code();

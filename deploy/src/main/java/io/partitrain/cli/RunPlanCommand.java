@@ -133,15 +133,16 @@ public final class RunPlanCommand implements Callable<Integer> {
     String cur = f.currency() == null ? "" : " " + f.currency();
     out.printf("Plan %s: %d partitions (%s)%n%n", f.planName(), f.partitions().size(), historyNote);
     out.printf(
-        "  %-20s %-16s %5s %12s %12s %10s%n",
-        "PARTITION", "TARGET", "NODES", "WORST CASE", "EXPECTED", "EXP. SECS");
+        "  %-20s %-16s %5s %10s %12s %12s %10s%n",
+        "PARTITION", "TARGET", "NODES", "RESERVES", "WORST CASE", "EXPECTED", "EXP. SECS");
     int shown = all ? f.partitions().size() : Math.min(f.partitions().size(), RunView.DEFAULT_ROWS);
     for (Forecast.PartitionForecast p : f.partitions().subList(0, shown)) {
       out.printf(
-          "  %-20s %-16s %5d %12s %12s %10s%n",
+          "  %-20s %-16s %5d %10s %12s %12s %10s%n",
           p.partitionId(),
           p.computeTarget(),
           p.nodes(),
+          FinOpsCommands.m(p.reservation(), f.currency()),
           FinOpsCommands.m(p.worstCase(), f.currency()),
           p.expected() == null ? "-" : FinOpsCommands.m(p.expected(), f.currency()),
           p.expectedSeconds() == null ? "-" : String.format("%.0f", p.expectedSeconds()));
@@ -152,10 +153,16 @@ public final class RunPlanCommand implements Callable<Integer> {
     }
     out.println();
     out.printf(
-        "  worst case %s%s (every attempt to its timeout)%n",
-        FinOpsCommands.m(f.worstCase(), f.currency()), cur);
+        "  worst case %s%s (%d attempts per partition, retry.maxAttempts, each to its timeout;"
+            + " first attempts alone %s%s)%n",
+        FinOpsCommands.m(f.worstCase(), f.currency()),
+        cur,
+        f.maxAttempts(),
+        FinOpsCommands.m(f.firstAttempts(), f.currency()),
+        cur);
     out.printf(
-        "  expected   %s%s (%d partitions with history from %d earlier runs; worst case for the rest)%n",
+        "  expected   %s%s (%d partitions with history from %d earlier runs; one attempt to its"
+            + " timeout for the rest)%n",
         FinOpsCommands.m(f.expected(), f.currency()),
         cur,
         f.partitionsWithHistory(),

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.cli.client.RunHistory;
 import io.partitrain.cli.client.RunHistory.PartitionLine;
+import io.partitrain.shared.contracts.Money;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunOutcome;
+import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.serde.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,15 +105,46 @@ public final class RunView {
     SummaryView.printCounts(h.summary(), out, failedList);
     if (h.outcome() == RunOutcome.WAITING_ON_BUDGET) {
       // Where operators got stuck (issue 23, item 8): what waits, and the command that moves it.
-      out.printf(
-          "  NEXT: %d partitions wait for budget; `partitrain finops report %s` shows the cap,"
-              + " spent and reserved; raise the cap with `partitrain cap raise %s --to AMOUNT"
-              + " --reason TEXT` (finops role), or cancel the run%n",
-          h.summary().count(PartitionState.DEFERRED_BY_COST), h.runId(), h.runId());
+      out.println("  NEXT: " + budgetNextStep(h));
     }
     for (var w : h.warnings()) {
       w.problems().forEach(problem -> out.println("  WARNING (run start): " + problem));
     }
+  }
+
+  /**
+   * What a run WAITING_ON_BUDGET needs, in figures: how much its deferred partitions reserve
+   * together, what the cap leaves, the cap that would let them all run, and the command.
+   */
+  static String budgetNextStep(RunHistory h) {
+    int waiting = h.summary().count(PartitionState.DEFERRED_BY_COST);
+    RunSummary.Budget b = h.summary().budget();
+    if (b == null || b.deferredNeed() == null) {
+      return String.format(
+          "%d partitions wait for budget; `partitrain finops report %s` shows the cap, spent and"
+              + " reserved; raise the cap with `partitrain cap raise %s --to AMOUNT --reason TEXT`"
+              + " (finops role), or cancel the run",
+          waiting, h.runId(), h.runId());
+    }
+    String cur = b.currency();
+    BigDecimal toRunAll =
+        b.cap().add(b.deferredNeed().subtract(b.remaining()).max(BigDecimal.ZERO));
+    return String.format(
+        "%d partitions wait for budget: their next attempts reserve %s %s together, the cap of %s"
+            + " %s leaves %s (spent %s, reserved %s). To let them all run at their worst case: `partitrain cap raise %s"
+            + " --to %s --reason TEXT` (finops role); `partitrain finops report %s` shows every cap"
+            + " event; or cancel the run",
+        waiting,
+        Money.format(b.deferredNeed(), cur),
+        cur,
+        Money.format(b.cap(), cur),
+        cur,
+        Money.format(b.remaining(), cur),
+        Money.format(b.spent(), cur),
+        Money.format(b.reserved(), cur),
+        h.runId(),
+        Money.format(toRunAll, cur),
+        h.runId());
   }
 
   /** The run as one JSON object: the summary's fields plus type, outcome, times and cancel. */
@@ -156,9 +190,18 @@ public final class RunView {
     return o;
   }
 
-  /** The partition table; at most {@link #DEFAULT_ROWS} rows unless {@code all}. */
+  /**
+   * The partition table; at most {@link #DEFAULT_ROWS} rows unless {@code all}.
+   *
+   * @param budget the run's money now (its summary's), for the reason of partitions that wait for
+   *     budget; null for a run without a budget
+   */
   public static void printPartitions(
-      List<PartitionLine> lines, boolean all, Instant now, PrintWriter out) {
+      List<PartitionLine> lines,
+      RunSummary.Budget budget,
+      boolean all,
+      Instant now,
+      PrintWriter out) {
     out.printf(
         "  %-20s %-16s %7s %8s %-9s %-72s %s%n",
         "PARTITION", "STATE", "ATTEMPT", "DURATION", "CLASS", "REASON", "LOG");
@@ -171,7 +214,7 @@ public final class RunView {
           p.attempt(),
           duration(p.duration(now)),
           p.failureClass() == null ? "-" : p.failureClass(),
-          SummaryView.clip(reason(p), 72),
+          SummaryView.clip(reason(p, budget), 72),
           log(p));
     }
     if (shown < lines.size()) {
@@ -179,7 +222,12 @@ public final class RunView {
     }
   }
 
-  public static ArrayNode partitionsJson(List<PartitionLine> lines, Instant now) {
+  /**
+   * The partitions as JSON; a partition waiting for budget has today's {@code reason} and the one
+   * recorded when it was deferred as {@code deferredBecause}.
+   */
+  public static ArrayNode partitionsJson(
+      List<PartitionLine> lines, RunSummary.Budget budget, Instant now) {
     ArrayNode a = Json.mapper().createArrayNode();
     for (PartitionLine p : lines) {
       ObjectNode o = a.addObject();
@@ -194,7 +242,10 @@ public final class RunView {
       if (p.failureClass() != null) {
         o.put("failureClass", p.failureClass().name());
       }
-      o.put("reason", reason(p));
+      o.put("reason", reason(p, budget));
+      if (waitsForBudget(p, budget)) {
+        o.put("deferredBecause", p.reason());
+      }
       if (p.logPath() != null) {
         o.put("logPath", p.logPath());
       }
@@ -224,13 +275,25 @@ public final class RunView {
    * The recorded reason, followed for a failure by the first line of the job's log that says what
    * went wrong ("exited with code 2" alone does not).
    */
-  static String reason(PartitionLine p) {
+  /**
+   * What the table says of a partition: for one waiting for budget, the budget now (the reason
+   * recorded at its deferral names the cap and spent of that moment); for a failed one, the reason
+   * with the first error line of its log.
+   */
+  static String reason(PartitionLine p, RunSummary.Budget budget) {
+    if (waitsForBudget(p, budget)) {
+      return budget.waitReason();
+    }
     String reason = p.reason() == null ? "" : p.reason();
     if (p.failureClass() == null || p.logPath() == null) {
       return reason;
     }
     String line = firstErrorLine(Path.of(p.logPath()));
     return line == null || reason.contains(line) ? reason : reason + ": " + line;
+  }
+
+  private static boolean waitsForBudget(PartitionLine p, RunSummary.Budget budget) {
+    return budget != null && p.state() == PartitionState.DEFERRED_BY_COST;
   }
 
   /**

@@ -177,7 +177,9 @@ class RunsTopicReadIT {
         List.of(),
         Map.of(),
         start,
-        end);
+        end,
+        0,
+        null);
   }
 
   /** The old way: every record of the topic decoded, each run folded. */

@@ -439,14 +439,14 @@ public final class DemoCommand implements Callable<Integer> {
         new DemoReport.Partitions(
             last.total(),
             last.count(PartitionState.SUCCEEDED),
-            last.count(PartitionState.FAILED),
+            last.failedForGood(),
             last.count(PartitionState.CANCELED)),
         last.attempts(),
         last.retried(),
         last.jobsSubmitted(),
         new DemoReport.Pass(
             first.count(PartitionState.SUCCEEDED),
-            first.count(PartitionState.FAILED),
+            first.failedForGood(),
             first.attempts(),
             first.jobsSubmitted(),
             first.failed()),
@@ -579,17 +579,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static String counts(RunSummary s) {
-      return java.util.Arrays.stream(PartitionState.values())
-          .filter(st -> s.count(st) > 0)
-          .map(st -> st.name().toLowerCase(Locale.ROOT) + " " + s.count(st))
+      return SummaryView.stateCounts(s).entrySet().stream()
+          .map(e -> e.getKey().toLowerCase(Locale.ROOT) + " " + e.getValue())
           .collect(Collectors.joining(" | "));
     }
 
     private String line(RunSummary s, Instant now, String counts) {
       int settled =
-          s.count(PartitionState.SUCCEEDED)
-              + s.count(PartitionState.FAILED)
-              + s.count(PartitionState.CANCELED);
+          s.count(PartitionState.SUCCEEDED) + s.failedForGood() + s.count(PartitionState.CANCELED);
       int width = 24;
       int filled = s.total() == 0 ? 0 : settled * width / s.total();
       String bar = "#".repeat(filled) + ".".repeat(width - filled);

@@ -52,11 +52,12 @@ class RunHistoryTest {
     var line = h.partitions().get(0);
     assertThat(line.studioUrl()).isEqualTo(STUDIO);
     StringWriter table = new StringWriter();
-    RunView.printPartitions(h.partitions(), true, T0.plusSeconds(600), new PrintWriter(table));
+    RunView.printPartitions(
+        h.partitions(), null, true, T0.plusSeconds(600), new PrintWriter(table));
     assertThat(table.toString().lines().skip(1).findFirst().orElseThrow())
         .startsWith("  s1 ")
         .endsWith(" " + STUDIO);
-    JsonNode json = RunView.partitionsJson(h.partitions(), T0.plusSeconds(600)).get(0);
+    JsonNode json = RunView.partitionsJson(h.partitions(), null, T0.plusSeconds(600)).get(0);
     assertThat(json.path("studioUrl").asText()).isEqualTo(STUDIO);
     assertThat(json.path("logPath").asText()).isEqualTo(LOG);
   }
@@ -72,7 +73,7 @@ class RunHistoryTest {
 
     var line = h.partitions().get(0);
     assertThat(line.studioUrl()).isNull();
-    JsonNode json = RunView.partitionsJson(h.partitions(), T0.plusSeconds(600)).get(0);
+    JsonNode json = RunView.partitionsJson(h.partitions(), null, T0.plusSeconds(600)).get(0);
     assertThat(json.has("studioUrl")).isFalse();
     assertThat(json.path("logPath").asText()).isEqualTo("/jobs/r1-s1-a2/log");
   }

@@ -5,6 +5,7 @@ import io.partitrain.orchestrator.state.RunBudget;
 import io.partitrain.orchestrator.state.RunState;
 import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.Money;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Schema;
@@ -33,17 +34,25 @@ public final class CostCap implements Admission {
     RunBudget.Reservation r = budget.reservationOf(partition.job());
     return budget.fits(r.amount())
         ? AdmissionDecision.ADMIT
-        : AdmissionDecision.defer(
-            "cost cap "
-                + budget.cap()
-                + " "
-                + budget.currency()
-                + " reached: spent "
-                + budget.spent()
-                + ", reserved "
-                + budget.reserved()
-                + ", next attempt needs "
-                + r.amount());
+        : AdmissionDecision.defer(deferReason(budget, r.amount()));
+  }
+
+  /**
+   * Why a partition was deferred, in the figures of that moment (screens show the budget now while
+   * it waits: {@link io.partitrain.shared.contracts.RunSummary.Budget#waitReason}).
+   */
+  private static String deferReason(RunBudget budget, java.math.BigDecimal need) {
+    String cur = budget.currency();
+    return "cost cap "
+        + Money.format(budget.cap(), cur)
+        + " "
+        + cur
+        + " reached: spent "
+        + Money.format(budget.spent(), cur)
+        + ", reserved "
+        + Money.format(budget.reserved(), cur)
+        + ", next attempt needs "
+        + Money.format(need, cur);
   }
 
   /** The reservation an admitted attempt holds, as its event; null for a run without budget. */

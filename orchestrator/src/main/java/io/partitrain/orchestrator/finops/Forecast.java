@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobSpec;
+import io.partitrain.shared.contracts.Money;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.plan.Plan;
@@ -16,7 +17,9 @@ import java.util.Map;
 
 /**
  * {@code partitrain run plan}: what a run of a plan would cost, before anything is emitted. The
- * worst case comes from the timeouts (what admission will reserve); the expected case from the
+ * worst case comes from the timeouts (what admission will reserve) and the plan's {@code
+ * retry.maxAttempts}: every partition fails retryably until its last attempt, each attempt running
+ * to its timeout (issue 23: it had counted one attempt per partition); the expected case from the
  * ledger of earlier runs of the same plan, where there are some (mean cost per run of each
  * partition, retries included, and mean billable time of its successful attempts).
  *
@@ -28,11 +31,15 @@ import java.util.Map;
  * @param planName the plan
  * @param currency the budget's currency; null without a budget
  * @param cap the cap; null without a budget
- * @param worstCase sum of every partition's reservation
- * @param expected sum of every partition's expected cost (its worst case where it has no history)
+ * @param maxAttempts attempts per partition the plan allows ({@code retry.maxAttempts})
+ * @param firstAttempts sum of every partition's reservation: one attempt each, to its timeout
+ * @param worstCase every partition's {@code maxAttempts} attempts, each to its timeout
+ * @param expected sum of every partition's expected cost (one attempt to its timeout where it has
+ *     no history)
  * @param partitionsWithHistory partitions with ledger entries from earlier runs
  * @param earlierRuns earlier runs of the plan found in the ledger
- * @param deferredWorstCase partitions the cap would defer if every attempt cost its worst case
+ * @param deferredWorstCase partitions the cap could defer if every partition used all its attempts,
+ *     each to its timeout
  * @param deferredExpected partitions the cap would defer at expected costs
  * @param warnings human-readable warnings
  * @param partitions per partition
@@ -42,6 +49,8 @@ public record Forecast(
     String planName,
     String currency,
     BigDecimal cap,
+    int maxAttempts,
+    BigDecimal firstAttempts,
     BigDecimal worstCase,
     BigDecimal expected,
     int partitionsWithHistory,
@@ -52,7 +61,8 @@ public record Forecast(
     List<PartitionForecast> partitions) {
 
   /**
-   * @param worstCase nodes x price x timeout
+   * @param reservation nodes x price x timeout: what admission reserves for one attempt
+   * @param worstCase {@code maxAttempts} reservations
    * @param expected mean cost per earlier run; null without history
    * @param expectedSeconds mean billable seconds of its successful attempts; null without history
    */
@@ -61,12 +71,15 @@ public record Forecast(
       String partitionId,
       String computeTarget,
       int nodes,
+      BigDecimal reservation,
       BigDecimal worstCase,
       BigDecimal expected,
       Double expectedSeconds) {}
 
   public static Forecast of(Plan plan, List<FinOpsRecord.LedgerEntry> history) {
     CostBudget budget = plan.definition().limits().budget();
+    int maxAttempts = plan.definition().retry().maxAttempts();
+    BigDecimal attempts = BigDecimal.valueOf(maxAttempts);
     Map<String, Map<String, BigDecimal>> costByPartitionRun = new HashMap<>();
     Map<String, double[]> seconds = new HashMap<>();
     java.util.Set<String> runs = new java.util.HashSet<>();
@@ -85,6 +98,7 @@ public record Forecast(
       }
     }
     List<PartitionForecast> out = new ArrayList<>();
+    BigDecimal first = BigDecimal.ZERO;
     BigDecimal worst = BigDecimal.ZERO;
     BigDecimal expected = BigDecimal.ZERO;
     int withHistory = 0;
@@ -94,7 +108,7 @@ public record Forecast(
     BigDecimal spentExpected = BigDecimal.ZERO;
     for (PartitionSpec p : plan.partitions()) {
       JobSpec job = plan.template().render("plan-forecast", p);
-      BigDecimal w =
+      BigDecimal r =
           budget == null
               ? BigDecimal.ZERO
               : CostBudget.cost(
@@ -119,21 +133,25 @@ public record Forecast(
               p.id(),
               job.computeTarget(),
               job.nodes(),
-              w,
+              r,
+              r.multiply(attempts),
               e,
               s == null || s[1] == 0 ? null : s[0] / s[1]));
       withHistory += e == null ? 0 : 1;
-      BigDecimal eOrW = e == null ? w : e;
+      BigDecimal eOrR = e == null ? r : e;
+      BigDecimal w = r.multiply(attempts);
+      first = first.add(r);
       worst = worst.add(w);
-      expected = expected.add(eOrW);
+      expected = expected.add(eOrR);
       if (budget != null) {
         if (spentWorst.add(w).compareTo(budget.cap()) <= 0) {
           spentWorst = spentWorst.add(w);
         } else {
           deferredWorst++;
         }
-        if (spentExpected.add(w).compareTo(budget.cap()) <= 0) {
-          spentExpected = spentExpected.add(eOrW);
+        // Admission needs room for one whole reservation, whatever the attempt will cost.
+        if (spentExpected.add(r).compareTo(budget.cap()) <= 0) {
+          spentExpected = spentExpected.add(eOrR);
         } else {
           deferredExpected++;
         }
@@ -146,23 +164,25 @@ public record Forecast(
       if (worst.compareTo(budget.cap()) > 0) {
         warnings.add(
             "worst case "
-                + worst
+                + Money.format(worst, budget.currency())
                 + " "
                 + budget.currency()
                 + " exceeds the cap "
-                + budget.cap()
+                + Money.format(budget.cap(), budget.currency())
                 + ": "
                 + deferredWorst
-                + " partitions would be deferred if every attempt ran to its timeout");
+                + " partitions could be deferred if every partition used its "
+                + maxAttempts
+                + " attempts, each to its timeout");
       }
       if (withHistory > 0 && expected.compareTo(budget.cap()) > 0) {
         warnings.add(
             "expected cost "
-                + expected
+                + Money.format(expected, budget.currency())
                 + " "
                 + budget.currency()
                 + " exceeds the cap "
-                + budget.cap()
+                + Money.format(budget.cap(), budget.currency())
                 + ": about "
                 + deferredExpected
                 + " partitions would be deferred");
@@ -172,6 +192,8 @@ public record Forecast(
         plan.name(),
         budget == null ? null : budget.currency(),
         budget == null ? null : budget.cap(),
+        maxAttempts,
+        first,
         worst,
         expected,
         withHistory,

@@ -13,6 +13,7 @@ import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.shared.plan.PlanViolation;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -61,7 +61,7 @@ public final class RunState {
   // groups), not O(partitions).
   private final NavigableSet<PartitionRecord> failed =
       new TreeSet<>(Comparator.comparingInt(PartitionRecord::sequence));
-  private final Map<String, Map<String, Map<String, MetricSum>>> metricSums = new TreeMap<>();
+  private final RunMetrics metrics = new RunMetrics();
   private int retried;
 
   /** The cost cap and its accounts; null for a run without a budget. */
@@ -126,16 +126,7 @@ public final class RunState {
               p.metrics,
               p.state.isInFlight() ? admittedAt.apply(p) : null));
     }
-    List<StateSnapshot.MetricSum> sums = new ArrayList<>();
-    metricSums.forEach(
-        (tag, byValue) ->
-            byValue.forEach(
-                (value, byMetric) ->
-                    byMetric.forEach(
-                        (metric, m) ->
-                            sums.add(
-                                new StateSnapshot.MetricSum(
-                                    tag, value, metric, m.count, m.sum, m.min, m.max)))));
+    List<StateSnapshot.MetricSum> sums = metrics.snapshot();
     return new StateSnapshot.Run(
         Schema.VERSION,
         started,
@@ -198,17 +189,7 @@ public final class RunState {
       p.metrics = internedKeys(sp.metrics());
       run.index(p);
     }
-    for (StateSnapshot.MetricSum m : s.metricSums()) {
-      MetricSum sum =
-          run.metricSums
-              .computeIfAbsent(m.tag(), k -> new TreeMap<>())
-              .computeIfAbsent(m.value(), k -> new TreeMap<>())
-              .computeIfAbsent(m.metric(), k -> new MetricSum());
-      sum.count = m.count();
-      sum.sum = m.sum();
-      sum.min = m.min();
-      sum.max = m.max();
-    }
+    run.metrics.restore(s.metricSums());
     return run;
   }
 
@@ -411,7 +392,7 @@ public final class RunState {
       case SUCCEEDED -> {
         p.metrics = internedKeys(t.metrics());
         p.logPath = t.logPath();
-        addMetrics(p);
+        metrics.add(p.tags(), p.metrics);
       }
       case FAILED, CANCELED -> {
         p.lastFailureClass = t.failureClass();
@@ -519,19 +500,6 @@ public final class RunState {
     return states;
   }
 
-  /** A SUCCEEDED partition's metrics join its tags' groups (a success is final). */
-  private void addMetrics(PartitionRecord p) {
-    for (var tag : p.tags().entrySet()) {
-      for (var m : p.metrics.entrySet()) {
-        metricSums
-            .computeIfAbsent(tag.getKey(), k -> new TreeMap<>())
-            .computeIfAbsent(tag.getValue(), k -> new TreeMap<>())
-            .computeIfAbsent(m.getKey(), k -> new MetricSum())
-            .add(m.getValue());
-      }
-    }
-  }
-
   /** Metric names shared between partitions (a million {@code mape} keys are one string). */
   private static Map<String, Double> internedKeys(Map<String, Double> metrics) {
     if (metrics == null || metrics.isEmpty()) {
@@ -542,25 +510,6 @@ public final class RunState {
     return Map.copyOf(out);
   }
 
-  /** Count, sum, min and max of one metric in one tag group. */
-  private static final class MetricSum {
-    int count;
-    double sum;
-    double min = Double.MAX_VALUE;
-    double max = -Double.MAX_VALUE;
-
-    void add(double x) {
-      count++;
-      sum += x;
-      min = Math.min(min, x);
-      max = Math.max(max, x);
-    }
-
-    RunSummary.MetricStats stats() {
-      return new RunSummary.MetricStats(count, sum / count, min, max);
-    }
-  }
-
   /**
    * The run at a glance, from what the fold keeps: O(failed partitions + metric groups), never a
    * pass over all partitions.
@@ -568,21 +517,13 @@ public final class RunState {
   public RunSummary summary() {
     List<RunSummary.FailedPartition> failedNow = new ArrayList<>(failed.size());
     for (PartitionRecord p : failed) {
+      if (p.retryNotBefore != null) {
+        continue; // its next attempt is scheduled: RETRY_PENDING (RunSummary#retryPending)
+      }
       failedNow.add(
           new RunSummary.FailedPartition(
               p.partitionId(), p.attempt, p.lastFailureClass, p.lastMessage, p.logPath));
     }
-    Map<String, Map<String, Map<String, RunSummary.MetricStats>>> stats = new TreeMap<>();
-    metricSums.forEach(
-        (tag, byValue) ->
-            byValue.forEach(
-                (value, byMetric) ->
-                    byMetric.forEach(
-                        (metric, sum) ->
-                            stats
-                                .computeIfAbsent(tag, k -> new TreeMap<>())
-                                .computeIfAbsent(value, k -> new TreeMap<>())
-                                .put(metric, sum.stats()))));
     return new RunSummary(
         runId,
         definition.planName(),
@@ -595,8 +536,27 @@ public final class RunState {
         rerunRequested,
         rerunResubmitted,
         failedNow,
-        stats,
+        metrics.stats(),
         startedAt,
-        completedAt);
+        completedAt,
+        retries.size(),
+        budgetNow());
+  }
+
+  /**
+   * The budget as the summary shows it. The deferred partitions' need is summed here, when a
+   * summary is made (at most once per snapshot interval), not kept by the fold: it renders each
+   * deferred partition's job, and only budgeted runs that wait have any.
+   */
+  private RunSummary.Budget budgetNow() {
+    if (budget == null) {
+      return null;
+    }
+    BigDecimal need = BigDecimal.ZERO;
+    for (PartitionRecord p : deferred) {
+      need = need.add(budget.reservationOf(p.job()).amount());
+    }
+    return new RunSummary.Budget(
+        budget.cap(), budget.currency(), budget.spent(), budget.reserved(), need);
   }
 }

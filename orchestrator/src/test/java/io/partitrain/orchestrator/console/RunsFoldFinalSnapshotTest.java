@@ -50,7 +50,9 @@ class RunsFoldFinalSnapshotTest {
             List.of(),
             Map.of(),
             T0,
-            T0.plusSeconds(120));
+            T0.plusSeconds(120),
+            0,
+            null);
     return new StateSnapshot.Run(
         Schema.VERSION,
         started,

@@ -76,7 +76,9 @@ class RunsFoldMemoryTest {
                 null,
                 null,
                 T0,
-                T0.plusSeconds(3600)),
+                T0.plusSeconds(3600),
+                0,
+                null),
             T0.plusSeconds(3600)));
   }
 

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Every job has 2 nodes on {@code azureml:cpu} and a 1 hour timeout; its instance type comes
  * from the partition's {@code size} tag, priced small 1.00/h and large 3.00/h. So the worst case of
- * a small partition is 2.00 and of a large one 6.00.
+ * a small partition is 2.00 and of a large one 6.00 per attempt. Plans allow one attempt unless a
+ * test says otherwise, so that the per-attempt rules read plainly.
  */
 class ForecastTest {
 
@@ -48,6 +49,10 @@ class ForecastTest {
   }
 
   static Plan plan(String cap, PartitionSpec... partitions) {
+    return plan(cap, 1, partitions);
+  }
+
+  static Plan plan(String cap, int maxAttempts, PartitionSpec... partitions) {
     ObjectNode job = JsonNodeFactory.instance.objectNode();
     job.put("command", "train ${{partition.id}}");
     job.put("compute", "azureml:cpu");
@@ -64,7 +69,17 @@ class ForecastTest {
                 Map.of("small", new BigDecimal("1.00"), "large", new BigDecimal("3.00")));
     RunDefinition definition =
         new RunDefinition(
-            PLAN, "/plans/plan.yml", job, RetryPolicy.defaults(), new RunLimits(8, budget));
+            PLAN,
+            "/plans/plan.yml",
+            job,
+            new RetryPolicy(
+                maxAttempts,
+                RetryPolicy.DEFAULT_INITIAL_BACKOFF,
+                RetryPolicy.DEFAULT_MULTIPLIER,
+                RetryPolicy.DEFAULT_MAX_BACKOFF,
+                RetryPolicy.DEFAULT_JITTER,
+                false),
+            new RunLimits(8, budget));
     return new Plan(
         Path.of("/plans/plan.yml"),
         definition,
@@ -152,6 +167,27 @@ class ForecastTest {
   }
 
   @Test
+  void theWorstCaseCountsEveryAttemptThePlanAllows() {
+    // Issue 23: with maxAttempts 2 the worst case had counted one attempt per partition.
+    Forecast f = Forecast.of(plan("12", 2, small("p1"), large("p2"), small("p3")), List.of());
+    assertThat(f.maxAttempts()).isEqualTo(2);
+    assertThat(f.partitions().get(1).reservation()).isEqualByComparingTo("6.00");
+    assertThat(f.partitions().get(1).worstCase()).isEqualByComparingTo("12.00");
+    assertThat(f.firstAttempts()).isEqualByComparingTo("10.00");
+    assertThat(f.worstCase()).isEqualByComparingTo("20.00");
+    // no history: expected is one attempt each, to its timeout
+    assertThat(f.expected()).isEqualByComparingTo("10.00");
+    // p1 4 fits, p2 4 + 12 > 12 could be deferred, p3 4 + 4 fits
+    assertThat(f.deferredWorstCase()).isEqualTo(1);
+    assertThat(f.deferredExpected()).isZero();
+    // amounts at the currency's precision, as every other line prints them
+    assertThat(f.warnings())
+        .containsExactly(
+            "worst case 20.00 EUR exceeds the cap 12.00: 1 partitions could be deferred if every"
+                + " partition used its 2 attempts, each to its timeout");
+  }
+
+  @Test
   void aWorstCaseExactlyAtTheCapDefersNothingAndWarnsNothing() {
     Forecast f = Forecast.of(plan("10.00", small("p1"), large("p2"), small("p3")), List.of());
     assertThat(f.worstCase()).isEqualByComparingTo("10");
@@ -169,8 +205,8 @@ class ForecastTest {
     // cap
     assertThat(f.warnings())
         .containsExactly(
-            "worst case 10.000000 EUR exceeds the cap 7: 1 partitions would be"
-                + " deferred if every attempt ran to its timeout");
+            "worst case 10.00 EUR exceeds the cap 7.00: 1 partitions could be deferred if every"
+                + " partition used its 1 attempts, each to its timeout");
   }
 
   @Test
@@ -179,7 +215,10 @@ class ForecastTest {
         Forecast.of(plan("3", large("p1"), large("p2"), small("p3"), small("p4")), List.of());
     // 6 > 3, 6 > 3, 2 fits, 2+2 > 3
     assertThat(f.deferredWorstCase()).isEqualTo(3);
-    assertThat(f.warnings()).singleElement().asString().contains("exceeds the cap 3: 3 partitions");
+    assertThat(f.warnings())
+        .singleElement()
+        .asString()
+        .contains("exceeds the cap 3.00: 3 partitions");
   }
 
   @Test
@@ -246,8 +285,8 @@ class ForecastTest {
     assertThat(f.expected()).isEqualByComparingTo("7.00");
     assertThat(f.warnings())
         .containsExactly(
-            "worst case 10.000000 EUR exceeds the cap 7: 1 partitions would be"
-                + " deferred if every attempt ran to its timeout");
+            "worst case 10.00 EUR exceeds the cap 7.00: 1 partitions could be deferred if every"
+                + " partition used its 1 attempts, each to its timeout");
   }
 
   @Test
@@ -265,8 +304,9 @@ class ForecastTest {
     assertThat(f.deferredExpected()).isEqualTo(1);
     assertThat(f.warnings())
         .containsExactly(
-            "worst case 10.000000 EUR exceeds the cap 7: 1 partitions would be deferred if every attempt ran to its timeout",
-            "expected cost 9.500000 EUR exceeds the cap 7: about 1 partitions would be deferred");
+            "worst case 10.00 EUR exceeds the cap 7.00: 1 partitions could be deferred if every"
+                + " partition used its 1 attempts, each to its timeout",
+            "expected cost 9.50 EUR exceeds the cap 7.00: about 1 partitions would be deferred");
   }
 
   @Test

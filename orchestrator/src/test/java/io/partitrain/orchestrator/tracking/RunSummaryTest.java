@@ -69,9 +69,12 @@ class RunSummaryTest {
     Map<PartitionState, Integer> byState = new EnumMap<>(PartitionState.class);
     List<RunSummary.FailedPartition> failed = new ArrayList<>();
     Map<String, Integer> succeededByRegion = new TreeMap<>();
+    int retryPending = 0;
     for (PartitionRecord p : run.partitions()) {
       byState.merge(p.state(), 1, Integer::sum);
-      if (p.state() == PartitionState.FAILED) {
+      if (p.state() == PartitionState.FAILED && p.retryNotBefore() != null) {
+        retryPending++; // its next attempt is scheduled: not one of the failures listed
+      } else if (p.state() == PartitionState.FAILED) {
         failed.add(
             new RunSummary.FailedPartition(
                 p.partitionId(), p.attempt(), p.lastFailureClass(), p.lastMessage(), p.logPath()));
@@ -83,6 +86,7 @@ class RunSummaryTest {
     RunSummary s = run.summary();
     assertThat(s.byState()).isEqualTo(byState);
     assertThat(s.failed()).isEqualTo(failed);
+    assertThat(s.retryPending()).isEqualTo(retryPending);
     Map<String, Integer> metricCounts = new TreeMap<>();
     s.metricsByTag()
         .getOrDefault("region", Map.of())

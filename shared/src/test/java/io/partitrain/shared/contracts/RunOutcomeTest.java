@@ -25,7 +25,9 @@ class RunOutcomeTest {
         List.of(),
         Map.of(),
         Instant.EPOCH,
-        complete ? Instant.EPOCH : null);
+        complete ? Instant.EPOCH : null,
+        0,
+        null);
   }
 
   @Test

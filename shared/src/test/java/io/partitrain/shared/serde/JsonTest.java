@@ -122,7 +122,9 @@ class JsonTest {
                 "region",
                 Map.of("x", Map.of("mape", new RunSummary.MetricStats(2, 0.1, 0.05, 0.15)))),
             AT,
-            AT.plusSeconds(9));
+            AT.plusSeconds(9),
+            0,
+            null);
     RunEvent done = new RunEvent.RunCompleted(Schema.VERSION, "r", summary, AT);
     assertThat(Json.read(Json.toBytes(done), RunEvent.class)).isEqualTo(done);
   }

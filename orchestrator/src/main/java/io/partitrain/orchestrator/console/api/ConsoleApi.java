@@ -16,9 +16,11 @@ import io.partitrain.orchestrator.console.view.RunsFold;
 import io.partitrain.orchestrator.finops.FinOpsReport;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
+import io.partitrain.shared.contracts.Money;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
+import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.ScheduleSpec;
 import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.serde.Json;
@@ -273,6 +275,7 @@ public final class ConsoleApi {
     m.put("complete", r.complete());
     m.put("total", r.total());
     m.put("byState", new TreeMap<>(r.byState()));
+    m.put("retryPending", r.retryPending());
     m.put("startedAt", r.startedAt());
     m.put("completedAt", r.completedAt());
     if (r.fromFinalSnapshot()) {
@@ -309,7 +312,7 @@ public final class ConsoleApi {
         next = encodeCursor(page.get(page.size() - 1).partitionId());
         break;
       }
-      page.add(p);
+      page.add(shown(p, r));
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "PartitionPage");
@@ -321,6 +324,20 @@ public final class ConsoleApi {
     body.put("items", page);
     body.put("nextCursor", next);
     ctx.json(body);
+  }
+
+  /**
+   * A partition as the page lists it: one waiting for budget says what the budget is now, not what
+   * it was when the partition was deferred (the reason recorded then goes stale with a cap raise or
+   * a finished attempt), as {@code run show} says it.
+   */
+  private static PartitionView shown(PartitionView p, RunView r) {
+    CostView c = r.cost();
+    if (p.state() != PartitionState.DEFERRED_BY_COST || c == null || c.cap() == null) {
+      return p;
+    }
+    return p.withReason(
+        new RunSummary.Budget(c.cap(), c.currency(), c.spent(), c.reserved(), null).waitReason());
   }
 
   private static int firstAfter(List<PartitionView> sorted, String id) {
@@ -626,7 +643,7 @@ public final class ConsoleApi {
     if (c.cap() != null && to.compareTo(c.cap()) <= 0) {
       throw Problem.badRequest(
           "field 'to' must be greater than the cap in force ("
-              + c.cap()
+              + Money.format(c.cap(), c.currency())
               + " "
               + c.currency()
               + ") to raise it, but was "

@@ -57,6 +57,23 @@ public record PartitionView(
         null);
   }
 
+  /** The same partition with another reason shown. */
+  public PartitionView withReason(String shownReason) {
+    return new PartitionView(
+        partitionId,
+        state,
+        attempt,
+        failureClass,
+        shownReason,
+        jobName,
+        tags,
+        logPath,
+        metrics,
+        history,
+        studioUrl,
+        sequence);
+  }
+
   public PartitionView {
     tags = tags == null ? Map.of() : Map.copyOf(tags);
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);

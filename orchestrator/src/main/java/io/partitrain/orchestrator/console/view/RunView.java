@@ -38,6 +38,8 @@ import java.util.Map;
  *     topic: the same summary, start, cancel and cost totals, each partition's last state and
  *     attempt, but no transition history, no earlier attempt, and no decision other than the start
  *     and the cancel
+ * @param retryPending FAILED partitions (counted in {@code byState}) whose next attempt is
+ *     scheduled: shown apart, as {@code run show} shows them (RETRY_PENDING)
  */
 public record RunView(
     String runId,
@@ -65,7 +67,8 @@ public record RunView(
     List<FinOpsRecord> finopsRecords,
     List<RunEvent.ComputeCapacityWarning> warnings,
     RunEvent.DeadlineAtRisk deadlineAtRisk,
-    boolean fromFinalSnapshot) {
+    boolean fromFinalSnapshot,
+    int retryPending) {
 
   public RunView {
     byState = Map.copyOf(byState);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.shared.contracts.CostBudget;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
+import io.partitrain.shared.contracts.Money;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunOutcome;
@@ -17,9 +18,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -138,6 +141,10 @@ public final class RunsFold {
       RunAcc a = acc(e.runId());
       a.snapshot(e);
       noteFinished(a);
+    } else if (event instanceof RunEvent.RetryScheduled e) {
+      RunAcc a = acc(e.runId());
+      a.retryPending.add(e.partitionId());
+      a.cached = null;
     } else if (event instanceof RunEvent.CostReserved e) {
       acc(e.runId()).reserved(e);
     } else if (event instanceof RunEvent.CostCharged e) {
@@ -165,7 +172,9 @@ public final class RunsFold {
       schedules.apply(event);
     }
     if (event instanceof RunEvent.CancelAccepted e) {
-      acc(e.runId()).cancel = e;
+      RunAcc a = acc(e.runId());
+      a.cancel = e;
+      a.retryPending.clear(); // a cancel drops the retries it finds (RunState#applyCancel)
     }
     if (isCostMaterial(event)) {
       RunAcc a = runs.get(event.runId());
@@ -293,7 +302,11 @@ public final class RunsFold {
           null,
           String.format(
               "cap %s %s reached: spent %s, reserved %s; %d deferred",
-              e.cap(), e.currency(), e.spent(), e.reserved(), e.deferred().size()),
+              Money.format(e.cap(), e.currency()),
+              e.currency(),
+              Money.format(e.spent(), e.currency()),
+              Money.format(e.reserved(), e.currency()),
+              e.deferred().size()),
           e.deferred());
     } else if (record instanceof FinOpsRecord.DeferredAdmitted e) {
       a.capEvent(
@@ -309,7 +322,12 @@ public final class RunsFold {
           e.at(),
           e.requestedBy(),
           e.reason(),
-          "cap " + e.from() + " → " + e.to() + " " + e.currency(),
+          "cap "
+              + Money.format(e.from(), e.currency())
+              + " → "
+              + Money.format(e.to(), e.currency())
+              + " "
+              + e.currency(),
           List.of());
     } else if (record instanceof FinOpsRecord.NodeCapChanged e) {
       a.capEvent(
@@ -332,9 +350,9 @@ public final class RunsFold {
               + " attempt "
               + e.attempt()
               + " cost "
-              + e.charged()
+              + Money.format(e.charged(), e.currency())
               + " of "
-              + e.reserved()
+              + Money.format(e.reserved(), e.currency())
               + " reserved "
               + e.currency(),
           List.of(e.partitionId()));
@@ -344,7 +362,11 @@ public final class RunsFold {
           e.at(),
           null,
           e.reason(),
-          e.partitionId() + " attempt " + e.attempt() + " charged " + e.charged(),
+          e.partitionId()
+              + " attempt "
+              + e.attempt()
+              + " charged "
+              + Money.format(e.charged(), e.currency()),
           List.of(e.partitionId()));
     } else if (record instanceof FinOpsRecord.RunCostSettled e) {
       a.capEvent(
@@ -352,7 +374,12 @@ public final class RunsFold {
           e.at(),
           null,
           null,
-          "spent " + e.spent() + " of cap " + e.cap() + " " + e.currency(),
+          "spent "
+              + Money.format(e.spent(), e.currency())
+              + " of cap "
+              + Money.format(e.cap(), e.currency())
+              + " "
+              + e.currency(),
           e.deferred());
     } else if (record instanceof FinOpsRecord.DeadlineAtRisk e) {
       a.capEvent("DeadlineAtRisk", e.at(), null, null, e.detail(), List.of());
@@ -414,6 +441,8 @@ public final class RunsFold {
     RunEvent.DeadlineAtRisk deadlineAtRisk;
     final List<RunEvent> costEvents = new ArrayList<>();
     final List<FinOpsRecord> finopsRecords = new ArrayList<>();
+    // FAILED partitions whose next attempt is scheduled (a retry or a rerun), until it is admitted.
+    final Set<String> retryPending = new HashSet<>();
     Map<PartitionState, Integer> evictedCounts;
     Map<FailureClass, Integer> evictedFailureClasses;
     boolean fromFinalSnapshot;
@@ -447,6 +476,9 @@ public final class RunsFold {
     }
 
     void transitioned(RunEvent.PartitionTransitioned e) {
+      if (e.to() != PartitionState.FAILED) {
+        retryPending.remove(e.partitionId());
+      }
       if (evicted) {
         // Detail is gone; the counts follow the move exactly (a rerun of an old run).
         if (e.from() != null) {
@@ -703,7 +735,10 @@ public final class RunsFold {
               finopsRecords,
               warnings,
               deadlineAtRisk,
-              fromFinalSnapshot);
+              fromFinalSnapshot,
+              evicted || partitions.isEmpty()
+                  ? (summary == null ? 0 : summary.retryPending())
+                  : retryPending.size());
       return cached;
     }
   }

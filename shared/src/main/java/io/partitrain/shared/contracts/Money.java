@@ -1,9 +1,13 @@
-package io.partitrain.cli;
+package io.partitrain.shared.contracts;
 
 import java.math.BigDecimal;
 
-/** Amounts as every verb prints them. */
-final class Money {
+/**
+ * Amounts as every screen shows them (CLI verbs, the console, reasons written into events): at the
+ * currency's precision, so that one amount never reads {@code 6.000000} on one line and {@code
+ * 6.00} on the next.
+ */
+public final class Money {
 
   private Money() {}
 
@@ -12,7 +16,7 @@ final class Money {
    * would round to zero shows as {@code <0.01}, so that parts never read 0.00 beside a total that
    * is not.
    */
-  static String format(BigDecimal x, String currency) {
+  public static String format(BigDecimal x, String currency) {
     if (x == null) {
       return "-";
     }
