@@ -12,7 +12,6 @@ import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.serde.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,13 +126,11 @@ public final class RunView {
           waiting, h.runId(), h.runId());
     }
     String cur = b.currency();
-    BigDecimal toRunAll =
-        b.cap().add(b.deferredNeed().subtract(b.remaining()).max(BigDecimal.ZERO));
     return String.format(
         "%d partitions wait for budget: their next attempts reserve %s %s together, the cap of %s"
-            + " %s leaves %s (spent %s, reserved %s). To let them all run at their worst case: `partitrain cap raise %s"
-            + " --to %s --reason TEXT` (finops role); `partitrain finops report %s` shows every cap"
-            + " event; or cancel the run",
+            + " %s leaves %s (spent %s, reserved %s). To let them all run at their worst case:"
+            + " `partitrain cap raise %s --to %s --reason TEXT` (finops role); `partitrain finops"
+            + " report %s` shows every cap event; or cancel the run",
         waiting,
         Money.format(b.deferredNeed(), cur),
         cur,
@@ -143,7 +140,7 @@ public final class RunView {
         Money.format(b.spent(), cur),
         Money.format(b.reserved(), cur),
         h.runId(),
-        Money.format(toRunAll, cur),
+        Money.format(b.capToRunDeferred(), cur),
         h.runId());
   }
 
@@ -272,13 +269,10 @@ public final class RunView {
   }
 
   /**
-   * The recorded reason, followed for a failure by the first line of the job's log that says what
-   * went wrong ("exited with code 2" alone does not).
-   */
-  /**
    * What the table says of a partition: for one waiting for budget, the budget now (the reason
-   * recorded at its deferral names the cap and spent of that moment); for a failed one, the reason
-   * with the first error line of its log.
+   * recorded at its deferral names the cap and spent of that moment); else the recorded reason,
+   * followed for a failure by the first line of the job's log that says what went wrong ("exited
+   * with code 2" alone does not).
    */
   static String reason(PartitionLine p, RunSummary.Budget budget) {
     if (waitsForBudget(p, budget)) {

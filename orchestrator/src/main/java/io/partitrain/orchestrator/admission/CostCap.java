@@ -9,6 +9,7 @@ import io.partitrain.shared.contracts.Money;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Schema;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +42,7 @@ public final class CostCap implements Admission {
    * Why a partition was deferred, in the figures of that moment (screens show the budget now while
    * it waits: {@link io.partitrain.shared.contracts.RunSummary.Budget#waitReason}).
    */
-  private static String deferReason(RunBudget budget, java.math.BigDecimal need) {
+  private static String deferReason(RunBudget budget, BigDecimal need) {
     String cur = budget.currency();
     return "cost cap "
         + Money.format(budget.cap(), cur)

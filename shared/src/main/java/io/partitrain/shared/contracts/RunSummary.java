@@ -115,6 +115,14 @@ public record RunSummary(
     }
 
     /**
+     * The cap under which every deferred partition's next attempt could be reserved at once: the
+     * cap plus what they need beyond what it leaves.
+     */
+    public BigDecimal capToRunDeferred() {
+      return cap.add(deferredNeed.subtract(remaining()).max(BigDecimal.ZERO));
+    }
+
+    /**
      * Why a DEFERRED_BY_COST partition waits, in today's figures. The reason recorded when it was
      * deferred holds the cap, spent and reserved of that moment, which a cap raise or a finished
      * attempt makes stale (issue 23: "spent 0, reserved 0.30" under a cap raised since); screens
