@@ -61,8 +61,11 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dpartitrain.chaos.seed=N} and {@code -Dpartitrain.chaos.partitions=N} replay or resize them. The
  * default seeds include 20261132, the trial that found a run that never settled: a worker whose
  * offset commit the group refused after it had been stopped past its session ended its loop while
- * its process stayed up, and one partition stayed in flight (fixed: {@code WorkerLoopTest}). A
- * failing trial prints its seed, so it can be replayed alone.
+ * its process stayed up, and one partition stayed in flight (fixed: {@code WorkerLoopTest}); and
+ * 20261131, which waited ten minutes with one partition QUEUED: the job waited for a slot of a
+ * worker that was stopped (SIGSTOP) and so still had a live process, and no other worker would
+ * start it (fixed: the owner lease, {@code JobOwnershipTest}). A failing trial prints its seed, so
+ * it can be replayed alone.
  */
 @Timeout(3600)
 @DisabledIfSystemProperty(named = "partitrain.chaos.trials", matches = "0")
@@ -274,6 +277,9 @@ class ChaosIT {
       env.put("PARTITRAIN_BACKEND", "local");
       env.put("PARTITRAIN_LOCAL_JOBS_DIR", dir.resolve("jobs").toString());
       env.put("PARTITRAIN_LOCAL_SLOTS", "4");
+      // A stopped worker's queued jobs move to another worker after this (seed 20261131 waited
+      // ten minutes behind one before the lease existed).
+      env.put("PARTITRAIN_LOCAL_OWNER_LEASE", "PT5S");
       env.put("PARTITRAIN_POLL_INTERVAL", "PT0.1S");
       env.put("PARTITRAIN_WORKER_SESSION_TIMEOUT", SESSION.toString());
       ServiceProcess p = ServiceProcess.start("worker", id + "-" + (++generation), dir, env);

@@ -3,6 +3,7 @@ package io.partitrain.worker.backend.local;
 import io.partitrain.shared.config.Env;
 import io.partitrain.shared.config.Setting;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,11 +17,19 @@ import java.util.Objects;
  * @param injectedInfraFailureRate fraction of jobs killed as if their node was lost, for demos and
  *     tests; chosen deterministically from the job name and {@code seed}
  * @param seed the seed of the injected failures
+ * @param ownerLease how long a worker may go without renewing its lease before the jobs it queued
+ *     (waiting for a slot) may be started by another worker (see {@code JobOwnership})
  */
 public record LocalBackendConfig(
-    Path jobsRoot, int slots, double injectedInfraFailureRate, long seed) {
+    Path jobsRoot, int slots, double injectedInfraFailureRate, long seed, Duration ownerLease) {
 
   public static final int DEFAULT_SLOTS = 2;
+
+  /**
+   * Well above the renewal interval (a third of it) and a long GC pause; a takeover by mistake only
+   * moves a queued job to another worker (the launch marker keeps it from running twice).
+   */
+  public static final Duration DEFAULT_OWNER_LEASE = Duration.ofSeconds(30);
 
   public static final Setting<String> JOBS_DIR =
       Setting.text(
@@ -45,20 +54,37 @@ public record LocalBackendConfig(
           0,
           1);
 
+  public static final Setting<Duration> OWNER_LEASE =
+      Setting.positiveDuration(
+          "PARTITRAIN_LOCAL_OWNER_LEASE",
+          "local backend: how long a stopped or frozen worker keeps the jobs waiting for its slots"
+              + " before another worker starts them",
+          DEFAULT_OWNER_LEASE);
+
   public LocalBackendConfig {
     Objects.requireNonNull(jobsRoot, JOBS_DIR.key());
     SLOTS.check(slots);
     INJECTED_INFRA_FAILURE_RATE.check(injectedInfraFailureRate);
+    OWNER_LEASE.check(ownerLease);
+  }
+
+  /** With the default owner lease. */
+  public LocalBackendConfig(Path jobsRoot, int slots, double injectedInfraFailureRate, long seed) {
+    this(jobsRoot, slots, injectedInfraFailureRate, seed, DEFAULT_OWNER_LEASE);
   }
 
   /** The local backend the environment configures. */
   public static LocalBackendConfig fromEnvironment(Env env) {
     return new LocalBackendConfig(
-        Path.of(JOBS_DIR.from(env)), SLOTS.from(env), INJECTED_INFRA_FAILURE_RATE.from(env), 0);
+        Path.of(JOBS_DIR.from(env)),
+        SLOTS.from(env),
+        INJECTED_INFRA_FAILURE_RATE.from(env),
+        0,
+        OWNER_LEASE.from(env));
   }
 
   public static List<Setting<?>> settings() {
-    return List.of(JOBS_DIR, SLOTS, INJECTED_INFRA_FAILURE_RATE);
+    return List.of(JOBS_DIR, SLOTS, INJECTED_INFRA_FAILURE_RATE, OWNER_LEASE);
   }
 
   public static LocalBackendConfig of(Path jobsRoot) {

@@ -33,8 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -65,15 +63,16 @@ import org.slf4j.LoggerFactory;
  * worker that adopts one reads the exit code when the process ends and records the end.
  *
  * <p>Jobs still waiting for a slot are not lost with their worker either: the folder's {@code
- * owner} file names the backend instance that queued the job (process id, process start time,
- * instance id), and once that instance is closed or its process is gone, a worker that observes the
- * job launches it itself. The {@code launched} marker, created atomically right before the process
- * starts, makes sure only one of them does.
+ * owner} file names the backend instance that queued the job, and once that instance is closed, its
+ * process is gone or it stopped renewing its lease (stopped, frozen), a worker that observes the
+ * job launches it itself ({@link JobOwnership}). The {@code launched} marker, created atomically
+ * right before the process starts, makes sure only one of them does. A worker that died between
+ * creating {@code launched} and recording the process leaves a job that is found by its wrapper's
+ * command line.
  *
- * <p>The biggest limitation: a job whose wrapper was killed too (a reboot), or whose worker died
- * between creating {@code launched} and recording the process, is reported lost (INFRA) and
- * retried. Without coreutils {@code timeout} (macOS), the worker that started a job enforces its
- * timeout.
+ * <p>The biggest limitation: a job whose wrapper was killed too (a reboot), or whose process never
+ * started because its worker died first, is reported lost (INFRA) and retried. Without coreutils
+ * {@code timeout} (macOS), the worker that started a job enforces its timeout.
  */
 public final class LocalProcessBackend implements JobBackend {
 
@@ -97,8 +96,6 @@ public final class LocalProcessBackend implements JobBackend {
   private static final String LOG_FILE = "user_logs/std_log.txt";
   private static final String EXIT_FILE = "exit_code";
   private static final String COMMAND_FILE = "command.sh";
-  private static final String OWNER_FILE = "owner";
-  private static final String LAUNCHED_FILE = "launched";
   private static final String CANCEL_FILE = "cancel_requested";
 
   /** The exit status of coreutils {@code timeout} when it stopped the command at its limit. */
@@ -116,15 +113,6 @@ public final class LocalProcessBackend implements JobBackend {
   private static final boolean HAS_SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
   private static final boolean HAS_TIMEOUT = Files.isExecutable(Path.of("/usr/bin/timeout"));
 
-  /** This JVM as a job owner: pid and start time, since pids are reused after a restart. */
-  private static final String THIS_PROCESS =
-      ProcessHandle.current().pid()
-          + " "
-          + ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-
-  /** Backend instances of this JVM that are open; a closed one's queued jobs may be taken over. */
-  private static final Set<String> OPEN_INSTANCES = ConcurrentHashMap.newKeySet();
-
   /**
    * The worker's variables a job process inherits: a shell's basics. Everything else (Kafka
    * settings and credentials, cloud tokens) stays with the worker.
@@ -138,7 +126,7 @@ public final class LocalProcessBackend implements JobBackend {
   private final ExecutorService slots;
   private final Map<String, OwnedJob> owned = new ConcurrentHashMap<>();
   private final Map<String, Instant> deadSince = new ConcurrentHashMap<>();
-  private final String instanceId = UUID.randomUUID().toString();
+  private final JobOwnership ownership;
   private volatile boolean closing;
 
   public LocalProcessBackend(LocalBackendConfig config, Clock clock) {
@@ -154,7 +142,6 @@ public final class LocalProcessBackend implements JobBackend {
     this.config = config;
     this.clock = clock;
     this.workerEnvironment = workerEnvironment;
-    OPEN_INSTANCES.add(instanceId);
     AtomicInteger n = new AtomicInteger();
     this.slots =
         Executors.newFixedThreadPool(
@@ -169,6 +156,7 @@ public final class LocalProcessBackend implements JobBackend {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the local jobs folder " + config.jobsRoot(), e);
     }
+    this.ownership = new JobOwnership(config.jobsRoot(), config.ownerLease(), clock);
   }
 
   @Override
@@ -203,7 +191,7 @@ public final class LocalProcessBackend implements JobBackend {
       writeSpec(dir, request.spec());
       String command = prepare(dir, request);
       writeFile(dir.resolve(COMMAND_FILE), command);
-      writeFile(dir.resolve(OWNER_FILE), THIS_PROCESS + " " + instanceId);
+      own(dir);
       writeState(dir, LocalJobState.queued());
       submission = submission(request.spec(), dir, command);
       slots.submit(() -> run(job, dir, command));
@@ -471,7 +459,7 @@ public final class LocalProcessBackend implements JobBackend {
       finish(job, dir, null, null);
       return;
     }
-    if (!claimLaunch(dir)) {
+    if (!JobOwnership.claimLaunch(dir)) {
       log.info("{} job {} was launched by another worker; watching it", ref, ref.jobName());
       owned.remove(ref.jobName());
       return;
@@ -563,15 +551,13 @@ public final class LocalProcessBackend implements JobBackend {
         Map.of());
   }
 
-  /** Creates the {@code launched} marker; false if another worker created it first. */
-  private static boolean claimLaunch(Path dir) {
+  /** Names this backend instance as the job's owner; a failure is the job's setup failing. */
+  private void own(Path dir) {
     try {
-      Files.createFile(dir.resolve(LAUNCHED_FILE));
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return false;
+      ownership.own(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir.resolve(LAUNCHED_FILE), e);
+      throw new JobSetupException(
+          FailureClass.INFRA, "cannot write the owner of " + dir + ": " + e.getMessage());
     }
   }
 
@@ -713,11 +699,24 @@ public final class LocalProcessBackend implements JobBackend {
   private JobObservation readObservation(JobRef ref, Path dir) {
     String jobName = ref.jobName();
     LocalJobState s = readState(dir).orElse(LocalJobState.queued());
-    if (s.phase() == JobPhase.QUEUED && !owned.containsKey(jobName) && isAbandoned(dir)) {
+    boolean ours = owned.containsKey(jobName);
+    if (s.phase() == JobPhase.QUEUED && !ours && isAbandoned(dir)) {
       takeOver(ref, dir);
     }
+    boolean launchUnrecorded =
+        s.phase() == JobPhase.QUEUED && !ours && launchedByAWorkerThatIsGone(dir);
+    if (launchUnrecorded && readExitCode(dir).isEmpty()) {
+      // Its worker died after the fork but before writing the process down: find the wrapper.
+      Optional<ProcessHandle> wrapper = wrapperOf(dir);
+      if (wrapper.isPresent()) {
+        Instant started = wrapper.get().info().startInstant().orElse(clock.instant());
+        s = LocalJobState.queued().running(wrapper.get().pid(), started);
+        writeState(dir, s);
+        launchUnrecorded = false;
+      }
+    }
     Optional<ExitRecord> exit =
-        s.phase() == JobPhase.RUNNING && !owned.containsKey(jobName)
+        (s.phase() == JobPhase.RUNNING && !ours) || launchUnrecorded
             ? readExitCode(dir)
             : Optional.empty();
     if (exit.isPresent()) {
@@ -725,7 +724,7 @@ public final class LocalProcessBackend implements JobBackend {
       s = endOf(s, exit.get(), dir);
       writeState(dir, s);
       deadSince.remove(jobName);
-    } else if (isOrphaned(jobName, s)) {
+    } else if (launchUnrecorded ? lostSince(jobName) : isOrphaned(jobName, s)) {
       // Started by a worker that is gone: nobody will record how it ended.
       s =
           cancelRequested(dir)
@@ -734,7 +733,9 @@ public final class LocalProcessBackend implements JobBackend {
                   JobPhase.FAILED,
                   "Failed",
                   FailureClass.INFRA,
-                  "the job's process is gone and its worker did not record an end",
+                  launchUnrecorded
+                      ? "the job's worker died while launching it and no process of it runs"
+                      : "the job's process is gone and its worker did not record an end",
                   null,
                   clock.instant(),
                   Map.of());
@@ -756,46 +757,43 @@ public final class LocalProcessBackend implements JobBackend {
   }
 
   /**
-   * A queued job nobody will start: not launched, and the instance that queued it is closed or its
-   * process is gone (a worker stopped or killed with jobs waiting for a slot).
+   * A queued job its owner will not start: not launched, and the instance that queued it is closed,
+   * its process is gone, or it stopped renewing its lease (a worker stopped, killed or frozen with
+   * jobs waiting for a slot). See {@link JobOwnership}.
    */
   private boolean isAbandoned(Path dir) {
-    if (closing || Files.exists(dir.resolve(LAUNCHED_FILE))) {
-      return false;
-    }
-    try {
-      Path ownerFile = dir.resolve(OWNER_FILE);
-      return !Files.isRegularFile(ownerFile) || !isAlive(Files.readString(ownerFile).trim());
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Whether the owner written as "pid processStartMillis instanceId" is still running. */
-  private static boolean isAlive(String owner) {
-    String[] parts = owner.split(" ");
-    if (parts.length != 3) {
-      return false;
-    }
-    if ((parts[0] + " " + parts[1]).equals(THIS_PROCESS)) {
-      return OPEN_INSTANCES.contains(parts[2]);
-    }
-    long pid;
-    long started;
-    try {
-      pid = Long.parseLong(parts[0]);
-      started = Long.parseLong(parts[1]);
-    } catch (NumberFormatException e) {
-      return false;
-    }
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .map(ph -> ph.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(true))
-        .orElse(false);
+    return !closing
+        && !JobOwnership.launched(dir)
+        && ownership.ownerOf(dir) != JobOwnership.Owner.ALIVE;
   }
 
   /**
-   * Queues an abandoned job here; {@link #claimLaunch} keeps two adopters from both starting it.
+   * Launched, but the process was never recorded, and the worker that launched it is gone: it died
+   * between claiming the launch and writing the process into the state. Its wrapper may have run
+   * (its exit code is read), or the process never started (lost after {@link #LOST_GRACE}).
+   */
+  private boolean launchedByAWorkerThatIsGone(Path dir) {
+    return JobOwnership.launched(dir) && ownership.ownerOf(dir) == JobOwnership.Owner.GONE;
+  }
+
+  /** The job's wrapper process, found by the exit file it was started to write. */
+  private static Optional<ProcessHandle> wrapperOf(Path dir) {
+    String exitFile = dir.resolve(EXIT_FILE).toString();
+    return ProcessHandle.allProcesses()
+        .filter(ProcessHandle::isAlive)
+        .filter(ph -> ph.info().arguments().map(a -> List.of(a).contains(exitFile)).orElse(false))
+        .findFirst();
+  }
+
+  /** Whether a job seen lost has been seen so for longer than {@link #LOST_GRACE}. */
+  private boolean lostSince(String jobName) {
+    Instant first = deadSince.computeIfAbsent(jobName, k -> clock.instant());
+    return !clock.instant().isBefore(first.plus(LOST_GRACE));
+  }
+
+  /**
+   * Queues an abandoned job here; {@link JobOwnership#claimLaunch} keeps two adopters from both
+   * starting it.
    */
   private void takeOver(JobRef ref, Path dir) {
     try {
@@ -805,7 +803,7 @@ public final class LocalProcessBackend implements JobBackend {
       if (owned.putIfAbsent(ref.jobName(), job) != null) {
         return;
       }
-      writeFile(dir.resolve(OWNER_FILE), THIS_PROCESS + " " + instanceId);
+      own(dir);
       log.info(
           "{} job {} was queued by a worker that is gone; starting it here", ref, ref.jobName());
       slots.submit(() -> run(job, dir, command));
@@ -888,8 +886,7 @@ public final class LocalProcessBackend implements JobBackend {
       deadSince.remove(jobName);
       return false;
     }
-    Instant first = deadSince.computeIfAbsent(jobName, k -> clock.instant());
-    return !clock.instant().isBefore(first.plus(LOST_GRACE));
+    return lostSince(jobName);
   }
 
   private static Optional<LocalJobState> readState(Path dir) {
@@ -940,7 +937,7 @@ public final class LocalProcessBackend implements JobBackend {
       return;
     }
     writeFile(dir.resolve(CANCEL_FILE), clock.instant().toString());
-    if (s.phase() == JobPhase.QUEUED && claimLaunch(dir)) {
+    if (s.phase() == JobPhase.QUEUED && JobOwnership.claimLaunch(dir)) {
       writeState(dir, canceledBeforeStart());
     } else if (s.pid() != null) {
       ProcessHandle.of(s.pid())
@@ -1001,7 +998,7 @@ public final class LocalProcessBackend implements JobBackend {
   @Override
   public void close() {
     closing = true;
-    OPEN_INSTANCES.remove(instanceId);
+    ownership.close();
     slots.shutdownNow();
     try {
       slots.awaitTermination(10, TimeUnit.SECONDS);
