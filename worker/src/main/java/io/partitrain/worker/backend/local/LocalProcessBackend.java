@@ -20,7 +20,6 @@ import io.partitrain.worker.backend.SubmitResult;
 import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -157,6 +156,7 @@ public final class LocalProcessBackend implements JobBackend {
       throw new UncheckedIOException("cannot create the local jobs folder " + config.jobsRoot(), e);
     }
     this.ownership = new JobOwnership(config.jobsRoot(), config.ownerLease(), clock);
+    JobFolders.removeAbandonedStaging(config.jobsRoot(), clock.instant());
   }
 
   @Override
@@ -176,28 +176,27 @@ public final class LocalProcessBackend implements JobBackend {
   @Override
   public SubmitResult submit(JobRequest request) {
     Path dir = jobDir(request.jobName());
-    try {
-      Files.createDirectory(dir);
-    } catch (FileAlreadyExistsException e) {
+    if (Files.exists(dir)) {
       return adoptIfSameDefinition(request, dir);
-    } catch (IOException e) {
-      throw BackendException.retriable(
-          "cannot create job folder " + dir + ": " + e.getMessage(), e);
     }
-    OwnedJob job = new OwnedJob(request);
-    owned.put(request.jobName(), job);
-    SubmittedJob submission = null;
+    // Laid out complete beside the jobs, then renamed into place: see JobFolders.
+    Path staged;
     try {
-      writeSpec(dir, request.spec());
-      String command = prepare(dir, request);
-      writeFile(dir.resolve(COMMAND_FILE), command);
-      own(dir);
-      writeState(dir, LocalJobState.queued());
-      submission = submission(request.spec(), dir, command);
-      slots.submit(() -> run(job, dir, command));
+      staged = JobFolders.stage(config.jobsRoot(), request.jobName());
+    } catch (IOException e) {
+      throw BackendException.retriable("cannot stage job folder " + dir + ": " + e.getMessage(), e);
+    }
+    String command;
+    try {
+      writeSpec(staged, request.spec());
+      command = prepare(staged, dir, request);
+      writeFile(staged.resolve(COMMAND_FILE), command);
+      own(staged);
+      writeState(staged, LocalJobState.queued());
     } catch (JobSetupException e) {
+      command = null;
       writeState(
-          dir,
+          staged,
           LocalJobState.queued()
               .ended(
                   JobPhase.FAILED,
@@ -207,8 +206,23 @@ public final class LocalProcessBackend implements JobBackend {
                   null,
                   clock.instant(),
                   Map.of()));
-      owned.remove(request.jobName());
     }
+    try {
+      if (!JobFolders.publish(staged, dir)) {
+        return adoptIfSameDefinition(request, dir);
+      }
+    } catch (IOException e) {
+      throw BackendException.retriable(
+          "cannot move the staged job folder to " + dir + ": " + e.getMessage(), e);
+    }
+    if (command == null) {
+      return new SubmitResult(readObservation(request.ref(), dir), true, null);
+    }
+    OwnedJob job = new OwnedJob(request);
+    owned.put(request.jobName(), job);
+    SubmittedJob submission = submission(request.spec(), dir, command);
+    String laidOut = command;
+    slots.submit(() -> run(job, dir, laidOut));
     return new SubmitResult(readObservation(request.ref(), dir), true, submission);
   }
 
@@ -335,12 +349,15 @@ public final class LocalProcessBackend implements JobBackend {
     }
   }
 
-  /** Lays out the job folder and returns the command with inputs and outputs resolved. */
-  private String prepare(Path dir, JobRequest request) {
+  /**
+   * Lays out the job folder in {@code staged} and returns the command with inputs and outputs
+   * resolved to where they will be once it is renamed to {@code dir}.
+   */
+  private String prepare(Path staged, Path dir, JobRequest request) {
     JobSpec spec = request.spec();
     try {
-      Files.createDirectories(dir.resolve("user_logs"));
-      Path codeDir = dir.resolve("code");
+      Files.createDirectories(staged.resolve("user_logs"));
+      Path codeDir = staged.resolve("code");
       if (spec.code() != null) {
         if (!JobTemplate.isLocalPath(spec.code())) {
           throw new JobSetupException(
@@ -354,15 +371,14 @@ public final class LocalProcessBackend implements JobBackend {
           throw new JobSetupException(
               FailureClass.USER, "code folder " + source + " does not exist");
         }
-        copyTree(source, codeDir);
+        JobFolders.copyTree(source, codeDir);
       } else {
         Files.createDirectories(codeDir);
       }
       Map<String, String> outputs = new HashMap<>();
       for (String name : spec.outputs().keySet()) {
-        Path out = dir.resolve("outputs").resolve(name);
-        Files.createDirectories(out);
-        outputs.put(name, out.toString());
+        Files.createDirectories(staged.resolve("outputs").resolve(name));
+        outputs.put(name, dir.resolve("outputs").resolve(name).toString());
       }
       return resolveCommand(spec, outputs);
     } catch (IOException e) {
@@ -1004,19 +1020,6 @@ public final class LocalProcessBackend implements JobBackend {
       slots.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
     }
   }
 
