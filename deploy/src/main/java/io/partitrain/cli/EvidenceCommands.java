@@ -2,10 +2,11 @@ package io.partitrain.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.cli.client.ConsoleApiClient;
-import io.partitrain.cli.client.RunViews;
+import io.partitrain.cli.client.MissingRun;
 import io.partitrain.orchestrator.console.api.JobEvidence;
 import io.partitrain.orchestrator.console.api.RunEvidence;
 import io.partitrain.orchestrator.console.view.PartitionView;
+import io.partitrain.orchestrator.console.view.RunFromTopics;
 import io.partitrain.orchestrator.console.view.RunView;
 import io.partitrain.shared.serde.Json;
 import java.io.PrintWriter;
@@ -85,9 +86,9 @@ final class EvidenceCommands {
     }
 
     private JsonNode fromKafka() {
-      Optional<RunView> run = RunViews.read(kafka.settings(), runId);
+      Optional<RunView> run = RunFromTopics.read(kafka.settings(), runId);
       if (run.isEmpty()) {
-        throw new NotFoundException(RunViews.missing(kafka.settings(), runId));
+        throw new NotFoundException(MissingRun.message(kafka.settings(), runId));
       }
       Optional<PartitionView> p =
           run.flatMap(
@@ -228,11 +229,11 @@ final class EvidenceCommands {
         if (api.isPresent()) {
           bundle = api.get().get("/runs/" + ConsoleApiClient.segment(runId) + "/evidence");
         } else {
-          Optional<RunView> run = RunViews.read(kafka.settings(), runId);
+          Optional<RunView> run = RunFromTopics.read(kafka.settings(), runId);
           if (run.isEmpty()) {
             spec.commandLine()
                 .getErr()
-                .println("partitrain: " + RunViews.missing(kafka.settings(), runId));
+                .println("partitrain: " + MissingRun.message(kafka.settings(), runId));
             return ExitCode.NOT_FOUND.code();
           }
           bundle = Json.mapper().valueToTree(RunEvidence.of(run.get(), Instant.now()));

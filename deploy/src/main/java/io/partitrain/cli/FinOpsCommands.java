@@ -2,8 +2,8 @@ package io.partitrain.cli;
 
 import io.partitrain.cli.client.ConsoleApiClient;
 import io.partitrain.cli.client.FinOpsClient;
+import io.partitrain.cli.client.MissingRun;
 import io.partitrain.cli.client.RunClient;
-import io.partitrain.cli.client.RunViews;
 import io.partitrain.orchestrator.finops.FinOpsReport;
 import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.FinOpsRecord;
@@ -92,7 +92,7 @@ public final class FinOpsCommands {
                     "partitrain: "
                         + (client.finalSnapshot(runId).isPresent()
                             ? pastRetention(runId)
-                            : RunViews.missing(settings, runId)));
+                            : MissingRun.message(settings, runId)));
             return ExitCode.NOT_FOUND.code();
           }
           report =

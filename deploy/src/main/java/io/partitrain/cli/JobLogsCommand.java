@@ -2,7 +2,7 @@ package io.partitrain.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.cli.client.ConsoleApiClient;
-import io.partitrain.cli.client.RunViews;
+import io.partitrain.orchestrator.console.view.RunFromTopics;
 import io.partitrain.orchestrator.console.view.RunView;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.worker.backend.BackendException;
@@ -196,7 +196,7 @@ public final class JobLogsCommand implements Callable<Integer> {
   private Optional<Path> recordedJobsFolder() {
     Optional<RunView> run;
     try {
-      run = RunViews.read(kafka.settings(), runId);
+      run = RunFromTopics.read(kafka.settings(), runId);
     } catch (RuntimeException unreachable) {
       return Optional.empty(); // offline: the flags and defaults still work
     }

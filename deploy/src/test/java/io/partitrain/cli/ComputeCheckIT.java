@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.cli.client.RunClient;
-import io.partitrain.cli.client.RunViews;
 import io.partitrain.deploy.LocalStack;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
+import io.partitrain.orchestrator.console.view.RunFromTopics;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.serde.Json;
@@ -188,7 +188,7 @@ class ComputeCheckIT {
     Result events = cli(new FinOpsCommands.Events(), "--run", "cc-warned");
     assertThat(events.out()).contains("ComputeCapacityWarning").contains("maxNodeCount 8");
 
-    assertThat(RunViews.read(kafka, "cc-warned").orElseThrow().capEvents())
+    assertThat(RunFromTopics.read(kafka, "cc-warned").orElseThrow().capEvents())
         .anySatisfy(e -> assertThat(e.type()).isEqualTo("ComputeCapacityWarning"));
   }
 

@@ -2,6 +2,7 @@ package io.partitrain.cli.client;
 
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.KeyedReads;
 import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;

@@ -10,6 +10,7 @@ import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.KeyedReads;
 import io.partitrain.shared.kafka.RunSnapshotParts;
 import io.partitrain.shared.kafka.StartCommandWriter;
 import io.partitrain.shared.kafka.TopicReader;

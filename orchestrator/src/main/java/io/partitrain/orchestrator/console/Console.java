@@ -6,6 +6,7 @@ import io.partitrain.orchestrator.console.api.JobLogs;
 import io.partitrain.orchestrator.console.api.KafkaCommandGateway;
 import io.partitrain.orchestrator.console.api.WorkerLogs;
 import io.partitrain.orchestrator.console.auth.Authenticator;
+import io.partitrain.orchestrator.console.view.RunDetails;
 import io.partitrain.orchestrator.console.view.TopicFollower;
 import io.partitrain.shared.kafka.KafkaSettings;
 import java.net.URI;
@@ -70,7 +71,8 @@ public final class Console implements AutoCloseable {
     KafkaCommandGateway gateway = null;
     try {
       gateway = new KafkaCommandGateway(kafka, instanceId);
-      return start(follower, gateway, config, authenticator, host, clock);
+      return start(
+          follower, gateway, RunDetails.fromTopics(kafka), config, authenticator, host, clock);
     } catch (RuntimeException e) {
       follower.close();
       if (gateway != null) {
@@ -83,13 +85,15 @@ public final class Console implements AutoCloseable {
   private static Console start(
       TopicFollower follower,
       KafkaCommandGateway gateway,
+      RunDetails details,
       ConsoleConfig config,
       Authenticator authenticator,
       Host host,
       Clock clock) {
     CommandGateway commands = gateway;
     ConsoleApi api =
-        new ConsoleApi(follower, commands, new JobLogs(host.jobsRoot(), host.workerLogs()), clock);
+        new ConsoleApi(
+            follower, commands, new JobLogs(host.jobsRoot(), host.workerLogs()), details, clock);
     ConsoleServer server =
         ConsoleServer.start(
             config,

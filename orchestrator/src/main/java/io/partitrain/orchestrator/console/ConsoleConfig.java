@@ -41,7 +41,7 @@ public record ConsoleConfig(String host, int port, int retainedRuns) {
           "PARTITRAIN_CONSOLE_RETAINED_RUNS",
           "how many finished runs keep their partitions, jobs and ledger in the console's memory;"
               + " older finished runs keep their summary only (counts, cost, decisions) and their"
-              + " detail is read from Kafka by the CLI",
+              + " detail is read from Kafka when asked for",
           DEFAULT_RETAINED_RUNS,
           1,
           100_000);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.orchestrator.console.api.ConsoleApi;
 import io.partitrain.orchestrator.console.api.JobLogs;
 import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
+import io.partitrain.orchestrator.console.view.RunDetails;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.PartitionState;
@@ -72,7 +73,8 @@ class ConsoleApiTest {
         capChanged(RUN, "fiona", "promo, \"Q4\""));
     Files.writeString(jobs.resolve("store-00100.log"), "line 1\nline 2\nTraceback: bad data\n");
     ConsoleApi api =
-        new ConsoleApi(leader, leader, new JobLogs(Optional.of(jobs)), Clock.systemUTC());
+        new ConsoleApi(
+            leader, leader, new JobLogs(Optional.of(jobs)), RunDetails.NONE, Clock.systemUTC());
     server =
         ConsoleServer.start(
             ConsoleConfig.ephemeral(), api, TOKEN, () -> "", () -> true, () -> Map.of());

@@ -10,6 +10,7 @@ import io.partitrain.orchestrator.console.api.ConsoleApi;
 import io.partitrain.orchestrator.console.api.JobLogs;
 import io.partitrain.orchestrator.console.auth.Authenticator;
 import io.partitrain.orchestrator.console.auth.JwtAuthenticator;
+import io.partitrain.orchestrator.console.view.RunDetails;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.PartitionState;
@@ -114,7 +115,9 @@ class ConsoleAuthMatrixTest {
             "alice",
             ConsoleEvents.T0));
     leader.apply(ledger(RUN, "store-001", "0.01"), capChanged(RUN, "bob", "quarter end"));
-    api = new ConsoleApi(leader, leader, new JobLogs(Optional.empty()), Clock.systemUTC());
+    api =
+        new ConsoleApi(
+            leader, leader, new JobLogs(Optional.empty()), RunDetails.NONE, Clock.systemUTC());
     Authenticator jwt =
         new JwtAuthenticator(entra.issuer(), TestIdentityProvider.AUDIENCE, entra.jwksUrl());
     server =

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.orchestrator.console.api.ConsoleApi;
 import io.partitrain.orchestrator.console.api.JobLogs;
 import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
+import io.partitrain.orchestrator.console.view.RunDetails;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
@@ -76,7 +77,8 @@ class ConsoleBudgetAndRetryCountsTest {
             new BigDecimal("1.10"),
             T0.plusSeconds(60)));
     ConsoleApi api =
-        new ConsoleApi(leader, leader, new JobLogs(Optional.empty()), Clock.systemUTC());
+        new ConsoleApi(
+            leader, leader, new JobLogs(Optional.empty()), RunDetails.NONE, Clock.systemUTC());
     server =
         ConsoleServer.start(
             ConsoleConfig.ephemeral(), api, TOKEN, () -> "", () -> true, () -> Map.of());

@@ -11,6 +11,7 @@ import io.partitrain.orchestrator.console.view.ConsoleReader;
 import io.partitrain.orchestrator.console.view.ConsoleSnapshot;
 import io.partitrain.orchestrator.console.view.CostView;
 import io.partitrain.orchestrator.console.view.PartitionView;
+import io.partitrain.orchestrator.console.view.RunDetails;
 import io.partitrain.orchestrator.console.view.RunView;
 import io.partitrain.orchestrator.console.view.RunsFold;
 import io.partitrain.orchestrator.finops.FinOpsReport;
@@ -62,12 +63,22 @@ public final class ConsoleApi {
   private final ConsoleReader reader;
   private final CommandGateway commands;
   private final JobLogs logs;
+  private final RunDetails details;
   private final Clock clock;
 
-  public ConsoleApi(ConsoleReader reader, CommandGateway commands, JobLogs logs, Clock clock) {
+  /**
+   * @param details where the detail of a finished run beyond the console's memory bound is read
+   */
+  public ConsoleApi(
+      ConsoleReader reader,
+      CommandGateway commands,
+      JobLogs logs,
+      RunDetails details,
+      Clock clock) {
     this.reader = reader;
     this.commands = commands;
     this.logs = logs;
+    this.details = details;
     this.clock = clock;
   }
 
@@ -786,26 +797,24 @@ public final class ConsoleApi {
   }
 
   /**
-   * A run whose detail this console holds: a finished run beyond the console's memory bound keeps
-   * its summary only, and its partitions, jobs, ledger and evidence are read from Kafka instead.
+   * A run with its partitions, jobs, ledger and evidence: a finished run beyond the console's
+   * memory bound keeps its summary only in memory, and its detail is read from the topics.
    */
   private RunView requireDetail(Context ctx) {
     RunView r = requireRun(ctx);
-    if (r.detailEvicted()) {
-      throw Problem.gone(
-          "run '"
-              + r.runId()
-              + "' finished before the last runs this console keeps in detail"
-              + " (PARTITRAIN_CONSOLE_RETAINED_RUNS); its summary is at "
-              + BASE
-              + "/runs/"
-              + r.runId()
-              + ", and its partitions, jobs, ledger and evidence are on Kafka: partitrain run"
-              + " evidence "
-              + r.runId()
-              + " (without --server)");
-    }
-    return r;
+    return details
+        .withDetail(r)
+        .orElseThrow(
+            () ->
+                Problem.gone(
+                    "run '"
+                        + r.runId()
+                        + "' finished before the last runs this console keeps in detail"
+                        + " (PARTITRAIN_CONSOLE_RETAINED_RUNS), and its decisions are no longer on"
+                        + " the runs topic (PARTITRAIN_RUNS_RETENTION); its summary is at "
+                        + BASE
+                        + "/runs/"
+                        + r.runId()));
   }
 
   private static PartitionView requirePartition(Context ctx, RunView r) {

@@ -1,6 +1,5 @@
-package io.partitrain.cli.client;
+package io.partitrain.shared.kafka;
 
-import io.partitrain.shared.kafka.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -9,18 +8,19 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * How the CLI reads one run without decoding everyone's history. The orchestrator keys every record
- * of a run by its run id (runs and FinOps topics), so with Kafka's default partitioner all of them
- * are in one partition, in order; the CLI reads that partition only, and decodes only the records
- * whose key is the run id. The event type is read from the first bytes of the JSON, so {@code run
- * list} decodes only the few records a run's line needs.
+ * How one run is read without decoding everyone's history (the CLI, and the console for a run whose
+ * detail it does not keep in memory). The orchestrator keys every record of a run by its run id
+ * (runs and FinOps topics), so with Kafka's default partitioner all of them are in one partition,
+ * in order; the CLI reads that partition only, and decodes only the records whose key is the run
+ * id. The event type is read from the first bytes of the JSON, so {@code run list} decodes only the
+ * few records a run's line needs.
  *
  * <p>Biggest advantage: {@code run show} decodes one run's records, not the topic's. Limitation:
  * the bytes of the run's partition are still fetched from the broker from its beginning, so the
  * time still grows (much more slowly) with history; a per-run index (the compacted state topic)
  * would remove that.
  */
-final class KeyedReads {
+public final class KeyedReads {
 
   private static final byte[] TYPE_PREFIX = "{\"type\":\"".getBytes(StandardCharsets.UTF_8);
 
@@ -30,12 +30,12 @@ final class KeyedReads {
    * The partition of {@code topic} that Kafka's default partitioner gives {@code key} (murmur2 of
    * the key's UTF-8 bytes, the producers' {@code StringSerializer}).
    */
-  static TopicPartition partitionOf(Consumer<?, ?> consumer, String topic, String key) {
+  public static TopicPartition partitionOf(Consumer<?, ?> consumer, String topic, String key) {
     return new TopicPartition(topic, partitionOf(key, consumer.partitionsFor(topic).size()));
   }
 
   /** The partition among {@code count} that Kafka's default partitioner gives {@code key}. */
-  static int partitionOf(String key, int count) {
+  public static int partitionOf(String key, int count) {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % count;
   }
 
@@ -44,7 +44,7 @@ final class KeyedReads {
    * partition, or, when that holds none (a producer configured with another partitioner), from the
    * others.
    */
-  static void readKey(
+  public static void readKey(
       Consumer<String, byte[]> consumer,
       String topic,
       String key,
@@ -74,7 +74,7 @@ final class KeyedReads {
    * accepts, in order: records written to that partition under other keys on purpose (a run
    * snapshot's parts, next to the run's record).
    */
-  static void readKeys(
+  public static void readKeys(
       Consumer<String, byte[]> consumer,
       String topic,
       String homeKey,
@@ -106,7 +106,7 @@ final class KeyedReads {
    * The {@code type} of a JSON record when it is the first field (as Jackson writes the records'
    * type id); null when it is not there, and the record must be decoded to know.
    */
-  static String typeOf(byte[] value) {
+  public static String typeOf(byte[] value) {
     if (value == null || value.length <= TYPE_PREFIX.length) {
       return null;
     }

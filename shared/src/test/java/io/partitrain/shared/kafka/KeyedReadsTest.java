@@ -1,4 +1,4 @@
-package io.partitrain.cli.client;
+package io.partitrain.shared.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,14 +1,10 @@
-package io.partitrain.cli.client;
+package io.partitrain.orchestrator.console.view;
 
-import io.partitrain.orchestrator.StateConfig;
-import io.partitrain.orchestrator.console.view.FinalSnapshots;
-import io.partitrain.orchestrator.console.view.RunView;
-import io.partitrain.orchestrator.console.view.RunsFold;
-import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.StateSnapshot;
 import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.kafka.KeyedReads;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.shared.serde.UnreadableMessageException;
 import java.time.Instant;
@@ -17,17 +13,17 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * A run as the console sees it, read straight from Kafka: the runs and FinOps topics folded by the
  * same {@link RunsFold} the console uses, so {@code job show} and {@code run evidence} say the same
  * with or without {@code --server}. A finished run whose decisions are past the runs topic's
- * retention is read from its final snapshot on the state topic, as the console does.
+ * retention is read from its final snapshot on the state topic, as the console does. The console
+ * itself reads a run this way when it keeps only the run's summary in memory ({@link RunDetails}).
  */
-public final class RunViews {
+public final class RunFromTopics {
 
-  private RunViews() {}
+  private RunFromTopics() {}
 
   public static Optional<RunView> read(KafkaSettings kafka, String runId) {
     RunsFold fold = new RunsFold();
@@ -86,39 +82,5 @@ public final class RunViews {
           .filter(s -> s.runId().equals(runId))
           .ifPresent(s -> fold.apply(s, FinalSnapshots.covered(last)));
     }
-  }
-
-  /**
-   * Why {@link #read} found nothing: the run is on neither the runs topic nor the state topic.
-   * Names the retention settings, and says whether the runs topic has dropped records where the
-   * run's would be (its partition no longer starts at offset 0).
-   */
-  public static String missing(KafkaSettings kafka, String runId) {
-    long start = 0;
-    int partition = -1;
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(kafka.consumer("partitrain-cli-evidence", null))) {
-      TopicPartition home = KeyedReads.partitionOf(c, kafka.topics().runs(), runId);
-      partition = home.partition();
-      start = c.beginningOffsets(List.of(home)).getOrDefault(home, 0L);
-    }
-    String dropped =
-        start > 0
-            ? " (partition "
-                + partition
-                + " of the runs topic, where its decisions would be, now starts at offset "
-                + start
-                + ": the records before it are past its retention)"
-            : "";
-    return "no run "
-        + runId
-        + " on the runs topic or the state topic"
-        + dropped
-        + ". If it ran, its decisions are past the runs topic's retention"
-        + " (PARTITRAIN_RUNS_RETENTION, default "
-        + ServiceSettings.DEFAULT_RUNS_RETENTION.toDays()
-        + " days) and its final snapshot past PARTITRAIN_FINISHED_RUN_RETENTION (default "
-        + StateConfig.DEFAULT_FINISHED_RETENTION.toDays()
-        + " days); `partitrain run list` shows the runs still kept";
   }
 }
