@@ -283,7 +283,7 @@ public final class FinOpsCommands {
           n.requestedBy(),
           n.reason());
     }
-    if (e instanceof FinOpsRecord.ComputeCapacityWarning w) {
+    if (e instanceof RunEvent.ComputeCapacityWarning w) {
       return "compute " + w.computeTarget() + ": " + String.join("; ", w.problems());
     }
     if (e instanceof FinOpsRecord.RunCostSettled s) {
@@ -319,7 +319,7 @@ public final class FinOpsCommands {
           c.currency(),
           c.reason());
     }
-    if (e instanceof FinOpsRecord.DeadlineAtRisk d) {
+    if (e instanceof RunEvent.DeadlineAtRisk d) {
       return d.detail();
     }
     return "";

@@ -4,6 +4,7 @@ import io.partitrain.cli.client.BrokerProbe;
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.RetriableException;
 import io.partitrain.shared.config.Env;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.KafkaSettings;
@@ -83,7 +84,7 @@ public final class KafkaOptions {
   }
 
   /** The one line an operator reads when Kafka cannot be reached. */
-  String unreachable(String what) {
+  public String unreachable(String what) {
     return "cannot reach Kafka at "
         + describe()
         + ": "
@@ -102,7 +103,9 @@ public final class KafkaOptions {
     overrides.putAll(KafkaClientConfig.overrides(env));
     overrides.putAll(kafkaProperties);
     String servers =
-        bootstrapServers != null ? bootstrapServers : env.string(KafkaSettings.BOOTSTRAP_ENV, null);
+        bootstrapServers != null
+            ? bootstrapServers
+            : env.string(ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key(), null);
     try {
       KafkaSettings settings =
           KafkaClientConfig.build(
@@ -111,7 +114,7 @@ public final class KafkaOptions {
               servers,
               new Topics(topicPrefix),
               "set "
-                  + KafkaSettings.BOOTSTRAP_ENV
+                  + ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key()
                   + " or pass --bootstrap-servers (`partitrain up` prints the value for a local stack)");
       resolvedServers = settings.bootstrapServers();
       return settings;
@@ -125,9 +128,9 @@ public final class KafkaOptions {
     if (bootstrapServers != null) {
       return bootstrapServers + " (set by --bootstrap-servers)";
     }
-    String env = System.getenv(KafkaSettings.BOOTSTRAP_ENV);
+    String env = System.getenv(ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key());
     if (env != null && !env.isBlank()) {
-      return env + " (set by $" + KafkaSettings.BOOTSTRAP_ENV + ")";
+      return env + " (set by $" + ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key() + ")";
     }
     return (resolvedServers != null ? resolvedServers + " " : "")
         + "(set by bootstrap.servers of the Kafka client config)";

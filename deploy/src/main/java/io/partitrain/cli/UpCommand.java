@@ -1,12 +1,12 @@
 package io.partitrain.cli;
 
-import io.partitrain.cli.demo.DemoCommand;
 import io.partitrain.deploy.LocalStack;
 import io.partitrain.deploy.broker.EmbeddedKafkaBroker;
 import io.partitrain.deploy.broker.KafkaBootstrap;
 import io.partitrain.orchestrator.console.Console;
 import io.partitrain.orchestrator.console.ConsoleConfig;
 import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.worker.WorkerConfig;
@@ -126,8 +126,8 @@ public final class UpCommand implements Callable<Integer> {
     }
     out.printf(
         "In another terminal:%n  export %s=%s%n  ./partitrain run start --plan PLAN.yml   (after a demo: .partitrain/demo/plan.yml)%n",
-        KafkaSettings.BOOTSTRAP_ENV, kafkaHandle.bootstrapServers());
-    DemoCommand.printConsole(out, console, token);
+        ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key(), kafkaHandle.bootstrapServers());
+    ConsoleBanner.print(out, console, token);
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stack.failure().thenRun(stopped::countDown);

@@ -3,6 +3,7 @@ package io.partitrain.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.cli.main.PartitrainCli;
 import io.partitrain.shared.serde.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;

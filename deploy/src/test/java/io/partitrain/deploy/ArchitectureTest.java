@@ -1,9 +1,12 @@
 package io.partitrain.deploy;
 
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import io.partitrain.shared.testing.ArchitectureRules;
+import io.partitrain.shared.testing.SourceDependencies;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,8 +14,10 @@ import org.junit.jupiter.api.Test;
  * ({@code io.partitrain.deploy..}) and the CLI ({@code io.partitrain.cli..}, its own package) do
  * not need each other both ways, and no two source files of either need each other (the CLI's
  * commands share {@link io.partitrain.cli.ExitCode}, not the root command's constants). Across all
- * modules, no package reaches into another's {@code internal} package. Module boundaries (shared,
- * worker, orchestrator) are checked by {@link ModuleBoundariesTest}.
+ * modules, no package reaches into another's {@code internal} package, and no two packages need
+ * each other in the source text (imports and qualified names, which also see the constants javac
+ * inlines out of the bytecode). Module boundaries (shared, worker, orchestrator) are checked by
+ * {@link ModuleBoundariesTest}.
  */
 class ArchitectureTest {
 
@@ -37,6 +42,20 @@ class ArchitectureTest {
   @Test
   void noConstructorOrFactoryTakesMoreThanSevenParameters() {
     ArchitectureRules.noLongParameterLists().check(ArchitectureRules.mainClasses("io.partitrain"));
+  }
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  @Test
+  void noPackageCycleInTheSourceOfAnyModule() {
+    SourceDependencies deps =
+        SourceDependencies.scan(
+            "io.partitrain",
+            ROOT.resolve("shared/src/main/java"),
+            ROOT.resolve("orchestrator/src/main/java"),
+            ROOT.resolve("worker/src/main/java"),
+            ROOT.resolve("deploy/src/main/java"));
+    assertThat(deps.cycleReport()).as("package cycles in the source").isEmpty();
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.kafka.DeadLetters;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.StatusTopicValues;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.testkit.TopicRecords;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
@@ -124,7 +125,7 @@ class BatchedMessagesIT {
               .filter(r -> !"w-poison".equals(r.key()))
               .toList();
       List<JobStatusEvent> statuses =
-          statusRecords.stream().flatMap(r -> JobStatusBatch.read(r.value()).stream()).toList();
+          statusRecords.stream().flatMap(r -> StatusTopicValues.read(r.value()).stream()).toList();
       assertThat(statusRecords)
           .allSatisfy(r -> assertThat(JobStatusBatch.isBatch(r.value())).isTrue())
           .allSatisfy(r -> assertThat(r.key()).startsWith("w"));

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.partitrain.cli.PartitrainCli;
 import io.partitrain.cli.client.FinOpsClient;
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.cli.main.PartitrainCli;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionState;

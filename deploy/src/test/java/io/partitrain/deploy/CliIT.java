@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.cli.ExitCode;
-import io.partitrain.cli.PartitrainCli;
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.cli.main.PartitrainCli;
 import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.kafka.KafkaSettings;

@@ -5,8 +5,8 @@ import static io.partitrain.deploy.RunScenario.runEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.partitrain.cli.PartitrainCli;
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.cli.main.PartitrainCli;
 import io.partitrain.orchestrator.console.ConsoleConfig;
 import io.partitrain.orchestrator.console.TestIdentityProvider;
 import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;

@@ -3,7 +3,7 @@ package io.partitrain.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.partitrain.cli.PartitrainCli;
+import io.partitrain.cli.main.PartitrainCli;
 import io.partitrain.shared.serde.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;

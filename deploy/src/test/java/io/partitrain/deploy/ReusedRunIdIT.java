@@ -6,8 +6,8 @@ import static io.partitrain.deploy.RunScenario.plan;
 import static io.partitrain.deploy.RunScenario.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.partitrain.cli.PartitrainCli;
 import io.partitrain.cli.client.RunClient;
+import io.partitrain.cli.main.PartitrainCli;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;

@@ -2,7 +2,6 @@ package io.partitrain.deploy;
 
 import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.client.RunClient;
-import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunSummary;
@@ -12,6 +11,7 @@ import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.StatusTopicValues;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.testkit.TopicRecords;
 import io.partitrain.worker.WorkerConfig;
@@ -141,7 +141,7 @@ final class RunScenario {
         .forEach(
             r -> {
               try {
-                out.addAll(JobStatusBatch.read(r.value()));
+                out.addAll(StatusTopicValues.read(r.value()));
               } catch (RuntimeException poison) {
                 // a poison record a test wrote on purpose
               }

@@ -52,7 +52,7 @@ class ScheduledRunIT {
       "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", kafka.topics().prefix()
     };
     java.io.StringWriter out = new java.io.StringWriter();
-    var cl = io.partitrain.cli.PartitrainCli.commandLine();
+    var cl = io.partitrain.cli.main.PartitrainCli.commandLine();
     cl.setOut(new java.io.PrintWriter(out));
     List<String> pause = new ArrayList<>(List.of("schedule", "pause", plan, "--reason", "it"));
     pause.addAll(List.of(where));

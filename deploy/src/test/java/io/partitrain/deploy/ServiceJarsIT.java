@@ -49,7 +49,7 @@ class ServiceJarsIT {
   void theAllInOneJarCarriesTheBrokerTheCliAndTheExample() throws IOException {
     try (JarFile j = new JarFile(ROOT.resolve("deploy/target/partitrain.jar").toFile())) {
       assertThat(j.getManifest().getMainAttributes().getValue("Main-Class"))
-          .isEqualTo("io.partitrain.cli.PartitrainCli");
+          .isEqualTo("io.partitrain.cli.main.PartitrainCli");
       assertThat(j.getEntry("kafka/server/KafkaRaftServer.class")).isNotNull();
       assertThat(j.getEntry("examples/weekly-demand/src/Train.java")).isNotNull();
       assertThat(j.getEntry("examples/weekly-demand/job.yml")).isNotNull();

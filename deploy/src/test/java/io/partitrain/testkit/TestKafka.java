@@ -2,7 +2,7 @@ package io.partitrain.testkit;
 
 import io.partitrain.deploy.broker.EmbeddedKafkaBroker;
 import io.partitrain.deploy.broker.KafkaBootstrap;
-import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.config.ServiceSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +173,8 @@ public final class TestKafka implements BeforeAllCallback, AfterAllCallback, Aut
       throw new IllegalStateException(
           "TestKafka already started (" + description + "); register it once, as a static field");
     }
-    if (System.getenv(KafkaSettings.BOOTSTRAP_ENV) == null && isDockerAvailable()) {
+    if (System.getenv(ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key()) == null
+        && isDockerAvailable()) {
       startContainer();
     } else {
       // Either KAFKA_BOOTSTRAP_SERVERS (nothing started) or the embedded broker.

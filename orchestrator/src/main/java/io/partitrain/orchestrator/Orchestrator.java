@@ -8,7 +8,6 @@ import io.partitrain.orchestrator.leadership.Term;
 import io.partitrain.orchestrator.tracking.MoveBatches;
 import io.partitrain.orchestrator.tracking.Outbox;
 import io.partitrain.orchestrator.tracking.Tracker;
-import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.RunCommand;
@@ -17,6 +16,7 @@ import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.DeadLetters;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.StatusTopicValues;
 import io.partitrain.shared.serde.UnreadableMessageException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -476,7 +476,7 @@ public final class Orchestrator implements Term {
   private void dispatch(Tracker t, ConsumerRecord<String, byte[]> record, Outbox out) {
     if (record.topic().equals(topics.status())) {
       // A worker's batch (or a single status): each as if it had come alone, in the order sent.
-      for (JobStatusEvent e : JobStatusBatch.read(record.value())) {
+      for (JobStatusEvent e : StatusTopicValues.read(record.value())) {
         t.onStatus(e, out);
       }
     } else if (record.topic().equals(topics.partitions())) {

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.StatusTopicValues;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.local.LocalBackendConfig;
 import io.partitrain.worker.backend.local.LocalProcessBackend;
@@ -96,7 +96,7 @@ class AdoptedJobEvidenceTest {
                 worker.watcher().tick();
                 return producer.history().stream()
                     .filter(r -> r.topic().equals(TOPICS.status()))
-                    .flatMap(r -> JobStatusBatch.read(r.value()).stream())
+                    .flatMap(r -> StatusTopicValues.read(r.value()).stream())
                     .filter(e -> e.kind() == JobStatusEvent.Kind.STATUS)
                     .findFirst();
               },

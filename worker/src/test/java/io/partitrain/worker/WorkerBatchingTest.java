@@ -10,6 +10,7 @@ import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.StatusTopicValues;
 import io.partitrain.shared.testing.MutableClock;
 import io.partitrain.worker.backend.simulated.SimulatedBackend;
 import io.partitrain.worker.backend.simulated.SimulationProfile;
@@ -81,7 +82,7 @@ class WorkerBatchingTest {
             r -> {
               assertThat(r.key()).as("keyed by the worker").isEqualTo("w1");
               assertThat(JobStatusBatch.isBatch(r.value())).isTrue();
-              assertThat(JobStatusBatch.read(r.value()))
+              assertThat(StatusTopicValues.read(r.value()))
                   .hasSize(30)
                   .allSatisfy(e -> assertThat(e.phase()).isEqualTo(JobPhase.SUBMITTED));
             });
@@ -93,7 +94,7 @@ class WorkerBatchingTest {
 
     List<ProducerRecord<String, byte[]>> records = statusRecords();
     assertThat(records).as("the batch's record, then the round's").hasSize(2);
-    List<JobStatusEvent> round = JobStatusBatch.read(records.get(1).value());
+    List<JobStatusEvent> round = StatusTopicValues.read(records.get(1).value());
     assertThat(round)
         .as("every job's end in the one record of the round")
         .hasSize(30)

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.contracts.JobPhase;
-import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.StatusTopicValues;
 import io.partitrain.shared.testing.MutableClock;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
@@ -156,7 +156,7 @@ class WorkerSlowSubmitTest {
   private List<JobStatusEvent> statuses() {
     return producer.history().stream()
         .filter(r -> r.topic().equals(TOPICS.status()))
-        .flatMap(r -> JobStatusBatch.read(r.value()).stream())
+        .flatMap(r -> StatusTopicValues.read(r.value()).stream())
         .toList();
   }
 

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
-import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.StatusTopicValues;
 import io.partitrain.shared.testing.MutableClock;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobBackend;
@@ -92,7 +92,7 @@ class WorkerSubmitTest {
     worker.handle(new ConsumerRecord<>(TOPICS.work(), 0, 0L, item.key(), Json.toBytes(item)));
     return producer.history().stream()
         .filter(r -> r.topic().equals(TOPICS.status()))
-        .flatMap(r -> JobStatusBatch.read(r.value()).stream())
+        .flatMap(r -> StatusTopicValues.read(r.value()).stream())
         .toList();
   }
 

@@ -1,11 +1,11 @@
 package io.partitrain.cli.bench;
 
-import io.partitrain.shared.contracts.JobStatusBatch;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicReader;
 import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.serde.StatusTopicValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,7 +78,7 @@ final class TopicCounts {
       TopicReader.readAll(
           reader,
           kafka.topics().status(),
-          r -> statuses[0] += JobStatusBatch.read(r.value()).size());
+          r -> statuses[0] += StatusTopicValues.read(r.value()).size());
     }
     out.put("moves", moves[0]);
     out.put("statuses", statuses[0]);

@@ -1,5 +1,6 @@
 package io.partitrain.cli.demo;
 
+import io.partitrain.cli.ConsoleBanner;
 import io.partitrain.cli.ExitCode;
 import io.partitrain.cli.OutputOption;
 import io.partitrain.cli.RunCommands;
@@ -227,7 +228,7 @@ public final class DemoCommand implements Callable<Integer> {
                 new ConsoleConfig(ConsoleConfig.DEFAULT_HOST, consolePort),
                 token,
                 Optional.of(dir.resolve("jobs")));
-        printConsole(info, console, token);
+        ConsoleBanner.print(info, console, token);
         String runId =
             this.runId != null
                 ? this.runId
@@ -289,18 +290,6 @@ public final class DemoCommand implements Callable<Integer> {
         return report.rerun().onlyFailedRanAgain() ? ExitCode.OK.code() : ExitCode.REJECTED.code();
       }
     }
-  }
-
-  /** The page's address and the local token, printed once here and nowhere else. */
-  public static void printConsole(
-      PrintWriter info, Console console, LocalTokenAuthenticator token) {
-    info.printf(
-        "  Console: %s  (API %sapi/v1/runs, metrics %smetrics)%n",
-        console.url(), console.url(), console.url());
-    info.printf(
-        "  Token:   %s  (send as 'Authorization: Bearer TOKEN'; it lives until this process ends)%n",
-        token.token());
-    info.flush();
   }
 
   private void validate() {

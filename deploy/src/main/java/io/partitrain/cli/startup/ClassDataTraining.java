@@ -1,6 +1,6 @@
 package io.partitrain.cli.startup;
 
-import io.partitrain.cli.PartitrainCli;
+import io.partitrain.cli.main.PartitrainCli;
 import io.partitrain.deploy.LocalStack;
 import io.partitrain.deploy.broker.EmbeddedKafkaBroker;
 import io.partitrain.orchestrator.console.Console;

@@ -1,15 +1,16 @@
 package io.partitrain.deploy.broker;
 
-import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.config.ServiceSettings;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Decides where the demo and the CLI find Kafka: the cluster named by {@value
- * KafkaSettings#BOOTSTRAP_ENV} if that variable is set, otherwise an {@link EmbeddedKafkaBroker}
- * started here. Closing it stops the embedded broker; an external cluster is left alone.
+ * Decides where the demo and the CLI find Kafka: the cluster named by {@code
+ * KAFKA_BOOTSTRAP_SERVERS} ({@link ServiceSettings#KAFKA_BOOTSTRAP_SERVERS}) if that variable is
+ * set, otherwise an {@link EmbeddedKafkaBroker} started here. Closing it stops the embedded broker;
+ * an external cluster is left alone.
  *
  * <pre>{@code
  * try (KafkaBootstrap kafka = KafkaBootstrap.resolve()) {
@@ -60,9 +61,9 @@ public final class KafkaBootstrap implements AutoCloseable {
 
   /** {@link #resolve()} with the environment and the embedded broker factory given, for tests. */
   static KafkaBootstrap resolve(Map<String, String> env, Supplier<EmbeddedKafkaBroker> embedded) {
-    String configured = env.get(KafkaSettings.BOOTSTRAP_ENV);
+    String configured = env.get(ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key());
     if (configured != null && !configured.isBlank()) {
-      return external(configured, "from " + KafkaSettings.BOOTSTRAP_ENV);
+      return external(configured, "from " + ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key());
     }
     return embedded(embedded.get());
   }

@@ -3,7 +3,7 @@ package io.partitrain.deploy.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.partitrain.shared.kafka.KafkaSettings;
+import io.partitrain.shared.config.ServiceSettings;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class KafkaBootstrapTest {
   @Test
   void usesTheExternalClusterWhenTheVariableIsSetAndStartsNothing() {
     Map<String, String> env =
-        Map.of(KafkaSettings.BOOTSTRAP_ENV, " ns.servicebus.windows.net:9093 ");
+        Map.of(ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key(), " ns.servicebus.windows.net:9093 ");
 
     try (KafkaBootstrap kafka = KafkaBootstrap.resolve(env, MUST_NOT_START)) {
       assertThat(kafka.bootstrapServers()).isEqualTo("ns.servicebus.windows.net:9093");
@@ -32,7 +32,8 @@ class KafkaBootstrapTest {
 
   @Test
   void acceptsSeveralBrokersAndIpv6Literals() {
-    Map<String, String> env = Map.of(KafkaSettings.BOOTSTRAP_ENV, "b1:9092, b2:9092,[::1]:9092");
+    Map<String, String> env =
+        Map.of(ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key(), "b1:9092, b2:9092,[::1]:9092");
 
     assertThat(KafkaBootstrap.resolve(env, MUST_NOT_START).bootstrapServers())
         .isEqualTo("b1:9092, b2:9092,[::1]:9092");
@@ -40,7 +41,7 @@ class KafkaBootstrapTest {
 
   @Test
   void treatsABlankVariableAsUnset() {
-    Map<String, String> env = Map.of(KafkaSettings.BOOTSTRAP_ENV, "  ");
+    Map<String, String> env = Map.of(ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key(), "  ");
 
     assertThatThrownBy(() -> KafkaBootstrap.resolve(env, MUST_NOT_START))
         .isInstanceOf(AssertionError.class)
@@ -49,7 +50,7 @@ class KafkaBootstrapTest {
 
   @Test
   void rejectsAMalformedVariableNamingItAndTheBadEntry() {
-    Map<String, String> env = Map.of(KafkaSettings.BOOTSTRAP_ENV, "b1:9092,b2");
+    Map<String, String> env = Map.of(ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key(), "b1:9092,b2");
 
     assertThatThrownBy(() -> KafkaBootstrap.resolve(env, MUST_NOT_START))
         .isInstanceOf(IllegalArgumentException.class)

@@ -193,17 +193,6 @@ public final class FinOpsTrail {
         c.at());
   }
 
-  public static FinOpsRecord computeCapacityWarning(RunEvent.ComputeCapacityWarning w) {
-    return new FinOpsRecord.ComputeCapacityWarning(
-        Schema.VERSION,
-        w.runId(),
-        w.computeTarget(),
-        w.nodeCap(),
-        w.capacity().nodesItHolds(),
-        w.problems(),
-        w.at());
-  }
-
   /** The ledger entry of a charged attempt. */
   public static FinOpsRecord ledger(RunState run, PartitionRecord p, Charge charge) {
     RunEvent.CostReserved r = charge.reserved();

@@ -95,7 +95,7 @@ final class RunCommands {
     for (RunEvent.ComputeCapacityWarning w : overCapacity) {
       log.warn("[run={}] {}", w.runId(), String.join("; ", w.problems()));
       decisions.emit(w, out);
-      decisions.finops(FinOpsTrail.computeCapacityWarning(w), out);
+      decisions.finops(w, out);
     }
     // Each partition's SCHEDULED move is decided here, with the start, in plan order: nothing goes
     // through the partitions topic, which only this process would read back (issue 12).

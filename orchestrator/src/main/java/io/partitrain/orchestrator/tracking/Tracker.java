@@ -11,7 +11,6 @@ import io.partitrain.orchestrator.scheduling.deadline.DeadlineWatch;
 import io.partitrain.orchestrator.scheduling.deadline.HistoryAwareOrder;
 import io.partitrain.orchestrator.state.OrchestratorState;
 import io.partitrain.orchestrator.state.RunState;
-import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionScheduled;
 import io.partitrain.shared.contracts.PartitionState;
@@ -348,7 +347,7 @@ public final class Tracker {
           .ifPresent(
               risk -> {
                 decisions.emit(risk, out);
-                decisions.finops(FinOpsRecord.DeadlineAtRisk.of(risk), out);
+                decisions.finops(risk, out);
               });
       if (!run.isComplete() && run.allSettled()) {
         complete(run, now, out);

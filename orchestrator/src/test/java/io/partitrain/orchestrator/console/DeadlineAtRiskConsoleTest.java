@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.partitrain.orchestrator.console.view.CapEventView;
 import io.partitrain.orchestrator.console.view.RunsFold;
 import io.partitrain.shared.contracts.FinOpsRecord;
+import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.Schema;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -17,8 +18,9 @@ class DeadlineAtRiskConsoleTest {
   void theWarningJoinsTheRunsCapEvents() {
     RunsFold fold = new RunsFold();
     fold.apply(ConsoleEvents.runStarted("wd-1", 3, new BigDecimal("10")));
-    fold.apply(
-        new FinOpsRecord.DeadlineAtRisk(
+    // From the FinOps topic: the fold's cap-event timeline, not the run's deadline warning.
+    FinOpsRecord fromFinOps =
+        new RunEvent.DeadlineAtRisk(
             Schema.VERSION,
             "wd-1",
             ConsoleEvents.T0.plusSeconds(3600),
@@ -28,7 +30,8 @@ class DeadlineAtRiskConsoleTest {
             1,
             3,
             "3 partitions not finished are expected to end 1h 0m after the deadline",
-            ConsoleEvents.T0));
+            ConsoleEvents.T0);
+    fold.apply(fromFinOps);
     assertThat(fold.snapshot(Instant.now()).run("wd-1").orElseThrow().capEvents())
         .extracting(CapEventView::type, CapEventView::summary)
         .containsExactly(

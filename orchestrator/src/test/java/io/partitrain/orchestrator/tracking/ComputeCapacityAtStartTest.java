@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.console.view.RunsFold;
 import io.partitrain.shared.contracts.ComputeCapacity;
-import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
@@ -77,10 +76,10 @@ class ComputeCapacityAtStartTest {
                   .contains("node cap 12 for cpu-cluster is above the cluster's maxNodeCount 8")
                   .contains("partitrain cap set cpu-cluster --nodes 8");
             });
-    FinOpsRecord.ComputeCapacityWarning finops =
+    RunEvent.ComputeCapacityWarning finops =
         h.finops.stream()
-            .filter(f -> f instanceof FinOpsRecord.ComputeCapacityWarning)
-            .map(f -> (FinOpsRecord.ComputeCapacityWarning) f)
+            .filter(f -> f instanceof RunEvent.ComputeCapacityWarning)
+            .map(f -> (RunEvent.ComputeCapacityWarning) f)
             .findFirst()
             .orElseThrow();
     assertThat(finops.nodesItHolds()).isEqualTo(8);
@@ -122,7 +121,7 @@ class ComputeCapacityAtStartTest {
     assertThat(start(h, "r1", true, cluster(0))).isInstanceOf(RunEvent.RunStarted.class);
 
     assertThat(h.log).noneMatch(e -> e instanceof RunEvent.ComputeCapacityWarning);
-    assertThat(h.finops).noneMatch(f -> f instanceof FinOpsRecord.ComputeCapacityWarning);
+    assertThat(h.finops).noneMatch(f -> f instanceof RunEvent.ComputeCapacityWarning);
   }
 
   @Test

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.state.PartitionRecord;
 import io.partitrain.shared.contracts.CostBudget;
-import io.partitrain.shared.contracts.FinOpsRecord;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.RunDeadline;
 import io.partitrain.shared.contracts.RunDefinition;
@@ -133,9 +132,9 @@ class DeadlineAwareTrackerTest {
     assertThat(risk.capToMeet()).as("4 waiting hours in 1.5 h: four at once").isEqualTo(4);
     assertThat(risk.detail()).contains("30m after the deadline").contains("a node cap of 4");
     assertThat(h.finops)
-        .filteredOn(f -> f instanceof FinOpsRecord.DeadlineAtRisk)
+        .filteredOn(f -> f instanceof RunEvent.DeadlineAtRisk)
         .singleElement()
-        .isEqualTo(FinOpsRecord.DeadlineAtRisk.of(risk));
+        .isEqualTo(risk);
 
     h.clock.advance(Duration.ofMinutes(10));
     h.tick();

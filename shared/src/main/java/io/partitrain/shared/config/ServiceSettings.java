@@ -1,7 +1,6 @@
 package io.partitrain.shared.config;
 
 import io.partitrain.shared.contracts.Topics;
-import io.partitrain.shared.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,14 +8,19 @@ import java.util.List;
  * The settings every service (orchestrator, worker) reads the same way: the Kafka cluster, the
  * installation's topic prefix, the replication factor of the topics it creates, and the workers'
  * heartbeat interval (which the orchestrator's silence timeout must leave room for). Defined once,
- * here; the Kafka client properties themselves belong to {@link KafkaSettings}.
+ * here; the Kafka client properties themselves belong to the kafka package's {@code KafkaSettings},
+ * which reads its environment through these (config is below kafka, never the other way).
  */
 public final class ServiceSettings {
 
   private ServiceSettings() {}
 
+  /**
+   * The Kafka cluster. Its variable also tells the all-in-one runnable and the CLI whether to use
+   * an external cluster: unset, they start the embedded broker.
+   */
   public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS =
-      Setting.required(KafkaSettings.BOOTSTRAP_ENV, "the Kafka cluster (host:port,...)");
+      Setting.required("KAFKA_BOOTSTRAP_SERVERS", "the Kafka cluster (host:port,...)");
 
   public static final Setting<String> TOPIC_PREFIX =
       Setting.text(

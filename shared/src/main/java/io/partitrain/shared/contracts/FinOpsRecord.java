@@ -22,13 +22,13 @@ import java.util.Map;
   @JsonSubTypes.Type(value = FinOpsRecord.CostCapChanged.class, name = "CostCapChanged"),
   @JsonSubTypes.Type(value = FinOpsRecord.NodeCapChanged.class, name = "NodeCapChanged"),
   @JsonSubTypes.Type(
-      value = FinOpsRecord.ComputeCapacityWarning.class,
+      value = RunEvent.ComputeCapacityWarning.class,
       name = "ComputeCapacityWarning"),
   @JsonSubTypes.Type(value = FinOpsRecord.RunCostSettled.class, name = "RunCostSettled"),
   @JsonSubTypes.Type(value = FinOpsRecord.LedgerEntry.class, name = "LedgerEntry"),
   @JsonSubTypes.Type(value = FinOpsRecord.CostOverrun.class, name = "CostOverrun"),
   @JsonSubTypes.Type(value = FinOpsRecord.ChargeEstimated.class, name = "ChargeEstimated"),
-  @JsonSubTypes.Type(value = FinOpsRecord.DeadlineAtRisk.class, name = "DeadlineAtRisk")
+  @JsonSubTypes.Type(value = RunEvent.DeadlineAtRisk.class, name = "DeadlineAtRisk")
 })
 public sealed interface FinOpsRecord {
 
@@ -38,17 +38,21 @@ public sealed interface FinOpsRecord {
 
   Instant at();
 
-  /** Cost-cap events; {@link LedgerEntry} is the one record that is not. */
+  /**
+   * Cost-cap events; {@link LedgerEntry} is the one record that is not. Two are run events written
+   * to both topics as they are ({@link RunEvent.ComputeCapacityWarning}, {@link
+   * RunEvent.DeadlineAtRisk}): one definition per event, not a FinOps copy of each.
+   */
   sealed interface CapEvent extends FinOpsRecord
       permits CostCapReached,
           DeferredAdmitted,
           CostCapChanged,
           NodeCapChanged,
-          ComputeCapacityWarning,
+          RunEvent.ComputeCapacityWarning,
           RunCostSettled,
           CostOverrun,
           ChargeEstimated,
-          DeadlineAtRisk {}
+          RunEvent.DeadlineAtRisk {}
 
   /**
    * The run's budget cannot take the next partitions: they became DEFERRED_BY_COST.
@@ -128,30 +132,6 @@ public sealed interface FinOpsRecord {
       String reason,
       Instant at)
       implements CapEvent {}
-
-  /**
-   * At run start, a compute target's node cap was more than its cluster or the vCPU quota can hold
-   * (a mirror of {@link RunEvent.ComputeCapacityWarning}): jobs would wait in {@code Queued} while
-   * the cost cap reserves money for them.
-   *
-   * @param nodeCap the node cap at run start; null when the target had none
-   * @param nodesItHolds what the cluster and the free quota hold together
-   * @param problems what does not fit, one sentence each with its fix
-   */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record ComputeCapacityWarning(
-      int schemaVersion,
-      String runId,
-      String computeTarget,
-      Integer nodeCap,
-      int nodesItHolds,
-      List<String> problems,
-      Instant at)
-      implements CapEvent {
-    public ComputeCapacityWarning {
-      problems = problems == null ? List.of() : List.copyOf(problems);
-    }
-  }
 
   /**
    * The run completed: every partition is terminal (it completes again after a rerun). A run
@@ -249,48 +229,6 @@ public sealed interface FinOpsRecord {
       implements FinOpsRecord {
     public LedgerEntry {
       tags = tags == null ? Map.of() : Map.copyOf(tags);
-    }
-  }
-
-  /**
-   * The run will miss its deadline at the node cap in force: the FinOps view of {@link
-   * RunEvent.DeadlineAtRisk}, once per run, so that whoever owns the cap can raise it in time.
-   *
-   * @param deadline when the run must be done
-   * @param expectedEnd when it is now expected to end; null when nothing can start (node cap 0)
-   * @param remaining partitions not yet finished
-   * @param computeTarget the compute target that ends last
-   * @param nodeCap its node cap; null when it has none
-   * @param capToMeet the smallest node cap that would meet the deadline; null when none would
-   * @param detail one line for people
-   */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record DeadlineAtRisk(
-      int schemaVersion,
-      String runId,
-      Instant deadline,
-      Instant expectedEnd,
-      int remaining,
-      String computeTarget,
-      Integer nodeCap,
-      Integer capToMeet,
-      String detail,
-      Instant at)
-      implements CapEvent {
-
-    /** The FinOps view of the runs topic's decision. */
-    public static DeadlineAtRisk of(RunEvent.DeadlineAtRisk e) {
-      return new DeadlineAtRisk(
-          e.schemaVersion(),
-          e.runId(),
-          e.deadline(),
-          e.expectedEnd(),
-          e.remaining(),
-          e.computeTarget(),
-          e.nodeCap(),
-          e.capToMeet(),
-          e.detail(),
-          e.at());
     }
   }
 }

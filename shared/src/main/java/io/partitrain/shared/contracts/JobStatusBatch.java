@@ -2,7 +2,6 @@ package io.partitrain.shared.contracts;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
-import io.partitrain.shared.serde.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +18,8 @@ import java.util.Objects;
  * and is read in the order it was sent (a job's SUBMITTED before its later statuses).
  *
  * <p>On the wire its first field is {@code "type":"JobStatusBatch"}, which a single status never
- * has: {@link #isBatch} tells the two apart from the first bytes, without parsing.
+ * has: {@link #isBatch} tells the two apart from the first bytes, without parsing (the serde
+ * package's {@code StatusTopicValues} reads either).
  *
  * @param workerId the worker that sent it
  * @param events the statuses and heartbeats, in the order the worker saw them
@@ -46,19 +46,6 @@ public record JobStatusBatch(
   /** A batch of {@code events} by {@code workerId}. */
   public static JobStatusBatch of(String workerId, List<JobStatusEvent> events, Instant at) {
     return new JobStatusBatch(Schema.VERSION, workerId, events, at);
-  }
-
-  /**
-   * The statuses a status-topic value carries: a batch's events, or the single status it is.
-   *
-   * @throws io.partitrain.shared.serde.UnreadableMessageException naming the type it should have
-   *     been and what is wrong
-   */
-  public static List<JobStatusEvent> read(byte[] value) {
-    if (isBatch(value)) {
-      return Json.read(value, JobStatusBatch.class).events();
-    }
-    return List.of(Json.read(value, JobStatusEvent.class));
   }
 
   /** Whether a status-topic value is a batch (else it is a single {@link JobStatusEvent}). */

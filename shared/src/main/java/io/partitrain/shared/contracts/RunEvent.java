@@ -1,6 +1,7 @@
 package io.partitrain.shared.contracts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.math.BigDecimal;
@@ -394,11 +395,14 @@ public sealed interface RunEvent {
    * At run start, a compute target's node cap was more than its Azure ML cluster or the
    * subscription's vCPU quota can hold: jobs beyond it would wait in {@code Queued} while the cost
    * cap reserves money for them. The run started anyway (with {@code --refuse-over-capacity} it
-   * would have been refused with the same sentences). Recorded right after {@link RunStarted}.
+   * would have been refused with the same sentences). Recorded right after {@link RunStarted}, and
+   * the same record goes to the FinOps topic (it is a {@link FinOpsRecord.CapEvent} too: one
+   * definition of the event for both topics).
    *
    * @param computeTarget the target
    * @param nodeCap the node cap at run start; null when the target had none
-   * @param capacity what the service answered
+   * @param capacity what the service answered; null in FinOps records written before issue 24,
+   *     which carried only {@link #nodesItHolds}
    * @param problems what does not fit, one sentence each with its fix
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -410,9 +414,19 @@ public sealed interface RunEvent {
       ComputeCapacity capacity,
       List<String> problems,
       Instant at)
-      implements RunEvent {
+      implements RunEvent, FinOpsRecord.CapEvent {
     public ComputeCapacityWarning {
       problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+
+    /**
+     * What the cluster and the free quota hold together ({@link ComputeCapacity#nodesItHolds}),
+     * written as a field of its own because the FinOps topic's readers had it before this record
+     * carried the whole {@code capacity}; null when the capacity is unknown.
+     */
+    @JsonProperty("nodesItHolds")
+    public Integer nodesItHolds() {
+      return capacity == null ? null : capacity.nodesItHolds();
     }
   }
 
@@ -520,8 +534,9 @@ public sealed interface RunEvent {
   /**
    * The run's forecast end crossed its deadline (the plan's {@code deadline}): at the node cap in
    * force and at the expected times from the ledger, the partitions not yet finished would end
-   * after it. Recorded once per run (replay remembers it), with {@link FinOpsRecord.DeadlineAtRisk}
-   * beside it for people.
+   * after it. Recorded once per run (replay remembers it), and the same record goes to the FinOps
+   * topic for people, so that whoever owns the cap can raise it in time (it is a {@link
+   * FinOpsRecord.CapEvent} too: one definition of the event for both topics).
    *
    * @param deadline when the run must be done
    * @param expectedEnd when it is now expected to end; null when nothing can start (node cap 0)
@@ -544,5 +559,5 @@ public sealed interface RunEvent {
       Integer capToMeet,
       String detail,
       Instant at)
-      implements RunEvent {}
+      implements RunEvent, FinOpsRecord.CapEvent {}
 }

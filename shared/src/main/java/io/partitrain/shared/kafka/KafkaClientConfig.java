@@ -2,6 +2,7 @@ package io.partitrain.shared.kafka;
 
 import io.partitrain.shared.PartitrainException;
 import io.partitrain.shared.config.Env;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.contracts.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -88,9 +89,12 @@ public final class KafkaClientConfig {
     return build(
         file == null ? null : Path.of(file),
         overrides(env),
-        env.string(KafkaSettings.BOOTSTRAP_ENV, null),
+        env.string(ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key(), null),
         new Topics(env.string("PARTITRAIN_TOPIC_PREFIX", Topics.DEFAULT_PREFIX)),
-        "set " + KafkaSettings.BOOTSTRAP_ENV + " or bootstrap.servers in " + CONFIG_FILE_ENV);
+        "set "
+            + ServiceSettings.KAFKA_BOOTSTRAP_SERVERS.key()
+            + " or bootstrap.servers in "
+            + CONFIG_FILE_ENV);
   }
 
   /**

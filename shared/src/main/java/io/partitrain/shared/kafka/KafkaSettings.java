@@ -25,9 +25,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, Object> extra) {
 
-  /** Environment variable naming an external cluster; when unset the embedded broker is used. */
-  public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
-
   /** Large plans travel in one command; zstd keeps them well under the broker's message limit. */
   public static final int MAX_REQUEST_SIZE = 32 * 1024 * 1024;
 

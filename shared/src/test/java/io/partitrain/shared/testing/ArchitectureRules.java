@@ -162,7 +162,7 @@ public final class ArchitectureRules {
   }
 
   /** {@code a.b} for a package {@code a.b.internal} or {@code a.b.internal.c}; else null. */
-  private static String ownerOfInternal(String pkg) {
+  static String ownerOfInternal(String pkg) {
     if (pkg.endsWith(".internal")) {
       return pkg.substring(0, pkg.length() - ".internal".length());
     }

@@ -337,7 +337,7 @@ public final class RunsFold {
           e.reason(),
           e.computeTarget() + ": " + e.from() + " → " + e.to() + " nodes",
           List.of());
-    } else if (record instanceof FinOpsRecord.ComputeCapacityWarning e) {
+    } else if (record instanceof RunEvent.ComputeCapacityWarning e) {
       a.capEvent(
           "ComputeCapacityWarning", e.at(), null, null, String.join("; ", e.problems()), List.of());
     } else if (record instanceof FinOpsRecord.CostOverrun e) {
@@ -381,7 +381,7 @@ public final class RunsFold {
               + " "
               + e.currency(),
           e.deferred());
-    } else if (record instanceof FinOpsRecord.DeadlineAtRisk e) {
+    } else if (record instanceof RunEvent.DeadlineAtRisk e) {
       a.capEvent("DeadlineAtRisk", e.at(), null, null, e.detail(), List.of());
     }
   }

@@ -170,7 +170,7 @@ public final class JobBodyTranslator {
     tags.put(JobTags.PARTITION, request.ref().partitionId());
     tags.put(JobTags.ATTEMPT, String.valueOf(request.ref().attempt()));
     tags.put(JobTags.runKey(request.ref().runId()), "1");
-    tags.put(JobTags.SPEC, io.partitrain.shared.contracts.JobSpecHash.of(request.spec()));
+    tags.put(JobTags.SPEC, io.partitrain.shared.serde.JobSpecHash.of(request.spec()));
     return tags;
   }
 

@@ -1,4 +1,4 @@
-package io.partitrain.cli;
+package io.partitrain.cli.main;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

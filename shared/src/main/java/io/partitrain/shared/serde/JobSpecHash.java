@@ -1,8 +1,9 @@
-package io.partitrain.shared.contracts;
+package io.partitrain.shared.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.partitrain.shared.serde.Json;
+import io.partitrain.shared.contracts.FailureClass;
+import io.partitrain.shared.contracts.JobSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,10 @@
-package io.partitrain.cli;
+package io.partitrain.cli.main;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.partitrain.cli.ExitCode;
+import io.partitrain.cli.KafkaOptions;
+import io.partitrain.cli.TimeArgs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

@@ -1,5 +1,15 @@
-package io.partitrain.cli;
+package io.partitrain.cli.main;
 
+import io.partitrain.cli.CapCommands;
+import io.partitrain.cli.ExitCode;
+import io.partitrain.cli.FinOpsCommands;
+import io.partitrain.cli.JobCommands;
+import io.partitrain.cli.KafkaOptions;
+import io.partitrain.cli.NotFoundException;
+import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.ScheduleCommands;
+import io.partitrain.cli.TimeArgs;
+import io.partitrain.cli.UpCommand;
 import io.partitrain.cli.bench.BenchCommand;
 import io.partitrain.cli.demo.DemoCommand;
 import io.partitrain.shared.PartitrainException;
