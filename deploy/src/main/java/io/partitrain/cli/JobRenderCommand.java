@@ -217,6 +217,7 @@ public final class JobRenderCommand implements Callable<Integer> {
               + (preview.timeoutSeconds() == null ? "(none)" : preview.timeoutSeconds() + " s"));
       preview.environmentVariables().forEach((k, v) -> out.println("env          " + k + "=" + v));
       out.println("command      " + preview.command());
+      preview.notes().forEach(n -> out.println("note: " + n));
     }
     out.flush();
     return ExitCode.OK.code();

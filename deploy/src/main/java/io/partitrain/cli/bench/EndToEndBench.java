@@ -265,12 +265,7 @@ final class EndToEndBench {
     RunDefinition d = plan.definition();
     return new Plan(
         plan.file(),
-        new RunDefinition(
-            d.planName(),
-            d.planSource(),
-            d.jobTemplate(),
-            d.retry(),
-            new RunLimits(setup.maxInFlight(), null)),
+        d.withLimits(new RunLimits(setup.maxInFlight(), null)),
         plan.partitions(),
         plan.template());
   }

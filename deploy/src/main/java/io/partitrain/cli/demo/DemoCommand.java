@@ -341,11 +341,7 @@ public final class DemoCommand implements Callable<Integer> {
                     plan.template().render("demo", plan.partitions().get(0)).computeTarget(),
                     price));
     return new Plan(
-        plan.file(),
-        new RunDefinition(
-            d.planName(), d.planSource(), d.jobTemplate(), d.retry(), new RunLimits(cap, budget)),
-        plan.partitions(),
-        plan.template());
+        plan.file(), d.withLimits(new RunLimits(cap, budget)), plan.partitions(), plan.template());
   }
 
   private Path prepareWorkdir() throws IOException {

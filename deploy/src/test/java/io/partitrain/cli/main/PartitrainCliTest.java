@@ -37,6 +37,10 @@ class PartitrainCliTest {
     Files.writeString(
         dir.resolve("plan.yml"), "name: x\njob: missing.yml\npartitions: {inline: ['bad id']}\n");
     assertThat(startPlan()).isEqualTo(ExitCode.BAD_INPUT.code());
+    // The first line, what a CI log shows, is the first broken rule and the count of the others.
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .startsWith("partitrain: the plan is refused: " + dir.resolve("plan.yml") + ": ")
+        .endsWith(" (and 1 more rule broken)");
     assertThat(err.toString())
         .contains("plan.yml: job = 'missing.yml'")
         .contains("'bad id'")

@@ -6,6 +6,7 @@ import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunIds;
 import io.partitrain.shared.plan.PlanRecheck;
+import io.partitrain.shared.plan.PlanValidationException;
 import io.partitrain.shared.plan.PlanViolation;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,11 +50,8 @@ public final class Scheduler {
         PlanRecheck.violations(start.definition(), start.runId(), partitions);
     if (!broken.isEmpty()) {
       return Optional.of(
-          "the plan breaks "
-              + broken.size()
-              + " rule(s), first: "
-              + broken.get(0)
-              + " (a start command is re-checked as the CLI checks a plan)");
+          PlanValidationException.headline(broken)
+              + "; a start command is re-checked as the CLI checks a plan");
     }
     return Optional.empty();
   }

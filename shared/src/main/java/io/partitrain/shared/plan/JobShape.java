@@ -131,6 +131,7 @@ final class JobShape {
                 t.get(section), known, section + ".", section + " key", file, v));
     checkEntryKeys(t.get("inputs"), "inputs", INPUT_KEYS, "job input key", file, v);
     checkEntryKeys(t.get("outputs"), "outputs", OUTPUT_KEYS, "job output key", file, v);
+    JobServices.check(t.get("services"), file, v);
     JsonNode type = t.get("type");
     if (type != null && !"command".equals(type.asText())) {
       v.add(new PlanViolation(file, "type", type.asText(), "only 'command' jobs are supported"));

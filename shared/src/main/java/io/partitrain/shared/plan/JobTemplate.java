@@ -72,14 +72,22 @@ public final class JobTemplate {
   private record TagUse(String field, String expression, String tag) {}
 
   /**
+   * The local paths as the job.yml wrote them, by field ({@code code}, {@code inputs.x.path}),
+   * before they were made absolute: refusals quote what the user wrote. Empty for a template built
+   * from a tree.
+   */
+  private final Map<String, String> writtenPaths;
+
+  /**
    * The template of {@code tree}, copied: its placeholders are looked up once here, and a template
    * renders every partition of a run (a start of 10,000 partitions rendered and checked each of
    * them several times over a copy of the whole tree, a fifth of the orchestrator's start in a
    * profile; issue 12).
    */
-  private JobTemplate(ObjectNode tree, String source) {
+  private JobTemplate(ObjectNode tree, String source, Map<String, String> writtenPaths) {
     this.tree = tree.deepCopy();
     this.source = source;
+    this.writtenPaths = Map.copyOf(writtenPaths);
     markPlaceholders(this.tree);
     for (Map.Entry<String, String> e : textFields(this.tree, "").entrySet()) {
       for (String expr : Placeholders.expressions(e.getValue())) {
@@ -108,8 +116,9 @@ public final class JobTemplate {
   }
 
   /**
-   * Reads and checks a job.yml; local paths ({@code code}, input paths) are made absolute against
-   * the file's folder.
+   * Reads and checks a job.yml; local paths ({@code code}, input and output paths) are made
+   * absolute against the file's folder, as {@code az ml} resolves them ({@code ../src} climbs out
+   * of it; {@link PlanPaths} keeps them inside the plan's root).
    *
    * @throws PlanValidationException listing every broken rule
    */
@@ -131,8 +140,9 @@ public final class JobTemplate {
     if (!violations.isEmpty()) {
       throw new PlanValidationException(violations);
     }
-    absolutizeLocalPaths(tree, jobFile.toAbsolutePath().getParent());
-    return new JobTemplate(tree, name);
+    Map<String, String> written = new LinkedHashMap<>();
+    absolutizeLocalPaths(tree, jobFile.toAbsolutePath().getParent(), written);
+    return new JobTemplate(tree, name, written);
   }
 
   /**
@@ -156,7 +166,7 @@ public final class JobTemplate {
     if (!violations.isEmpty()) {
       throw new PlanValidationException(violations);
     }
-    return new JobTemplate((ObjectNode) tree, source);
+    return new JobTemplate((ObjectNode) tree, source, Map.of());
   }
 
   /**
@@ -186,6 +196,20 @@ public final class JobTemplate {
 
   public String source() {
     return source;
+  }
+
+  /**
+   * The local path at {@code field} ({@code code}, {@code inputs.x.path}, {@code outputs.x.path})
+   * as the job.yml wrote it, with the partition's placeholders substituted; null when the template
+   * did not come from a file or the field holds no local path.
+   */
+  public String writtenPath(String field, String runId, PartitionSpec partition) {
+    String written = writtenPaths.get(field);
+    if (written == null || !Placeholders.opensAny(written)) {
+      return written;
+    }
+    return Placeholders.substitute(
+        written, Placeholders.partitionResolver(runId, partition.id(), partition.tags()));
   }
 
   /**
@@ -372,22 +396,29 @@ public final class JobTemplate {
     return out;
   }
 
-  /** Local paths become absolute; azureml: references and URLs stay as they are. */
-  private static void absolutizeLocalPaths(ObjectNode t, Path base) {
+  /**
+   * Local paths become absolute; azureml: references and URLs stay as they are. What was written
+   * goes to {@code written}, by field.
+   */
+  private static void absolutizeLocalPaths(ObjectNode t, Path base, Map<String, String> written) {
     JsonNode code = t.get("code");
     if (code != null && code.isTextual() && isLocalPath(code.asText())) {
+      written.put("code", code.asText());
       t.put("code", base.resolve(code.asText()).normalize().toString());
     }
-    t.path("inputs")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              JsonNode path = e.getValue().get("path");
-              if (path != null && path.isTextual() && isLocalPath(path.asText())) {
-                ((ObjectNode) e.getValue())
-                    .put("path", base.resolve(path.asText()).normalize().toString());
-              }
-            });
+    for (String section : List.of("inputs", "outputs")) {
+      t.path(section)
+          .fields()
+          .forEachRemaining(
+              e -> {
+                JsonNode path = e.getValue().get("path");
+                if (path != null && path.isTextual() && isLocalPath(path.asText())) {
+                  written.put(section + "." + e.getKey() + ".path", path.asText());
+                  ((ObjectNode) e.getValue())
+                      .put("path", base.resolve(path.asText()).normalize().toString());
+                }
+              });
+    }
   }
 
   /** Whether a job.yml path names a local file or folder (not {@code azureml:}, not a URL). */

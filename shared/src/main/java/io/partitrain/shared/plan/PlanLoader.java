@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * <pre>
  * name: weekly-demand            # required, [A-Za-z0-9][A-Za-z0-9._-]{0,63}
  * job: job.yml                   # required, relative to the plan
+ * root: ..                       # optional: the folder the job's local paths stay inside
+ *                                # (default: the git work tree that holds the plan; PlanRoot)
  * partitions:
  *   file: stores.csv             # first column: id; other columns: tags (header = tag names)
  *   # or
@@ -68,7 +70,8 @@ public final class PlanLoader {
           "description",
           "budget",
           "schedule",
-          "deadline");
+          "deadline",
+          PlanRoot.ROOT_KEY);
   private static final Pattern NAME = Pattern.compile(NAME_RULE);
   private static final Pattern TAG_NAME = Pattern.compile(TAG_NAME_RULE);
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -111,8 +114,9 @@ public final class PlanLoader {
         v.addAll(e.violations());
       }
     }
+    PlanRoot planRoot = PlanRoot.of(base, root.path(PlanRoot.ROOT_KEY).asText(null), file, v);
     if (template != null) {
-      PlanPaths paths = PlanPaths.forPlan(base);
+      PlanPaths paths = PlanPaths.forRoot(planRoot);
       template.check(CHECK_RUN_ID, partitions, v);
       for (PartitionSpec p : partitions) {
         paths.check(template, CHECK_RUN_ID, p, v);
@@ -128,7 +132,13 @@ public final class PlanLoader {
     }
     RunDefinition definition =
         new RunDefinition(
-            name, planFile.toAbsolutePath().toString(), template.tree(), retry, limits, deadline);
+            name,
+            planFile.toAbsolutePath().toString(),
+            planRoot.path().toString(),
+            template.tree(),
+            retry,
+            limits,
+            deadline);
     return new Plan(planFile, definition, partitions, template, schedule);
   }
 
@@ -147,7 +157,7 @@ public final class PlanLoader {
       requireMapping(root.path(section), section, file, v);
     }
     requireMapping(root.path("retry").path("backoff"), "retry.backoff", file, v);
-    for (String scalar : List.of("name", "job", "description")) {
+    for (String scalar : List.of("name", "job", "description", PlanRoot.ROOT_KEY)) {
       requireScalar(root.path(scalar), scalar, file, v);
     }
     KeyCheck.refuseUnknown(root.path("retry"), RETRY_KEYS, "retry.", "retry key", file, v);

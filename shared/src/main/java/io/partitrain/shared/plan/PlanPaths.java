@@ -17,19 +17,22 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Keeps a plan's local paths inside the plan: {@code code}, every local input {@code path} and
- * every local output {@code path} must resolve, after the partition placeholders are substituted,
- * inside the plan's folder or an allowed root ({@value #ALLOWED_ROOTS_ENV}, a {@code :}-separated
- * list of absolute folders, for shared data). Output names must be plain names, because they become
- * folder names. Resolution is lexical ({@code ..} removed) and then real: a symlink inside the plan
- * that points outside it is refused too.
+ * Keeps a plan's local paths inside the plan's root ({@link PlanRoot}: the git work tree that holds
+ * the plan, or the plan's {@code root:}): {@code code}, every local input {@code path} and every
+ * local output {@code path} must resolve, after the partition placeholders are substituted, inside
+ * the root or an allowed root ({@value #ALLOWED_ROOTS_ENV}, a {@code :}-separated list of absolute
+ * folders, for shared data). Paths resolve as {@code az ml} resolves them, relative to the
+ * job.yml's folder, and may climb with {@code ..} as long as they stay inside. Output names must be
+ * plain names, because they become folder names. Resolution is lexical ({@code ..} removed) and
+ * then real: a symlink inside the root that points outside it is refused too. A refusal names the
+ * field, the value as written, the path it resolves to and the root.
  *
  * <p>Why: the local backend reads code and inputs and writes outputs as the worker's user; a plan
  * (or a start command written straight to the topic) must not make it read {@code ~/.ssh} or write
  * over another job's folder.
  *
- * <p>An instance checks one plan at one moment: it resolves the plan's folder, the allowed roots
- * and each folder its paths lie in once, and a path's last element with one {@code lstat}. A plan's
+ * <p>An instance checks one plan at one moment: it resolves the root, the allowed roots and each
+ * folder its paths lie in once, and a path's last element with one {@code lstat}. A plan's
  * partitions mostly share a few folders, and resolving every path whole (a system call per path
  * element, and the plan's folder again for every comparison) made the orchestrator spend a quarter
  * of a second re-checking a start of 10,000 partitions (issue 12).
@@ -47,10 +50,11 @@ public final class PlanPaths {
   /** How many folders an instance remembers the real path of. */
   private static final int REMEMBERED_FOLDERS = 1024;
 
-  private final Path planDir;
+  private final PlanRoot root;
+  private final Path rootDir;
   private final List<Path> allowedRoots;
 
-  /** The real paths of the plan's folder and of the allowed roots, once resolved. */
+  /** The real paths of the plan's root and of the allowed roots, once resolved. */
   private List<Path> realRoots;
 
   /** The real path of the longest existing part of a folder, by folder (most recently used). */
@@ -62,22 +66,28 @@ public final class PlanPaths {
         }
       };
 
-  private PlanPaths(Path planDir, List<Path> allowedRoots) {
-    this.planDir = planDir.toAbsolutePath().normalize();
+  private PlanPaths(PlanRoot root, List<Path> allowedRoots) {
+    this.root = root;
+    this.rootDir = root.path();
     this.allowedRoots = List.copyOf(allowedRoots);
   }
 
-  /** Paths confined to {@code planDir} and the given extra roots. */
+  /** Paths confined to {@code planDir} (a plan's folder as its own root) and the extra roots. */
   public static PlanPaths of(Path planDir, List<Path> allowedRoots) {
+    return of(PlanRoot.folder(planDir), allowedRoots);
+  }
+
+  /** Paths confined to {@code root} and the given extra roots. */
+  public static PlanPaths of(PlanRoot root, List<Path> allowedRoots) {
     List<Path> roots = new ArrayList<>();
     for (Path r : allowedRoots) {
       roots.add(r.toAbsolutePath().normalize());
     }
-    return new PlanPaths(planDir, roots);
+    return new PlanPaths(root, roots);
   }
 
-  /** Paths confined to {@code planDir} and the roots named by {@value #ALLOWED_ROOTS_ENV}. */
-  public static PlanPaths forPlan(Path planDir) {
+  /** Paths confined to {@code root} and the roots named by {@value #ALLOWED_ROOTS_ENV}. */
+  public static PlanPaths forRoot(PlanRoot root) {
     String env = System.getenv(ALLOWED_ROOTS_ENV);
     List<Path> roots = new ArrayList<>();
     if (env != null) {
@@ -87,7 +97,7 @@ public final class PlanPaths {
         }
       }
     }
-    return of(planDir, roots);
+    return of(root, roots);
   }
 
   /**
@@ -100,12 +110,13 @@ public final class PlanPaths {
     JobSpec job = template.render(runId, partition);
     String src = template.source();
     if (job.code() != null && JobTemplate.isLocalPath(job.code())) {
-      confine(src, "code", job.code(), v);
+      confine(src, "code", job.code(), template.writtenPath("code", runId, partition), v);
     }
     for (Map.Entry<String, JobSpec.JobInput> in : job.inputs().entrySet()) {
       String path = in.getValue().path();
       if (path != null && JobTemplate.isLocalPath(path)) {
-        confine(src, "inputs." + in.getKey() + ".path", path, v);
+        String field = "inputs." + in.getKey() + ".path";
+        confine(src, field, path, template.writtenPath(field, runId, partition), v);
       }
     }
     for (Map.Entry<String, JobSpec.JobOutput> out : job.outputs().entrySet()) {
@@ -117,22 +128,28 @@ public final class PlanPaths {
       }
       String path = out.getValue() == null ? null : out.getValue().path();
       if (path != null && JobTemplate.isLocalPath(path)) {
-        confine(src, "outputs." + out.getKey() + ".path", path, v);
+        String field = "outputs." + out.getKey() + ".path";
+        confine(src, field, path, template.writtenPath(field, runId, partition), v);
       }
     }
   }
 
-  private void confine(String src, String field, String value, List<PlanViolation> v) {
-    String rule = rule();
+  /**
+   * @param value the path as rendered (absolute once a job.yml is loaded)
+   * @param written the path as the job.yml wrote it, rendered for the partition; null if unknown
+   */
+  private void confine(
+      String src, String field, String value, String written, List<PlanViolation> v) {
+    String shown = written == null ? value : written;
     Path p;
     try {
-      p = planDir.resolve(value).normalize();
+      p = rootDir.resolve(value).normalize();
     } catch (InvalidPathException e) {
-      add(v, new PlanViolation(src, field, value, "must be a valid path"));
+      add(v, new PlanViolation(src, field, shown, "must be a valid path"));
       return;
     }
     if (!inside(p)) {
-      add(v, new PlanViolation(src, field, value, rule));
+      add(v, new PlanViolation(src, field, shown, rule() + "; it resolves to " + p));
       return;
     }
     Path real = realPathOf(p);
@@ -140,19 +157,25 @@ public final class PlanPaths {
       add(
           v,
           new PlanViolation(
-              src, field, value, rule + "; a symbolic link leads to " + real + ", outside it"));
+              src,
+              field,
+              shown,
+              rule() + "; it resolves to " + p + ", and a symbolic link leads to " + real));
     }
   }
 
   private String rule() {
-    return "must resolve inside the plan's folder "
-        + planDir
+    return "must stay inside the plan's root "
+        + rootDir
+        + " ("
+        + root.origin()
+        + ")"
         + (allowedRoots.isEmpty() ? "" : " or an allowed root " + allowedRoots)
-        + " (no '..' out of it, no absolute path elsewhere, no symbolic link out of it)";
+        + ": '..' may climb only inside it, and no symbolic link may lead out of it";
   }
 
   private boolean inside(Path p) {
-    if (p.startsWith(planDir)) {
+    if (p.startsWith(rootDir)) {
       return true;
     }
     for (Path root : allowedRoots) {
@@ -171,7 +194,7 @@ public final class PlanPaths {
   private List<Path> realRoots() {
     if (realRoots == null) {
       List<Path> real = new ArrayList<>();
-      real.add(realOrSelf(planDir));
+      real.add(realOrSelf(rootDir));
       allowedRoots.forEach(r -> real.add(realOrSelf(r)));
       realRoots = List.copyOf(real);
     }

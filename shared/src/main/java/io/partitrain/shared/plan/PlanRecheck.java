@@ -11,7 +11,8 @@ import java.util.List;
  * The plan rules every work item depends on, re-checked where a start command is accepted: the CLI
  * checked them when it loaded the files, but anyone allowed to write the commands topic can write a
  * command by hand. Job keys and types, tag values substituted into {@code command}, and paths
- * confined to the plan ({@link PlanPaths}).
+ * confined to the plan's root ({@link PlanPaths}; the start's {@code planRoot}, which must hold the
+ * plan's folder, else the plan's folder itself).
  */
 public final class PlanRecheck {
 
@@ -33,13 +34,41 @@ public final class PlanRecheck {
               source, "planSource", definition.planSource(), "must be the plan's absolute path"));
       return v;
     }
+    PlanRoot root = rootOf(definition, planDir, source, v);
+    if (root == null) {
+      return v;
+    }
     JobTemplate template = JobTemplate.fromTree(definition.jobTemplate(), source);
-    PlanPaths paths = PlanPaths.forPlan(planDir);
+    PlanPaths paths = PlanPaths.forRoot(root);
     template.check(runId, partitions, v);
     for (PartitionSpec p : partitions) {
       paths.check(template, runId, p, v);
     }
     return v;
+  }
+
+  /** The start's root: it must hold the plan's folder, so a command cannot widen it to "/". */
+  private static PlanRoot rootOf(
+      RunDefinition definition, Path planDir, String source, List<PlanViolation> v) {
+    if (definition.planRoot() == null) {
+      return PlanRoot.folder(planDir);
+    }
+    Path root;
+    try {
+      root = Path.of(definition.planRoot());
+    } catch (InvalidPathException e) {
+      root = null;
+    }
+    if (root == null || !root.isAbsolute() || !planDir.normalize().startsWith(root.normalize())) {
+      v.add(
+          new PlanViolation(
+              source,
+              "planRoot",
+              definition.planRoot(),
+              "must be an absolute folder that holds the plan's folder " + planDir));
+      return null;
+    }
+    return new PlanRoot(root, PlanRoot.COMMAND_ORIGIN);
   }
 
   private static Path planDir(String planSource) {

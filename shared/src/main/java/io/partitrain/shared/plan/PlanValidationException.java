@@ -21,24 +21,33 @@ public class PlanValidationException extends PartitrainException {
     return violations;
   }
 
+  /**
+   * The first line of a refusal, which is what a CI log shows: the first broken rule itself (file,
+   * field, value, rule) and how many more there are ({@code ... (and 2 more rules broken)}).
+   */
+  public static String headline(List<PlanViolation> violations) {
+    if (violations.isEmpty()) {
+      return "the plan is refused";
+    }
+    int more = violations.size() - 1;
+    return "the plan is refused: "
+        + violations.get(0)
+        + switch (more) {
+          case 0 -> "";
+          case 1 -> " (and 1 more rule broken)";
+          default -> " (and " + more + " more rules broken)";
+        };
+  }
+
   private static String format(List<PlanViolation> violations) {
-    // The first line is what a CI log shows: it names the first broken rule itself (file, field,
-    // value, rule) and how many there are; every one of them follows, one per line.
-    String head =
-        violations.isEmpty()
-            ? "the plan is refused"
-            : "the plan is refused: "
-                + violations.get(0)
-                + (violations.size() == 1
-                    ? ""
-                    : " (1 of " + violations.size() + " broken rules, all listed below)");
+    // Every violation follows the headline, one per line, the first one included.
     return violations.stream()
         .limit(50)
         .map(v -> "  - " + v)
         .collect(
             Collectors.joining(
                 "\n",
-                head + "\n",
+                headline(violations) + "\n",
                 violations.size() > 50 ? "\n  ... and " + (violations.size() - 50) + " more" : ""));
   }
 }

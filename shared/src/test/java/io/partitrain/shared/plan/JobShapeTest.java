@@ -29,18 +29,10 @@ class JobShapeTest {
     return plan;
   }
 
-  private static List<PlanViolation> refused(Path plan) {
-    try {
-      PlanLoader.load(plan);
-    } catch (PlanValidationException e) {
-      return e.violations();
-    }
-    throw new AssertionError("the plan was accepted");
-  }
-
   @Test
   void aMisspelledResourcesKeyIsRefusedNotRunOnOneNode() throws IOException {
-    List<PlanViolation> v = refused(plan("command: echo\nresources: {instance_cout: 2}\n", 2));
+    List<PlanViolation> v =
+        Refusals.violations(plan("command: echo\nresources: {instance_cout: 2}\n", 2));
     assertThat(v)
         .singleElement()
         .satisfies(
@@ -54,7 +46,7 @@ class JobShapeTest {
   @Test
   void everySectionAndEveryInputAndOutputEntryIsChecked() throws IOException {
     List<PlanViolation> v =
-        refused(
+        Refusals.violations(
             plan(
                 """
                 command: echo ${{inputs.sales}} ${{outputs.model}}
@@ -93,7 +85,7 @@ class JobShapeTest {
   @Test
   void aMisspelledTagIsOneMessageWithItsCountNotOnePerPartition() throws IOException {
     Path plan = plan("command: echo ${{partition.tags.regoin}}\n", 60);
-    List<PlanViolation> v = refused(plan);
+    List<PlanViolation> v = Refusals.violations(plan);
     assertThat(v)
         .singleElement()
         .satisfies(
@@ -122,7 +114,7 @@ class JobShapeTest {
         dir.resolve("plan.yml"),
         "name: p\njob: job.yml\npartitions:\n  inline: [{id: s1, tags: {unit: a}}, s2,"
             + " {id: s3, tags: {unit: b}}]\n");
-    List<PlanViolation> v = refused(dir.resolve("plan.yml"));
+    List<PlanViolation> v = Refusals.violations(dir.resolve("plan.yml"));
     assertThat(v)
         .singleElement()
         .extracting(PlanViolation::rule)

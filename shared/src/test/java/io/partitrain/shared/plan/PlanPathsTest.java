@@ -12,7 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Bad input: plan paths that leave the plan's folder, each refused naming field, value and rule.
+ * Bad input: plan paths that leave the plan's root (here the plan's folder: no git work tree holds
+ * it), each refused naming field, value and rule.
  */
 class PlanPathsTest {
 
@@ -194,10 +195,10 @@ class PlanPathsTest {
 
     assertThat(v)
         .extracting(PlanViolation::value)
-        .containsExactly(
-            data.resolve("p2.csv").toString(),
-            data.resolve("p4.csv").toString(),
-            plan.resolve("linked/p5.csv").toString());
-    assertThat(v).allSatisfy(x -> assertThat(x.rule()).contains("symbolic link leads to"));
+        .containsExactly("./data/p2.csv", "./data/p4.csv", "./linked/p5.csv");
+    assertThat(v)
+        .extracting(PlanViolation::rule)
+        .allSatisfy(rule -> assertThat(rule).contains("symbolic link leads to"))
+        .anySatisfy(rule -> assertThat(rule).contains("it resolves to " + data.resolve("p2.csv")));
   }
 }

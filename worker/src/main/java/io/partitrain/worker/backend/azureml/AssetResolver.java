@@ -11,7 +11,8 @@ public interface AssetResolver {
   enum AssetKind {
     ENVIRONMENT("environments"),
     DATA("data"),
-    CODE("codes");
+    CODE("codes"),
+    MODEL("models");
 
     private final String collection;
 

@@ -70,8 +70,11 @@ public final class JobBodyTranslator {
           "EvalDownload");
   private static final Map<String, String> OUTPUT_MODES =
       Map.of("rw_mount", "ReadWriteMount", "upload", "Upload", "direct", "Direct");
+  private static final Set<String> MODEL_TYPES =
+      Set.of("custom_model", "mlflow_model", "triton_model");
   private static final Set<String> DATA_TYPES =
       Set.of("uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model");
+
   private static final Map<String, String> JOB_TIERS =
       Map.of(
           "null",
@@ -335,7 +338,8 @@ public final class JobBodyTranslator {
           "must be one of " + new java.util.TreeSet<>(DATA_TYPES));
     }
     n.put("jobInputType", type);
-    n.put("uri", dataUri(runId, "inputs." + name + ".path", in.path()));
+    AssetKind kind = MODEL_TYPES.contains(type) ? AssetKind.MODEL : AssetKind.DATA;
+    n.put("uri", assetUri(runId, "inputs." + name + ".path", kind, in.path()));
     if (in.mode() != null) {
       n.put("mode", mode("inputs." + name + ".mode", in.mode(), INPUT_MODES));
     }
@@ -367,12 +371,17 @@ public final class JobBodyTranslator {
     return n;
   }
 
-  private String dataUri(String runId, String field, String path) {
+  /**
+   * The URI of a data or model input: {@code azureml:NAME:VERSION} becomes the ARM id of that
+   * version of {@code kind} (a model input names a model, not a data asset), a local file or folder
+   * is uploaded (the same way whatever the input's type), a URI is sent as it is.
+   */
+  private String assetUri(String runId, String field, AssetKind kind, String path) {
     if (path == null || path.isBlank()) {
       throw new AzureMlTranslationException(field, path, "is required for a data input");
     }
     if (path.startsWith("azureml:") && !path.startsWith("azureml://")) {
-      return "azureml:" + reference(field, runId, AssetKind.DATA, path);
+      return "azureml:" + reference(field, runId, kind, path);
     }
     if (JobTemplate.isLocalPath(path) && uploads != null) {
       return uploads.dataUri(runId, field, java.nio.file.Path.of(path));
@@ -409,6 +418,7 @@ public final class JobBodyTranslator {
         case "distribution" -> p.set("distribution", distribution(v));
         case "identity" -> p.set("identity", identity(v));
         case "queue_settings" -> p.set("queueSettings", queueSettings(v));
+        case "services" -> p.set("services", JobServicesBody.of(v));
         case "properties" ->
             p.set("properties", Json.mapper().valueToTree(stringMap("properties", v)));
         default ->
@@ -489,7 +499,7 @@ public final class JobBodyTranslator {
     return n;
   }
 
-  private static void copyInt(JsonNode v, String from, ObjectNode n, String to, String field) {
+  static void copyInt(JsonNode v, String from, ObjectNode n, String to, String field) {
     JsonNode x = v.get(from);
     if (x == null || x.isNull()) {
       return;
@@ -501,7 +511,7 @@ public final class JobBodyTranslator {
     n.put(to, x.asInt());
   }
 
-  private static void onlyKeys(JsonNode v, String field, String... allowed) {
+  static void onlyKeys(JsonNode v, String field, String... allowed) {
     Set<String> ok = Set.of(allowed);
     v.fieldNames()
         .forEachRemaining(
@@ -513,7 +523,7 @@ public final class JobBodyTranslator {
             });
   }
 
-  private static Map<String, String> stringMap(String field, JsonNode v) {
+  static Map<String, String> stringMap(String field, JsonNode v) {
     if (!v.isObject()) {
       throw new AzureMlTranslationException(field, v, "must be a mapping");
     }

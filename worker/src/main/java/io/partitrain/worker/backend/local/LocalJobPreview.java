@@ -3,6 +3,7 @@ package io.partitrain.worker.backend.local;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,6 +16,7 @@ import java.util.TreeMap;
  *
  * @param jobFolder where the job's code copy, {@code user_logs/} and {@code outputs/} would be
  * @param command the command bash would run, in the job folder's {@code code/}
+ * @param notes what of the job.yml the local backend leaves out, and why
  */
 public record LocalJobPreview(
     String type,
@@ -25,7 +27,36 @@ public record LocalJobPreview(
     String code,
     Map<String, String> environmentVariables,
     Long timeoutSeconds,
-    int slots) {
+    int slots,
+    List<String> notes) {
+
+  public LocalJobPreview {
+    notes = List.copyOf(notes);
+  }
+
+  /**
+   * What the local backend leaves out of {@code spec}. {@code services:} (JupyterLab, SSH, VS Code,
+   * TensorBoard, a custom port) are interactive endpoints Azure ML opens into its own compute; a
+   * local job runs on this machine, where the same tools can be started by hand, and the job's
+   * result does not depend on them, so the job runs without them rather than being refused: the
+   * same job.yml serves the laptop and the cluster.
+   */
+  public static List<String> notesFor(JobSpec spec) {
+    Object services = spec.extensions().get("services");
+    if (!(services instanceof Map<?, ?> m) || m.isEmpty()) {
+      return List.of();
+    }
+    Map<String, Object> types = new TreeMap<>();
+    m.forEach(
+        (name, s) ->
+            types.put(
+                String.valueOf(name), s instanceof Map<?, ?> entry ? entry.get("type") : null));
+    return List.of(
+        "services "
+            + types
+            + " are ignored: they are Azure ML endpoints into its compute; the local backend runs"
+            + " the command without them");
+  }
 
   /**
    * The preview of {@code spec} as job {@code jobName} under {@code jobsRoot}.
@@ -64,6 +95,7 @@ public record LocalJobPreview(
         spec.limits() == null || spec.limits().timeout() == null
             ? null
             : spec.limits().timeout().toSeconds(),
-        spec.nodes());
+        spec.nodes(),
+        notesFor(spec));
   }
 }

@@ -57,9 +57,10 @@ final class FakeArmServer implements AutoCloseable {
   private static final Pattern OPERATION =
       Pattern.compile("^" + WS_PATH + "/operationResults/cancel-([^/]+)$");
   private static final Pattern VERSIONS =
-      Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions$");
+      Pattern.compile("^" + WS_PATH + "/(environments|data|codes|models)/([^/]+)/versions$");
   private static final Pattern VERSION =
-      Pattern.compile("^" + WS_PATH + "/(environments|data|codes)/([^/]+)/versions/([^/]+)$");
+      Pattern.compile(
+          "^" + WS_PATH + "/(environments|data|codes|models)/([^/]+)/versions/([^/]+)$");
   private static final Pattern WORKSPACE = Pattern.compile("^" + WS_PATH + "$");
   private static final Pattern HISTORY =
       Pattern.compile("^/history/v1\\.0" + WS_PATH + "/runs/([^/]+)$");

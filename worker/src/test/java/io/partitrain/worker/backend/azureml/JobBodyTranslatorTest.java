@@ -294,6 +294,38 @@ class JobBodyTranslatorTest {
         .hasMessageContaining("az ml data create");
   }
 
+  /**
+   * A start written by hand skips the CLI's check of {@code services:}: the backend refuses an
+   * unknown type too, listing the known ones, and knows a REST name for each type the CLI accepts.
+   */
+  @Test
+  void aServiceTypeUnknownToAzureMlIsRefusedListingTheKnownOnes() {
+    JobSpec good = FakeArm.spec();
+    JobSpec spec =
+        new JobSpec(
+            good.command(),
+            good.code(),
+            good.environment(),
+            good.compute(),
+            good.inputs(),
+            good.outputs(),
+            good.environmentVariables(),
+            good.resources(),
+            good.limits(),
+            good.tags(),
+            good.experimentName(),
+            good.displayName(),
+            good.description(),
+            Map.of("services", Map.of("notebook", Map.of("type", "jupyter"))));
+
+    assertThatThrownBy(() -> translator.translate(request(spec)))
+        .hasMessage(
+            "job.yml services.notebook.type = 'jupyter': must be one of the service types [custom,"
+                + " jupyter_lab, ssh, tensor_board, vs_code]");
+    assertThat(JobServicesBody.SERVICE_TYPES.keySet())
+        .isEqualTo(io.partitrain.shared.plan.JobServices.TYPES);
+  }
+
   @Test
   void theValidatorIsStrictEnoughToCatchWhatArmWouldRefuse() {
     JsonNode bad =
