@@ -2,6 +2,7 @@ package io.partitrain.deploy;
 
 import static org.awaitility.Awaitility.await;
 
+import io.partitrain.shared.config.ServiceSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,7 +60,11 @@ final class ServiceProcess implements AutoCloseable {
                 "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
                 "-jar",
                 serviceJar(module).toString()));
-    return launch(name, dir, cmd, env);
+    // The tests' brokers are single embedded ones unless a test says otherwise.
+    Map<String, String> withMode = new java.util.HashMap<>();
+    withMode.put(ServiceSettings.KAFKA_MODE.key(), ServiceSettings.SINGLE_BROKER);
+    withMode.putAll(env);
+    return launch(name, dir, cmd, withMode);
   }
 
   /** The all-in-one CLI ({@code partitrain.jar}) running {@code args} in a JVM of its own. */

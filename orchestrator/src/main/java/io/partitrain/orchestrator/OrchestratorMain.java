@@ -16,6 +16,7 @@ import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.KafkaSettings;
 import io.partitrain.shared.kafka.TopicAdmin;
+import io.partitrain.shared.kafka.TopicReplication;
 import io.partitrain.shared.kafka.TransactionProbe;
 import io.partitrain.shared.runtime.FatalErrors;
 import java.time.Clock;
@@ -54,8 +55,12 @@ public final class OrchestratorMain {
     StateConfig state = StateConfig.fromEnvironment(env);
     TopicAdmin.ensureTopics(
         kafka,
-        ServiceSettings.REPLICATION_FACTOR.from(env).shortValue(),
+        Optional.ofNullable(ServiceSettings.REPLICATION_FACTOR.from(env)).map(Integer::shortValue),
         ServiceSettings.RUNS_RETENTION.from(env));
+    if (!ServiceSettings.SINGLE_BROKER.equals(ServiceSettings.KAFKA_MODE.from(env))) {
+      // Refuse now, naming the topic, rather than stop every run at the first broker restart.
+      TopicReplication.requireProduction(kafka);
+    }
     // Refuse to start, saying why, on a cluster without transactions (an Event Hubs tier below
     // Premium): every round commits in one.
     TransactionProbe.requireTransactions(kafka, TransactionProbe.DEFAULT_TIMEOUT);

@@ -7,6 +7,7 @@ import io.partitrain.shared.config.Env;
 import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.kafka.KafkaClientConfig;
 import io.partitrain.shared.kafka.TopicAdmin;
+import io.partitrain.shared.kafka.TopicReplication;
 import io.partitrain.shared.runtime.FatalErrors;
 import io.partitrain.worker.backend.JobBackend;
 import io.partitrain.worker.backend.azureml.AzureMlBackend;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -44,8 +46,12 @@ public final class WorkerMain {
     JobBackend backend = backend(env);
     TopicAdmin.ensureTopics(
         kafka,
-        ServiceSettings.REPLICATION_FACTOR.from(env).shortValue(),
+        Optional.ofNullable(ServiceSettings.REPLICATION_FACTOR.from(env)).map(Integer::shortValue),
         ServiceSettings.RUNS_RETENTION.from(env));
+    if (!ServiceSettings.SINGLE_BROKER.equals(ServiceSettings.KAFKA_MODE.from(env))) {
+      // Refuse now, naming the topic, rather than stop every run at the first broker restart.
+      TopicReplication.requireProduction(kafka);
+    }
     String id = config.workerId();
     Map<String, Object> overrides = new HashMap<>();
     if (session != null) {

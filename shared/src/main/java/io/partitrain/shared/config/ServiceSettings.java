@@ -29,12 +29,26 @@ public final class ServiceSettings {
           Topics.DEFAULT_PREFIX);
 
   public static final Setting<Integer> REPLICATION_FACTOR =
-      Setting.integer(
+      Setting.optionalInteger(
           "PARTITRAIN_REPLICATION_FACTOR",
-          "replication of the topics created at start-up",
-          1,
+          "replication of the topics a service creates at start-up",
+          "the cluster's default.replication.factor",
           1,
           5);
+
+  /** The Kafka mode in which the services accept topics that one broker's restart would stop. */
+  public static final String SINGLE_BROKER = "single-broker";
+
+  public static final Setting<String> KAFKA_MODE =
+      Setting.oneOf(
+          "PARTITRAIN_KAFKA_MODE",
+          "production: the services refuse to start on topics with fewer than 2 replicas, or whose"
+              + " min.insync.replicas leaves no broker free to restart; "
+              + SINGLE_BROKER
+              + ": a development cluster of one broker, where topics have 1 replica",
+          "production",
+          "production",
+          SINGLE_BROKER);
 
   /**
    * The secret a worker's HTTP port asks of whoever reads a local job's log, and that the console
@@ -81,6 +95,7 @@ public final class ServiceSettings {
         KAFKA_BOOTSTRAP_SERVERS,
         TOPIC_PREFIX,
         REPLICATION_FACTOR,
+        KAFKA_MODE,
         RUNS_RETENTION,
         HEARTBEAT_INTERVAL,
         WORKER_LOG_TOKEN);

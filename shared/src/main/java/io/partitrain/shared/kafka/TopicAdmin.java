@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,16 +42,16 @@ public final class TopicAdmin {
    * @param replicationFactor 1 for a single broker; 3 for a production cluster
    */
   public static void ensureTopics(KafkaSettings settings, short replicationFactor) {
-    ensureTopics(settings, replicationFactor, DEFAULT_RUNS_RETENTION);
+    ensureTopics(settings, Optional.of(replicationFactor), DEFAULT_RUNS_RETENTION);
   }
 
   /**
-   * @param replicationFactor 1 for a single broker; 3 for a production cluster
+   * @param replicationFactor empty: the cluster's {@code default.replication.factor}
    * @param runsRetention how long the runs topic keeps decisions ({@code retention.ms}; null:
    *     unlimited)
    */
   public static void ensureTopics(
-      KafkaSettings settings, short replicationFactor, Duration runsRetention) {
+      KafkaSettings settings, Optional<Short> replicationFactor, Duration runsRetention) {
     List<NewTopic> wanted = topics(settings.topics(), replicationFactor, runsRetention);
     try (Admin admin = Admin.create(settings.common("partitrain-topic-admin"))) {
       Set<String> existing =
@@ -125,11 +126,15 @@ public final class TopicAdmin {
    * and what the administrator's script creates on a secured cluster ({@link KafkaAcls}).
    */
   public static List<NewTopic> topics(Topics t, short replicationFactor) {
-    return topics(t, replicationFactor, DEFAULT_RUNS_RETENTION);
+    return topics(t, Optional.of(replicationFactor), DEFAULT_RUNS_RETENTION);
   }
 
-  /** As {@link #topics(Topics, short)}, with the runs topic's retention (null: unlimited). */
-  public static List<NewTopic> topics(Topics t, short replicationFactor, Duration runsRetention) {
+  /**
+   * As {@link #topics(Topics, short)}, with the runs topic's retention (null: unlimited); an empty
+   * replication factor leaves it to the cluster's {@code default.replication.factor}.
+   */
+  public static List<NewTopic> topics(
+      Topics t, Optional<Short> replicationFactor, Duration runsRetention) {
     List<NewTopic> wanted = new ArrayList<>();
     wanted.add(topic(t.partitions(), DEFAULT_PARTITIONS, replicationFactor));
     wanted.add(topic(t.work(), DEFAULT_WORK_PARTITIONS, replicationFactor));
@@ -164,6 +169,13 @@ public final class TopicAdmin {
     return wanted;
   }
 
+  /** The names of every topic of an installation, as {@link #topics} creates them. */
+  public static List<String> topicNames(Topics t) {
+    return topics(t, Optional.empty(), DEFAULT_RUNS_RETENTION).stream()
+        .map(NewTopic::name)
+        .toList();
+  }
+
   /** The largest record batch, after compression, the topics this tool creates accept. */
   public static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
@@ -175,13 +187,14 @@ public final class TopicAdmin {
   /** The state topic's segment time: compaction cleans closed segments only. */
   public static final Duration STATE_SEGMENT = Duration.ofHours(1);
 
-  private static NewTopic topic(String name, int partitions, short rf) {
+  private static NewTopic topic(String name, int partitions, Optional<Short> rf) {
     return topic(name, partitions, rf, Map.of());
   }
 
-  private static NewTopic topic(String name, int partitions, short rf, Map<String, String> more) {
+  private static NewTopic topic(
+      String name, int partitions, Optional<Short> rf, Map<String, String> more) {
     Map<String, String> configs = new java.util.TreeMap<>(more);
     configs.put("max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES));
-    return new NewTopic(name, partitions, rf).configs(configs);
+    return new NewTopic(name, Optional.of(partitions), rf).configs(configs);
   }
 }
