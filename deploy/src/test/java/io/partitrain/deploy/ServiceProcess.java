@@ -48,18 +48,8 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   static ServiceProcess start(String module, String name, Path dir, Map<String, String> env) {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
-                "-jar",
-                serviceJar(module).toString()));
+    List<String> cmd = quickJvm("-Xmx256m");
+    cmd.addAll(List.of("-jar", serviceJar(module).toString()));
     // The tests' brokers are single embedded ones unless a test says otherwise.
     Map<String, String> withMode = new java.util.HashMap<>();
     withMode.put(ServiceSettings.KAFKA_MODE.key(), ServiceSettings.SINGLE_BROKER);
@@ -80,6 +70,27 @@ final class ServiceProcess implements AutoCloseable {
                 ROOT.resolve("deploy/target/partitrain.jar").toString()));
     cmd.addAll(args);
     return launch(name, dir, cmd, env);
+  }
+
+  /** A main class of the all-in-one jar (a Kafka cluster node) in a JVM of its own. */
+  static ServiceProcess startMain(String name, Path dir, String mainClass, List<String> args) {
+    List<String> cmd = quickJvm("-Xmx384m");
+    cmd.addAll(List.of("-cp", ROOT.resolve("deploy/target/partitrain.jar").toString(), mainClass));
+    cmd.addAll(args);
+    return launch(name, dir, cmd, Map.of());
+  }
+
+  /** A JVM that starts fast and stays small (C1 only, serial GC), logging with timestamps. */
+  private static List<String> quickJvm(String heap) {
+    return new ArrayList<>(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            heap,
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"));
   }
 
   private static ServiceProcess launch(
