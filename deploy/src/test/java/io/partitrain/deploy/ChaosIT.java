@@ -432,7 +432,7 @@ class ChaosIT {
           }
         }
       }
-      int maxConcurrent = maxConcurrent(executions.values());
+      int maxConcurrent = JobMarks.maxConcurrent(executions.values());
       if (maxConcurrent > NODE_CAP) {
         problems.add("node cap " + NODE_CAP + " exceeded: " + maxConcurrent + " jobs at once");
       }
@@ -497,23 +497,6 @@ class ChaosIT {
       long aEnd = a[1] == -1 ? Long.MAX_VALUE : a[1];
       long bEnd = b[1] == -1 ? Long.MAX_VALUE : b[1];
       return a[0] < bEnd && b[0] < aEnd;
-    }
-
-    /** The most executions whose [start, end] intervals overlap at one instant. */
-    private static int maxConcurrent(Iterable<long[]> spans) {
-      TreeMap<Long, Integer> deltas = new TreeMap<>();
-      for (long[] s : spans) {
-        deltas.merge(s[0], 1, Integer::sum);
-        // The end is exclusive: a job that ended at t frees its node for one starting at t.
-        deltas.merge(s[1] == -1 ? Long.MAX_VALUE : s[1], -1, Integer::sum);
-      }
-      int now = 0;
-      int max = 0;
-      for (int d : deltas.values()) {
-        now += d;
-        max = Math.max(max, now);
-      }
-      return max;
     }
 
     /**

@@ -12,12 +12,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 
@@ -96,18 +101,67 @@ final class KafkaCluster implements AutoCloseable {
     awaitBrokers(nodes.length);
   }
 
+  /** Stops every node (SIGTERM, as a maintenance window does) and starts them all again. */
+  void restartAll() throws InterruptedException {
+    for (ServiceProcess node : nodes) {
+      node.signal("TERM");
+    }
+    for (ServiceProcess node : nodes) {
+      node.awaitExit(Duration.ofSeconds(60));
+    }
+    for (int id = 1; id <= nodes.length; id++) {
+      launch(id);
+    }
+    awaitBrokers(nodes.length);
+  }
+
+  /**
+   * Moves the leadership of a partition to another of its replicas: the replicas are reordered so
+   * that another one is preferred, and a preferred election is asked for, as an operator
+   * rebalancing a cluster does. Returns the new leader.
+   */
+  int moveLeader(String topic, int partition) throws Exception {
+    TopicPartition tp = new TopicPartition(topic, partition);
+    try (Admin admin = admin()) {
+      TopicPartitionInfo info = describe(admin, topic, partition);
+      int leader = info.leader().id();
+      List<Integer> order = new ArrayList<>();
+      info.replicas().forEach(n -> order.add(n.id()));
+      order.remove(Integer.valueOf(leader));
+      order.add(leader);
+      admin
+          .alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(order))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      await()
+          .atMost(STARTUP)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> admin.listPartitionReassignments().reassignments().get().isEmpty());
+      admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).partitions().get(30, TimeUnit.SECONDS);
+      await()
+          .atMost(STARTUP)
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(() -> describe(admin, topic, partition).leader().id() == order.get(0));
+      return order.get(0);
+    }
+  }
+
+  private static TopicPartitionInfo describe(Admin admin, String topic, int partition)
+      throws Exception {
+    return admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get(30, TimeUnit.SECONDS)
+        .get(topic)
+        .partitions()
+        .get(partition);
+  }
+
   /** The node that leads partition {@code partition} of {@code topic} now. */
   int leaderOf(String topic, int partition) {
     try (Admin admin = admin()) {
-      TopicPartitionInfo p =
-          admin
-              .describeTopics(List.of(topic))
-              .allTopicNames()
-              .get(30, TimeUnit.SECONDS)
-              .get(topic)
-              .partitions()
-              .get(partition);
-      return p.leader().id();
+      return describe(admin, topic, partition).leader().id();
     } catch (Exception e) {
       throw new IllegalStateException("cannot find the leader of " + topic + "-" + partition, e);
     }
