@@ -1,12 +1,6 @@
 package io.partitrain.cli;
 
-import io.partitrain.cli.client.ConsoleApiClient;
-import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.RunCommand;
-import io.partitrain.shared.contracts.Schema;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,26 +38,8 @@ final class RunRerunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var api = server.client();
-    if (api.isPresent()) {
-      return Answers.sendThroughServer(
-          spec,
-          api.get(),
-          "/runs/" + ConsoleApiClient.segment(runId) + "/rerun-failed",
-          Map.of("reason", reason),
-          output.format());
-    }
-    try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-      client.history(runId, false).orElseThrow(() -> NotFoundException.run(runId));
-      var cmd =
-          new RunCommand.RerunFailed(
-              Schema.VERSION,
-              UUID.randomUUID().toString(),
-              runId,
-              CliCommands.user(),
-              reason,
-              Instant.now());
-      return Answers.print(spec, client.send(cmd, CliCommands.ANSWER_TIMEOUT), output.format());
-    }
+    return RunReasonCommands.send(
+        new RunReasonCommands.Channel(spec, kafka, server, output),
+        new RunReasonCommands.Request(runId, reason, "rerun-failed", RunCommand.RerunFailed::new));
   }
 }
