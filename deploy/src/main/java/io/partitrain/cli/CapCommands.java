@@ -76,10 +76,10 @@ public final class CapCommands {
                 UUID.randomUUID().toString(),
                 runId,
                 to,
-                RunCommands.user(),
+                CliCommands.user(),
                 reason,
                 Instant.now());
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
+        return Answers.print(spec, client.send(cmd, CliCommands.ANSWER_TIMEOUT), output.format());
       }
     }
 
@@ -159,10 +159,10 @@ public final class CapCommands {
                 RunCommand.SetNodeCap.keyOf(name),
                 name,
                 nodes,
-                RunCommands.user(),
+                CliCommands.user(),
                 reason,
                 Instant.now());
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
+        return Answers.print(spec, client.send(cmd, CliCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }

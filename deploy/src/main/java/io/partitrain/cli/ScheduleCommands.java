@@ -235,7 +235,7 @@ public final class ScheduleCommands {
               plan.schedule(),
               plan.definition(),
               plan.partitions(),
-              RunCommands.user(),
+              CliCommands.user(),
               Instant.now());
       var api = server.client();
       if (api.isPresent()) {
@@ -243,7 +243,7 @@ public final class ScheduleCommands {
         return Answers.sendThroughServer(spec, api.get(), "/schedules", cmd, output.format());
       }
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
+        return Answers.print(spec, client.send(cmd, CliCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }
@@ -284,11 +284,11 @@ public final class ScheduleCommands {
               ScheduleSpec.key(plan),
               plan,
               pause(),
-              RunCommands.user(),
+              CliCommands.user(),
               reason,
               Instant.now());
       try (RunClient client = new RunClient(kafka.settings(), "partitrain-cli")) {
-        return Answers.print(spec, client.send(cmd, RunCommands.ANSWER_TIMEOUT), output.format());
+        return Answers.print(spec, client.send(cmd, CliCommands.ANSWER_TIMEOUT), output.format());
       }
     }
   }

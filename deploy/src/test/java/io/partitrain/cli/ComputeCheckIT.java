@@ -140,7 +140,7 @@ class ComputeCheckIT {
   static Result startRun(String runId, String... more) {
     List<String> args = new ArrayList<>(List.of("--plan", planFile.toString(), "--run-id", runId));
     args.addAll(List.of(more));
-    return cli(new RunCommands.Start(c -> arm.newBackend()), args.toArray(String[]::new));
+    return cli(new RunStartCommand(c -> arm.newBackend()), args.toArray(String[]::new));
   }
 
   @Test
@@ -177,11 +177,11 @@ class ComputeCheckIT {
     assertThat(r.err())
         .contains("WARNING: node cap 12 for cpu-cluster is above the cluster's maxNodeCount 8");
 
-    Result show = cli(new RunCommands.Show(), "cc-warned");
+    Result show = cli(new RunShowCommand(), "cc-warned");
     assertThat(show.out())
         .contains("WARNING (run start): node cap 12 for cpu-cluster is above the cluster's");
     JsonNode showJson =
-        Json.mapper().readTree(cli(new RunCommands.Show(), "cc-warned", "-o", "json").out());
+        Json.mapper().readTree(cli(new RunShowCommand(), "cc-warned", "-o", "json").out());
     assertThat(showJson.at("/warnings/0/type").asText()).isEqualTo("ComputeCapacityWarning");
     assertThat(showJson.at("/warnings/0/nodeCap").asInt()).isEqualTo(12);
 
@@ -222,7 +222,7 @@ class ComputeCheckIT {
 
     Result r =
         cli(
-            new RunCommands.Start(c -> arm.newBackend()),
+            new RunStartCommand(c -> arm.newBackend()),
             "--plan",
             gpuPlan.toString(),
             "--run-id",

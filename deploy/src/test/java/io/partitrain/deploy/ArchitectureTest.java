@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import io.partitrain.shared.testing.ArchitectureRules;
 import io.partitrain.shared.testing.SourceDependencies;
+import io.partitrain.shared.testing.SourceFileLengths;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +58,29 @@ class ArchitectureTest {
             ROOT.resolve("worker/src/main/java"),
             ROOT.resolve("deploy/src/main/java"));
     assertThat(deps.cycleReport()).as("package cycles in the source").isEmpty();
+  }
+
+  /**
+   * Files still over {@link SourceFileLengths#MAX_LINES}, each with its line count when it was
+   * allowed as a ceiling: it may shrink, never grow. Issue 24 (split each class along the jobs it
+   * does) is why they are still here: the worker's two backends are being changed by another
+   * engineer, and are split after that; take an entry out when its file fits.
+   */
+  private static final Map<String, Integer> STILL_OVER_THE_LIMIT =
+      Map.of(
+          "worker/src/main/java/io/partitrain/worker/backend/azureml/AzureMlBackend.java", 1084,
+          "worker/src/main/java/io/partitrain/worker/backend/local/LocalProcessBackend.java", 1063);
+
+  @Test
+  void noProductionFileOfAnyModuleIsOverTheLineLimit() {
+    assertThat(
+            SourceFileLengths.violations(
+                ROOT,
+                SourceFileLengths.productionTrees(ROOT),
+                SourceFileLengths.MAX_LINES,
+                STILL_OVER_THE_LIMIT))
+        .as("production files over " + SourceFileLengths.MAX_LINES + " lines (issue 24)")
+        .isEmpty();
   }
 
   @Test

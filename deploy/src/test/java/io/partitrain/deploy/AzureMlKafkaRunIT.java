@@ -4,7 +4,7 @@ import static io.partitrain.deploy.RunScenario.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.orchestrator.OrchestratorConfig;
 import io.partitrain.orchestrator.admission.NodeCapConfig;
@@ -113,7 +113,7 @@ class AzureMlKafkaRunIT {
       long arm0 = arm.armNanos();
       assertThat(
               client.send(
-                  RunCommands.startCommand(plan, "weekly-demand-2026-W48", "it", t0),
+                  CliCommands.startCommand(plan, "weekly-demand-2026-W48", "it", t0),
                   Duration.ofSeconds(60)))
           .isInstanceOf(RunEvent.RunStarted.class);
       RunSummary done =

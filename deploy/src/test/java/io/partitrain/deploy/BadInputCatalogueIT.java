@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.ExitCode;
-import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.cli.main.PartitrainCli;
 import io.partitrain.orchestrator.OrchestratorConfig;
@@ -737,7 +737,7 @@ class BadInputCatalogueIT {
       throw new UncheckedIOException(e);
     }
     Plan plan = RunScenario.plan(folder, 3, "echo ${{partition.id}}", 2, 2);
-    return RunCommands.startCommand(plan, "run-" + runId, "catalogue", Instant.now());
+    return CliCommands.startCommand(plan, "run-" + runId, "catalogue", Instant.now());
   }
 
   /** Sends a command and returns the orchestrator's answer: a rejection names what is wrong. */

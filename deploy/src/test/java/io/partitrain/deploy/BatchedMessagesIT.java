@@ -6,7 +6,7 @@ import static io.partitrain.deploy.RunScenario.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobStatusBatch;
@@ -74,7 +74,7 @@ class BatchedMessagesIT {
       var plan = plan(dir, PARTITIONS, "echo ${{partition.id}}", 20, 2);
       assertThat(
               client.send(
-                  RunCommands.startCommand(plan, "run-batched", "it", Instant.now()),
+                  CliCommands.startCommand(plan, "run-batched", "it", Instant.now()),
                   Duration.ofSeconds(60)))
           .isInstanceOf(RunEvent.RunStarted.class);
       RunSummary done = awaitComplete(client, "run-batched");

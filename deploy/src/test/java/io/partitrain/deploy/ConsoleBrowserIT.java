@@ -4,7 +4,7 @@ import static io.partitrain.deploy.RunScenario.kafka;
 import static io.partitrain.deploy.RunScenario.runEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.orchestrator.console.Console;
 import io.partitrain.orchestrator.console.ConsoleConfig;
@@ -79,13 +79,13 @@ class ConsoleBrowserIT {
               ConsoleIT.jwtOrLocal(entra, LocalTokenAuthenticator.generate()),
               Optional.empty());
       client.send(
-          RunCommands.startCommand(
+          CliCommands.startCommand(
               ConsoleIT.budgetPlan(dir, 12), "run-b", "scheduler", Instant.now()),
           Duration.ofSeconds(60));
       // A second run that its cap holds back for good: it waits on its budget (issue 23: the page
       // said SUCCEEDED and greyed out Cancel).
       client.send(
-          RunCommands.startCommand(
+          CliCommands.startCommand(
               ConsoleIT.heldPlan(heldDir), "run-w", "scheduler", Instant.now()),
           Duration.ofSeconds(60));
       WebDriver browser = chromium();

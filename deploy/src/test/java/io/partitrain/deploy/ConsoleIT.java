@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.cli.main.PartitrainCli;
 import io.partitrain.orchestrator.console.Console;
@@ -153,7 +153,7 @@ class ConsoleIT {
       Console console = stack.startConsole(ConsoleConfig.ephemeral(), token, Optional.empty());
       HttpClient http = HttpClient.newHttpClient();
       client.send(
-          RunCommands.startCommand(plan, "run-m", "it", Instant.now()), Duration.ofSeconds(60));
+          CliCommands.startCommand(plan, "run-m", "it", Instant.now()), Duration.ofSeconds(60));
 
       // During the run: every scrape accounts for all 12 partitions, whatever their states.
       int scrapes = 0;
@@ -383,7 +383,7 @@ class ConsoleIT {
         "--server", console.url().toString(), "--token-file", tokenFile.toString()
       };
       client.send(
-          RunCommands.startCommand(plan, "run-p", "it", Instant.now()), Duration.ofSeconds(60));
+          CliCommands.startCommand(plan, "run-p", "it", Instant.now()), Duration.ofSeconds(60));
       await()
           .atMost(Duration.ofSeconds(120))
           .until(
@@ -396,7 +396,7 @@ class ConsoleIT {
       // A second run, held by its cap for good and canceled through the console: every read verb
       // must still answer through --server (issue 23: a CancelAccepted lost its type there).
       client.send(
-          RunCommands.startCommand(heldPlan(heldDir), "run-c", "it", Instant.now()),
+          CliCommands.startCommand(heldPlan(heldDir), "run-c", "it", Instant.now()),
           Duration.ofSeconds(60));
       await()
           .atMost(Duration.ofSeconds(120))

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
@@ -81,7 +81,7 @@ class DeadLetterIT {
       // Start commands the CLI would never send, straight to the commands topic (issue 8): each
       // is refused with the field, the value and the rule, and the next run is unaffected.
       Plan plan = plan(dir, 10, "echo ${{partition.id}}", 5, 2);
-      RunCommand.StartRun good = RunCommands.startCommand(plan, "run-poison", "it", Instant.now());
+      RunCommand.StartRun good = CliCommands.startCommand(plan, "run-poison", "it", Instant.now());
       RunDefinition d = good.definition();
       ObjectNode zeroNodes = (ObjectNode) d.jobTemplate().deepCopy();
       zeroNodes.putObject("resources").put("instance_count", 0);

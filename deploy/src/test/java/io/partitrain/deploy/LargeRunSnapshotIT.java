@@ -3,7 +3,7 @@ package io.partitrain.deploy;
 import static io.partitrain.deploy.RunScenario.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.orchestrator.Orchestrator;
 import io.partitrain.shared.contracts.PartitionState;
@@ -67,7 +67,7 @@ class LargeRunSnapshotIT {
         RunClient client = new RunClient(kafka, "it")) {
       assertThat(
               client.send(
-                  RunCommands.startCommand(plan, "big", "it", Instant.now()),
+                  CliCommands.startCommand(plan, "big", "it", Instant.now()),
                   Duration.ofSeconds(120)))
           .isInstanceOf(RunEvent.RunStarted.class);
       RunSummary done = client.follow("big", RunSummary::complete, s -> {}, Duration.ofMinutes(4));

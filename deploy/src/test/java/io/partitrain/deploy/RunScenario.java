@@ -1,6 +1,6 @@
 package io.partitrain.deploy;
 
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.RunEvent;
@@ -100,7 +100,7 @@ final class RunScenario {
 
   static RunEvent start(RunClient client, Plan plan, String runId) {
     return client.send(
-        RunCommands.startCommand(plan, runId, "it", Instant.now()), Duration.ofSeconds(60));
+        CliCommands.startCommand(plan, runId, "it", Instant.now()), Duration.ofSeconds(60));
   }
 
   static RunSummary awaitComplete(RunClient client, String runId) {

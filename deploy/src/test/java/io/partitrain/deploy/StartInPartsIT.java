@@ -7,7 +7,7 @@ import static io.partitrain.deploy.RunScenario.runEvents;
 import static io.partitrain.deploy.RunScenario.workItems;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunCommand;
@@ -66,7 +66,7 @@ class StartInPartsIT {
         RunClient client = new RunClient(kafka, "it", PART_BYTES);
         KafkaProducer<String, byte[]> raw = new KafkaProducer<>(kafka.producer("raw", null))) {
       var plan = plan(dir, PARTITIONS, "echo ${{partition.id}}", 50, 2);
-      RunCommand.StartRun start = RunCommands.startCommand(plan, "run-parts", "it", Instant.now());
+      RunCommand.StartRun start = CliCommands.startCommand(plan, "run-parts", "it", Instant.now());
       int expectedParts = StartCommandWriter.split(start, PART_BYTES).size();
       assertThat(expectedParts).as("the test's start needs many parts").isGreaterThan(5);
 
@@ -119,7 +119,7 @@ class StartInPartsIT {
                   new ProducerRecord<>(
                       kafka.topics().commands(), "run-broken", Json.toBytes(start)))
               .get();
-      RunCommand.StartRun other = RunCommands.startCommand(plan, "run-broken", "it", Instant.now());
+      RunCommand.StartRun other = CliCommands.startCommand(plan, "run-broken", "it", Instant.now());
       RunEvent refused =
           client.send(
               RunCommand.StartRunInParts.of(other, List.of(notAPart.offset())),

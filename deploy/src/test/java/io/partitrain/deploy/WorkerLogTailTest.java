@@ -2,8 +2,8 @@ package io.partitrain.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.partitrain.orchestrator.console.api.JobLogs;
-import io.partitrain.orchestrator.console.api.WorkerLogs;
+import io.partitrain.orchestrator.console.api.read.JobLogs;
+import io.partitrain.orchestrator.console.api.read.WorkerLogs;
 import io.partitrain.orchestrator.console.view.PartitionView;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.worker.http.WorkerHttpServer;

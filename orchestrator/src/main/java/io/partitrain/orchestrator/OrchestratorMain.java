@@ -7,7 +7,7 @@ import io.partitrain.orchestrator.admission.NodeCapConfig;
 import io.partitrain.orchestrator.console.Console;
 import io.partitrain.orchestrator.console.ConsoleAuthConfig;
 import io.partitrain.orchestrator.console.ConsoleConfig;
-import io.partitrain.orchestrator.console.api.WorkerLogs;
+import io.partitrain.orchestrator.console.api.read.WorkerLogs;
 import io.partitrain.orchestrator.leadership.LeaderElector;
 import io.partitrain.orchestrator.leadership.LeadershipConfig;
 import io.partitrain.orchestrator.metrics.LoopGauges;

@@ -1,7 +1,7 @@
 package io.partitrain.cli.bench;
 
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.OutputFormat;
-import io.partitrain.cli.RunCommands;
 import io.partitrain.deploy.LocalStack;
 import io.partitrain.deploy.broker.KafkaBootstrap;
 import io.partitrain.orchestrator.console.Console;
@@ -226,7 +226,7 @@ public final class CliBench implements Callable<Integer> {
         StartCommandWriter.send(
             producer,
             kafka.topics().commands(),
-            RunCommands.startCommand(plan, CliBenchPlan.historyId(i), "bench", Instant.now()),
+            CliCommands.startCommand(plan, CliBenchPlan.historyId(i), "bench", Instant.now()),
             StartCommandWriter.DEFAULT_PART_BYTES,
             Duration.ofSeconds(30));
       }

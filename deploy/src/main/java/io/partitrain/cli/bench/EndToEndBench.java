@@ -1,6 +1,6 @@
 package io.partitrain.cli.bench;
 
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.deploy.LocalStack;
 import io.partitrain.shared.PartitrainException;
@@ -170,7 +170,7 @@ final class EndToEndBench {
     // The orchestrator checks every partition of a start before it answers: a minute, or more
     // for a large run (a million partitions: their paths and jobs are checked one by one).
     Duration answer = Duration.ofSeconds(Math.max(60, setup.partitions() / 2_000));
-    RunEvent started = client.send(RunCommands.startCommand(plan, runId, "bench", t0), answer);
+    RunEvent started = client.send(CliCommands.startCommand(plan, runId, "bench", t0), answer);
     if (started instanceof RunEvent.CommandRejected r) {
       throw new PartitrainException("the orchestrator rejected the benchmark run: " + r.reason());
     }

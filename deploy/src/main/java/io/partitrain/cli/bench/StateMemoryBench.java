@@ -1,6 +1,6 @@
 package io.partitrain.cli.bench;
 
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.orchestrator.admission.Admission;
 import io.partitrain.orchestrator.tracking.Outbox;
 import io.partitrain.orchestrator.tracking.Tracker;
@@ -83,7 +83,7 @@ final class StateMemoryBench {
             .build();
     long start = System.nanoTime();
     RunCommand.StartRun command =
-        RunCommands.startCommand(plan, "state-bench", "bench", clock.instant());
+        CliCommands.startCommand(plan, "state-bench", "bench", clock.instant());
     plan = null; // the start command carries the partitions from here, as it does to the loop
     Outbox out = new Outbox();
     tracker.onCommand(command, out);

@@ -1,6 +1,6 @@
 package io.partitrain.cli.bench;
 
-import io.partitrain.cli.RunCommands;
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.deploy.LocalStack;
 import io.partitrain.orchestrator.Orchestrator;
@@ -55,7 +55,7 @@ final class TakeoverBench {
         }
         RunEvent started =
             client.send(
-                RunCommands.startCommand(plan, "history-" + r, "bench", Instant.now()),
+                CliCommands.startCommand(plan, "history-" + r, "bench", Instant.now()),
                 Duration.ofSeconds(60));
         if (started instanceof RunEvent.CommandRejected rejected) {
           throw new PartitrainException("the takeover bench's run was rejected: " + rejected);

@@ -1,9 +1,9 @@
 package io.partitrain.cli.demo;
 
+import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.ConsoleBanner;
 import io.partitrain.cli.ExitCode;
 import io.partitrain.cli.OutputOption;
-import io.partitrain.cli.RunCommands;
 import io.partitrain.cli.SummaryView;
 import io.partitrain.cli.client.FinOpsClient;
 import io.partitrain.cli.client.RunClient;
@@ -232,10 +232,10 @@ public final class DemoCommand implements Callable<Integer> {
         String runId =
             this.runId != null
                 ? this.runId
-                : RunCommands.manualRunId("weekly-demand-demo", Instant.now());
+                : CliCommands.manualRunId("weekly-demand-demo", Instant.now());
         RunEvent started =
             client.send(
-                RunCommands.startCommand(plan, runId, "demo", Instant.now()),
+                CliCommands.startCommand(plan, runId, "demo", Instant.now()),
                 Duration.ofSeconds(60));
         if (started instanceof RunEvent.CommandRejected r) {
           throw new PartitrainException("the orchestrator rejected the demo run: " + r.reason());

@@ -150,7 +150,7 @@ public final class ClassDataTraining {
   private static void json(Path planFile) {
     var plan = io.partitrain.shared.plan.PlanLoader.load(planFile);
     RunCommand.StartRun start =
-        io.partitrain.cli.RunCommands.startCommand(plan, "r", "cds", java.time.Instant.now());
+        io.partitrain.cli.CliCommands.startCommand(plan, "r", "cds", java.time.Instant.now());
     Json.read(Json.toBytes(start), RunCommand.class);
     Json.toPrettyString(Json.mapper().valueToTree(start));
     try {

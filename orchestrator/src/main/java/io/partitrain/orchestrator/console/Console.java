@@ -1,10 +1,10 @@
 package io.partitrain.orchestrator.console;
 
-import io.partitrain.orchestrator.console.api.CommandGateway;
 import io.partitrain.orchestrator.console.api.ConsoleApi;
-import io.partitrain.orchestrator.console.api.JobLogs;
-import io.partitrain.orchestrator.console.api.KafkaCommandGateway;
-import io.partitrain.orchestrator.console.api.WorkerLogs;
+import io.partitrain.orchestrator.console.api.command.CommandGateway;
+import io.partitrain.orchestrator.console.api.command.KafkaCommandGateway;
+import io.partitrain.orchestrator.console.api.read.JobLogs;
+import io.partitrain.orchestrator.console.api.read.WorkerLogs;
 import io.partitrain.orchestrator.console.auth.Authenticator;
 import io.partitrain.orchestrator.console.view.RunDetails;
 import io.partitrain.orchestrator.console.view.TopicFollower;

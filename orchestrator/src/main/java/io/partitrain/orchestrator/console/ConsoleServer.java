@@ -8,7 +8,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
 import io.partitrain.orchestrator.console.api.ConsoleApi;
 import io.partitrain.orchestrator.console.api.Endpoint;
-import io.partitrain.orchestrator.console.api.Problem;
+import io.partitrain.orchestrator.console.api.request.Problem;
 import io.partitrain.orchestrator.console.auth.AuthenticationException;
 import io.partitrain.orchestrator.console.auth.Authenticator;
 import io.partitrain.orchestrator.console.auth.Principal;

@@ -7,7 +7,7 @@ import static io.partitrain.orchestrator.console.ConsoleEvents.runStarted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.partitrain.orchestrator.console.api.ConsoleApi;
-import io.partitrain.orchestrator.console.api.JobLogs;
+import io.partitrain.orchestrator.console.api.read.JobLogs;
 import io.partitrain.orchestrator.console.auth.Authenticator;
 import io.partitrain.orchestrator.console.auth.JwtAuthenticator;
 import io.partitrain.orchestrator.console.view.RunDetails;

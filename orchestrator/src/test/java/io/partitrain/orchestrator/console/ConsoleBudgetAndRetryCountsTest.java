@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.orchestrator.console.api.ConsoleApi;
-import io.partitrain.orchestrator.console.api.JobLogs;
+import io.partitrain.orchestrator.console.api.read.JobLogs;
 import io.partitrain.orchestrator.console.auth.LocalTokenAuthenticator;
 import io.partitrain.orchestrator.console.view.RunDetails;
 import io.partitrain.shared.contracts.FailureClass;

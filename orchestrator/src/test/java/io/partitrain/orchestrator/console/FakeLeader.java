@@ -1,6 +1,6 @@
 package io.partitrain.orchestrator.console;
 
-import io.partitrain.orchestrator.console.api.CommandGateway;
+import io.partitrain.orchestrator.console.api.command.CommandGateway;
 import io.partitrain.orchestrator.console.view.ConsoleReader;
 import io.partitrain.orchestrator.console.view.ConsoleSnapshot;
 import io.partitrain.orchestrator.console.view.RunsFold;

@@ -5,7 +5,7 @@ import static io.partitrain.orchestrator.console.ConsoleEvents.moved;
 import static io.partitrain.orchestrator.console.ConsoleEvents.runStarted;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.partitrain.orchestrator.console.api.RunEvidence;
+import io.partitrain.orchestrator.console.api.read.RunEvidence;
 import io.partitrain.orchestrator.console.view.PartitionView;
 import io.partitrain.orchestrator.console.view.RunView;
 import io.partitrain.orchestrator.console.view.RunsFold;

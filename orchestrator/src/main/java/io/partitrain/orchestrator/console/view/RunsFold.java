@@ -1,29 +1,16 @@
 package io.partitrain.orchestrator.console.view;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.partitrain.shared.contracts.CostBudget;
-import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.FinOpsRecord;
-import io.partitrain.shared.contracts.Money;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
-import io.partitrain.shared.contracts.RunOutcome;
-import io.partitrain.shared.contracts.RunSummary;
 import io.partitrain.shared.contracts.StateSnapshot;
-import io.partitrain.shared.contracts.SubmittedJob;
-import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The console's own fold of the runs and FinOps topics: one writer thread applies events, then
@@ -59,16 +46,12 @@ public final class RunsFold {
 
   private final Map<String, RunAcc> runs = new LinkedHashMap<>();
   private final SchedulesFold schedules = new SchedulesFold();
-  private final int retainedRuns;
+  private final DetailRetention retention;
 
   /** Cap events across runs and compute targets kept for {@code finops events}: the latest. */
-  public static final int MAX_CAP_EVENTS = 10_000;
+  public static final int MAX_CAP_EVENTS = CapEventHistory.MAX_EVENTS;
 
-  private final ArrayDeque<FinOpsRecord.CapEvent> capEventsAll = new ArrayDeque<>();
-  private boolean capEventsDropped;
-
-  /** Finished runs that still hold their detail, the first to finish first. */
-  private final ArrayDeque<RunAcc> finishedWithDetail = new ArrayDeque<>();
+  private final CapEventHistory capEventsAll = new CapEventHistory();
 
   /** A fold that keeps the detail of every run. */
   public RunsFold() {
@@ -79,11 +62,7 @@ public final class RunsFold {
    * @param retainedRuns how many finished runs keep their detail; active runs always do
    */
   public RunsFold(int retainedRuns) {
-    if (retainedRuns < 1) {
-      throw new IllegalArgumentException(
-          "retainedRuns must be at least 1, but was " + retainedRuns);
-    }
-    this.retainedRuns = retainedRuns;
+    this.retention = new DetailRetention(retainedRuns);
   }
 
   /** How many partitions the fold holds in detail now, over all runs (bounded; see above). */
@@ -93,17 +72,6 @@ public final class RunsFold {
       n += a.partitions.size();
     }
     return n;
-  }
-
-  /** Notes a run that has just finished; evicts the detail of the oldest beyond the limit. */
-  private void noteFinished(RunAcc a) {
-    if (a.completedAt == null || a.evicted || finishedWithDetail.contains(a)) {
-      return;
-    }
-    finishedWithDetail.addLast(a);
-    while (finishedWithDetail.size() > retainedRuns) {
-      finishedWithDetail.removeFirst().evictDetail();
-    }
   }
 
   /**
@@ -136,11 +104,11 @@ public final class RunsFold {
       RunAcc a = acc(e.runId());
       a.summary = e.summary();
       a.completed(e.at());
-      noteFinished(a);
+      retention.noteFinished(a);
     } else if (event instanceof RunEvent.RunSnapshot e) {
       RunAcc a = acc(e.runId());
       a.snapshot(e);
-      noteFinished(a);
+      retention.noteFinished(a);
     } else if (event instanceof RunEvent.RetryScheduled e) {
       RunAcc a = acc(e.runId());
       a.retryPending.add(e.partitionId());
@@ -218,7 +186,7 @@ public final class RunsFold {
     }
     RunAcc a = old == null ? acc(snapshot.runId()) : replace(old);
     a.restore(snapshot, covered);
-    noteFinished(a);
+    retention.noteFinished(a);
   }
 
   /**
@@ -244,7 +212,7 @@ public final class RunsFold {
     RunAcc a = runs.get(runId);
     if (a != null && a.fromFinalSnapshot) {
       runs.remove(runId);
-      finishedWithDetail.remove(a);
+      retention.remove(a);
     }
   }
 
@@ -253,7 +221,7 @@ public final class RunsFold {
    * (it is read alongside and does not come again).
    */
   private RunAcc replace(RunAcc old) {
-    finishedWithDetail.remove(old);
+    retention.remove(old);
     RunAcc a = new RunAcc(old.runId);
     a.finopsRecords.addAll(old.finopsRecords);
     a.ledger.addAll(old.ledger);
@@ -282,108 +250,9 @@ public final class RunsFold {
   /** Applies one FinOps record: the cap events timeline and the ledger. */
   public void apply(FinOpsRecord record) {
     if (record instanceof FinOpsRecord.CapEvent e) {
-      capEventsAll.addLast(e);
-      if (capEventsAll.size() > MAX_CAP_EVENTS) {
-        capEventsAll.removeFirst();
-        capEventsDropped = true;
-      }
+      capEventsAll.add(e);
     }
-    RunAcc a = acc(record.runId());
-    if (!a.evicted) {
-      a.finopsRecords.add(record);
-    }
-    if (record instanceof FinOpsRecord.LedgerEntry e) {
-      a.ledger(e);
-    } else if (record instanceof FinOpsRecord.CostCapReached e) {
-      a.capEvent(
-          "CostCapReached",
-          e.at(),
-          null,
-          null,
-          String.format(
-              "cap %s %s reached: spent %s, reserved %s; %d deferred",
-              Money.format(e.cap(), e.currency()),
-              e.currency(),
-              Money.format(e.spent(), e.currency()),
-              Money.format(e.reserved(), e.currency()),
-              e.deferred().size()),
-          e.deferred());
-    } else if (record instanceof FinOpsRecord.DeferredAdmitted e) {
-      a.capEvent(
-          "DeferredAdmitted",
-          e.at(),
-          null,
-          null,
-          e.admitted().size() + " admitted, " + e.stillDeferred() + " still deferred",
-          e.admitted());
-    } else if (record instanceof FinOpsRecord.CostCapChanged e) {
-      a.capEvent(
-          "CostCapChanged",
-          e.at(),
-          e.requestedBy(),
-          e.reason(),
-          "cap "
-              + Money.format(e.from(), e.currency())
-              + " → "
-              + Money.format(e.to(), e.currency())
-              + " "
-              + e.currency(),
-          List.of());
-    } else if (record instanceof FinOpsRecord.NodeCapChanged e) {
-      a.capEvent(
-          "NodeCapChanged",
-          e.at(),
-          e.requestedBy(),
-          e.reason(),
-          e.computeTarget() + ": " + e.from() + " → " + e.to() + " nodes",
-          List.of());
-    } else if (record instanceof RunEvent.ComputeCapacityWarning e) {
-      a.capEvent(
-          "ComputeCapacityWarning", e.at(), null, null, String.join("; ", e.problems()), List.of());
-    } else if (record instanceof FinOpsRecord.CostOverrun e) {
-      a.capEvent(
-          "CostOverrun",
-          e.at(),
-          null,
-          null,
-          e.partitionId()
-              + " attempt "
-              + e.attempt()
-              + " cost "
-              + Money.format(e.charged(), e.currency())
-              + " of "
-              + Money.format(e.reserved(), e.currency())
-              + " reserved "
-              + e.currency(),
-          List.of(e.partitionId()));
-    } else if (record instanceof FinOpsRecord.ChargeEstimated e) {
-      a.capEvent(
-          "ChargeEstimated",
-          e.at(),
-          null,
-          e.reason(),
-          e.partitionId()
-              + " attempt "
-              + e.attempt()
-              + " charged "
-              + Money.format(e.charged(), e.currency()),
-          List.of(e.partitionId()));
-    } else if (record instanceof FinOpsRecord.RunCostSettled e) {
-      a.capEvent(
-          "RunCostSettled",
-          e.at(),
-          null,
-          null,
-          "spent "
-              + Money.format(e.spent(), e.currency())
-              + " of cap "
-              + Money.format(e.cap(), e.currency())
-              + " "
-              + e.currency(),
-          e.deferred());
-    } else if (record instanceof RunEvent.DeadlineAtRisk e) {
-      a.capEvent("DeadlineAtRisk", e.at(), null, null, e.detail(), List.of());
-    }
+    RunFinOpsFold.apply(acc(record.runId()), record);
   }
 
   /** The current state as an immutable snapshot; copies only the runs that changed. */
@@ -403,343 +272,10 @@ public final class RunsFold {
                 RunView::startedAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
             .reversed());
     return new ConsoleSnapshot(
-        views, byId, schedules.views(), List.copyOf(capEventsAll), capEventsDropped, asOf);
+        views, byId, schedules.views(), capEventsAll.events(), capEventsAll.olderDropped(), asOf);
   }
 
   private RunAcc acc(String runId) {
     return runs.computeIfAbsent(runId, RunAcc::new);
-  }
-
-  /** The mutable state of one run; only the fold thread touches it. */
-  private static final class RunAcc {
-    final String runId;
-    String planName;
-    String planSource;
-    JsonNode jobTemplate;
-    String requestedBy;
-    Instant startedAt;
-    Instant completedAt;
-    int total;
-    int attempts;
-    final Map<String, PartitionView> partitions = new TreeMap<>();
-    final Map<String, Map<Integer, SubmittedJob>> submissions = new HashMap<>();
-    Map<PartitionState, Integer> snapshotCounts;
-    String currency;
-    BigDecimal cap;
-    BigDecimal spent = BigDecimal.ZERO;
-    BigDecimal reserved = BigDecimal.ZERO;
-    boolean priced;
-    final List<CostView.Point> timeline = new ArrayList<>();
-    final List<CapEventView> capEvents = new ArrayList<>();
-    final List<FinOpsRecord.LedgerEntry> ledger = new ArrayList<>();
-    final List<ActionView> actions = new ArrayList<>();
-    RunView cached;
-    boolean evicted;
-    RunSummary summary;
-    RunEvent.CancelAccepted cancel;
-    final List<RunEvent.ComputeCapacityWarning> warnings = new ArrayList<>();
-    RunEvent.DeadlineAtRisk deadlineAtRisk;
-    final List<RunEvent> costEvents = new ArrayList<>();
-    final List<FinOpsRecord> finopsRecords = new ArrayList<>();
-    // FAILED partitions whose next attempt is scheduled (a retry or a rerun), until it is admitted.
-    final Set<String> retryPending = new HashSet<>();
-    Map<PartitionState, Integer> evictedCounts;
-    Map<FailureClass, Integer> evictedFailureClasses;
-    boolean fromFinalSnapshot;
-    Map<Integer, Long> covered = Map.of();
-
-    RunAcc(String runId) {
-      this.runId = runId;
-    }
-
-    void started(RunEvent.RunStarted e) {
-      planName = e.definition() == null ? null : e.definition().planName();
-      planSource = e.definition() == null ? null : e.definition().planSource();
-      jobTemplate = e.definition() == null ? null : e.definition().jobTemplate();
-      requestedBy = e.requestedBy();
-      startedAt = e.at();
-      cancel = null;
-      warnings.clear();
-      deadlineAtRisk = null;
-      total = e.partitionCount();
-      CostBudget budget =
-          e.definition() == null || e.definition().limits() == null
-              ? null
-              : e.definition().limits().budget();
-      if (budget != null) {
-        priced = true;
-        currency = budget.currency();
-        cap = budget.cap();
-        point(e.at());
-      }
-      action("RunStarted", e.commandId(), e.requestedBy(), null, total + " partitions", e.at());
-    }
-
-    void transitioned(RunEvent.PartitionTransitioned e) {
-      if (e.to() != PartitionState.FAILED) {
-        retryPending.remove(e.partitionId());
-      }
-      if (evicted) {
-        // Detail is gone; the counts follow the move exactly (a rerun of an old run).
-        if (e.from() != null) {
-          evictedCounts.computeIfPresent(e.from(), (k, n) -> n > 1 ? n - 1 : null);
-        }
-        evictedCounts.merge(e.to(), 1, Integer::sum);
-        if (e.to() == PartitionState.ADMITTED) {
-          attempts++;
-        }
-        cached = null;
-        return;
-      }
-      PartitionView p = partitions.get(e.partitionId());
-      if (p == null) {
-        p =
-            new PartitionView(
-                e.partitionId(), null, 0, null, null, null, e.tags(), null, null, List.of());
-      }
-      if (e.to() == PartitionState.ADMITTED) {
-        attempts++;
-      }
-      if (e.submission() != null
-          && !submissions.getOrDefault(e.partitionId(), Map.of()).containsKey(e.attempt())) {
-        // The first evidence of an attempt stands: its creator's, else the first adopter's.
-        // Each inner map is replaced, never changed, so views already published stay immutable.
-        Map<Integer, SubmittedJob> byAttempt =
-            new HashMap<>(submissions.getOrDefault(e.partitionId(), Map.of()));
-        byAttempt.put(e.attempt(), e.submission());
-        submissions.put(e.partitionId(), Map.copyOf(byAttempt));
-      }
-      partitions.put(
-          e.partitionId(),
-          p.after(
-              new PartitionView.Transition(
-                  e.from(), e.to(), e.attempt(), e.failureClass(), e.reason(), e.jobName(), e.at()),
-              e.tags(),
-              e.logPath(),
-              e.studioUrl(),
-              e.sequence(),
-              e.metrics()));
-      cached = null;
-    }
-
-    /**
-     * The run as its final snapshot holds it (see {@link RunsFold#apply(StateSnapshot.Run, Map)}).
-     */
-    void restore(StateSnapshot.Run s, Map<Integer, Long> coveredOffsets) {
-      fromFinalSnapshot = true;
-      covered = Map.copyOf(coveredOffsets);
-      started(s.started());
-      if (s.cancel() != null) {
-        cancel = s.cancel();
-        action(
-            "CancelAccepted",
-            s.cancel().commandId(),
-            s.cancel().requestedBy(),
-            s.cancel().reason(),
-            "",
-            s.cancel().at());
-      }
-      attempts = s.attempts();
-      summary = s.summary();
-      completedAt = s.complete() ? s.completedAt() : null;
-      if (s.budget() != null) {
-        priced = true;
-        if (s.budget().budget() != null) {
-          currency = s.budget().budget().currency();
-          cap = s.budget().budget().cap();
-        }
-        spent = s.budget().spent() == null ? BigDecimal.ZERO : s.budget().spent();
-        reserved = s.budget().reserved() == null ? BigDecimal.ZERO : s.budget().reserved();
-        timeline.clear();
-        point(s.at());
-      }
-      for (StateSnapshot.Partition p : s.partitions()) {
-        partitions.put(
-            p.id(),
-            new PartitionView(
-                p.id(),
-                p.state(),
-                p.attempt(),
-                p.failureClass(),
-                p.message(),
-                p.jobName(),
-                p.tags(),
-                p.logPath(),
-                p.metrics(),
-                List.of(),
-                null,
-                p.sequence()));
-      }
-      total = Math.max(total, partitions.size());
-      cached = null;
-    }
-
-    void completed(Instant at) {
-      completedAt = at;
-      cached = null;
-    }
-
-    void snapshot(RunEvent.RunSnapshot e) {
-      summary = e.summary();
-      // Only needed when retention dropped the transitions: counts from the snapshot then.
-      snapshotCounts = e.summary().byState();
-      if (total == 0) {
-        total = e.summary().total();
-      }
-      if (e.summary().complete() && completedAt == null) {
-        completedAt = e.summary().completedAt();
-      }
-      cached = null;
-    }
-
-    void reserved(RunEvent.CostReserved e) {
-      priced = true;
-      reserved = reserved.add(e.amount());
-      point(e.at());
-    }
-
-    void charged(RunEvent.CostCharged e) {
-      priced = true;
-      if (e.reserved() != null) {
-        reserved = reserved.subtract(e.reserved()).max(BigDecimal.ZERO);
-      }
-      if (e.cost() != null) {
-        spent = spent.add(e.cost());
-      }
-      point(e.at());
-    }
-
-    void capChanged(RunEvent.CostCapChanged e) {
-      priced = true;
-      cap = e.to();
-      point(e.at());
-      action(
-          "CostCapChanged",
-          e.commandId(),
-          e.requestedBy(),
-          e.reason(),
-          "cap " + e.from() + " → " + e.to(),
-          e.at());
-    }
-
-    void ledger(FinOpsRecord.LedgerEntry e) {
-      priced = true;
-      if (currency == null) {
-        currency = e.currency();
-      }
-      if (!evicted) {
-        ledger.add(e);
-      }
-      cached = null;
-    }
-
-    /**
-     * Drops the run's detail and keeps its summary: counts per state and failure class as of now
-     * (the counts then follow later moves), attempts, cost totals and the people's decisions.
-     */
-    void evictDetail() {
-      RunView v = view();
-      evictedCounts = new EnumMap<>(PartitionState.class);
-      evictedCounts.putAll(v.byState());
-      evictedFailureClasses = new EnumMap<>(FailureClass.class);
-      evictedFailureClasses.putAll(v.failureClasses());
-      total = v.total();
-      evicted = true;
-      partitions.clear();
-      submissions.clear();
-      ledger.clear();
-      timeline.clear();
-      capEvents.clear();
-      costEvents.clear();
-      finopsRecords.clear();
-      jobTemplate = null;
-      cached = null;
-    }
-
-    void capEvent(
-        String type,
-        Instant at,
-        String by,
-        String reason,
-        String summary,
-        List<String> partitionIds) {
-      if (evicted) {
-        return;
-      }
-      capEvents.add(new CapEventView(type, at, by, reason, summary, partitionIds));
-      cached = null;
-    }
-
-    void action(
-        String type, String commandId, String by, String reason, String detail, Instant at) {
-      actions.add(new ActionView(type, commandId, by, reason, detail, at));
-      cached = null;
-    }
-
-    private void point(Instant at) {
-      cached = null;
-      if (evicted) {
-        return;
-      }
-      timeline.add(new CostView.Point(at, spent, reserved, cap));
-      cached = null;
-    }
-
-    RunView view() {
-      if (cached != null) {
-        return cached;
-      }
-      Map<PartitionState, Integer> byState = new EnumMap<>(PartitionState.class);
-      Map<FailureClass, Integer> failureClasses = new EnumMap<>(FailureClass.class);
-      for (PartitionView p : partitions.values()) {
-        if (p.state() != null) {
-          byState.merge(p.state(), 1, Integer::sum);
-        }
-        if (p.state() == PartitionState.FAILED && p.failureClass() != null) {
-          failureClasses.merge(p.failureClass(), 1, Integer::sum);
-        }
-      }
-      if (evicted) {
-        byState.putAll(evictedCounts);
-        failureClasses.putAll(evictedFailureClasses);
-      } else if (partitions.isEmpty() && snapshotCounts != null) {
-        byState.putAll(snapshotCounts);
-      }
-      RunOutcome outcome = RunOutcome.of(byState, completedAt != null, cancel != null);
-      cached =
-          new RunView(
-              runId,
-              planName,
-              requestedBy,
-              startedAt,
-              // A completion read earlier (a rerun or a cap raise moved partitions since) is not
-              // shown beside partitions that still move.
-              outcome.isSettled() ? completedAt : null,
-              outcome,
-              Math.max(total, partitions.size()),
-              byState,
-              attempts,
-              List.copyOf(partitions.values()),
-              priced ? new CostView(currency, cap, spent, reserved, timeline) : null,
-              capEvents,
-              ledger,
-              actions,
-              planSource,
-              jobTemplate,
-              submissions,
-              failureClasses,
-              evicted,
-              summary,
-              cancel,
-              costEvents,
-              finopsRecords,
-              warnings,
-              deadlineAtRisk,
-              fromFinalSnapshot,
-              evicted || partitions.isEmpty()
-                  ? (summary == null ? 0 : summary.retryPending())
-                  : retryPending.size());
-      return cached;
-    }
   }
 }

@@ -1,4 +1,4 @@
-package io.partitrain.orchestrator.console.api;
+package io.partitrain.orchestrator.console.api.read;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;

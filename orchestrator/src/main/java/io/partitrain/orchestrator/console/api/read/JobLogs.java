@@ -1,4 +1,4 @@
-package io.partitrain.orchestrator.console.api;
+package io.partitrain.orchestrator.console.api.read;
 
 import io.partitrain.orchestrator.console.view.PartitionView;
 import io.partitrain.shared.contracts.JobNames;

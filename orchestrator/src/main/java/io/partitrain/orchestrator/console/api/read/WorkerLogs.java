@@ -1,4 +1,4 @@
-package io.partitrain.orchestrator.console.api;
+package io.partitrain.orchestrator.console.api.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.shared.serde.Json;

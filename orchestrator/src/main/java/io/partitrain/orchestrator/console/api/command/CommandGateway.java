@@ -1,4 +1,4 @@
-package io.partitrain.orchestrator.console.api;
+package io.partitrain.orchestrator.console.api.command;
 
 import io.partitrain.shared.contracts.RunCommand;
 

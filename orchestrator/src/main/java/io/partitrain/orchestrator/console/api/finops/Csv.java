@@ -1,4 +1,4 @@
-package io.partitrain.orchestrator.console.api;
+package io.partitrain.orchestrator.console.api.finops;
 
 import io.partitrain.orchestrator.console.view.CapEventView;
 import io.partitrain.shared.contracts.FinOpsRecord;

@@ -1,6 +1,7 @@
-package io.partitrain.orchestrator.console.api;
+package io.partitrain.orchestrator.console.api.read;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.partitrain.orchestrator.console.api.request.Problem;
 import io.partitrain.orchestrator.console.view.PartitionView;
 import io.partitrain.orchestrator.console.view.RunView;
 import io.partitrain.shared.contracts.FailureClass;
