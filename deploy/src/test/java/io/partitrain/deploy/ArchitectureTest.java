@@ -1,5 +1,6 @@
 package io.partitrain.deploy;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,10 +53,28 @@ class ArchitectureTest {
         SourceDependencies.scan(
             "io.partitrain",
             ROOT.resolve("shared/src/main/java"),
+            ROOT.resolve("assets/src/main/java"),
             ROOT.resolve("orchestrator/src/main/java"),
             ROOT.resolve("worker/src/main/java"),
             ROOT.resolve("deploy/src/main/java"));
     assertThat(deps.cycleReport()).as("package cycles in the source").isEmpty();
+  }
+
+  /** Starter → assets ← backend: the asset component needs neither of its users. */
+  @Test
+  void assetsDoNotDependOnWorkerOrchestratorOrCli() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.partitrain.assets..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.partitrain.worker..",
+            "io.partitrain.orchestrator..",
+            "io.partitrain.cli..",
+            "io.partitrain.deploy..")
+        .because("the starter and the azureml backend both use the assets (DESIGN.md, Starter)")
+        .check(ArchitectureRules.mainClasses("io.partitrain"));
   }
 
   @Test

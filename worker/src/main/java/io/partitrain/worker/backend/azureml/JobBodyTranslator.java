@@ -3,6 +3,11 @@ package io.partitrain.worker.backend.azureml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.partitrain.assets.ArmRequest;
+import io.partitrain.assets.AssetResolver;
+import io.partitrain.assets.AssetResolver.AssetKind;
+import io.partitrain.assets.AzureMlTranslationException;
+import io.partitrain.assets.LocalUploads;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.JobSpec.JobInput;
@@ -11,7 +16,6 @@ import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.shared.plan.SecretRefs;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.worker.backend.JobRequest;
-import io.partitrain.worker.backend.azureml.AssetResolver.AssetKind;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -231,9 +235,9 @@ public final class JobBodyTranslator {
         new ArmRequest(
             "environment.put",
             "PUT",
-            paths.assetVersionUrl(AssetKind.ENVIRONMENT, ANONYMOUS_ENVIRONMENT, version),
+            paths.assets().assetVersionUrl(AssetKind.ENVIRONMENT, ANONYMOUS_ENVIRONMENT, version),
             envBody));
-    return paths.assetVersionId(AssetKind.ENVIRONMENT, ANONYMOUS_ENVIRONMENT, version);
+    return paths.assets().assetVersionId(AssetKind.ENVIRONMENT, ANONYMOUS_ENVIRONMENT, version);
   }
 
   private String codeId(String runId, String code) {
@@ -308,14 +312,14 @@ public final class JobBodyTranslator {
         throw new AzureMlTranslationException(field, ref, "the only supported label is @latest");
       }
       String name = rest.substring(0, at);
-      return paths.assetVersionId(kind, name, resolver.latestVersion(runId, kind, name));
+      return paths.assets().assetVersionId(kind, name, resolver.latestVersion(runId, kind, name));
     }
     int colon = rest.lastIndexOf(':');
     if (colon <= 0 || colon == rest.length() - 1) {
       throw new AzureMlTranslationException(
           field, ref, "needs a version: azureml:NAME:VERSION or azureml:NAME@latest");
     }
-    return paths.assetVersionId(kind, rest.substring(0, colon), rest.substring(colon + 1));
+    return paths.assets().assetVersionId(kind, rest.substring(0, colon), rest.substring(colon + 1));
   }
 
   private JsonNode input(String runId, String name, JobInput in) {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.assets.AssetResolver.AssetKind;
+import io.partitrain.assets.AzureMlTranslationException;
+import io.partitrain.assets.CodeSnapshot;
+import io.partitrain.assets.LocalUploads;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.plan.JobTemplate;
@@ -12,7 +16,6 @@ import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.plan.PlanValidationException;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
-import io.partitrain.worker.backend.azureml.AssetResolver.AssetKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +50,12 @@ class JobCorpusTest {
         public String codeVersionId(String runId, Path folder) {
           assertThat(!localFilesPresent || Files.isDirectory(folder)).as("%s", folder).isTrue();
           uploaded.add(folder);
-          return paths.assetVersionId(
-              AssetKind.CODE,
-              localFilesPresent ? CodeSnapshot.of("code", folder).assetName() : "example-code",
-              "1");
+          return paths
+              .assets()
+              .assetVersionId(
+                  AssetKind.CODE,
+                  localFilesPresent ? CodeSnapshot.of("code", folder).assetName() : "example-code",
+                  "1");
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.partitrain.worker.backend.azureml.internal;
+package io.partitrain.assets;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
@@ -8,11 +8,7 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.partitrain.worker.backend.azureml.ArmPaths;
-import io.partitrain.worker.backend.azureml.ArmRequest;
-import io.partitrain.worker.backend.azureml.AssetResolver.AssetKind;
-import io.partitrain.worker.backend.azureml.CodeSnapshot;
-import io.partitrain.worker.backend.azureml.LocalUploads;
+import io.partitrain.assets.AssetResolver.AssetKind;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,8 +58,8 @@ public final class CodeAssets implements LocalUploads {
   private static final long BLOCK_BYTES = 4L << 20;
   private static final int PARALLEL_FILES = 4;
 
-  private final ArmTransport transport;
-  private final ArmPaths paths;
+  private final ArmCalls transport;
+  private final AssetPaths paths;
   private final Clock clock;
   private final String who;
   private final Map<String, String> byRunAndFolder = new ConcurrentHashMap<>();
@@ -75,7 +71,7 @@ public final class CodeAssets implements LocalUploads {
    * @param blobs how to reach blob storage (identity, HTTP client, an emulator's endpoint)
    */
   public CodeAssets(
-      ArmTransport transport, ArmPaths paths, Clock clock, String who, BlobAccess blobs) {
+      ArmCalls transport, AssetPaths paths, Clock clock, String who, BlobAccess blobs) {
     this.transport = transport;
     this.paths = paths;
     this.clock = clock;
@@ -350,7 +346,7 @@ public final class CodeAssets implements LocalUploads {
     return new ArmCallException(
         ArmCallException.Kind.REFUSED,
         r.status(),
-        what + " " + ArmTransport.armError(r.body()),
+        what + " " + ArmResponse.armError(r.body()),
         null,
         null);
   }

@@ -1,4 +1,4 @@
-package io.partitrain.worker.backend.azureml;
+package io.partitrain.assets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.partitrain.worker.backend.azureml.internal;
+package io.partitrain.assets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
@@ -23,5 +23,14 @@ public record ArmResponse(int status, Map<String, String> headers, JsonNode body
 
   public boolean isSuccess() {
     return status >= 200 && status < 300;
+  }
+
+  /** ARM's error object as {@code (code: message)}, or empty when the body has none. */
+  public static String armError(JsonNode body) {
+    if (body == null || !body.has("error")) {
+      return "";
+    }
+    JsonNode err = body.get("error");
+    return "(" + err.path("code").asText("") + ": " + err.path("message").asText("") + ")";
   }
 }

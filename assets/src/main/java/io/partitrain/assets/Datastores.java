@@ -1,12 +1,10 @@
-package io.partitrain.worker.backend.azureml.internal;
+package io.partitrain.assets;
 
 import com.azure.core.credential.AzureSasCredential;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.partitrain.worker.backend.azureml.ArmPaths;
-import io.partitrain.worker.backend.azureml.ArmRequest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,12 +27,12 @@ public final class Datastores {
   /** A datastore's name and a client for its container. */
   public record Store(String name, BlobContainerClient container) {}
 
-  private final ArmTransport transport;
-  private final ArmPaths paths;
+  private final ArmCalls transport;
+  private final AssetPaths paths;
   private final BlobAccess blobs;
   private final Map<String, Store> byName = new ConcurrentHashMap<>();
 
-  public Datastores(ArmTransport transport, ArmPaths paths, BlobAccess blobs) {
+  public Datastores(ArmCalls transport, AssetPaths paths, BlobAccess blobs) {
     this.transport = transport;
     this.paths = paths;
     this.blobs = blobs;

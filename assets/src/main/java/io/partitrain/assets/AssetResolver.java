@@ -1,4 +1,4 @@
-package io.partitrain.worker.backend.azureml;
+package io.partitrain.assets;
 
 /**
  * Finds the newest version of a workspace asset, for {@code azureml:NAME@latest} references. The

@@ -1,9 +1,7 @@
-package io.partitrain.worker.backend.azureml.internal;
+package io.partitrain.assets;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
-import io.partitrain.worker.backend.azureml.ArmPaths;
-import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,8 +29,8 @@ public final class DataUploads {
 
   private static final Logger LOG = LoggerFactory.getLogger(DataUploads.class);
 
-  private final ArmTransport transport;
-  private final ArmPaths paths;
+  private final ArmCalls transport;
+  private final AssetPaths paths;
   private final Clock clock;
   private final String who;
   private final Datastores datastores;
@@ -43,7 +41,7 @@ public final class DataUploads {
    * @param blobs how to reach blob storage (identity, HTTP client, an emulator's endpoint)
    */
   public DataUploads(
-      ArmTransport transport, ArmPaths paths, Clock clock, String who, BlobAccess blobs) {
+      ArmCalls transport, AssetPaths paths, Clock clock, String who, BlobAccess blobs) {
     this.transport = transport;
     this.paths = paths;
     this.clock = clock;

@@ -1,4 +1,4 @@
-package io.partitrain.worker.backend.azureml.internal;
+package io.partitrain.assets;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;

@@ -1,10 +1,6 @@
-package io.partitrain.worker.backend.azureml.internal;
+package io.partitrain.assets;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.partitrain.worker.backend.azureml.ArmPaths;
-import io.partitrain.worker.backend.azureml.ArmRequest;
-import io.partitrain.worker.backend.azureml.AssetResolver;
-import io.partitrain.worker.backend.azureml.AzureMlTranslationException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,11 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ArmAssetResolver implements AssetResolver {
 
-  private final ArmTransport transport;
-  private final ArmPaths paths;
+  private final ArmCalls transport;
+  private final AssetPaths paths;
   private final Map<String, String> answers = new ConcurrentHashMap<>();
 
-  public ArmAssetResolver(ArmTransport transport, ArmPaths paths) {
+  public ArmAssetResolver(ArmCalls transport, AssetPaths paths) {
     this.transport = transport;
     this.paths = paths;
   }

@@ -1,4 +1,4 @@
-package io.partitrain.worker.backend.azureml;
+package io.partitrain.assets;
 
 import java.nio.file.Path;
 
