@@ -86,6 +86,11 @@ public final class CodeAssets implements LocalUploads {
   }
 
   @Override
+  public String buildContextUri(String runId, String field, Path folder) {
+    return data.blobUrl(runId, field, folder);
+  }
+
+  @Override
   public String codeVersionId(String runId, Path folder) {
     return byRunAndFolder.computeIfAbsent(
         runId + "\u0000" + folder, k -> forContent(CodeSnapshot.of("code", folder)));

@@ -61,6 +61,17 @@ public final class DataUploads {
         });
   }
 
+  /**
+   * The folder's {@code https://} blob URL on the default datastore, its content uploaded if the
+   * datastore lacks it (same content rules as {@link #dataUri}): a build context's {@code
+   * contextUri}.
+   */
+  public String blobUrl(String runId, String field, Path folder) {
+    String uri = dataUri(runId, field, folder);
+    String rel = uri.substring(uri.indexOf("/paths/") + "/paths/".length());
+    return store().container().getBlobContainerUrl() + "/" + rel;
+  }
+
   /** {@code LocalUpload/<hash>/<name>}, with a trailing {@code /} for a folder. */
   public static String relativeUri(CodeSnapshot s, Path path) {
     String name = path.getFileName().toString();

@@ -25,4 +25,14 @@ public interface LocalUploads {
    * @return an {@code azureml://datastores/NAME/paths/...} URI holding the same content
    */
   String dataUri(String runId, String field, Path path);
+
+  /**
+   * A Docker build context, uploaded to the default datastore like a local input folder.
+   *
+   * @param field the job.yml key, for errors ({@code environment.build.path})
+   * @param folder the context folder (absolute)
+   * @return the {@code https://} blob URL of the uploaded folder, with a trailing {@code /}, as an
+   *     environment version's {@code build.contextUri} wants it
+   */
+  String buildContextUri(String runId, String field, Path folder);
 }

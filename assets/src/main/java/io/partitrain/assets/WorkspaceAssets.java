@@ -25,6 +25,7 @@ public final class WorkspaceAssets {
   private final ArmAssetResolver resolver;
   private final CodeAssets uploads;
   private final Datastores datastores;
+  private final AnonymousEnvironments environments;
   private final Map<String, String> codeHashes = new ConcurrentHashMap<>();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -38,6 +39,12 @@ public final class WorkspaceAssets {
     this.resolver = new ArmAssetResolver(arm, paths);
     this.uploads = new CodeAssets(arm, paths, clock, uploaderId, blobs);
     this.datastores = new Datastores(arm, paths, blobs);
+    this.environments = new AnonymousEnvironments(paths, uploads);
+  }
+
+  /** Inline environments as anonymous versions (their build contexts uploaded first). */
+  public AnonymousEnvironments environments() {
+    return environments;
   }
 
   public AssetPaths paths() {

@@ -138,6 +138,15 @@ public final class AzureMlRequestRenderer {
                     + " is not there yet");
             return "azureml://datastores/" + DEFAULT_DATASTORE_PLACEHOLDER + "/paths/" + rel;
           }
+
+          @Override
+          public String buildContextUri(String runId, String field, java.nio.file.Path folder) {
+            String uri = dataUri(runId, field, folder);
+            return "https://"
+                + DEFAULT_DATASTORE_PLACEHOLDER
+                + ".blob/"
+                + uri.substring(uri.indexOf("/paths/") + "/paths/".length());
+          }
         };
     JobBodyTranslator.Translation t =
         new JobBodyTranslator(paths, dryRun, dryUploads).translate(request);

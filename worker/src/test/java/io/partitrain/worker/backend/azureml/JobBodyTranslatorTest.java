@@ -188,11 +188,11 @@ class JobBodyTranslatorTest {
   }
 
   @Test
-  void deepspeedIsRefusedForItsBuildContextAndTranslatesOnceTheEnvironmentIsRegistered()
+  void deepspeedWithoutUploadsIsRefusedForItsBuildContextAndTranslatesWithARegisteredEnvironment()
       throws IOException {
     assertThatThrownBy(() -> translate(example("deepspeed__deepspeed-training__job.yml")))
         .isInstanceOf(AzureMlTranslationException.class)
-        .hasMessageContaining("environment.build")
+        .hasMessageContaining("environment.build.path")
         .hasMessageContaining("az ml environment create");
 
     var t =
