@@ -1,5 +1,7 @@
 package io.partitrain.cli;
 
+import io.partitrain.assets.ArmRequest;
+import io.partitrain.assets.AzureMlTranslationException;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.PartitionSpec;
@@ -9,10 +11,8 @@ import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
-import io.partitrain.worker.backend.azureml.ArmRequest;
 import io.partitrain.worker.backend.azureml.AzureMlConfig;
 import io.partitrain.worker.backend.azureml.AzureMlRequestRenderer;
-import io.partitrain.worker.backend.azureml.AzureMlTranslationException;
 import io.partitrain.worker.backend.local.LocalJobPreview;
 import java.io.PrintWriter;
 import java.net.URI;

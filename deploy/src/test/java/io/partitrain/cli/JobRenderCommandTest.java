@@ -68,11 +68,9 @@ class JobRenderCommandTest {
         .contains("${{outputs.model}}");
     // the local code folder and the store's local sales file: hashed, uploads shown first
     String codeHash =
-        io.partitrain.worker.backend.azureml.CodeSnapshot.of("code", PLAN.resolveSibling("src"))
-            .hash();
+        io.partitrain.assets.CodeSnapshot.of("code", PLAN.resolveSibling("src")).hash();
     String salesHash =
-        io.partitrain.worker.backend.azureml.CodeSnapshot.of(
-                "sales", PLAN.resolveSibling("data/store-003.csv"))
+        io.partitrain.assets.CodeSnapshot.of("sales", PLAN.resolveSibling("data/store-003.csv"))
             .hash();
     assertThat(requests.get(2).get("method").asText()).isEqualTo("UPLOAD");
     assertThat(requests.get(2).at("/body/hash_sha256").asText()).isEqualTo(codeHash);

@@ -4,6 +4,7 @@ import static io.partitrain.deploy.RunScenario.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.assets.CodeSnapshot;
 import io.partitrain.cli.CliCommands;
 import io.partitrain.cli.client.RunClient;
 import io.partitrain.orchestrator.OrchestratorConfig;
@@ -18,7 +19,6 @@ import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.worker.WorkerConfig;
 import io.partitrain.worker.backend.azureml.Azurite;
-import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import io.partitrain.worker.backend.azureml.FakeAzureMl;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,10 +13,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The architecture, checked: {@code shared} imports nothing of ours; {@code worker} and {@code
- * orchestrator} import {@code shared} only, never each other. Maven's module graph already forbids
- * most of it; this test also catches fully qualified references and test code. The layering inside
- * each module is checked by the modules' {@code ArchitectureTest}s (ArchUnit).
+ * The architecture, checked: {@code shared} imports nothing of ours; {@code assets} (the asset
+ * component) imports {@code shared} only, so the starter and the azureml backend both use it
+ * (starter → assets ← backend); {@code worker} and {@code orchestrator} never import each other,
+ * and the orchestrator needs no assets. Maven's module graph already forbids most of it; this test
+ * also catches fully qualified references and test code. The layering inside each module is checked
+ * by the modules' {@code ArchitectureTest}s (ArchUnit).
  */
 class ModuleBoundariesTest {
 
@@ -28,6 +30,12 @@ class ModuleBoundariesTest {
     "shared, io.partitrain.worker",
     "shared, io.partitrain.deploy",
     "shared, io.partitrain.cli",
+    "shared, io.partitrain.assets",
+    "assets, io.partitrain.worker",
+    "assets, io.partitrain.orchestrator",
+    "assets, io.partitrain.deploy",
+    "assets, io.partitrain.cli",
+    "orchestrator, io.partitrain.assets",
     "orchestrator, io.partitrain.worker",
     "orchestrator, io.partitrain.deploy",
     "orchestrator, io.partitrain.cli",

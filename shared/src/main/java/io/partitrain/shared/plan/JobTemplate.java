@@ -141,7 +141,12 @@ public final class JobTemplate {
       throw new PlanValidationException(violations);
     }
     Map<String, String> written = new LinkedHashMap<>();
-    absolutizeLocalPaths(tree, jobFile.toAbsolutePath().getParent(), written);
+    Path base = jobFile.toAbsolutePath().getParent();
+    absolutizeLocalPaths(tree, base, written);
+    EnvironmentPaths.resolve(tree, base, name, written, violations);
+    if (!violations.isEmpty()) {
+      throw new PlanValidationException(violations);
+    }
     return new JobTemplate(tree, name, written);
   }
 

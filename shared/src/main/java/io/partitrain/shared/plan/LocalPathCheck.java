@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks, before a run starts, that the local files its jobs read exist: the {@code code} folder
- * and every local input path, rendered for each partition ({@code ./data/${{partition.id}}.csv}).
- * Without it a missing file is found only when its job runs, as a USER failure among hundreds.
+ * Checks, before a run starts, that the local files its jobs read exist: the {@code code} folder,
+ * an inline environment's conda file and Docker build context, and every local input path, rendered
+ * for each partition ({@code ./data/${{partition.id}}.csv}). Without it a missing file is found
+ * only when its job runs, as a USER failure among hundreds.
  *
  * <p>Kept apart from {@link PlanLoader#load}: a plan is also loaded where its data need not exist
  * yet (previewing a schedule, forecasting with {@code run plan}, rendering a job), so only {@code
@@ -38,6 +39,13 @@ public final class LocalPathCheck {
         if (!Files.isDirectory(Path.of(job.code()))) {
           out.add(new PlanViolation(file, "code", job.code(), "must be an existing folder"));
         }
+      }
+      if (seen.add("\u0000environment " + job.environment())) {
+        out.addAll(
+            EnvironmentPaths.missing(
+                job.environment(),
+                file,
+                field -> plan.template().writtenPath(field, PlanLoader.CHECK_RUN_ID, p)));
       }
       for (Map.Entry<String, JobSpec.JobInput> in : job.inputs().entrySet()) {
         String path = in.getValue().path();

@@ -112,6 +112,18 @@ public final class PlanPaths {
     if (job.code() != null && JobTemplate.isLocalPath(job.code())) {
       confine(src, "code", job.code(), template.writtenPath("code", runId, partition), v);
     }
+    if (job.environment() instanceof Map<?, ?> env) {
+      if (env.get("conda_file") instanceof String conda && JobTemplate.isLocalPath(conda)) {
+        String field = "environment.conda_file";
+        confine(src, field, conda, template.writtenPath(field, runId, partition), v);
+      }
+      if (env.get("build") instanceof Map<?, ?> build
+          && build.get("path") instanceof String context
+          && JobTemplate.isLocalPath(context)) {
+        String field = "environment.build.path";
+        confine(src, field, context, template.writtenPath(field, runId, partition), v);
+      }
+    }
     for (Map.Entry<String, JobSpec.JobInput> in : job.inputs().entrySet()) {
       String path = in.getValue().path();
       if (path != null && JobTemplate.isLocalPath(path)) {

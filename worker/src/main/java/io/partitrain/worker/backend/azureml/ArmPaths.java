@@ -1,22 +1,29 @@
 package io.partitrain.worker.backend.azureml;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import io.partitrain.assets.AssetPaths;
 
 /**
- * The ARM URLs and resource ids of one workspace. One place builds them, so the request renderer
- * (dry run) and the backend can never disagree about where a call goes.
+ * The ARM URLs and resource ids of one workspace's jobs and computes (its assets' are {@link
+ * #assets()}). One place builds them, so the request renderer (dry run) and the backend can never
+ * disagree about where a call goes.
  */
 public final class ArmPaths {
 
   private final AzureMlConfig config;
   private final String base;
   private final String apiVersion;
+  private final AssetPaths assets;
 
   public ArmPaths(AzureMlConfig config) {
     this.config = config;
     this.base = config.armEndpoint() + config.workspaceId();
     this.apiVersion = "api-version=" + config.apiVersion();
+    this.assets = new AssetPaths(config.armEndpoint(), config.workspaceId(), config.apiVersion());
+  }
+
+  /** The same workspace's asset URLs (code, data, environments, models, datastores). */
+  public AssetPaths assets() {
+    return assets;
   }
 
   public String workspaceId() {
@@ -71,65 +78,12 @@ public final class ArmPaths {
     return config.workspaceId() + "/computes/" + computeName;
   }
 
-  public String assetVersionId(AssetResolver.AssetKind kind, String name, String version) {
-    return config.workspaceId() + "/" + kind.collection() + "/" + name + "/versions/" + version;
-  }
-
-  public String assetVersionUrl(AssetResolver.AssetKind kind, String name, String version) {
-    return base + "/" + kind.collection() + "/" + name + "/versions/" + version + "?" + apiVersion;
-  }
-
-  /** The newest version first, one item: how {@code @latest} is resolved. */
-  public String latestVersionUrl(AssetResolver.AssetKind kind, String name) {
-    return base
-        + "/"
-        + kind.collection()
-        + "/"
-        + name
-        + "/versions?"
-        + apiVersion
-        + "&$orderBy="
-        + encode("createdtime desc")
-        + "&$top=1";
-  }
-
-  /** Versions of a code asset holding content with this hash (azure-ai-ml's lookup). */
-  public String codeVersionsByHashUrl(String name, String hash, String hashVersion) {
-    return base
-        + "/codes/"
-        + name
-        + "/versions?"
-        + apiVersion
-        + "&hash="
-        + encode(hash)
-        + "&hashVersion="
-        + encode(hashVersion);
-  }
-
-  /** Where to upload a code version's files: a SAS blob reference, created or got. */
-  public String codeStartPendingUploadUrl(String name, String version) {
-    return base + "/codes/" + name + "/versions/" + version + "/startPendingUpload?" + apiVersion;
-  }
-
-  /** The workspace's default datastore (a list of one). */
-  public String defaultDatastoreUrl() {
-    return base + "/datastores?" + apiVersion + "&isDefault=true";
-  }
-
-  public String datastoreUrl(String name) {
-    return base + "/datastores/" + name + "?" + apiVersion;
-  }
-
-  public String datastoreSecretsUrl(String name) {
-    return base + "/datastores/" + name + "/listSecrets?" + apiVersion;
-  }
-
   /** Studio's page for a job, when ARM's answer does not carry {@code services.Studio}. */
   public String studioUrl(String jobName) {
     return "https://ml.azure.com/runs/" + jobName + "?wsid=" + encode(config.workspaceId());
   }
 
-  static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  private static String encode(String s) {
+    return AssetPaths.encode(s);
   }
 }

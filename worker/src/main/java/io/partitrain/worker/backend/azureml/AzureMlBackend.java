@@ -1,23 +1,17 @@
 package io.partitrain.worker.backend.azureml;
 
-import com.azure.core.credential.TokenCredential;
-import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpPipeline;
-import com.azure.core.http.HttpPipelineBuilder;
-import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
-import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
-import com.azure.core.http.policy.RequestIdPolicy;
-import com.azure.core.http.policy.UserAgentPolicy;
-import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.assets.ArmCallException;
+import io.partitrain.assets.ArmRequest;
+import io.partitrain.assets.ArmResponse;
+import io.partitrain.assets.AzureMlTranslationException;
+import io.partitrain.assets.BlobAccess;
+import io.partitrain.assets.Datastores;
+import io.partitrain.assets.WorkspaceAssets;
 import io.partitrain.shared.contracts.ComputeCapacity;
 import io.partitrain.shared.contracts.FailureClass;
-import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.shared.plan.JobTemplate;
@@ -29,33 +23,18 @@ import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.SubmitResult;
-import io.partitrain.worker.backend.azureml.internal.ArmAssetResolver;
-import io.partitrain.worker.backend.azureml.internal.ArmCallException;
-import io.partitrain.worker.backend.azureml.internal.ArmResponse;
 import io.partitrain.worker.backend.azureml.internal.ArmTransport;
-import io.partitrain.worker.backend.azureml.internal.BlobAccess;
-import io.partitrain.worker.backend.azureml.internal.CodeAssets;
-import io.partitrain.worker.backend.azureml.internal.Datastores;
 import io.partitrain.worker.backend.azureml.internal.RunHistory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,38 +79,29 @@ public final class AzureMlBackend implements JobBackend {
   private final ArmTransport transport;
   private final JobBodyTranslator translator;
   private final AzureMlRequestRenderer renderer;
-  private final RunHistory runHistory;
-  private final Datastores datastores;
+  private final WorkspaceAssets assets;
   private final Clock clock;
-  private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
-  private final Set<String> ensured = ConcurrentHashMap.newKeySet();
-  private final Map<String, String> codeHashes = new ConcurrentHashMap<>();
-  private final List<Consumer<Boolean>> acceptingListeners = new CopyOnWriteArrayList<>();
-  private final ExecutorService prober;
+  private final JobObservations observations;
+  private final RunJobsList runJobs;
+  private final ComputeCapacityReader computes;
+  private final BreakerSignal breaker;
+  private final JobCancellation cancellation;
   private final Counter created;
   private final Counter adopted;
-  private volatile boolean lastAccepting = true;
 
-  private AzureMlBackend(Builder b, HttpPipeline pipeline, BlobAccess blobs) {
+  AzureMlBackend(AzureMlBackendBuilder b, HttpPipeline pipeline, BlobAccess blobs) {
     this.config = b.config;
     this.clock = b.clock;
     this.paths = new ArmPaths(config);
     this.transport = new ArmTransport(pipeline, config, b.meters, b.nanoTime);
-    this.translator =
-        new JobBodyTranslator(
-            paths,
-            new ArmAssetResolver(transport, paths),
-            new CodeAssets(transport, paths, clock, b.uploaderId, blobs));
+    this.assets = new WorkspaceAssets(transport, paths.assets(), blobs, clock, b.uploaderId);
+    this.translator = new JobBodyTranslator(paths, assets.resolver(), assets.uploads());
     this.renderer = new AzureMlRequestRenderer(config);
-    this.runHistory = new RunHistory(transport, paths);
-    this.datastores = new Datastores(transport, paths, blobs);
-    this.prober =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "azureml-breaker-probe");
-              t.setDaemon(true);
-              return t;
-            });
+    this.observations = new JobObservations(paths, new RunHistory(transport, paths), clock);
+    this.runJobs = new RunJobsList(transport, paths);
+    this.computes = new ComputeCapacityReader(transport, paths, config, clock);
+    this.cancellation = new JobCancellation(transport, paths, clock, config.throttleMaxWait());
+    this.breaker = new BreakerSignal(transport, paths, config.breakerHalfOpenCalls());
     this.created =
         Counter.builder("partitrain.azureml.submissions")
             .tag("result", "created")
@@ -142,15 +112,11 @@ public final class AzureMlBackend implements JobBackend {
             .tag("result", "adopted")
             .description("Jobs submit found existing and adopted")
             .register(b.meters);
-    transport
-        .breaker()
-        .getEventPublisher()
-        .onStateTransition(e -> onBreakerTransition(e.getStateTransition()));
   }
 
   /** A builder for the backend of one workspace. */
-  public static Builder builder(AzureMlConfig config) {
-    return new Builder(config);
+  public static AzureMlBackendBuilder builder(AzureMlConfig config) {
+    return new AzureMlBackendBuilder(config);
   }
 
   @Override
@@ -186,7 +152,7 @@ public final class AzureMlBackend implements JobBackend {
     } catch (AzureMlTranslationException e) {
       throw BackendException.rejected(ref + " " + e.getMessage(), FailureClass.USER, e);
     } catch (RuntimeException e) {
-      throw toBackendException(ref, "submit", e);
+      throw ArmFailures.toBackendException(ref, "submit", e);
     }
   }
 
@@ -197,12 +163,10 @@ public final class AzureMlBackend implements JobBackend {
       return new SubmitResult(adopt(request, existing.body()), false);
     }
     if (existing.status() != 404) {
-      throw refused(ref, "GET", existing);
+      throw ArmFailures.refused(ref, "GET", existing);
     }
     JobBodyTranslator.Translation t = translator.translate(request);
-    for (ArmRequest prerequisite : t.prerequisites()) {
-      ensure(ref, prerequisite);
-    }
+    t.prerequisites().forEach(assets::registerOnce);
     ArmRequest put = renderer.jobPut(ref.jobName(), t);
     ArmResponse answer;
     try {
@@ -221,7 +185,7 @@ public final class AzureMlBackend implements JobBackend {
       throw e;
     }
     if (answer.status() == 201 || answer.status() == 200) {
-      Tracked job = track(ref);
+      TrackedJob job = track(ref);
       job.canceledByUs = false;
       return new SubmitResult(
           observation(job, answer.body()),
@@ -243,7 +207,7 @@ public final class AzureMlBackend implements JobBackend {
             SubmissionEvidence.found(again.body(), paths.jobId(ref.jobName())));
       }
     }
-    throw refused(ref, "PUT", answer);
+    throw ArmFailures.refused(ref, "PUT", answer);
   }
 
   /**
@@ -256,8 +220,7 @@ public final class AzureMlBackend implements JobBackend {
       return null;
     }
     try {
-      return codeHashes.computeIfAbsent(
-          ref.runId() + "\u0000" + code, k -> CodeSnapshot.of("code", Path.of(code)).hash());
+      return assets.contentHash(ref.runId(), Path.of(code));
     } catch (RuntimeException e) {
       LOG.warn(
           "{} cannot hash code folder {} for the job's evidence: {}", ref, code, e.getMessage());
@@ -268,7 +231,7 @@ public final class AzureMlBackend implements JobBackend {
   private JobObservation adopt(JobRequest request, JsonNode job) {
     requireTaggedAs(request.ref(), job);
     String wanted = JobSpecHash.of(request.spec());
-    String there = tags(job).get(JobTags.SPEC);
+    String there = JobTags.of(job).get(JobTags.SPEC);
     if (!wanted.equals(there)) {
       // Same name, another definition (a run id reused after the state was lost): never adopted.
       throw BackendException.rejected(
@@ -291,7 +254,7 @@ public final class AzureMlBackend implements JobBackend {
   }
 
   private void requireTaggedAs(JobRef ref, JsonNode job) {
-    Map<String, String> tags = tags(job);
+    Map<String, String> tags = JobTags.of(job);
     if (!JobTags.belongTo(tags, ref)) {
       throw new ArmCallException(
           ArmCallException.Kind.REFUSED,
@@ -315,17 +278,6 @@ public final class AzureMlBackend implements JobBackend {
     }
   }
 
-  private void ensure(JobRef ref, ArmRequest prerequisite) {
-    if (ensured.contains(prerequisite.url())) {
-      return;
-    }
-    ArmResponse r = transport.execute(prerequisite);
-    if (!r.isSuccess() && r.status() != 409) {
-      throw refused(ref, prerequisite.method(), r);
-    }
-    ensured.add(prerequisite.url());
-  }
-
   // ---------------------------------------------------------------- observe
 
   @Override
@@ -336,11 +288,11 @@ public final class AzureMlBackend implements JobBackend {
         return Optional.empty();
       }
       if (r.status() != 200) {
-        throw refused(job, "GET", r);
+        throw ArmFailures.refused(job, "GET", r);
       }
       return Optional.of(observation(track(job), r.body()));
     } catch (RuntimeException e) {
-      throw toBackendException(job, "observe", e);
+      throw ArmFailures.toBackendException(job, "observe", e);
     }
   }
 
@@ -378,9 +330,9 @@ public final class AzureMlBackend implements JobBackend {
       Map<String, JsonNode> listed = new LinkedHashMap<>();
       String listFailure = null;
       try {
-        listRun(run.getKey(), listed);
+        runJobs.addTo(run.getKey(), listed);
       } catch (RuntimeException e) {
-        listFailure = toBackendException(run.getValue().get(0), "list", e).getMessage();
+        listFailure = ArmFailures.toBackendException(run.getValue().get(0), "list", e).getMessage();
         LOG.warn(
             "[run={}] listing jobs failed after {} jobs ({}); the others wait for the next round",
             run.getKey(),
@@ -392,12 +344,12 @@ public final class AzureMlBackend implements JobBackend {
         if (job != null) {
           out.put(ref.jobName(), observation(track(ref), job));
         } else if (listFailure != null) {
-          out.put(ref.jobName(), notObserved(ref, listFailure));
+          out.put(ref.jobName(), observations.notObserved(ref, listFailure));
         } else {
           try {
             observe(ref).ifPresent(o -> out.put(ref.jobName(), o));
           } catch (BackendException e) {
-            out.put(ref.jobName(), notObserved(ref, e.getMessage()));
+            out.put(ref.jobName(), observations.notObserved(ref, e.getMessage()));
           }
         }
       }
@@ -405,101 +357,23 @@ public final class AzureMlBackend implements JobBackend {
     return out;
   }
 
-  /** A job whose call failed this round: keep watching, and say why in the heartbeat. */
-  private JobObservation notObserved(JobRef ref, String why) {
-    Tracked t = track(ref);
-    synchronized (t) {
-      return new JobObservation(
-          ref.jobName(),
-          JobPhase.UNKNOWN,
-          t.lastWire,
-          null,
-          "not observed this round: " + why,
-          t.startedAt,
-          null,
-          null,
-          t.studioUrl,
-          t.armId,
-          Map.of());
-    }
-  }
-
   /** All jobs of a run, by name, following nextLink. */
   Map<String, JsonNode> listRun(String runId) {
-    Map<String, JsonNode> byName = new LinkedHashMap<>();
-    listRun(runId, byName);
-    return byName;
-  }
-
-  /** Adds the run's jobs page by page; what was read stays in {@code byName} if a page fails. */
-  private void listRun(String runId, Map<String, JsonNode> byName) {
-    String url = paths.listByTagUrl(JobTags.runKey(runId));
-    int pages = 0;
-    while (url != null) {
-      ArmResponse page = transport.execute(new ArmRequest("job.list", "GET", url, null));
-      if (page.status() != 200) {
-        throw new ArmCallException(
-            ArmCallException.Kind.REFUSED,
-            page.status(),
-            "[run="
-                + runId
-                + "] listing jobs answered "
-                + page.status()
-                + " "
-                + ArmTransport.armError(page.body()),
-            null,
-            null);
-      }
-      for (JsonNode job : page.body().path("value")) {
-        if (runId.equals(tags(job).get(JobTags.RUN))) {
-          byName.put(job.path("name").asText(), job);
-        }
-      }
-      JsonNode next = page.body().get("nextLink");
-      url = next == null || next.isNull() || next.asText().isBlank() ? null : next.asText();
-      if (++pages > 10_000) {
-        throw new ArmCallException(
-            ArmCallException.Kind.REFUSED,
-            0,
-            "[run=" + runId + "] listing jobs did not end after 10000 pages",
-            null,
-            null);
-      }
-    }
+    return runJobs.list(runId);
   }
 
   // ---------------------------------------------------------------- cancel
 
   @Override
   public void cancel(JobRef job) {
-    cancelRequest(job);
+    track(job).canceledByUs = true;
+    cancellation.cancel(job);
   }
 
   /** Cancels and waits until ARM's long-running operation ends, honoring Retry-After. */
   public void cancelAndWait(JobRef job, Duration maxWait) {
-    String location = cancelRequest(job);
-    if (location == null) {
-      return;
-    }
-    Instant deadline = clock.instant().plus(maxWait);
-    try {
-      while (clock.instant().isBefore(deadline)) {
-        ArmResponse poll =
-            transport.execute(new ArmRequest("job.cancel.poll", "GET", location, null));
-        if (poll.status() != 202) {
-          return;
-        }
-        Duration wait = retryAfterOf(poll);
-        LockSupport.parkNanos(
-            Math.min(wait.toNanos(), Duration.between(clock.instant(), deadline).toNanos()));
-      }
-      throw BackendException.retriable(
-          job + " cancel of " + job.jobName() + " did not finish within " + maxWait, null);
-    } catch (BackendException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw toBackendException(job, "cancel", e);
-    }
+    track(job).canceledByUs = true;
+    cancellation.cancelAndWait(job, maxWait);
   }
 
   /**
@@ -513,7 +387,7 @@ public final class AzureMlBackend implements JobBackend {
     try {
       jobs = listRun(runId);
     } catch (RuntimeException e) {
-      throw toBackendException(new JobRef(runId, "*", 1, "*"), "cancel run", e);
+      throw ArmFailures.toBackendException(new JobRef(runId, "*", 1, "*"), "cancel run", e);
     }
     for (Map.Entry<String, JsonNode> e : jobs.entrySet()) {
       if (AzureMlStatus.parse(e.getValue().at("/properties/status").asText(null))
@@ -521,43 +395,13 @@ public final class AzureMlBackend implements JobBackend {
           .isTerminal()) {
         continue;
       }
-      Map<String, String> tags = tags(e.getValue());
+      Map<String, String> tags = JobTags.of(e.getValue());
       int attempt = parseAttempt(tags.get(JobTags.ATTEMPT));
       cancel(new JobRef(runId, tags.getOrDefault(JobTags.PARTITION, "?"), attempt, e.getKey()));
       canceled.add(e.getKey());
     }
     LOG.info("[run={}] asked Azure ML to cancel {} in-flight jobs", runId, canceled.size());
     return canceled;
-  }
-
-  private String cancelRequest(JobRef job) {
-    Tracked t = track(job);
-    t.canceledByUs = true;
-    try {
-      ArmResponse r =
-          transport.execute(
-              new ArmRequest("job.cancel", "POST", paths.cancelUrl(job.jobName()), null));
-      if (r.status() == 202 || r.status() == 200) {
-        LOG.info("{} cancel of {} accepted ({})", job, job.jobName(), r.status());
-        String location = r.header("location");
-        if (location != null) {
-          transport.requireArmUrl(location);
-        }
-        return r.status() == 202 ? location : null;
-      }
-      if (r.status() == 404 || r.status() == 409 || r.status() == 400) {
-        LOG.info(
-            "{} cancel of {}: nothing to cancel ({} {})",
-            job,
-            job.jobName(),
-            r.status(),
-            ArmTransport.armError(r.body()));
-        return null;
-      }
-      throw refused(job, "POST cancel", r);
-    } catch (RuntimeException e) {
-      throw toBackendException(job, "cancel", e);
-    }
   }
 
   // ---------------------------------------------------------------- circuit breaker
@@ -573,128 +417,23 @@ public final class AzureMlBackend implements JobBackend {
 
   /** Called with the new value each time {@link #acceptingWork()} changes. */
   public void onAcceptingWorkChanged(Consumer<Boolean> listener) {
-    acceptingListeners.add(Objects.requireNonNull(listener));
-  }
-
-  private void onBreakerTransition(CircuitBreaker.StateTransition transition) {
-    LOG.warn("ARM circuit breaker {}", transition);
-    boolean now = transport.acceptingWork();
-    if (transition.getToState() == CircuitBreaker.State.HALF_OPEN) {
-      prober.execute(this::probe);
-    }
-    if (now != lastAccepting) {
-      lastAccepting = now;
-      LOG.warn(now ? "ARM answers again: taking new work" : "ARM keeps failing: pausing new work");
-      for (Consumer<Boolean> l : acceptingListeners) {
-        l.accept(now);
-      }
-    }
-  }
-
-  /** Cheap reads through the breaker while half-open: their success closes it. */
-  private void probe() {
-    for (int i = 0; i < config.breakerHalfOpenCalls(); i++) {
-      if (transport.breaker().getState() != CircuitBreaker.State.HALF_OPEN) {
-        return;
-      }
-      try {
-        transport.executeOnce(
-            new ArmRequest("probe", "GET", paths.listByTagUrl("partitrain.probe"), null));
-      } catch (RuntimeException e) {
-        LOG.debug("ARM probe failed: {}", e.getMessage());
-      }
-    }
+    breaker.onChange(listener);
   }
 
   // ---------------------------------------------------------------- compute and quota
 
   /**
-   * Compares a node cap with the compute target: its {@code maxNodeCount} and VM size, and the
-   * subscription's vCPU quota for the VM family in its region. Run before a run starts; a cap that
-   * does not fit is a warning (or, if the operator says so, a refusal).
+   * Compares a node cap with the compute target ({@link ComputeCapacityReader#check}).
    *
    * @throws BackendException when the compute does not exist (USER) or ARM cannot answer
    */
   public ComputeCheck checkCompute(String computeName, int nodeCap) {
-    ComputeCheck check = ComputeCheck.of(computeCapacity(computeName), nodeCap);
-    check.problems().forEach(problem -> LOG.warn("compute check: {}", problem));
-    return check;
+    return computes.check(computeName, nodeCap);
   }
 
-  /**
-   * What a compute target can hold: the cluster's VM size and {@code maxNodeCount}, and the free
-   * vCPU quota of its VM family in its region. A compute that is not AmlCompute (Kubernetes,
-   * serverless) comes back without them: it has nothing to compare.
-   *
-   * @throws BackendException USER when the compute does not exist; else as any ARM call
-   */
+  /** What a compute target can hold ({@link ComputeCapacityReader#read}). */
   public ComputeCapacity computeCapacity(String computeName) {
-    JobRef ref = new JobRef("(check)", computeName, 1, computeName);
-    try {
-      ArmResponse c =
-          transport.execute(
-              new ArmRequest("compute.get", "GET", paths.computeUrl(computeName), null));
-      if (c.status() == 404) {
-        throw BackendException.rejected(
-            "compute "
-                + computeName
-                + " does not exist in workspace "
-                + config.workspace()
-                + " (az ml compute list)",
-            FailureClass.USER,
-            null);
-      }
-      if (c.status() != 200) {
-        throw refused(ref, "GET compute", c);
-      }
-      JsonNode p = c.body().path("properties");
-      String type = p.path("computeType").asText(null);
-      if (!"AmlCompute".equals(type)) {
-        LOG.info(
-            "compute {} is {}, not AmlCompute: no node count or quota to compare",
-            computeName,
-            type);
-        return new ComputeCapacity(computeName, type, null, -1, -1, null, -1, -1, clock.instant());
-      }
-      String vmSize = p.at("/properties/vmSize").asText(null);
-      int maxNodes = p.at("/properties/scaleSettings/maxNodeCount").asInt(-1);
-      String location = c.body().path("location").asText(null);
-      String family = null;
-      int vcpus = -1;
-      long limit = -1;
-      long used = -1;
-      if (location != null && vmSize != null) {
-        ArmResponse sizes =
-            transport.execute(
-                new ArmRequest("compute.vmSizes", "GET", paths.vmSizesUrl(location), null));
-        for (JsonNode s : listed(sizes)) {
-          if (vmSize.equalsIgnoreCase(s.path("name").asText())) {
-            family = s.path("family").asText(null);
-            vcpus = s.path("vCPUs").asInt(-1);
-          }
-        }
-        if (family != null) {
-          ArmResponse usages =
-              transport.execute(
-                  new ArmRequest("compute.usages", "GET", paths.usagesUrl(location), null));
-          for (JsonNode u : listed(usages)) {
-            if (family.equalsIgnoreCase(u.at("/name/value").asText())) {
-              limit = u.path("limit").asLong(-1);
-              used = u.path("currentValue").asLong(-1);
-            }
-          }
-        }
-      }
-      return new ComputeCapacity(
-          computeName, type, vmSize, maxNodes, vcpus, family, limit, used, clock.instant());
-    } catch (RuntimeException e) {
-      throw toBackendException(ref, "compute check", e);
-    }
-  }
-
-  /** A list answer's items; none when the call did not answer 200 (the check then says less). */
-  private static Iterable<JsonNode> listed(ArmResponse r) {
-    return r.status() == 200 && r.body() != null ? r.body().path("value") : List.of();
+    return computes.read(computeName);
   }
 
   // ---------------------------------------------------------------- logs
@@ -705,7 +444,7 @@ public final class AzureMlBackend implements JobBackend {
    */
   public JobLog log(String jobName) {
     try {
-      Datastores.Store store = datastores.named(Datastores.ARTIFACT_STORE);
+      Datastores.Store store = assets.datastores().named(Datastores.ARTIFACT_STORE);
       return new AzureMlJobLog(
           store.container().getBlobClient(AzureMlJobLog.blobName(jobName)),
           () -> {
@@ -717,7 +456,7 @@ public final class AzureMlBackend implements JobBackend {
                         .isTerminal());
           });
     } catch (RuntimeException e) {
-      throw toBackendException(new JobRef("?", "?", 1, jobName), "log", e);
+      throw ArmFailures.toBackendException(new JobRef("?", "?", 1, jobName), "log", e);
     }
   }
 
@@ -725,182 +464,26 @@ public final class AzureMlBackend implements JobBackend {
 
   /** The evidence this process has of a job, if it has seen it. */
   public Optional<JobEvidence> evidence(JobRef job) {
-    Tracked t = tracked.get(job.jobName());
-    if (t == null) {
-      return Optional.empty();
-    }
-    synchronized (t) {
-      return Optional.of(new JobEvidence(job.jobName(), t.armId, t.studioUrl, t.history));
-    }
+    return observations.evidence(job);
   }
 
   @Override
   public void close() {
-    prober.shutdownNow();
+    breaker.close();
   }
 
   // ---------------------------------------------------------------- internals
 
+  private TrackedJob track(JobRef ref) {
+    return observations.track(ref);
+  }
+
+  private JobObservation observation(TrackedJob t, JsonNode job) {
+    return observations.of(t, job);
+  }
+
   private ArmRequest get(String jobName) {
     return new ArmRequest("job.get", "GET", paths.jobUrl(jobName), null);
-  }
-
-  private Tracked track(JobRef ref) {
-    return tracked.computeIfAbsent(ref.jobName(), k -> new Tracked(ref));
-  }
-
-  private JobObservation observation(Tracked t, JsonNode job) {
-    String wire = job.at("/properties/status").asText(null);
-    AzureMlStatus status = AzureMlStatus.parse(wire);
-    RunHistory.Details details = status.phase().isTerminal() ? terminalDetails(t) : null;
-    Instant now = clock.instant();
-    synchronized (t) {
-      t.armId = job.hasNonNull("id") ? job.get("id").asText() : paths.jobId(t.ref.jobName());
-      String studio = job.at("/properties/services/Studio/endpoint").asText(null);
-      t.studioUrl = studio != null ? studio : paths.studioUrl(t.ref.jobName());
-      t.timeout = timeoutOf(job);
-      if (wire != null && !wire.equals(t.lastWire)) {
-        t.history.add(new JobEvidence.StatusChange(wire, now));
-        t.lastWire = wire;
-      }
-      if (status.meansCodeRan()) {
-        t.ran = true;
-      }
-      if (status.startsBillableTime() && t.startedAt == null) {
-        t.startedAt = now;
-      }
-      if (status.phase() == JobPhase.UNKNOWN && t.loggedUnknown.add(String.valueOf(wire))) {
-        LOG.info(
-            "{} job {} shows status '{}' ({}); watching on",
-            t.ref,
-            t.ref.jobName(),
-            wire,
-            status == AzureMlStatus.UNRECOGNIZED
-                ? "a value this version does not know"
-                : "no change");
-      }
-      if (status.phase().isTerminal() && t.finishedAt == null) {
-        t.finishedAt = now;
-      }
-      Instant started =
-          details != null && details.startTime() != null ? details.startTime() : t.startedAt;
-      Instant finished =
-          details != null && details.endTime() != null ? details.endTime() : t.finishedAt;
-      FailureClass fc = failureClass(t, status, details, started, finished);
-      return new JobObservation(
-          t.ref.jobName(),
-          status.phase(),
-          wire,
-          fc,
-          status.phase().isTerminal() && status != AzureMlStatus.COMPLETED
-              ? failureMessage(wire, fc, details)
-              : null,
-          started,
-          status.phase().isTerminal() ? finished : null,
-          logUri(t.ref.jobName()),
-          t.studioUrl,
-          t.armId,
-          Map.of());
-    }
-  }
-
-  /** Where the job's log is: the artifact store's datastore URI ({@code job logs} reads it). */
-  static String logUri(String jobName) {
-    return "azureml://datastores/"
-        + Datastores.ARTIFACT_STORE
-        + "/paths/"
-        + AzureMlJobLog.blobName(jobName);
-  }
-
-  /** The run-history record of a terminal job, read once per job. */
-  private RunHistory.Details terminalDetails(Tracked t) {
-    if (!t.detailsRead) {
-      t.details = runHistory.details(t.ref.jobName()).orElse(null);
-      t.detailsRead = true;
-    }
-    return t.details;
-  }
-
-  private static String failureMessage(String wire, FailureClass fc, RunHistory.Details d) {
-    String base = "Azure ML status " + wire + (fc == null ? "" : " (" + fc + ")");
-    if (d == null || d.errorCode() == null) {
-      return base;
-    }
-    String msg = d.errorMessage() == null ? "" : ": " + d.errorMessage();
-    if (msg.length() > 300) {
-      msg = msg.substring(0, 300) + "...";
-    }
-    return base + ", error " + d.errorCode() + msg;
-  }
-
-  private static Duration timeoutOf(JsonNode job) {
-    String iso = job.at("/properties/limits/timeout").asText(null);
-    try {
-      return iso == null ? null : Duration.parse(iso);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  /**
-   * The failure class of a terminal job, from the service's own record where it has one:
-   *
-   * <ul>
-   *   <li>canceled because this process asked: CANCELED;
-   *   <li>failed or canceled after running for its whole {@code limits.timeout} (the service
-   *       cancels a job at its timeout): TIMEOUT;
-   *   <li>failed with error code {@code UserError}: USER; {@code SystemError} / {@code
-   *       ServiceError}: INFRA;
-   *   <li>otherwise failed after it ran (seen Running here, or a start time in the run history):
-   *       USER; failed before it ran, NotResponding, or canceled by someone else: INFRA.
-   * </ul>
-   */
-  static FailureClass failureClass(
-      Tracked t, AzureMlStatus status, RunHistory.Details d, Instant started, Instant finished) {
-    boolean ran = t.ran || (d != null && d.startTime() != null);
-    return switch (status) {
-      case FAILED -> {
-        if (ranForItsTimeout(t.timeout, ran, started, finished)) {
-          yield FailureClass.TIMEOUT;
-        }
-        String code = d == null ? null : d.errorCode();
-        if ("UserError".equalsIgnoreCase(code)) {
-          yield FailureClass.USER;
-        }
-        if ("SystemError".equalsIgnoreCase(code) || "ServiceError".equalsIgnoreCase(code)) {
-          yield FailureClass.INFRA;
-        }
-        yield ran ? FailureClass.USER : FailureClass.INFRA;
-      }
-      case NOT_RESPONDING -> FailureClass.INFRA;
-      case CANCELED, CANCEL_REQUESTED -> {
-        if (t.canceledByUs) {
-          yield FailureClass.CANCELED;
-        }
-        yield ranForItsTimeout(t.timeout, ran, started, finished)
-            ? FailureClass.TIMEOUT
-            : FailureClass.INFRA;
-      }
-      default -> null;
-    };
-  }
-
-  /** Ran at least its timeout (less 1% for clock skew between the service's stamps). */
-  private static boolean ranForItsTimeout(
-      Duration timeout, boolean ran, Instant started, Instant finished) {
-    if (timeout == null || !ran || started == null || finished == null) {
-      return false;
-    }
-    Duration ranFor = Duration.between(started, finished);
-    return ranFor.compareTo(timeout.minus(timeout.dividedBy(100))) >= 0;
-  }
-
-  private static Map<String, String> tags(JsonNode job) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    job.at("/properties/tags")
-        .fields()
-        .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
-    return tags;
   }
 
   private static int parseAttempt(String s) {
@@ -908,177 +491,6 @@ public final class AzureMlBackend implements JobBackend {
       return Math.max(1, Integer.parseInt(s));
     } catch (RuntimeException e) {
       return 1;
-    }
-  }
-
-  private Duration retryAfterOf(ArmResponse r) {
-    return ArmTransport.retryAfter(r.headers(), config.throttleMaxWait());
-  }
-
-  private ArmCallException refused(JobRef ref, String what, ArmResponse r) {
-    return new ArmCallException(
-        ArmCallException.Kind.REFUSED,
-        r.status(),
-        ref
-            + " ARM "
-            + what
-            + " "
-            + ref.jobName()
-            + " answered "
-            + r.status()
-            + " "
-            + ArmTransport.armError(r.body()),
-        null,
-        null);
-  }
-
-  private BackendException toBackendException(JobRef ref, String what, RuntimeException e) {
-    if (e instanceof BackendException b) {
-      return b;
-    }
-    if (e instanceof CallNotPermittedException) {
-      return BackendException.retriable(
-          ref
-              + " "
-              + what
-              + " not tried: the ARM circuit breaker is open "
-              + "(ARM kept failing); work pauses until a probe succeeds",
-          e);
-    }
-    if (e instanceof AzureMlTranslationException t) {
-      return BackendException.rejected(ref + " " + t.getMessage(), FailureClass.USER, t);
-    }
-    if (e instanceof ArmCallException a) {
-      String msg = a.getMessage().startsWith("[") ? a.getMessage() : ref + " " + a.getMessage();
-      return switch (a.kind()) {
-        case THROTTLED -> BackendException.throttled(msg, a.retryAfter());
-        case TRANSIENT -> BackendException.retriable(msg, a);
-        case REFUSED ->
-            BackendException.rejected(
-                msg,
-                a.status() == 400 || a.status() == 409 ? FailureClass.USER : FailureClass.INFRA,
-                a);
-      };
-    }
-    if (e instanceof BlobStorageException b) {
-      // Status and code only: the exception's own message may carry a SAS URL.
-      return BackendException.retriable(
-          ref
-              + " "
-              + what
-              + " failed: blob storage answered "
-              + b.getStatusCode()
-              + " "
-              + b.getErrorCode()
-              + (b.getStatusCode() == 403
-                  ? " (the worker's identity needs Storage Blob Data Contributor on the"
-                      + " datastore's container, or the datastore's secret is wrong)"
-                  : ""),
-          null);
-    }
-    return BackendException.retriable(
-        ref + " " + what + " failed: " + e.getClass().getSimpleName(), e);
-  }
-
-  /** What this process knows of one job beyond ARM's answer. */
-  static final class Tracked {
-    final JobRef ref;
-    final List<JobEvidence.StatusChange> history = new ArrayList<>();
-    final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
-    volatile boolean canceledByUs;
-    String lastWire;
-    boolean ran;
-    Instant startedAt;
-    Instant finishedAt;
-    Duration timeout;
-    volatile boolean detailsRead;
-    volatile RunHistory.Details details;
-    String armId;
-    String studioUrl;
-
-    Tracked(JobRef ref) {
-      this.ref = ref;
-    }
-  }
-
-  /** Builds an {@link AzureMlBackend}; everything but the config has a production default. */
-  public static final class Builder {
-    private final AzureMlConfig config;
-    private TokenCredential credential;
-    private HttpClient httpClient;
-    private MeterRegistry meters = new SimpleMeterRegistry();
-    private Clock clock = Clock.systemUTC();
-    private LongSupplier nanoTime = System::nanoTime;
-    private String blobEndpoint;
-    private String uploaderId =
-        "partitrain-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID();
-
-    private Builder(AzureMlConfig config) {
-      this.config = Objects.requireNonNull(config, "config");
-    }
-
-    /** Defaults to {@link AzureMlCredentials#create}. */
-    public Builder credential(TokenCredential v) {
-      credential = v;
-      return this;
-    }
-
-    /** Defaults to a Netty client with the configured response timeout. */
-    public Builder httpClient(HttpClient v) {
-      httpClient = v;
-      return this;
-    }
-
-    public Builder meterRegistry(MeterRegistry v) {
-      meters = Objects.requireNonNull(v);
-      return this;
-    }
-
-    public Builder clock(Clock v) {
-      clock = Objects.requireNonNull(v);
-      return this;
-    }
-
-    /**
-     * The default datastore's blob endpoint, for a storage emulator (Azurite); default: the
-     * datastore's own {@code https://ACCOUNT.blob.ENDPOINT}.
-     */
-    public Builder blobEndpoint(String v) {
-      blobEndpoint = v;
-      return this;
-    }
-
-    /**
-     * Who this process is in an upload claim (default: pid and a random UUID, unique per process).
-     */
-    public Builder uploaderId(String v) {
-      uploaderId = Objects.requireNonNull(v);
-      return this;
-    }
-
-    /** The time source of the rate limiters. */
-    public Builder nanoTime(LongSupplier v) {
-      nanoTime = Objects.requireNonNull(v);
-      return this;
-    }
-
-    public AzureMlBackend build() {
-      TokenCredential cred = credential != null ? credential : AzureMlCredentials.create(config);
-      HttpClient http =
-          httpClient != null
-              ? httpClient
-              : new NettyAsyncHttpClientBuilder().responseTimeout(config.responseTimeout()).build();
-      HttpPipeline pipeline =
-          new HttpPipelineBuilder()
-              .httpClient(http)
-              .policies(
-                  new UserAgentPolicy("partitrain-azureml"),
-                  new RequestIdPolicy(),
-                  new BearerTokenAuthenticationPolicy(cred, config.tokenScope()))
-              .build();
-      // Storage shares the identity (identity-based datastores) and, when one was given, the
-      // client.
-      return new AzureMlBackend(this, pipeline, new BlobAccess(cred, httpClient, blobEndpoint));
     }
   }
 }

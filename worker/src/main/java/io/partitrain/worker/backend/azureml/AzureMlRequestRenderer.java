@@ -2,11 +2,16 @@ package io.partitrain.worker.backend.azureml;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.partitrain.assets.ArmRequest;
+import io.partitrain.assets.AssetResolver;
+import io.partitrain.assets.AssetResolver.AssetKind;
+import io.partitrain.assets.AzureMlTranslationException;
+import io.partitrain.assets.CodeAssets;
+import io.partitrain.assets.CodeSnapshot;
+import io.partitrain.assets.DataUploads;
+import io.partitrain.assets.LocalUploads;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.worker.backend.JobRequest;
-import io.partitrain.worker.backend.azureml.AssetResolver.AssetKind;
-import io.partitrain.worker.backend.azureml.internal.CodeAssets;
-import io.partitrain.worker.backend.azureml.internal.DataUploads;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -86,7 +91,7 @@ public final class AzureMlRequestRenderer {
                   + name
                   + "@latest is resolved once per run at submission ("
                   + "GET "
-                  + paths.latestVersionUrl(kind, name)
+                  + paths.assets().latestVersionUrl(kind, name)
                   + "); shown as "
                   + LATEST_PLACEHOLDER);
           return LATEST_PLACEHOLDER;
@@ -110,7 +115,7 @@ public final class AzureMlRequestRenderer {
                     + s.totalBytes()
                     + " bytes); it is uploaded only if the workspace has no code version with"
                     + " that hash, once per run for all partitions");
-            return paths.assetVersionId(AssetKind.CODE, s.assetName(), CodeAssets.VERSION);
+            return paths.assets().assetVersionId(AssetKind.CODE, s.assetName(), CodeAssets.VERSION);
           }
 
           @Override
@@ -132,6 +137,15 @@ public final class AzureMlRequestRenderer {
                     + rel
                     + " is not there yet");
             return "azureml://datastores/" + DEFAULT_DATASTORE_PLACEHOLDER + "/paths/" + rel;
+          }
+
+          @Override
+          public String buildContextUri(String runId, String field, java.nio.file.Path folder) {
+            String uri = dataUri(runId, field, folder);
+            return "https://"
+                + DEFAULT_DATASTORE_PLACEHOLDER
+                + ".blob/"
+                + uri.substring(uri.indexOf("/paths/") + "/paths/".length());
           }
         };
     JobBodyTranslator.Translation t =
@@ -171,18 +185,18 @@ public final class AzureMlRequestRenderer {
         new ArmRequest(
             "code.find",
             "GET",
-            paths.codeVersionsByHashUrl(name, s.hash(), CodeSnapshot.HASH_VERSION),
+            paths.assets().codeVersionsByHashUrl(name, s.hash(), CodeSnapshot.HASH_VERSION),
             null),
         new ArmRequest(
             "code.startPendingUpload",
             "POST",
-            paths.codeStartPendingUploadUrl(name, CodeAssets.VERSION),
+            paths.assets().codeStartPendingUploadUrl(name, CodeAssets.VERSION),
             pending),
         new ArmRequest("code.upload", "UPLOAD", "{blobUri}/", files),
         new ArmRequest(
             "code.put",
             "PUT",
-            paths.assetVersionUrl(AssetKind.CODE, name, CodeAssets.VERSION),
+            paths.assets().assetVersionUrl(AssetKind.CODE, name, CodeAssets.VERSION),
             version));
   }
 
@@ -194,11 +208,11 @@ public final class AzureMlRequestRenderer {
     files.put("bytes", s.totalBytes());
     files.put("hash_sha256", s.hash());
     return List.of(
-        new ArmRequest("datastore.list", "GET", paths.defaultDatastoreUrl(), null),
+        new ArmRequest("datastore.list", "GET", paths.assets().defaultDatastoreUrl(), null),
         new ArmRequest(
             "datastore.listSecrets",
             "POST",
-            paths.datastoreSecretsUrl(DEFAULT_DATASTORE_PLACEHOLDER),
+            paths.assets().datastoreSecretsUrl(DEFAULT_DATASTORE_PLACEHOLDER),
             null),
         new ArmRequest(
             "data.upload",

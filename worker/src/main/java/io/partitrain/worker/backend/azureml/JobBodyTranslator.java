@@ -3,6 +3,12 @@ package io.partitrain.worker.backend.azureml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.partitrain.assets.AnonymousEnvironments;
+import io.partitrain.assets.ArmRequest;
+import io.partitrain.assets.AssetResolver;
+import io.partitrain.assets.AssetResolver.AssetKind;
+import io.partitrain.assets.AzureMlTranslationException;
+import io.partitrain.assets.LocalUploads;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.JobSpec.JobInput;
@@ -11,12 +17,7 @@ import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.shared.plan.SecretRefs;
 import io.partitrain.shared.serde.Json;
 import io.partitrain.worker.backend.JobRequest;
-import io.partitrain.worker.backend.azureml.AssetResolver.AssetKind;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +34,11 @@ import java.util.TreeMap;
  * through an {@link AssetResolver}, and a local {@code code:} folder, which goes through {@link
  * LocalUploads} (the backend uploads it once per content; the dry run says what it would upload),
  * so the dry run prints exactly what the backend sends; a local input file or folder goes the same
- * way to the default datastore. Biggest limitation: an environment {@code build:} context is
- * refused with the command that registers it; an inline {@code image:} environment is registered as
- * an anonymous environment version (one idempotent PUT, returned as a prerequisite), as the CLI
- * does.
+ * way to the default datastore, and so does an environment's {@code build:} context. An inline
+ * environment ({@code image}, {@code conda_file}, {@code build}) is registered as an anonymous
+ * environment version ({@link AnonymousEnvironments}: one idempotent PUT, returned as a
+ * prerequisite), as the CLI does. Biggest limitation: the translation trusts the plan loader to
+ * have resolved the job's local paths (absolute, inside the plan's root).
  */
 public final class JobBodyTranslator {
 
@@ -49,9 +51,6 @@ public final class JobBodyTranslator {
           + " Vault, give the job a managed identity (identity: {type: managed}) with the 'Key Vault"
           + " Secrets User' role, and read it in the job (azure-identity ManagedIdentityCredential"
           + " + SecretClient, or `az keyvault secret show`)";
-
-  /** The name the CLI uses for environments declared inline in a job.yml. */
-  public static final String ANONYMOUS_ENVIRONMENT = "CliV2AnonymousEnvironment";
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final Map<String, String> INPUT_MODES =
@@ -91,6 +90,7 @@ public final class JobBodyTranslator {
   private final ArmPaths paths;
   private final AssetResolver resolver;
   private final LocalUploads uploads;
+  private final AnonymousEnvironments environments;
 
   /** A translator that refuses local code folders (nothing to upload them with). */
   public JobBodyTranslator(ArmPaths paths, AssetResolver resolver) {
@@ -101,6 +101,7 @@ public final class JobBodyTranslator {
     this.paths = paths;
     this.resolver = resolver;
     this.uploads = uploads;
+    this.environments = new AnonymousEnvironments(paths.assets(), uploads);
   }
 
   /**
@@ -196,44 +197,9 @@ public final class JobBodyTranslator {
     if (!(env instanceof Map<?, ?> m)) {
       throw new AzureMlTranslationException("environment", env, "must be a string or a mapping");
     }
-    if (m.containsKey("build")) {
-      throw new AzureMlTranslationException(
-          "environment.build",
-          m.get("build"),
-          "the azureml backend cannot upload a Docker build context yet; build and register the "
-              + "environment once (az ml environment create --name NAME --build PATH) and use "
-              + "environment: azureml:NAME:VERSION");
-    }
-    for (Object key : m.keySet()) {
-      if (!Set.of("image", "os_type", "description").contains(String.valueOf(key))) {
-        throw new AzureMlTranslationException(
-            "environment." + key,
-            m.get(key),
-            "is not supported inline; register the environment (az ml environment create "
-                + "--file env.yml) and use environment: azureml:NAME:VERSION");
-      }
-    }
-    Object image = m.get("image");
-    if (!(image instanceof String img) || img.isBlank()) {
-      throw new AzureMlTranslationException(
-          "environment.image", image, "must be a container image name");
-    }
-    ObjectNode props = F.objectNode();
-    props.put("image", img);
-    props.put("isAnonymous", true);
-    props.put(
-        "osType",
-        "windows".equalsIgnoreCase(String.valueOf(m.get("os_type"))) ? "Windows" : "Linux");
-    String version = md5(props.toString());
-    ObjectNode envBody = F.objectNode();
-    envBody.set("properties", props);
-    prerequisites.add(
-        new ArmRequest(
-            "environment.put",
-            "PUT",
-            paths.assetVersionUrl(AssetKind.ENVIRONMENT, ANONYMOUS_ENVIRONMENT, version),
-            envBody));
-    return paths.assetVersionId(AssetKind.ENVIRONMENT, ANONYMOUS_ENVIRONMENT, version);
+    AnonymousEnvironments.Registration r = environments.of(runId, m);
+    prerequisites.add(r.put());
+    return r.versionId();
   }
 
   private String codeId(String runId, String code) {
@@ -308,14 +274,14 @@ public final class JobBodyTranslator {
         throw new AzureMlTranslationException(field, ref, "the only supported label is @latest");
       }
       String name = rest.substring(0, at);
-      return paths.assetVersionId(kind, name, resolver.latestVersion(runId, kind, name));
+      return paths.assets().assetVersionId(kind, name, resolver.latestVersion(runId, kind, name));
     }
     int colon = rest.lastIndexOf(':');
     if (colon <= 0 || colon == rest.length() - 1) {
       throw new AzureMlTranslationException(
           field, ref, "needs a version: azureml:NAME:VERSION or azureml:NAME@latest");
     }
-    return paths.assetVersionId(kind, rest.substring(0, colon), rest.substring(colon + 1));
+    return paths.assets().assetVersionId(kind, rest.substring(0, colon), rest.substring(colon + 1));
   }
 
   private JsonNode input(String runId, String name, JobInput in) {
@@ -544,15 +510,6 @@ public final class JobBodyTranslator {
   private static void putIfPresent(ObjectNode n, String key, String value) {
     if (value != null && !value.isBlank()) {
       n.put(key, value);
-    }
-  }
-
-  private static String md5(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is required by the Java platform", e);
     }
   }
 }

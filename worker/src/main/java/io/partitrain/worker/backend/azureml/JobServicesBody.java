@@ -3,6 +3,7 @@ package io.partitrain.worker.backend.azureml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.partitrain.assets.AzureMlTranslationException;
 import io.partitrain.shared.plan.JobServices;
 import io.partitrain.shared.serde.Json;
 import java.util.LinkedHashMap;

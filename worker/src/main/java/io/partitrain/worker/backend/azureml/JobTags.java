@@ -1,6 +1,8 @@
 package io.partitrain.worker.backend.azureml;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.partitrain.worker.backend.JobRef;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -33,5 +35,14 @@ public final class JobTags {
     return ref.runId().equals(tags.get(RUN))
         && ref.partitionId().equals(tags.get(PARTITION))
         && String.valueOf(ref.attempt()).equals(tags.get(ATTEMPT));
+  }
+
+  /** A job resource's tags ({@code properties.tags}), in ARM's order. */
+  public static Map<String, String> of(JsonNode job) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    job.at("/properties/tags")
+        .fields()
+        .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+    return tags;
   }
 }

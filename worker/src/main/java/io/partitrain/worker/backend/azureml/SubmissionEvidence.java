@@ -2,6 +2,7 @@ package io.partitrain.worker.backend.azureml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.partitrain.assets.ArmRequest;
 import io.partitrain.shared.contracts.SubmittedJob;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

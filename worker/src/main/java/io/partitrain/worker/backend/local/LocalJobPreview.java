@@ -39,19 +39,34 @@ public record LocalJobPreview(
    * TensorBoard, a custom port) are interactive endpoints Azure ML opens into its own compute; a
    * local job runs on this machine, where the same tools can be started by hand, and the job's
    * result does not depend on them, so the job runs without them rather than being refused: the
-   * same job.yml serves the laptop and the cluster.
+   * same job.yml serves the laptop and the cluster. An inline or {@code file:} environment ({@code
+   * image}, {@code conda_file}, {@code build}) is left out the same way as an {@code azureml:} one:
+   * the local command runs with this machine's tools.
    */
   public static List<String> notesFor(JobSpec spec) {
+    List<String> notes = new java.util.ArrayList<>();
+    if (spec.environment() instanceof Map<?, ?> env && !env.isEmpty()) {
+      notes.add(
+          "environment "
+              + new TreeMap<>(env).keySet()
+              + " is ignored: the local backend runs the command with this machine's tools, as it"
+              + " does with an azureml: environment; the azureml backend registers it");
+    }
+    servicesNote(spec).ifPresent(notes::add);
+    return List.copyOf(notes);
+  }
+
+  private static java.util.Optional<String> servicesNote(JobSpec spec) {
     Object services = spec.extensions().get("services");
     if (!(services instanceof Map<?, ?> m) || m.isEmpty()) {
-      return List.of();
+      return java.util.Optional.empty();
     }
     Map<String, Object> types = new TreeMap<>();
     m.forEach(
         (name, s) ->
             types.put(
                 String.valueOf(name), s instanceof Map<?, ?> entry ? entry.get("type") : null));
-    return List.of(
+    return java.util.Optional.of(
         "services "
             + types
             + " are ignored: they are Azure ML endpoints into its compute; the local backend runs"

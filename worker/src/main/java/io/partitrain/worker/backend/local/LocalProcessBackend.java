@@ -1,6 +1,7 @@
 package io.partitrain.worker.backend.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.assets.CodeSnapshot;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobPhase;
@@ -17,7 +18,6 @@ import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.SubmitResult;
-import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.partitrain.worker.backend.simulated;
 
+import io.partitrain.assets.CodeSnapshot;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobSpec;
@@ -12,7 +13,6 @@ import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.SubmitResult;
-import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Files;

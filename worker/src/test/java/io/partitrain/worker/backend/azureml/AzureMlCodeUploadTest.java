@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.blob.models.BlobItem;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.assets.ArmRequest;
+import io.partitrain.assets.CodeSnapshot;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.assets.CodeSnapshot;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.worker.backend.BackendException;
 import io.partitrain.worker.backend.JobRequest;

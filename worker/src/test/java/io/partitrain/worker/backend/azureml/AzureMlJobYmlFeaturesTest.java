@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.storage.blob.models.BlobItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.partitrain.assets.CodeSnapshot;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.plan.Plan;

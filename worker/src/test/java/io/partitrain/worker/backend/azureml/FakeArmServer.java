@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * A fake of the ARM Jobs API of one workspace, over HTTPS with a certificate made at test start.
  *
  * <p>It serves Jobs PUT/GET/list(tag, nextLink paging)/cancel (202 + Location + Retry-After, then
- * an operation to poll), {@code @latest} lookups and environment-version PUTs. Every PUT body is
+ * an operation to poll), {@code @latest} lookups and environment-version PUT/GET (the PUT body
+ * checked against {@code EnvironmentVersionResource} of the more-assets excerpt). Every PUT body is
  * checked against the OpenAPI excerpt and refused with 400 when it breaks a rule; answers have the
  * shape of the official examples. Jobs move through statuses on a {@link JobScript} in "ARM
  * seconds"; {@link #timeScale} ARM seconds pass per real second, and ARM's token buckets (429 +
@@ -250,6 +251,7 @@ final class FakeArmServer implements AutoCloseable {
   private final ExecutorService executor;
   private final OpenApiValidator openApi = OpenApiValidator.load();
   private final OpenApiValidator assetsApi = OpenApiValidator.loadAssets();
+  private final OpenApiValidator moreAssetsApi = OpenApiValidator.loadMoreAssets();
 
   /** The workspace's storage: where startPendingUpload points uploads (null: not served). */
   volatile Azurite storage;
@@ -678,10 +680,27 @@ final class FakeArmServer implements AutoCloseable {
     } else if ((m = VERSIONS.matcher(path)).matches() && method.equals("GET")) {
       count(m.group(4) + ".latest");
       latest(ex, m.group(4), m.group(5));
+    } else if ((m = VERSION.matcher(path)).matches()
+        && m.group(4).equals("environments")
+        && method.equals("GET")) {
+      count("environments.get");
+      String v = environments.get(m.group(5) + ":" + m.group(6));
+      send(
+          ex,
+          v == null ? 404 : 200,
+          v == null ? error("UserError", "not found") : JSON.readTree(v));
     } else if ((m = VERSION.matcher(path)).matches() && method.equals("PUT")) {
       count(m.group(4) + ".put");
       JsonNode body = JSON.readTree(ex.getRequestBody());
       String key = m.group(5) + ":" + m.group(6);
+      if (m.group(4).equals("environments")) {
+        List<String> violations = moreAssetsApi.validateRequest("EnvironmentVersionResource", body);
+        if (!violations.isEmpty()) {
+          bodyViolations.addAll(violations);
+          send(ex, 400, error("UserError", "invalid environment version: " + violations));
+          return;
+        }
+      }
       boolean isNew = environments.putIfAbsent(key, body.toString()) == null;
       ObjectNode out = JSON.createObjectNode();
       out.put("id", path);

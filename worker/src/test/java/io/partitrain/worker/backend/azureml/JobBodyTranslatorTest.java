@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.assets.AssetResolver;
+import io.partitrain.assets.AssetResolver.AssetKind;
+import io.partitrain.assets.AzureMlTranslationException;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.plan.JobTemplate;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
-import io.partitrain.worker.backend.azureml.AssetResolver.AssetKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,11 +188,11 @@ class JobBodyTranslatorTest {
   }
 
   @Test
-  void deepspeedIsRefusedForItsBuildContextAndTranslatesOnceTheEnvironmentIsRegistered()
+  void deepspeedWithoutUploadsIsRefusedForItsBuildContextAndTranslatesWithARegisteredEnvironment()
       throws IOException {
     assertThatThrownBy(() -> translate(example("deepspeed__deepspeed-training__job.yml")))
         .isInstanceOf(AzureMlTranslationException.class)
-        .hasMessageContaining("environment.build")
+        .hasMessageContaining("environment.build.path")
         .hasMessageContaining("az ml environment create");
 
     var t =

@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.assets.AssetResolver.AssetKind;
+import io.partitrain.assets.CodeSnapshot;
+import io.partitrain.assets.LocalUploads;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobSpec;
 import io.partitrain.shared.plan.JobTemplate;
+import io.partitrain.shared.plan.LocalPathCheck;
 import io.partitrain.shared.plan.Plan;
 import io.partitrain.shared.plan.PlanLoader;
 import io.partitrain.shared.plan.PlanValidationException;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
-import io.partitrain.worker.backend.azureml.AssetResolver.AssetKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,7 @@ class JobCorpusTest {
   static final Path CORPUS = OpenApiValidator.specDir().getParent().resolve("job-corpus");
 
   final OpenApiValidator openApi = OpenApiValidator.load();
+  final OpenApiValidator moreAssets = OpenApiValidator.loadMoreAssets();
   final ArmPaths paths = new ArmPaths(TestConfigs.offline());
   final List<Path> uploaded = new ArrayList<>();
 
@@ -47,10 +51,12 @@ class JobCorpusTest {
         public String codeVersionId(String runId, Path folder) {
           assertThat(!localFilesPresent || Files.isDirectory(folder)).as("%s", folder).isTrue();
           uploaded.add(folder);
-          return paths.assetVersionId(
-              AssetKind.CODE,
-              localFilesPresent ? CodeSnapshot.of("code", folder).assetName() : "example-code",
-              "1");
+          return paths
+              .assets()
+              .assetVersionId(
+                  AssetKind.CODE,
+                  localFilesPresent ? CodeSnapshot.of("code", folder).assetName() : "example-code",
+                  "1");
         }
 
         @Override
@@ -61,6 +67,17 @@ class JobCorpusTest {
               + (localFilesPresent ? CodeSnapshot.of(field, path).hash() : "example")
               + "/"
               + path.getFileName();
+        }
+
+        @Override
+        public String buildContextUri(String runId, String field, Path folder) {
+          assertThat(!localFilesPresent || Files.isDirectory(folder)).as("%s", folder).isTrue();
+          uploaded.add(folder);
+          return "https://account.blob.core.windows.net/azureml-blobstore/LocalUpload/"
+              + (localFilesPresent ? CodeSnapshot.of(field, folder).hash() : "example")
+              + "/"
+              + folder.getFileName()
+              + "/";
         }
       };
   final JobBodyTranslator translator =
@@ -92,7 +109,13 @@ class JobCorpusTest {
 
   JsonNode translated(JobSpec spec, String partition) {
     JobRef ref = new JobRef(RUN, partition, 1, JobNames.of(RUN, partition, 1));
-    JsonNode body = translator.translate(new JobRequest(ref, spec, java.util.Map.of())).body();
+    var t = translator.translate(new JobRequest(ref, spec, java.util.Map.of()));
+    for (var registration : t.prerequisites()) {
+      assertThat(moreAssets.validateRequest("EnvironmentVersionResource", registration.body()))
+          .as(registration.body().toPrettyString())
+          .isEmpty();
+    }
+    JsonNode body = t.body();
     assertThat(openApi.validateRequest("JobBaseResource", body))
         .as(body.toPrettyString())
         .isEmpty();
@@ -117,7 +140,7 @@ class JobCorpusTest {
   void badJobFilesAreRefusedWithTheRuleInTheFirstLine(Path planFile) throws IOException {
     String expected = Files.readString(planFile.resolveSibling("expected.txt")).strip();
 
-    assertThatThrownBy(() -> PlanLoader.load(planFile))
+    assertThatThrownBy(() -> LocalPathCheck.requireAll(PlanLoader.load(planFile)))
         .isInstanceOfSatisfying(
             PlanValidationException.class,
             e ->
@@ -127,9 +150,8 @@ class JobCorpusTest {
   }
 
   /**
-   * The CLI examples: each translates to a valid body, except the one whose environment needs a
-   * Docker build context registered first (issue 25, item 2, not built yet), which is refused
-   * naming the field.
+   * The CLI examples: each translates to a valid body, the Docker build context example too (its
+   * context is uploaded like a local input and registered as an anonymous environment version).
    */
   @ParameterizedTest
   @MethodSource("cliExamples")
@@ -139,12 +161,6 @@ class JobCorpusTest {
         JobTemplate.load(jobYml)
             .render(
                 RUN, new io.partitrain.shared.contracts.PartitionSpec("s1", java.util.Map.of()));
-    if (spec.environment() instanceof java.util.Map<?, ?> env && env.containsKey("build")) {
-      assertThatThrownBy(() -> translated(spec, "s1"))
-          .isInstanceOf(AzureMlTranslationException.class)
-          .hasMessageContaining("environment.build");
-      return;
-    }
     translated(spec, "s1");
   }
 }

@@ -62,6 +62,11 @@ final class OpenApiValidator {
     return load("2025-12-01/mfe.assets-excerpt.json");
   }
 
+  /** The environment, model and data version definitions. */
+  static OpenApiValidator loadMoreAssets() {
+    return load("2025-12-01/mfe.more-assets-excerpt.json");
+  }
+
   private static OpenApiValidator load(String file) {
     try {
       JsonNode root = new ObjectMapper().readTree(Files.readString(specDir().resolve(file)));

@@ -2,6 +2,7 @@ package io.partitrain.worker.backend.azureml;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.partitrain.assets.AzureMlTranslationException;
 import io.partitrain.shared.contracts.JobSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

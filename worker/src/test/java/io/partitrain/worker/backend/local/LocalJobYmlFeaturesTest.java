@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,5 +97,32 @@ class LocalJobYmlFeaturesTest {
         .asString()
         .contains("services {my_ssh=ssh, my_tensorboard=tensor_board} are ignored")
         .contains("the local backend runs the command without them");
+  }
+
+  @Test
+  void jobRenderSaysAnInlineEnvironmentIsLeftOutAsAnAzureMlOneIs() {
+    JobSpec j = job();
+    JobSpec inline =
+        new JobSpec(
+            j.command(),
+            j.code(),
+            Map.of("image", "python:3.11", "conda_file", tmp.resolve("conda.yml").toString()),
+            j.compute(),
+            j.inputs(),
+            j.outputs(),
+            j.environmentVariables(),
+            j.resources(),
+            j.limits(),
+            j.tags(),
+            j.experimentName(),
+            j.displayName(),
+            j.description(),
+            Map.of());
+
+    assertThat(LocalJobPreview.of(inline, tmp.resolve("jobs"), "run-1-s1-a1").notes())
+        .singleElement()
+        .asString()
+        .contains("environment [conda_file, image] is ignored")
+        .contains("as it does with an azureml: environment");
   }
 }

@@ -3,6 +3,7 @@ package io.partitrain.worker.backend.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.partitrain.assets.CodeSnapshot;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobNames;
 import io.partitrain.shared.contracts.JobPhase;
@@ -14,7 +15,6 @@ import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
 import io.partitrain.worker.backend.JobRequest;
 import io.partitrain.worker.backend.SubmitResult;
-import io.partitrain.worker.backend.azureml.CodeSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -22,8 +22,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.partitrain.assets.ArmCallException;
+import io.partitrain.assets.ArmCalls;
+import io.partitrain.assets.ArmRequest;
+import io.partitrain.assets.ArmResponse;
 import io.partitrain.shared.serde.Json;
-import io.partitrain.worker.backend.azureml.ArmRequest;
 import io.partitrain.worker.backend.azureml.AzureMlConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * <p>Only https URLs on the configured ARM host are called: a {@code nextLink} or {@code Location}
  * pointing elsewhere is refused, so the token never leaves for another host.
  */
-public final class ArmTransport {
+public final class ArmTransport implements ArmCalls {
 
   private static final Logger LOG = LoggerFactory.getLogger(ArmTransport.class);
   static final String REMAINING_WRITES = "x-ms-ratelimit-remaining-subscription-writes";
@@ -206,6 +209,7 @@ public final class ArmTransport {
    * @throws ArmCallException when retries are exhausted (THROTTLED or TRANSIENT)
    * @throws CallNotPermittedException while the breaker is open
    */
+  @Override
   public ArmResponse execute(ArmRequest request) {
     Supplier<ArmResponse> guarded =
         CircuitBreaker.decorateSupplier(breaker, () -> sendOnce(request));
@@ -289,7 +293,7 @@ public final class ArmTransport {
       throw new ArmCallException(
           ArmCallException.Kind.THROTTLED,
           status,
-          describe(request) + " answered 429 " + armError(body),
+          describe(request) + " answered 429 " + ArmResponse.armError(body),
           wait,
           null);
     }
@@ -297,7 +301,7 @@ public final class ArmTransport {
       throw new ArmCallException(
           ArmCallException.Kind.TRANSIENT,
           status,
-          describe(request) + " answered " + status + " " + armError(body),
+          describe(request) + " answered " + status + " " + ArmResponse.armError(body),
           null,
           null);
     }
@@ -455,15 +459,6 @@ public final class ArmTransport {
           .getNodeFactory()
           .textNode(new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8));
     }
-  }
-
-  /** ARM's error code and message, the parts of an error body safe to log. */
-  public static String armError(JsonNode body) {
-    if (body == null || !body.has("error")) {
-      return "";
-    }
-    JsonNode err = body.get("error");
-    return "(" + err.path("code").asText("") + ": " + err.path("message").asText("") + ")";
   }
 
   /** {@code PUT /jobs/NAME}: the part of a URL after the workspace, without the query. */

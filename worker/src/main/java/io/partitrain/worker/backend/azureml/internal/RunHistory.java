@@ -1,8 +1,9 @@
 package io.partitrain.worker.backend.azureml.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.partitrain.assets.ArmRequest;
+import io.partitrain.assets.ArmResponse;
 import io.partitrain.worker.backend.azureml.ArmPaths;
-import io.partitrain.worker.backend.azureml.ArmRequest;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -67,7 +68,7 @@ public final class RunHistory {
             "run history of job {} answered {} {}",
             jobName,
             r.status(),
-            ArmTransport.armError(r.body()));
+            ArmResponse.armError(r.body()));
         return Optional.empty();
       }
       JsonNode b = r.body();
