@@ -87,7 +87,7 @@ public record LocalJobPreview(
     if (spec.code() != null
         && !(io.partitrain.shared.plan.JobTemplate.isLocalPath(spec.code())
             && java.nio.file.Files.isDirectory(Path.of(spec.code())))) {
-      // As a launch refuses it (LocalProcessBackend#prepare).
+      // As a launch refuses it (JobLayout#prepare).
       throw new IllegalArgumentException(
           "code '"
               + spec.code()
@@ -104,7 +104,7 @@ public record LocalJobPreview(
         "local",
         jobName,
         dir.toString(),
-        LocalProcessBackend.resolveCommand(spec, outputs),
+        JobLayout.resolveCommand(spec, outputs),
         spec.code(),
         new TreeMap<>(spec.environmentVariables()),
         spec.limits() == null || spec.limits().timeout() == null

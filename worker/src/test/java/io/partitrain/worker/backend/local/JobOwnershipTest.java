@@ -193,7 +193,7 @@ class JobOwnershipTest {
         .as("within the grace the process may still be starting")
         .isEqualTo(JobPhase.QUEUED);
     await()
-        .atMost(LocalProcessBackend.LOST_GRACE.plusSeconds(30))
+        .atMost(LocalJobObserver.LOST_GRACE.plusSeconds(30))
         .pollInterval(Duration.ofMillis(200))
         .until(() -> adopter.observe(ref).orElseThrow().isTerminal());
     JobObservation end = adopter.observe(ref).orElseThrow();

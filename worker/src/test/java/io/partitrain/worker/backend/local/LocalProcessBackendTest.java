@@ -462,8 +462,7 @@ class LocalProcessBackendTest {
 
   @Test
   void shellQuotingKeepsValuesLiteral() {
-    assertThat(LocalProcessBackend.shellQuote("it's $(rm -rf /)"))
-        .isEqualTo("'it'\\''s $(rm -rf /)'");
+    assertThat(JobLayout.shellQuote("it's $(rm -rf /)")).isEqualTo("'it'\\''s $(rm -rf /)'");
   }
 
   @Test
