@@ -64,17 +64,19 @@ import org.junit.jupiter.api.io.TempDir;
  * its process stayed up, and one partition stayed in flight (fixed: {@code WorkerLoopTest}); and
  * 20261131, which waited ten minutes with one partition QUEUED: the job waited for a slot of a
  * worker that was stopped (SIGSTOP) and so still had a live process, and no other worker would
- * start it (fixed: the owner lease, {@code JobOwnershipTest}). A failing trial prints its seed, so
- * it can be replayed alone.
+ * start it (fixed: the owner lease, {@code JobOwnershipTest}, and job folders renamed into place
+ * complete, {@code JobFoldersTest}). Three trials (20261130 to 20261132) keep {@code mvn verify}
+ * near 20 minutes; the broker faults of a replicated cluster are {@code ReplicatedClusterIT}'s. A
+ * failing trial prints its seed, so it can be replayed alone.
  */
 @Timeout(3600)
 @DisabledIfSystemProperty(named = "partitrain.chaos.trials", matches = "0")
 class ChaosIT {
 
-  static final int DEFAULT_TRIALS = 5;
+  static final int DEFAULT_TRIALS = 3;
   private static final int TRIALS = Integer.getInteger("partitrain.chaos.trials", DEFAULT_TRIALS);
   private static final int PARTITIONS = Integer.getInteger("partitrain.chaos.partitions", 1000);
-  private static final long SEED = Long.getLong("partitrain.chaos.seed", 20261128L);
+  private static final long SEED = Long.getLong("partitrain.chaos.seed", 20261130L);
 
   private static final int NODE_CAP = 8;
   private static final int WORKERS = 3;

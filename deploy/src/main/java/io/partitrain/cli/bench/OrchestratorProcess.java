@@ -1,6 +1,7 @@
 package io.partitrain.cli.bench;
 
 import io.partitrain.shared.PartitrainException;
+import io.partitrain.shared.config.ServiceSettings;
 import io.partitrain.shared.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +64,9 @@ final class OrchestratorProcess implements AutoCloseable {
     pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     pb.environment().put("PARTITRAIN_TOPIC_PREFIX", kafka.topics().prefix());
     pb.environment().put("PARTITRAIN_INSTANCE_ID", "bench-orchestrator");
+    // The bench's own topics, on its embedded broker or beside an installation's: its figures are
+    // about throughput, so it does not ask for production replication.
+    pb.environment().put(ServiceSettings.KAFKA_MODE.key(), ServiceSettings.SINGLE_BROKER);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     OrchestratorProcess p;
     try {
