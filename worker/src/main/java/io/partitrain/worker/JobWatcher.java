@@ -176,18 +176,8 @@ public final class JobWatcher {
 
   /** What a heartbeat says of a job the backend has not answered about yet: the phase reported. */
   private static JobObservation notObservedYet(Watched w) {
-    return new JobObservation(
-        w.ref.jobName(),
-        w.reported == null ? JobPhase.UNKNOWN : w.reported,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return JobObservation.of(w.ref.jobName(), w.reported == null ? JobPhase.UNKNOWN : w.reported)
+        .build();
   }
 
   /**

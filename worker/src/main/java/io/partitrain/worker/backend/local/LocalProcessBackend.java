@@ -757,19 +757,18 @@ public final class LocalProcessBackend implements JobBackend {
                   Map.of());
       writeState(dir, s);
     }
-    return new JobObservation(
-        jobName,
-        s.phase(),
-        s.backendStatus(),
-        s.failureClass(),
-        s.message(),
-        s.startedAt(),
-        s.finishedAt(),
+    return JobObservation.of(jobName, s.phase())
+        .backendStatus(s.backendStatus())
+        .failureClass(s.failureClass())
+        .message(s.message())
+        .startedAt(s.startedAt())
+        .finishedAt(s.finishedAt())
         // Only a log that exists: a job that never launched has none to point at.
-        Files.isRegularFile(dir.resolve(LOG_FILE)) ? dir.resolve(LOG_FILE).toString() : null,
-        null,
-        dir.toString(),
-        s.metrics());
+        .logPath(
+            Files.isRegularFile(dir.resolve(LOG_FILE)) ? dir.resolve(LOG_FILE).toString() : null)
+        .backendId(dir.toString())
+        .metrics(s.metrics())
+        .build();
   }
 
   /**
