@@ -58,25 +58,14 @@ class MoveBatchesTest {
   }
 
   private JobStatusEvent succeeded(String runId, PartitionRecord p) {
-    return new JobStatusEvent(
-        Schema.VERSION,
-        JobStatusEvent.Kind.STATUS,
-        runId,
-        p.partitionId(),
-        p.attempt(),
-        p.jobName(),
-        "w1",
-        JobPhase.SUCCEEDED,
-        "Completed",
-        null,
-        null,
-        clock.instant(),
-        null,
-        null,
-        1,
-        null,
-        null,
-        Map.of("mape", 0.1));
+    return JobStatusEvent.status(runId, p.partitionId(), p.attempt(), p.jobName())
+        .workerId("w1")
+        .phase(JobPhase.SUCCEEDED)
+        .backendStatus("Completed")
+        .observedAt(clock.instant())
+        .nodes(1)
+        .metrics(Map.of("mape", 0.1))
+        .build();
   }
 
   /** What a reader sees per run key: every record unbatched, in topic order. */

@@ -35,25 +35,18 @@ class BatchedRecordsTest {
   }
 
   private static JobStatusEvent status(String p, JobStatusEvent.Kind kind) {
-    return new JobStatusEvent(
-        Schema.VERSION,
-        kind,
-        "r",
-        p,
-        1,
-        "r-" + p + "-a1",
-        "w1",
-        JobPhase.RUNNING,
-        "Running",
-        null,
-        null,
-        AT,
-        AT,
-        null,
-        1,
-        null,
-        null,
-        Map.of());
+    var event =
+        kind == JobStatusEvent.Kind.HEARTBEAT
+            ? JobStatusEvent.heartbeat("r", p, 1, "r-" + p + "-a1")
+            : JobStatusEvent.status("r", p, 1, "r-" + p + "-a1");
+    return event
+        .workerId("w1")
+        .phase(JobPhase.RUNNING)
+        .backendStatus("Running")
+        .observedAt(AT)
+        .startedAt(AT)
+        .nodes(1)
+        .build();
   }
 
   @Test

@@ -38,25 +38,19 @@ class JsonTest {
   @Test
   void statusEventRoundTrips() {
     var e =
-        new JobStatusEvent(
-            Schema.VERSION,
-            JobStatusEvent.Kind.STATUS,
-            "r",
-            "p",
-            1,
-            "r-p-a1",
-            "w1",
-            JobPhase.FAILED,
-            "Failed",
-            FailureClass.USER,
-            "exit code 2",
-            AT,
-            AT,
-            AT.plusSeconds(3),
-            2,
-            "/tmp/log",
-            null,
-            Map.of("mape", 0.1));
+        JobStatusEvent.status("r", "p", 1, "r-p-a1")
+            .workerId("w1")
+            .phase(JobPhase.FAILED)
+            .backendStatus("Failed")
+            .failureClass(FailureClass.USER)
+            .message("exit code 2")
+            .observedAt(AT)
+            .startedAt(AT)
+            .finishedAt(AT.plusSeconds(3))
+            .nodes(2)
+            .logPath("/tmp/log")
+            .metrics(Map.of("mape", 0.1))
+            .build();
     assertThat(Json.read(Json.toBytes(e), JobStatusEvent.class)).isEqualTo(e);
   }
 
