@@ -132,21 +132,11 @@ class MoveBatchesTest {
           new Outbox.Entry(
               RUNS,
               runs[i],
-              new RunEvent.PartitionTransitioned(
-                  Schema.VERSION,
-                  runs[i],
-                  "p" + i,
-                  null,
-                  PartitionState.SCHEDULED,
-                  0,
-                  "s",
-                  null,
-                  null,
-                  null,
-                  i,
-                  null,
-                  null,
-                  clock.instant()),
+              RunEvent.PartitionTransitioned.move(
+                      runs[i], "p" + i, PartitionState.SCHEDULED, clock.instant())
+                  .reason("s")
+                  .sequence(i)
+                  .build(),
               null));
     }
     List<ProducerRecord<String, byte[]>> written = encode(MoveBatches.coalesce(decided, RUNS));
@@ -202,21 +192,11 @@ class MoveBatchesTest {
           new Outbox.Entry(
               RUNS,
               "big",
-              new RunEvent.PartitionTransitioned(
-                  Schema.VERSION,
-                  "big",
-                  "p" + i,
-                  null,
-                  PartitionState.SCHEDULED,
-                  0,
-                  reason,
-                  null,
-                  null,
-                  null,
-                  i,
-                  null,
-                  null,
-                  clock.instant()),
+              RunEvent.PartitionTransitioned.move(
+                      "big", "p" + i, PartitionState.SCHEDULED, clock.instant())
+                  .reason(reason)
+                  .sequence(i)
+                  .build(),
               null));
     }
     List<ProducerRecord<String, byte[]>> records = encode(MoveBatches.coalesce(many, RUNS));

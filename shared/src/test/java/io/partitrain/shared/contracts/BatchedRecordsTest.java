@@ -17,21 +17,11 @@ class BatchedRecordsTest {
   private static final Instant AT = Instant.parse("2026-11-23T05:00:00Z");
 
   private static RunEvent.PartitionTransitioned move(String run, String p, PartitionState to) {
-    return new RunEvent.PartitionTransitioned(
-        Schema.VERSION,
-        run,
-        p,
-        null,
-        to,
-        0,
-        "scheduled",
-        null,
-        null,
-        Map.of("region", "north"),
-        3,
-        null,
-        null,
-        AT);
+    return RunEvent.PartitionTransitioned.move(run, p, to, AT)
+        .reason("scheduled")
+        .tags(Map.of("region", "north"))
+        .sequence(3)
+        .build();
   }
 
   private static JobStatusEvent status(String p, JobStatusEvent.Kind kind) {

@@ -82,21 +82,14 @@ class JsonTest {
     assertThat(Json.toString(start)).contains("\"type\":\"StartRun\"");
 
     RunEvent t =
-        new RunEvent.PartitionTransitioned(
-            Schema.VERSION,
-            "r",
-            "a",
-            PartitionState.RUNNING,
-            PartitionState.FAILED,
-            1,
-            "exit 2",
-            FailureClass.USER,
-            "r-a-a1",
-            null,
-            null,
-            "/log",
-            null,
-            AT);
+        RunEvent.PartitionTransitioned.move("r", "a", PartitionState.FAILED, AT)
+            .from(PartitionState.RUNNING)
+            .attempt(1)
+            .reason("exit 2")
+            .failureClass(FailureClass.USER)
+            .jobName("r-a-a1")
+            .logPath("/log")
+            .build();
     assertThat(Json.read(Json.toBytes(t), RunEvent.class)).isEqualTo(t);
 
     var summary =
