@@ -173,7 +173,8 @@ class JsonTest {
             "something-else",
             item.job(),
             item.partitionTags(),
-            item.issuedAt());
+            item.issuedAt(),
+            item.notAfter());
     assertThatThrownBy(forged::validate)
         .hasMessageContaining("jobName")
         .hasMessageContaining("something-else");
@@ -187,7 +188,8 @@ class JsonTest {
             item.jobName(),
             item.job(),
             item.partitionTags(),
-            item.issuedAt());
+            item.issuedAt(),
+            item.notAfter());
     assertThatThrownBy(badPartition::validate).hasMessageContaining("partition id");
   }
 
