@@ -329,25 +329,14 @@ class CapsRandomizedTest {
       if (r.created()) {
         statuses.add(
             later(
-                new JobStatusEvent(
-                    Schema.VERSION,
-                    JobStatusEvent.Kind.STATUS,
-                    item.runId(),
-                    item.partitionId(),
-                    item.attempt(),
-                    item.jobName(),
-                    "w",
-                    JobPhase.SUBMITTED,
-                    "Queued",
-                    null,
-                    null,
-                    clock.instant(),
-                    null,
-                    null,
-                    item.job().nodes(),
-                    null,
-                    null,
-                    null)));
+                JobStatusEvent.status(
+                        item.runId(), item.partitionId(), item.attempt(), item.jobName())
+                    .workerId("w")
+                    .phase(JobPhase.SUBMITTED)
+                    .backendStatus("Queued")
+                    .observedAt(clock.instant())
+                    .nodes(item.job().nodes())
+                    .build()));
         w.watch(ref, item.job().nodes(), JobPhase.SUBMITTED);
       }
     }

@@ -120,22 +120,18 @@ class RunsTopicReadIT {
         PartitionState to =
             step == path.length - 1 && p < failed ? PartitionState.FAILED : path[step];
         out.add(
-            new RunEvent.PartitionTransitioned(
-                Schema.VERSION,
-                runId,
-                String.format("p%03d", p + 1),
-                step == 0 ? null : path[step - 1],
-                to,
-                step == 0 ? 0 : 1,
-                to == PartitionState.FAILED ? "exited with code 2" : to.name(),
-                to == PartitionState.FAILED ? FailureClass.USER : null,
-                step == 0 ? null : runId + "-p" + p + "-a1",
-                step == 0 ? Map.of("region", p % 2 == 0 ? "north" : "south") : null,
-                step == 0 ? p : null,
-                step == path.length - 1 ? "/jobs/" + runId + "/p" + p + "/std_log.txt" : null,
-                null,
-                at.plusSeconds(step * 10L + p),
-                null));
+            RunEvent.PartitionTransitioned.move(
+                    runId, String.format("p%03d", p + 1), to, at.plusSeconds(step * 10L + p))
+                .from(step == 0 ? null : path[step - 1])
+                .attempt(step == 0 ? 0 : 1)
+                .reason(to == PartitionState.FAILED ? "exited with code 2" : to.name())
+                .failureClass(to == PartitionState.FAILED ? FailureClass.USER : null)
+                .jobName(step == 0 ? null : runId + "-p" + p + "-a1")
+                .tags(step == 0 ? Map.of("region", p % 2 == 0 ? "north" : "south") : null)
+                .sequence(step == 0 ? p : null)
+                .logPath(
+                    step == path.length - 1 ? "/jobs/" + runId + "/p" + p + "/std_log.txt" : null)
+                .build());
       }
       if (step < SNAPSHOTS) {
         out.add(

@@ -168,7 +168,8 @@ public final class JobWatcher {
       if (!now.isBefore(w.lastSent.plus(heartbeatInterval))) {
         JobObservation last = w.last != null ? w.last : notObservedYet(w);
         round.add(
-            StatusEvents.of(w.ref, workerId, w.nodes, last, JobStatusEvent.Kind.HEARTBEAT, now));
+            StatusEvents.of(w.ref, workerId, w.nodes, last, JobStatusEvent.Kind.HEARTBEAT, now)
+                .build());
         w.lastSent = now;
       }
     }
@@ -176,18 +177,8 @@ public final class JobWatcher {
 
   /** What a heartbeat says of a job the backend has not answered about yet: the phase reported. */
   private static JobObservation notObservedYet(Watched w) {
-    return new JobObservation(
-        w.ref.jobName(),
-        w.reported == null ? JobPhase.UNKNOWN : w.reported,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return JobObservation.of(w.ref.jobName(), w.reported == null ? JobPhase.UNKNOWN : w.reported)
+        .build();
   }
 
   /**
@@ -213,13 +204,13 @@ public final class JobWatcher {
         w.unknownLogged = true;
       }
     } else if (o.phase() != w.reported) {
-      JobStatusEvent status =
+      JobStatusEvent.Builder status =
           StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.STATUS, now);
       if (w.evidencePending) {
-        status = status.withSubmission(foundEvidence(w));
+        status.submission(foundEvidence(w));
         w.evidencePending = false;
       }
-      round.add(status);
+      round.add(status.build());
       w.reported = o.phase();
       w.lastSent = now;
     }
@@ -228,7 +219,8 @@ public final class JobWatcher {
       return;
     }
     if (!now.isBefore(w.lastSent.plus(heartbeatInterval))) {
-      round.add(StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.HEARTBEAT, now));
+      round.add(
+          StatusEvents.of(w.ref, workerId, w.nodes, o, JobStatusEvent.Kind.HEARTBEAT, now).build());
       w.lastSent = now;
     }
   }

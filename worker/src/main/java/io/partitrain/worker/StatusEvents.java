@@ -3,7 +3,6 @@ package io.partitrain.worker;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobStatusEvent;
-import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.SubmittedJob;
 import io.partitrain.worker.backend.JobObservation;
 import io.partitrain.worker.backend.JobRef;
@@ -15,32 +14,28 @@ final class StatusEvents {
 
   private StatusEvents() {}
 
-  static JobStatusEvent of(
+  /** What the worker saw of a job, to build (with the job's evidence, if it has found it). */
+  static JobStatusEvent.Builder of(
       JobRef ref,
       String workerId,
       int nodes,
       JobObservation o,
       JobStatusEvent.Kind kind,
       Instant at) {
-    return new JobStatusEvent(
-        Schema.VERSION,
-        kind,
-        ref.runId(),
-        ref.partitionId(),
-        ref.attempt(),
-        ref.jobName(),
-        workerId,
-        o.phase(),
-        o.backendStatus(),
-        o.failureClass(),
-        o.message(),
-        at,
-        o.startedAt(),
-        o.finishedAt(),
-        nodes,
-        o.logPath(),
-        o.studioUrl(),
-        o.metrics());
+    var event = kind == JobStatusEvent.Kind.HEARTBEAT ? heartbeat(ref) : status(ref);
+    return event
+        .workerId(workerId)
+        .phase(o.phase())
+        .backendStatus(o.backendStatus())
+        .failureClass(o.failureClass())
+        .message(o.message())
+        .observedAt(at)
+        .startedAt(o.startedAt())
+        .finishedAt(o.finishedAt())
+        .nodes(nodes)
+        .logPath(o.logPath())
+        .studioUrl(o.studioUrl())
+        .metrics(o.metrics());
   }
 
   /**
@@ -55,27 +50,16 @@ final class StatusEvents {
       SubmittedJob submission,
       String logUrlBase,
       Instant at) {
-    return new JobStatusEvent(
-        Schema.VERSION,
-        JobStatusEvent.Kind.STATUS,
-        ref.runId(),
-        ref.partitionId(),
-        ref.attempt(),
-        ref.jobName(),
-        workerId,
-        JobPhase.SUBMITTED,
-        o.backendStatus(),
-        null,
-        null,
-        at,
-        null,
-        null,
-        nodes,
-        o.logPath(),
-        o.studioUrl(),
-        null,
-        null,
-        submission == null ? null : withWorker(submission, workerId, logUrlBase, ref));
+    return status(ref)
+        .workerId(workerId)
+        .phase(JobPhase.SUBMITTED)
+        .backendStatus(o.backendStatus())
+        .observedAt(at)
+        .nodes(nodes)
+        .logPath(o.logPath())
+        .studioUrl(o.studioUrl())
+        .submission(submission == null ? null : withWorker(submission, workerId, logUrlBase, ref))
+        .build();
   }
 
   /**
@@ -102,25 +86,23 @@ final class StatusEvents {
       String message,
       Duration retryAfter,
       Instant at) {
-    return new JobStatusEvent(
-        Schema.VERSION,
-        JobStatusEvent.Kind.STATUS,
-        ref.runId(),
-        ref.partitionId(),
-        ref.attempt(),
-        ref.jobName(),
-        workerId,
-        JobPhase.FAILED,
-        null,
-        fc,
-        message,
-        at,
-        null,
-        at,
-        nodes,
-        null,
-        null,
-        null,
-        retryAfter);
+    return status(ref)
+        .workerId(workerId)
+        .phase(JobPhase.FAILED)
+        .failureClass(fc)
+        .message(message)
+        .observedAt(at)
+        .finishedAt(at)
+        .nodes(nodes)
+        .retryAfter(retryAfter)
+        .build();
+  }
+
+  private static JobStatusEvent.Builder status(JobRef ref) {
+    return JobStatusEvent.status(ref.runId(), ref.partitionId(), ref.attempt(), ref.jobName());
+  }
+
+  private static JobStatusEvent.Builder heartbeat(JobRef ref) {
+    return JobStatusEvent.heartbeat(ref.runId(), ref.partitionId(), ref.attempt(), ref.jobName());
   }
 }

@@ -109,18 +109,10 @@ class JobWatcherTest {
       for (JobRef j : jobs) {
         out.put(
             j.jobName(),
-            new JobObservation(
-                j.jobName(),
-                JobPhase.RUNNING,
-                "Running",
-                null,
-                null,
-                Instant.parse("2026-11-28T05:00:00Z"),
-                null,
-                null,
-                null,
-                null,
-                null));
+            JobObservation.of(j.jobName(), JobPhase.RUNNING)
+                .backendStatus("Running")
+                .startedAt(Instant.parse("2026-11-28T05:00:00Z"))
+                .build());
       }
       return out;
     }

@@ -15,8 +15,7 @@ class StatusEventsTest {
 
   static final JobRef REF = new JobRef("run-1", "store-001", 1, "run-1-store-001-abc-a1");
   static final JobObservation QUEUED =
-      new JobObservation(
-          REF.jobName(), JobPhase.QUEUED, "Queued", null, null, null, null, null, null, null, null);
+      JobObservation.of(REF.jobName(), JobPhase.QUEUED).backendStatus("Queued").build();
 
   static SubmittedJob evidence(String backend) {
     return new SubmittedJob(null, backend, "id", "/src", "ab".repeat(32), Map.of(), Map.of(), null);

@@ -317,8 +317,7 @@ class WorkerLoopTest {
     public void close() {}
 
     private static JobObservation observation(JobRef ref, JobPhase phase) {
-      return new JobObservation(
-          ref.jobName(), phase, phase.name(), null, null, null, null, null, null, null, null);
+      return JobObservation.of(ref.jobName(), phase).backendStatus(phase.name()).build();
     }
   }
 }

@@ -107,18 +107,7 @@ class WorkerSlowSubmitTest {
       }
       returned.incrementAndGet();
       return new SubmitResult(
-          new JobObservation(
-              request.jobName(),
-              JobPhase.QUEUED,
-              "Queued",
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              Map.of()),
+          JobObservation.of(request.jobName(), JobPhase.QUEUED).backendStatus("Queued").build(),
           true);
     }
 

@@ -9,7 +9,6 @@ import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionSpec;
 import io.partitrain.shared.contracts.RunCommand;
 import io.partitrain.shared.contracts.RunEvent;
-import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.Topics;
 import io.partitrain.shared.contracts.WorkItem;
 import io.partitrain.shared.plan.Plan;
@@ -182,25 +181,15 @@ final class StateMemoryBench {
   }
 
   private static JobStatusEvent status(WorkItem w, JobPhase phase, Instant at) {
-    return new JobStatusEvent(
-        Schema.VERSION,
-        JobStatusEvent.Kind.STATUS,
-        w.runId(),
-        w.partitionId(),
-        w.attempt(),
-        w.jobName(),
-        "w1",
-        phase,
-        phase.name(),
-        null,
-        null,
-        at,
-        null,
-        null,
-        1,
-        "/jobs/" + w.jobName() + "/user_logs/std_log.txt",
-        null,
-        phase == JobPhase.SUCCEEDED ? Map.of("mape", 0.1) : null);
+    return JobStatusEvent.status(w.runId(), w.partitionId(), w.attempt(), w.jobName())
+        .workerId("w1")
+        .phase(phase)
+        .backendStatus(phase.name())
+        .observedAt(at)
+        .nodes(1)
+        .logPath("/jobs/" + w.jobName() + "/user_logs/std_log.txt")
+        .metrics(phase == JobPhase.SUCCEEDED ? Map.of("mape", 0.1) : null)
+        .build();
   }
 
   /** Heap in use after a full collection: what is live. */

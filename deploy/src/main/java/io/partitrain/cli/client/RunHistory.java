@@ -6,7 +6,6 @@ import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
 import io.partitrain.shared.contracts.RunOutcome;
 import io.partitrain.shared.contracts.RunSummary;
-import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.StateSnapshot;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,21 +80,17 @@ public final class RunHistory {
     if (withPartitions) {
       for (StateSnapshot.Partition p : s.partitions()) {
         h.apply(
-            new RunEvent.PartitionTransitioned(
-                s.schemaVersion(),
-                s.runId(),
-                p.id(),
-                null,
-                p.state(),
-                p.attempt(),
-                p.message(),
-                p.failureClass(),
-                p.jobName(),
-                p.tags(),
-                p.sequence(),
-                p.logPath(),
-                p.metrics(),
-                s.at()));
+            RunEvent.PartitionTransitioned.move(s.runId(), p.id(), p.state(), s.at())
+                .schemaVersion(s.schemaVersion())
+                .attempt(p.attempt())
+                .reason(p.message())
+                .failureClass(p.failureClass())
+                .jobName(p.jobName())
+                .tags(p.tags())
+                .sequence(p.sequence())
+                .logPath(p.logPath())
+                .metrics(p.metrics())
+                .build());
       }
     }
     h.summary = s.summary();
@@ -228,23 +223,22 @@ public final class RunHistory {
       for (JsonNode t : p.path("history")) {
         PartitionState to = PartitionState.valueOf(t.path("to").asText());
         line.apply(
-            new RunEvent.PartitionTransitioned(
-                Schema.VERSION,
-                runId,
-                line.partitionId,
-                t.path("from").isTextual() ? PartitionState.valueOf(t.path("from").asText()) : null,
-                to,
-                t.path("attempt").asInt(),
-                t.path("reason").asText(null),
-                t.path("failureClass").isTextual()
-                    ? FailureClass.valueOf(t.path("failureClass").asText())
-                    : null,
-                t.path("jobName").asText(null),
-                first ? tags : null,
-                first ? sequence : null,
-                null,
-                null,
-                Instant.parse(t.path("at").asText())));
+            RunEvent.PartitionTransitioned.move(
+                    runId, line.partitionId, to, Instant.parse(t.path("at").asText()))
+                .from(
+                    t.path("from").isTextual()
+                        ? PartitionState.valueOf(t.path("from").asText())
+                        : null)
+                .attempt(t.path("attempt").asInt())
+                .reason(t.path("reason").asText(null))
+                .failureClass(
+                    t.path("failureClass").isTextual()
+                        ? FailureClass.valueOf(t.path("failureClass").asText())
+                        : null)
+                .jobName(t.path("jobName").asText(null))
+                .tags(first ? tags : null)
+                .sequence(first ? sequence : null)
+                .build());
         first = false;
       }
       if (first && p.path("state").isTextual()) {

@@ -7,7 +7,6 @@ import io.partitrain.cli.RunView;
 import io.partitrain.shared.contracts.FailureClass;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
-import io.partitrain.shared.contracts.Schema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -23,22 +22,17 @@ class RunHistoryTest {
 
   private static RunEvent.PartitionTransitioned move(
       PartitionState from, PartitionState to, int attempt, String logPath, String studio) {
-    return new RunEvent.PartitionTransitioned(
-        Schema.VERSION,
-        "r1",
-        "s1",
-        from,
-        to,
-        attempt,
-        "why",
-        to == PartitionState.FAILED ? FailureClass.USER : null,
-        "r1-s1-a" + attempt,
-        null,
-        from == null ? 0 : null,
-        logPath,
-        null,
-        T0.plusSeconds(attempt * 60L + to.ordinal()),
-        studio);
+    return RunEvent.PartitionTransitioned.move(
+            "r1", "s1", to, T0.plusSeconds(attempt * 60L + to.ordinal()))
+        .from(from)
+        .attempt(attempt)
+        .reason("why")
+        .failureClass(to == PartitionState.FAILED ? FailureClass.USER : null)
+        .jobName("r1-s1-a" + attempt)
+        .sequence(from == null ? 0 : null)
+        .logPath(logPath)
+        .studioUrl(studio)
+        .build();
   }
 
   @Test

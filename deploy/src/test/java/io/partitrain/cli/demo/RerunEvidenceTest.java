@@ -15,21 +15,11 @@ class RerunEvidenceTest {
   private static final Instant AT = Instant.parse("2026-11-23T05:00:00Z");
 
   private static RunEvent move(String p, PartitionState from, PartitionState to, int attempt) {
-    return new RunEvent.PartitionTransitioned(
-        Schema.VERSION,
-        "r",
-        p,
-        from,
-        to,
-        attempt,
-        null,
-        to == PartitionState.FAILED ? FailureClass.USER : null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        AT);
+    return RunEvent.PartitionTransitioned.move("r", p, to, AT)
+        .from(from)
+        .attempt(attempt)
+        .failureClass(to == PartitionState.FAILED ? FailureClass.USER : null)
+        .build();
   }
 
   private static RunEvent rerun(String commandId) {

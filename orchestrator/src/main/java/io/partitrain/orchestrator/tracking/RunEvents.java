@@ -23,21 +23,11 @@ final class RunEvents {
 
   /** A partition's first move: its state machine starts in SCHEDULED. */
   static PartitionTransitioned scheduled(PartitionScheduled s, Instant now) {
-    return new PartitionTransitioned(
-        Schema.VERSION,
-        s.runId(),
-        s.partitionId(),
-        null,
-        PartitionState.SCHEDULED,
-        0,
-        "scheduled",
-        null,
-        null,
-        s.tags(),
-        s.sequence(),
-        null,
-        null,
-        now);
+    return PartitionTransitioned.move(s.runId(), s.partitionId(), PartitionState.SCHEDULED, now)
+        .reason("scheduled")
+        .tags(s.tags())
+        .sequence(s.sequence())
+        .build();
   }
 
   /** A move of the current attempt with nothing but a reason (deferral). */
@@ -55,21 +45,12 @@ final class RunEvents {
   /** An attempt released: its job name is fixed from here on. */
   static PartitionTransitioned admitted(
       RunState run, PartitionRecord p, int attempt, String reason, Instant now) {
-    return new PartitionTransitioned(
-        Schema.VERSION,
-        run.runId(),
-        p.partitionId(),
-        p.state(),
-        PartitionState.ADMITTED,
-        attempt,
-        reason,
-        null,
-        JobNames.of(run.runId(), p.partitionId(), attempt),
-        null,
-        null,
-        null,
-        null,
-        now);
+    return PartitionTransitioned.move(run.runId(), p.partitionId(), PartitionState.ADMITTED, now)
+        .from(p.state())
+        .attempt(attempt)
+        .reason(reason)
+        .jobName(JobNames.of(run.runId(), p.partitionId(), attempt))
+        .build();
   }
 
   /**
@@ -84,24 +65,18 @@ final class RunEvents {
       StatusHandler.Outcome outcome,
       Instant now) {
     PartitionState to = outcome.to();
-    return new PartitionTransitioned(
-        Schema.VERSION,
-        run.runId(),
-        p.partitionId(),
-        p.state(),
-        to,
-        p.attempt(),
-        outcome.message(),
-        outcome.failureClass(),
-        p.jobName(),
-        null,
-        null,
-        event.logPath(),
-        to == PartitionState.SUCCEEDED ? event.metrics() : null,
-        now,
-        event.studioUrl(),
+    return PartitionTransitioned.move(run.runId(), p.partitionId(), to, now)
+        .from(p.state())
+        .attempt(p.attempt())
+        .reason(outcome.message())
+        .failureClass(outcome.failureClass())
+        .jobName(p.jobName())
+        .logPath(event.logPath())
+        .metrics(to == PartitionState.SUCCEEDED ? event.metrics() : null)
+        .studioUrl(event.studioUrl())
         // The creator's evidence comes with SUBMITTED; an adopter's with its first status.
-        event.submission());
+        .submission(event.submission())
+        .build();
   }
 
   /** The partition gets another attempt, not before {@code notBefore}. */
@@ -118,20 +93,12 @@ final class RunEvents {
       String reason,
       FailureClass fc,
       Instant now) {
-    return new PartitionTransitioned(
-        Schema.VERSION,
-        run.runId(),
-        p.partitionId(),
-        p.state(),
-        to,
-        p.attempt(),
-        reason,
-        fc,
-        p.jobName(),
-        null,
-        null,
-        null,
-        null,
-        now);
+    return PartitionTransitioned.move(run.runId(), p.partitionId(), to, now)
+        .from(p.state())
+        .attempt(p.attempt())
+        .reason(reason)
+        .failureClass(fc)
+        .jobName(p.jobName())
+        .build();
   }
 }

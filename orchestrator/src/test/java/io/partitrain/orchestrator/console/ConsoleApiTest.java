@@ -224,22 +224,15 @@ class ConsoleApiTest {
   void theStudioLinkIsTheOneTheWorkerReportedNotTheLogPath() throws Exception {
     String studio = "https://ml.azure.com/runs/big-run-store-00401-a1?wsid=/subscriptions/s";
     leader.apply(
-        new RunEvent.PartitionTransitioned(
-            io.partitrain.shared.contracts.Schema.VERSION,
-            RUN,
-            "store-00401",
-            PartitionState.SUCCEEDED,
-            PartitionState.SUCCEEDED,
-            1,
-            null,
-            null,
-            "big-run-store-00401-a1",
-            Map.of(),
-            null,
-            "azureml://jobs/big-run-store-00401-a1/outputs/user_logs/std_log.txt",
-            null,
-            ConsoleEvents.T0.plusSeconds(99),
-            studio));
+        RunEvent.PartitionTransitioned.move(
+                RUN, "store-00401", PartitionState.SUCCEEDED, ConsoleEvents.T0.plusSeconds(99))
+            .from(PartitionState.SUCCEEDED)
+            .attempt(1)
+            .jobName("big-run-store-00401-a1")
+            .tags(Map.of())
+            .logPath("azureml://jobs/big-run-store-00401-a1/outputs/user_logs/std_log.txt")
+            .studioUrl(studio)
+            .build());
     JsonNode log = json("/api/v1/runs/" + RUN + "/jobs/store-00401/log");
     assertThat(log.get("studioUrl").asText()).isEqualTo(studio);
     assertThat(log.get("available").asBoolean()).isFalse();

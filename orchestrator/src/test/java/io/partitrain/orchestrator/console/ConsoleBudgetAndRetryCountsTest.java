@@ -107,21 +107,13 @@ class ConsoleBudgetAndRetryCountsTest {
   private static RunEvent deferred(String partition, String reason) {
     RunEvent.PartitionTransitioned t =
         moved(RUN, partition, PartitionState.SCHEDULED, PartitionState.DEFERRED_BY_COST, 0);
-    return new RunEvent.PartitionTransitioned(
-        t.schemaVersion(),
-        t.runId(),
-        t.partitionId(),
-        t.from(),
-        t.to(),
-        t.attempt(),
-        reason,
-        null,
-        null,
-        t.tags(),
-        null,
-        null,
-        null,
-        t.at());
+    return RunEvent.PartitionTransitioned.move(t.runId(), t.partitionId(), t.to(), t.at())
+        .schemaVersion(t.schemaVersion())
+        .from(t.from())
+        .attempt(t.attempt())
+        .reason(reason)
+        .tags(t.tags())
+        .build();
   }
 
   @Test

@@ -47,21 +47,15 @@ final class ConsoleEvents {
       int attempt,
       FailureClass failure,
       String logPath) {
-    return new RunEvent.PartitionTransitioned(
-        Schema.VERSION,
-        runId,
-        partition,
-        from,
-        to,
-        attempt,
-        failure == null ? null : "exit 1",
-        failure,
-        runId + "-" + partition + "-a" + attempt,
-        Map.of("region", partition.hashCode() % 2 == 0 ? "north" : "south"),
-        null,
-        logPath,
-        null,
-        T0.plusSeconds(attempt * 10L));
+    return RunEvent.PartitionTransitioned.move(runId, partition, to, T0.plusSeconds(attempt * 10L))
+        .from(from)
+        .attempt(attempt)
+        .reason(failure == null ? null : "exit 1")
+        .failureClass(failure)
+        .jobName(runId + "-" + partition + "-a" + attempt)
+        .tags(Map.of("region", partition.hashCode() % 2 == 0 ? "north" : "south"))
+        .logPath(logPath)
+        .build();
   }
 
   static FinOpsRecord.LedgerEntry ledger(String runId, String partition, String cost) {

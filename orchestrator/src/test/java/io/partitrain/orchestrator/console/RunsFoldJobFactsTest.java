@@ -10,7 +10,6 @@ import io.partitrain.orchestrator.console.view.RunView;
 import io.partitrain.orchestrator.console.view.RunsFold;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
-import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.SubmittedJob;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,23 +33,16 @@ class RunsFoldJobFactsTest {
       String logPath,
       String studioUrl,
       SubmittedJob evidence) {
-    return new RunEvent.PartitionTransitioned(
-        Schema.VERSION,
-        RUN,
-        "store-001",
-        from,
-        to,
-        attempt,
-        null,
-        null,
-        RUN + "-store-001-a" + attempt,
-        Map.of(),
-        null,
-        logPath,
-        null,
-        T0.plusSeconds(attempt * 60L + to.ordinal()),
-        studioUrl,
-        evidence);
+    return RunEvent.PartitionTransitioned.move(
+            RUN, "store-001", to, T0.plusSeconds(attempt * 60L + to.ordinal()))
+        .from(from)
+        .attempt(attempt)
+        .jobName(RUN + "-store-001-a" + attempt)
+        .tags(Map.of())
+        .logPath(logPath)
+        .studioUrl(studioUrl)
+        .submission(evidence)
+        .build();
   }
 
   private static SubmittedJob evidence(String backendId) {

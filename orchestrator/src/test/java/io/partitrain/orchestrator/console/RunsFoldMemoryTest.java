@@ -84,31 +84,28 @@ class RunsFoldMemoryTest {
 
   static RunEvent.PartitionTransitioned submitted(String runId, String p) {
     RunEvent.PartitionTransitioned m = moved(runId, p, ADMITTED, SUBMITTED, 1);
-    return new RunEvent.PartitionTransitioned(
-        m.schemaVersion(),
-        m.runId(),
-        m.partitionId(),
-        m.from(),
-        m.to(),
-        m.attempt(),
-        m.reason(),
-        m.failureClass(),
-        m.jobName(),
-        m.tags(),
-        m.sequence(),
-        m.logPath(),
-        m.metrics(),
-        m.at(),
-        null,
-        new SubmittedJob(
-            "worker-1",
-            "local",
-            "/jobs/" + m.jobName(),
-            "/plans/src",
-            "ab".repeat(32),
-            Map.of("sales", "/data/" + p + ".csv"),
-            Map.of("model", "/jobs/" + m.jobName() + "/outputs/model"),
-            null));
+    return RunEvent.PartitionTransitioned.move(m.runId(), m.partitionId(), m.to(), m.at())
+        .schemaVersion(m.schemaVersion())
+        .from(m.from())
+        .attempt(m.attempt())
+        .reason(m.reason())
+        .failureClass(m.failureClass())
+        .jobName(m.jobName())
+        .tags(m.tags())
+        .sequence(m.sequence())
+        .logPath(m.logPath())
+        .metrics(m.metrics())
+        .submission(
+            new SubmittedJob(
+                "worker-1",
+                "local",
+                "/jobs/" + m.jobName(),
+                "/plans/src",
+                "ab".repeat(32),
+                Map.of("sales", "/data/" + p + ".csv"),
+                Map.of("model", "/jobs/" + m.jobName() + "/outputs/model"),
+                null))
+        .build();
   }
 
   @Test

@@ -94,21 +94,11 @@ class FinOpsReportTest {
 
   static RunEvent.PartitionTransitioned moved(
       String runId, String partition, PartitionState from, PartitionState to, int minute) {
-    return new RunEvent.PartitionTransitioned(
-        Schema.VERSION,
-        runId,
-        partition,
-        from,
-        to,
-        1,
-        "test",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        t(minute));
+    return RunEvent.PartitionTransitioned.move(runId, partition, to, t(minute))
+        .from(from)
+        .attempt(1)
+        .reason("test")
+        .build();
   }
 
   static FinOpsRecord.LedgerEntry ledger(

@@ -154,25 +154,16 @@ class FinishedRunEvictionTest {
   }
 
   private JobStatusEvent status(WorkItem item, JobPhase phase, FailureClass fc) {
-    return new JobStatusEvent(
-        Schema.VERSION,
-        JobStatusEvent.Kind.STATUS,
-        item.runId(),
-        item.partitionId(),
-        item.attempt(),
-        item.jobName(),
-        "w1",
-        phase,
-        phase.name(),
-        fc,
-        fc == null ? null : "failed",
-        clock.instant(),
-        null,
-        null,
-        1,
-        "/logs/" + item.jobName(),
-        null,
-        null);
+    return JobStatusEvent.status(item.runId(), item.partitionId(), item.attempt(), item.jobName())
+        .workerId("w1")
+        .phase(phase)
+        .backendStatus(phase.name())
+        .failureClass(fc)
+        .message(fc == null ? null : "failed")
+        .observedAt(clock.instant())
+        .nodes(1)
+        .logPath("/logs/" + item.jobName())
+        .build();
   }
 
   private static List<WorkItem> work(Outbox out) {

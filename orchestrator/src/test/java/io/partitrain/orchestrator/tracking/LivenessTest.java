@@ -7,7 +7,6 @@ import io.partitrain.shared.contracts.JobPhase;
 import io.partitrain.shared.contracts.JobStatusEvent;
 import io.partitrain.shared.contracts.PartitionState;
 import io.partitrain.shared.contracts.RunEvent;
-import io.partitrain.shared.contracts.Schema;
 import io.partitrain.shared.contracts.WorkItem;
 import java.time.Duration;
 import java.util.List;
@@ -21,25 +20,13 @@ class LivenessTest {
 
   private void heartbeat(WorkItem item) {
     h.tracker.onStatus(
-        new JobStatusEvent(
-            Schema.VERSION,
-            JobStatusEvent.Kind.HEARTBEAT,
-            item.runId(),
-            item.partitionId(),
-            item.attempt(),
-            item.jobName(),
-            "w1",
-            JobPhase.RUNNING,
-            "Running",
-            null,
-            null,
-            h.clock.instant(),
-            null,
-            null,
-            1,
-            null,
-            null,
-            null),
+        JobStatusEvent.heartbeat(item.runId(), item.partitionId(), item.attempt(), item.jobName())
+            .workerId("w1")
+            .phase(JobPhase.RUNNING)
+            .backendStatus("Running")
+            .observedAt(h.clock.instant())
+            .nodes(1)
+            .build(),
         new Outbox());
   }
 

@@ -58,25 +58,14 @@ class MoveBatchesTest {
   }
 
   private JobStatusEvent succeeded(String runId, PartitionRecord p) {
-    return new JobStatusEvent(
-        Schema.VERSION,
-        JobStatusEvent.Kind.STATUS,
-        runId,
-        p.partitionId(),
-        p.attempt(),
-        p.jobName(),
-        "w1",
-        JobPhase.SUCCEEDED,
-        "Completed",
-        null,
-        null,
-        clock.instant(),
-        null,
-        null,
-        1,
-        null,
-        null,
-        Map.of("mape", 0.1));
+    return JobStatusEvent.status(runId, p.partitionId(), p.attempt(), p.jobName())
+        .workerId("w1")
+        .phase(JobPhase.SUCCEEDED)
+        .backendStatus("Completed")
+        .observedAt(clock.instant())
+        .nodes(1)
+        .metrics(Map.of("mape", 0.1))
+        .build();
   }
 
   /** What a reader sees per run key: every record unbatched, in topic order. */
@@ -143,21 +132,11 @@ class MoveBatchesTest {
           new Outbox.Entry(
               RUNS,
               runs[i],
-              new RunEvent.PartitionTransitioned(
-                  Schema.VERSION,
-                  runs[i],
-                  "p" + i,
-                  null,
-                  PartitionState.SCHEDULED,
-                  0,
-                  "s",
-                  null,
-                  null,
-                  null,
-                  i,
-                  null,
-                  null,
-                  clock.instant()),
+              RunEvent.PartitionTransitioned.move(
+                      runs[i], "p" + i, PartitionState.SCHEDULED, clock.instant())
+                  .reason("s")
+                  .sequence(i)
+                  .build(),
               null));
     }
     List<ProducerRecord<String, byte[]>> written = encode(MoveBatches.coalesce(decided, RUNS));
@@ -213,21 +192,11 @@ class MoveBatchesTest {
           new Outbox.Entry(
               RUNS,
               "big",
-              new RunEvent.PartitionTransitioned(
-                  Schema.VERSION,
-                  "big",
-                  "p" + i,
-                  null,
-                  PartitionState.SCHEDULED,
-                  0,
-                  reason,
-                  null,
-                  null,
-                  null,
-                  i,
-                  null,
-                  null,
-                  clock.instant()),
+              RunEvent.PartitionTransitioned.move(
+                      "big", "p" + i, PartitionState.SCHEDULED, clock.instant())
+                  .reason(reason)
+                  .sequence(i)
+                  .build(),
               null));
     }
     List<ProducerRecord<String, byte[]>> records = encode(MoveBatches.coalesce(many, RUNS));

@@ -168,141 +168,77 @@ final class TrackerHarness {
     status(item, phase, phase == JobPhase.FAILED ? FailureClass.USER : null);
   }
 
-  void status(WorkItem item, JobPhase phase, FailureClass fc) {
+  private static JobStatusEvent.Builder statusOf(WorkItem item) {
+    return JobStatusEvent.status(item.runId(), item.partitionId(), item.attempt(), item.jobName());
+  }
+
+  /** What worker w1 reports of the job in {@code phase}, failed for {@code fc} if not null. */
+  private JobStatusEvent.Builder reported(WorkItem item, JobPhase phase, FailureClass fc) {
+    return statusOf(item)
+        .workerId("w1")
+        .phase(phase)
+        .backendStatus(phase.name())
+        .failureClass(fc)
+        .message(fc == null ? null : "failed: " + fc)
+        .observedAt(clock.instant())
+        .logPath("/logs/" + item.jobName());
+  }
+
+  private void deliver(JobStatusEvent event) {
     Outbox out = new Outbox();
-    tracker.onStatus(
-        new JobStatusEvent(
-            Schema.VERSION,
-            JobStatusEvent.Kind.STATUS,
-            item.runId(),
-            item.partitionId(),
-            item.attempt(),
-            item.jobName(),
-            "w1",
-            phase,
-            phase.name(),
-            fc,
-            fc == null ? null : "failed: " + fc,
-            clock.instant(),
-            null,
-            null,
-            1,
-            "/logs/" + item.jobName(),
-            null,
-            phase == JobPhase.SUCCEEDED ? Map.of("mape", 0.1) : null),
-        out);
+    tracker.onStatus(event, out);
     route(out);
+  }
+
+  void status(WorkItem item, JobPhase phase, FailureClass fc) {
+    deliver(
+        reported(item, phase, fc)
+            .nodes(1)
+            .metrics(phase == JobPhase.SUCCEEDED ? Map.of("mape", 0.1) : null)
+            .build());
   }
 
   /** A status carrying the job's evidence: a creator's SUBMITTED, or an adopter's first status. */
   void status(WorkItem item, JobPhase phase, SubmittedJob evidence) {
-    Outbox out = new Outbox();
-    tracker.onStatus(
-        new JobStatusEvent(
-                Schema.VERSION,
-                JobStatusEvent.Kind.STATUS,
-                item.runId(),
-                item.partitionId(),
-                item.attempt(),
-                item.jobName(),
-                "w2",
-                phase,
-                phase.name(),
-                null,
-                null,
-                clock.instant(),
-                null,
-                null,
-                1,
-                "/logs/" + item.jobName(),
-                null,
-                null)
-            .withSubmission(evidence),
-        out);
-    route(out);
+    deliver(reported(item, phase, null).workerId("w2").nodes(1).submission(evidence).build());
   }
 
   /** A status with billable times, as a worker reports a job's end. */
   void status(
       WorkItem item, JobPhase phase, FailureClass fc, Instant startedAt, Instant finishedAt) {
-    Outbox out = new Outbox();
-    tracker.onStatus(
-        new JobStatusEvent(
-            Schema.VERSION,
-            JobStatusEvent.Kind.STATUS,
-            item.runId(),
-            item.partitionId(),
-            item.attempt(),
-            item.jobName(),
-            "w1",
-            phase,
-            phase.name(),
-            fc,
-            fc == null ? null : "failed: " + fc,
-            clock.instant(),
-            startedAt,
-            finishedAt,
-            item.job().nodes(),
-            "/logs/" + item.jobName(),
-            null,
-            null),
-        out);
-    route(out);
+    deliver(
+        reported(item, phase, fc)
+            .startedAt(startedAt)
+            .finishedAt(finishedAt)
+            .nodes(item.job().nodes())
+            .build());
   }
 
   /** A heartbeat of the item's job: its watcher is alive, the job is still in {@code phase}. */
   void heartbeat(WorkItem item, JobPhase phase) {
-    Outbox out = new Outbox();
-    tracker.onStatus(
-        new JobStatusEvent(
-            Schema.VERSION,
-            JobStatusEvent.Kind.HEARTBEAT,
-            item.runId(),
-            item.partitionId(),
-            item.attempt(),
-            item.jobName(),
-            "w1",
-            phase,
-            phase.name(),
-            null,
-            null,
-            clock.instant(),
-            null,
-            null,
-            1,
-            null,
-            null,
-            null),
-        out);
-    route(out);
+    deliver(
+        JobStatusEvent.heartbeat(item.runId(), item.partitionId(), item.attempt(), item.jobName())
+            .workerId("w1")
+            .phase(phase)
+            .backendStatus(phase.name())
+            .observedAt(clock.instant())
+            .nodes(1)
+            .build());
   }
 
   /** A submission the worker reports refused by the backend, with the backend's Retry-After. */
   void refused(WorkItem item, FailureClass fc, Duration retryAfter) {
-    Outbox out = new Outbox();
-    tracker.onStatus(
-        new JobStatusEvent(
-            Schema.VERSION,
-            JobStatusEvent.Kind.STATUS,
-            item.runId(),
-            item.partitionId(),
-            item.attempt(),
-            item.jobName(),
-            "w1",
-            JobPhase.FAILED,
-            null,
-            fc,
-            "refused: " + fc,
-            clock.instant(),
-            null,
-            clock.instant(),
-            1,
-            null,
-            null,
-            null,
-            retryAfter),
-        out);
-    route(out);
+    deliver(
+        statusOf(item)
+            .workerId("w1")
+            .phase(JobPhase.FAILED)
+            .failureClass(fc)
+            .message("refused: " + fc)
+            .observedAt(clock.instant())
+            .finishedAt(clock.instant())
+            .nodes(1)
+            .retryAfter(retryAfter)
+            .build());
   }
 
   /** Runs an item through submitted, running and the given end. */

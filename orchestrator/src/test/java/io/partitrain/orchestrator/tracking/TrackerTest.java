@@ -344,26 +344,17 @@ class TrackerTest {
     WorkItem item = h.tick().get(0);
     String studio = "https://ml.azure.com/runs/" + item.jobName() + "?wsid=/subscriptions/s";
     var running =
-        new io.partitrain.shared.contracts.JobStatusEvent(
-            Schema.VERSION,
-            io.partitrain.shared.contracts.JobStatusEvent.Kind.STATUS,
-            "r1",
-            "p1",
-            item.attempt(),
-            item.jobName(),
-            "w1",
-            JobPhase.RUNNING,
-            "Running",
-            null,
-            null,
-            h.clock.instant(),
-            h.clock.instant(),
-            null,
-            1,
-            "azureml://datastores/workspaceartifactstore/paths/ExperimentRun/x",
-            studio,
-            null,
-            null);
+        io.partitrain.shared.contracts.JobStatusEvent.status(
+                "r1", "p1", item.attempt(), item.jobName())
+            .workerId("w1")
+            .phase(JobPhase.RUNNING)
+            .backendStatus("Running")
+            .observedAt(h.clock.instant())
+            .startedAt(h.clock.instant())
+            .nodes(1)
+            .logPath("azureml://datastores/workspaceartifactstore/paths/ExperimentRun/x")
+            .studioUrl(studio)
+            .build();
     RunState run = h.run("r1");
 
     RunEvent.PartitionTransitioned moved =

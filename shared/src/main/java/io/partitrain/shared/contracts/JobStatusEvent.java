@@ -69,119 +69,145 @@ public record JobStatusEvent(
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
   }
 
-  /** The same event carrying {@code evidence} (an adopting worker's first status). */
-  public JobStatusEvent withSubmission(SubmittedJob evidence) {
-    return new JobStatusEvent(
-        schemaVersion,
-        kind,
-        runId,
-        partitionId,
-        attempt,
-        jobName,
-        workerId,
-        phase,
-        backendStatus,
-        failureClass,
-        message,
-        observedAt,
-        startedAt,
-        finishedAt,
-        nodes,
-        logPath,
-        studioUrl,
-        metrics,
-        retryAfter,
-        evidence);
+  /**
+   * The way to build a status change of one attempt's job; every other field is named as it is set,
+   * and what the worker does not know stays null.
+   */
+  public static Builder status(String runId, String partitionId, int attempt, String jobName) {
+    return new Builder(Kind.STATUS, runId, partitionId, attempt, jobName);
   }
 
-  /** An event without submission evidence (every status but SUBMITTED). */
-  public JobStatusEvent(
-      int schemaVersion,
-      Kind kind,
-      String runId,
-      String partitionId,
-      int attempt,
-      String jobName,
-      String workerId,
-      JobPhase phase,
-      String backendStatus,
-      FailureClass failureClass,
-      String message,
-      Instant observedAt,
-      Instant startedAt,
-      Instant finishedAt,
-      Integer nodes,
-      String logPath,
-      String studioUrl,
-      Map<String, Double> metrics,
-      Duration retryAfter) {
-    this(
-        schemaVersion,
-        kind,
-        runId,
-        partitionId,
-        attempt,
-        jobName,
-        workerId,
-        phase,
-        backendStatus,
-        failureClass,
-        message,
-        observedAt,
-        startedAt,
-        finishedAt,
-        nodes,
-        logPath,
-        studioUrl,
-        metrics,
-        retryAfter,
-        null);
-  }
-
-  /** An event without a Retry-After (every status but a refused submission). */
-  public JobStatusEvent(
-      int schemaVersion,
-      Kind kind,
-      String runId,
-      String partitionId,
-      int attempt,
-      String jobName,
-      String workerId,
-      JobPhase phase,
-      String backendStatus,
-      FailureClass failureClass,
-      String message,
-      Instant observedAt,
-      Instant startedAt,
-      Instant finishedAt,
-      Integer nodes,
-      String logPath,
-      String studioUrl,
-      Map<String, Double> metrics) {
-    this(
-        schemaVersion,
-        kind,
-        runId,
-        partitionId,
-        attempt,
-        jobName,
-        workerId,
-        phase,
-        backendStatus,
-        failureClass,
-        message,
-        observedAt,
-        startedAt,
-        finishedAt,
-        nodes,
-        logPath,
-        studioUrl,
-        metrics,
-        null,
-        null);
+  /** The way to build a heartbeat (a sign of life that changes no state) of one attempt's job. */
+  public static Builder heartbeat(String runId, String partitionId, int attempt, String jobName) {
+    return new Builder(Kind.HEARTBEAT, runId, partitionId, attempt, jobName);
   }
 
   public String key() {
     return Topics.partitionKey(runId, partitionId);
+  }
+
+  /** Names each field of a {@link JobStatusEvent} as it is set; unset fields stay null. */
+  public static final class Builder {
+    private final Kind kind;
+    private final String runId;
+    private final String partitionId;
+    private final int attempt;
+    private final String jobName;
+    private String workerId;
+    private JobPhase phase;
+    private String backendStatus;
+    private FailureClass failureClass;
+    private String message;
+    private Instant observedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private Integer nodes;
+    private String logPath;
+    private String studioUrl;
+    private Map<String, Double> metrics;
+    private Duration retryAfter;
+    private SubmittedJob submission;
+
+    private Builder(Kind kind, String runId, String partitionId, int attempt, String jobName) {
+      this.kind = kind;
+      this.runId = runId;
+      this.partitionId = partitionId;
+      this.attempt = attempt;
+      this.jobName = jobName;
+    }
+
+    public Builder workerId(String value) {
+      workerId = value;
+      return this;
+    }
+
+    public Builder phase(JobPhase value) {
+      phase = value;
+      return this;
+    }
+
+    public Builder backendStatus(String value) {
+      backendStatus = value;
+      return this;
+    }
+
+    public Builder failureClass(FailureClass value) {
+      failureClass = value;
+      return this;
+    }
+
+    public Builder message(String value) {
+      message = value;
+      return this;
+    }
+
+    public Builder observedAt(Instant value) {
+      observedAt = value;
+      return this;
+    }
+
+    public Builder startedAt(Instant value) {
+      startedAt = value;
+      return this;
+    }
+
+    public Builder finishedAt(Instant value) {
+      finishedAt = value;
+      return this;
+    }
+
+    public Builder nodes(Integer value) {
+      nodes = value;
+      return this;
+    }
+
+    public Builder logPath(String value) {
+      logPath = value;
+      return this;
+    }
+
+    public Builder studioUrl(String value) {
+      studioUrl = value;
+      return this;
+    }
+
+    public Builder metrics(Map<String, Double> value) {
+      metrics = value;
+      return this;
+    }
+
+    public Builder retryAfter(Duration value) {
+      retryAfter = value;
+      return this;
+    }
+
+    public Builder submission(SubmittedJob value) {
+      submission = value;
+      return this;
+    }
+
+    public JobStatusEvent build() {
+      return new JobStatusEvent(
+          Schema.VERSION,
+          kind,
+          runId,
+          partitionId,
+          attempt,
+          jobName,
+          workerId,
+          phase,
+          backendStatus,
+          failureClass,
+          message,
+          observedAt,
+          startedAt,
+          finishedAt,
+          nodes,
+          logPath,
+          studioUrl,
+          metrics,
+          retryAfter,
+          submission);
+    }
   }
 }

@@ -115,75 +115,13 @@ public sealed interface RunEvent {
       SubmittedJob submission)
       implements RunEvent {
 
-    /** A move with a studio link and without submission evidence (every move but SUBMITTED). */
-    public PartitionTransitioned(
-        int schemaVersion,
-        String runId,
-        String partitionId,
-        PartitionState from,
-        PartitionState to,
-        int attempt,
-        String reason,
-        FailureClass failureClass,
-        String jobName,
-        Map<String, String> tags,
-        Integer sequence,
-        String logPath,
-        Map<String, Double> metrics,
-        Instant at,
-        String studioUrl) {
-      this(
-          schemaVersion,
-          runId,
-          partitionId,
-          from,
-          to,
-          attempt,
-          reason,
-          failureClass,
-          jobName,
-          tags,
-          sequence,
-          logPath,
-          metrics,
-          at,
-          studioUrl,
-          null);
-    }
-
-    /** A move without a studio link or submission evidence (moves the tracker decides itself). */
-    public PartitionTransitioned(
-        int schemaVersion,
-        String runId,
-        String partitionId,
-        PartitionState from,
-        PartitionState to,
-        int attempt,
-        String reason,
-        FailureClass failureClass,
-        String jobName,
-        Map<String, String> tags,
-        Integer sequence,
-        String logPath,
-        Map<String, Double> metrics,
-        Instant at) {
-      this(
-          schemaVersion,
-          runId,
-          partitionId,
-          from,
-          to,
-          attempt,
-          reason,
-          failureClass,
-          jobName,
-          tags,
-          sequence,
-          logPath,
-          metrics,
-          at,
-          null,
-          null);
+    /**
+     * The way to build a move of {@code partitionId} to {@code to}; every other field is named as
+     * it is set, and what the move does not carry stays null.
+     */
+    public static PartitionTransitionedBuilder move(
+        String runId, String partitionId, PartitionState to, Instant at) {
+      return new PartitionTransitionedBuilder(runId, partitionId, to, at);
     }
   }
 

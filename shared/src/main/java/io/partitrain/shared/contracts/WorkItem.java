@@ -44,30 +44,6 @@ public record WorkItem(
     partitionTags = partitionTags == null ? Map.of() : Map.copyOf(partitionTags);
   }
 
-  /** An item without a submission deadline. */
-  public WorkItem(
-      int schemaVersion,
-      Kind kind,
-      String runId,
-      String partitionId,
-      int attempt,
-      String jobName,
-      JobSpec job,
-      Map<String, String> partitionTags,
-      Instant issuedAt) {
-    this(
-        schemaVersion,
-        kind,
-        runId,
-        partitionId,
-        attempt,
-        jobName,
-        job,
-        partitionTags,
-        issuedAt,
-        null);
-  }
-
   /** Whether a worker must no longer submit this item at {@code now}. */
   public boolean expiredAt(Instant now) {
     return kind == Kind.SUBMIT && notAfter != null && now.isAfter(notAfter);

@@ -17,43 +17,26 @@ class BatchedRecordsTest {
   private static final Instant AT = Instant.parse("2026-11-23T05:00:00Z");
 
   private static RunEvent.PartitionTransitioned move(String run, String p, PartitionState to) {
-    return new RunEvent.PartitionTransitioned(
-        Schema.VERSION,
-        run,
-        p,
-        null,
-        to,
-        0,
-        "scheduled",
-        null,
-        null,
-        Map.of("region", "north"),
-        3,
-        null,
-        null,
-        AT);
+    return RunEvent.PartitionTransitioned.move(run, p, to, AT)
+        .reason("scheduled")
+        .tags(Map.of("region", "north"))
+        .sequence(3)
+        .build();
   }
 
   private static JobStatusEvent status(String p, JobStatusEvent.Kind kind) {
-    return new JobStatusEvent(
-        Schema.VERSION,
-        kind,
-        "r",
-        p,
-        1,
-        "r-" + p + "-a1",
-        "w1",
-        JobPhase.RUNNING,
-        "Running",
-        null,
-        null,
-        AT,
-        AT,
-        null,
-        1,
-        null,
-        null,
-        Map.of());
+    var event =
+        kind == JobStatusEvent.Kind.HEARTBEAT
+            ? JobStatusEvent.heartbeat("r", p, 1, "r-" + p + "-a1")
+            : JobStatusEvent.status("r", p, 1, "r-" + p + "-a1");
+    return event
+        .workerId("w1")
+        .phase(JobPhase.RUNNING)
+        .backendStatus("Running")
+        .observedAt(AT)
+        .startedAt(AT)
+        .nodes(1)
+        .build();
   }
 
   @Test

@@ -34,21 +34,11 @@ class KeyedReadsTest {
     List<RunEvent> events =
         List.of(
             new RunEvent.CancelAccepted(Schema.VERSION, "r1", "c", "ana", "why", at),
-            new RunEvent.PartitionTransitioned(
-                Schema.VERSION,
-                "r1",
-                "p1",
-                null,
-                PartitionState.SCHEDULED,
-                0,
-                "scheduled",
-                null,
-                null,
-                Map.of("region", "north"),
-                0,
-                null,
-                null,
-                at),
+            RunEvent.PartitionTransitioned.move("r1", "p1", PartitionState.SCHEDULED, at)
+                .reason("scheduled")
+                .tags(Map.of("region", "north"))
+                .sequence(0)
+                .build(),
             new RunEvent.CommandRejected(Schema.VERSION, "r1", "c", "no run r1", at));
     for (RunEvent e : events) {
       assertThat(KeyedReads.typeOf(Json.toBytes(e))).isEqualTo(e.getClass().getSimpleName());

@@ -38,25 +38,19 @@ class JsonTest {
   @Test
   void statusEventRoundTrips() {
     var e =
-        new JobStatusEvent(
-            Schema.VERSION,
-            JobStatusEvent.Kind.STATUS,
-            "r",
-            "p",
-            1,
-            "r-p-a1",
-            "w1",
-            JobPhase.FAILED,
-            "Failed",
-            FailureClass.USER,
-            "exit code 2",
-            AT,
-            AT,
-            AT.plusSeconds(3),
-            2,
-            "/tmp/log",
-            null,
-            Map.of("mape", 0.1));
+        JobStatusEvent.status("r", "p", 1, "r-p-a1")
+            .workerId("w1")
+            .phase(JobPhase.FAILED)
+            .backendStatus("Failed")
+            .failureClass(FailureClass.USER)
+            .message("exit code 2")
+            .observedAt(AT)
+            .startedAt(AT)
+            .finishedAt(AT.plusSeconds(3))
+            .nodes(2)
+            .logPath("/tmp/log")
+            .metrics(Map.of("mape", 0.1))
+            .build();
     assertThat(Json.read(Json.toBytes(e), JobStatusEvent.class)).isEqualTo(e);
   }
 
@@ -88,21 +82,14 @@ class JsonTest {
     assertThat(Json.toString(start)).contains("\"type\":\"StartRun\"");
 
     RunEvent t =
-        new RunEvent.PartitionTransitioned(
-            Schema.VERSION,
-            "r",
-            "a",
-            PartitionState.RUNNING,
-            PartitionState.FAILED,
-            1,
-            "exit 2",
-            FailureClass.USER,
-            "r-a-a1",
-            null,
-            null,
-            "/log",
-            null,
-            AT);
+        RunEvent.PartitionTransitioned.move("r", "a", PartitionState.FAILED, AT)
+            .from(PartitionState.RUNNING)
+            .attempt(1)
+            .reason("exit 2")
+            .failureClass(FailureClass.USER)
+            .jobName("r-a-a1")
+            .logPath("/log")
+            .build();
     assertThat(Json.read(Json.toBytes(t), RunEvent.class)).isEqualTo(t);
 
     var summary =
@@ -186,7 +173,8 @@ class JsonTest {
             "something-else",
             item.job(),
             item.partitionTags(),
-            item.issuedAt());
+            item.issuedAt(),
+            item.notAfter());
     assertThatThrownBy(forged::validate)
         .hasMessageContaining("jobName")
         .hasMessageContaining("something-else");
@@ -200,7 +188,8 @@ class JsonTest {
             item.jobName(),
             item.job(),
             item.partitionTags(),
-            item.issuedAt());
+            item.issuedAt(),
+            item.notAfter());
     assertThatThrownBy(badPartition::validate).hasMessageContaining("partition id");
   }
 

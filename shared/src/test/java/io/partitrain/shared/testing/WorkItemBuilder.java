@@ -20,6 +20,8 @@ public final class WorkItemBuilder {
   private int nodes = 1;
   private Map<String, String> tags = Map.of("region", "north");
   private Instant issuedAt = Instant.parse("2026-11-23T05:00:00Z");
+  // No submission deadline unless a test sets one.
+  private Instant notAfter;
 
   public static WorkItemBuilder aWorkItem() {
     return new WorkItemBuilder();
@@ -65,6 +67,11 @@ public final class WorkItemBuilder {
     return this;
   }
 
+  public WorkItemBuilder notAfter(Instant deadline) {
+    this.notAfter = deadline;
+    return this;
+  }
+
   public JobSpec spec() {
     return new JobSpec(
         command,
@@ -93,6 +100,7 @@ public final class WorkItemBuilder {
         JobNames.of(runId, partitionId, attempt),
         spec(),
         tags,
-        issuedAt);
+        issuedAt,
+        notAfter);
   }
 }

@@ -78,20 +78,19 @@ final class JobObservations {
       Instant finished =
           details != null && details.endTime() != null ? details.endTime() : t.finishedAt;
       FailureClass fc = TrackedJob.failureClass(t, status, details, started, finished);
-      return new JobObservation(
-          t.ref.jobName(),
-          status.phase(),
-          wire,
-          fc,
-          status.phase().isTerminal() && status != AzureMlStatus.COMPLETED
-              ? TrackedJob.failureMessage(wire, fc, details)
-              : null,
-          started,
-          status.phase().isTerminal() ? finished : null,
-          logUri(t.ref.jobName()),
-          t.studioUrl,
-          t.armId,
-          Map.of());
+      return JobObservation.of(t.ref.jobName(), status.phase())
+          .backendStatus(wire)
+          .failureClass(fc)
+          .message(
+              status.phase().isTerminal() && status != AzureMlStatus.COMPLETED
+                  ? TrackedJob.failureMessage(wire, fc, details)
+                  : null)
+          .startedAt(started)
+          .finishedAt(status.phase().isTerminal() ? finished : null)
+          .logPath(logUri(t.ref.jobName()))
+          .studioUrl(t.studioUrl)
+          .backendId(t.armId)
+          .build();
     }
   }
 
@@ -116,18 +115,13 @@ final class JobObservations {
   JobObservation notObserved(JobRef ref, String why) {
     TrackedJob t = track(ref);
     synchronized (t) {
-      return new JobObservation(
-          ref.jobName(),
-          JobPhase.UNKNOWN,
-          t.lastWire,
-          null,
-          "not observed this round: " + why,
-          t.startedAt,
-          null,
-          null,
-          t.studioUrl,
-          t.armId,
-          Map.of());
+      return JobObservation.of(ref.jobName(), JobPhase.UNKNOWN)
+          .backendStatus(t.lastWire)
+          .message("not observed this round: " + why)
+          .startedAt(t.startedAt)
+          .studioUrl(t.studioUrl)
+          .backendId(t.armId)
+          .build();
     }
   }
 

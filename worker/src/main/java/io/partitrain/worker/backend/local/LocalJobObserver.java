@@ -85,19 +85,17 @@ final class LocalJobObserver {
       JobFolderFiles.writeState(dir, s);
     }
     Path log = dir.resolve(JobFolderFiles.LOG_FILE);
-    return new JobObservation(
-        jobName,
-        s.phase(),
-        s.backendStatus(),
-        s.failureClass(),
-        s.message(),
-        s.startedAt(),
-        s.finishedAt(),
+    return JobObservation.of(jobName, s.phase())
+        .backendStatus(s.backendStatus())
+        .failureClass(s.failureClass())
+        .message(s.message())
+        .startedAt(s.startedAt())
+        .finishedAt(s.finishedAt())
         // Only a log that exists: a job that never launched has none to point at.
-        Files.isRegularFile(log) ? log.toString() : null,
-        null,
-        dir.toString(),
-        s.metrics());
+        .logPath(Files.isRegularFile(log) ? log.toString() : null)
+        .backendId(dir.toString())
+        .metrics(s.metrics())
+        .build();
   }
 
   /**

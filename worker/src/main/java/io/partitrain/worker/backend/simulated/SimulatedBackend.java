@@ -360,18 +360,11 @@ public final class SimulatedBackend implements JobBackend {
         return obs(JobPhase.RUNNING, "Running", null, null, startAt, null);
       }
       if (failure == null) {
-        return new JobObservation(
-            ref.jobName(),
-            JobPhase.SUCCEEDED,
-            "Completed",
-            null,
-            null,
-            startAt,
-            endAt,
-            "sim://" + ref.jobName() + "/user_logs/std_log.txt",
-            studioUrl,
-            "sim:" + ref.jobName(),
-            Map.of("mape", 0.05 + (Math.abs(ref.jobName().hashCode()) % 100) / 1000.0));
+        return simulated(JobPhase.SUCCEEDED, "Completed")
+            .startedAt(startAt)
+            .finishedAt(endAt)
+            .metrics(Map.of("mape", 0.05 + (Math.abs(ref.jobName().hashCode()) % 100) / 1000.0))
+            .build();
       }
       String message =
           failure == FailureClass.USER
@@ -389,18 +382,21 @@ public final class SimulatedBackend implements JobBackend {
         String message,
         Instant started,
         Instant finished) {
-      return new JobObservation(
-          ref.jobName(),
-          phase,
-          status,
-          fc,
-          message,
-          started,
-          finished,
-          "sim://" + ref.jobName() + "/user_logs/std_log.txt",
-          studioUrl,
-          "sim:" + ref.jobName(),
-          Map.of());
+      return simulated(phase, status)
+          .failureClass(fc)
+          .message(message)
+          .startedAt(started)
+          .finishedAt(finished)
+          .build();
+    }
+
+    /** What every simulated observation carries: its log, page and id. */
+    private JobObservation.Builder simulated(JobPhase phase, String status) {
+      return JobObservation.of(ref.jobName(), phase)
+          .backendStatus(status)
+          .logPath("sim://" + ref.jobName() + "/user_logs/std_log.txt")
+          .studioUrl(studioUrl)
+          .backendId("sim:" + ref.jobName());
     }
   }
 }
