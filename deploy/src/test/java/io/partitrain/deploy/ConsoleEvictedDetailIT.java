@@ -74,7 +74,10 @@ class ConsoleEvictedDetailIT {
               ConsoleConfig.ephemeral().withRetainedRuns(1), token, Optional.empty());
       assertThat(console.view().awaitCaughtUp(Duration.ofSeconds(60))).isTrue();
       HttpClient http = HttpClient.newHttpClient();
-      assertThat(api(http, console, token, "/api/v1/runs/older").path("detailEvicted").asBoolean())
+      assertThat(
+              ConsoleIT.api(http, console, token, "/api/v1/runs/older")
+                  .path("detailEvicted")
+                  .asBoolean())
           .as("the bound under test holds: the older run's detail is not in memory")
           .isTrue();
 
@@ -88,18 +91,20 @@ class ConsoleEvictedDetailIT {
               new Console.Host(Optional.empty(), () -> "", () -> false),
               Clock.systemUTC())) {
         assertThat(holding.view().awaitCaughtUp(Duration.ofSeconds(60))).isTrue();
-        assertThat(api(http, holding, token, "/api/v1/runs/older").has("detailEvicted")).isFalse();
+        assertThat(ConsoleIT.api(http, holding, token, "/api/v1/runs/older").has("detailEvicted"))
+            .isFalse();
         assertSameAnswers(http, token, console, holding);
       }
-      JsonNode job = api(http, console, token, "/api/v1/runs/older/jobs/p003");
+      JsonNode job = ConsoleIT.api(http, console, token, "/api/v1/runs/older/jobs/p003");
       assertThat(job.get("state").asText()).isEqualTo("FAILED");
       assertThat(job.get("failureClass").asText()).isEqualTo("USER");
       assertThat(job.get("statusHistory")).isNotEmpty();
-      JsonNode failed = api(http, console, token, "/api/v1/runs/older/partitions?state=FAILED");
+      JsonNode failed =
+          ConsoleIT.api(http, console, token, "/api/v1/runs/older/partitions?state=FAILED");
       assertThat(failed.get("items").findValuesAsText("partitionId")).containsExactly("p003");
 
       // The CLI through the console and through Kafka say the same about the evicted run.
-      List<String> server = server(console, token);
+      List<String> server = ConsoleIT.serverOptions(dir, console, token);
       for (String[] verb :
           List.of(
               new String[] {"job", "show", "older", "p003"},
@@ -138,7 +143,7 @@ class ConsoleEvictedDetailIT {
             "/api/v1/runs/older/evidence")) {
       var response = ConsoleIT.get(http, bounded, path, token.token());
       assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-      JsonNode expected = withoutClock(api(http, holding, token, path));
+      JsonNode expected = withoutClock(ConsoleIT.api(http, holding, token, path));
       assertThat(withoutClock(Json.mapper().readTree(response.body())))
           .as(path)
           .isEqualTo(expected);
@@ -151,19 +156,5 @@ class ConsoleEvictedDetailIT {
       o.remove(List.of("generatedAt", "now", "asOf"));
     }
     return answer;
-  }
-
-  private List<String> server(Console console, LocalTokenAuthenticator token) throws Exception {
-    Path f = dir.resolve("admin.token");
-    Files.writeString(f, token.token());
-    return List.of("--server", console.url().toString(), "--token-file", f.toString());
-  }
-
-  private static JsonNode api(
-      HttpClient http, Console console, LocalTokenAuthenticator token, String path)
-      throws Exception {
-    var response = ConsoleIT.get(http, console, path, token.token());
-    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-    return Json.mapper().readTree(response.body());
   }
 }

@@ -6,6 +6,7 @@ import static io.partitrain.deploy.RunScenario.statusEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -522,6 +523,22 @@ class ConsoleIT {
       b.header("Authorization", "Bearer " + token);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A 200 answer of the console's API as JSON; any other status fails with its body. */
+  static JsonNode api(HttpClient http, Console console, LocalTokenAuthenticator token, String path)
+      throws Exception {
+    var response = get(http, console, path, token.token());
+    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    return Json.mapper().readTree(response.body());
+  }
+
+  /** The CLI's options that send it through this console, with the token in a file under dir. */
+  static List<String> serverOptions(Path dir, Console console, LocalTokenAuthenticator token)
+      throws IOException {
+    Path f = dir.resolve("admin.token");
+    Files.writeString(f, token.token());
+    return List.of("--server", console.url().toString(), "--token-file", f.toString());
   }
 
   static Authenticator jwtOrLocal(TestIdentityProvider idp, LocalTokenAuthenticator local) {

@@ -24,7 +24,6 @@ import io.partitrain.shared.serde.Json;
 import io.partitrain.testkit.TestKafka;
 import io.partitrain.testkit.TopicRecords;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,7 +110,7 @@ class FinishedRunPastRetentionIT {
       assertThat(console.view().awaitCaughtUp(Duration.ofSeconds(60))).isTrue();
       HttpClient http = HttpClient.newHttpClient();
 
-      JsonNode runs = api(http, console, token, "/api/v1/runs");
+      JsonNode runs = ConsoleIT.api(http, console, token, "/api/v1/runs");
       Map<String, JsonNode> byId = new HashMap<>();
       runs.get("items").forEach(r -> byId.put(r.get("runId").asText(), r));
       assertThat(byId).containsKeys("aged", "fresh");
@@ -120,7 +119,7 @@ class FinishedRunPastRetentionIT {
           .as("a run still on the runs topic is read from its decisions")
           .isFalse();
 
-      JsonNode run = api(http, console, token, "/api/v1/runs/aged?include=summary");
+      JsonNode run = ConsoleIT.api(http, console, token, "/api/v1/runs/aged?include=summary");
       assertThat(run.get("fromFinalSnapshot").asBoolean()).isTrue();
       assertThat(run.get("outcome").asText()).isEqualTo("FAILED");
       assertThat(run.get("total").asInt()).isEqualTo(PARTITIONS);
@@ -131,13 +130,14 @@ class FinishedRunPastRetentionIT {
       assertThat(run.get("summary").get("byState"))
           .isEqualTo(Json.mapper().valueToTree(aged).get("byState"));
 
-      JsonNode failed = api(http, console, token, "/api/v1/runs/aged/partitions?state=FAILED");
+      JsonNode failed =
+          ConsoleIT.api(http, console, token, "/api/v1/runs/aged/partitions?state=FAILED");
       assertThat(failed.get("fromFinalSnapshot").asBoolean()).isTrue();
       assertThat(failed.get("items").findValuesAsText("partitionId")).containsExactly(BROKEN);
       assertThat(failed.get("items").get(0).get("failureClass").asText()).isEqualTo("USER");
       assertThat(failed.get("items").get(0).get("attempt").asInt()).isEqualTo(2);
 
-      JsonNode job = api(http, console, token, "/api/v1/runs/aged/jobs/" + BROKEN);
+      JsonNode job = ConsoleIT.api(http, console, token, "/api/v1/runs/aged/jobs/" + BROKEN);
       assertThat(job.get("fromFinalSnapshot").asBoolean()).isTrue();
       assertThat(job.get("state").asText()).isEqualTo("FAILED");
       assertThat(job.get("failureClass").asText()).isEqualTo("USER");
@@ -149,13 +149,13 @@ class FinishedRunPastRetentionIT {
       assertThat(earlier.body()).contains("PARTITRAIN_RUNS_RETENTION", "aged");
 
       // The fresh run keeps its history in the console.
-      JsonNode freshJob = api(http, console, token, "/api/v1/runs/fresh/jobs/p001");
+      JsonNode freshJob = ConsoleIT.api(http, console, token, "/api/v1/runs/fresh/jobs/p001");
       assertThat(freshJob.has("fromFinalSnapshot")).isFalse();
       assertThat(freshJob.get("statusHistory")).isNotEmpty();
 
       // run evidence: through Kafka and through the console, the same bundle from the snapshot;
       // each partition's last attempt as the full bundle had it before retention.
-      List<String> server = server(console, token);
+      List<String> server = ConsoleIT.serverOptions(dir, console, token);
       Result evidenceK = cli(kafka, List.of(), "run", "evidence", "aged");
       Result evidenceS = cli(null, server, "run", "evidence", "aged");
       assertThat(evidenceK.code()).as(evidenceK.err()).isZero();
@@ -248,7 +248,7 @@ class FinishedRunPastRetentionIT {
                       == 404);
       assertThat(ConsoleIT.get(http, console, "/api/v1/runs/aged", token.token()).body())
           .contains("PARTITRAIN_RUNS_RETENTION", "PARTITRAIN_FINISHED_RUN_RETENTION");
-      assertThat(api(http, console, token, "/api/v1/runs/fresh").get("outcome").asText())
+      assertThat(ConsoleIT.api(http, console, token, "/api/v1/runs/fresh").get("outcome").asText())
           .isEqualTo("FAILED");
     }
   }
@@ -272,20 +272,6 @@ class FinishedRunPastRetentionIT {
       }
     }
     return out;
-  }
-
-  private List<String> server(Console console, LocalTokenAuthenticator token) throws Exception {
-    Path f = dir.resolve("admin.token");
-    Files.writeString(f, token.token());
-    return List.of("--server", console.url().toString(), "--token-file", f.toString());
-  }
-
-  private static JsonNode api(
-      HttpClient http, Console console, LocalTokenAuthenticator token, String path)
-      throws Exception {
-    var response = ConsoleIT.get(http, console, path, token.token());
-    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-    return Json.mapper().readTree(response.body());
   }
 
   /** Deletes every record of the runs topic so far, as its retention would; returns how many. */
